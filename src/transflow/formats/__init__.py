@@ -1,0 +1,36 @@
+"""Article formats, chosen by file extension."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+from transflow.errors import ArticleError
+from transflow.formats.base import Document, Format, Segment, Translate
+
+__all__ = ["EXTENSIONS", "Document", "Format", "Segment", "Translate", "format_for"]
+
+#: extension -> module that defines ``FORMAT``; imported lazily so a Markdown-only run
+#: never pays for the HTML parser.
+EXTENSIONS: dict[str, str] = {
+    ".md": "transflow.formats.markdown",
+    ".markdown": "transflow.formats.markdown",
+    ".html": "transflow.formats.html",
+    ".htm": "transflow.formats.html",
+    ".txt": "transflow.formats.text",
+}
+
+
+def format_for(path: Path | str) -> Format:
+    """Return the format for an article path, or raise ``ArticleError`` naming the file."""
+    suffix = Path(path).suffix.lower()
+    module_name = EXTENSIONS.get(suffix)
+    if module_name is None:
+        known = ", ".join(sorted(EXTENSIONS))
+        raise ArticleError(f"unsupported article type {suffix!r} (known: {known})", path=path)
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:  # a format not built yet
+        raise ArticleError(f"no reader for {suffix!r} articles yet", path=path) from exc
+    fmt: Format = module.FORMAT
+    return fmt

@@ -1,0 +1,66 @@
+"""The contract every article format keeps: one parser that both extracts and reassembles.
+
+Invariants (tested for every format):
+
+* ``render(doc, lambda s: s.text)`` (every translation equal to its source) returns
+  ``doc.source`` byte for byte;
+* ``render`` replaces only the ``[start, end)`` spans of the segments and leaves every
+  other character of the source exactly as it was;
+* segments come in document order, and ``line`` is the 1-based line of ``start``.
+
+Formats never import polib, deepl or click: they turn text into segments and back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One translatable unit of an article.
+
+    ``text`` is the msgid: inline markup as written, soft line breaks folded to one space,
+    container prefixes (``> ``, list indentation) removed. ``start``/``end`` are character
+    offsets into the source string that ``render`` replaces; ``kind`` is the human
+    description written as the extracted comment (``heading 2``, ``list item``,
+    ``front matter: title``).
+    """
+
+    text: str
+    kind: str
+    line: int
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Document:
+    """A parsed article: the source string, its segments, and its front-matter scalars."""
+
+    source: str
+    segments: list[Segment]
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    #: Format-private data ``render`` needs (e.g. container prefixes per segment).
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+#: Given a segment, the translation to put in its place, or ``None`` to keep the source.
+Translate = Callable[[Segment], "str | None"]
+
+
+class Format(Protocol):
+    """An article format: ``parse`` and ``render`` live in one module so they cannot drift."""
+
+    name: str
+    extensions: tuple[str, ...]
+
+    def parse(self, source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
+        """Split ``source`` into segments. Raises ``ArticleError`` for input it refuses."""
+        ...
+
+    def render(self, doc: Document, translate: Translate) -> str:
+        """Return the source with each segment replaced by ``translate(segment)``."""
+        ...

@@ -1,0 +1,39 @@
+"""Shared fixtures: the conformance corpus (read in place, never copied) and tool probes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def corpus_path() -> Path | None:
+    """``$TRANSFLOW_CORPUS``, else ``../shared/corpus`` beside the checkout; None if absent."""
+    env = os.environ.get("TRANSFLOW_CORPUS")
+    candidates = [Path(env)] if env else []
+    candidates += [REPO.parent / "shared" / "corpus", REPO / ".." / ".." / "shared" / "corpus"]
+    for candidate in candidates:
+        if (candidate / "README.md").is_file():
+            return candidate.resolve()
+    return None
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The shared corpus folder; tests that need it are skipped cleanly when it is absent."""
+    found = corpus_path()
+    if found is None:
+        pytest.skip("conformance corpus not found (set TRANSFLOW_CORPUS)")
+    return found
+
+
+@pytest.fixture(scope="session")
+def gettext_tools() -> None:
+    """Skip when GNU gettext is missing (.ci/run installs it)."""
+    for tool in ("msgcat", "msgmerge", "msgfmt"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"GNU gettext tool {tool!r} not installed")
