@@ -1,0 +1,369 @@
+"""Catalogs: the only module that imports polib.
+
+A pure part (``build_template``, ``merge``, ``render``) and a thin IO part (``load``, ``save``),
+the way Babel splits ``catalog.py`` from ``pofile.py``. Invariants:
+
+* ``save`` replaces a file atomically (temp file in the same folder + ``os.replace``), so a
+  crash mid-write leaves the old catalog intact, and it does not touch a file whose content
+  would not change, so running a command twice causes no date churn;
+* ``merge`` never loses a translation: an entry whose source changed keeps its translation as
+  fuzzy with the previous msgid; an entry whose segment vanished becomes obsolete (``#~``);
+* files are rendered in GNU gettext's canonical layout (``poformat.render_po``), so ``msgcat``
+  leaves them byte-identical.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import polib
+from babel.messages.plurals import get_plural
+
+from transflow import __version__
+from transflow.errors import CatalogError
+from transflow.states import EntryView, State, state_of
+
+Entry = Any  # polib.POEntry (polib has no type information)
+Catalog = Any  # polib.POFile
+
+#: msgmerge's own threshold for fuzzy matching is 0.6; below it a match misleads more than helps.
+FUZZY_THRESHOLD = 0.6
+
+DATE_FIELDS = ("POT-Creation-Date", "PO-Revision-Date")
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateEntry:
+    """One catalog entry as the article dictates it (merged identical segments)."""
+
+    msgid: str
+    kinds: tuple[str, ...]
+    references: tuple[tuple[str, int], ...]
+
+
+@dataclass(slots=True)
+class MergeReport:
+    """What ``merge`` did, for the sync summary."""
+
+    kept: int = 0
+    new: int = 0
+    fuzzy: int = 0
+    obsolete: int = 0
+    revived: int = 0
+
+
+def build_template(segments: Iterable[tuple[str, str, int]], reference: str) -> list[TemplateEntry]:
+    """Merge identical segments ``(text, kind, line)`` into entries, in document order."""
+    order: dict[str, tuple[list[str], list[tuple[str, int]]]] = {}
+    for text, kind, line in segments:
+        kinds, refs = order.setdefault(text, ([], []))
+        if kind not in kinds:
+            kinds.append(kind)
+        refs.append((reference, line))
+    return [TemplateEntry(msgid, tuple(k), tuple(r)) for msgid, (k, r) in order.items()]
+
+
+def view(entry: Entry) -> EntryView:
+    """The state-relevant fields of a polib entry."""
+    return EntryView(
+        msgid=entry.msgid,
+        msgstr=entry.msgstr,
+        fuzzy="fuzzy" in entry.flags,
+        previous_msgid=entry.previous_msgid,
+        tcomment=entry.tcomment or "",
+        msgctxt=entry.msgctxt,
+    )
+
+
+def entry_state(entry: Entry) -> State:
+    """The review state of one entry (delegates to ``states.state_of``)."""
+    return state_of(view(entry))
+
+
+def active_entries(catalog: Catalog) -> Iterator[Entry]:
+    """Entries that are neither the header nor obsolete."""
+    for entry in catalog:
+        if not entry.obsolete and entry.msgid != "":
+            yield entry
+
+
+def set_fuzzy(entry: Entry, fuzzy: bool) -> None:
+    """Add or remove the fuzzy flag, keeping other flags in their order."""
+    if fuzzy and "fuzzy" not in entry.flags:
+        entry.flags.insert(0, "fuzzy")
+    elif not fuzzy:
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+
+
+def header(language: str | None, project: str, now: datetime) -> dict[str, str]:
+    """A complete gettext header; Plural-Forms comes from Babel's CLDR data."""
+    stamp = now.strftime("%Y-%m-%d %H:%M%z")
+    meta = {
+        "Project-Id-Version": project,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": stamp,
+        "PO-Revision-Date": stamp if language else "YEAR-MO-DA HO:MI+ZONE",
+        "Last-Translator": "",
+        "Language-Team": "",
+        "Language": language or "",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    if language:
+        plural = get_plural(language)
+        meta["Plural-Forms"] = f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+    meta["X-Generator"] = f"transflow {__version__}"
+    return meta
+
+
+def new_catalog(language: str | None, project: str, now: datetime) -> Catalog:
+    """An empty catalog with a complete header."""
+    catalog = polib.POFile(wrapwidth=79)
+    catalog.metadata = header(language, project, now)
+    return catalog
+
+
+def _entry_from_template(tmpl: TemplateEntry) -> Entry:
+    return polib.POEntry(
+        msgid=tmpl.msgid,
+        msgstr="",
+        comment="; ".join(tmpl.kinds),
+        occurrences=[(path, str(line)) for path, line in tmpl.references],
+    )
+
+
+def _update_from_template(entry: Entry, tmpl: TemplateEntry) -> None:
+    entry.comment = "; ".join(tmpl.kinds)
+    entry.occurrences = [(path, str(line)) for path, line in tmpl.references]
+    entry.obsolete = False
+
+
+_WORD = re.compile(r"\w+")
+
+
+def similarity(a: str, b: str) -> float:
+    """Word-level similarity in [0, 1], cheap prefilters first (used for fuzzy matching)."""
+    if a == b:
+        return 1.0
+    la, lb = len(a), len(b)
+    if not la or not lb or min(la, lb) / max(la, lb) < FUZZY_THRESHOLD:
+        return 0.0
+    wa, wb = _WORD.findall(a.lower()), _WORD.findall(b.lower())
+    matcher = difflib.SequenceMatcher(None, wa, wb, autojunk=False)
+    if matcher.real_quick_ratio() < FUZZY_THRESHOLD or matcher.quick_ratio() < FUZZY_THRESHOLD:
+        return 0.0
+    return matcher.ratio()
+
+
+def merge(
+    catalog: Catalog, template: Sequence[TemplateEntry], *, template_only: bool = False
+) -> MergeReport:
+    """Bring ``catalog`` in line with ``template``, msgmerge-style, in place.
+
+    Exact msgid matches keep everything (translation, flags, comments); an obsolete entry whose
+    msgid returns is revived; a new msgid close to a vanished one (``similarity`` ≥ 0.6) takes
+    its translation as fuzzy with ``#| msgid``; other vanished translated entries become
+    obsolete; vanished untranslated ones are dropped (msgmerge does the same).
+    """
+    report = MergeReport()
+    old: dict[tuple[str | None, str], Entry] = {}
+    obsolete: dict[tuple[str | None, str], Entry] = {}
+    for entry in catalog:
+        if entry.msgid == "" and not entry.obsolete:
+            continue
+        key = (entry.msgctxt, entry.msgid)
+        (obsolete if entry.obsolete else old)[key] = entry
+    result: list[Entry | None] = []
+    unmatched: list[tuple[int, TemplateEntry]] = []
+    for tmpl in template:
+        key = (None, tmpl.msgid)
+        entry = old.pop(key, None)
+        if entry is not None:
+            _update_from_template(entry, tmpl)
+            report.kept += 1
+        elif key in obsolete:
+            entry = obsolete.pop(key)
+            _update_from_template(entry, tmpl)
+            report.revived += 1
+        else:
+            unmatched.append((len(result), tmpl))
+        result.append(entry)
+    candidates = {k: e for k, e in old.items() if e.msgstr}
+    for index, tmpl in unmatched:
+        entry = _entry_from_template(tmpl)
+        best_key, best_score = None, FUZZY_THRESHOLD
+        if not template_only:
+            for key, cand in candidates.items():
+                score = similarity(tmpl.msgid, cand.msgid)
+                if score >= best_score:
+                    best_key, best_score = key, score
+        if best_key is not None:
+            cand = candidates.pop(best_key)
+            old.pop(best_key)
+            entry.msgstr = cand.msgstr
+            entry.tcomment = cand.tcomment
+            entry.previous_msgid = cand.previous_msgid or cand.msgid
+            entry.previous_msgctxt = cand.previous_msgctxt
+            entry.flags = [f for f in cand.flags if f != "fuzzy"]
+            set_fuzzy(entry, True)
+            report.fuzzy += 1
+        else:
+            report.new += 1
+        result[index] = entry
+    for key, entry in old.items():
+        if entry.msgstr and not template_only:
+            entry.obsolete = True
+            entry.occurrences = []
+            obsolete[key] = entry
+            report.obsolete += 1
+    header_entry = [e for e in catalog if e.msgid == "" and not e.obsolete]
+    catalog[:] = header_entry + [e for e in result if e is not None] + list(obsolete.values())
+    return report
+
+
+def render(catalog: Catalog) -> str:
+    """The catalog as text, in GNU gettext's canonical layout."""
+    try:
+        from transflow.poformat import render_po
+    except ImportError:  # pragma: no cover - only before poformat exists
+        return str(catalog) + "\n"
+    return render_po(catalog)
+
+
+_LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
+
+
+def load(path: Path) -> Catalog:
+    """Read a ``.po``/``.pot`` file; syntax errors and duplicates become ``CatalogError``."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogError("catalog not found", path=path) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError("not valid UTF-8", path=path, line=line) from None
+    return parse(text, path=path)
+
+
+def parse(text: str, *, path: Path | None = None) -> Catalog:
+    """Parse catalog text (never a file name: polib's guessing is avoided on purpose)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    _check_syntax(text, path)
+    try:
+        catalog = polib.pofile(text, wrapwidth=79, check_for_duplicates=True)
+    except (OSError, ValueError) as exc:
+        message = str(exc)
+        m = _LINE.search(message)
+        line = int(m.group(1) or m.group(2)) if m else None
+        if "already exists" in message:
+            line = _duplicate_line(text, message)
+            what = message.split("already exists")[0].strip().removeprefix("Entry")
+            raise CatalogError(
+                "duplicate entry " + what.strip(),
+                path=path,
+                line=line,
+                hint="merge the two entries into one (msguniq finds them)",
+            ) from None
+        message = re.sub(r"\s*\(line \d+\)", "", message)
+        message = message.replace("Syntax error in po file", "syntax error").strip()
+        raise CatalogError(message or "syntax error", path=path, line=line) from None
+    return catalog
+
+
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_VALID_LINE = re.compile(
+    rf"^\s*(?:$|#|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_STRING}\s*$|{_STRING}\s*$)"
+)
+
+
+def _check_syntax(text: str, path: Path | None) -> None:
+    """Refuse what msgfmt refuses line by line (polib silently accepts some of it)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not _VALID_LINE.match(line):
+            problem = "unterminated string" if line.count('"') % 2 else "syntax error"
+            raise CatalogError(problem, path=path, line=number,
+                               hint="fix the line in a text editor or re-save it in Poedit")
+
+
+def _duplicate_line(text: str, message: str) -> int | None:
+    m = re.search(r'Entry "(.*)" already exists', message, re.S)
+    if not m:
+        return None
+    needle = polib.escape(m.group(1))
+    first = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("msgid ") and needle[:60] in line:
+            if first is not None:
+                return number
+            first = number
+    return first
+
+
+def header_without_dates(catalog: Catalog) -> dict[str, str]:
+    """Header fields that matter when deciding whether content changed."""
+    return {k: v for k, v in catalog.metadata.items() if k not in DATE_FIELDS}
+
+
+def save(catalog: Catalog, path: Path, *, now: datetime | None = None) -> bool:
+    """Write atomically; return False (and touch nothing) when the content is unchanged.
+
+    Date fields are refreshed only when something else changed, so a command run twice in a
+    row writes nothing the second time.
+    """
+    previous: str | None
+    try:
+        previous = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        previous = None
+    if previous is not None:
+        old_dates = {}
+        with contextlib.suppress(CatalogError):
+            old = parse(previous, path=path)
+            old_dates = {k: old.metadata[k] for k in DATE_FIELDS if k in old.metadata}
+        for key, value in old_dates.items():
+            if key in catalog.metadata:
+                catalog.metadata[key] = value
+        if render(catalog) == previous:
+            return False
+    if now is not None and previous is not None:
+        stamp = now.strftime("%Y-%m-%d %H:%M%z")
+        field = "PO-Revision-Date" if catalog.metadata.get("Language") else "POT-Creation-Date"
+        if field in catalog.metadata:
+            catalog.metadata[field] = stamp
+    write_atomic(path, render(catalog))
+    return True
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write UTF-8 text to ``path`` via a temp file and ``os.replace`` (no partial files)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,371 @@
+"""The command line: parse options, call the workflow, render text or JSON, pick the exit code.
+
+This is the only module that prints, exits or reads the environment. Conventions for every
+command: data on stdout, messages and progress on stderr; ``--json`` prints one versioned
+document; exit 0 fine, 1 error, 2 usage, 3 not ready (a gate failed). Library errors arrive
+as ``TransflowError`` and are printed as one line naming the file, plus a hint; tracebacks
+only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from transflow import __version__
+from transflow.config import STARTER, Config, load_config, validate_language
+from transflow.errors import ConfigError, TransflowError
+from transflow.states import State
+from transflow.workflow.build import BuildReport, build
+from transflow.workflow.status import StatusReport, status
+from transflow.workflow.sync import SyncReport, sync
+from transflow.workflow.workspace import Progress, no_progress
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class TransflowGroup(click.Group):
+    """Turns library errors into one line on stderr and the right exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TransflowError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            if exc.hint:
+                click.echo(f"Hint: {exc.hint}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; everything finished so far is saved.", err=True)
+            ctx.exit(130)
+
+
+def emit_json(document: object) -> None:
+    """Print one JSON document on stdout."""
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def info(message: str) -> None:
+    """A message for people: stderr, so stdout stays data."""
+    click.echo(message, err=True)
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool) -> Iterator[Progress]:
+    """A progress callback: a bar on a terminal, nothing in CI or under --json."""
+    if not enabled or not sys.stderr.isatty():
+        yield no_progress
+        return
+    with click.progressbar(length=0, label=label, file=sys.stderr) as bar:
+        seen = [0]
+
+        def update(done: int, total: int, item: str) -> None:
+            bar.length = total
+            bar.label = f"{label} {item}"[:60]
+            bar.update(done - seen[0])
+            seen[0] = done
+
+        yield update
+
+
+def get_config(ctx: click.Context) -> Config:
+    """Load the configuration once per invocation."""
+    obj = ctx.ensure_object(dict)
+    if "config" not in obj:
+        explicit = obj.get("config_path")
+        obj["config"] = load_config(explicit=Path(explicit) if explicit else None)
+    config: Config = obj["config"]
+    return config
+
+
+def json_option(func: F) -> F:
+    """``--json``: one versioned document on stdout."""
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(func)
+
+
+def articles_argument(func: F) -> F:
+    """``[ARTICLE]...``: defaults to every article of the workspace."""
+    return click.argument(
+        "articles", nargs=-1, type=click.Path(path_type=Path, dir_okay=False)
+    )(func)
+
+
+def lang_option(func: F) -> F:
+    """``--lang L``: only this target language."""
+    return click.option("--lang", "language", metavar="L", help="Only this target language.")(
+        func
+    )
+
+
+def check_language(config: Config, language: str | None) -> str | None:
+    """Validate ``--lang`` against the configured languages."""
+    if language is None:
+        return None
+    code = validate_language(language, key="--lang")
+    if code not in config.languages:
+        raise ConfigError(f"--lang {language}: not one of {list(config.languages)}")
+    return code
+
+
+@click.group(cls=TransflowGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="transflow")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Use this transflow.toml / pyproject.toml instead of searching upwards.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, debug: bool) -> None:
+    """Keep Dutch and English articles aligned through gettext catalogs.
+
+    \b
+    The workflow:
+      transflow sync        articles -> locales/<lang>/<slug>.po
+      transflow translate   drafts from translation memory, then DeepL
+      transflow review      approve translations
+      transflow check       numbers, links, footnotes, markup, glossary
+      transflow build       finished pairs -> dist/<lang>/<slug>.md
+      transflow run         all of the above for pipelines
+
+    Exit codes: 0 fine, 1 error, 2 usage, 3 not ready.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    ctx.obj["config_path"] = config_path
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--source-language", default="en", show_default=True,
+              help="Default language of the articles.")
+@click.option("--languages", default="nl,en", show_default=True,
+              help="Comma-separated languages of the workspace.")
+def init(directory: Path, source_language: str, languages: str) -> None:
+    """Create a starter workspace: transflow.toml, articles/ and locales/.
+
+    \b
+    Example:
+      transflow init blog && cd blog && transflow sync
+    """
+    codes = [validate_language(c, key="--languages") for c in languages.split(",") if c.strip()]
+    source = validate_language(source_language, key="--source-language")
+    if source not in codes:
+        raise ConfigError(f"--source-language {source} is not in --languages {codes}")
+    directory.mkdir(parents=True, exist_ok=True)
+    config_file = directory / "transflow.toml"
+    if config_file.exists():
+        raise ConfigError("already a transflow workspace", path=config_file,
+                          hint="edit it, or choose another directory")
+    config_file.write_text(
+        STARTER.format(source=source, languages=", ".join(f'"{c}"' for c in codes)),
+        encoding="utf-8",
+    )
+    for folder in ("articles", "locales/templates", *(f"locales/{c}" for c in codes)):
+        (directory / folder).mkdir(parents=True, exist_ok=True)
+    info(f"Created {config_file}; put articles in {directory / 'articles'} and run "
+         "'transflow sync'.")
+
+
+@main.command("sync")
+@articles_argument
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@json_option
+@click.pass_context
+def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:
+    """Bring templates and catalogs in line with the articles.
+
+    New segments get empty entries, changed ones keep their old translation as fuzzy
+    with the previous source (#| msgid), removed ones become obsolete (#~). Running it
+    twice changes nothing the second time.
+
+    \b
+    Example:
+      transflow sync                      # every article
+      transflow sync articles/foo.md      # one article
+    """
+    config = get_config(ctx)
+    with progress_bar("Syncing", not as_json) as progress:
+        report = sync(config, list(articles), dry_run=dry_run, progress=progress)
+    if as_json:
+        emit_json(sync_json(report))
+        return
+    render_sync(report)
+
+
+def sync_json(report: SyncReport) -> dict[str, object]:
+    """The versioned JSON document of ``sync``."""
+    return {
+        "version": 1,
+        "dry_run": report.dry_run,
+        "unchanged": report.unchanged,
+        "articles": [
+            {
+                "article": a.article,
+                "source_language": a.source_language,
+                "segments": a.segments,
+                "written": a.written,
+                "renamed_from": a.renamed_from,
+                "merge": {
+                    lang: {"kept": m.kept, "new": m.new, "fuzzy": m.fuzzy,
+                           "obsolete": m.obsolete, "revived": m.revived}
+                    for lang, m in a.merges.items()
+                },
+            }
+            for a in report.articles
+        ],
+        "orphans": report.orphans,
+    }
+
+
+def render_sync(report: SyncReport) -> None:
+    """Human summary of a sync on stderr, changed files on stdout."""
+    verb = "would write" if report.dry_run else "wrote"
+    for a in report.articles:
+        for lang, m in a.merges.items():
+            if m.new or m.fuzzy or m.obsolete or m.revived:
+                info(f"{a.article} [{lang}]: {m.new} new, {m.fuzzy} changed (fuzzy), "
+                     f"{m.obsolete} removed (obsolete), {m.revived} restored")
+        if a.renamed_from:
+            info(f"{a.article}: looks renamed from {a.renamed_from}; translations carried "
+                 "over (delete the old catalogs when done)")
+    for path in report.written:
+        click.echo(path)
+    for orphan in report.orphans:
+        info(f"Warning: {orphan} has no article (deleted or renamed?); its catalogs are kept")
+    changed = len(report.written)
+    total = len(report.articles) + report.unchanged
+    info(f"sync: {total} article(s), {verb} {changed} file(s)")
+
+
+@main.command("status")
+@articles_argument
+@lang_option
+@click.option("--fail-under", metavar="[STATE=]PCT",
+              help="Exit 3 when an article has fewer than PCT% of its segments at STATE or "
+                   "better (default state: translated), e.g. 90 or reviewed=100.")
+@json_option
+@click.pass_context
+def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | None,
+               fail_under: str | None, as_json: bool) -> None:
+    """Show segments and words by review state, per article and language.
+
+    \b
+    States: untranslated < machine draft < needs work < translated < reviewed.
+    Example:
+      transflow status --fail-under reviewed=100 --json
+    """
+    config = get_config(ctx)
+    gate = parse_fail_under(fail_under) if fail_under else None
+    report = status(config, list(articles), language=check_language(config, language))
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        render_status(report)
+    if gate is not None:
+        state, pct = gate
+        below = report.below(state, pct)
+        if below:
+            for item in below:
+                info(f"{item.catalog}: {item.percent(state):.1f}% {state.label}, "
+                     f"below {pct:g}%")
+            ctx.exit(3)
+
+
+def parse_fail_under(value: str) -> tuple[State, float]:
+    """``90`` or ``reviewed=100`` -> (state, percent)."""
+    state_name, _, pct = value.rpartition("=")
+    try:
+        state = State.parse(state_name) if state_name else State.TRANSLATED
+        percent = float(pct.rstrip("%"))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc) if state_name else f"not a percentage: {pct!r}",
+                                 param_hint="--fail-under") from None
+    if not 0 <= percent <= 100:
+        raise click.BadParameter("percentage must be between 0 and 100",
+                                 param_hint="--fail-under")
+    return state, percent
+
+
+def render_status(report: StatusReport) -> None:
+    """A readable table on stdout."""
+    order = list(State)
+    headers = ["article", "lang", "segs", "words", *[s.label for s in order], "done"]
+    rows = []
+    for item in report.items:
+        rows.append([
+            item.article, item.language, str(item.segments), str(item.words),
+            *[str(item.states[s]) for s in order], f"{item.percent():.0f}%",
+        ])
+    total = report.totals()
+    rows.append(["total", "", str(total.segments), str(total.words),
+                 *[str(total.states[s]) for s in order], f"{total.percent():.0f}%"])
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    for n, row in enumerate([headers, *rows]):
+        if n == len(rows):
+            click.echo("  ".join("-" * w for w in widths))
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
+        cells += [c.rjust(w) for c, w in zip(row[2:], widths[2:], strict=True)]
+        click.echo("  ".join(cells).rstrip())
+    for item in report.items:
+        if item.changed_after_review:
+            info(f"{item.catalog}: {item.changed_after_review} changed after review")
+        if item.missing:
+            info(f"{item.catalog}: missing (run 'transflow sync')")
+
+
+@main.command("build")
+@articles_argument
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: 'output' from the configuration).")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Build unfinished articles too, with the source text where a segment "
+                   "is not finished.")
+@click.option("--strict", is_flag=True, help="Exit 3 when any article is unfinished.")
+@click.option("--dry-run", is_flag=True, help="Report what would be built; write nothing.")
+@json_option
+@click.pass_context
+def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
+              allow_incomplete: bool, strict: bool, dry_run: bool, as_json: bool) -> None:
+    """Write finished NL/EN pairs and dist/manifest.json.
+
+    An article is finished when every segment reaches the 'publish' threshold of the
+    configuration (translated or reviewed) and the quality checks find no error.
+
+    \b
+    Example:
+      transflow build --strict
+    """
+    config = get_config(ctx)
+    with progress_bar("Building", not as_json) as progress:
+        report = build(config, list(articles), output=out, allow_incomplete=allow_incomplete,
+                       gates=default_gates(), dry_run=dry_run, progress=progress)
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        render_build(report)
+    if strict and report.unfinished:
+        ctx.exit(3)
+
+
+def default_gates() -> list[Any]:
+    """Gates every build applies (the quality checks, once available)."""
+    return []
+
+
+def render_build(report: BuildReport) -> None:
+    """Human summary of a build."""
+    for path in report.written:
+        click.echo(path)
+    for a in report.articles:
+        if not a.built:
+            info(f"skipped {a.article}: " + "; ".join(a.reasons))
+        elif not a.finished:
+            info(f"built {a.article} with source-text fallback: " + "; ".join(a.reasons))
+    built = sum(1 for a in report.articles if a.built)
+    info(f"build: {built} of {len(report.articles)} article(s) built into {report.output}/")

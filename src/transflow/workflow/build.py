@@ -1,0 +1,220 @@
+"""``build``: reassemble finished article pairs into the output folder, with a manifest.
+
+Policy (after translate-toolkit's po2md ``_lookup_translation``): a segment is published only
+when its entry reaches the configured threshold (``publish``: translated or reviewed); a miss
+or a fuzzy entry is never published silently. An article is *finished* when every segment in
+every target language reaches the threshold and no gate (``Gate``, e.g. the quality checks)
+objects. Unfinished articles are skipped and listed, or, with ``allow_incomplete``, built with
+the source text in place of each unfinished segment and marked so in the manifest.
+Files whose content would not change are not rewritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from transflow import catalog
+from transflow.config import Config
+from transflow.errors import CatalogError
+from transflow.formats import Segment
+from transflow.states import State
+from transflow.workflow.workspace import (
+    Article,
+    Progress,
+    catalog_path,
+    discover,
+    no_progress,
+    read_article,
+)
+
+MANIFEST_VERSION = 1
+
+#: A gate gets the article, the target language and its catalog, and returns reasons to
+#: refuse publishing it (empty when fine). The quality checks plug in here.
+Gate = Callable[[Article, str, catalog.Catalog], list[str]]
+
+
+@dataclass(slots=True)
+class LanguageBuild:
+    """One target language of one article."""
+
+    language: str
+    catalog: str
+    states: dict[State, int] = field(default_factory=lambda: dict.fromkeys(State, 0))
+    missing: int = 0
+    unfinished_lines: list[int] = field(default_factory=list)
+    gate_problems: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ArticleBuild:
+    """The outcome for one article."""
+
+    article: str
+    slug: str
+    source_language: str
+    finished: bool = False
+    built: bool = False
+    files: dict[str, str] = field(default_factory=dict)
+    languages: list[LanguageBuild] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        """The manifest entry."""
+        return {
+            "article": self.article,
+            "slug": self.slug,
+            "source_language": self.source_language,
+            "finished": self.finished,
+            "built": self.built,
+            "files": self.files,
+            "languages": {
+                lb.language: {
+                    "catalog": lb.catalog,
+                    "states": {s.key: n for s, n in lb.states.items()},
+                    "not_in_catalog": lb.missing,
+                    "unfinished_lines": lb.unfinished_lines,
+                }
+                for lb in self.languages
+            },
+            "reasons": self.reasons,
+        }
+
+
+@dataclass(slots=True)
+class BuildReport:
+    """Every article's outcome, plus the files written."""
+
+    output: str
+    publish: State
+    articles: list[ArticleBuild] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    allow_incomplete: bool = False
+
+    @property
+    def unfinished(self) -> list[ArticleBuild]:
+        """Articles that are not finished (skipped, or built with fallback)."""
+        return [a for a in self.articles if not a.finished]
+
+    def to_json(self) -> dict[str, object]:
+        """The manifest document (public contract, versioned)."""
+        return {
+            "version": MANIFEST_VERSION,
+            "publish": self.publish.key,
+            "allow_incomplete": self.allow_incomplete,
+            "pairs": [
+                {"article": a.article, "files": a.files, "finished": a.finished}
+                for a in self.articles
+                if a.built
+            ],
+            "articles": [a.to_json() for a in self.articles],
+            "left_out": [
+                {"article": a.article, "reasons": a.reasons} for a in self.articles if not a.built
+            ],
+        }
+
+
+def build(
+    config: Config,
+    paths: Sequence[Path] | None = None,
+    *,
+    output: Path | None = None,
+    allow_incomplete: bool = False,
+    gates: Sequence[Gate] = (),
+    dry_run: bool = False,
+    progress: Progress = no_progress,
+) -> BuildReport:
+    """Build finished pairs into ``output`` (default: the configured folder)."""
+    out = (output or config.output).resolve()
+    report = BuildReport(config.relative(out), config.publish, allow_incomplete=allow_incomplete)
+    files = discover(config, paths)
+    articles = [read_article(config, p) for p in files]  # parse all before writing anything
+    for done, article in enumerate(articles, 1):
+        progress(done, len(articles), article.rel)
+        result, rendered = _assess(config, article, gates, allow_incomplete)
+        report.articles.append(result)
+        suffix = article.path.suffix
+        targets = {article.source_language: article.text, **rendered}
+        for lang, text in targets.items():
+            dest = out / lang / f"{article.slug}{suffix}"
+            if result.built:
+                result.files[lang] = config.relative(dest)
+                if not dry_run and _write_if_changed(dest, text):
+                    report.written.append(config.relative(dest))
+            elif not dry_run and dest.exists():
+                # A previously published version must not outlive the article's readiness.
+                dest.unlink()
+    if not dry_run:
+        manifest = out / "manifest.json"
+        text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        if _write_if_changed(manifest, text):
+            report.written.append(config.relative(manifest))
+    return report
+
+
+def _assess(
+    config: Config, article: Article, gates: Sequence[Gate], allow_incomplete: bool
+) -> tuple[ArticleBuild, dict[str, str]]:
+    result = ArticleBuild(article.rel, article.slug, article.source_language)
+    rendered: dict[str, str] = {}
+    finished = True
+    for lang in config.targets_for(article.source_language):
+        po_path = catalog_path(config, lang, article.slug)
+        lb = LanguageBuild(lang, config.relative(po_path))
+        result.languages.append(lb)
+        try:
+            cat = catalog.load(po_path)
+        except CatalogError as exc:
+            if po_path.exists():
+                raise
+            cat = None
+            result.reasons.append(f"{lang}: no catalog {lb.catalog} ({exc.message}; run sync)")
+        lookup = {e.msgid: e for e in catalog.active_entries(cat)} if cat is not None else {}
+        published: dict[str, str] = {}
+        for seg in article.doc.segments:
+            entry = lookup.get(seg.text)
+            if entry is None:
+                lb.missing += 1
+                lb.unfinished_lines.append(seg.line)
+                continue
+            state = catalog.entry_state(entry)
+            lb.states[state] += 1
+            if state >= config.publish:
+                published[seg.text] = entry.msgstr
+            else:
+                lb.unfinished_lines.append(seg.line)
+        if lb.missing and cat is not None:
+            result.reasons.append(
+                f"{lang}: {lb.missing} segment(s) not in the catalog (run 'transflow sync')"
+            )
+        below = sum(n for s, n in lb.states.items() if s < config.publish)
+        if below:
+            result.reasons.append(f"{lang}: {below} segment(s) not {config.publish.label}")
+        if cat is not None:
+            for gate in gates:
+                lb.gate_problems.extend(gate(article, lang, cat))
+        result.reasons.extend(f"{lang}: {p}" for p in lb.gate_problems)
+        finished = finished and not lb.unfinished_lines and not lb.gate_problems
+        if not lb.gate_problems:
+
+            def translate(seg: Segment, table: dict[str, str] = published) -> str | None:
+                return table.get(seg.text)
+
+            rendered[lang] = article.fmt.render(article.doc, translate)
+    result.finished = finished
+    # Gate problems (e.g. injected markup) block an article even under --allow-incomplete.
+    blocked = any(lb.gate_problems for lb in result.languages)
+    result.built = finished or (allow_incomplete and not blocked)
+    return result, rendered
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    with contextlib.suppress(OSError):
+        if path.read_bytes() == text.encode("utf-8"):
+            return False
+    catalog.write_atomic(path, text)
+    return True

@@ -1,0 +1,165 @@
+"""``status``: how far each article's catalogs are, by review state.
+
+Status reads catalogs only (never the DeepL key, never the network). The JSON document built
+from ``StatusReport.to_json`` is a public contract with a ``version`` field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from transflow import catalog
+from transflow.config import Config
+from transflow.states import State, approval_is_stale
+from transflow.workflow.workspace import (
+    Progress,
+    catalog_path,
+    discover,
+    no_progress,
+    read_article,
+    slug_of,
+    template_path,
+)
+
+JSON_VERSION = 1
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def count_words(text: str) -> int:
+    """Words of a msgid, markup included as written (cheap and stable, like msgfmt's)."""
+    return len(_WORD.findall(text))
+
+
+@dataclass(slots=True)
+class CatalogStatus:
+    """Counts for one article in one target language."""
+
+    article: str
+    source_language: str
+    language: str
+    catalog: str
+    segments: int = 0
+    words: int = 0
+    states: dict[State, int] = field(default_factory=lambda: dict.fromkeys(State, 0))
+    words_by_state: dict[State, int] = field(default_factory=lambda: dict.fromkeys(State, 0))
+    changed_after_review: int = 0
+    missing: bool = False
+
+    def at_least(self, state: State) -> int:
+        """Segments whose state is ``state`` or better."""
+        return sum(n for s, n in self.states.items() if s >= state)
+
+    def percent(self, state: State = State.TRANSLATED) -> float:
+        """Share of segments at ``state`` or better (100 for an article with no segments)."""
+        return 100.0 if not self.segments else 100.0 * self.at_least(state) / self.segments
+
+    def to_json(self) -> dict[str, object]:
+        """The per-article object of the public JSON document."""
+        return {
+            "article": self.article,
+            "source_language": self.source_language,
+            "language": self.language,
+            "catalog": self.catalog,
+            "segments": self.segments,
+            "words": self.words,
+            "states": {s.key: n for s, n in self.states.items()},
+            "words_by_state": {s.key: n for s, n in self.words_by_state.items()},
+            "changed_after_review": self.changed_after_review,
+            "percent_translated": round(self.percent(State.TRANSLATED), 1),
+            "percent_reviewed": round(self.percent(State.REVIEWED), 1),
+            "catalog_missing": self.missing,
+        }
+
+
+@dataclass(slots=True)
+class StatusReport:
+    """Status of every selected article and target language."""
+
+    items: list[CatalogStatus] = field(default_factory=list)
+
+    def totals(self) -> CatalogStatus:
+        """All items summed (article and language fields are ``*``)."""
+        total = CatalogStatus("*", "*", "*", "*")
+        for item in self.items:
+            total.segments += item.segments
+            total.words += item.words
+            total.changed_after_review += item.changed_after_review
+            for s in State:
+                total.states[s] += item.states[s]
+                total.words_by_state[s] += item.words_by_state[s]
+        return total
+
+    def below(self, state: State, percent: float) -> list[CatalogStatus]:
+        """Items whose share of segments at ``state`` or better is under ``percent``."""
+        return [i for i in self.items if i.percent(state) < percent]
+
+    def to_json(self) -> dict[str, object]:
+        """The versioned JSON document (public contract)."""
+        totals = self.totals().to_json()
+        for key in ("article", "source_language", "language", "catalog", "catalog_missing"):
+            totals.pop(key)
+        return {
+            "version": JSON_VERSION,
+            "articles": [i.to_json() for i in self.items],
+            "totals": totals,
+        }
+
+
+def _languages_for(config: Config, path: Path, slug: str) -> tuple[str, list[str]]:
+    """Source and target languages, from the catalogs on disk when synced (no parsing)."""
+    if template_path(config, slug).exists():
+        present = [lang for lang in config.languages if catalog_path(config, lang, slug).exists()]
+        missing = [lang for lang in config.languages if lang not in present]
+        if len(missing) == 1:
+            return missing[0], present
+    article = read_article(config, path)
+    return article.source_language, config.targets_for(article.source_language)
+
+
+def status(
+    config: Config,
+    paths: Sequence[Path] | None = None,
+    *,
+    language: str | None = None,
+    progress: Progress = no_progress,
+) -> StatusReport:
+    """Count states for the given articles (all when ``paths`` is empty)."""
+    report = StatusReport()
+    files = discover(config, paths)
+    for done, path in enumerate(files, 1):
+        rel = config.relative(path)
+        progress(done, len(files), rel)
+        slug = slug_of(config, path)
+        source, targets = _languages_for(config, path, slug)
+        for lang in targets:
+            if language and lang != language:
+                continue
+            po_path = catalog_path(config, lang, slug)
+            item = CatalogStatus(rel, source, lang, config.relative(po_path))
+            if not po_path.exists():
+                item.missing = True
+                segments = read_article(config, path).doc.segments
+                unique = {s.text for s in segments}
+                item.segments = len(unique)
+                item.words = sum(count_words(t) for t in unique)
+                item.states[State.UNTRANSLATED] = item.segments
+                item.words_by_state[State.UNTRANSLATED] = item.words
+            else:
+                _count(item, catalog.load(po_path))
+            report.items.append(item)
+    return report
+
+
+def _count(item: CatalogStatus, cat: catalog.Catalog) -> None:
+    for entry in catalog.active_entries(cat):
+        words = count_words(entry.msgid)
+        state = catalog.entry_state(entry)
+        item.segments += 1
+        item.words += words
+        item.states[state] += 1
+        item.words_by_state[state] += words
+        if state == State.TRANSLATED and approval_is_stale(catalog.view(entry)):
+            item.changed_after_review += 1

@@ -1,0 +1,269 @@
+"""``sync``: bring the templates and catalogs in line with the articles.
+
+Invariants: no translation is ever lost (changed segments go fuzzy with the previous msgid,
+vanished ones obsolete; a renamed article's catalog seeds the new one); running sync twice
+writes nothing the second time; an article whose bytes, configuration and catalogs are
+unchanged since the last sync is skipped without being parsed (``SyncCache``), so the cost of a
+sync follows the edits, not the size of the workspace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from transflow import __version__, catalog
+from transflow.config import Config
+from transflow.workflow.workspace import (
+    Article,
+    Clock,
+    Progress,
+    catalog_path,
+    discover,
+    no_progress,
+    read_article,
+    template_path,
+    utc_now,
+)
+
+#: Share of msgids two articles must have in common to count as "the same article, renamed".
+RENAME_OVERLAP = 0.5
+
+
+@dataclass(slots=True)
+class ArticleSync:
+    """What sync did to one article's files."""
+
+    article: str
+    source_language: str
+    segments: int
+    written: list[str] = field(default_factory=list)
+    merges: dict[str, catalog.MergeReport] = field(default_factory=dict)
+    renamed_from: str | None = None
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """The result of one sync run."""
+
+    articles: list[ArticleSync] = field(default_factory=list)
+    unchanged: int = 0
+    orphans: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def written(self) -> list[str]:
+        """Every file written (or that would be, under ``--dry-run``)."""
+        return [p for a in self.articles for p in a.written]
+
+
+class SyncCache:
+    """Remembers, per article, the bytes and catalogs sync last saw; safe to delete.
+
+    Stored in ``<root>/.transflow-cache/sync.json`` (derivable state, ignored by git). A
+    stale or unreadable cache only costs a full sync, never a wrong result: an entry is
+    trusted only if the article digest, the configuration key and the size and mtime of
+    every catalog file still match.
+    """
+
+    def __init__(self, config: Config) -> None:
+        self.path = config.root / ".transflow-cache" / "sync.json"
+        self.key = _config_key(config)
+        self.data: dict[str, dict[str, object]] = {}
+        self.dirty = False
+        with contextlib.suppress(OSError, ValueError):
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            if raw.get("key") == self.key:
+                self.data = raw.get("articles", {})
+
+    def fresh(self, rel: str, path: Path) -> bool:
+        """True when ``path`` and its catalogs are exactly as the last sync left them."""
+        item = self.data.get(rel)
+        if not item:
+            return False
+        try:
+            st = path.stat()
+        except OSError:
+            return False
+        if [st.st_size, st.st_mtime_ns] != item.get("stat"):
+            return False
+        outputs = item.get("outputs")
+        if not isinstance(outputs, dict):
+            return False
+        return all(_stat(Path(p)) == v for p, v in outputs.items())
+
+    def remember(self, article: Article, outputs: Sequence[Path]) -> None:
+        """Record the state sync just produced."""
+        st = article.path.stat()
+        self.data[article.rel] = {
+            "stat": [st.st_size, st.st_mtime_ns],
+            "digest": article.digest,
+            "outputs": {str(p): _stat(p) for p in outputs},
+        }
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache (best effort: a read-only checkout just syncs fully next time)."""
+        if not self.dirty:
+            return
+        with contextlib.suppress(OSError):
+            catalog.write_atomic(
+                self.path, json.dumps({"key": self.key, "articles": self.data}, sort_keys=True)
+            )
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _config_key(config: Config) -> str:
+    parts = [
+        __version__,
+        str(config.locales),
+        config.source_language,
+        ",".join(config.languages),
+        ",".join(config.front_matter),
+    ]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
+
+
+def sync(
+    config: Config,
+    paths: Sequence[Path] | None = None,
+    *,
+    dry_run: bool = False,
+    clock: Clock = utc_now,
+    progress: Progress = no_progress,
+    use_cache: bool = True,
+) -> SyncReport:
+    """Sync the given articles (all when ``paths`` is empty); see the module docstring."""
+    report = SyncReport(dry_run=dry_run)
+    files = discover(config, paths)
+    cache = SyncCache(config) if use_cache and not dry_run else None
+    now = clock()
+    existing_templates = _templates(config)
+    pending: list[Article] = []
+    for done, path in enumerate(files, 1):
+        rel = config.relative(path)
+        progress(done, len(files), rel)
+        if cache is not None and cache.fresh(rel, path):
+            report.unchanged += 1
+            continue
+        pending.append(read_article(config, path))
+    # All articles parse before anything is written: a bad article leaves the disk untouched.
+    known_slugs = {a.slug for a in pending} | {_slug(config, p) for p in files}
+    orphans = [s for s in existing_templates if s not in known_slugs] if not paths else []
+    for article in pending:
+        result, outputs = _sync_article(config, article, now, dry_run, orphans)
+        report.articles.append(result)
+        if cache is not None:
+            cache.remember(article, outputs)
+    report.orphans = [config.relative(template_path(config, s)) for s in orphans]
+    if cache is not None:
+        cache.save()
+    return report
+
+
+def _slug(config: Config, path: Path) -> str:
+    return path.resolve().relative_to(config.articles).with_suffix("").as_posix()
+
+
+def _templates(config: Config) -> list[str]:
+    folder = config.locales / "templates"
+    if not folder.is_dir():
+        return []
+    return sorted(p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.pot"))
+
+
+def _sync_article(
+    config: Config, article: Article, now: datetime, dry_run: bool, orphans: list[str]
+) -> tuple[ArticleSync, list[Path]]:
+    segments = [(s.text, s.kind, s.line) for s in article.doc.segments]
+    template = catalog.build_template(segments, article.rel)
+    result = ArticleSync(article.rel, article.source_language, len(article.doc.segments))
+    project = f"{article.slug} ({article.rel})"
+    outputs: list[Path] = []
+
+    pot_path = template_path(config, article.slug)
+    is_new = not pot_path.exists()
+    pot = catalog.load(pot_path) if not is_new else catalog.new_catalog(None, project, now)
+    catalog.merge(pot, template, template_only=True)
+    _write(config, pot, pot_path, now, dry_run, result)
+    outputs.append(pot_path)
+
+    seed_slug = _renamed_from(config, template, orphans) if is_new else None
+    if seed_slug is not None:
+        orphans.remove(seed_slug)
+        result.renamed_from = config.relative(template_path(config, seed_slug))
+
+    for lang in config.targets_for(article.source_language):
+        po_path = catalog_path(config, lang, article.slug)
+        if po_path.exists():
+            po = catalog.load(po_path)
+        elif seed_slug is not None and catalog_path(config, lang, seed_slug).exists():
+            po = catalog.load(catalog_path(config, lang, seed_slug))
+            po.metadata["Project-Id-Version"] = project
+        else:
+            po = catalog.new_catalog(lang, project, now)
+        _fix_header(po, lang, project, now)
+        result.merges[lang] = catalog.merge(po, template)
+        _write(config, po, po_path, now, dry_run, result)
+        outputs.append(po_path)
+    return result, outputs
+
+
+def _fix_header(po: catalog.Catalog, lang: str, project: str, now: datetime) -> None:
+    """Keep a translator tool's header fields, but make the ones transflow relies on right."""
+    wanted = catalog.header(lang, project, now)
+    for key in ("Language", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+                "Plural-Forms"):
+        po.metadata[key] = wanted[key]
+    for key, value in wanted.items():
+        po.metadata.setdefault(key, value)
+
+
+def _write(
+    config: Config,
+    cat: catalog.Catalog,
+    path: Path,
+    now: datetime,
+    dry_run: bool,
+    result: ArticleSync,
+) -> None:
+    if dry_run:
+        if not path.exists() or catalog.render(cat) != path.read_text(encoding="utf-8"):
+            result.written.append(config.relative(path))
+        return
+    if catalog.save(cat, path, now=now):
+        result.written.append(config.relative(path))
+
+
+def _renamed_from(
+    config: Config, template: Sequence[catalog.TemplateEntry], orphans: list[str]
+) -> str | None:
+    """The orphaned template whose msgids overlap this new article's the most, if enough."""
+    if not orphans or not template:
+        return None
+    ids = {t.msgid for t in template}
+    best, best_overlap = None, RENAME_OVERLAP
+    for slug in orphans:
+        try:
+            old = catalog.load(template_path(config, slug))
+        except Exception:  # an unreadable orphan is simply not a rename candidate
+            continue
+        old_ids = {e.msgid for e in catalog.active_entries(old)}
+        if not old_ids:
+            continue
+        overlap = len(ids & old_ids) / max(len(ids), len(old_ids))
+        if overlap >= best_overlap:
+            best, best_overlap = slug, overlap
+    return best

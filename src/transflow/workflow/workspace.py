@@ -1,0 +1,147 @@
+"""Articles and where their catalogs live.
+
+An article ``<articles>/<slug>.<ext>`` has a template ``<locales>/templates/<slug>.pot`` and one
+catalog per target language ``<locales>/<lang>/<slug>.po``. The source language is the
+front matter's ``lang:`` or the configured default; the targets are the other configured
+languages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from transflow.config import Config, validate_language
+from transflow.errors import ArticleError, ConfigError, TransflowError
+from transflow.formats import EXTENSIONS, Document, Format, format_for
+
+#: progress(done, total, label): the CLI passes a progress bar, tests a list.append.
+Progress = Callable[[int, int, str], None]
+Clock = Callable[[], datetime]
+
+
+def no_progress(done: int, total: int, label: str) -> None:
+    """The default progress callback: silence."""
+
+
+def utc_now() -> datetime:
+    """The real clock (tests inject a fixed one)."""
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Article:
+    """A parsed article with everything needed to find and build its catalogs."""
+
+    path: Path
+    rel: str
+    slug: str
+    fmt: Format
+    doc: Document
+    source_language: str
+    digest: str
+
+    @property
+    def text(self) -> str:
+        """The article source as read (CRLF and BOM kept)."""
+        return self.doc.source
+
+
+def discover(config: Config, paths: Sequence[Path] | None = None) -> list[Path]:
+    """The article files to work on: the given ones (checked) or all under ``articles``."""
+    if not config.articles.is_dir():
+        raise ConfigError(
+            f"articles folder not found: {config.relative(config.articles)}",
+            path=config.path,
+            hint="create it or set 'articles' in the configuration",
+        )
+    if paths:
+        found = []
+        for raw in paths:
+            path = raw.resolve()
+            if not path.is_relative_to(config.articles):
+                raise ArticleError(
+                    f"outside the articles folder {config.relative(config.articles)}",
+                    path=raw,
+                )
+            if not path.is_file():
+                raise ArticleError("article not found", path=raw)
+            if path.suffix.lower() not in EXTENSIONS:
+                format_for(path)  # raises the "unsupported article type" error
+            found.append(path)
+        return found
+    return sorted(
+        p
+        for p in config.articles.rglob("*")
+        if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith(".")
+    )
+
+
+def slug_of(config: Config, path: Path) -> str:
+    """``<articles>/news/x.md`` -> ``news/x``."""
+    return path.resolve().relative_to(config.articles).with_suffix("").as_posix()
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 strictly (a BOM is kept as a character so identity stays byte-exact)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ArticleError(
+            "not valid UTF-8", path=path, line=line, hint="save the article as UTF-8"
+        ) from None
+
+
+def read_article(config: Config, path: Path, data: bytes | None = None) -> Article:
+    """Read, decode and parse one article; errors name the file and line."""
+    path = path.resolve()
+    rel = config.relative(path)
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ArticleError(f"cannot read: {exc.strerror}", path=rel) from None
+    text = decode(data, Path(rel))
+    fmt = format_for(path)
+    try:
+        doc = fmt.parse(text, front_matter_fields=config.front_matter)
+    except TransflowError as exc:
+        if exc.path is None:
+            exc.path = Path(rel)
+        raise
+    lang = doc.metadata.get("lang") or doc.metadata.get("language")
+    if lang:
+        try:
+            source = validate_language(lang, key="lang")
+        except ConfigError as exc:
+            raise ArticleError(exc.message, path=rel, hint=exc.hint) from None
+        if source not in config.languages:
+            raise ArticleError(
+                f"lang '{lang}' is not one of the configured languages {list(config.languages)}",
+                path=rel,
+            )
+    else:
+        source = config.source_language
+    return Article(
+        path=path,
+        rel=rel,
+        slug=slug_of(config, path),
+        fmt=fmt,
+        doc=doc,
+        source_language=source,
+        digest=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def template_path(config: Config, slug: str) -> Path:
+    """``locales/templates/<slug>.pot``."""
+    return config.locales / "templates" / f"{slug}.pot"
+
+
+def catalog_path(config: Config, lang: str, slug: str) -> Path:
+    """``locales/<lang>/<slug>.po``."""
+    return config.locales / lang / f"{slug}.po"

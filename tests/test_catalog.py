@@ -1,0 +1,128 @@
+"""Catalog merge (msgmerge-style), atomic save without churn, and readable load errors."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polib
+import pytest
+
+from transflow import catalog
+from transflow.errors import CatalogError
+from transflow.states import State
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+LATER = datetime(2027, 1, 2, 9, 30, tzinfo=UTC)
+
+
+def template(*texts: str) -> list[catalog.TemplateEntry]:
+    return catalog.build_template(
+        [(t, "paragraph", n) for n, t in enumerate(texts, 1)], "articles/a.md"
+    )
+
+
+def translated(cat: catalog.Catalog) -> dict[str, str]:
+    return {e.msgid: e.msgstr for e in catalog.active_entries(cat)}
+
+
+def test_identical_segments_share_one_entry_with_all_references() -> None:
+    entries = catalog.build_template(
+        [("Promo", "paragraph", 3), ("Intro", "heading 1", 1), ("Promo", "list item", 9)], "a.md"
+    )
+    assert [e.msgid for e in entries] == ["Promo", "Intro"]
+    assert entries[0].references == (("a.md", 3), ("a.md", 9))
+    assert entries[0].kinds == ("paragraph", "list item")
+
+
+def test_merge_keeps_changes_fuzzy_obsoletes_removed_and_adds_new() -> None:
+    cat = catalog.new_catalog("nl", "a", NOW)
+    catalog.merge(cat, template("The cat sat on the mat today.", "Goodbye.", "Keep me."))
+    for entry, text in zip(catalog.active_entries(cat), ["De kat zat.", "Dag.", "Blijf."],
+                           strict=True):
+        entry.msgstr = text
+    report = catalog.merge(cat, template("The cat sat on the red mat today.", "Keep me.", "New."))
+    assert (report.kept, report.fuzzy, report.new, report.obsolete) == (1, 1, 1, 1)
+    entries = {e.msgid: e for e in cat}
+    changed = entries["The cat sat on the red mat today."]
+    assert changed.msgstr == "De kat zat."
+    assert "fuzzy" in changed.flags
+    assert changed.previous_msgid == "The cat sat on the mat today."
+    assert catalog.entry_state(changed) is State.NEEDS_WORK
+    assert entries["Goodbye."].obsolete and entries["Goodbye."].msgstr == "Dag."
+    assert entries["Keep me."].msgstr == "Blijf."
+    assert entries["New."].msgstr == ""
+    # The obsolete entry comes back when its segment does.
+    report = catalog.merge(cat, template("Goodbye.", "Keep me."))
+    assert report.revived == 1
+    assert translated(cat)["Goodbye."] == "Dag."
+
+
+def test_merge_drops_untranslated_vanished_entries_and_keeps_document_order() -> None:
+    cat = catalog.new_catalog("nl", "a", NOW)
+    catalog.merge(cat, template("A one.", "B two."))
+    catalog.merge(cat, template("C three.", "A one."))
+    assert [e.msgid for e in cat] == ["C three.", "A one."]
+
+
+def test_save_is_atomic_and_skips_unchanged_content(tmp_path: Path) -> None:
+    cat = catalog.new_catalog("nl", "a", NOW)
+    catalog.merge(cat, template("Hello."))
+    path = tmp_path / "nl" / "a.po"
+    assert catalog.save(cat, path, now=NOW)
+    before = path.read_bytes()
+    again = catalog.load(path)
+    assert not catalog.save(again, path, now=LATER)  # nothing changed: no date churn
+    assert path.read_bytes() == before
+    next(catalog.active_entries(again)).msgstr = "Hallo."
+    assert catalog.save(again, path, now=LATER)
+    text = path.read_text(encoding="utf-8")
+    assert "PO-Revision-Date: 2027-01-02 09:30+0000" in text
+    assert [p.name for p in path.parent.iterdir()] == ["a.po"]  # no temp files left
+
+
+def test_header_is_complete_with_babel_plural_forms() -> None:
+    cat = catalog.new_catalog("nl", "demo", NOW)
+    assert cat.metadata["Language"] == "nl"
+    assert cat.metadata["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
+    assert cat.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ('msgid "a"\nmsgstr "b\n', "unterminated string", 2),
+        ('msgid "a"\nmsgstr b\n', "syntax error", 2),
+        ('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', "duplicate entry", 4),
+    ],
+)
+def test_load_errors_name_file_and_line(
+    tmp_path: Path, text: str, message: str, line: int | None
+) -> None:
+    path = tmp_path / "bad.po"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        catalog.load(path)
+    assert message in str(info.value)
+    assert str(path) in str(info.value)
+    if line is not None:
+        assert info.value.line == line
+
+
+def test_non_utf8_catalog_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "latin.po"
+    path.write_bytes(b'msgid "caf\xe9"\nmsgstr ""\n')
+    with pytest.raises(CatalogError, match="UTF-8"):
+        catalog.load(path)
+
+
+def test_render_round_trips_through_polib() -> None:
+    cat = catalog.new_catalog("nl", "a", NOW)
+    catalog.merge(cat, template("Hello world."))
+    entry = next(catalog.active_entries(cat))
+    entry.msgstr = "Hallo wereld."
+    entry.tcomment = "transflow: draft deepl 2026-11-26"
+    catalog.set_fuzzy(entry, True)
+    text = catalog.render(cat)
+    again = polib.pofile(text)
+    assert catalog.render(again) == text

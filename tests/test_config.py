@@ -1,0 +1,77 @@
+"""Configuration discovery and validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from transflow.config import load_config, parse_config
+from transflow.errors import ConfigError
+from transflow.states import State
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_transflow_toml_found_from_a_subfolder(tmp_path: Path) -> None:
+    write(tmp_path / "transflow.toml", 'articles = "posts"\nsource_language = "nl"\n')
+    sub = tmp_path / "posts" / "deep"
+    sub.mkdir(parents=True)
+    config = load_config(sub)
+    assert config.root == tmp_path.resolve()
+    assert config.articles == (tmp_path / "posts").resolve()
+    assert config.source_language == "nl"
+    assert config.targets_for("nl") == ["en"]
+    assert config.publish is State.REVIEWED
+
+
+def test_pyproject_table_is_used_and_other_pyprojects_are_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.transflow]\npublish = "translated"\n')
+    write(tmp_path / "pkg" / "pyproject.toml", '[project]\nname = "x"\n')
+    config = load_config(tmp_path / "pkg")
+    assert config.root == tmp_path.resolve()
+    assert config.publish is State.TRANSLATED
+
+
+def test_no_config_gives_a_hint(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert "transflow init" in (info.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("table", "message", "hint"),
+    [
+        ({"languages": ["nl", "nk"]}, "unknown language 'nk'", "did you mean"),
+        ({"source_language": "de"}, "not one of languages", None),
+        ({"publish": "done"}, "unknown state", None),
+        ({"artcles": "x"}, "unknown configuration key 'artcles'", "did you mean 'articles'"),
+        ({"languages": ["nl"]}, "at least two", None),
+        ({"memory_threshold": 3}, "memory_threshold", None),
+        ({"deepl": {"formality": "rude"}}, "deepl.formality", None),
+    ],
+)
+def test_bad_values_are_refused_with_a_clear_message(
+    tmp_path: Path, table: dict[str, object], message: str, hint: str | None
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_config(table, root=tmp_path, path=tmp_path / "transflow.toml")
+    assert message in str(info.value)
+    assert str(tmp_path / "transflow.toml") in str(info.value)
+    if hint:
+        assert hint in (info.value.hint or "")
+
+
+def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
+    write(tmp_path / "transflow.toml", "articles = [\n")
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load_config(tmp_path)
+
+
+def test_regional_codes_are_normalised(tmp_path: Path) -> None:
+    config = parse_config({"languages": ["nl", "en-GB"], "source_language": "nl"}, root=tmp_path)
+    assert config.languages == ("nl", "en_GB")
