@@ -1,0 +1,440 @@
+"""Markdown articles: one module that both extracts segments and reassembles translations.
+
+Extraction principles (after translate-toolkit's ``translate/storage/markdown.py``):
+
+* The parser is markdown-it-py in CommonMark mode plus GFM tables and strikethrough,
+  footnotes and dollar math (mdit-py-plugins), one shared instance. Only its *block* phase
+  runs during extraction; inline markup is never interpreted, only carried.
+* Segments, in document order: ATX and setext headings, paragraphs (also inside list items,
+  block quotes and footnote definitions), GFM table cells (header and body) and the configured
+  front-matter fields (see ``frontmatter.py``). ``kind`` is ``heading N``, ``paragraph``,
+  ``list item``, ``block quote``, ``footnote`` (the innermost container decides),
+  ``table cell`` or ``front matter: <key>``.
+* Never segments: code (fenced, indented), math blocks, raw HTML blocks, link reference
+  definitions, thematic breaks, front-matter keys, a task-list checkbox (``[ ]``/``[x]``), and
+  text with nothing to translate: no letter or digit once code spans, HTML tags, link
+  destinations and URLs are set aside (so ``|``, ``---``, emoji-only or ```code```-only
+  items are skipped).
+* ``Segment.text`` is the inline Markdown exactly as written; soft line breaks fold to one
+  space and the continuation lines lose their indentation and container prefixes (``> ``,
+  list indentation, lazy continuation); a hard break keeps its marker (two trailing spaces or
+  a backslash) followed by ``\\n``; no leading/trailing whitespace.
+* Offsets come from markdown-it's own line bookkeeping: the block rules that make segments
+  are wrapped so that, while they run, the container-stripped start and end of each of their
+  lines is recorded. Offsets are computed on markdown-it's normalised text (``\\r\\n`` to
+  ``\\n``) and mapped back to the source, so CRLF files, a BOM and a missing final newline
+  are reproduced exactly.
+
+Reassembly principles:
+
+* ``render`` replaces only segment spans; every other byte is the source's. A translation
+  that is ``None``, empty, or equal to the msgid keeps the original bytes of its span.
+* A translation cannot change the block structure: blank lines in it are folded, each of its
+  line breaks gets the container's continuation prefix (``> ``, list indentation) and the
+  file's line ending, a line that would open a block (``# ``, ``- ``, ``1. ``, ``> ``, ``===``,
+  a fence, a table delimiter row, HTML block, reference definition) gets a backslash, table
+  cells escape ``|``, ATX headings are one line with a trailing ``#`` escaped, and front-matter
+  values are re-quoted (original style kept when it can represent the text).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from transflow.formats import frontmatter
+from transflow.formats.base import Document, Segment, Translate
+
+__all__ = ["FORMAT", "MarkdownFormat", "new_parser", "parse", "render"]
+
+_EXTRA_KEY = "markdown.render"
+_NEWLINES_RE = re.compile(r"\r\n?")
+_SEGMENT_RULES = ("paragraph", "heading", "lheading", "table")
+_CONTAINERS = {
+    "blockquote_open": "block quote",
+    "list_item_open": "list item",
+    "footnote_reference_open": "footnote",
+}
+_TASK_RE = re.compile(r"\[[ xX]\][ \t]+")
+# What is set aside before asking "is there anything to translate?"
+_NOISE_RE = re.compile(
+    r"(`+)(?:.|\n)*?(?<!`)\1(?!`)"  # code spans
+    r"|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"  # link/image destinations
+    r"|<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*>"  # autolinks
+    r"|</?[A-Za-z][^<>]*>|<!--(?:.|\n)*?-->"  # HTML tags and comments
+    r"|\bhttps?://\S+"  # bare URLs
+)
+# First characters after which a line might open a block (then a real parse decides).
+_SUSPECT_RE = re.compile(r"[ \t]*(?:[#>+*=_~`<|\[$\-]|\d)")
+
+
+def _record_lines(rule: Callable[..., bool]) -> Callable[..., bool]:
+    """Wrap a block rule so each inline token it makes remembers its lines' content spans.
+
+    While the rule runs, ``bMarks + tShift`` and ``eMarks`` of a line delimit exactly its
+    content inside whatever containers enclose it; afterwards that bookkeeping is gone.
+    """
+
+    def wrapped(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        before = len(state.tokens)
+        ok = rule(state, start_line, end_line, silent)
+        if ok and not silent:
+            for token in state.tokens[before:]:
+                if token.type == "inline" and token.map:
+                    first, last = token.map
+                    token.meta["tf_lines"] = [
+                        (state.bMarks[i] + state.tShift[i], state.eMarks[i])
+                        for i in range(first, last)
+                    ]
+        return ok
+
+    return wrapped
+
+
+def new_parser(*, block_only: bool = False) -> MarkdownIt:
+    """A markdown-it instance configured as transflow reads Markdown.
+
+    ``block_only`` stops after the block phase (what extraction needs); the full parser is
+    for callers that compare rendered structure (conformance checks).
+    """
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    footnote_plugin(md)
+    dollarmath_plugin(md, allow_digits=False, double_inline=True)
+    if block_only:
+        rules = {rule.name: rule.fn for rule in md.block.ruler.__rules__}
+        for name in _SEGMENT_RULES:
+            md.block.ruler.at(name, _record_lines(rules[name]))
+        md.core.ruler.enableOnly(["normalize", "block"])
+    return md
+
+
+_BLOCK_MD = new_parser(block_only=True)
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """How to write a translation back into one segment's span."""
+
+    #: ``block`` (paragraph, setext heading), ``atx``, ``cell``, ``yaml``, ``toml``.
+    mode: str
+    #: Continuation prefix for new lines (``> ``, list indentation); ``style`` for quoting.
+    prefix: str = ""
+    style: str = ""
+
+
+class _Offsets:
+    """Maps offsets in markdown-it's normalised text (``\\r\\n`` as ``\\n``) back to the source."""
+
+    def __init__(self, original: str, base: int) -> None:
+        self.base = base
+        self.crlf = "\r" in original
+        self.orig_starts = [0]
+        self.norm_starts = [0]
+        if self.crlf:
+            norm_pos = prev = 0
+            for m in re.finditer(r"\r\n?|\n", original):
+                norm_pos += m.start() - prev + 1
+                prev = m.end()
+                self.orig_starts.append(m.end())
+                self.norm_starts.append(norm_pos)
+
+    def __call__(self, pos: int) -> int:
+        if not self.crlf:
+            return self.base + pos
+        k = bisect_right(self.norm_starts, pos) - 1
+        return self.base + self.orig_starts[k] + (pos - self.norm_starts[k])
+
+
+def _has_words(text: str) -> bool:
+    """True when ``text`` holds a letter or digit outside code, HTML, and URLs."""
+    return any(ch.isalnum() for ch in _NOISE_RE.sub(" ", text))
+
+
+def _continuation_prefix(first_line_prefix: str) -> str:
+    """``> - `` becomes ``>   ``: quote markers stay, list markers turn into indentation."""
+    return "".join(ch if ch in "> \t" else " " for ch in first_line_prefix)
+
+
+def _join_lines(norm: str, lines: Sequence[tuple[int, int]]) -> tuple[str, int, int]:
+    """The msgid of a paragraph-like block and its [start, end) in normalised offsets."""
+    parts: list[str] = []
+    start = end = -1
+    last = len(lines) - 1
+    for i, (begin, stop) in enumerate(lines):
+        while begin < stop and norm[begin] in " \t":
+            begin += 1
+        content = norm[begin:stop]
+        stripped = content.rstrip(" \t")
+        if start < 0:
+            if not stripped:
+                continue
+            start = begin
+        if i == last:
+            parts.append(stripped)
+            end = begin + len(stripped)
+        elif content.endswith("  ") or _ends_with_escape(content):
+            parts.append(content + "\n")  # hard break: keep the marker as written
+        else:
+            parts.append(stripped + " ")
+    if start < 0:
+        return "", 0, 0
+    return "".join(parts).rstrip(" \t"), start, end
+
+
+def _ends_with_escape(text: str) -> bool:
+    run = len(text) - len(text.rstrip("\\"))
+    return run % 2 == 1
+
+
+def parse(
+    source: str, *, front_matter_fields: Sequence[str] = (), front_matter: bool = True
+) -> Document:
+    """Split ``source`` into segments; ``front_matter=False`` reads it as plain CommonMark."""
+    base = 1 if source.startswith("\ufeff") else 0
+    segments: list[Segment] = []
+    spans: dict[tuple[int, int], _Span] = {}
+    metadata: dict[str, str] = {}
+    fm_lines = 0
+    if front_matter:
+        found = frontmatter.read(source, base, front_matter_fields)
+        if found is not None:
+            metadata = found.metadata
+            fm_lines = found.lines
+            mode = "toml" if found.fields and found.fields[0].style in ("basic", "literal") else "yaml"
+            for field in found.fields:
+                if not field.text.strip():
+                    continue
+                line = source.count("\n", 0, field.start) + 1
+                segments.append(
+                    Segment(field.text, f"front matter: {field.key}", line, field.start, field.end)
+                )
+                spans[(field.start, field.end)] = _Span(mode, style=field.style)
+            base = found.body_start
+    body = source[base:]
+    norm = _NEWLINES_RE.sub("\n", body).replace("\0", "\ufffd")
+    offsets = _Offsets(body, base)
+    tokens = _BLOCK_MD.parse(norm, {})
+    line_starts: list[int] | None = None
+
+    def line_start(line: int) -> int:
+        nonlocal line_starts
+        if line_starts is None:
+            line_starts = [0] + [m.end() for m in re.finditer("\n", norm)]
+        return line_starts[line]
+
+    def add(text: str, kind: str, line: int, start: int, end: int, span: _Span) -> None:
+        if not text or not _has_words(text):
+            return
+        o_start, o_end = offsets(start), offsets(end)
+        segments.append(Segment(text, kind, fm_lines + line + 1, o_start, o_end))
+        spans[(o_start, o_end)] = span
+
+    containers: list[str] = []
+    block = ""  # what the next inline token belongs to
+    level = 0
+    cell = -1
+    previous = ""
+    for token in tokens:
+        kind = token.type
+        if kind in _CONTAINERS:
+            containers.append(_CONTAINERS[kind])
+        elif kind.endswith("_close") and kind[:-6] + "_open" in _CONTAINERS:
+            containers.pop()
+        elif kind == "heading_open":
+            block = "atx" if token.markup.startswith("#") else "setext"
+            level = int(token.tag[1:])
+        elif kind == "paragraph_open":
+            block = "paragraph"
+        elif kind == "tr_open":
+            cell = -1
+        elif kind in ("th_open", "td_open"):
+            block = "cell"
+            cell += 1
+        elif kind == "inline":
+            lines: list[tuple[int, int]] | None = token.meta.get("tf_lines")
+            if lines and token.map is not None:
+                line = token.map[0]
+                if block == "atx":
+                    _atx(norm, lines[0], token.content, level, line, add)
+                elif block == "cell":
+                    _cell(norm, lines[0], cell, line, add)
+                else:
+                    where = f"heading {level}" if block == "setext" else (
+                        containers[-1] if containers else "paragraph")
+                    _paragraph(norm, lines if block != "setext" else lines[:-1], where,
+                               previous == "list_item_open", line, line_start(line), add)
+            block = ""
+        previous = kind
+    segments.sort(key=lambda s: s.start)
+    return Document(source, segments, metadata, {_EXTRA_KEY: spans})
+
+
+_Add = Callable[[str, str, int, int, int, _Span], None]
+
+
+def _atx(norm: str, span: tuple[int, int], content: str, level: int, line: int, add: _Add) -> None:
+    begin, stop = span
+    while begin < stop and norm[begin] == "#":
+        begin += 1
+    start = norm.find(content, begin, stop) if content else -1
+    if start >= 0:
+        add(content, f"heading {level}", line, start, start + len(content), _Span("atx"))
+
+
+def _paragraph(
+    norm: str,
+    lines: Sequence[tuple[int, int]],
+    kind: str,
+    first_in_item: bool,
+    line: int,
+    line_begin: int,
+    add: _Add,
+) -> None:
+    text, start, end = _join_lines(norm, lines)
+    if not text:
+        return
+    if first_in_item:
+        task = _TASK_RE.match(text)
+        if task:
+            text, start = text[task.end() :], start + task.end()
+    prefix = _continuation_prefix(norm[line_begin:start])
+    add(text, kind, line, start, end, _Span("block", prefix))
+
+
+def _cell(norm: str, span: tuple[int, int], index: int, line: int, add: _Add) -> None:
+    """Cut cell ``index`` out of a table row exactly as markdown-it's ``escapedSplit`` does."""
+    begin, stop = span
+    while begin < stop and norm[begin] in _MD_TRIM:
+        begin += 1
+    while stop > begin and norm[stop - 1] in _MD_TRIM:
+        stop -= 1
+    cells: list[tuple[int, int]] = []
+    last = begin
+    escaped = False
+    for pos in range(begin, stop):
+        ch = norm[pos]
+        if ch == "|" and not escaped:
+            cells.append((last, pos))
+            last = pos + 1
+        escaped = ch == "\\"
+    cells.append((last, stop))
+    if cells and cells[0][0] == cells[0][1]:
+        cells.pop(0)
+    if cells and cells[-1][0] == cells[-1][1]:
+        cells.pop()
+    if index >= len(cells):
+        return
+    start, end = cells[index]
+    while start < end and norm[start] in _MD_TRIM:
+        start += 1
+    while end > start and norm[end - 1] in _MD_TRIM:
+        end -= 1
+    add(norm[start:end], "table cell", line, start, end, _Span("cell"))
+
+
+# --- reassembly ------------------------------------------------------------------------
+
+
+def render(doc: Document, translate: Translate, *, force_replace: bool = False) -> str:
+    """The source with every translated segment's span replaced.
+
+    ``force_replace`` writes even translations equal to the msgid through the escaping and
+    re-prefixing path (conformance checks use it to prove that path is faithful).
+    """
+    spans = doc.extra.get(_EXTRA_KEY)
+    if not isinstance(spans, dict) or any((s.start, s.end) not in spans for s in doc.segments):
+        fields = [s.kind.removeprefix("front matter: ") for s in doc.segments]
+        spans = parse(doc.source, front_matter_fields=fields).extra[_EXTRA_KEY]
+        assert isinstance(spans, dict)
+    source = doc.source
+    newline = "\r\n" if "\r\n" in source else "\n"
+    out: list[str] = []
+    pos = 0
+    for segment in doc.segments:
+        translation = translate(segment)
+        if translation is None or not translation.strip():
+            continue
+        if translation == segment.text and not force_replace:
+            continue
+        span: _Span = spans[(segment.start, segment.end)]
+        replacement = _encode(translation, span, newline)
+        out.append(source[pos : segment.start])
+        out.append(replacement)
+        pos = segment.end
+    out.append(source[pos:])
+    return "".join(out)
+
+
+def _encode(text: str, span: _Span, newline: str) -> str:
+    text = _NEWLINES_RE.sub("\n", text).strip()
+    if span.mode == "yaml":
+        return frontmatter.quote_yaml(text, span.style)
+    if span.mode == "toml":
+        return frontmatter.quote_toml(text, span.style)
+    if span.mode in ("atx", "cell"):
+        text = re.sub(r"[ \t]*\n[ \t]*", " ", text)
+        if span.mode == "cell":
+            return re.sub(r"(?<!\\)\|", r"\\|", text)
+        closing = re.search(r"(?:^|[ \t])(#+)$", text)
+        if closing:
+            text = text[: closing.start(1)] + "\\" + text[closing.start(1) :]
+        return text
+    text = re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n", text)  # no new paragraphs
+    lines = text.split("\n")
+    lines = [_escape_line(lines[0], False)] + [
+        _escape_line(line.lstrip(" \t"), True) for line in lines[1:]
+    ]
+    return (newline + span.prefix).join(lines)
+
+
+def _escape_line(line: str, continuation: bool) -> str:
+    """Backslash-escape a line that would open a block where it is written."""
+    for _ in range(3):
+        if not _SUSPECT_RE.match(line) or _stays_inline(line, continuation):
+            return line
+        lead = len(line) - len(line.lstrip(" \t"))
+        if lead:
+            line = line[lead:]
+            continue
+        if line[0].isdigit():
+            digits = len(line) - len(line.lstrip("0123456789"))
+            line = line[:digits] + "\\" + line[digits:]
+        else:
+            line = "\\" + line
+    return line
+
+
+def _stays_inline(line: str, continuation: bool) -> bool:
+    probe = "x\n" + line if continuation else line
+    tokens = _BLOCK_MD.parse(probe, {})
+    return (
+        len(tokens) == 3
+        and tokens[0].type == "paragraph_open"
+        and tokens[1].map == [0, probe.count("\n") + 1]
+    )
+
+
+class MarkdownFormat:
+    """The ``Format`` for ``.md``/``.markdown`` articles."""
+
+    name = "markdown"
+    extensions = (".md", ".markdown")
+
+    def parse(self, source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
+        """Split ``source`` into segments (see the module docstring for what they are)."""
+        return parse(source, front_matter_fields=front_matter_fields)
+
+    def render(self, doc: Document, translate: Translate) -> str:
+        """Replace each segment's span with its translation; everything else stays."""
+        return render(doc, translate)
+
+
+FORMAT = MarkdownFormat()
