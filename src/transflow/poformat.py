@@ -1,0 +1,436 @@
+"""Write ``.po``/``.pot`` text in GNU gettext's canonical layout, byte for byte as ``msgcat``.
+
+Why: translators and CI run gettext tools on our catalogs; if ``msgcat FILE`` re-wrapped what
+transflow wrote, every such run would produce a diff.  So :func:`render_po` reproduces
+``write-po.c`` of GNU gettext 0.21 (the default ``msgcat`` options: page width 79, no
+indentation, no escaping of non-ASCII) on top of libunistring's line breaking:
+
+* Each string is cut after every ``\\n`` into *portions*; a portion is escaped (``\\\\``,
+  ``\\"``, ``\\n``, ``\\t`` …) and then broken at the opportunities of Unicode line breaking
+  (UAX #14 as libunistring 1.0 implements it: after spaces, after hyphens and ``/`` before
+  letters, before ``(`` or ``\\`` after a space, never inside the escape's second character),
+  greedily: a piece that would end past column 77 of the text moves to the next line.  Pieces
+  include their trailing spaces, and one unbreakable piece may overflow the line.
+* If the first portion does not fit on the keyword's line, or more portions follow, the
+  keyword gets ``""`` and the text starts on the next line.
+* Comments and flags come in gettext's order; flags are normalised as ``msgcat`` does
+  (``fuzzy`` only when the first ``msgstr`` is non-empty, format flags in gettext's language
+  order, unknown flags dropped); exact duplicate references are dropped and references wrap at
+  79 columns; obsolete entries with an empty ``msgstr`` are not written; duplicates are refused.
+
+Limits (not needed by transflow, documented so nobody relies on them): entries flagged with a
+``*-format`` flag are wrapped without gettext's "never break inside a format directive" rule;
+only UTF-8 (and pure ASCII) catalogs are supported.
+
+Invariant: for any catalog transflow writes, ``msgcat`` leaves the text unchanged, and
+``render_po(polib.pofile(render_po(po))) == render_po(po)`` except for what polib cannot parse
+back (previous msgids of obsolete entries, ``#~|``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+
+from transflow import _unitables
+from transflow.errors import CatalogError
+
+PAGE_WIDTH = 79
+"""The default ``--width`` of the gettext tools."""
+
+_NO_WRAP_WIDTH = 2**31 - 1  # INT_MAX: the width gettext uses for a ``no-wrap`` entry
+
+# libunistring's line breaking classes (unilbrk/lbrktables.h); the pair table covers 0..32.
+_BK, _CR, _LF, _CM, _ZW, _SP, _CB, _AI, _SA, _XX = 33, 34, 35, 36, 37, 38, 39, 40, 41, 42
+_BA, _HY, _AL, _ID1, _HL, _RI, _ZWJ = 3, 5, 20, 23, 28, 29, 30
+_HL_BA = 100  # runtime only: a Hebrew letter followed by a hyphen or break-after character
+
+# Break values, as in unilbrk.h.
+_PROHIBITED, _POSSIBLE, _MANDATORY = 1, 2, 3
+
+_PAIR = _unitables.PAIR_TABLE
+
+# The escapes of write-po.c; each becomes two characters, the second never preceded by a break.
+_ESCAPES = {
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\v": "\\v",
+    "\\": "\\\\",
+    '"': '\\"',
+}
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+
+# gettext 0.21's format_language[] order: the order msgcat prints format flags in.
+_FORMAT_LANGUAGES = (
+    "c",
+    "objc",
+    "python",
+    "python-brace",
+    "java",
+    "java-printf",
+    "csharp",
+    "javascript",
+    "scheme",
+    "lisp",
+    "elisp",
+    "librep",
+    "ruby",
+    "sh",
+    "awk",
+    "lua",
+    "object-pascal",
+    "smalltalk",
+    "qt",
+    "qt-plural",
+    "kde",
+    "kde-kuit",
+    "boost",
+    "tcl",
+    "perl",
+    "perl-brace",
+    "php",
+    "gcc-internal",
+    "gfc-internal",
+    "ycp",
+)
+_FORMAT_RANK = {lang: rank for rank, lang in enumerate(_FORMAT_LANGUAGES)}
+
+
+@lru_cache(maxsize=4096)
+def _char_info(ch: str) -> tuple[int, int]:
+    """(line break class, column width) of one character, from libunistring's tables."""
+    cp = ord(ch)
+    lb = _unitables.LB_CLASS[bisect_right(_unitables.LB_START, cp) - 1]
+    width = _unitables.WIDTH[bisect_right(_unitables.WIDTH_START, cp) - 1]
+    return lb, (-1 if width == 255 else width)
+
+
+def _possible_breaks(classes: Sequence[int]) -> list[int]:
+    """Break opportunities before each character (u8_possible_linebreaks_v2, UTF-8)."""
+    breaks = [_PROHIBITED] * len(classes)
+    prev_prop = _BK  # class of the previous character
+    last_prop = _BK  # class of the last character that is not a space
+    seen_space = False  # a space came after the last non-space character
+    ri_count = 0
+    for i, prop in enumerate(classes):
+        if prop == _BK or prop == _LF or prop == _CR:
+            breaks[i] = _MANDATORY
+            prev_prop = prop
+            last_prop = _BK
+            seen_space = False
+        else:
+            if prop == _AI or prop == _SA or prop == _XX:
+                prop = _AL
+            elif prop == _CB:
+                prop = _ID1
+            if prop == _SP:
+                seen_space = True
+            elif prop == _ZW:
+                last_prop = _ZW
+                seen_space = False
+            elif prop == _CM or prop == _ZWJ:
+                if last_prop == _BK:
+                    last_prop = _AL
+                    seen_space = False
+                elif last_prop == _ZW or seen_space:
+                    breaks[i] = _POSSIBLE
+                    last_prop = _AL
+                    seen_space = False
+            else:
+                if last_prop == _BK:
+                    pass
+                elif last_prop == _ZW:
+                    breaks[i] = _POSSIBLE
+                elif prev_prop == _ZWJ:
+                    pass
+                elif last_prop == _RI and prop == _RI:
+                    if seen_space or ri_count % 2 == 0:
+                        breaks[i] = _POSSIBLE
+                elif prev_prop == _HL_BA:
+                    pass
+                else:
+                    kind = _PAIR[last_prop * 33 + prop]
+                    if kind == 1 or (kind == 2 and seen_space):
+                        breaks[i] = _POSSIBLE
+                last_prop = prop
+                seen_space = False
+            prev_prop = _HL_BA if prev_prop == _HL and (prop == _HY or prop == _BA) else prop
+        ri_count = ri_count + 1 if prop == _RI else 0
+    return breaks
+
+
+def _line_breaks(text: str, prohibited: Iterable[int], width: int, start_column: int) -> list[int]:
+    """Indices before which the text is broken (u8_width_linebreaks_v2 with overrides)."""
+    infos = [_char_info(ch) for ch in text]
+    breaks = _possible_breaks([lb for lb, _ in infos])
+    for i in prohibited:
+        breaks[i] = _PROHIBITED
+    result: list[int] = []
+    last_p = -1
+    last_column = start_column
+    piece_width = 0
+    for i, brk in enumerate(breaks):
+        if brk != _PROHIBITED:
+            if last_p >= 0 and last_column + piece_width > width:
+                result.append(last_p)
+                last_column = 0
+            if brk == _MANDATORY:
+                last_p = -1
+                last_column = 0
+                piece_width = 0
+                continue
+            last_p = i
+            last_column += piece_width
+            piece_width = 0
+        w = infos[i][1]
+        if w > 0:
+            piece_width += w
+    if last_p >= 0 and last_column + piece_width > width:
+        result.append(last_p)
+    return result
+
+
+def _escape_with_overrides(portion: str) -> tuple[str, list[int]]:
+    """The escaped portion and the indices where write-po.c forbids a break."""
+    out: list[str] = []
+    prohibited: list[int] = []
+    pos = 0
+    for ch in portion:
+        esc = _ESCAPES.get(ch)
+        if esc is None:
+            out.append(ch)
+            pos += 1
+        else:
+            out.append(esc)
+            prohibited.append(pos + 1)
+            pos += 2
+    if portion.endswith("\n"):
+        prohibited.append(pos - 2)  # "Don't break immediately before the \n at the end."
+    return "".join(out), prohibited
+
+
+def _fits(escaped: str, room: int) -> bool:
+    """Cheap test that the escaped text needs no line-breaking analysis at all."""
+    if len(escaped) <= room and escaped.isascii():
+        return True  # ASCII characters are at most one column wide
+    return 2 * len(escaped) <= room
+
+
+def wrap_string(
+    keyword: str, value: str, *, prefix: str = "", wrap: bool = True, page_width: int = PAGE_WIDTH
+) -> list[str]:
+    """Lines of one ``keyword "value"`` field, as gettext's ``wrap()`` prints them."""
+    portions = value.splitlines(keepends=True) if "\n" in value else [value]
+    # str.splitlines also splits on \r, \v, \f, \x1c-\x1e, \x85, \u2028 and \u2029; gettext
+    # only cuts after \n, so rejoin anything that was cut elsewhere.
+    if len(portions) > 1 and any(not part.endswith("\n") for part in portions[:-1]):
+        portions = _split_after_newlines(value)
+    after_break = len(prefix) + 1
+    width = (page_width if wrap else _NO_WRAP_WIDTH) - 1 - after_break
+    lines: list[str] = []
+    first_line = True
+    for index, portion in enumerate(portions):
+        more = index + 1 < len(portions)
+        escaped = portion.translate(_ESCAPE_TABLE)
+        start = len(prefix) + (len(keyword) + 1 if first_line else 0) + 1 - after_break
+        cuts: list[int] = []
+        if not _fits(escaped, width - start):
+            escaped, prohibited = _escape_with_overrides(portion)
+            cuts = _line_breaks(escaped, prohibited, width, start)
+        if first_line and escaped and (more or start > width or cuts):
+            lines.append(f'{prefix}{keyword} ""')
+            first_line = False
+            start = 0
+            if cuts or not _fits(escaped, width):
+                escaped, prohibited = _escape_with_overrides(portion)
+                cuts = _line_breaks(escaped, prohibited, width, start)
+        head = f"{prefix}{keyword} " if first_line else prefix
+        first_line = False
+        begin = 0
+        for cut in cuts:
+            lines.append(f'{head}"{escaped[begin:cut]}"')
+            head = prefix
+            begin = cut
+        lines.append(f'{head}"{escaped[begin:]}"')
+    return lines
+
+
+def _split_after_newlines(value: str) -> list[str]:
+    parts = value.split("\n")
+    portions = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        portions.append(parts[-1])
+    return portions
+
+
+def _comment_lines(marker: str, text: str) -> list[str]:
+    """``#`` or ``#.`` lines: the marker, a space unless the line is empty, the line."""
+    return [f"{marker} {line}" if line else marker for line in text.split("\n")]
+
+
+def _reference_lines(occurrences: Iterable[tuple[str, Any]], page_width: int) -> list[str]:
+    """``#:`` lines: references in order, duplicates dropped, wrapped at the page width."""
+    lines: list[str] = []
+    current = "#:"
+    column = 2
+    seen: set[tuple[str, str]] = set()
+    for path, lineno in occurrences:
+        number = "" if lineno in (None, "") else str(lineno).strip()
+        if number.lstrip("-").isdigit():
+            number = str(int(number))
+        key = (path, number)  # gettext compares the stored name, before "./" is dropped
+        if key in seen:
+            continue
+        seen.add(key)
+        while path.startswith("./"):
+            path = path[2:]
+        text = f"{path}:{number}" if number else path
+        length = len(text.encode("utf-8")) + 1
+        if column > 2 and column + length > page_width:
+            lines.append(current)
+            current = "#:"
+            column = 2
+        current += " " + text
+        column += length
+    lines.append(current)
+    return lines
+
+
+def _flag_line(flags: Iterable[str], fuzzy_allowed: bool) -> tuple[str | None, bool]:
+    """The ``#,`` line msgcat prints for these flags, and whether the entry may be wrapped."""
+    fuzzy = False
+    formats: dict[str, str] = {}
+    range_flag: str | None = None
+    wrap = True
+    for raw in flags:
+        flag = raw.strip()
+        if flag == "fuzzy":
+            fuzzy = True
+        elif flag == "no-wrap":
+            wrap = False
+        elif flag == "wrap":
+            wrap = True
+        elif flag.startswith("range:"):
+            bounds = flag[len("range:") :].strip().split("..")
+            if len(bounds) == 2 and all(b.isdigit() for b in bounds):
+                low, high = int(bounds[0]), int(bounds[1])
+                if low < high:
+                    range_flag = f"range: {low}..{high}"
+        elif flag.endswith("-format"):
+            name = flag[: -len("-format")]
+            for qualifier, shown in (("no-", "no-"), ("possible-", ""), ("impossible-", None)):
+                if name.startswith(qualifier) and name[len(qualifier) :] in _FORMAT_RANK:
+                    lang = name[len(qualifier) :]
+                    if shown is None:
+                        formats.pop(lang, None)
+                    else:
+                        formats[lang] = f"{shown}{lang}-format"
+                    break
+            else:
+                if name in _FORMAT_RANK:
+                    formats[name] = f"{name}-format"
+    shown_flags: list[str] = []
+    if fuzzy and fuzzy_allowed:
+        shown_flags.append("fuzzy")
+    shown_flags += [formats[lang] for lang in sorted(formats, key=_FORMAT_RANK.__getitem__)]
+    if range_flag:
+        shown_flags.append(range_flag)
+    if not wrap:
+        shown_flags.append("no-wrap")
+    return ("#, " + ", ".join(shown_flags) if shown_flags else None), wrap
+
+
+def _msgstrs(entry: Any) -> list[str]:
+    """The msgstr values in order: one for a singular entry, each plural form otherwise."""
+    if entry.msgid_plural:
+        plural: dict[Any, str] = entry.msgstr_plural or {}
+        forms = [plural[key] for key in sorted(plural, key=int)]
+        return forms or [""]
+    return [entry.msgstr or ""]
+
+
+def render_entry(entry: Any, *, page_width: int = PAGE_WIDTH) -> list[str]:
+    """The lines of one polib entry (without the blank separator line); [] if msgcat drops it."""
+    obsolete = bool(getattr(entry, "obsolete", False))
+    msgstrs = _msgstrs(entry)
+    if obsolete and not msgstrs[0]:
+        return []  # gettext does not print an untranslated obsolete entry
+    lines: list[str] = []
+    if entry.tcomment:
+        lines += _comment_lines("#", entry.tcomment)
+    if entry.comment:
+        lines += _comment_lines("#.", entry.comment)
+    if entry.occurrences:
+        lines += _reference_lines(entry.occurrences, page_width)
+    flag_line, wrap = _flag_line(entry.flags, fuzzy_allowed=bool(msgstrs[0]))
+    if flag_line:
+        lines.append(flag_line)
+    prev_prefix = "#~| " if obsolete else "#| "
+    for keyword, value in (
+        ("msgctxt", entry.previous_msgctxt),
+        ("msgid", entry.previous_msgid),
+        ("msgid_plural", entry.previous_msgid_plural),
+    ):
+        if value is not None:
+            lines += wrap_string(
+                keyword, value, prefix=prev_prefix, wrap=wrap, page_width=page_width
+            )
+    prefix = "#~ " if obsolete else ""
+    fields: list[tuple[str, str]] = []
+    if entry.msgctxt is not None:
+        fields.append(("msgctxt", entry.msgctxt))
+    fields.append(("msgid", entry.msgid))
+    if entry.msgid_plural:
+        fields.append(("msgid_plural", entry.msgid_plural))
+        fields += [(f"msgstr[{n}]", text) for n, text in enumerate(msgstrs)]
+    else:
+        fields.append(("msgstr", msgstrs[0]))
+    for keyword, value in fields:
+        lines += wrap_string(keyword, value, prefix=prefix, wrap=wrap, page_width=page_width)
+    return lines
+
+
+def _header_lines(po: Any, page_width: int) -> list[str]:
+    """The header entry: polib keeps its comment, metadata and fuzzy flag apart."""
+    metadata: dict[str, str] = po.metadata
+    msgstr = "".join(f"{key}: {value}\n" for key, value in metadata.items())
+    lines: list[str] = []
+    if po.header:
+        lines += _comment_lines("#", po.header)
+    if po.metadata_is_fuzzy and msgstr:
+        lines.append("#, fuzzy")
+    lines += wrap_string("msgid", "", page_width=page_width)
+    lines += wrap_string("msgstr", msgstr, page_width=page_width)
+    return lines
+
+
+def render_po(po: Any, *, page_width: int = PAGE_WIDTH) -> str:
+    """The whole catalog (a ``polib.POFile``) as ``msgcat`` would write it.
+
+    Live entries come first in their order, obsolete ones after them, as gettext sorts them.
+    Raises :class:`CatalogError` on two live entries with the same msgctxt and msgid, which
+    gettext would refuse to read.
+    """
+    blocks: list[list[str]] = [_header_lines(po, page_width)]
+    seen: set[tuple[str | None, str]] = set()
+    live = [entry for entry in po if not entry.obsolete]
+    for entry in live:
+        key = (entry.msgctxt, entry.msgid)
+        if key in seen:
+            raise CatalogError(
+                f"duplicate entry for msgid {entry.msgid[:60]!r}", path=getattr(po, "fpath", None)
+            )
+        seen.add(key)
+        blocks.append(render_entry(entry, page_width=page_width))
+    for entry in po:
+        if entry.obsolete:
+            block = render_entry(entry, page_width=page_width)
+            if block:
+                blocks.append(block)
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
