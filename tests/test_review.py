@@ -1,0 +1,177 @@
+"""Approve/unapprove on polib entries, the reviewer name, selection by reference line, and
+the interactive review session driven through injected keys."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import polib
+import pytest
+
+from transflow.errors import TransflowError
+from transflow.review import (
+    approve,
+    approve_all,
+    entry_state,
+    refusal,
+    reviewer_name,
+    select_by_lines,
+    set_translation,
+    unapprove,
+)
+from transflow.states import State, approval
+
+DAY = date(2026, 11, 26)
+DRAFT = "transflow: draft deepl 2026-11-20"
+
+
+def make(
+    msgid: str = "Hello",
+    msgstr: str = "Hallo",
+    *,
+    fuzzy: bool = False,
+    previous: str | None = None,
+    tcomment: str = "",
+    line: int = 3,
+) -> polib.POEntry:
+    entry = polib.POEntry(
+        msgid=msgid,
+        msgstr=msgstr,
+        tcomment=tcomment,
+        occurrences=[("sample_articles/a.md", str(line))],
+    )
+    if fuzzy:
+        entry.flags.append("fuzzy")
+    if previous is not None:
+        entry.previous_msgid = previous
+    return entry
+
+
+def test_approve_translated_entry_records_reviewer_and_fingerprint() -> None:
+    entry = make(tcomment="translator note")
+    assert approve(entry, "Jane  Doe", DAY)
+    assert entry_state(entry) is State.REVIEWED
+    found = approval(entry.tcomment)
+    assert found is not None
+    assert (found.day, found.reviewer) == ("2026-11-26", "Jane Doe")
+    assert entry.tcomment.splitlines()[0] == "translator note"
+
+
+def test_approve_twice_changes_nothing() -> None:
+    entry = make()
+    assert approve(entry, "Jane", DAY)
+    before = entry.tcomment
+    assert not approve(entry, "Piet", date(2027, 1, 1))
+    assert entry.tcomment == before
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        make(fuzzy=True, tcomment=DRAFT),
+        make(fuzzy=True, previous="Hi"),
+    ],
+    ids=["machine draft", "needs work"],
+)
+def test_drafts_need_include_drafts(entry: polib.POEntry) -> None:
+    state = entry_state(entry)
+    assert refusal(entry) is not None
+    assert not approve(entry, "Jane", DAY)
+    assert entry_state(entry) is state
+    assert refusal(entry, include_drafts=True) is None
+    assert approve(entry, "Jane", DAY, include_drafts=True)
+    assert entry_state(entry) is State.REVIEWED
+    assert "fuzzy" not in entry.flags
+    assert entry.previous_msgid is None
+    assert "draft" not in entry.tcomment
+    text = entry.__unicode__()
+    assert "#|" not in text
+    assert "fuzzy" not in text
+
+
+def test_untranslated_is_never_approved() -> None:
+    entry = make(msgstr="")
+    assert not approve(entry, "Jane", DAY, include_drafts=True)
+    assert entry.tcomment == ""
+
+
+def test_stale_approval_is_replaced_not_duplicated() -> None:
+    entry = make()
+    approve(entry, "Jane", DAY)
+    entry.msgstr = "Hallo daar"
+    assert entry_state(entry) is State.TRANSLATED
+    assert approve(entry, "Piet", DAY)
+    assert entry_state(entry) is State.REVIEWED
+    assert entry.tcomment.count("transflow: reviewed") == 1
+
+
+def test_unapprove() -> None:
+    entry = make(tcomment="note")
+    assert not unapprove(entry)
+    approve(entry, "Jane", DAY)
+    assert unapprove(entry)
+    assert entry.tcomment == "note"
+    assert entry_state(entry) is State.TRANSLATED
+
+
+def test_set_translation_makes_translated_never_reviewed() -> None:
+    entry = make(fuzzy=True, tcomment=DRAFT)
+    assert set_translation(entry, "Goedendag")
+    assert entry_state(entry) is State.TRANSLATED
+    reviewed = make()
+    approve(reviewed, "Jane", DAY)
+    assert set_translation(reviewed, "Hoi")
+    assert entry_state(reviewed) is State.TRANSLATED
+    assert not set_translation(reviewed, "Hoi")
+
+
+def test_approve_all_skips_drafts() -> None:
+    entries = [make("a"), make("b", fuzzy=True, tcomment=DRAFT), make("c", ""), make("d")]
+    changed = approve_all(entries, "Jane", DAY)
+    assert [e.msgid for e in changed] == ["a", "d"]
+    assert [entry_state(e) for e in entries] == [
+        State.REVIEWED,
+        State.MACHINE_DRAFT,
+        State.UNTRANSLATED,
+        State.REVIEWED,
+    ]
+
+
+def test_select_by_lines() -> None:
+    shared = make("shared", line=5)
+    shared.occurrences.append(("sample_articles/a.md", "40"))
+    other = make("other", line=12)
+    other.occurrences = [("sample_articles/b.md", "12")]
+    chosen, missing = select_by_lines([shared, other], [40, 12, 99, 40])
+    assert chosen == [shared, other]
+    assert missing == [99]
+    chosen, missing = select_by_lines([shared, other], [12], path="sample_articles/a.md")
+    assert (chosen, missing) == ([], [12])
+
+
+def test_reviewer_name_prefers_git_then_login() -> None:
+    calls: list[Sequence[str]] = []
+
+    def git(args: Sequence[str]) -> str | None:
+        calls.append(args)
+        return "Jane Doe\n"
+
+    assert reviewer_name(git, {"USER": "jd"}) == "Jane Doe"
+    assert calls == [["config", "user.name"]]
+    assert reviewer_name(lambda args: None, {"LOGNAME": "", "USER": "jd"}) == "jd"
+    assert reviewer_name(lambda args: "  \n", {"USERNAME": "win"}) == "win"
+    with pytest.raises(TransflowError, match="reviewer"):
+        reviewer_name(lambda args: None, {})
+
+
+def test_approval_survives_save_and_reload(tmp_path: Path) -> None:
+    po = polib.POFile()
+    po.append(make())
+    approve(po[0], "Jane Doe", DAY)
+    path = tmp_path / "a.po"
+    po.save(str(path))
+    again = polib.pofile(str(path))
+    assert entry_state(again[0]) is State.REVIEWED
+    assert "# transflow: reviewed 2026-11-26 " in path.read_text(encoding="utf-8")
