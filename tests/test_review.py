@@ -175,3 +175,113 @@ def test_approval_survives_save_and_reload(tmp_path: Path) -> None:
     again = polib.pofile(str(path))
     assert entry_state(again[0]) is State.REVIEWED
     assert "# transflow: reviewed 2026-11-26 " in path.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- interactive session
+
+from transflow.review_ui import run_review, word_diff  # noqa: E402
+
+
+class Driver:
+    """Fake terminal: scripted keys and edits, captured output, counted saves."""
+
+    def __init__(self, keys: str, edits: Sequence[str | None] = ()) -> None:
+        self.keys = list(keys)
+        self.edits = list(edits)
+        self.out: list[str] = []
+        self.saves = 0
+        self.edited_from: list[str] = []
+
+    def read_key(self) -> str:
+        return self.keys.pop(0)
+
+    def write(self, text: str) -> None:
+        self.out.append(text)
+
+    def edit(self, text: str) -> str | None:
+        self.edited_from.append(text)
+        return self.edits.pop(0)
+
+    def save(self) -> None:
+        self.saves += 1
+
+    @property
+    def text(self) -> str:
+        return "".join(self.out)
+
+
+def _catalog() -> list[polib.POEntry]:
+    return [
+        make("One.", "Een.", line=1),
+        make("Two.", "Twee.", fuzzy=True, tcomment=DRAFT, line=3),
+        make("Three new.", "Drie.", fuzzy=True, previous="Three old.", line=5),
+        make("Four.", "", line=7),
+        make("Five.", "Vijf.", line=9),
+    ]
+
+
+def _run(entries: list[polib.POEntry], driver: Driver) -> object:
+    return run_review(
+        entries,
+        reviewer="Jane Doe",
+        day=DAY,
+        read_key=driver.read_key,
+        write=driver.write,
+        edit=driver.edit,
+        save=driver.save,
+    )
+
+
+def test_session_approve_two_edit_one_quit() -> None:
+    entries = _catalog()
+    driver = Driver("aaeq", edits=["Drie nieuw.\n"])
+    summary = _run(entries, driver)
+    assert [entry_state(e) for e in entries] == [
+        State.REVIEWED,
+        State.REVIEWED,
+        State.TRANSLATED,
+        State.UNTRANSLATED,
+        State.TRANSLATED,
+    ]
+    assert entries[2].msgstr == "Drie nieuw."
+    assert entries[2].previous_msgid is None
+    assert driver.saves == 3
+    assert driver.edited_from == ["Drie."]
+    assert "[1/4]" in driver.text and "[3/4]" in driver.text
+    assert "[-old-]{+new+}" in driver.text
+    assert summary == type(summary)(total=4, approved=2, edited=1, skipped=0, quit=True)
+
+
+def test_session_skip_back_help_and_end() -> None:
+    entries = _catalog()
+    driver = Driver("sb?x" + "sss" + "a")
+    _run(entries, driver)
+    assert "a  approve" in driver.text
+    assert "unknown key" in driver.text
+    assert [entry_state(e) for e in entries][4] is State.REVIEWED
+    assert entry_state(entries[0]) is State.TRANSLATED
+    assert driver.saves == 1
+    assert "done: 1 approved" in driver.text
+
+
+def test_session_cancelled_or_unchanged_edit_saves_nothing() -> None:
+    entries = _catalog()
+    driver = Driver("eeq", edits=[None, "Een.\n"])
+    _run(entries, driver)
+    assert driver.saves == 0
+    assert "edit cancelled" in driver.text
+    assert entry_state(entries[0]) is State.TRANSLATED
+
+
+def test_session_with_nothing_to_review() -> None:
+    entries = [make("Four.", "")]
+    driver = Driver("")
+    _run(entries, driver)
+    assert "Nothing to review" in driver.text
+
+
+def test_word_diff_marks_changes() -> None:
+    assert word_diff("Take 2 g a day.", "Take 3 g each day.") == (
+        "Take [-2-]{+3+} g [-a-]{+each+} day."
+    )
+    assert word_diff("same", "same") == "same"

@@ -1,0 +1,217 @@
+"""The interactive review session: one entry at a time, one key per decision.
+
+The session never touches a terminal itself: it reads keys from ``read_key()``, writes text
+through ``write()``, asks ``edit(text)`` for a new translation and calls ``save()`` after
+every decision that changed the catalog, so quitting (or a crash) half-way loses nothing.
+The CLI passes ``click.getchar``/``click.echo``/``click.edit`` and an atomic catalog save;
+tests pass fakes.
+
+Invariants:
+
+* only entries a person should look at are shown: machine drafts, needs work, translated
+  (not yet or no longer reviewed), in catalog order;
+* approving in the session accepts drafts: the reviewer has the text in front of them;
+* an edit makes the entry *translated* (never reviewed) and stays on it, so the reviewer
+  sees the result and can approve it with ``a``;
+* ``save()`` is called once per changed entry, right after the change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .review import Entry, approve, entry_state, set_translation
+from .states import State
+
+#: States a review session walks through.
+TO_REVIEW = (State.MACHINE_DRAFT, State.NEEDS_WORK, State.TRANSLATED)
+
+HELP = """\
+  a  approve this translation (a machine draft is accepted as your own)
+  e  edit the translation (opens your editor)
+  s  skip to the next entry
+  b  back to the previous entry
+  q  quit (every decision so far is already saved)
+  ?  this help
+"""
+
+PROMPT = "[a]pprove [e]dit [s]kip [b]ack [q]uit [?]help > "
+
+
+@dataclass(slots=True)
+class ReviewSummary:
+    """What a session did: the CLI prints it, tests assert on it."""
+
+    total: int = 0
+    approved: int = 0
+    edited: int = 0
+    skipped: int = 0
+    quit: bool = False
+
+
+def word_diff(old: str, new: str) -> str:
+    """``old`` → ``new`` with removed words as ``[-…-]`` and added ones as ``{+…+}``."""
+    tokenize = re.compile(r"\s+|\w+|[^\w\s]")
+    a, b = tokenize.findall(old), tokenize.findall(new)
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append("".join(a[i1:i2]))
+            continue
+        if op in ("delete", "replace"):
+            out.append("[-" + "".join(a[i1:i2]) + "-]")
+        if op in ("insert", "replace"):
+            out.append("{+" + "".join(b[j1:j2]) + "+}")
+    return "".join(out)
+
+
+def _where(entry: Entry) -> str:
+    refs = [f"{path}:{line}" if line else path for path, line in entry.occurrences]
+    return ", ".join(refs) if refs else "(no reference)"
+
+
+class ReviewSession:
+    """Walks the entries to review; see the module docstring for the contract."""
+
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        *,
+        reviewer: str,
+        day: date,
+        read_key: Callable[[], str],
+        write: Callable[[str], None],
+        edit: Callable[[str], str | None],
+        save: Callable[[], None],
+        findings: Callable[[Entry], Sequence[str]] | None = None,
+    ) -> None:
+        self.entries = [e for e in entries if not e.obsolete and entry_state(e) in TO_REVIEW]
+        self.reviewer = reviewer
+        self.day = day
+        self.read_key = read_key
+        self.write = write
+        self.edit = edit
+        self.save = save
+        self.findings = findings
+        self.summary = ReviewSummary(total=len(self.entries))
+
+    def show(self, index: int) -> None:
+        """Print entry ``index`` with its progress, state, source, translation and notes."""
+        entry = self.entries[index]
+        state = entry_state(entry)
+        lines = [
+            "",
+            f"[{index + 1}/{len(self.entries)}] {_where(entry)}  ({state.label})",
+        ]
+        if entry.comment:
+            lines.append(f"  note: {entry.comment}")
+        if entry.msgctxt:
+            lines.append(f"  context: {entry.msgctxt}")
+        if state is State.NEEDS_WORK and entry.previous_msgid:
+            lines += ["Old source:", f"  {entry.previous_msgid}",
+                      "New source (changes marked [-removed-] {+added+}):",
+                      f"  {word_diff(entry.previous_msgid, entry.msgid)}"]
+        else:
+            lines += ["Source:", f"  {entry.msgid}"]
+        lines += ["Translation:", f"  {entry.msgstr}"]
+        if self.findings is not None:
+            lines += [f"  ! {msg}" for msg in self.findings(entry)]
+        self.write("\n".join(lines) + "\n")
+
+    def run(self) -> ReviewSummary:
+        """Ask for one decision per entry until the end, or until ``q``."""
+        if not self.entries:
+            self.write("Nothing to review.\n")
+            return self.summary
+        index = 0
+        shown = -1
+        while 0 <= index < len(self.entries):
+            if shown != index:
+                self.show(index)
+                shown = index
+            self.write(PROMPT)
+            key = self.read_key()
+            self.write((key if key.isprintable() else "") + "\n")
+            key = key.lower()
+            entry = self.entries[index]
+            if key == "a":
+                if approve(entry, self.reviewer, self.day, include_drafts=True):
+                    self.save()
+                    self.summary.approved += 1
+                    self.write("approved\n")
+                else:
+                    self.write(f"not approved: {entry_state(entry).label}\n")
+                index += 1
+            elif key == "e":
+                self._edit(entry)
+                shown = -1  # show the edited entry again
+            elif key == "s" or key in ("\r", "\n", " "):
+                self.summary.skipped += 1
+                index += 1
+            elif key == "b":
+                if index == 0:
+                    self.write("already at the first entry\n")
+                else:
+                    index -= 1
+            elif key in ("q", "\x03", "\x04", "\x1b"):
+                self.summary.quit = True
+                self.write("quit: every decision so far is saved\n")
+                return self.summary
+            elif key == "?":
+                self.write(HELP)
+            else:
+                self.write("unknown key; press ? for help\n")
+        self.write(
+            f"done: {self.summary.approved} approved, {self.summary.edited} edited, "
+            f"{self.summary.skipped} skipped\n"
+        )
+        return self.summary
+
+    def _edit(self, entry: Entry) -> None:
+        current = entry.msgstr or entry.msgid
+        new = self.edit(current)
+        if new is None:
+            self.write("edit cancelled\n")
+            return
+        new = new.rstrip("\r\n")
+        if not new.strip():
+            self.write("empty translation: nothing changed\n")
+            return
+        if set_translation(entry, new):
+            self.save()
+            self.summary.edited += 1
+            self.write("saved your edit; press a to approve it\n")
+        else:
+            self.write("nothing changed\n")
+
+
+def run_review(
+    entries: Sequence[Entry],
+    *,
+    reviewer: str,
+    day: date,
+    read_key: Callable[[], str],
+    write: Callable[[str], None],
+    edit: Callable[[str], str | None],
+    save: Callable[[], None],
+    findings: Callable[[Entry], Sequence[str]] | None = None,
+) -> ReviewSummary:
+    """Run one interactive session over ``entries`` (polib entries of one catalog).
+
+    ``save`` must write the catalog the entries belong to (atomically); ``findings`` may
+    return check messages to show under each translation.
+    """
+    return ReviewSession(
+        entries,
+        reviewer=reviewer,
+        day=day,
+        read_key=read_key,
+        write=write,
+        edit=edit,
+        save=save,
+        findings=findings,
+    ).run()
