@@ -190,7 +190,7 @@ def _sync_article(
     segments = [(s.text, s.kind, s.line) for s in article.doc.segments]
     template = catalog.build_template(segments, article.rel)
     result = ArticleSync(article.rel, article.source_language, len(article.doc.segments))
-    project = f"{article.slug} ({article.rel})"
+    project = article.slug
     outputs: list[Path] = []
 
     pot_path = template_path(config, article.slug)

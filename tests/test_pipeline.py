@@ -1,0 +1,211 @@
+"""sync → status → build through the CLI, on a workspace in tmp_path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polib
+import pytest
+
+from tests.helpers import ARTICLE, make_workspace, run, snapshot
+
+
+def fill(po_path: Path, translate: dict[str, str] | None = None) -> None:
+    """Translate every entry (swapcase unless given) as a translator would, with polib."""
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        if not entry.obsolete:
+            entry.msgstr = (translate or {}).get(entry.msgid, entry.msgid.swapcase())
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+    po.save()
+
+
+def test_sync_creates_template_and_catalog_and_is_idempotent(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    result = run(tmp_path, "sync")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.split() == ["locales/templates/sleep.pot", "locales/nl/sleep.po"]
+    po = polib.pofile(str(tmp_path / "locales/nl/sleep.po"))
+    assert po.metadata["Language"] == "nl"
+    ids = [e.msgid for e in po]
+    assert ids[0] == "Magnesium and sleep"  # front matter title + heading merged
+    assert po[0].occurrences == [("articles/sleep.md", "2"), ("articles/sleep.md", "6")]
+    assert "It supports 300 enzymes." in ids
+    before = snapshot(tmp_path)
+    again = run(tmp_path, "sync")
+    assert again.exit_code == 0
+    assert again.stdout == ""
+    assert snapshot(tmp_path) == before
+    # Without the cache, a full re-sync still writes nothing.
+    for f in (tmp_path / ".transflow-cache").iterdir():
+        f.unlink()
+    assert run(tmp_path, "sync").stdout == ""
+    assert snapshot(tmp_path) == before
+
+
+def test_edit_sync_keeps_translations_fuzzy_obsolete_and_new(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    run(tmp_path, "sync")
+    po_path = tmp_path / "locales/nl/sleep.po"
+    fill(po_path)
+    edited = ARTICLE.replace("A typical dose is 200 mg.", "A typical dose is 250 mg.")
+    edited = edited.replace("- It supports 300 enzymes.\n", "")
+    edited = edited.replace("Order one", "Magnesium is found in nuts.\n\nOrder one")
+    (tmp_path / "articles/sleep.md").write_text(edited, encoding="utf-8")
+    result = run(tmp_path, "sync")
+    assert result.exit_code == 0, result.stderr
+    po = polib.pofile(str(po_path))
+    by_id = {e.msgid: e for e in po}
+    changed = by_id["A typical dose is 250 mg."]
+    assert "fuzzy" in changed.flags
+    assert changed.previous_msgid == "A typical dose is 200 mg."
+    assert changed.msgstr == "a TYPICAL DOSE IS 200 MG."
+    assert by_id["It supports 300 enzymes."].obsolete
+    assert by_id["Magnesium is found in nuts."].msgstr == ""
+    assert by_id["Order one of our products now."].msgstr == "oRDER ONE OF OUR PRODUCTS NOW."
+    assert "fuzzy" not in by_id["Order one of our products now."].flags
+
+
+def test_status_json_contract_and_fail_under(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    run(tmp_path, "sync")
+    result = run(tmp_path, "status", "--json")
+    doc = json.loads(result.stdout)
+    assert doc["version"] == 1
+    [item] = doc["articles"]
+    assert item["article"] == "articles/sleep.md"
+    assert item["source_language"] == "en"
+    assert item["language"] == "nl"
+    assert item["catalog"] == "locales/nl/sleep.po"
+    assert item["segments"] == item["states"]["untranslated"] > 0
+    assert set(item["states"]) >= {"untranslated", "needs_work", "translated",
+                                   "machine_draft", "reviewed"}
+    assert run(tmp_path, "status", "--fail-under", "50").exit_code == 3
+    fill(tmp_path / "locales/nl/sleep.po")
+    assert run(tmp_path, "status", "--fail-under", "100").exit_code == 0
+    assert run(tmp_path, "status", "--fail-under", "reviewed=100").exit_code == 3
+    assert run(tmp_path, "status", "--fail-under", "bogus=1").exit_code == 2
+
+
+def test_build_skips_unfinished_then_builds_the_pair(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    run(tmp_path, "sync")
+    result = run(tmp_path, "build", "--strict")
+    assert result.exit_code == 3
+    assert "skipped articles/sleep.md" in result.stderr
+    manifest = json.loads((tmp_path / "dist/manifest.json").read_text())
+    assert manifest["left_out"][0]["article"] == "articles/sleep.md"
+    assert not (tmp_path / "dist/nl/sleep.md").exists()
+    # --allow-incomplete builds with the source text, never fuzzy text.
+    result = run(tmp_path, "build", "--allow-incomplete")
+    assert result.exit_code == 0
+    assert (tmp_path / "dist/nl/sleep.md").read_text() == ARTICLE
+    fill(tmp_path / "locales/nl/sleep.po")
+    result = run(tmp_path, "build", "--strict")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "dist/en/sleep.md").read_bytes() == ARTICLE.encode()
+    nl = (tmp_path / "dist/nl/sleep.md").read_text()
+    assert "- iT SUPPORTS 300 ENZYMES." in nl
+    assert "title: mAGNESIUM AND SLEEP" in nl
+    assert "lang: en" in nl  # front-matter keys and other values are kept
+    manifest = json.loads((tmp_path / "dist/manifest.json").read_text())
+    assert manifest["pairs"] == [{"article": "articles/sleep.md", "finished": True,
+                                  "files": {"en": "dist/en/sleep.md", "nl": "dist/nl/sleep.md"}}]
+    before = snapshot(tmp_path)
+    assert run(tmp_path, "build").stdout == ""
+    assert snapshot(tmp_path) == before
+
+
+def test_fuzzy_translation_is_never_published(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    run(tmp_path, "sync")
+    po_path = tmp_path / "locales/nl/sleep.po"
+    fill(po_path)
+    po = polib.pofile(str(po_path))
+    po[1].flags.append("fuzzy")
+    po.save()
+    assert run(tmp_path, "build", "--strict").exit_code == 3
+    run(tmp_path, "build", "--allow-incomplete")
+    assert po[1].msgstr not in (tmp_path / "dist/nl/sleep.md").read_text()
+
+
+def test_dutch_source_article_gets_an_english_catalog(tmp_path: Path) -> None:
+    make_workspace(tmp_path, {"slaap.md": "---\nlang: nl\ntitle: Slaap\n---\n\nGoed slapen.\n"})
+    run(tmp_path, "sync")
+    assert (tmp_path / "locales/en/slaap.po").exists()
+    assert not (tmp_path / "locales/nl/slaap.po").exists()
+
+
+def test_deleted_article_is_reported_and_renamed_article_keeps_translations(
+    tmp_path: Path,
+) -> None:
+    make_workspace(tmp_path)
+    run(tmp_path, "sync")
+    fill(tmp_path / "locales/nl/sleep.po")
+    (tmp_path / "articles/sleep.md").rename(tmp_path / "articles/magnesium-sleep.md")
+    result = run(tmp_path, "sync")
+    assert result.exit_code == 0
+    assert "looks renamed from locales/templates/sleep.pot" in result.stderr
+    po = polib.pofile(str(tmp_path / "locales/nl/magnesium-sleep.po"))
+    assert all(e.msgstr for e in po if not e.obsolete)
+    (tmp_path / "articles/magnesium-sleep.md").unlink()
+    (tmp_path / "articles/other.md").write_text("Something else entirely.\n")
+    result = run(tmp_path, "sync")
+    assert "locales/templates/magnesium-sleep.pot has no article" in result.stderr
+
+
+def test_init_creates_a_working_workspace(tmp_path: Path) -> None:
+    result = run(tmp_path, "init", "blog", "--source-language", "nl")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "blog/transflow.toml").exists()
+    (tmp_path / "blog/articles/a.md").write_text("Hallo wereld.\n")
+    assert run(tmp_path / "blog", "sync").exit_code == 0
+    assert (tmp_path / "blog/locales/en/a.po").exists()
+    again = run(tmp_path, "init", "blog")
+    assert again.exit_code == 1 and "already a transflow workspace" in again.stderr
+
+
+BAD_PO = 'msgid ""\nmsgstr ""\n"Language: nl\\n"\n\nmsgid "x"\nmsgstr "unterminated\n'
+DUP_PO = 'msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n'
+
+
+@pytest.mark.parametrize(
+    ("setup", "args", "message"),
+    [
+        (lambda r: (r / "locales/nl/sleep.po").write_text(BAD_PO), ["sync"],
+         "locales/nl/sleep.po:6: unterminated string"),
+        (lambda r: (r / "locales/nl/sleep.po").write_text(DUP_PO), ["status"],
+         "locales/nl/sleep.po:4: duplicate entry"),
+        (lambda r: (r / "articles/latin.md").write_bytes(b"Caf\xe9 au lait\n"), ["sync"],
+         "articles/latin.md:1: not valid UTF-8"),
+        (lambda r: (r / "articles/fm.md").write_text("---\ntitle: x\n\nNo end.\n"), ["sync"],
+         "articles/fm.md"),
+        (lambda r: (r / "articles/de.md").write_text("---\nlang: nk\n---\n\nHallo.\n"), ["sync"],
+         "unknown language 'nk'"),
+        (lambda r: (r / "transflow.toml").write_text('articles = "nope"\n'), ["sync"],
+         "articles folder not found: nope"),
+        (lambda r: (r / "elsewhere.md").write_text("Hi.\n"), ["sync", "elsewhere.md"],
+         "elsewhere.md: outside the articles folder"),
+        (lambda r: (r / "transflow.toml").write_text('languages = ["nl", "nk"]\n'), ["status"],
+         "unknown language 'nk'"),
+    ],
+    ids=["po-syntax", "po-duplicate", "non-utf8", "front-matter", "article-lang",
+         "no-articles", "outside", "config-lang"],
+)
+def test_bad_input_is_one_clear_line_and_changes_nothing(
+    tmp_path: Path, setup: object, args: list[str], message: str
+) -> None:
+    make_workspace(tmp_path)
+    run(tmp_path, "sync")
+    assert callable(setup)
+    setup(tmp_path)
+    before = snapshot(tmp_path)
+    result = run(tmp_path, *args)
+    assert result.exit_code == 1, result.stderr
+    assert message in result.stderr
+    assert result.stderr.startswith("Error: ")
+    assert "Traceback" not in result.stderr
+    assert snapshot(tmp_path) == before
