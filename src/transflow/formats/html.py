@@ -28,8 +28,9 @@ Extraction principles:
   a content segment (inside one they are part of the msgid), and ``content`` of
   ``<meta name="description">`` (and ``og:``/``twitter:`` title and description). The msgid is
   the value with entities decoded and whitespace folded; kind ``attribute alt of img``.
-* A leading YAML (``---``) front matter block is left alone, except that the fields named in
-  ``front_matter_fields`` become ``front matter: <key>`` segments when they are plain scalars.
+* A leading YAML (``---``) or TOML (``+++``) front matter block is read with the Markdown
+  format's ``frontmatter`` module: its scalars are metadata, the fields named in
+  ``front_matter_fields`` become ``front matter: <key>`` segments, the rest is left alone.
 
 Reassembly splices each translation into the segment's ``[start, end)`` span; a translation
 equal to the msgid (or ``None``) keeps the original bytes, so identity is byte-exact.
@@ -48,6 +49,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from transflow.formats import frontmatter
 from transflow.formats.base import Document, Segment, Translate
 
 __all__ = [
@@ -128,12 +130,6 @@ _ATTR = re.compile(
     r"((?<=['\"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|\"[^\"]*\"|(?!['\"])[^>\s]*))?(?:\s|/(?!>))*"
 )
 _TAG_NAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*(?:[\s/]*)")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
-_FM_SCALAR = re.compile(
-    r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]+"
-    r"(\"(?:[^\"\\\r\n]|\\.)*\"|[^\s#\"'\[{|>&*!%@`][^\r\n]*?)[ \t]*\r?$",
-    re.M,
-)
 
 
 def fold_whitespace(text: str) -> str:
@@ -416,23 +412,16 @@ class _Extractor:
 
 
 def _front_matter(source: str, fields: Sequence[str], ex: _Extractor) -> int:
-    """Extract the wanted scalar fields of a leading YAML block; return where the HTML begins."""
-    match = _FRONT_MATTER.match(source)
-    if match is None:
+    """Read a leading YAML/TOML block (shared with Markdown); return where the HTML begins."""
+    block = frontmatter.read(source, 0, fields)
+    if block is None:
         return 0
-    for m in _FM_SCALAR.finditer(source, match.start(1), match.end(1)):
-        key, raw = m.group(1), m.group(2)
-        quoted = raw.startswith('"')
-        start = m.start(2) + (1 if quoted else 0)
-        end = m.end(2) - (1 if quoted else 0)
-        value = source[start:end]
-        if quoted:
-            value = re.sub(r'\\(["\\])', r"\1", value)
-        ex.metadata.setdefault(key, value)
-        if key in fields and value.strip():
-            ex.quotes[start] = "yaml" + ('"' if quoted else "")
-            ex.add(start, end, fold_whitespace(value), f"front matter: {key}")
-    return match.end()
+    ex.metadata.update(block.metadata)
+    syntax = "toml" if source.lstrip("\ufeff").startswith("+++") else "yaml"
+    for span in block.fields:
+        ex.quotes[span.start] = f"{syntax}:{span.style}"
+        ex.add(span.start, span.end, fold_whitespace(span.text), f"front matter: {span.key}")
+    return block.body_start
 
 
 def parse(source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
@@ -456,12 +445,10 @@ def parse(source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
 
 
 def _escape_attribute(text: str, quote: str) -> str:
-    if quote.startswith("yaml"):
-        if quote == 'yaml"':
-            return text.replace("\\", "\\\\").replace('"', '\\"')
-        if re.search(r": | #|^[\s\"'\[{|>&*!%@`#-]|\s$", text):
-            return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        return text
+    if quote.startswith("yaml:"):
+        return frontmatter.quote_yaml(text, quote[5:])
+    if quote.startswith("toml:"):
+        return frontmatter.quote_toml(text, quote[5:])
     text = re.sub(r"&(?=[#A-Za-z])", "&amp;", text)
     if not quote and (not text or re.search(r"[\s\"'=<>`]", text)):
         quote = '"'
