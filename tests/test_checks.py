@@ -47,6 +47,8 @@ CLEAN: list[tuple[str, str, CheckContext]] = [
     ("Mail info@example.org or visit www.example.org.",
      "Mail info@example.org of bezoek www.example.org.", EN_NL),
     ("See [font size](/en/stats/font-size).", "Zie [lettergrootte](/nl/stats/font-size).", EN_NL),
+    ("Gao X, et al. Effect of Betaine on Reducing Body Fat. Nutrients. 2019;11(10):2480.",
+     "Gao X, et al. Effect of Betaine on Reducing Body Fat. Nutrients. 2019;11(10):2480.", NL_EN),
     ("<script>track()</script> Hello there", "<script>track()</script> Hallo daar", EN_NL),
 ]
 
@@ -133,8 +135,17 @@ def test_numbers_inside_urls_code_and_footnotes_are_ignored() -> None:
 
 def test_unsafe_markup_already_in_source_is_not_reported_again() -> None:
     assert disallowed_markup("<iframe src=v></iframe>", "<iframe src=v></iframe>") == []
-    assert disallowed_markup("x", "<IFRAME src=v>") == ["<iframe> added"]
-    assert disallowed_markup("x", "[a](java&#x09;script:alert(1))") == ["javascript: URL added"]
+    assert disallowed_markup("x", "<IFRAME src=v>") == ["adds forbidden tag <iframe>"]
+    assert disallowed_markup("x", "[a](java&#x09;script:alert(1))") == [
+        "adds a javascript: URL in a Markdown link"
+    ]
+    assert disallowed_markup("[a](javascript:void(0))", "[b](javascript:void(0))") == []
+
+
+def test_plain_added_tags_belong_to_html_tags_not_unsafe_markup() -> None:
+    assert disallowed_markup("x", "<b>x</b>") == []
+    findings = run_checks("Text here.", "Tekst <b>hier</b>.", EN_NL)
+    assert [f.check for f in findings] == ["html-tags"]
 
 
 def test_unsafe_markup_runs_for_plain_text_too() -> None:

@@ -13,7 +13,8 @@ Invariants:
 * each defect is reported by one check only: numbers ignore URLs, code spans and footnote
   markers; ``urls`` owns absolute URLs, ``links`` owns link counts, ``link-targets``
   relative targets,
-  ``html-tags`` ignores the dangerous elements that ``unsafe-markup`` reports;
+  ``html-tags`` ignores the dangerous elements that ``unsafe-markup`` reports (the list is
+  :data:`transflow.formats.html.DANGEROUS_TAGS`, shared with the HTML format);
 * checks are tolerant of legitimate translation differences: locale number formats
   (``2,5 g`` = ``2.5 g``, ``1.000`` = ``1,000``, ``10%`` = ``10 %``), language codes in
   otherwise identical URLs (``/nl/`` vs ``/en/``), reordered inline markup.
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +36,9 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from .formats.html import DANGEROUS_TAGS
+from .formats.html import disallowed_markup as html_disallowed_markup
 
 Severity = Literal["error", "warning"]
 
@@ -521,53 +524,42 @@ def check_emphasis(source: str, translation: str, ctx: CheckContext) -> Iterable
 
 # --------------------------------------------------------------------------- HTML
 
-#: Elements a translation must never bring in: they run code or pull in other pages.
-DANGEROUS_TAGS = frozenset(
-    {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "link",
-     "meta", "base", "form", "input", "button", "textarea", "select", "svg", "math",
-     "template", "portal"}
-)
-_LOOSE_TAG = re.compile(r"<\s*([A-Za-z][A-Za-z0-9-]*)([^<>]*)")
-_EVENT_ATTR = re.compile(r"[\s\"'/](on[a-z]+)\s*=", re.I)
-_SCRIPT_URL = re.compile(
-    "(" + "|".join(r"\s*".join(word) for word in ("javascript", "vbscript")) + r")\s*:"
-    r"|data\s*:\s*text/html",
-    re.I,
-)
-
-
 def _tags(text: str) -> list[tuple[str, str, str]]:
     """(closing slash, lowercased name, attribute text) of every HTML tag, comments removed."""
     text = _HTML_COMMENT.sub(" ", text)
     return [(m.group(1), m.group(2).lower(), m.group(3)) for m in _HTML_TAG.finditer(text)]
 
 
-def _unsafe_items(text: str) -> Counter[str]:
-    """Deliberately loose (unterminated tags, entities, odd case): browsers are forgiving too."""
-    text = html.unescape(text)
-    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("C") or ch in
-                   "\n\t")
-    items: Counter[str] = Counter()
-    for m in _LOOSE_TAG.finditer(text):
-        name = m.group(1).lower()
-        if name in DANGEROUS_TAGS:
-            items[f"<{name}>"] += 1
-        for attr in _EVENT_ATTR.finditer(m.group(2)):
-            items[f"{attr.group(1).lower()}= attribute"] += 1
-    for m in _SCRIPT_URL.finditer(text):
-        scheme = re.sub(r"\s+", "", m.group(1) or "data").lower()
-        items[f"{scheme}: URL"] += 1
-    return items
+_LINK_DEST = re.compile(r"\]\(\s*<?([^)>\s]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>")
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
+_SCRIPT_SCHEME = re.compile(r"^(javascript|vbscript|livescript|mocha|data):", re.I)
+
+
+def _markdown_script_urls(text: str) -> Counter[str]:
+    """Script URLs in Markdown link destinations and autolinks (HTML attributes are html.py's)."""
+    found: Counter[str] = Counter()
+    for m in _LINK_DEST.finditer(text):
+        url = _URL_JUNK.sub("", html.unescape(m.group(1) or m.group(2) or ""))
+        scheme = _SCRIPT_SCHEME.match(url)
+        if scheme:
+            found[scheme.group(1).lower()] += 1
+    return found
 
 
 def disallowed_markup(source: str, translation: str) -> list[str]:
-    """Script-capable markup the translation has and the source does not.
+    """Script-capable markup the translation adds: the ``unsafe-markup`` findings.
 
-    ``<script>``, ``<iframe>`` & co., ``on…=`` event-handler attributes and ``javascript:``
-    URLs. Markup already in the source is the author's and is not reported again.
+    HTML is judged by :func:`transflow.formats.html.disallowed_markup` (forbidden tags such
+    as ``<script>``/``<iframe>``, ``on…=`` handlers, script URLs in attributes, ``style=``,
+    comments, unterminated tags), minus its plain "adds tag" findings, which the
+    ``html-tags`` check owns; Markdown link destinations and autolinks with a
+    ``javascript:``-like scheme are added here. Markup already in the source is the author's.
     """
-    added = _unsafe_items(translation) - _unsafe_items(source)
-    return [f"{item} added" + (f" ({n}×)" if n > 1 else "") for item, n in sorted(added.items())]
+    problems = [p for p in html_disallowed_markup(source, translation)
+                if not p.startswith("adds tag ")]
+    added = _markdown_script_urls(translation) - _markdown_script_urls(source)
+    problems += [f"adds a {scheme}: URL in a Markdown link" for scheme in sorted(added)]
+    return problems
 
 
 @_register("unsafe-markup", "error", "script-capable HTML (<script>, <iframe>, on…=, javascript:)")
@@ -613,14 +605,22 @@ def check_glossary(source: str, translation: str, ctx: CheckContext) -> Iterable
             yield f"'{src_term}' should be translated as '{tgt_term}'"
 
 
+_DOI = re.compile(r"\bdoi:\s*10\.|\b10\.\d{4,9}/\S+", re.I)
+_CITATION = re.compile(r"\bet al\.|\b(?:1[89]|20)\d\d;\s*\d+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 @_register("identical", "warning", "translation equals the source for a segment of over 5 words")
 def check_identical(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
-    """Short names and titles stay the same legitimately; whole sentences rarely do."""
+    """Short names and titles stay the same legitimately; whole sentences rarely do.
+
+    Segments with a URL, DOI or citation (``et al.``, ``2019;11``) are skipped: source lists
+    cite titles in their own language.
+    """
     if _base_lang(ctx.source_lang) == _base_lang(ctx.target_lang):
         return
+    if _BARE_URL.search(source) or _DOI.search(source) or _CITATION.search(source):
+        return  # a bibliography entry (authors, title, journal, URL) is cited as published
     if translation.strip() == source.strip() and len(_WORD.findall(_prose(source))) > 5:
         yield "the translation is identical to the source"
 
