@@ -94,9 +94,7 @@ def read(text: str, start: int, fields: Sequence[str]) -> FrontMatter | None:
     if opener == "---" and (len(lines) < 2 or not lines[1][1].strip()):
         return None  # a thematic break followed by a blank line (or nothing)
     closers = ("---", "...") if opener == "---" else ("+++",)
-    close = next(
-        (i for i in range(1, len(lines)) if lines[i][1].rstrip(" \t") in closers), None
-    )
+    close = next((i for i in range(1, len(lines)) if lines[i][1].rstrip(" \t") in closers), None)
     if close is None:
         raise ArticleError(
             f"front matter opened with {opener!r} is never closed", line=1,
@@ -316,12 +314,12 @@ def _plain_ok(text: str) -> bool:
 def _read_toml(
     text: str, body: list[tuple[int, str, int]], wanted: set[str]
 ) -> tuple[dict[str, str], list[FieldSpan]]:
-    source = "\n".join(line for _, line, _ in body)
+    source = "".join(line + "\n" for _, line, _ in body)
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_ERR_LINE_RE.search(str(exc))
-        line = int(found.group(1)) + 1 if found else 1
+        line = int(found.group(1)) + 1 if found else len(body) + 2
         raise ArticleError(f"front matter is not valid TOML: {exc}", line=line) from exc
     metadata: dict[str, str] = {}
     for key, value in data.items():
@@ -330,10 +328,10 @@ def _read_toml(
         elif isinstance(value, str | int | float) or hasattr(value, "isoformat"):
             metadata[key] = str(value)
     spans: list[FieldSpan] = []
-    for offset, line, _ in body:
-        if line.lstrip().startswith("["):
+    for offset, text_line, _ in body:
+        if text_line.lstrip().startswith("["):
             break  # a table header: what follows is not top level
-        match = _TOML_LINE_RE.match(line)
+        match = _TOML_LINE_RE.match(text_line)
         if not match:
             continue
         key = match.group("key").strip('"')

@@ -45,8 +45,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_block import StateBlock
 from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
+from markdown_it.rules_block import StateBlock
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -110,8 +110,9 @@ def new_parser(*, block_only: bool = False) -> MarkdownIt:
     dollarmath_plugin(md, allow_digits=False, double_inline=True)
     if block_only:
         rules = {rule.name: rule.fn for rule in md.block.ruler.__rules__}
+        alts = {rule.name: list(rule.alt) for rule in md.block.ruler.__rules__}
         for name in _SEGMENT_RULES:
-            md.block.ruler.at(name, _record_lines(rules[name]))
+            md.block.ruler.at(name, _record_lines(rules[name]), {"alt": alts[name]})
         md.core.ruler.enableOnly(["normalize", "block"])
     return md
 
@@ -208,7 +209,8 @@ def parse(
         if found is not None:
             metadata = found.metadata
             fm_lines = found.lines
-            mode = "toml" if found.fields and found.fields[0].style in ("basic", "literal") else "yaml"
+            toml = found.fields and found.fields[0].style in ("basic", "literal")
+            mode = "toml" if toml else "yaml"
             for field in found.fields:
                 if not field.text.strip():
                     continue
@@ -242,6 +244,7 @@ def parse(
     level = 0
     cell = -1
     previous = ""
+    first_in_item = False
     for token in tokens:
         kind = token.type
         if kind in _CONTAINERS:
@@ -253,6 +256,7 @@ def parse(
             level = int(token.tag[1:])
         elif kind == "paragraph_open":
             block = "paragraph"
+            first_in_item = previous == "list_item_open"
         elif kind == "tr_open":
             cell = -1
         elif kind in ("th_open", "td_open"):
@@ -267,10 +271,20 @@ def parse(
                 elif block == "cell":
                     _cell(norm, lines[0], cell, line, add)
                 else:
-                    where = f"heading {level}" if block == "setext" else (
-                        containers[-1] if containers else "paragraph")
-                    _paragraph(norm, lines if block != "setext" else lines[:-1], where,
-                               previous == "list_item_open", line, line_start(line), add)
+                    where = (
+                        f"heading {level}"
+                        if block == "setext"
+                        else (containers[-1] if containers else "paragraph")
+                    )
+                    _paragraph(
+                        norm,
+                        lines,
+                        where,
+                        block == "paragraph" and first_in_item,
+                        line,
+                        line_start(line),
+                        add,
+                    )
             block = ""
         previous = kind
     segments.sort(key=lambda s: s.start)
