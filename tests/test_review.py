@@ -3,6 +3,8 @@ the interactive review session driven through injected keys."""
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -21,6 +23,7 @@ from transflow.review import (
     set_translation,
     unapprove,
 )
+from transflow.review_ui import ReviewSummary, run_review, word_diff
 from transflow.states import State, approval
 
 DAY = date(2026, 11, 26)
@@ -179,8 +182,6 @@ def test_approval_survives_save_and_reload(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- interactive session
 
-from transflow.review_ui import run_review, word_diff  # noqa: E402
-
 
 class Driver:
     """Fake terminal: scripted keys and edits, captured output, counted saves."""
@@ -220,7 +221,7 @@ def _catalog() -> list[polib.POEntry]:
     ]
 
 
-def _run(entries: list[polib.POEntry], driver: Driver) -> object:
+def _run(entries: list[polib.POEntry], driver: Driver) -> ReviewSummary:
     return run_review(
         entries,
         reviewer="Jane Doe",
@@ -249,7 +250,7 @@ def test_session_approve_two_edit_one_quit() -> None:
     assert driver.edited_from == ["Drie."]
     assert "[1/4]" in driver.text and "[3/4]" in driver.text
     assert "[-old-]{+new+}" in driver.text
-    assert summary == type(summary)(total=4, approved=2, edited=1, skipped=0, quit=True)
+    assert summary == ReviewSummary(total=4, approved=2, edited=1, skipped=0, quit=True)
 
 
 def test_session_skip_back_help_and_end() -> None:
@@ -285,3 +286,69 @@ def test_word_diff_marks_changes() -> None:
         "Take [-2-]{+3+} g [-a-]{+each+} day."
     )
     assert word_diff("same", "same") == "same"
+
+
+SESSION_SCRIPT = '''
+import sys
+from datetime import date
+
+import click
+import polib
+
+from transflow.review_ui import run_review
+
+path = sys.argv[1]
+po = polib.pofile(path)
+summary = run_review(
+    list(po),
+    reviewer="Jane Doe",
+    day=date(2026, 11, 26),
+    read_key=click.getchar,
+    write=lambda text: click.echo(text, nl=False),
+    edit=lambda text: click.edit(text, extension=".txt"),
+    save=lambda: po.save(path),
+)
+click.echo(f"SUMMARY {summary.approved} {summary.edited} {summary.quit}")
+'''
+
+
+def test_session_in_a_real_terminal(tmp_path: Path) -> None:
+    """Approve two, edit one (through $EDITOR), quit: the file holds exactly those changes."""
+    pexpect = pytest.importorskip("pexpect")
+    po = polib.POFile()
+    for entry in _catalog():
+        po.append(entry)
+    path = tmp_path / "a.po"
+    po.save(str(path))
+    script = tmp_path / "session.py"
+    script.write_text(SESSION_SCRIPT, encoding="utf-8")
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys\nopen(sys.argv[1], 'w').write('Drie, herschreven.\\n')\n", encoding="utf-8"
+    )
+    env = dict(os.environ, EDITOR=f"{sys.executable} {editor}")
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+    child = pexpect.spawn(
+        sys.executable, [str(script), str(path)], env=env, encoding="utf-8", timeout=20
+    )
+    for key in "aae":
+        child.expect_exact("[?]help > ")
+        child.send(key)
+    child.expect_exact("press a to approve it")
+    child.expect_exact("[?]help > ")
+    child.send("q")
+    child.expect("SUMMARY 2 1 True")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    again = polib.pofile(str(path))
+    assert [entry_state(e) for e in again] == [
+        State.REVIEWED,
+        State.REVIEWED,
+        State.TRANSLATED,
+        State.UNTRANSLATED,
+        State.TRANSLATED,
+    ]
+    assert again[2].msgstr == "Drie, herschreven."
+    assert again[4].tcomment == ""
