@@ -12,6 +12,7 @@ from pathlib import Path
 import polib
 import pytest
 
+from transflow.checks import CheckContext
 from transflow.errors import TransflowError
 from transflow.review import (
     approve,
@@ -23,7 +24,7 @@ from transflow.review import (
     set_translation,
     unapprove,
 )
-from transflow.review_ui import ReviewSummary, run_review, word_diff
+from transflow.review_ui import ReviewSummary, findings_from_checks, run_review, word_diff
 from transflow.states import State, approval
 
 DAY = date(2026, 11, 26)
@@ -352,3 +353,19 @@ def test_session_in_a_real_terminal(tmp_path: Path) -> None:
     ]
     assert again[2].msgstr == "Drie, herschreven."
     assert again[4].tcomment == ""
+
+
+def test_session_shows_check_findings() -> None:
+    entries = [make("Take 2 g a day.", "Neem 20 g per dag.")]
+    driver = Driver("q")
+    run_review(
+        entries,
+        reviewer="Jane",
+        day=DAY,
+        read_key=driver.read_key,
+        write=driver.write,
+        edit=driver.edit,
+        save=driver.save,
+        findings=findings_from_checks(CheckContext("en", "nl")),
+    )
+    assert "! error: numbers: missing from the translation: 2 g" in driver.text

@@ -436,7 +436,9 @@ def _walk(tokens: Sequence[Token]) -> Iterable[Token]:
             yield from _walk(tok.children)
 
 
+@lru_cache(maxsize=512)
 def _inline(text: str) -> _Inline:
+    """Parsed once per text for all markup checks; callers must not mutate the result."""
     found = _Inline()
     for tok in _walk(_MD.parseInline(text)):
         if tok.type == "link_open":

@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from .checks import CheckContext, run_checks
 from .review import Entry, approve, entry_state, set_translation
 from .states import State
 
@@ -187,6 +188,18 @@ class ReviewSession:
             self.write("saved your edit; press a to approve it\n")
         else:
             self.write("nothing changed\n")
+
+
+def findings_from_checks(ctx: CheckContext) -> Callable[[Entry], list[str]]:
+    """A ``findings`` callback showing the quality checks' verdict under each translation."""
+
+    def findings(entry: Entry) -> list[str]:
+        return [
+            f"{f.severity}: {f.check}: {f.message}"
+            for f in run_checks(entry.msgid, entry.msgstr, ctx)
+        ]
+
+    return findings
 
 
 def run_review(
