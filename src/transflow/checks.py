@@ -340,11 +340,38 @@ def check_numbers(source: str, translation: str, ctx: CheckContext) -> Iterable[
             else:
                 rest.append(num)
         src = rest
-    missing = src
+    missing = _spelled_out(src, translation, ctx.target_lang)
+    unmatched = _spelled_out(unmatched, source, ctx.source_lang)
     if missing:
         yield "missing from the translation: " + ", ".join(_show(n) for n in missing)
     if unmatched:
         yield "not in the source: " + ", ".join(_show(n) for n in unmatched)
+
+
+#: Small numbers translators often write out ("2 capsules" → "twee capsules").
+NUMBER_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+           "ten", "eleven", "twelve"),
+    "nl": ("nul", "één|een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen",
+           "tien", "elf", "twaalf"),
+}
+
+
+def _spelled_out(numbers: list[_Number], other_text: str, other_lang: str) -> list[_Number]:
+    """The numbers not written out as a word in the other text (each word used once)."""
+    table = NUMBER_WORDS.get(_base_lang(other_lang))
+    if not table or not numbers:
+        return numbers
+    words = Counter(w.lower() for w in _WORD.findall(_prose(other_text)))
+    left: list[_Number] = []
+    for num in numbers:
+        small = [int(v) for v in num.values if v.isdigit() and int(v) < len(table)]
+        hit = next((w for n in small for w in table[n].split("|") if words[w] > 0), None)
+        if hit is None:
+            left.append(num)
+        else:
+            words[hit] -= 1
+    return left
 
 
 def _show(num: _Number) -> str:
