@@ -16,7 +16,9 @@ indentation, no escaping of non-ASCII) on top of libunistring's line breaking:
 * Comments and flags come in gettext's order; flags are normalised as ``msgcat`` does
   (``fuzzy`` only when the first ``msgstr`` is non-empty, format flags in gettext's language
   order, unknown flags dropped); exact duplicate references are dropped and references wrap at
-  79 columns; obsolete entries with an empty ``msgstr`` are not written; duplicates are refused.
+  79 columns; a comment line ending in a backslash gets a trailing space (gettext would read
+  it as a line continuation); obsolete entries with an empty ``msgstr`` are not written;
+  duplicate entries are refused.
 
 Limits (not needed by transflow, documented so nobody relies on them): entries flagged with a
 ``*-format`` flag are wrapped without gettext's "never break inside a format directive" rule;
@@ -119,13 +121,13 @@ def _possible_breaks(classes: Sequence[int]) -> list[int]:
     seen_space = False  # a space came after the last non-space character
     ri_count = 0
     for i, prop in enumerate(classes):
-        if prop == _BK or prop == _LF or prop == _CR:
+        if prop in (_BK, _LF, _CR):
             breaks[i] = _MANDATORY
             prev_prop = prop
             last_prop = _BK
             seen_space = False
         else:
-            if prop == _AI or prop == _SA or prop == _XX:
+            if prop in (_AI, _SA, _XX):
                 prop = _AL
             elif prop == _CB:
                 prop = _ID1
@@ -134,7 +136,7 @@ def _possible_breaks(classes: Sequence[int]) -> list[int]:
             elif prop == _ZW:
                 last_prop = _ZW
                 seen_space = False
-            elif prop == _CM or prop == _ZWJ:
+            elif prop in (_CM, _ZWJ):
                 if last_prop == _BK:
                     last_prop = _AL
                     seen_space = False
@@ -160,7 +162,7 @@ def _possible_breaks(classes: Sequence[int]) -> list[int]:
                         breaks[i] = _POSSIBLE
                 last_prop = prop
                 seen_space = False
-            prev_prop = _HL_BA if prev_prop == _HL and (prop == _HY or prop == _BA) else prop
+            prev_prop = _HL_BA if prev_prop == _HL and (prop in (_HY, _BA)) else prop
         ri_count = ri_count + 1 if prop == _RI else 0
     return breaks
 
@@ -270,8 +272,15 @@ def _split_after_newlines(value: str) -> list[str]:
 
 
 def _comment_lines(marker: str, text: str) -> list[str]:
-    """``#`` or ``#.`` lines: the marker, a space unless the line is empty, the line."""
-    return [f"{marker} {line}" if line else marker for line in text.split("\n")]
+    """``#`` or ``#.`` lines: the marker, a space unless the line is empty, the line.
+
+    gettext's reader joins a line ending in a backslash with the next one, even in a comment,
+    so such a line gets a trailing space; polib strips it again when reading.
+    """
+    return [
+        (f"{marker} {line} " if line.endswith("\\") else f"{marker} {line}") if line else marker
+        for line in text.split("\n")
+    ]
 
 
 def _reference_lines(occurrences: Iterable[tuple[str, Any]], page_width: int) -> list[str]:
@@ -413,14 +422,20 @@ def _header_lines(po: Any, page_width: int) -> list[str]:
 def render_po(po: Any, *, page_width: int = PAGE_WIDTH) -> str:
     """The whole catalog (a ``polib.POFile``) as ``msgcat`` would write it.
 
-    Live entries come first in their order, obsolete ones after them, as gettext sorts them.
-    Raises :class:`CatalogError` on two live entries with the same msgctxt and msgid, which
-    gettext would refuse to read.
+    The header comes from ``po.header``/``po.metadata``/``po.metadata_is_fuzzy`` (left out
+    when all three are empty, as gettext writes a catalog without header); live entries follow
+    in their order, obsolete ones after them, as gettext sorts them.  Raises
+    :class:`CatalogError` on two live entries with the same msgctxt and msgid (including a
+    second header), which gettext refuses to read.
     """
-    blocks: list[list[str]] = [_header_lines(po, page_width)]
+    blocks: list[list[str]] = []
     seen: set[tuple[str | None, str]] = set()
-    live = [entry for entry in po if not entry.obsolete]
-    for entry in live:
+    if po.header or po.metadata or po.metadata_is_fuzzy:
+        blocks.append(_header_lines(po, page_width))
+        seen.add((None, ""))
+    for entry in po:
+        if entry.obsolete:
+            continue
         key = (entry.msgctxt, entry.msgid)
         if key in seen:
             raise CatalogError(
@@ -433,4 +448,6 @@ def render_po(po: Any, *, page_width: int = PAGE_WIDTH) -> str:
             block = render_entry(entry, page_width=page_width)
             if block:
                 blocks.append(block)
+    if not blocks:
+        return ""
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
