@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,9 +69,10 @@ _PRIOR_COST = {shape: -math.log(p) for shape, p in _PRIOR.items()}
 _ANCHOR_WEIGHT = 7.0  # cost swing between "anchors disagree" and "anchors agree"
 _KIND_COST = 2.5  # paragraph vs heading vs list item ...
 _LEVEL_COST = 0.3  # heading 2 vs heading 3
+_HARD_COST = 2.0  # numbers or footnotes differ, or the number of links / code spans
 _SHAPE_COST = 0.6  # markup shape differs (links, emphasis, code counts)
 _POSITION_COST = 2.0  # per unit of relative-position difference
-_MIN_BAND = 30
+_MIN_BAND = 20
 _HARD = "unfc"  # anchor kinds that translation must keep: URLs, numbers, footnotes, code
 
 
@@ -166,7 +167,7 @@ def _features(segment: Segment) -> _Features:
     for match in _FOOTNOTE.finditer(text):
         anchors.add("f:" + (match.group(1) or match.group(2)))
     for match in _CODE.finditer(text):
-        anchors.add("c:" + match.group(1).strip())
+        anchors.add("c:" + _SPACE.sub("", match.group(1)))
     for word in _WORD.findall(visible):
         if len(word) >= 3:
             anchors.add("w:" + word.lower())
@@ -188,7 +189,24 @@ class _Group:
     kinds: frozenset[tuple[str, int]]
     base_kinds: frozenset[str]
     shape: tuple[bool, ...]
-    kind_label: str = ""
+    counts: tuple[tuple[str, int], ...]  # (anchor type, count) for URLs and inline code
+    exact: frozenset[str]  # numbers and footnote markers
+
+    mixed_heading: bool  # a heading run together with body text
+
+
+def _hard_differences(gs: _Group, gt: _Group) -> list[str]:
+    """Anchors a faithful translation keeps, that differ between the two runs.
+
+    Numbers and footnote markers must match exactly. URLs and inline code may be localised
+    (``/nl/stats/donkere-modus`` vs ``/en/stats/dark-mode``, a translated identifier), so
+    only their number must match.
+    """
+    differ = sorted(k[2:] for k in gs.exact ^ gt.exact)
+    for (kind, count_s), (_, count_t) in zip(gs.counts, gt.counts, strict=True):
+        if count_s != count_t:
+            differ.append(f"{count_s} vs {count_t} {'links' if kind == 'u' else 'code spans'}")
+    return differ
 
 
 # --------------------------------------------------------------------------- scoring
@@ -230,6 +248,7 @@ class _Scorer:
             self.weight[key] = w
         self.n = max(len(src), 1)
         self.m = max(len(tgt), 1)
+        self._static: dict[tuple[int, int, int, int], float] = {}
         self.src_groups = self._groups(src)
         self.tgt_groups = self._groups(tgt)
 
@@ -250,6 +269,9 @@ class _Scorer:
                     frozenset((f.kind, f.level) for f in run),
                     frozenset(f.kind for f in run),
                     tuple(any(f.shape[x] for f in run) for x in range(3)),
+                    (("u", sum(f.shape[0] for f in run)), ("c", sum(f.shape[2] for f in run))),
+                    frozenset(k for k in anchors if k[0] in "nf"),
+                    len({f.kind for f in run}) > 1 and any(f.kind == "heading" for f in run),
                 )
         return table
 
@@ -272,6 +294,9 @@ class _Scorer:
 
     @staticmethod
     def kind_cost(gs: _Group, gt: _Group) -> float:
+        # A heading merged with body text is a structural mistake, not a translation choice.
+        if gs.mixed_heading != gt.mixed_heading:
+            return _KIND_COST
         if gs.kinds & gt.kinds:
             return 0.0
         if gs.base_kinds & gt.base_kinds:
@@ -280,19 +305,29 @@ class _Scorer:
 
     def cost(self, i: int, a: int, j: int, b: int) -> float:
         """Cost (-log probability, roughly) of linking src[i:i+a] with tgt[j:j+b]."""
-        prior = _PRIOR_COST[(a, b)]
         if a == 0 or b == 0:
-            return prior
+            return _PRIOR_COST[(a, b)]
+        key = (i, a, j, b)
+        static = self._static.get(key)
+        if static is None:
+            static = self._static[key] = self._static_cost(i, a, j, b)
+        p = self.length_p(self.src_groups[(i, a)].length, self.tgt_groups[(j, b)].length)
+        return static - math.log(max(p, 1e-12))
+
+    def _static_cost(self, i: int, a: int, j: int, b: int) -> float:
+        """The part of ``cost`` that does not depend on the length ratio (kept across passes)."""
         gs = self.src_groups[(i, a)]
         gt = self.tgt_groups[(j, b)]
-        p = self.length_p(gs.length, gt.length)
-        cost = prior - math.log(max(p, 1e-12))
+        cost = _PRIOR_COST[(a, b)]
         sim, evidence = self.anchor_sim(gs, gt)
         if evidence > 0.0:
             strength = min(1.0, evidence / 6.0)
             cost += _ANCHOR_WEIGHT * strength * (0.45 - sim)
         cost += self.kind_cost(gs, gt)
-        cost += _SHAPE_COST * sum(1 for x, y in zip(gs.shape, gt.shape, strict=True) if x != y)
+        if gs.exact != gt.exact or gs.counts != gt.counts:
+            cost += _HARD_COST
+        if gs.shape != gt.shape:
+            cost += _SHAPE_COST * sum(1 for x, y in zip(gs.shape, gt.shape, strict=True) if x != y)
         pos = abs((i + a / 2) / self.n - (j + b / 2) / self.m)
         return cost + _POSITION_COST * pos
 
@@ -311,15 +346,13 @@ class _Scorer:
             )
         elif p < 0.2:
             q *= 0.75
-        hard_s = {k for k in gs.anchors if k[0] in _HARD}
-        hard_t = {k for k in gt.anchors if k[0] in _HARD}
-        if hard_s ^ hard_t:
-            differ = sorted(k[2:] for k in hard_s ^ hard_t)
-            q *= 0.55 if (hard_s & hard_t) else 0.4
+        differ = _hard_differences(gs, gt)
+        if differ:
+            q *= 0.4
             reasons.append("numbers/links/code differ: " + ", ".join(differ[:3]))
         sim, evidence = self.anchor_sim(gs, gt)
         if evidence > 4.0 and sim < 0.15:
-            q *= 0.6
+            q *= 0.8
             reasons.append("no shared names or anchors")
         if self.kind_cost(gs, gt) >= _KIND_COST:
             q *= 0.85
@@ -343,20 +376,16 @@ def _logsumexp(values: list[float]) -> float:
     return top + math.log(sum(math.exp(v - top) for v in values))
 
 
-def _align_body(
-    src_idx: list[int], tgt_idx: list[int], source: Sequence[Segment], target: Sequence[Segment]
-) -> list[Link]:
-    n, m = len(src_idx), len(tgt_idx)
-    if n == 0 or m == 0:
-        return []
-    scorer = _Scorer(
-        [_features(source[k]) for k in src_idx], [_features(target[k]) for k in tgt_idx]
-    )
-    # Band around the diagonal: cells (i, j) with |j - i*m/n| <= band.
-    band = max(_MIN_BAND, abs(n - m) + 15, int(0.15 * max(n, m)))
+Cell = tuple[int, int]
+Edge = Callable[[int, int, int, int], float]
 
-    def inside(i: int, j: int) -> bool:
-        return abs(j - i * m / n) <= band or (i == n and j == m)
+
+def _dynamic_programme(
+    scorer: _Scorer, n: int, m: int
+) -> tuple[list[tuple[int, int, int, int]], dict[Cell, float], dict[Cell, float], Edge]:
+    """Best path (as (i, a, j, b) links), forward and backward log-sums, and the cost cache."""
+    # Band around the diagonal: cells (i, j) with |j - i*m/n| <= band.
+    band = max(_MIN_BAND, abs(n - m) + 12, int(0.12 * max(n, m)))
 
     costs: dict[tuple[int, int, int, int], float] = {}
 
@@ -396,8 +425,6 @@ def _align_body(
                 best[(i, j)] = best_v
                 back[(i, j)] = best_s
                 fwd[(i, j)] = _logsumexp(terms)
-    if (n, m) not in best:  # cannot happen with 1-0/0-1 moves, kept for safety
-        return []
     # Backward pass for posteriors.
     bwd: dict[tuple[int, int], float] = {(n, m): 0.0}
     for i in range(n, -1, -1):
@@ -415,7 +442,6 @@ def _align_body(
                 terms.append(nxt - edge(i, a, j, b))
             if terms:
                 bwd[(i, j)] = _logsumexp(terms)
-    total = fwd[(n, m)]
 
     path: list[tuple[int, int, int, int]] = []
     i, j = n, m
@@ -424,6 +450,31 @@ def _align_body(
         i, j = i - a, j - b
         path.append((i, a, j, b))
     path.reverse()
+
+    return path, fwd, bwd, edge
+
+
+def _align_body(
+    src_idx: list[int], tgt_idx: list[int], source: Sequence[Segment], target: Sequence[Segment]
+) -> list[Link]:
+    n, m = len(src_idx), len(tgt_idx)
+    if n == 0 or m == 0:
+        return []
+    scorer = _Scorer(
+        [_features(source[k]) for k in src_idx], [_features(target[k]) for k in tgt_idx]
+    )
+    path, fwd, bwd, edge = _dynamic_programme(scorer, n, m)
+    # The ratio from total lengths is biased when one side drops or adds whole paragraphs:
+    # re-estimate it from the 1-1 links found and align again if it moved.
+    ones = [(i, j) for i, a, j, b in path if (a, b) == (1, 1)]
+    if len(ones) >= 3:
+        ls = sum(scorer.src_groups[(i, 1)].length for i, _ in ones)
+        lt = sum(scorer.tgt_groups[(j, 1)].length for _, j in ones)
+        ratio = min(max(lt / ls, 0.6), 1.7)
+        if abs(math.log(ratio / scorer.ratio)) > 0.04:
+            scorer.ratio = ratio
+            path, fwd, bwd, edge = _dynamic_programme(scorer, n, m)
+    total = fwd[(n, m)]
 
     links: list[Link] = []
     for i, a, j, b in path:
