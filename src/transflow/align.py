@@ -54,8 +54,10 @@ __all__ = [
     "to_json",
 ]
 
-#: Links scoring at least this are *confident* (become translated entries); calibrated on the
-#: gold alignments in ``tests/data/align_gold.json`` for precision >= 98 % at recall >= 90 %.
+#: Links scoring at least this are *confident* (become translated entries). On the gold
+#: alignments (``tests/data/align_gold.json``) precision stays at 0.99 for any threshold from
+#: 0.3 to 0.7 while recall falls from 0.98 to 0.95; 0.5 sits mid-plateau rather than on an
+#: edge fitted to particular pairs.
 CONFIDENT_AT = 0.5
 
 FRONT_MATTER = "front matter:"
