@@ -1,0 +1,112 @@
+"""Shared pieces of the command line: error handling, option bundles, output helpers.
+
+This is the only module that prints, exits or reads the environment. Conventions for every
+command: data on stdout, messages and progress on stderr; ``--json`` prints one versioned
+document; exit 0 fine, 1 error, 2 usage, 3 not ready (a gate failed). Library errors arrive
+as ``TransflowError`` and are printed as one line naming the file, plus a hint; tracebacks
+only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from transflow.config import Config, load_config, validate_language
+from transflow.errors import ConfigError, TransflowError
+from transflow.workflow.workspace import Progress, no_progress
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class TransflowGroup(click.Group):
+    """Turns library errors into one line on stderr and the right exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TransflowError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            if exc.hint:
+                click.echo(f"Hint: {exc.hint}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; everything finished so far is saved.", err=True)
+            ctx.exit(130)
+
+
+def emit_json(document: object) -> None:
+    """Print one JSON document on stdout."""
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def info(message: str) -> None:
+    """A message for people: stderr, so stdout stays data."""
+    click.echo(message, err=True)
+
+
+@contextmanager
+def progress_bar(label: str, enabled: bool) -> Iterator[Progress]:
+    """A progress callback: a bar on a terminal, nothing in CI or under --json."""
+    if not enabled or not sys.stderr.isatty():
+        yield no_progress
+        return
+    with click.progressbar(length=0, label=label, file=sys.stderr) as bar:
+        seen = [0]
+
+        def update(done: int, total: int, item: str) -> None:
+            bar.length = total
+            bar.label = f"{label} {item}"[:60]
+            bar.update(done - seen[0])
+            seen[0] = done
+
+        yield update
+
+
+def get_config(ctx: click.Context) -> Config:
+    """Load the configuration once per invocation."""
+    obj = ctx.ensure_object(dict)
+    if "config" not in obj:
+        explicit = obj.get("config_path")
+        obj["config"] = load_config(explicit=Path(explicit) if explicit else None)
+    config: Config = obj["config"]
+    return config
+
+
+def json_option(func: F) -> F:
+    """``--json``: one versioned document on stdout."""
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(func)
+
+
+def articles_argument(func: F) -> F:
+    """``[ARTICLE]...``: defaults to every article of the workspace."""
+    return click.argument(
+        "articles", nargs=-1, type=click.Path(path_type=Path, dir_okay=False)
+    )(func)
+
+
+def lang_option(func: F) -> F:
+    """``--lang L``: only this target language."""
+    return click.option("--lang", "language", metavar="L", help="Only this target language.")(
+        func
+    )
+
+
+def check_language(config: Config, language: str | None) -> str | None:
+    """Validate ``--lang`` against the configured languages."""
+    if language is None:
+        return None
+    code = validate_language(language, key="--lang")
+    if code not in config.languages:
+        raise ConfigError(f"--lang {language}: not one of {list(config.languages)}")
+    return code
+
+
