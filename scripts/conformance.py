@@ -31,7 +31,7 @@ from markdown_it.token import Token
 
 from transflow.errors import ArticleError
 from transflow.formats.base import Document, Segment
-from transflow.formats.markdown import new_parser, parse, render
+from transflow.formats.markdown import BODY_START, new_parser, parse, render
 
 _FULL = new_parser()
 _VERBATIM = {"fence", "code_block", "html_block", "math_block", "math_block_label"}
@@ -191,17 +191,8 @@ def _pseudo_problem(item: Input, doc: Document, pseudo: str) -> str | None:
 
 
 def _body_start(doc: Document) -> int:
-    lines = doc.source.split("\n")
-    if lines[0].rstrip("\r \t").lstrip("\ufeff") not in ("---", "+++"):
-        return 0
-    marker = lines[0].rstrip("\r \t").lstrip("\ufeff")
-    closers = ("---", "...") if marker == "---" else ("+++",)
-    offset = len(lines[0]) + 1
-    for line in lines[1:]:
-        offset += len(line) + 1
-        if line.rstrip("\r \t") in closers:
-            return offset
-    return 0
+    start = doc.extra.get(BODY_START, 0)
+    return start if isinstance(start, int) else 0
 
 
 # --- po4a peer suite --------------------------------------------------------------------

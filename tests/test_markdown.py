@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -181,3 +182,35 @@ def test_segments_are_in_document_order_with_offsets() -> None:
     assert [s.text for s in doc.segments] == ["Intro.[^1]", "Note.", "Outro."]
     for seg in doc.segments:
         assert source[seg.start : seg.end] == seg.text
+
+
+HOSTILE = [
+    "# kop\n- lijst\n1. een\n> quote\n===\n---\n```\n    code\n<div>\n[a]: /b\n| a |\n|---|\n$$",
+    "a | b",
+    "tekst  \n# kop",
+    "  leading\n\n\ntrailing  ",
+    "ends with #",
+    "<!-- open",
+    "- a",
+    "1) x",
+    "***",
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_hostile_translations_keep_block_structure(case: Path) -> None:
+    source = read(case)
+    doc = parse(source, front_matter_fields=FIELDS)
+    start = doc.extra["markdown.body_start"]
+    assert isinstance(start, int)
+
+    def blocks(text: str) -> list[tuple[str, str]]:
+        return [(t.type, t.tag) for t in PARSER.parse(text) if t.type != "inline"]
+
+    for hostile in HOSTILE:
+        out = render(doc, lambda s, h=hostile: h + "".join(re.findall(r"\[\^\w+\]", s.text)))
+        again = parse(out, front_matter_fields=FIELDS)
+        assert list(again.metadata) == list(doc.metadata)
+        after = again.extra["markdown.body_start"]
+        assert isinstance(after, int)
+        assert blocks(out[after:]) == blocks(source[start:]), hostile

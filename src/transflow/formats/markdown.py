@@ -53,9 +53,11 @@ from mdit_py_plugins.footnote import footnote_plugin
 from transflow.formats import frontmatter
 from transflow.formats.base import Document, Segment, Translate
 
-__all__ = ["FORMAT", "MarkdownFormat", "new_parser", "parse", "render"]
+__all__ = ["BODY_START", "FORMAT", "MarkdownFormat", "new_parser", "parse", "render"]
 
 _EXTRA_KEY = "markdown.render"
+#: ``Document.extra`` key: offset where the Markdown body starts (after BOM and front matter).
+BODY_START = "markdown.body_start"
 _NEWLINES_RE = re.compile(r"\r\n?")
 _SEGMENT_RULES = ("paragraph", "heading", "lheading", "table")
 _CONTAINERS = {
@@ -288,7 +290,7 @@ def parse(
             block = ""
         previous = kind
     segments.sort(key=lambda s: s.start)
-    return Document(source, segments, metadata, {_EXTRA_KEY: spans})
+    return Document(source, segments, metadata, {_EXTRA_KEY: spans, BODY_START: base})
 
 
 _Add = Callable[[str, str, int, int, int, _Span], None]
@@ -351,7 +353,10 @@ def _cell(norm: str, span: tuple[int, int], index: int, line: int, add: _Add) ->
         start += 1
     while end > start and norm[end - 1] in _MD_TRIM:
         end -= 1
-    add(norm[start:end], "table cell", line, start, end, _Span("cell"))
+    # a cell that opens its row (no leading pipe) must not look like a block marker either
+    add(
+        norm[start:end], "table cell", line, start, end, _Span("cell", "" if start > begin else "^")
+    )
 
 
 # --- reassembly ------------------------------------------------------------------------
@@ -396,23 +401,29 @@ def _encode(text: str, span: _Span, newline: str) -> str:
     if span.mode in ("atx", "cell"):
         text = re.sub(r"[ \t]*\n[ \t]*", " ", text)
         if span.mode == "cell":
-            return re.sub(r"(?<!\\)\|", r"\\|", text)
+            text = re.sub(r"(?<!\\)\|", r"\\|", text)
+            return _escape_line(text, None) if span.prefix == "^" else text
         closing = re.search(r"(?:^|[ \t])(#+)$", text)
         if closing:
             text = text[: closing.start(1)] + "\\" + text[closing.start(1) :]
         return text
     text = re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n", text)  # no new paragraphs
-    lines = text.split("\n")
-    lines = [_escape_line(lines[0], False)] + [
-        _escape_line(line.lstrip(" \t"), True) for line in lines[1:]
-    ]
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        lines.append(
+            _escape_line(raw.lstrip(" \t") if lines else raw, lines[-1] if lines else None)
+        )
     return (newline + span.prefix).join(lines)
 
 
-def _escape_line(line: str, continuation: bool) -> str:
-    """Backslash-escape a line that would open a block where it is written."""
+def _escape_line(line: str, previous: str | None) -> str:
+    """Backslash-escape a line that would open a block where it is written.
+
+    ``previous`` is the line before it in the same paragraph (None for the first line): a
+    table needs both its header and its delimiter row, a setext heading its text line.
+    """
     for _ in range(3):
-        if not _SUSPECT_RE.match(line) or _stays_inline(line, continuation):
+        if not _SUSPECT_RE.match(line) or _stays_inline(line, previous):
             return line
         lead = len(line) - len(line.lstrip(" \t"))
         if lead:
@@ -426,8 +437,8 @@ def _escape_line(line: str, continuation: bool) -> str:
     return line
 
 
-def _stays_inline(line: str, continuation: bool) -> bool:
-    probe = "x\n" + line if continuation else line
+def _stays_inline(line: str, previous: str | None) -> bool:
+    probe = line if previous is None else previous + "\n" + line
     tokens = _BLOCK_MD.parse(probe, {})
     return (
         len(tokens) == 3
