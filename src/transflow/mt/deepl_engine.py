@@ -1,0 +1,301 @@
+"""DeepL as an ``Engine``: the only module that imports ``deepl``.
+
+Invariants:
+
+* one retry layer: the client's own retries are switched off
+  (``deepl.http_client.max_network_retries = 0``, a module global, set on construction) and
+  this module retries 429, every status ≥ 500, timeouts and connection errors with
+  exponential backoff through an injectable ``sleep``; the decision is by
+  ``http_status_code``, never by exception class or ``should_retry``;
+* 456 raises ``QuotaExceededDuringBatch`` at once, carrying the results already finished in
+  this call; 403 raises ``AuthorizationError`` naming ``DEEPL_AUTH_KEY``; 400/413 split the
+  request in halves until the refused text is alone, which becomes a failed result while the
+  others are translated;
+* requests carry ≤ 50 texts and < 120 KiB (``engine.plan_batches``); ``tag_handling`` and
+  ``tag_handling_version`` are always sent explicitly (the default depends on the account);
+* formality is sent only when the target is Dutch; a bare ``EN`` target becomes the
+  configured regional variant (``EN-GB`` by default) since the client refuses ``EN``;
+* the glossary is one multilingual (v3) glossary named ``transflow-<content hash>``: found by
+  name and reused; otherwise an older ``transflow-*`` glossary is updated in place and
+  renamed (free plans allow one glossary), other stale ``transflow-*`` ones are deleted.
+
+Library code: no printing, no environment; the key and URL come from the caller.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import time
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import deepl
+from deepl.api_data import MultilingualGlossaryDictionaryEntries
+
+from transflow.errors import AuthorizationError, ConfigError, EngineError, QuotaExceededError
+from transflow.mt.engine import (
+    MAX_REQUEST_BYTES,
+    MAX_TEXTS,
+    EngineResult,
+    QuotaExceededDuringBatch,
+    Usage,
+    plan_batches,
+)
+from transflow.mt.markup import IGNORE_TAGS, NON_SPLITTING_TAGS, TAG_HANDLING, TAG_HANDLING_VERSION
+
+#: (source language, target language) → {source term: target term}; languages upper-case.
+Glossary = dict[tuple[str, str], dict[str, str]]
+
+GLOSSARY_PREFIX = "transflow-"
+_SPLIT_STATUSES = (400, 413)
+
+
+def read_glossary(path: Path, *, languages: tuple[str, str] | None = None) -> Glossary:
+    """Read a CSV or TSV of term pairs into both directions of a glossary.
+
+    The first row may name the two languages (``en,nl``); otherwise ``languages`` says which
+    column is which. Blank lines and rows starting with ``#`` are skipped.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read glossary: {exc}", path=path) from exc
+    delimiter = "\t" if path.suffix.lower() == ".tsv" or "\t" in text.split("\n", 1)[0] else ","
+    rows = [
+        [cell.strip() for cell in row]
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+        if row and any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")
+    ]
+    if rows and len(rows[0]) >= 2 and all(_is_lang(c) for c in rows[0][:2]):
+        langs = (rows[0][0].upper(), rows[0][1].upper())
+        rows = rows[1:]
+    elif languages is not None:
+        langs = (languages[0].upper(), languages[1].upper())
+    else:
+        raise ConfigError(
+            "glossary has no header row naming its languages", path=path,
+            hint="start the file with a row such as 'en,nl'",
+        )
+    forward: dict[str, str] = {}
+    backward: dict[str, str] = {}
+    for number, row in enumerate(rows, start=1):
+        if len(row) < 2 or not row[0] or not row[1]:
+            raise ConfigError(f"glossary row {number} needs two terms", path=path)
+        forward.setdefault(row[0], row[1])
+        backward.setdefault(row[1], row[0])
+    return {langs: forward, (langs[1], langs[0]): backward}
+
+
+def _is_lang(cell: str) -> bool:
+    return (cell.isalpha() and len(cell) in (2, 3)) or (len(cell) == 5 and cell[2] == "-")
+
+
+def glossary_name(glossary: Glossary) -> str:
+    """``transflow-`` + a hash of the content, so an unchanged glossary is found again."""
+    digest = hashlib.sha256()
+    for (src, tgt), entries in sorted(glossary.items()):
+        digest.update(f"{src}>{tgt}\n".encode())
+        for term, target in sorted(entries.items()):
+            digest.update(f"{term}\t{target}\n".encode())
+    return GLOSSARY_PREFIX + digest.hexdigest()[:16]
+
+
+class DeepLEngine:
+    """The DeepL API through the official client, with transflow's retry and error policy."""
+
+    name = "deepl"
+
+    def __init__(
+        self,
+        auth_key: str,
+        *,
+        server_url: str | None = None,
+        formality: str | None = None,
+        glossary: Glossary | None = None,
+        model_type: str | None = None,
+        english_variant: str = "EN-GB",
+        timeout: float = 60.0,
+        max_retries: int = 5,
+        backoff: float = 1.0,
+        max_backoff: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+        max_texts: int = MAX_TEXTS,
+        max_bytes: int = MAX_REQUEST_BYTES,
+    ) -> None:
+        if not auth_key:
+            raise AuthorizationError(
+                "no DeepL key", hint="set DEEPL_AUTH_KEY to enable machine drafts"
+            )
+        deepl.http_client.max_network_retries = 0
+        deepl.http_client.min_connection_timeout = timeout
+        self._client = deepl.DeepLClient(auth_key, server_url=server_url)
+        self.formality = formality
+        self.glossary = glossary or {}
+        self.model_type = model_type
+        self.english_variant = english_variant.upper()
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.sleep = sleep
+        self.max_texts = max_texts
+        self.max_bytes = max_bytes
+        self._glossary_info: Any = None
+        #: Attempts made (requests sent, retries included): for reports and tests.
+        self.requests_sent = 0
+
+    # ------------------------------------------------------------------ Engine
+    def translate(
+        self,
+        texts: Sequence[str],
+        *,
+        source_lang: str,
+        target_lang: str,
+        context: str | None = None,
+    ) -> list[EngineResult]:
+        source = source_lang.upper().split("-")[0]
+        target = target_lang.upper()
+        if target == "EN":
+            target = self.english_variant
+        results: list[EngineResult] = []
+        for batch in plan_batches(
+            texts, context=context, max_texts=self.max_texts, max_bytes=self.max_bytes
+        ):
+            chunk = [texts[i] for i in batch.indices]
+            try:
+                results += self._translate_splitting(chunk, source, target, context)
+            except QuotaExceededDuringBatch as exc:
+                raise QuotaExceededDuringBatch(
+                    exc.message, completed=results + exc.completed, hint=exc.hint
+                ) from exc
+        return results
+
+    def usage(self) -> Usage | None:
+        info = self._call(self._client.get_usage)
+        character = info.character
+        return Usage(character.count, character.limit)
+
+    # ------------------------------------------------------------------ internals
+    def _translate_splitting(
+        self, texts: list[str], source: str, target: str, context: str | None
+    ) -> list[EngineResult]:
+        try:
+            return self._send(texts, source, target, context)
+        except _Refused as refused:
+            if len(texts) == 1:
+                return [EngineResult(None, 0, f"DeepL refused this text: {refused}")]
+            half = len(texts) // 2
+            first = self._translate_splitting(texts[:half], source, target, context)
+            try:
+                second = self._translate_splitting(texts[half:], source, target, context)
+            except QuotaExceededDuringBatch as exc:
+                raise QuotaExceededDuringBatch(
+                    exc.message, completed=first + exc.completed, hint=exc.hint
+                ) from exc
+            return first + second
+
+    def _send(
+        self, texts: list[str], source: str, target: str, context: str | None
+    ) -> list[EngineResult]:
+        options: dict[str, Any] = {
+            "source_lang": source,
+            "target_lang": target,
+            "tag_handling": TAG_HANDLING,
+            "tag_handling_version": TAG_HANDLING_VERSION,
+            "ignore_tags": list(IGNORE_TAGS),
+            "non_splitting_tags": list(NON_SPLITTING_TAGS),
+        }
+        if context:
+            options["context"] = context
+        if self.formality and target.startswith("NL"):
+            options["formality"] = self.formality
+        if self.model_type:
+            options["model_type"] = self.model_type
+        glossary = self._glossary_for(source, target.split("-")[0])
+        if glossary is not None:
+            options["glossary"] = glossary
+        try:
+            got = self._call(lambda: self._client.translate_text(texts, **options))
+        except QuotaExceededError as exc:
+            raise QuotaExceededDuringBatch(exc.message, completed=[], hint=exc.hint) from exc
+        return [EngineResult(r.text, int(r.billed_characters)) for r in got]
+
+    def _call(self, fn: Callable[[], Any]) -> Any:
+        """Run one API call with the single retry layer and the status-code policy."""
+        delay = self.backoff
+        attempt = 0
+        while True:
+            attempt += 1
+            self.requests_sent += 1
+            try:
+                return fn()
+            except deepl.DeepLException as exc:
+                status = exc.http_status_code
+                retryable = status is None and isinstance(exc, deepl.ConnectionException)
+                retryable = retryable or status == 429 or (status is not None and status >= 500)
+                if status == 456:
+                    raise QuotaExceededError(
+                        "DeepL quota exceeded (456): no more characters this billing period",
+                        hint="finished drafts are saved; rerun when the quota resets",
+                    ) from exc
+                if status == 403:
+                    raise AuthorizationError(
+                        "DeepL refused the key (403)",
+                        hint="check DEEPL_AUTH_KEY (keys ending in ':fx' are free-plan keys)",
+                    ) from exc
+                if status in _SPLIT_STATUSES:
+                    raise _Refused(f"{status}: {exc}") from exc
+                if not retryable:
+                    raise EngineError(f"DeepL request failed: {exc}") from exc
+                if attempt > self.max_retries:
+                    raise EngineError(
+                        f"DeepL still failing after {attempt} attempts: {exc}",
+                        hint="try again later; finished drafts are saved",
+                    ) from exc
+                self.sleep(min(delay, self.max_backoff))
+                delay *= 2
+
+    def _glossary_for(self, source: str, target: str) -> Any:
+        if (source, target) not in self.glossary or not self.glossary[(source, target)]:
+            return None
+        if self._glossary_info is None:
+            self._glossary_info = self._ensure_glossary()
+        return self._glossary_info
+
+    def _ensure_glossary(self) -> Any:
+        name = glossary_name(self.glossary)
+        existing = self._call(self._client.list_multilingual_glossaries)
+        for info in existing:
+            if info.name == name:
+                return info
+        stale = [g for g in existing if g.name.startswith(GLOSSARY_PREFIX)]
+        dictionaries = [
+            MultilingualGlossaryDictionaryEntries(src, tgt, entries)
+            for (src, tgt), entries in sorted(self.glossary.items())
+            if entries
+        ]
+        if not stale:
+            return self._call(
+                lambda: self._client.create_multilingual_glossary(name, dictionaries)
+            )
+        keep, *others = stale
+        for other in others:
+            self._call(partial(self._client.delete_multilingual_glossary, other))
+        for dictionary in dictionaries:
+            self._call(
+                partial(self._client.replace_multilingual_glossary_dictionary, keep, dictionary)
+            )
+        self._call(lambda: self._client.update_multilingual_glossary_name(keep, name))
+        return self._call(lambda: self._client.get_multilingual_glossary(keep.glossary_id))
+
+
+class _Refused(Exception):
+    """The service refused the request's content (400/413): split and retry the halves."""
+
+
+def glossary_from_mapping(entries: Mapping[tuple[str, str], Mapping[str, str]]) -> Glossary:
+    """Normalise language codes to upper case (for callers building glossaries in code)."""
+    return {(s.upper(), t.upper()): dict(e) for (s, t), e in entries.items()}

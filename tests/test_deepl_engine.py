@@ -1,0 +1,224 @@
+"""DeepLEngine against the fake server: drafts, batching, retries, quota, splitting, glossary."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import deepl
+import pytest
+
+from deepl_server import FakeDeepL
+from transflow.errors import AuthorizationError, EngineError, QuotaExceededError
+from transflow.mt import draft_batch, plan, protect
+from transflow.mt.deepl_engine import DeepLEngine, glossary_name, read_glossary
+from transflow.mt.engine import QuotaExceededDuringBatch, plan_batches
+
+pytest_plugins = ["deepl_fixtures"]
+
+Make = Callable[..., DeepLEngine]
+
+SEGMENTS = [
+    "Magnesium L-threonate crosses the **blood-brain barrier**.¹",
+    "See [the study](https://example.org/study \"PubMed\") for details.[^2]",
+    "Take `2 × 144 mg` per day, *with* food.",
+    "Plain sentence without markup.",
+]
+
+
+def test_client_retries_are_disabled(make_engine: Make) -> None:
+    make_engine()
+    assert deepl.http_client.max_network_retries == 0
+
+
+def test_drafts_keep_markup_and_request_options(
+    make_engine: Make, deepl_server: FakeDeepL
+) -> None:
+    engine = make_engine(formality="prefer_less")
+    drafts = draft_batch(engine, SEGMENTS, source_lang="en", target_lang="nl", context="Title")
+    assert all(d.ok for d in drafts), [d.problems for d in drafts]
+    assert drafts[1].text == 'sEE [THE STUDY](https://example.org/study "PubMed") FOR DETAILS.[^2]'
+    body = deepl_server.translate_requests()[0].body
+    assert body["tag_handling"] == "xml" and body["tag_handling_version"] == "v2"
+    assert body["context"] == "Title" and body["formality"] == "prefer_less"
+    assert body["source_lang"] == "EN" and body["target_lang"] == "NL"
+    assert "example.org" not in str(body["text"])
+    billed = sum(d.billed_characters for d in drafts)
+    assert billed == sum(protect(s).billable_characters for s in SEGMENTS)
+    assert deepl_server.used["test-key"] == billed
+
+
+def test_english_target_gets_regional_variant_and_no_formality(
+    make_engine: Make, deepl_server: FakeDeepL
+) -> None:
+    engine = make_engine(formality="more")
+    engine.translate(["Hallo"], source_lang="nl", target_lang="en")
+    body = deepl_server.translate_requests()[0].body
+    assert body["target_lang"] == "EN-GB" and "formality" not in body
+
+
+def test_batches_respect_count_and_size(make_engine: Make, deepl_server: FakeDeepL) -> None:
+    texts = [f"Paragraph number {i} " + "word " * 400 for i in range(130)]
+    results = make_engine().translate(texts, source_lang="en", target_lang="nl")
+    assert len(results) == 130 and all(r.ok for r in results)
+    requests = deepl_server.translate_requests()
+    assert all(len(r.body["text"]) <= 50 for r in requests)
+    sizes = [b.size_bytes for b in plan_batches(texts)]
+    assert max(sizes) < 120 * 1024
+    assert len(requests) == len(sizes) >= math.ceil(130 / 50)
+
+
+def test_duplicates_sent_once_and_markup_only_not_sent(
+    make_engine: Make, deepl_server: FakeDeepL
+) -> None:
+    sources = ["Same text.", "Same text.", "¹ `code` 42"]
+    drafts = draft_batch(make_engine(), sources, source_lang="en", target_lang="nl")
+    assert deepl_server.translate_requests()[0].body["text"] == ["Same text."]
+    assert [d.sent for d in drafts] == [True, False, False]
+    assert drafts[2].text == sources[2]
+    assert [b.indices for b in plan(sources)] == [(0,)]
+
+
+def test_three_429_then_success(make_engine: Make, deepl_server: FakeDeepL) -> None:
+    deepl_server.faults = [429, 429, 429]
+    engine = make_engine()
+    results = engine.translate(["Hello"], source_lang="en", target_lang="nl")
+    assert results[0].text == "hELLO"
+    assert engine.sleeps == [1.0, 2.0, 4.0]  # type: ignore[attr-defined]
+    assert len(deepl_server.translate_requests()) == 4
+
+
+def test_5xx_retried_then_gives_up(make_engine: Make, deepl_server: FakeDeepL) -> None:
+    deepl_server.faults = [502, 500]
+    assert make_engine().translate(["a b"], source_lang="en", target_lang="nl")[0].ok
+    deepl_server.faults = [503] * 10
+    with pytest.raises(EngineError, match="still failing"):
+        make_engine(max_retries=2).translate(["a"], source_lang="en", target_lang="nl")
+
+
+def test_hang_is_retried_without_duplicates(make_engine: Make, deepl_server: FakeDeepL) -> None:
+    deepl_server.faults = ["hang"]
+    deepl_server.hang_seconds = 2.5
+    results = make_engine(timeout=0.3).translate(
+        ["One", "Two"], source_lang="en", target_lang="nl"
+    )
+    assert [r.text for r in results] == ["oNE", "tWO"]
+    assert len(deepl_server.translate_requests()) == 2  # the hung one and the retry
+    assert deepl_server.used["test-key"] == 6  # the hung request was not billed
+
+
+def test_quota_keeps_finished_work(make_engine: Make, deepl_server: FakeDeepL) -> None:
+    texts = [f"Text {i} " + "x" * 100 for i in range(6)]
+    deepl_server.quota["test-key"] = 2 * 107 + 50
+    engine = make_engine(max_texts=2)
+    with pytest.raises(QuotaExceededError) as err:
+        engine.translate(texts, source_lang="en", target_lang="nl")
+    assert isinstance(err.value, QuotaExceededDuringBatch)
+    assert [r.text for r in err.value.completed] == [t.swapcase() for t in texts[:2]]
+    assert len(deepl_server.translate_requests()) == 2  # 456 is not retried
+    deepl_server.quota["test-key"] = 10_000
+    rest = engine.translate(texts[2:], source_lang="en", target_lang="nl")
+    assert deepl_server.used["test-key"] == sum(len(t) for t in texts)
+    assert len(rest) == 4
+
+
+def test_quota_in_draft_batch_exposes_drafts(make_engine: Make, deepl_server: FakeDeepL) -> None:
+    deepl_server.quota["test-key"] = 0
+    with pytest.raises(QuotaExceededDuringBatch) as err:
+        draft_batch(make_engine(), ["Hello there."], source_lang="en", target_lang="nl")
+    assert err.value.drafts == []
+
+
+def test_bad_text_is_isolated_by_splitting(make_engine: Make, deepl_server: FakeDeepL) -> None:
+    texts = [f"Good {i}" for i in range(7)]
+    texts[4] = "bad\x00text"
+    results = make_engine().translate(texts, source_lang="en", target_lang="nl")
+    assert [r.ok for r in results] == [i != 4 for i in range(7)]
+    assert results[4].error is not None and "400" in results[4].error
+    assert results[6].text == "gOOD 6"
+
+
+def test_oversized_text_is_refused_alone(make_engine: Make, deepl_server: FakeDeepL) -> None:
+    texts = ["small one", "y" * 140_000, "small two"]
+    results = make_engine().translate(texts, source_lang="en", target_lang="nl")
+    assert [r.ok for r in results] == [True, False, True]
+    assert "413" in (results[1].error or "")
+
+
+def test_403_is_a_clear_authorization_error(make_engine: Make, deepl_server: FakeDeepL) -> None:
+    deepl_server.faults = [403]
+    with pytest.raises(AuthorizationError) as err:
+        make_engine().translate(["x"], source_lang="en", target_lang="nl")
+    assert "DEEPL_AUTH_KEY" in (err.value.hint or "")
+
+
+def test_usage(make_engine: Make, deepl_server: FakeDeepL) -> None:
+    deepl_server.quota["test-key"] = 1000
+    engine = make_engine()
+    engine.translate(["abc"], source_lang="en", target_lang="nl")
+    usage = engine.usage()
+    assert usage is not None and usage.remaining == 997
+
+
+def test_placeholder_damage_is_reported(make_engine: Make, deepl_server: FakeDeepL) -> None:
+    for mode, word in (("drop", "missing"), ("move", "moved")):
+        deepl_server.placeholder_mode = mode
+        (draft,) = draft_batch(
+            make_engine(), ["Magnesium helps you sleep.¹"], source_lang="en", target_lang="nl"
+        )
+        assert draft.text is not None and "¹" in draft.text
+        assert any(word in p for p in draft.problems), draft.problems
+
+
+def test_glossary_reused_by_hash_and_stale_one_updated(
+    make_engine: Make, deepl_server: FakeDeepL, tmp_path: Path
+) -> None:
+    path = tmp_path / "glossary.csv"
+    path.write_text("en,nl\nshop,winkel\n", encoding="utf-8")
+    glossary = read_glossary(path)
+    assert glossary[("NL", "EN")] == {"winkel": "shop"}
+    engine = make_engine(glossary=glossary)
+    (result,) = engine.translate(["the shop"], source_lang="en", target_lang="nl")
+    assert result.text == "THE winkel"
+    assert [g.name for g in deepl_server.glossaries.values()] == [glossary_name(glossary)]
+    make_engine(glossary=glossary).translate(["shop"], source_lang="en", target_lang="nl")
+    assert len(deepl_server.glossaries) == 1
+    posts = [r for r in deepl_server.requests if r.path == "/v3/glossaries" and r.method == "POST"]
+    assert len(posts) == 1  # found by name the second time
+    path.write_text("en,nl\nshop,webwinkel\n", encoding="utf-8")
+    changed = read_glossary(path)
+    (result,) = make_engine(glossary=changed).translate(
+        ["the shop"], source_lang="en", target_lang="nl"
+    )
+    assert result.text == "THE webwinkel"
+    assert [g.name for g in deepl_server.glossaries.values()] == [glossary_name(changed)]
+
+
+def _crude_paragraphs(text: str) -> list[str]:
+    out = []
+    for para in re.split(r"\n\s*\n", text):
+        para = para.strip()
+        if para and not para.startswith(("```", "---", "|", "    ", "+++")):
+            out.append(" ".join(line.strip() for line in para.splitlines()))
+    return out
+
+
+@pytest.mark.corpus
+def test_corpus_round_trip_through_fake_server(
+    make_engine: Make, deepl_server: FakeDeepL, corpus: Path
+) -> None:
+    engine = make_engine()
+    total = kept = 0
+    for path in sorted((corpus / "articles").glob("*/*.md")):
+        paragraphs = _crude_paragraphs(path.read_text(encoding="utf-8"))
+        for batch in plan(paragraphs, context=path.stem):
+            sources = [paragraphs[i] for i in batch.indices]
+            for draft in draft_batch(
+                engine, sources, source_lang="en", target_lang="nl", context=path.stem
+            ):
+                total += 1
+                kept += draft.ok
+    assert total > 500
+    assert kept == total
