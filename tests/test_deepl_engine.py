@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -223,3 +224,15 @@ def test_corpus_round_trip_through_fake_server(
     assert total > 800
     assert kept == total, f"{kept}/{total} segments kept their markup"
     assert len(deepl_server.translate_requests()) >= 20
+
+
+@pytest.mark.skipif(not os.environ.get("DEEPL_AUTH_KEY"), reason="DEEPL_AUTH_KEY not set")
+def test_live_smoke() -> None:
+    """Against the real service, only when a key is given: one short text, markup intact."""
+    engine = DeepLEngine(
+        os.environ["DEEPL_AUTH_KEY"], server_url=os.environ.get("DEEPL_SERVER_URL") or None
+    )
+    (draft,) = draft_batch(
+        engine, ["Magnesium helps **many** people sleep.¹"], source_lang="en", target_lang="nl"
+    )
+    assert draft.text is not None and "**" in draft.text and "¹" in draft.text
