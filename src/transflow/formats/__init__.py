@@ -15,6 +15,7 @@ __all__ = ["EXTENSIONS", "Document", "Format", "Segment", "Translate", "format_f
 EXTENSIONS: dict[str, str] = {
     ".md": "transflow.formats.markdown",
     ".markdown": "transflow.formats.markdown",
+    ".mdx": "transflow.formats.markdown",  # MDX: JSX blocks stay as raw HTML, round-trips
     ".html": "transflow.formats.html",
     ".htm": "transflow.formats.html",
     ".txt": "transflow.formats.text",
