@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import polib
@@ -10,13 +11,20 @@ import pytest
 
 from tests.helpers import ARTICLE, make_workspace, run, snapshot
 
+_URL = re.compile(r"(\(https?://[^)]*\))")
+
+
+def pseudo(text: str) -> str:
+    """A pseudo-translation: letter case swapped, link targets kept (as a translator would)."""
+    return "".join(p if _URL.fullmatch(p) else p.swapcase() for p in _URL.split(text))
+
 
 def fill(po_path: Path, translate: dict[str, str] | None = None) -> None:
-    """Translate every entry (swapcase unless given) as a translator would, with polib."""
+    """Translate every entry (pseudo unless given) as a translator would, with polib."""
     po = polib.pofile(str(po_path))
     for entry in po:
         if not entry.obsolete:
-            entry.msgstr = (translate or {}).get(entry.msgid, entry.msgid.swapcase())
+            entry.msgstr = (translate or {}).get(entry.msgid, pseudo(entry.msgid))
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None
@@ -209,3 +217,13 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(
     assert result.stderr.startswith("Error: ")
     assert "Traceback" not in result.stderr
     assert snapshot(tmp_path) == before
+
+
+def test_a_bad_article_among_good_ones_writes_nothing_at_all(tmp_path: Path) -> None:
+    make_workspace(tmp_path, {"a.md": "Alpha text.\n", "b.md": "Beta text.\n",
+                              "c.md": "---\nlang: xx-nope\n---\n\nGamma.\n"})
+    result = run(tmp_path, "sync")
+    assert result.exit_code == 1
+    assert "articles/c.md" in result.stderr
+    locales = tmp_path / "locales"
+    assert not locales.exists() or not [p for p in locales.rglob("*") if p.is_file()]

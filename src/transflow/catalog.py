@@ -319,7 +319,13 @@ def header_without_dates(catalog: Catalog) -> dict[str, str]:
     return {k: v for k, v in catalog.metadata.items() if k not in DATE_FIELDS}
 
 
-def save(catalog: Catalog, path: Path, *, now: datetime | None = None) -> bool:
+def save(
+    catalog: Catalog,
+    path: Path,
+    *,
+    now: datetime | None = None,
+    transaction: Transaction | None = None,
+) -> bool:
     """Write atomically; return False (and touch nothing) when the content is unchanged.
 
     Date fields are refreshed only when something else changed, so a command run twice in a
@@ -330,8 +336,9 @@ def save(catalog: Catalog, path: Path, *, now: datetime | None = None) -> bool:
         previous = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         previous = None
+    write = transaction.write if transaction is not None else write_atomic
     if previous is None:
-        write_atomic(path, render(catalog))
+        write(path, render(catalog))
         return True
     with contextlib.suppress(CatalogError):
         old = parse(previous, path=path)
@@ -348,8 +355,77 @@ def save(catalog: Catalog, path: Path, *, now: datetime | None = None) -> bool:
             catalog.metadata[field] = now.strftime("%Y-%m-%d %H:%M%z")
             new_line = f'"{field}: {catalog.metadata[field]}\\n"\n'
             text = text.replace(old_line, new_line, 1) if old_line in text else render(catalog)
-    write_atomic(path, text)
+    write(path, text)
     return True
+
+
+def _stage(path: Path, text: str) -> str:
+    """Write ``text`` to a temp file beside ``path`` and return the temp file's name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        os.chmod(tmp, mode)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+class Transaction:
+    """Stage many file writes and make them visible together, or not at all.
+
+    Commands that write many files (sync, build) stage each one as a temp file beside its
+    destination while they work, so memory stays flat however many articles there are, and
+    rename them into place only when every article went through: a bad article, an error or
+    Ctrl-C half-way leaves the disk exactly as it was. Each rename is atomic on its own.
+    """
+
+    def __init__(self) -> None:
+        self._staged: dict[Path, str] = {}
+        self._removals: list[Path] = []
+
+    def write(self, path: Path, text: str) -> None:
+        """Stage ``text`` for ``path`` (a later write to the same path wins)."""
+        old = self._staged.pop(path, None)
+        if old is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(old)
+        self._staged[path] = _stage(path, text)
+
+    def unlink(self, path: Path) -> None:
+        """Remove ``path`` at commit time."""
+        self._removals.append(path)
+
+    def commit(self) -> None:
+        """Move every staged file into place and perform the removals."""
+        for path, tmp in self._staged.items():
+            os.replace(tmp, path)
+        self._staged.clear()
+        for path in self._removals:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        self._removals.clear()
+
+    def abort(self) -> None:
+        """Drop every staged file; the destinations are untouched."""
+        for tmp in self._staged.values():
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._staged.clear()
+        self._removals.clear()
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -359,17 +435,4 @@ def write_atomic(path: Path, text: str) -> None:
     is no fsync: surviving a power cut is left to the filesystem's journal, since an fsync
     per catalog would make a 2,000-article sync ten times slower.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    os.replace(_stage(path, text), path)

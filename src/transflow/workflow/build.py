@@ -132,27 +132,32 @@ def build(
     out = (output or config.output).resolve()
     report = BuildReport(config.relative(out), config.publish, allow_incomplete=allow_incomplete)
     files = discover(config, paths)
-    articles = [read_article(config, p) for p in files]  # parse all before writing anything
-    for done, article in enumerate(articles, 1):
-        progress(done, len(articles), article.rel)
-        result, rendered = _assess(config, article, gates, allow_incomplete)
-        report.articles.append(result)
-        suffix = article.path.suffix
-        targets = {article.source_language: article.text, **rendered}
-        for lang, text in targets.items():
-            dest = out / lang / f"{article.slug}{suffix}"
-            if result.built:
-                result.files[lang] = config.relative(dest)
-                if not dry_run and _write_if_changed(dest, text):
-                    report.written.append(config.relative(dest))
-            elif not dry_run and dest.exists():
-                # A previously published version must not outlive the article's readiness.
-                dest.unlink()
-    if not dry_run:
-        manifest = out / "manifest.json"
-        text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-        if _write_if_changed(manifest, text):
-            report.written.append(config.relative(manifest))
+    # Outputs are staged and made visible together at the end: a bad article anywhere leaves
+    # the output folder untouched, and only one parsed article is in memory at a time.
+    with catalog.Transaction() as transaction:
+        for done, path in enumerate(files, 1):
+            article = read_article(config, path)
+            progress(done, len(files), article.rel)
+            result, rendered = _assess(config, article, gates, allow_incomplete)
+            report.articles.append(result)
+            suffix = article.path.suffix
+            targets = {article.source_language: article.text, **rendered}
+            for lang, text in targets.items():
+                dest = out / lang / f"{article.slug}{suffix}"
+                if result.built:
+                    result.files[lang] = config.relative(dest)
+                    if not dry_run and _changed(dest, text):
+                        transaction.write(dest, text)
+                        report.written.append(config.relative(dest))
+                elif not dry_run and dest.exists():
+                    # A previously published version must not outlive the article's readiness.
+                    transaction.unlink(dest)
+        if not dry_run:
+            manifest = out / "manifest.json"
+            text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+            if _changed(manifest, text):
+                transaction.write(manifest, text)
+                report.written.append(config.relative(manifest))
     return report
 
 
@@ -212,9 +217,9 @@ def _assess(
     return result, rendered
 
 
-def _write_if_changed(path: Path, text: str) -> bool:
+def _changed(path: Path, text: str) -> bool:
+    """False when ``path`` already holds exactly ``text`` (so nothing is rewritten)."""
     with contextlib.suppress(OSError):
         if path.read_bytes() == text.encode("utf-8"):
             return False
-    catalog.write_atomic(path, text)
     return True

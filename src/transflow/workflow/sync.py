@@ -19,6 +19,7 @@ from pathlib import Path
 
 from transflow import __version__, catalog
 from transflow.config import Config
+from transflow.formats import Document
 from transflow.workflow.workspace import (
     Article,
     Clock,
@@ -30,6 +31,8 @@ from transflow.workflow.workspace import (
     template_path,
     utc_now,
 )
+
+_EMPTY_DOC = Document(source="", segments=[])
 
 #: Share of msgids two articles must have in common to count as "the same article, renamed".
 RENAME_OVERLAP = 0.5
@@ -151,24 +154,27 @@ def sync(
     cache = SyncCache(config) if use_cache and not dry_run else None
     now = clock()
     existing_templates = _templates(config)
-    pending: list[Article] = []
-    for done, path in enumerate(files, 1):
-        rel = config.relative(path)
-        progress(done, len(files), rel)
-        if cache is not None and cache.fresh(rel, path):
-            report.unchanged += 1
-            continue
-        pending.append(read_article(config, path))
-    # All articles parse before anything is written: a bad article leaves the disk untouched.
-    known_slugs = {a.slug for a in pending} | {_slug(config, p) for p in files}
+    known_slugs = {_slug(config, p) for p in files}
     orphans = [s for s in existing_templates if s not in known_slugs] if not paths else []
-    for article in pending:
-        result, outputs = _sync_article(config, article, now, dry_run, orphans)
-        report.articles.append(result)
-        if cache is not None:
-            cache.remember(article, outputs)
+    done_articles: list[tuple[Article, list[Path]]] = []
+    # Every write is staged and made visible at the end: a bad article anywhere leaves the
+    # disk untouched, and only one parsed article is held in memory at a time.
+    with catalog.Transaction() as transaction:
+        for done, path in enumerate(files, 1):
+            rel = config.relative(path)
+            progress(done, len(files), rel)
+            if cache is not None and cache.fresh(rel, path):
+                report.unchanged += 1
+                continue
+            article = read_article(config, path)
+            result, outputs = _sync_article(config, article, now, dry_run, orphans, transaction)
+            report.articles.append(result)
+            article.doc = _EMPTY_DOC  # keep memory flat: the parse is no longer needed
+            done_articles.append((article, outputs))
     report.orphans = [config.relative(template_path(config, s)) for s in orphans]
     if cache is not None:
+        for article, outputs in done_articles:
+            cache.remember(article, outputs)
         cache.save()
     return report
 
@@ -185,7 +191,12 @@ def _templates(config: Config) -> list[str]:
 
 
 def _sync_article(
-    config: Config, article: Article, now: datetime, dry_run: bool, orphans: list[str]
+    config: Config,
+    article: Article,
+    now: datetime,
+    dry_run: bool,
+    orphans: list[str],
+    transaction: catalog.Transaction,
 ) -> tuple[ArticleSync, list[Path]]:
     segments = [(s.text, s.kind, s.line) for s in article.doc.segments]
     template = catalog.build_template(segments, article.rel)
@@ -197,7 +208,7 @@ def _sync_article(
     is_new = not pot_path.exists()
     pot = catalog.load(pot_path) if not is_new else catalog.new_catalog(None, project, now)
     catalog.merge(pot, template, template_only=True)
-    _write(config, pot, pot_path, now, dry_run, result)
+    _write(config, pot, pot_path, now, dry_run, result, transaction)
     outputs.append(pot_path)
 
     seed_slug = _renamed_from(config, template, orphans) if is_new else None
@@ -216,7 +227,7 @@ def _sync_article(
             po = catalog.new_catalog(lang, project, now)
         _fix_header(po, lang, project, now)
         result.merges[lang] = catalog.merge(po, template)
-        _write(config, po, po_path, now, dry_run, result)
+        _write(config, po, po_path, now, dry_run, result, transaction)
         outputs.append(po_path)
     return result, outputs
 
@@ -238,12 +249,13 @@ def _write(
     now: datetime,
     dry_run: bool,
     result: ArticleSync,
+    transaction: catalog.Transaction,
 ) -> None:
     if dry_run:
         if not path.exists() or catalog.render(cat) != path.read_text(encoding="utf-8"):
             result.written.append(config.relative(path))
         return
-    if catalog.save(cat, path, now=now):
+    if catalog.save(cat, path, now=now, transaction=transaction):
         result.written.append(config.relative(path))
 
 
