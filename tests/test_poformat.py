@@ -10,6 +10,7 @@ import struct
 import subprocess
 from bisect import bisect_right
 from collections.abc import Iterator
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import pytest
 
 from transflow import _unitables
 from transflow.errors import CatalogError
-from transflow.poformat import render_po, wrap_string
+from transflow.poformat import _line_breaks, render_po, wrap_string
 
 HEADER = (
     'msgid ""\n'
@@ -362,7 +363,7 @@ def msgcat_equal(po: Any, tmp_path: Path) -> tuple[int, int, list[str]]:
 
 @pytest.mark.gettext
 def test_msgcat_keeps_generated_catalog_byte_identical(gettext_tools: None, tmp_path: Path) -> None:
-    texts = list(_random_texts(random.Random(1), 2500))
+    texts = list(_random_texts(random.Random(1), 4000))
     blocks, equal, diffs = msgcat_equal(build_catalog(texts, seed=1), tmp_path)
     assert (equal, diffs) == (blocks, [])
 
@@ -372,7 +373,7 @@ def test_msgcat_keeps_generated_catalog_byte_identical(gettext_tools: None, tmp_
 def test_msgcat_keeps_corpus_catalog_byte_identical(
     gettext_tools: None, corpus: Path, tmp_path: Path
 ) -> None:
-    texts = corpus_texts(corpus)[:4000]
+    texts = corpus_texts(corpus)
     assert len(texts) > 1000
     blocks, equal, diffs = msgcat_equal(build_catalog(texts, seed=2), tmp_path)
     assert (equal, diffs) == (blocks, [])
@@ -417,3 +418,26 @@ def test_tables_match_installed_libunistring() -> None:
         got = _unitables.LB_CLASS[bisect_right(_unitables.LB_START, cp) - 1]
         width = _unitables.WIDTH[bisect_right(_unitables.WIDTH_START, cp) - 1]
         assert (got, width) == (lookup, uc_width(cp, b"UTF-8") & 255), hex(cp)
+
+
+def test_line_breaks_match_libunistring() -> None:
+    """The Python line breaking equals u8_width_linebreaks_v2, the call behind msgcat's wrap()."""
+    lib = _libunistring()
+    func = lib.u8_width_linebreaks_v2
+    func.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    func.argtypes += [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p]
+    rng = random.Random(4)
+    extra = ["\u200d", "\u05d0", "\u05be", "\U0001f1f3", "\U0001f3fb", "\u2028", "\u0e01", "\u00ad"]
+    for text in _random_texts(rng, 3000):
+        text = text.replace("\n", rng.choice(extra))
+        data = text.encode("utf-8")
+        offsets = list(accumulate((len(ch.encode("utf-8")) for ch in text), initial=0))[:-1]
+        prohibited = [i for i in range(len(text)) if rng.random() < 0.05]
+        overrides = bytearray(len(data))
+        for i in prohibited:
+            overrides[offsets[i]] = 1  # UC_BREAK_PROHIBITED
+        width, start = rng.randint(5, 80), rng.randint(0, 20)
+        out = ctypes.create_string_buffer(len(data))
+        func(data, len(data), width, start, 0, bytes(overrides), b"UTF-8", out)
+        expected = [i for i, off in enumerate(offsets) if out.raw[off] == 2]  # UC_BREAK_POSSIBLE
+        assert _line_breaks(text, prohibited, width, start) == expected, (text, width, start)
