@@ -45,4 +45,5 @@ def main(ctx: click.Context, config_path: str | None, debug: bool) -> None:
 
 # Register the commands (imported for their side effect on ``main``).
 from transflow.cli import align as _align  # noqa: E402, F401
+from transflow.cli import check as _check  # noqa: E402, F401
 from transflow.cli import core  # noqa: E402, F401

@@ -1,0 +1,93 @@
+"""``transflow check``: quality checks over the catalogs, one line per finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from transflow.checks import CHECKS
+from transflow.cli import main
+from transflow.cli.common import (
+    articles_argument,
+    check_language,
+    emit_json,
+    get_config,
+    info,
+    json_option,
+    lang_option,
+    progress_bar,
+)
+from transflow.workflow.check import CheckFinding, CheckReport, check
+
+
+def _check_list() -> str:
+    width = max(len(c.name) for c in CHECKS)
+    return "\n".join(f"  {c.name.ljust(width)}  {c.severity:<7}  {c.description}" for c in CHECKS)
+
+
+def format_finding(finding: CheckFinding) -> str:
+    """``locales/nl/x.po:42: error [numbers]: … (sample_articles/x.md:12)``."""
+    draft = f" ({finding.state.label}, not published)" if finding.draft else ""
+    where = f" ({finding.reference})" if finding.reference else ""
+    return (f"{finding.catalog}:{finding.line}: {finding.severity} [{finding.check}]{draft}: "
+            f"{finding.message}{where}")
+
+
+@main.command("check", epilog="\b\nChecks:\n" + _check_list())
+@articles_argument
+@lang_option
+@click.option("--errors-only", is_flag=True, help="Leave warnings out of the output.")
+@json_option
+@click.pass_context
+def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | None,
+              errors_only: bool, as_json: bool) -> None:
+    """Run the quality checks on every translated entry; exit 3 on any error.
+
+    Numbers and units, URLs, footnote markers, inline markup, injected HTML, glossary
+    terms, identical or oddly long translations, whitespace and final punctuation.
+    Each finding names the catalog file and line of the entry, the check, and the
+    article line it comes from.
+
+    Translated and reviewed entries are what gets published: an error in one of them
+    makes the command exit 3 (and 'build' leaves the article out). Machine drafts and
+    needs-work entries are checked too and marked "not published"; they never change
+    the exit code.
+
+    \b
+    Examples:
+      transflow check --errors-only
+      transflow check articles/x.md --lang nl --json
+    \b
+    A finding (catalog:line: severity [check]: message (article:line)):
+      locales/nl/x.po:42: error [numbers]: missing from the translation: 2 g (articles/x.md:12)
+    """
+    config = get_config(ctx)
+    with progress_bar("Checking", not as_json) as progress:
+        report = check(config, list(articles), language=check_language(config, language),
+                       progress=progress)
+    if as_json:
+        document = report.to_json()
+        if errors_only:
+            document["findings"] = [f.to_json() for f in report.findings
+                                    if f.severity == "error"]
+        emit_json(document)
+    else:
+        render_check(report, errors_only=errors_only)
+    if report.errors:
+        ctx.exit(3)
+
+
+def render_check(report: CheckReport, *, errors_only: bool = False) -> None:
+    """Findings on stdout, a summary (counting every finding) on stderr."""
+    for finding in report.findings:
+        if finding.severity == "error" or not errors_only:
+            click.echo(format_finding(finding))
+    for name in report.missing:
+        info(f"{name}: missing (run 'transflow sync')")
+    drafts = report.count("error", drafts=True) + report.count("warning", drafts=True)
+    summary = (f"check: {report.count('error')} error(s), {report.count('warning')} "
+               f"warning(s) in {report.entries} entries of {report.catalogs} catalog(s)")
+    if drafts:
+        summary += f"; {drafts} finding(s) in drafts, not published"
+    info(summary)
