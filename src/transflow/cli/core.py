@@ -240,8 +240,10 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
 
 
 def default_gates() -> list[Any]:
-    """Gates every build applies (the quality checks, once available)."""
-    return []
+    """Gates every build applies: markup injection and quality-check errors."""
+    from transflow.workflow.gates import default_gates as workspace_gates
+
+    return list(workspace_gates(get_config(click.get_current_context())))
 
 
 def render_build(report: BuildReport) -> None:

@@ -1,0 +1,88 @@
+"""Build gates: reasons to refuse publishing an article that reached the publish threshold.
+
+``build`` calls each gate for every article and target language (see ``build.Gate``); any
+reason it returns keeps the article out of ``dist/``, even under ``--allow-incomplete``.
+
+Two gates, both over the translations that *would be published* (entries at the configured
+``publish`` state or better; everything else is replaced by source text or blocks the build
+anyway):
+
+* :func:`markup_gate`: markup injection. Runs whether or not ``transflow check`` was run,
+  so a translator (or a compromised catalog) can never put ``<script>``, an ``on…=``
+  handler or a ``javascript:`` link on the site. HTML articles are judged by
+  ``formats.html.disallowed_markup`` in full (any tag the source lacks is refused: in an
+  HTML page a tag is live markup); Markdown and plain-text articles by the
+  ``unsafe-markup`` check, which adds Markdown link destinations. Each reason names the
+  catalog file and the entry's line.
+* :func:`quality_gate`: every other error-level quality check (numbers, URLs, footnotes…),
+  summarised as one reason ("N check error(s): run 'transflow check'").
+"""
+
+from __future__ import annotations
+
+from transflow import catalog
+from transflow.checks import disallowed_markup as markdown_disallowed_markup
+from transflow.config import Config
+from transflow.formats.html import disallowed_markup as html_disallowed_markup
+from transflow.workflow.build import Gate
+from transflow.workflow.check import check_catalog
+from transflow.workflow.workspace import Article, catalog_path
+
+#: The check the markup gate owns; the quality gate skips it so nothing is counted twice.
+MARKUP_CHECK = "unsafe-markup"
+
+#: At most this many lines are named in one markup reason (the rest are counted).
+MAX_NAMED = 5
+
+
+def markup_problems(article: Article, source: str, translation: str) -> list[str]:
+    """Markup the translation adds that must never reach the site, for this article's format."""
+    if article.fmt.name == "html":
+        return html_disallowed_markup(source, translation)
+    return markdown_disallowed_markup(source, translation)
+
+
+def markup_gate(config: Config) -> Gate:
+    """The markup-injection gate for ``config`` (see the module docstring)."""
+
+    def gate(article: Article, language: str, cat: catalog.Catalog) -> list[str]:
+        name = config.relative(catalog_path(config, language, article.slug))
+        found: list[str] = []
+        for entry in catalog.active_entries(cat):
+            if not entry.msgstr or catalog.entry_state(entry) < config.publish:
+                continue
+            problems = markup_problems(article, entry.msgid, entry.msgstr)
+            if problems:
+                line = int(getattr(entry, "linenum", 0) or 0)
+                found.append(f"{name}:{line}: unsafe markup: {'; '.join(problems)}")
+        if len(found) > MAX_NAMED:
+            found = [*found[:MAX_NAMED], f"{len(found) - MAX_NAMED} more unsafe translation(s)"]
+        return found
+
+    return gate
+
+
+def quality_gate(config: Config) -> Gate:
+    """Error-level quality checks on the translations that would be published."""
+
+    def gate(article: Article, language: str, cat: catalog.Catalog) -> list[str]:
+        name = config.relative(catalog_path(config, language, article.slug))
+        findings, _ = check_catalog(
+            article, language, cat, catalog_name=name, min_state=config.publish,
+            skip=(MARKUP_CHECK, "glossary"),
+        )
+        errors = [f for f in findings if f.severity == "error"]
+        if not errors:
+            return []
+        first = errors[0]
+        return [
+            f"{len(errors)} check error(s): run 'transflow check' (first: "
+            f"{first.catalog}:{first.line} [{first.check}])"
+        ]
+
+    return gate
+
+
+def default_gates(config: Config) -> list[Gate]:
+    """The gates every build applies: markup injection first, then the quality checks."""
+    return [markup_gate(config), quality_gate(config)]
