@@ -41,7 +41,7 @@ def find_corpus(arg: str | None) -> Path:
 
 
 def parse(path: Path) -> Document:
-    fmt = format_for(path.with_suffix(".md") if path.suffix == ".mdx" else path)
+    fmt = format_for(path)
     return fmt.parse(path.read_text(encoding="utf-8"), front_matter_fields=FRONT_MATTER_FIELDS)
 
 
