@@ -137,11 +137,16 @@ def test_attribute_translations_are_escaped_for_their_quotes() -> None:
     }
     result = render(doc, lambda s: out[s.text])
     assert result == (
-        "<img alt=\"Say &quot;hi&quot; & <go>\" title='it&#39;s' src=x.png>"
+        "<img alt=\"Say &quot;hi&quot; &amp; &lt;go&gt;\" title='it&#39;s' src=x.png>"
         '<input placeholder="two words"><img alt=one>'
     )
     # a literal entity-looking text must survive a round trip through the browser
     assert render(parse('<img alt="x">'), lambda s: "&copy;") == '<img alt="&amp;copy;">'
+    # XHTML articles need every ``&`` and ``<`` escaped, even where HTML would tolerate them
+    xhtml = '<img alt="x" /><img title=y />'
+    assert render(parse(xhtml), lambda s: "R & D <1>") == (
+        '<img alt="R &amp; D &lt;1&gt;" /><img title="R &amp; D &lt;1&gt;" />'
+    )
 
 
 @pytest.mark.parametrize(

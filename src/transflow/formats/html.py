@@ -34,8 +34,9 @@ Extraction principles:
 
 Reassembly splices each translation into the segment's ``[start, end)`` span; a translation
 equal to the msgid (or ``None``) keeps the original bytes, so identity is byte-exact.
-Attribute translations are re-escaped for the original quote character; an unquoted value
-that needs quotes gets double quotes. Content translations are spliced as written:
+Attribute translations are re-escaped for the original quote character (and ``&``, ``<``,
+``>`` always, so XHTML stays well-formed); an unquoted value that needs quotes gets double
+quotes. Content translations are spliced as written:
 ``disallowed_markup`` is the check that must refuse markup a translation adds.
 """
 
@@ -449,8 +450,10 @@ def _escape_attribute(text: str, quote: str) -> str:
         return frontmatter.quote_yaml(text, quote[5:])
     if quote.startswith("toml:"):
         return frontmatter.quote_toml(text, quote[5:])
-    text = re.sub(r"&(?=[#A-Za-z])", "&amp;", text)
-    if not quote and (not text or re.search(r"[\s\"'=<>`]", text)):
+    # Every ``&``, ``<`` and ``>`` is escaped, not only the ambiguous ones: a bare ``& `` or
+    # ``<`` is tolerated by HTML but is a well-formedness error in an XHTML article.
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if not quote and (not text or re.search(r"[\s\"'=`]", text)):
         quote = '"'
         return '"' + text.replace('"', "&quot;") + '"'
     if quote == '"':
