@@ -358,3 +358,53 @@ def test_every_corpus_pair_aligns_and_rebuilds_close_to_the_translation(
             gold_found, gold_total = gold_found + hits, gold_total + n
     print(f"all pairs: {found / total:.3f}; gold pairs: {gold_found / gold_total:.3f}")
     assert gold_found / gold_total >= 0.7
+
+
+SPLIT_SOURCE = """\
+# Dosering
+
+Neem 200 mg per dag. Neem het bij voorkeur 's avonds in, met een glas water,
+want dan werkt het het best.
+
+De prijs is 15 euro per pot van 60 capsules.
+
+Bestel vandaag nog.
+"""
+
+# The translation splits the first paragraph in two and changes the price (a doubtful link).
+SPLIT_TRANSLATION = """\
+# Dosage
+
+Take 200 mg a day.
+
+Preferably take it in the evening, with a glass of water, because that is when it works best.
+
+The price is 18 euros per jar of 90 capsules.
+
+Order today.
+"""
+
+
+def test_split_paragraph_is_joined_and_doubtful_link_is_a_draft(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, {"dosis.md": SPLIT_SOURCE})
+    config = (root / "transflow.toml").read_text()
+    (root / "transflow.toml").write_text(config.replace('source_language = "en"',
+                                                        'source_language = "nl"'))
+    (root / "dosis.en.md").write_text(SPLIT_TRANSLATION, encoding="utf-8")
+    result = run(root, "align", "articles/dosis.md", "dosis.en.md", "--json")
+    assert result.exit_code == 0, result.stderr
+    [pair] = json.loads(result.stdout)["pairs"]
+    assert {"source": [1], "target": [1, 2]} in [
+        {"source": link["source"], "target": link["target"]} for link in pair["links"]
+    ]
+    po = {e.msgid: e for e in polib.pofile(str(root / "locales/en/dosis.po")) if e.msgid}
+    first = po[next(m for m in po if m.startswith("Neem 200 mg"))]
+    assert first.msgstr == ("Take 200 mg a day. Preferably take it in the evening, with a glass "
+                            "of water, because that is when it works best.")
+    assert state(first) is State.TRANSLATED
+    price = po["De prijs is 15 euro per pot van 60 capsules."]
+    assert price.msgstr == "The price is 18 euros per jar of 90 capsules."
+    assert state(price) is State.MACHINE_DRAFT
+    [line] = transflow_lines(price.tcomment, "draft")
+    assert line.startswith("transflow: draft align ") and "differ" in line
+    assert state(po["Bestel vandaag nog."]) is State.TRANSLATED
