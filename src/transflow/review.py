@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -191,3 +192,50 @@ def reviewer_name(git_runner: GitRunner, env: Mapping[str, str]) -> str:
         "cannot tell who the reviewer is (no git user.name, no login name)",
         hint="pass --reviewer NAME or run: git config --global user.name 'Your Name'",
     )
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """What a non-interactive approve/unapprove did to one catalog's entries."""
+
+    changed: list[Entry] = field(default_factory=list)
+    skipped: list[Entry] = field(default_factory=list)
+    refused: list[tuple[Entry, str]] = field(default_factory=list)
+
+
+def approve_entries(
+    entries: Iterable[Entry],
+    reviewer: str,
+    day: date,
+    *,
+    include_drafts: bool = False,
+    explicit: bool = False,
+) -> BatchResult:
+    """Approve what may be approved; sort the rest into skipped and refused (with a reason).
+
+    Already reviewed entries are skipped. Drafts and needs-work entries without
+    ``include_drafts`` are refused. Untranslated entries are skipped when sweeping a whole
+    catalog but refused when picked ``explicit``-ly (by line): the reviewer asked for them.
+    """
+    _clean_reviewer(reviewer)
+    result = BatchResult()
+    for entry in entries:
+        state = entry_state(entry)
+        reason = refusal(entry, include_drafts)
+        if state is State.REVIEWED or (state is State.UNTRANSLATED and not explicit):
+            result.skipped.append(entry)
+        elif reason is not None:
+            result.refused.append((entry, reason))
+        elif approve(entry, reviewer, day, include_drafts):
+            result.changed.append(entry)
+        else:  # pragma: no cover - refusal() and approve() agree by construction
+            result.skipped.append(entry)
+    return result
+
+
+def unapprove_entries(entries: Iterable[Entry]) -> BatchResult:
+    """Remove approvals (valid or stale); entries without one are skipped."""
+    result = BatchResult()
+    for entry in entries:
+        (result.changed if unapprove(entry) else result.skipped).append(entry)
+    return result

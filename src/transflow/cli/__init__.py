@@ -47,3 +47,4 @@ def main(ctx: click.Context, config_path: str | None, debug: bool) -> None:
 from transflow.cli import align as _align  # noqa: E402, F401
 from transflow.cli import check as _check  # noqa: E402, F401
 from transflow.cli import core  # noqa: E402, F401
+from transflow.cli import review as _review  # noqa: E402, F401

@@ -1,0 +1,275 @@
+"""``transflow review``: approve translations, interactively on a terminal or by flags in scripts.
+
+Every decision is written with ``catalog.save`` (atomic replace) right after it is made in
+the interactive session, and once per catalog in the non-interactive modes, so an
+interruption never loses an approval already confirmed on screen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import click
+
+from transflow import catalog
+from transflow.cli import main
+from transflow.cli.common import check_language, emit_json, get_config, info, json_option
+from transflow.config import Config
+from transflow.errors import CatalogError, TransflowError
+from transflow.review import (
+    BatchResult,
+    Entry,
+    approve_entries,
+    default_git_runner,
+    reviewer_name,
+    select_by_lines,
+    unapprove_entries,
+)
+from transflow.review_ui import findings_from_checks, run_review
+from transflow.workflow.check import context_for, workspace_glossary
+from transflow.workflow.workspace import Article, catalog_path, discover, read_article
+
+JSON_VERSION = 1
+
+
+def parse_lines(values: tuple[str, ...]) -> list[int]:
+    """``--approve 12 --approve 14,20`` -> [12, 14, 20]."""
+    lines: list[int] = []
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.isdigit() or int(part) < 1:
+                raise click.BadParameter(f"not a line number: {part!r}", param_hint="--approve")
+            lines.append(int(part))
+    if values and not lines:
+        raise click.BadParameter("give at least one line number", param_hint="--approve")
+    return lines
+
+
+def _where(cat_name: str, entry: Entry) -> str:
+    refs = ", ".join(f"{p}:{ln}" for p, ln in entry.occurrences)
+    line = int(getattr(entry, "linenum", 0) or 0)
+    return f"{cat_name}:{line}" + (f" ({refs})" if refs else "")
+
+
+def make_editor(editor: str | None) -> Callable[[str], str | None]:
+    """``$VISUAL``/``$EDITOR`` through ``click.edit``; an inline prompt when there is none."""
+
+    def prompt(text: str) -> str | None:
+        new: str = click.prompt("New translation (Enter keeps it)", default=text,
+                                show_default=False)
+        return new if new != text else None
+
+    def edit(text: str) -> str | None:
+        if editor:
+            try:
+                return click.edit(text + "\n", editor=editor, extension=".txt")
+            except click.ClickException as exc:
+                info(f"{exc.format_message()}; type the translation instead")
+        return prompt(text)
+
+    return edit
+
+
+def _targets(config: Config, article: Article, language: str | None) -> list[str]:
+    targets = config.targets_for(article.source_language)
+    if language is not None:
+        if language not in targets:
+            raise click.BadParameter(
+                f"{article.rel} is written in {language}; nothing to review in it",
+                param_hint="--lang",
+            )
+        targets = [language]
+    return targets
+
+
+def _load(config: Config, article: Article, lang: str) -> tuple[Path, catalog.Catalog]:
+    path = catalog_path(config, lang, article.slug)
+    if not path.exists():
+        raise CatalogError("catalog not found", path=config.relative(path),
+                           hint="run 'transflow sync' first")
+    return path, catalog.load(path)
+
+
+@main.command("review")
+@click.argument("article_path", metavar="ARTICLE", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--lang", "language", metavar="L", help="Only this target language.")
+@click.option("--approve-all", is_flag=True,
+              help="Approve every translated entry (with --include-drafts: drafts too).")
+@click.option("--approve", "approve_lines", multiple=True, metavar="LINE[,LINE...]",
+              help="Approve the entries at these lines of the article (repeatable).")
+@click.option("--unapprove", is_flag=True,
+              help="Remove approvals: of the --approve LINEs, or of every entry.")
+@click.option("--reviewer", metavar="NAME",
+              help="Who approves (default: git config user.name, then the login name).")
+@click.option("--include-drafts", is_flag=True,
+              help="Also approve machine drafts and needs-work entries, as your own text.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@json_option
+@click.pass_context
+def review_cmd(ctx: click.Context, article_path: Path, language: str | None, approve_all: bool,
+               approve_lines: tuple[str, ...], unapprove: bool, reviewer: str | None,
+               include_drafts: bool, dry_run: bool, as_json: bool) -> None:
+    """Approve an article's translations.
+
+    On a terminal, without flags, shows one entry at a time (source, translation, check
+    findings; for needs-work entries the old and new source with changes marked) and
+    asks for a key: a approve, e edit ($EDITOR, else an inline prompt), s skip, b back,
+    q quit. Every decision is saved at once, so quitting half-way loses nothing.
+
+    In scripts, use --approve-all or --approve LINE (lines of the article, as in the
+    catalog's '#: article:LINE' references); --unapprove removes approvals. Machine
+    drafts and needs-work entries are refused unless --include-drafts.
+
+    \b
+    Examples:
+      transflow review articles/magnesium.md
+      transflow review articles/magnesium.md --approve 12,14 --reviewer "Jane Doe"
+      transflow review articles/magnesium.md --approve-all --include-drafts
+      transflow review articles/magnesium.md --unapprove --approve 12
+    """
+    config = get_config(ctx)
+    lines = parse_lines(approve_lines)
+    if approve_all and lines:
+        raise click.UsageError("use either --approve-all or --approve LINE, not both")
+    scripted = approve_all or bool(lines) or unapprove
+    if not scripted and (dry_run or as_json):
+        raise click.UsageError("--dry-run and --json need --approve-all, --approve or --unapprove")
+    if not scripted and not sys.stdin.isatty():
+        raise click.UsageError(
+            "not a terminal: to review from a script use --approve-all, --approve LINE or "
+            "--unapprove (see 'transflow review --help')"
+        )
+    [path] = discover(config, [article_path])
+    article = read_article(config, path)
+    targets = _targets(config, article, check_language(config, language))
+    who = None
+    if not unapprove:
+        who = reviewer or reviewer_name(default_git_runner, os.environ)
+    if not scripted:
+        assert who is not None
+        interactive(config, article, targets, who)
+        return
+    batch(config, article, targets, lines=lines, unapprove=unapprove, reviewer=who,
+          include_drafts=include_drafts, dry_run=dry_run, as_json=as_json)
+
+
+def interactive(config: Config, article: Article, targets: list[str], reviewer: str) -> None:
+    """One session per target catalog; quitting ends them all."""
+    glossary = workspace_glossary(config)
+    edit = make_editor(os.environ.get("VISUAL") or os.environ.get("EDITOR"))
+    totals = {"approved": 0, "edited": 0, "skipped": 0}
+    for lang in targets:
+        path, cat = _load(config, article, lang)
+        info(f"Reviewing {config.relative(path)} as {reviewer}")
+
+        def save(cat: catalog.Catalog = cat, path: Path = path) -> None:
+            catalog.save(cat, path, now=datetime.now(UTC))
+
+        summary = run_review(
+            list(catalog.active_entries(cat)),
+            reviewer=reviewer,
+            day=date.today(),
+            read_key=click.getchar,
+            write=lambda text: click.echo(text, nl=False),
+            edit=edit,
+            save=save,
+            findings=findings_from_checks(context_for(article, lang, glossary)),
+        )
+        totals["approved"] += summary.approved
+        totals["edited"] += summary.edited
+        totals["skipped"] += summary.skipped
+        if summary.quit:
+            break
+    info(f"review: approved {totals['approved']}, edited {totals['edited']}, "
+         f"skipped {totals['skipped']}")
+
+
+def batch(config: Config, article: Article, targets: list[str], *, lines: list[int],
+          unapprove: bool, reviewer: str | None, include_drafts: bool, dry_run: bool,
+          as_json: bool) -> None:
+    """The non-interactive modes; unknown lines are refused before anything is written."""
+    loaded = [(lang, *_load(config, article, lang)) for lang in targets]
+    chosen: dict[str, list[Entry]] = {}
+    unmatched: set[int] = set(lines)
+    for lang, _path, cat in loaded:
+        entries = list(catalog.active_entries(cat))
+        if lines:
+            entries, missing = select_by_lines(entries, lines, path=article.rel)
+            unmatched &= set(missing)
+        chosen[lang] = entries
+    if unmatched:
+        raise click.BadParameter(
+            f"no entry at line(s) {', '.join(map(str, sorted(unmatched)))} of {article.rel}",
+            param_hint="--approve",
+        )
+    day = date.today()
+    results: list[tuple[str, BatchResult]] = []
+    for lang, path, cat in loaded:
+        if unapprove:
+            result = unapprove_entries(chosen[lang])
+        else:
+            assert reviewer is not None
+            result = approve_entries(chosen[lang], reviewer, day,
+                                     include_drafts=include_drafts, explicit=bool(lines))
+        name = config.relative(path)
+        if result.changed and not dry_run:
+            catalog.save(cat, path, now=datetime.now(UTC))
+            _renumber(cat, path)
+        results.append((name, result))
+    verb = "unapproved" if unapprove else "approved"
+    counts = {
+        verb: sum(len(r.changed) for _, r in results),
+        "skipped": sum(len(r.skipped) for _, r in results),
+        "refused": sum(len(r.refused) for _, r in results),
+    }
+    if as_json:
+        emit_json({
+            "version": JSON_VERSION,
+            "article": article.rel,
+            "dry_run": dry_run,
+            "reviewer": reviewer,
+            "catalogs": [
+                {
+                    "catalog": name,
+                    verb: [_ref_line(e, article.rel) for e in r.changed],
+                    "refused": [{"line": _ref_line(e, article.rel), "reason": why}
+                                for e, why in r.refused],
+                }
+                for name, r in results
+            ],
+            "counts": counts,
+        })
+    for name, result in results:
+        for entry, why in result.refused:
+            info(f"refused {_where(name, entry)}: {why}")
+    summary = ", ".join(f"{key} {n}" for key, n in counts.items())
+    info(f"review{' (dry run)' if dry_run else ''}: {summary}")
+    if counts["refused"] and lines:
+        raise TransflowError(f"{counts['refused']} of the requested entries not approved "
+                             "(see the lines above)")
+
+
+def _renumber(cat: catalog.Catalog, path: Path) -> None:
+    """Give entries the line numbers of the file just written (approvals add lines)."""
+    lines = {(e.msgctxt, e.msgid): e.linenum for e in catalog.load(path)}
+    for entry in cat:
+        entry.linenum = lines.get((entry.msgctxt, entry.msgid), entry.linenum)
+
+
+def _ref_line(entry: Entry, article: str) -> int | None:
+    """The entry's first line in ``article`` (what --approve takes)."""
+    for path, line in entry.occurrences:
+        if path != article:
+            continue
+        try:
+            return int(line)
+        except (TypeError, ValueError):
+            continue
+    return None
