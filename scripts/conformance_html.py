@@ -2,7 +2,7 @@
 
 Usage: ``python scripts/conformance_html.py [--corpus PATH]`` (default: $TRANSFLOW_CORPUS, else
 ``../shared/corpus`` beside the checkout). Measures, over the CommonMark spec's ``html`` fields,
-po4a's XHTML inputs and the corpus HTML article:
+po4a's XHTML inputs, the corpus HTML article and the sample workspace's HTML articles:
 
 * identity round trip (every translation equal to its msgid) — must be byte-exact;
 * the forced replace path (msgid spliced in even though it equals the source): byte-exact, or
@@ -34,6 +34,9 @@ from transflow.formats.html import (
     parse,
     render,
 )
+
+#: The repository's sample workspace (configured in pyproject.toml).
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_articles"
 
 _MARKUP = re.compile(r"<[^>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
 
@@ -116,6 +119,7 @@ def sources(corpus: Path) -> dict[str, list[tuple[str, str]]]:
         "corpus html articles": [
             (p.name, read(p)) for p in sorted((corpus / "articles/html").glob("*.html"))
         ],
+        "sample workspace html": [(p.name, read(p)) for p in sorted(SAMPLES.glob("*.htm*"))],
     }
 
 

@@ -185,6 +185,19 @@ def test_translation_replaces_only_the_span() -> None:
     )
 
 
+def test_tags_copied_from_the_msgid_get_their_source_bytes_back() -> None:
+    # CommonMark spec example 198: a link title spread over lines
+    source = '<p><a href="/url" title="\ntitle\nline1\n">foo</a> and <b\n class="x">bar</b></p>\n'
+    [segment] = parse(source).segments
+    assert segment.text == '<a href="/url" title=" title line1 ">foo</a> and <b class="x">bar</b>'
+    out = render(parse(source), lambda s: s.text.replace("foo", "FOO").replace("and", "en"))
+    assert out == source.replace("foo", "FOO").replace(" and ", " en ")
+    assert markup_signature(out) == markup_signature(source)
+    # a tag the translator changed is spliced as written
+    changed = render(parse(source), lambda s: '<a href="/url">foo</a> en <b class="x">bar</b>')
+    assert '<a href="/url">foo</a>' in changed
+
+
 def test_front_matter_fields_and_the_html_after_it() -> None:
     source = '---\ntitle: "Tools, and \\"more\\""\nlayout: page\n---\n\n<p>Body</p>\n'
     doc = parse(source, front_matter_fields=["title"])
@@ -296,6 +309,8 @@ def test_corpus_identity_forced_and_pseudo(corpus: Path) -> None:
         assert tally.identity == tally.total, tally.failures
         assert "forced" not in tally.failures, tally.failures
         assert tally.pseudo_tree >= 0.99 * tally.total, tally.failures
+        # all of them at present (tags copied from the msgid keep their source bytes)
+        assert "pseudo-tree" not in tally.failures, tally.failures
 
 
 @pytest.mark.corpus

@@ -32,7 +32,8 @@ Extraction principles:
   format's ``frontmatter`` module: its scalars are metadata, the fields named in
   ``front_matter_fields`` become ``front matter: <key>`` segments, the rest is left alone.
 
-Reassembly splices each translation into the segment's ``[start, end)`` span; a translation
+Reassembly splices each translation into the segment's ``[start, end)`` span (a tag copied
+from the msgid gets the source's own bytes back, whitespace inside it unfolded); a translation
 equal to the msgid (or ``None``) keeps the original bytes, so identity is byte-exact.
 Attribute translations are re-escaped for the original quote character (and ``&``, ``<``,
 ``>`` always, so XHTML stays well-formed); an unquoted value that needs quotes gets double
@@ -463,6 +464,25 @@ def _escape_attribute(text: str, quote: str) -> str:
     return text
 
 
+_RAW_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def _restore_tags(span: str, translation: str) -> str:
+    """Put back the source's own bytes for every tag the translation copied from the msgid.
+
+    The msgid folds whitespace inside tags too, so a tag whose attribute value holds a line
+    break (``title="a\nb"``) would otherwise come back with a changed value.
+    """
+    folded: dict[str, str] = {}
+    for m in _RAW_TAG.finditer(span):
+        tag = m.group(0)
+        if fold_whitespace(tag) != tag:
+            folded.setdefault(fold_whitespace(tag), tag)
+    if not folded:
+        return translation
+    return _RAW_TAG.sub(lambda m: folded.get(m.group(0), m.group(0)), translation)
+
+
 def render(doc: Document, translate: Translate, *, keep_identical: bool = True) -> str:
     """Splice translations into the source.
 
@@ -479,6 +499,8 @@ def render(doc: Document, translate: Translate, *, keep_identical: bool = True) 
             continue
         if segment.start in quotes:
             translation = _escape_attribute(translation, str(quotes[segment.start]))
+        else:
+            translation = _restore_tags(doc.source[segment.start : segment.end], translation)
         out.append(doc.source[pos : segment.start])
         out.append(translation)
         pos = segment.end
