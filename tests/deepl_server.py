@@ -8,7 +8,11 @@ nodes case-swapped, glossary terms substituted, tags kept). Honours what the cli
 Knobs (attributes, set from tests): ``quota`` per key (456 once exceeded), ``faults`` (a queue
 of status codes or ``"hang"`` to serve before normal answers), ``hang_seconds``,
 ``placeholder_mode`` (``"drop"``/``"move"``: damage ``<x/>`` placeholders like a bad engine),
-``requests`` (every request received, parsed), ``used`` (billed characters per key).
+``requests`` (every request received, parsed), ``used`` (billed characters per key),
+``hang_after`` (serve that many translate requests, then hang every later one for
+``hang_seconds``: a run that can be killed mid-way), ``reported_limit`` (the limit
+``/v2/usage`` claims, to let a run start whose real ``quota`` runs out half-way).
+A fault entry that is neither an int nor ``"hang"`` (e.g. ``"ok"``) is served normally.
 """
 
 from __future__ import annotations
@@ -83,6 +87,8 @@ class FakeDeepL:
         self.faults: list[int | str] = []
         self.hang_seconds = 3.0
         self.placeholder_mode: str | None = None
+        self.hang_after: int | None = None
+        self.reported_limit: int | None = None
         self.requests: list[Received] = []
         self.glossaries: dict[str, Glossary] = {}
         self.lock = threading.Lock()
@@ -143,6 +149,12 @@ class FakeDeepL:
                 with server.lock:
                     server.requests.append(received)
                     fault = server.faults.pop(0) if server.faults else None
+                if (
+                    server.hang_after is not None
+                    and parsed.path == "/v2/translate"
+                    and len(server.translate_requests()) > server.hang_after
+                ):
+                    fault = "hang"
                 if fault == "hang":
                     time.sleep(server.hang_seconds)
                     return self._reply(503, {"message": "hung"})
@@ -177,6 +189,8 @@ class FakeDeepL:
         assert req.key is not None
         if path == "/v2/usage" and method in ("GET", "POST"):
             limit = self.quota.get(req.key, self.default_limit)
+            if self.reported_limit is not None:
+                limit = self.reported_limit
             return 200, {"character_count": self.used[req.key], "character_limit": limit}
         if path == "/v2/translate" and method == "POST":
             return self._translate(req.key, req.body)

@@ -33,7 +33,7 @@ from transflow.config import Config
 from transflow.errors import EngineError, QuotaExceededError, TransflowError
 from transflow.mt.deepl_engine import DeepLEngine, read_glossary
 from transflow.mt.markup import normalize_format
-from transflow.states import State, set_transflow_line
+from transflow.states import State, set_transflow_line, transflow_lines
 from transflow.workflow.workspace import (
     Article,
     Clock,
@@ -62,6 +62,7 @@ class _Target:
     entry: catalog.Entry
     action: str
     match: mt.MemoryMatch | None = None
+    draft: mt.Draft | None = None
 
 
 @dataclass(slots=True)
@@ -231,13 +232,23 @@ def make_deepl_engine(
 
 
 # --------------------------------------------------------------------------- memory
-def build_memory(config: Config, articles: Sequence[Article] = ()) -> mt.TranslationMemory:
-    """Every translated (or reviewed) entry of every catalog of the workspace.
+#: (source language, target language, source text) → an engine draft saved by an earlier run.
+EarlierDrafts = dict[tuple[str, str, str], mt.Draft]
 
-    A catalog's source language is its article's; with two configured languages it is
-    simply the other one, so no article needs parsing.
+
+def build_memory(
+    config: Config, articles: Sequence[Article] = ()
+) -> tuple[mt.TranslationMemory, EarlierDrafts]:
+    """Every translated (or reviewed) entry of every catalog of the workspace, and every
+    sound engine draft (machine draft from an engine, no problem line).
+
+    The drafts are not memory (nobody read them) but they were paid for: an identical text
+    elsewhere reuses them instead of being sent again, which is what makes a rerun after an
+    interruption bill only the rest. A catalog's source language is its article's; with two
+    configured languages it is simply the other one, so no article needs parsing.
     """
     memory = mt.TranslationMemory(config.memory_threshold)
+    drafts: EarlierDrafts = {}
     known = {a.slug: a.source_language for a in articles}
     for lang in config.languages:
         folder = config.locales / lang
@@ -257,10 +268,30 @@ def build_memory(config: Config, articles: Sequence[Article] = ()) -> mt.Transla
                 continue  # an unreadable catalog is reported by sync/status, not here
             origin = config.relative(path)
             for entry in catalog.active_entries(po):
-                if catalog.entry_state(entry) >= State.TRANSLATED:
+                state = catalog.entry_state(entry)
+                if state >= State.TRANSLATED:
                     memory.add(entry.msgid, entry.msgstr, source_lang=source,
                                target_lang=lang, origin=origin)
-    return memory
+                elif state == State.MACHINE_DRAFT:
+                    engine = _engine_draft(entry.tcomment or "")
+                    if engine is not None:
+                        drafts.setdefault((source, lang, entry.msgid),
+                                          mt.Draft(entry.msgid, entry.msgstr, (), 0, engine,
+                                                   sent=False))
+    return memory, drafts
+
+
+def _engine_draft(tcomment: str) -> str | None:
+    """The origin (``deepl 2026-11-27``) of a sound engine draft, else None."""
+    if transflow_lines(tcomment, "problem"):
+        return None
+    lines = transflow_lines(tcomment, "draft")
+    if not lines:
+        return None
+    origin = lines[-1].split(None, 2)[2] if len(lines[-1].split()) > 2 else ""
+    if not origin or origin.split()[0] in ("memory", "copy"):
+        return None
+    return origin
 
 
 # --------------------------------------------------------------------------- planning
@@ -313,7 +344,8 @@ def plan(
     """
     report = TranslateReport()
     articles = [read_article(config, p) for p in discover(config, paths)]
-    memory = build_memory(config, articles) if use_memory else None
+    everything, earlier = build_memory(config, articles)
+    memory = everything if use_memory else None
     planned: set[tuple[str, str, str]] = set()
     protected: dict[tuple[str, str], bool] = {}
     for article in articles:
@@ -342,6 +374,10 @@ def plan(
                 if match is not None and match.exact:
                     item._targets.append(_Target(entry, MEMORY, match))
                     item.memory_exact += 1
+                    continue
+                if key in earlier:
+                    item._targets.append(_Target(entry, REUSE, draft=earlier[key]))
+                    item.reused += 1
                     continue
                 if key in planned and with_engine:
                     item._targets.append(_Target(entry, REUSE))
@@ -413,7 +449,8 @@ def translate(
     anything is sent (``max_chars``, remaining quota) raise ``EngineError``.
     """
     report = plan(config, paths, language=language, use_memory=use_memory,
-                  refresh_fuzzy=refresh_fuzzy, with_engine=engine is not None)
+                  refresh_fuzzy=refresh_fuzzy,
+                  with_engine=engine is not None or engine_name != "memory")
     report.dry_run = dry_run
     report.engine = engine.name if engine is not None else None
     report.engine_name = engine_name
@@ -468,9 +505,13 @@ def translate(
                 changed += ok
                 item.drafted += ok
             elif target.action == REUSE:
-                draft = drafted.get((src, lang, entry.msgid))
+                draft = target.draft
+                origin = draft.engine if draft is not None else ""
+                if draft is None:
+                    draft = drafted.get((src, lang, entry.msgid))
+                    origin = f"{draft.engine} {day}" if draft is not None else ""
                 if draft is not None:
-                    ok = _apply(entry, draft.text, f"{draft.engine} {day}", draft.problems)
+                    ok = _apply(entry, draft.text, origin, draft.problems)
                     changed += 1
                     item.drafted += ok
                     item.problems += ok and bool(draft.problems)
