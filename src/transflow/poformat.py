@@ -69,6 +69,12 @@ _ESCAPES = {
     '"': '\\"',
 }
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_NEEDS_ESCAPE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+
+
+def _escape(text: str) -> str:
+    """Apply write-po.c's escapes (a search in C first: most text needs none)."""
+    return text.translate(_ESCAPE_TABLE) if _NEEDS_ESCAPE.search(text) else text
 
 # gettext 0.21's format_language[] order: the order msgcat prints format flags in.
 _FORMAT_LANGUAGES = (
@@ -279,6 +285,29 @@ def _simple_class_table() -> dict[int, int]:
 
 
 _SIMPLE_CLASS = _simple_class_table()
+# The same mapping for ASCII as a bytes table: bytes.translate is far faster than a
+# dict-driven str.translate, and most of any text is ASCII.
+_ASCII_CLASS = bytes(_SIMPLE_CLASS.get(b, b) for b in range(128)) + bytes(range(128, 256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _classes(text: str) -> str:
+    """``text.translate(_SIMPLE_CLASS)``, computed through bytes for the ASCII part."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_CLASS).decode("ascii")
+    # "replace" turns each non-ASCII code point into exactly one "?", so positions align.
+    base = text.encode("ascii", "replace").translate(_ASCII_CLASS).decode("ascii")
+    parts: list[str] = []
+    last = 0
+    for m in _NON_ASCII.finditer(text):
+        i = m.start()
+        parts.append(base[last:i])
+        code = ord(text[i])
+        parts.append(chr(_SIMPLE_CLASS.get(code, code)))
+        last = i + 1
+    parts.append(base[last:])
+    return "".join(parts)
+
 _NOT_SIMPLE = re.compile(f"[^ {re.escape(chr(_SIMPLE_BASE))}-{re.escape(chr(_SIMPLE_BASE + 32))}]")
 
 
@@ -333,7 +362,7 @@ _CERTAIN_AFTER_SPACES, _CHECK_AFTER_SPACES = _after_space_patterns()
 
 def _simple_opportunities(text: str) -> list[int] | None:
     """Break opportunities of a simple text, or None when the full algorithm is needed."""
-    classes = text.translate(_SIMPLE_CLASS)
+    classes = _classes(text)
     if _NOT_SIMPLE.search(classes):
         return None
     pair = _PAIR
@@ -364,7 +393,7 @@ _ESCAPE_SECOND = re.compile(r"\\.", re.DOTALL)
 
 def _escape_with_overrides(portion: str) -> tuple[str, list[int]]:
     """The escaped portion and the indices where write-po.c forbids a break."""
-    escaped = portion.translate(_ESCAPE_TABLE)
+    escaped = _escape(portion)
     if "\\" not in escaped:
         return escaped, []
     prohibited = [m.start() + 1 for m in _ESCAPE_SECOND.finditer(escaped)]
@@ -407,7 +436,7 @@ def _wrap(keyword: str, value: str, prefix: str, wrap: bool, page_width: int) ->
     first_line = True
     for index, portion in enumerate(portions):
         more = index + 1 < len(portions)
-        escaped = portion.translate(_ESCAPE_TABLE)
+        escaped = _escape(portion)
         start = len(prefix) + (len(keyword) + 1 if first_line else 0) + 1 - after_break
         cuts: list[int] = []
         if not _fits(escaped, width - start):
