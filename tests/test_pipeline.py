@@ -227,3 +227,9 @@ def test_a_bad_article_among_good_ones_writes_nothing_at_all(tmp_path: Path) -> 
     assert "articles/c.md" in result.stderr
     locales = tmp_path / "locales"
     assert not locales.exists() or not [p for p in locales.rglob("*") if p.is_file()]
+
+
+def test_regional_lang_in_front_matter_maps_to_the_configured_language(tmp_path: Path) -> None:
+    make_workspace(tmp_path, {"a.md": "---\nlang: nl-NL\n---\n\nHallo wereld.\n"})
+    assert run(tmp_path, "sync").exit_code == 0
+    assert (tmp_path / "locales/en/a.po").exists()

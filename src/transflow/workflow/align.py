@@ -45,7 +45,7 @@ from transflow.config import Config, validate_language
 from transflow.errors import ArticleError, ConfigError, TransflowError
 from transflow.formats import Document, format_for
 from transflow.states import set_transflow_line
-from transflow.workflow.sync import _fix_header
+from transflow.workflow.sync import fix_header
 from transflow.workflow.workspace import (
     Article,
     Clock,
@@ -351,7 +351,7 @@ def _apply(config: Config, prepared: _Prepared, dry_run: bool, clock: Clock) -> 
     pot = catalog.load(pot_path) if pot_path.exists() else catalog.new_catalog(None, project, now)
     catalog.merge(pot, template, template_only=True)
     po = catalog.load(po_path) if po_path.exists() else catalog.new_catalog(lang, project, now)
-    _fix_header(po, lang, project, now)
+    fix_header(po, lang, project, now)
     catalog.merge(po, template)
 
     _fill_catalog(po, _fills(prepared, now.date().isoformat()), result)

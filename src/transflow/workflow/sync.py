@@ -225,14 +225,14 @@ def _sync_article(
             po.metadata["Project-Id-Version"] = project
         else:
             po = catalog.new_catalog(lang, project, now)
-        _fix_header(po, lang, project, now)
+        fix_header(po, lang, project, now)
         result.merges[lang] = catalog.merge(po, template)
         _write(config, po, po_path, now, dry_run, result, transaction)
         outputs.append(po_path)
     return result, outputs
 
 
-def _fix_header(po: catalog.Catalog, lang: str, project: str, now: datetime) -> None:
+def fix_header(po: catalog.Catalog, lang: str, project: str, now: datetime) -> None:
     """Keep a translator tool's header fields, but make the ones transflow relies on right."""
     wanted = catalog.header(lang, project, now)
     for key in ("Language", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",

@@ -119,6 +119,9 @@ def read_article(config: Config, path: Path, data: bytes | None = None) -> Artic
             source = validate_language(lang, key="lang")
         except ConfigError as exc:
             raise ArticleError(exc.message, path=rel, hint=exc.hint) from None
+        base = source.split("_")[0]
+        if source not in config.languages and base in config.languages:
+            source = base  # lang: nl-NL in a workspace of nl and en is Dutch
         if source not in config.languages:
             raise ArticleError(
                 f"lang '{lang}' is not one of the configured languages {list(config.languages)}",
