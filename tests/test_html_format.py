@@ -333,3 +333,16 @@ def test_corpus_article_segments(corpus: Path) -> None:
     assert kinds.count("table cell") == 14
     assert not any("find . -name" in s.text and s.kind == "table cell" for s in doc.segments)
     assert all("\n" not in s.text for s in doc.segments)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["\ufeff<h1>Titel</h1>\n<p>Tekst</p>\n", "\ufeff---\ntitle: Titel\n---\n<p>Tekst</p>\n"],
+)
+def test_byte_order_mark_stays_outside_the_segments(source: str) -> None:
+    doc = parse(source, front_matter_fields=["title"])
+    assert [s.text for s in doc.segments] == ["Titel", "Tekst"]
+    assert render(doc, lambda s: s.text) == source
+    out = render(doc, lambda s: {"Titel": "Title", "Tekst": "Text"}[s.text])
+    assert out == source.replace("Titel", "Title").replace("Tekst", "Text")
+    assert out.startswith("\ufeff")

@@ -121,3 +121,15 @@ def test_seed_article() -> None:
     assert any(s.text == "Back to blog" and s.kind == "paragraph" for s in segments)
     assert segments[-1].text == "1 of 3" and not source.endswith("\n")
     assert all("\n" not in s.text and "  " not in s.text for s in segments)
+
+
+def test_byte_order_mark_stays_outside_the_segments() -> None:
+    source = "\ufeffTitel\r\n\r\n1. Punt\r\n"
+    doc = parse(source)
+    assert [(s.kind, s.text, s.line) for s in doc.segments] == [
+        ("title", "Titel", 1),
+        ("list item", "Punt", 3),
+    ]
+    assert render(doc, lambda s: s.text) == source
+    table = {"Titel": "Title", "Punt": "Point"}
+    assert render(doc, lambda s: table[s.text]) == "\ufeffTitle\r\n\r\n1. Point\r\n"

@@ -28,6 +28,7 @@ Extraction principles:
   a content segment (inside one they are part of the msgid), and ``content`` of
   ``<meta name="description">`` (and ``og:``/``twitter:`` title and description). The msgid is
   the value with entities decoded and whitespace folded; kind ``attribute alt of img``.
+* A leading byte-order mark is never part of a segment.
 * A leading YAML (``---``) or TOML (``+++``) front matter block is read with the Markdown
   format's ``frontmatter`` module: its scalars are metadata, the fields named in
   ``front_matter_fields`` become ``front matter: <key>`` segments, the rest is left alone.
@@ -414,10 +415,14 @@ class _Extractor:
 
 
 def _front_matter(source: str, fields: Sequence[str], ex: _Extractor) -> int:
-    """Read a leading YAML/TOML block (shared with Markdown); return where the HTML begins."""
-    block = frontmatter.read(source, 0, fields)
+    """Read a leading YAML/TOML block (shared with Markdown); return where the HTML begins.
+
+    A byte-order mark is skipped, so it stays outside every segment and survives rendering.
+    """
+    base = 1 if source.startswith("\ufeff") else 0
+    block = frontmatter.read(source, base, fields)
     if block is None:
-        return 0
+        return base
     ex.metadata.update(block.metadata)
     syntax = "toml" if source.lstrip("\ufeff").startswith("+++") else "yaml"
     for span in block.fields:

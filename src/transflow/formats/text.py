@@ -3,7 +3,8 @@
 Extraction principles:
 
 * Blank (whitespace-only) lines separate blocks. Line endings (LF or CRLF), indentation,
-  trailing spaces and a missing final newline are outside every segment, so they survive.
+  trailing spaces, a leading byte-order mark and a missing final newline are outside every
+  segment, so they survive.
 * The first line of the file is the ``title`` when it is followed by a blank line and is not
   a list item.
 * A line starting (after optional indentation) with a list marker — ``1.``, ``1)``, ``-``,
@@ -60,8 +61,8 @@ def parse(source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
     """
     # (start offset of the line's content, content without its line ending)
     lines: list[tuple[int, str]] = []
-    pos = 0
-    for raw in source.split("\n"):  # only LF (and CRLF) break lines; not U+2028 or \f
+    pos = 1 if source.startswith("\ufeff") else 0  # a BOM is never part of a segment
+    for raw in source[pos:].split("\n"):  # only LF (and CRLF) break lines; not U+2028 or \f
         lines.append((pos, raw.removesuffix("\r")))
         pos += len(raw) + 1
     line_starts = [start for start, _ in lines]
