@@ -10,8 +10,10 @@ from pathlib import Path
 
 import polib
 import pytest
+from click.testing import CliRunner
 
 from tests.helpers import make_workspace, run, snapshot
+from transflow.cli.review import make_editor
 from transflow.review import entry_state
 from transflow.states import State, approval
 
@@ -218,3 +220,13 @@ def test_review_in_a_real_terminal(workspace: Path) -> None:
         e = after[msgid]
         assert (e.msgstr, e.tcomment, list(e.flags)) == before[msgid]
     assert after[ENZYMES].tcomment == before[ENZYMES][1]
+
+
+def test_inline_prompt_when_there_is_no_editor_or_it_fails(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for editor in (None, str(tmp_path / "no-such-editor")):
+        edit = make_editor(editor)
+        with runner.isolation(input="Nieuwe tekst\n"):
+            assert edit("Oude tekst") == "Nieuwe tekst"
+        with runner.isolation(input="\n"):
+            assert edit("Oude tekst") is None  # Enter keeps the translation
