@@ -414,3 +414,43 @@ def test_sample_html_article_round_trips_and_its_catalog_is_reviewed(path: Path)
     dutch = fmt.render(doc, lambda s: entries[s.text].msgstr)
     assert shape(dutch) == shape(source)
     assert dutch.count("\n") <= source.count("\n")
+
+
+# --- translate (memory) and review ---------------------------------------------------------------
+
+
+def test_memory_drafts_and_review_on_html_and_text(tmp_path: Path) -> None:
+    markdown = "# Magnesium and sleep\n\nIt supports 300 enzymes.\n"
+    make_workspace(tmp_path, {"frag.html": FRAGMENT, "notes.txt": TEXT, "sleep.md": markdown})
+    assert run(tmp_path, "sync").exit_code == 0
+    fill(
+        tmp_path / "locales/nl/sleep.po",
+        {"Magnesium and sleep": "Magnesium en slaap", "It supports 300 enzymes.":
+         "Het ondersteunt 300 enzymen."}.__getitem__,
+    )
+    result = run(tmp_path, "translate", "--engine", "memory")
+    assert result.exit_code == 0, result.stderr
+    frag = {e.msgid: e for e in polib.pofile(str(tmp_path / "locales/nl/frag.po"))}
+    assert frag["Magnesium and sleep"].msgstr == "Magnesium en slaap"
+    assert frag["It supports 300 enzymes."].msgstr == "Het ondersteunt 300 enzymen."
+    assert "fuzzy" in frag["It supports 300 enzymes."].flags  # a draft until a person reads it
+    notes = {e.msgid: e for e in polib.pofile(str(tmp_path / "locales/nl/notes.po"))}
+    assert notes["Magnesium and sleep"].msgstr == "Magnesium en slaap"
+    result = run(
+        tmp_path, "review", "articles/frag.html", "--approve", "6",
+        "--include-drafts", "--reviewer", "Jane Doe",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    result = run(
+        tmp_path, "review", "articles/notes.txt", "--approve-all",
+        "--include-drafts", "--reviewer", "Jane Doe",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(run(tmp_path, "status", "--json").stdout)
+    states = {item["article"]: item["states"] for item in doc["articles"]}
+    assert states["articles/frag.html"]["reviewed"] == 1
+    assert states["articles/frag.html"]["machine_draft"] == 1
+    assert states["articles/notes.txt"]["reviewed"] == 1
+    reviewed = {e.msgid: e for e in polib.pofile(str(tmp_path / "locales/nl/frag.po"))}
+    entry = reviewed["It supports 300 enzymes."]
+    assert "fuzzy" not in entry.flags and "Jane Doe" in entry.tcomment
