@@ -117,9 +117,10 @@ def render_summary(report: TranslateReport) -> None:
             click.echo(c.catalog)
     doc = report.to_json()["totals"]
     assert isinstance(doc, dict)
+    by_engine = int(str(doc["drafted_by_engine"])) + int(str(doc["reused_done"]))
     info(f"translate: {doc['drafted_by_memory']} drafted by memory, "
-         f"{doc['drafted_by_engine']} drafted by DeepL ({doc['reused']} reused within "
-         f"the run), {doc['billed_characters']} characters billed in "
+         f"{by_engine} drafted by DeepL ({doc['reused_done']} of them reused, not billed), "
+         f"{doc['billed_characters']} characters billed in "
          f"{doc['requests_sent']} request(s), {doc['problems']} draft(s) with problems, "
          f"{doc['failures']} failure(s)")
     for failure in report.failures:

@@ -90,6 +90,8 @@ class CatalogTranslate:
     failures: list[str] = field(default_factory=list)
     #: Entries that received a draft in this run (memory, copy, reuse or engine).
     drafted: int = 0
+    #: Of those, engine drafts reused from earlier in the run or an earlier run (not billed).
+    reused_done: int = 0
     saved: bool = False
     # internals (not reported)
     _targets: list[_Target] = field(default_factory=list, repr=False)
@@ -121,6 +123,7 @@ class CatalogTranslate:
             "requests_sent": self.requests_sent,
             "problems": self.problems,
             "drafted": self.drafted,
+            "reused_done": self.reused_done,
             "failures": self.failures,
         }
 
@@ -187,6 +190,7 @@ class TranslateReport:
                 "problems": self.total("problems"),
                 "failures": len(self.failures),
                 "drafted": self.total("drafted"),
+                "reused_done": self.total("reused_done"),
                 "left": self.left,
                 "batches_done": self.batches_done,
             },
@@ -514,6 +518,7 @@ def translate(
                     ok = _apply(entry, draft.text, origin, draft.problems)
                     changed += 1
                     item.drafted += ok
+                    item.reused_done += ok
                     item.problems += ok and bool(draft.problems)
             else:
                 by_text.setdefault(entry.msgid, []).append(entry)
