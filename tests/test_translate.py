@@ -284,3 +284,33 @@ def test_max_chars_and_remaining_quota_stop_before_sending(
         translate(config, engine=make_engine(), clock=clock)
     assert deepl_server.translate_requests() == []
     assert all(catalog.entry_state(e) == State.UNTRANSLATED for _, e in all_entries(config))
+
+
+class RefusingEngine(mt.FakeEngine):
+    """Refuses any text containing 'NMN' (as DeepL's 400/413 isolation would report it)."""
+
+    def translate(self, texts, *, source_lang, target_lang, context=None):  # type: ignore[no-untyped-def]
+        results = super().translate(texts, source_lang=source_lang, target_lang=target_lang,
+                                    context=context)
+        return [mt.EngineResult(None, 0, "DeepL refused this text: 400") if "NMN" in t else r
+                for t, r in zip(texts, results, strict=True)]
+
+
+def test_refused_text_stays_untranslated_with_a_problem_and_is_retried(tmp_path: Path) -> None:
+    config = sample_workspace(tmp_path)
+    path = config.locales / "nl" / "alpha-ketoglutaric-acid-energy-metabolism.po"
+    arts = [config.articles / "alpha-ketoglutaric-acid-energy-metabolism.md"]
+    report = translate(config, arts, engine=RefusingEngine(), clock=clock)
+    assert report.stopped is None and report.failures
+    refused = [e for e in catalog.load(path) if "NMN" in e.msgid]
+    assert refused
+    for entry in refused:
+        assert catalog.entry_state(entry) == State.UNTRANSLATED
+        assert transflow_lines(entry.tcomment, "problem")
+    engine = mt.FakeEngine()
+    translate(config, arts, engine=engine, clock=clock)
+    sent = {t for call in engine.calls for t in call[0]}
+    assert len(sent) == len(refused)  # only the refused ones are sent again
+    for entry in (e for e in catalog.load(path) if "NMN" in e.msgid):
+        assert catalog.entry_state(entry) == State.MACHINE_DRAFT
+        assert not transflow_lines(entry.tcomment, "problem")
