@@ -233,3 +233,32 @@ def test_regional_lang_in_front_matter_maps_to_the_configured_language(tmp_path:
     make_workspace(tmp_path, {"a.md": "---\nlang: nl-NL\n---\n\nHallo wereld.\n"})
     assert run(tmp_path, "sync").exit_code == 0
     assert (tmp_path / "locales/en/a.po").exists()
+
+
+def test_parallel_sync_matches_sequential_and_aborts_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from transflow.workflow import sync as sync_module
+
+    monkeypatch.setattr(sync_module, "PARALLEL_MIN", 2)
+    articles = {f"a{i}.md": f"# Title {i}\n\nParagraph number {i}.\n\nShared promo.\n"
+                for i in range(20)}
+    seq, par = tmp_path / "seq", tmp_path / "par"
+    for root in (seq, par):
+        root.mkdir()
+        make_workspace(root, articles)
+    assert run(seq, "sync", "--jobs", "1").exit_code == 0
+    assert run(par, "sync", "--jobs", "2").exit_code == 0
+    files = sorted(p.relative_to(seq).as_posix() for p in (seq / "locales").rglob("*.po*"))
+    assert len(files) == 40
+    for name in files:
+        assert (seq / name).read_bytes() == (par / name).read_bytes()
+    # A bad article in a parallel run: exit 1, nothing written, no temp file left behind.
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    make_workspace(bad, articles)
+    (bad / "articles/z.md").write_bytes(b"caf\xe9\n")
+    result = run(bad, "sync", "--jobs", "2")
+    assert result.exit_code == 1
+    assert "articles/z.md:1: not valid UTF-8" in result.stderr
+    assert not [p for p in bad.rglob("*") if p.is_file() and "locales" in p.parts]

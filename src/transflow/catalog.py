@@ -396,6 +396,20 @@ class Transaction:
                 os.unlink(old)
         self._staged[path] = _stage(path, text)
 
+    def detach(self) -> dict[Path, str]:
+        """Hand the staged files over (to another process's transaction); forget them here."""
+        staged, self._staged = self._staged, {}
+        return staged
+
+    def adopt(self, staged: dict[Path, str]) -> None:
+        """Take over files staged by ``detach`` elsewhere; commit or abort them with ours."""
+        for path, tmp in staged.items():
+            old = self._staged.pop(path, None)
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(old)
+            self._staged[path] = tmp
+
     def unlink(self, path: Path) -> None:
         """Remove ``path`` at commit time."""
         self._removals.append(path)

@@ -28,11 +28,24 @@ class TransflowError(Exception):
         self.line = line
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keep path, line and hint when the error crosses a process boundary (parallel sync).
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         return f"{where}{self.message}"
+
+
+def _rebuild(cls: type[TransflowError], args: tuple[object, ...], state: dict[str, object]) -> (
+    TransflowError
+):
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigError(TransflowError):

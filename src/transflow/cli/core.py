@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +62,12 @@ def init(directory: Path, source_language: str, languages: str) -> None:
 @main.command("sync")
 @articles_argument
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for large syncs (default: one per CPU core).")
 @json_option
 @click.pass_context
-def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:
+def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, jobs: int | None,
+             as_json: bool) -> None:
     """Bring templates and catalogs in line with the articles.
 
     New segments get empty entries, changed ones keep their old translation as fuzzy
@@ -77,7 +81,8 @@ def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, as_j
     """
     config = get_config(ctx)
     with progress_bar("Syncing", not as_json) as progress:
-        report = sync(config, list(articles), dry_run=dry_run, progress=progress)
+        report = sync(config, list(articles), dry_run=dry_run, progress=progress,
+                      workers=jobs or os.cpu_count() or 1)
     if as_json:
         emit_json(sync_json(report))
         return

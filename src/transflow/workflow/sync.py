@@ -13,13 +13,13 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from transflow import __version__, catalog
 from transflow.config import Config
-from transflow.formats import Document
 from transflow.workflow.workspace import (
     Article,
     Clock,
@@ -32,7 +32,8 @@ from transflow.workflow.workspace import (
     utc_now,
 )
 
-_EMPTY_DOC = Document(source="", segments=[])
+#: Below this many articles to parse, starting worker processes costs more than it saves.
+PARALLEL_MIN = 64
 
 #: Share of msgids two articles must have in common to count as "the same article, renamed".
 RENAME_OVERLAP = 0.5
@@ -100,12 +101,12 @@ class SyncCache:
             return False
         return all(_stat(Path(p)) == v for p, v in outputs.items())
 
-    def remember(self, article: Article, outputs: Sequence[Path]) -> None:
+    def remember(self, rel: str, path: Path, digest: str, outputs: Sequence[Path]) -> None:
         """Record the state sync just produced."""
-        st = article.path.stat()
-        self.data[article.rel] = {
+        st = path.stat()
+        self.data[rel] = {
             "stat": [st.st_size, st.st_mtime_ns],
-            "digest": article.digest,
+            "digest": digest,
             "outputs": {str(p): _stat(p) for p in outputs},
         }
         self.dirty = True
@@ -147,6 +148,7 @@ def sync(
     clock: Clock = utc_now,
     progress: Progress = no_progress,
     use_cache: bool = True,
+    workers: int = 1,
 ) -> SyncReport:
     """Sync the given articles (all when ``paths`` is empty); see the module docstring."""
     report = SyncReport(dry_run=dry_run)
@@ -156,27 +158,96 @@ def sync(
     existing_templates = _templates(config)
     known_slugs = {_slug(config, p) for p in files}
     orphans = [s for s in existing_templates if s not in known_slugs] if not paths else []
-    done_articles: list[tuple[Article, list[Path]]] = []
     # Every write is staged and made visible at the end: a bad article anywhere leaves the
-    # disk untouched, and only one parsed article is held in memory at a time.
+    # disk untouched, and only one parsed article per process is in memory at a time.
+    todo: list[Path] = []
+    for path in files:
+        if cache is not None and cache.fresh(config.relative(path), path):
+            report.unchanged += 1
+        else:
+            todo.append(path)
+    done: list[_Done] = []
     with catalog.Transaction() as transaction:
-        for done, path in enumerate(files, 1):
-            rel = config.relative(path)
-            progress(done, len(files), rel)
-            if cache is not None and cache.fresh(rel, path):
-                report.unchanged += 1
-                continue
-            article = read_article(config, path)
-            result, outputs = _sync_article(config, article, now, dry_run, orphans, transaction)
-            report.articles.append(result)
-            article.doc = _EMPTY_DOC  # keep memory flat: the parse is no longer needed
-            done_articles.append((article, outputs))
+        if len(todo) >= PARALLEL_MIN and workers > 1 and not orphans:
+            done = _sync_parallel(config, todo, now, dry_run, transaction, workers, progress)
+        else:
+            for n, path in enumerate(todo, 1):
+                progress(n, len(todo), config.relative(path))
+                done.append(_sync_path(config, path, now, dry_run, orphans, transaction))
+    report.articles = [item[0] for item in done]
     report.orphans = [config.relative(template_path(config, s)) for s in orphans]
     if cache is not None:
-        for article, outputs in done_articles:
-            cache.remember(article, outputs)
+        for _, rel, path, digest, outputs in done:
+            cache.remember(rel, path, digest, outputs)
         cache.save()
     return report
+
+
+#: (result, article rel, article path, digest, catalog files): what the cache needs.
+_Done = tuple[ArticleSync, str, Path, str, list[Path]]
+
+
+def _sync_path(
+    config: Config,
+    path: Path,
+    now: datetime,
+    dry_run: bool,
+    orphans: list[str],
+    transaction: catalog.Transaction,
+) -> _Done:
+    article = read_article(config, path)
+    result, outputs = _sync_article(config, article, now, dry_run, orphans, transaction)
+    return result, article.rel, article.path, article.digest, outputs
+
+
+def _sync_chunk(
+    config: Config, paths: list[Path], now: datetime, dry_run: bool
+) -> tuple[list[_Done], dict[Path, str]]:
+    """Worker: sync a chunk of articles, staging files for the parent to commit or abort."""
+    transaction = catalog.Transaction()
+    try:
+        done = [_sync_path(config, p, now, dry_run, [], transaction) for p in paths]
+    except BaseException:
+        transaction.abort()
+        raise
+    return done, transaction.detach()
+
+
+def _sync_parallel(
+    config: Config,
+    paths: list[Path],
+    now: datetime,
+    dry_run: bool,
+    transaction: catalog.Transaction,
+    workers: int,
+    progress: Progress,
+) -> list[_Done]:
+    """Parse and render on every core; the parent adopts the staged files in order."""
+    size = max(8, min(64, len(paths) // (workers * 4) or 1))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    results: list[list[_Done]] = [[] for _ in chunks]
+    error: BaseException | None = None
+    finished = 0
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            pool.submit(_sync_chunk, config, chunk, now, dry_run): i
+            for i, chunk in enumerate(chunks)
+        }
+        for future in as_completed(futures):
+            try:
+                items, staged = future.result()
+            except BaseException as exc:  # keep collecting so no staged file is leaked
+                error = error or exc
+                for other in futures:
+                    other.cancel()
+                continue
+            transaction.adopt(staged)
+            results[futures[future]] = items
+            finished += len(items)
+            progress(finished, len(paths), items[-1][1] if items else "")
+    if error is not None:
+        raise error
+    return [item for chunk in results for item in chunk]
 
 
 def _slug(config: Config, path: Path) -> str:
