@@ -110,7 +110,8 @@ def test_build_skips_unfinished_then_builds_the_pair(tmp_path: Path) -> None:
     # --allow-incomplete builds with the source text, never fuzzy text.
     result = run(tmp_path, "build", "--allow-incomplete")
     assert result.exit_code == 0
-    assert (tmp_path / "dist/nl/sleep.md").read_text() == ARTICLE
+    # Source text everywhere, but the Dutch file says it is Dutch.
+    assert (tmp_path / "dist/nl/sleep.md").read_text() == ARTICLE.replace("lang: en", "lang: nl")
     fill(tmp_path / "locales/nl/sleep.po")
     result = run(tmp_path, "build", "--strict")
     assert result.exit_code == 0, result.stderr
@@ -118,7 +119,7 @@ def test_build_skips_unfinished_then_builds_the_pair(tmp_path: Path) -> None:
     nl = (tmp_path / "dist/nl/sleep.md").read_text()
     assert "- iT SUPPORTS 300 ENZYMES." in nl
     assert "title: mAGNESIUM AND SLEEP" in nl
-    assert "lang: en" in nl  # front-matter keys and other values are kept
+    assert "lang: nl\n" in nl  # the language is the translation's; other keys are kept
     manifest = json.loads((tmp_path / "dist/manifest.json").read_text())
     assert manifest["pairs"] == [{"article": "articles/sleep.md", "finished": True,
                                   "files": {"en": "dist/en/sleep.md", "nl": "dist/nl/sleep.md"}}]

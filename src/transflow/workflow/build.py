@@ -209,7 +209,7 @@ def _assess(
             def translate(seg: Segment, table: dict[str, str] = published) -> str | None:
                 return table.get(seg.text)
 
-            rendered[lang] = article.fmt.render(article.doc, translate)
+            rendered[lang] = article.render(translate, lang)
     result.finished = finished
     # Gate problems (e.g. injected markup) block an article even under --allow-incomplete.
     blocked = any(lb.gate_problems for lb in result.languages)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from transflow.config import Config, validate_language
 from transflow.errors import ArticleError, ConfigError, TransflowError
-from transflow.formats import EXTENSIONS, Document, Format, format_for
+from transflow.formats import EXTENSIONS, Document, Format, Segment, Translate, format_for
+
+LANG_FIELD = "lang"
 
 #: progress(done, total, label): the CLI passes a progress bar, tests a list.append.
 Progress = Callable[[int, int, str], None]
@@ -43,11 +45,28 @@ class Article:
     doc: Document
     source_language: str
     digest: str
+    #: The front matter's ``lang:`` value as a span (never a catalog entry): ``build`` writes
+    #: the target language there, so ``dist/nl/x.md`` does not claim ``lang: en``.
+    lang_segments: list[Segment] = field(default_factory=list)
 
     @property
     def text(self) -> str:
         """The article source as read (CRLF and BOM kept)."""
         return self.doc.source
+
+    def render(self, translate: Translate, language: str) -> str:
+        """The article with segments translated and its ``lang:`` set to ``language``."""
+        if not self.lang_segments:
+            return self.fmt.render(self.doc, translate)
+        code = language.replace("_", "-")
+        langs = {(s.start, s.end) for s in self.lang_segments}
+
+        def with_lang(segment: Segment) -> str | None:
+            return code if (segment.start, segment.end) in langs else translate(segment)
+
+        segments = sorted([*self.doc.segments, *self.lang_segments], key=lambda s: s.start)
+        doc = Document(self.doc.source, segments, self.doc.metadata, self.doc.extra)
+        return self.fmt.render(doc, with_lang)
 
 
 def discover(config: Config, paths: Sequence[Path] | None = None) -> list[Path]:
@@ -108,11 +127,18 @@ def read_article(config: Config, path: Path, data: bytes | None = None) -> Artic
     text = decode(data, Path(rel))
     fmt = format_for(path)
     try:
-        doc = fmt.parse(text, front_matter_fields=config.front_matter)
+        fields = config.front_matter
+        doc = fmt.parse(text, front_matter_fields=(*fields, LANG_FIELD))
     except TransflowError as exc:
         if exc.path is None:
             exc.path = Path(rel)
         raise
+    lang_segments: list[Segment] = []
+    if LANG_FIELD not in fields:
+        lang_kind = f"front matter: {LANG_FIELD}"
+        lang_segments = [s for s in doc.segments if s.kind == lang_kind]
+        if lang_segments:
+            doc.segments = [s for s in doc.segments if s.kind != lang_kind]
     lang = doc.metadata.get("lang") or doc.metadata.get("language")
     if lang:
         try:
@@ -137,6 +163,7 @@ def read_article(config: Config, path: Path, data: bytes | None = None) -> Artic
         doc=doc,
         source_language=source,
         digest=hashlib.sha256(data).hexdigest(),
+        lang_segments=lang_segments,
     )
 
 
