@@ -21,7 +21,6 @@ import html
 import json
 import re
 import threading
-import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -92,6 +91,7 @@ class FakeDeepL:
         self.requests: list[Received] = []
         self.glossaries: dict[str, Glossary] = {}
         self.lock = threading.Lock()
+        self.stopped = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -108,6 +108,7 @@ class FakeDeepL:
         return self
 
     def stop(self) -> None:
+        self.stopped.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -126,11 +127,14 @@ class FakeDeepL:
 
             def _reply(self, status: int, payload: Any = None) -> None:
                 body = b"" if payload is None else json.dumps(payload).encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True  # the client gave up (timeout, kill)
 
             def _handle(self, method: str) -> None:
                 parsed = urlparse(self.path)
@@ -156,7 +160,7 @@ class FakeDeepL:
                 ):
                     fault = "hang"
                 if fault == "hang":
-                    time.sleep(server.hang_seconds)
+                    server.stopped.wait(server.hang_seconds)  # ends early on stop()
                     return self._reply(503, {"message": "hung"})
                 if isinstance(fault, int):
                     return self._reply(fault, {"message": f"injected {fault}"})
