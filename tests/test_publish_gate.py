@@ -202,7 +202,11 @@ def test_hand_edit_after_review_is_changed_after_review_and_not_published(
     assert built.exit_code == 0
     article = manifest(tmp_path)["articles/sleep.md"]
     assert article["built"] is False
-    assert article["reasons"] == ["nl: 1 segment(s) not reviewed"]
+    assert article["reasons"] == [
+        "nl: 1 segment(s) not reviewed",
+        "nl: 1 segment(s) changed after review (re-approve with "
+        "'transflow review articles/sleep.md')",
+    ]
     assert not (tmp_path / "dist/nl/sleep.md").exists()  # the old published copy is gone
     assert run(tmp_path, "build", "--strict").exit_code == 3
 

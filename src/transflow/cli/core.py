@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -23,6 +22,7 @@ from transflow.config import STARTER, validate_language
 from transflow.errors import ConfigError
 from transflow.states import State
 from transflow.workflow.build import BuildReport, build
+from transflow.workflow.gates import default_gates
 from transflow.workflow.status import StatusReport, status
 from transflow.workflow.sync import SyncReport, sync
 
@@ -235,20 +235,13 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
     config = get_config(ctx)
     with progress_bar("Building", not as_json) as progress:
         report = build(config, list(articles), output=out, allow_incomplete=allow_incomplete,
-                       gates=default_gates(), dry_run=dry_run, progress=progress)
+                       gates=default_gates(config), dry_run=dry_run, progress=progress)
     if as_json:
         emit_json(report.to_json())
     else:
         render_build(report)
     if strict and report.unfinished:
         ctx.exit(3)
-
-
-def default_gates() -> list[Any]:
-    """Gates every build applies: markup injection and quality-check errors."""
-    from transflow.workflow.gates import default_gates as workspace_gates
-
-    return list(workspace_gates(get_config(click.get_current_context())))
 
 
 def render_build(report: BuildReport) -> None:

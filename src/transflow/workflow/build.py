@@ -21,7 +21,7 @@ from transflow import catalog
 from transflow.config import Config
 from transflow.errors import CatalogError
 from transflow.formats import Segment
-from transflow.states import State
+from transflow.states import State, approval_is_stale
 from transflow.workflow.workspace import (
     Article,
     Progress,
@@ -180,6 +180,7 @@ def _assess(
             result.reasons.append(f"{lang}: no catalog {lb.catalog} ({exc.message}; run sync)")
         lookup = {e.msgid: e for e in catalog.active_entries(cat)} if cat is not None else {}
         published: dict[str, str] = {}
+        stale = 0
         for seg in article.doc.segments:
             entry = lookup.get(seg.text)
             if entry is None:
@@ -188,6 +189,8 @@ def _assess(
                 continue
             state = catalog.entry_state(entry)
             lb.states[state] += 1
+            if state < config.publish and approval_is_stale(catalog.view(entry)):
+                stale += 1
             if state >= config.publish:
                 published[seg.text] = entry.msgstr
             else:
@@ -199,6 +202,11 @@ def _assess(
         below = sum(n for s, n in lb.states.items() if s < config.publish)
         if below:
             result.reasons.append(f"{lang}: {below} segment(s) not {config.publish.label}")
+        if stale:
+            result.reasons.append(
+                f"{lang}: {stale} segment(s) changed after review (re-approve with "
+                f"'transflow review {article.rel}')"
+            )
         if cat is not None:
             for gate in gates:
                 lb.gate_problems.extend(gate(article, lang, cat))
