@@ -20,7 +20,7 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $@ $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/transflow run --allow-no-key
+	$(BIN)/transflow run --strict
 	@echo "Finished pairs:"; ls dist/en dist/nl
 
 test: $(TEST_STAMP)

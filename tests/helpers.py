@@ -10,6 +10,8 @@ from click.testing import CliRunner, Result
 
 from transflow.cli import main
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
 CONFIG = """\
 articles = "articles"
 locales = "locales"

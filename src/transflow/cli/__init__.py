@@ -48,4 +48,5 @@ from transflow.cli import align as _align  # noqa: E402, F401
 from transflow.cli import check as _check  # noqa: E402, F401
 from transflow.cli import core  # noqa: E402, F401
 from transflow.cli import review as _review  # noqa: E402, F401
+from transflow.cli import run as _run  # noqa: E402, F401
 from transflow.cli import translate as _translate  # noqa: E402, F401

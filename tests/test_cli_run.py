@@ -1,0 +1,61 @@
+"""``transflow run``: the pipeline command stops at the first failing step with its exit code."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polib
+
+from tests.helpers import REPO_ROOT, make_workspace, run
+
+
+def sample_workspace(tmp_path: Path) -> Path:
+    """A copy of the repository's sample workspace with its reviewed catalogs."""
+    shutil.copytree(REPO_ROOT / "sample_articles", tmp_path / "sample_articles")
+    shutil.copytree(REPO_ROOT / "locales", tmp_path / "locales")
+    (tmp_path / "transflow.toml").write_text(
+        'articles = "sample_articles"\nsource_language = "en"\nlanguages = ["nl", "en"]\n'
+        'publish = "reviewed"\n', encoding="utf-8")
+    return tmp_path
+
+
+def test_run_builds_every_sample_pair_without_a_key(tmp_path: Path) -> None:
+    root = sample_workspace(tmp_path)
+    result = run(root, "run", "--strict", "--json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["version"] == 1 and doc["stopped_at"] is None
+    assert [s["step"] for s in doc["steps"]] == ["sync", "translate", "check", "build"]
+    articles = sorted(p.name for p in (root / "sample_articles").iterdir())
+    for lang in ("nl", "en"):
+        assert sorted(p.name for p in (root / "dist" / lang).iterdir()) == articles
+    manifest = json.loads((root / "dist/manifest.json").read_text())
+    assert len(manifest["pairs"]) == len(articles)
+    # The sample catalogs are already in sync: a run writes no catalog.
+    assert doc["steps"][0]["summary"]["written"] == []
+
+
+def test_run_stops_at_check_errors_with_exit_3_and_builds_nothing(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    assert run(tmp_path, "sync").exit_code == 0
+    po_path = tmp_path / "locales/nl/sleep.po"
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        entry.msgstr = entry.msgid.replace("200 mg", "2000 mg")
+    po.save()
+    result = run(tmp_path, "run", "--json")
+    assert result.exit_code == 3
+    doc = json.loads(result.stdout)
+    assert doc["stopped_at"] == "check"
+    assert [s["step"] for s in doc["steps"]] == ["sync", "translate", "check"]
+    assert not (tmp_path / "dist").exists()
+
+
+def test_run_reports_a_bad_article_as_exit_1_at_sync(tmp_path: Path) -> None:
+    make_workspace(tmp_path, {"bad.md": "---\ntitle: never closed\n\nText.\n"})
+    result = run(tmp_path, "run")
+    assert result.exit_code == 1
+    assert "run: sync      failed (exit 1)" in result.stderr
+    assert "articles/bad.md" in result.stderr
