@@ -34,9 +34,12 @@ lint: $(TEST_STAMP)
 
 conformance: $(STAMP)
 	$(BIN)/python scripts/conformance.py
+	$(BIN)/python scripts/conformance_html.py
+	$(BIN)/python scripts/align_report.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_align.py
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
