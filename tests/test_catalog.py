@@ -126,3 +126,15 @@ def test_render_round_trips_through_polib() -> None:
     text = catalog.render(cat)
     again = polib.pofile(text)
     assert catalog.render(again) == text
+
+
+def test_a_changed_source_drops_the_old_approval() -> None:
+    cat = catalog.new_catalog("nl", "a", NOW)
+    catalog.merge(cat, template("The cat sat on the mat today."))
+    entry = next(catalog.active_entries(cat))
+    entry.msgstr = "De kat zat vandaag op de mat."
+    entry.tcomment = "my note\ntransflow: reviewed 2026-11-26 0123456789ab Jane"
+    catalog.merge(cat, template("The cat sat on the red mat today."))
+    changed = next(catalog.active_entries(cat))
+    assert changed.tcomment == "my note"
+    assert catalog.entry_state(changed) is State.NEEDS_WORK

@@ -30,7 +30,7 @@ from babel.messages.plurals import get_plural
 
 from transflow import __version__
 from transflow.errors import CatalogError
-from transflow.states import EntryView, State, state_of
+from transflow.states import EntryView, State, set_transflow_line, state_of
 
 Entry = Any  # polib.POEntry (polib has no type information)
 Catalog = Any  # polib.POFile
@@ -211,7 +211,8 @@ def merge(
             cand = candidates.pop(best_key)
             old.pop(best_key)
             entry.msgstr = cand.msgstr
-            entry.tcomment = cand.tcomment
+            # The old approval was for the old source: it must not linger as a stale one.
+            entry.tcomment = set_transflow_line(cand.tcomment or "", "reviewed", None)
             entry.previous_msgid = cand.previous_msgid or cand.msgid
             entry.previous_msgctxt = cand.previous_msgctxt
             entry.flags = [f for f in cand.flags if f != "fuzzy"]

@@ -189,7 +189,8 @@ def _assess(
                 continue
             state = catalog.entry_state(entry)
             lb.states[state] += 1
-            if state < config.publish and approval_is_stale(catalog.view(entry)):
+            translated_only = state == State.TRANSLATED and config.publish > State.TRANSLATED
+            if translated_only and approval_is_stale(catalog.view(entry)):
                 stale += 1
             if state >= config.publish:
                 published[seg.text] = entry.msgstr
