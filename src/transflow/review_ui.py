@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -89,7 +90,9 @@ class ReviewSession:
         edit: Callable[[str], str | None],
         save: Callable[[], None],
         findings: Callable[[Entry], Sequence[str]] | None = None,
+        width: int = 100,
     ) -> None:
+        self.width = max(40, width)
         self.entries = [e for e in entries if not e.obsolete and entry_state(e) in TO_REVIEW]
         self.reviewer = reviewer
         self.day = day
@@ -99,6 +102,14 @@ class ReviewSession:
         self.save = save
         self.findings = findings
         self.summary = ReviewSummary(total=len(self.entries))
+
+    def _indent(self, text: str) -> list[str]:
+        """Text wrapped to the terminal width at word boundaries, indented two spaces."""
+        out: list[str] = []
+        for line in text.split("\n"):
+            out += textwrap.wrap(line, self.width - 2, break_long_words=False,
+                                 break_on_hyphens=False) or [""]
+        return ["  " + line for line in out]
 
     def show(self, index: int) -> None:
         """Print entry ``index`` with its progress, state, source, translation and notes."""
@@ -113,12 +124,12 @@ class ReviewSession:
         if entry.msgctxt:
             lines.append(f"  context: {entry.msgctxt}")
         if state is State.NEEDS_WORK and entry.previous_msgid:
-            lines += ["Old source:", f"  {entry.previous_msgid}",
+            lines += ["Old source:", *self._indent(entry.previous_msgid),
                       "New source (changes marked [-removed-] {+added+}):",
-                      f"  {word_diff(entry.previous_msgid, entry.msgid)}"]
+                      *self._indent(word_diff(entry.previous_msgid, entry.msgid))]
         else:
-            lines += ["Source:", f"  {entry.msgid}"]
-        lines += ["Translation:", f"  {entry.msgstr}"]
+            lines += ["Source:", *self._indent(entry.msgid)]
+        lines += ["Translation:", *self._indent(entry.msgstr)]
         if self.findings is not None:
             lines += [f"  ! {msg}" for msg in self.findings(entry)]
         self.write("\n".join(lines) + "\n")
@@ -212,6 +223,7 @@ def run_review(
     edit: Callable[[str], str | None],
     save: Callable[[], None],
     findings: Callable[[Entry], Sequence[str]] | None = None,
+    width: int = 100,
 ) -> ReviewSummary:
     """Run one interactive session over ``entries`` (polib entries of one catalog).
 
@@ -227,4 +239,5 @@ def run_review(
         edit=edit,
         save=save,
         findings=findings,
+        width=width,
     ).run()

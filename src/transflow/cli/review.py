@@ -8,6 +8,7 @@ interruption never loses an approval already confirmed on screen.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -181,6 +182,7 @@ def interactive(config: Config, article: Article, targets: list[str], reviewer: 
             edit=edit,
             save=save,
             findings=findings_from_checks(context_for(article, lang, glossary)),
+            width=shutil.get_terminal_size().columns,
         )
         totals["approved"] += summary.approved
         totals["edited"] += summary.edited
