@@ -266,23 +266,26 @@ def parse(text: str, *, path: Path | None = None) -> Catalog:
         text = text[1:]
     _check_syntax(text, path)
     try:
-        catalog = polib.pofile(text, wrapwidth=79, check_for_duplicates=True)
+        catalog = polib.pofile(text, wrapwidth=79)
     except (OSError, ValueError) as exc:
         message = str(exc)
         m = _LINE.search(message)
         line = int(m.group(1) or m.group(2)) if m else None
-        if "already exists" in message:
-            line = _duplicate_line(text, message)
-            what = message.split("already exists")[0].strip().removeprefix("Entry")
-            raise CatalogError(
-                "duplicate entry " + what.strip(),
-                path=path,
-                line=line,
-                hint="merge the two entries into one (msguniq finds them)",
-            ) from None
         message = re.sub(r"\s*\(line \d+\)", "", message)
         message = message.replace("Syntax error in po file", "syntax error").strip()
         raise CatalogError(message or "syntax error", path=path, line=line) from None
+    seen: dict[tuple[bool, str | None, str], int] = {}
+    for entry in catalog:
+        key = (bool(entry.obsolete), entry.msgctxt, entry.msgid)
+        if key in seen:
+            shown = entry.msgid if len(entry.msgid) <= 40 else entry.msgid[:37] + "..."
+            raise CatalogError(
+                f'duplicate entry "{shown}" (first at line {seen[key]})',
+                path=path,
+                line=entry.linenum,
+                hint="merge the two entries into one (msguniq finds them)",
+            )
+        seen[key] = entry.linenum
     return catalog
 
 
@@ -299,20 +302,6 @@ def _check_syntax(text: str, path: Path | None) -> None:
             problem = "unterminated string" if line.count('"') % 2 else "syntax error"
             raise CatalogError(problem, path=path, line=number,
                                hint="fix the line in a text editor or re-save it in Poedit")
-
-
-def _duplicate_line(text: str, message: str) -> int | None:
-    m = re.search(r'Entry "(.*)" already exists', message, re.S)
-    if not m:
-        return None
-    needle = polib.escape(m.group(1))
-    first = None
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith("msgid ") and needle[:60] in line:
-            if first is not None:
-                return number
-            first = number
-    return first
 
 
 def header_without_dates(catalog: Catalog) -> dict[str, str]:

@@ -391,12 +391,33 @@ def _simple_opportunities(text: str) -> list[int] | None:
 _ESCAPE_SECOND = re.compile(r"\\.", re.DOTALL)
 
 
-def _escape_with_overrides(portion: str) -> tuple[str, list[int]]:
+# Format directives of the printf family (c, perl, python, php, …) and of the brace family
+# (python-brace, c++, java {0}): write-po.c never breaks inside one.
+_PERCENT_DIRECTIVE = re.compile(r"%(?:\([^)]*\))?[-+ #0'*.$\dhlLqjzt]*[A-Za-z%@]")
+_BRACE_DIRECTIVE = re.compile(r"\{[^{}\s]*\}")
+_BRACE_FORMATS = frozenset({"python-brace", "c++", "java", "csharp", "perl-brace", "kde-kuit"})
+
+
+def directive_style(flags: Iterable[str]) -> str:
+    """"percent", "brace" or "" for an entry's format flags (``no-c-format`` is none)."""
+    for flag in flags:
+        if flag.endswith("-format") and not flag.startswith("no-"):
+            name = flag.removeprefix("possible-").removesuffix("-format")
+            return "brace" if name in _BRACE_FORMATS else "percent"
+    return ""
+
+
+def _escape_with_overrides(portion: str, directives: str = "") -> tuple[str, list[int]]:
     """The escaped portion and the indices where write-po.c forbids a break."""
     escaped = _escape(portion)
+    prohibited: list[int] = []
+    if directives:
+        pattern = _BRACE_DIRECTIVE if directives == "brace" else _PERCENT_DIRECTIVE
+        for m in pattern.finditer(escaped):
+            prohibited.extend(range(m.start() + 1, m.end()))
     if "\\" not in escaped:
-        return escaped, []
-    prohibited = [m.start() + 1 for m in _ESCAPE_SECOND.finditer(escaped)]
+        return escaped, prohibited
+    prohibited += [m.start() + 1 for m in _ESCAPE_SECOND.finditer(escaped)]
     if portion.endswith("\n"):
         prohibited.append(len(escaped) - 2)  # "Don't break immediately before the \n at the end."
     return escaped, prohibited
@@ -410,21 +431,33 @@ def _fits(escaped: str, room: int) -> bool:
 
 
 def wrap_string(
-    keyword: str, value: str, *, prefix: str = "", wrap: bool = True, page_width: int = PAGE_WIDTH
+    keyword: str,
+    value: str,
+    *,
+    prefix: str = "",
+    wrap: bool = True,
+    page_width: int = PAGE_WIDTH,
+    directives: str = "",
 ) -> list[str]:
-    """Lines of one ``keyword "value"`` field, as gettext's ``wrap()`` prints them."""
-    return list(_wrap_cached(keyword, value, prefix, wrap, page_width))
+    """Lines of one ``keyword "value"`` field, as gettext's ``wrap()`` prints them.
+
+    ``directives`` ("percent" or "brace", see ``directive_style``) forbids breaks inside
+    format directives, as gettext does for entries with a format flag.
+    """
+    return list(_wrap_cached(keyword, value, prefix, wrap, page_width, directives))
 
 
 @lru_cache(maxsize=16384)
 def _wrap_cached(
-    keyword: str, value: str, prefix: str, wrap: bool, page_width: int
+    keyword: str, value: str, prefix: str, wrap: bool, page_width: int, directives: str
 ) -> tuple[str, ...]:
     """Cached: the catalogs of an article in each language share their msgids."""
-    return tuple(_wrap(keyword, value, prefix, wrap, page_width))
+    return tuple(_wrap(keyword, value, prefix, wrap, page_width, directives))
 
 
-def _wrap(keyword: str, value: str, prefix: str, wrap: bool, page_width: int) -> list[str]:
+def _wrap(
+    keyword: str, value: str, prefix: str, wrap: bool, page_width: int, directives: str
+) -> list[str]:
     portions = value.splitlines(keepends=True) if "\n" in value else [value]
     # str.splitlines also splits on \r, \v, \f, \x1c-\x1e, \x85, \u2028 and \u2029; gettext
     # only cuts after \n, so rejoin anything that was cut elsewhere.
@@ -440,14 +473,14 @@ def _wrap(keyword: str, value: str, prefix: str, wrap: bool, page_width: int) ->
         start = len(prefix) + (len(keyword) + 1 if first_line else 0) + 1 - after_break
         cuts: list[int] = []
         if not _fits(escaped, width - start):
-            escaped, prohibited = _escape_with_overrides(portion)
+            escaped, prohibited = _escape_with_overrides(portion, directives)
             cuts = _line_breaks(escaped, prohibited, width, start)
         if first_line and escaped and (more or start > width or cuts):
             lines.append(f'{prefix}{keyword} ""')
             first_line = False
             start = 0
             if cuts or not _fits(escaped, width):
-                escaped, prohibited = _escape_with_overrides(portion)
+                escaped, prohibited = _escape_with_overrides(portion, directives)
                 cuts = _line_breaks(escaped, prohibited, width, start)
         head = f"{prefix}{keyword} " if first_line else prefix
         first_line = False
@@ -577,6 +610,7 @@ def render_entry(entry: Any, *, page_width: int = PAGE_WIDTH) -> list[str]:
     flag_line, wrap = _flag_line(entry.flags, fuzzy_allowed=bool(msgstrs[0]))
     if flag_line:
         lines.append(flag_line)
+    directives = directive_style(entry.flags)
     prev_prefix = "#~| " if obsolete else "#| "
     for keyword, value in (
         ("msgctxt", entry.previous_msgctxt),
@@ -585,7 +619,8 @@ def render_entry(entry: Any, *, page_width: int = PAGE_WIDTH) -> list[str]:
     ):
         if value is not None:
             lines += wrap_string(
-                keyword, value, prefix=prev_prefix, wrap=wrap, page_width=page_width
+                keyword, value, prefix=prev_prefix, wrap=wrap, page_width=page_width,
+                directives=directives,
             )
     prefix = "#~ " if obsolete else ""
     fields: list[tuple[str, str]] = []
@@ -598,7 +633,8 @@ def render_entry(entry: Any, *, page_width: int = PAGE_WIDTH) -> list[str]:
     else:
         fields.append(("msgstr", msgstrs[0]))
     for keyword, value in fields:
-        lines += wrap_string(keyword, value, prefix=prefix, wrap=wrap, page_width=page_width)
+        lines += wrap_string(keyword, value, prefix=prefix, wrap=wrap, page_width=page_width,
+                             directives=directives)
     return lines
 
 
