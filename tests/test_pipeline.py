@@ -10,6 +10,8 @@ import polib
 import pytest
 
 from tests.helpers import ARTICLE, make_workspace, run, snapshot
+from transflow.config import load_config
+from transflow.workflow.status import status
 
 _URL = re.compile(r"(\(https?://[^)]*\))")
 
@@ -239,9 +241,9 @@ def test_regional_lang_in_front_matter_maps_to_the_configured_language(tmp_path:
 def test_parallel_sync_matches_sequential_and_aborts_cleanly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from transflow.workflow import sync as sync_module
+    from transflow.workflow import parallel
 
-    monkeypatch.setattr(sync_module, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 2)
     articles = {f"a{i}.md": f"# Title {i}\n\nParagraph number {i}.\n\nShared promo.\n"
                 for i in range(20)}
     seq, par = tmp_path / "seq", tmp_path / "par"
@@ -254,6 +256,9 @@ def test_parallel_sync_matches_sequential_and_aborts_cleanly(
     assert len(files) == 40
     for name in files:
         assert (seq / name).read_bytes() == (par / name).read_bytes()
+    # status in worker processes reports exactly what a sequential run does
+    config = load_config(par)
+    assert status(config, workers=2).to_json() == status(config, workers=1).to_json()
     # A bad article in a parallel run: exit 1, nothing written, no temp file left behind.
     bad = tmp_path / "bad"
     bad.mkdir()

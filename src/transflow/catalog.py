@@ -365,6 +365,14 @@ def _stage(path: Path, text: str) -> str:
     return tmp
 
 
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """Files staged (destination -> temp file) and removals, as passed between processes."""
+
+    files: dict[Path, str]
+    removals: list[Path]
+
+
 class Transaction:
     """Stage many file writes and make them visible together, or not at all.
 
@@ -386,14 +394,16 @@ class Transaction:
                 os.unlink(old)
         self._staged[path] = _stage(path, text)
 
-    def detach(self) -> dict[Path, str]:
-        """Hand the staged files over (to another process's transaction); forget them here."""
-        staged, self._staged = self._staged, {}
+    def detach(self) -> Staged:
+        """Hand the staged work over (to another process's transaction); forget it here."""
+        staged = Staged(self._staged, self._removals)
+        self._staged, self._removals = {}, []
         return staged
 
-    def adopt(self, staged: dict[Path, str]) -> None:
-        """Take over files staged by ``detach`` elsewhere; commit or abort them with ours."""
-        for path, tmp in staged.items():
+    def adopt(self, staged: Staged) -> None:
+        """Take over work staged by ``detach`` elsewhere; commit or abort it with ours."""
+        self._removals.extend(staged.removals)
+        for path, tmp in staged.files.items():
             old = self._staged.pop(path, None)
             if old is not None:
                 with contextlib.suppress(OSError):

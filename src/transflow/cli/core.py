@@ -153,7 +153,8 @@ def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | N
     """
     config = get_config(ctx)
     gate = parse_fail_under(fail_under) if fail_under else None
-    report = status(config, list(articles), language=check_language(config, language))
+    report = status(config, list(articles), language=check_language(config, language),
+                    workers=os.cpu_count() or 1)
     if as_json:
         emit_json(report.to_json())
     else:

@@ -14,6 +14,7 @@ from pathlib import Path
 from transflow import catalog
 from transflow.config import Config
 from transflow.states import State, approval_is_stale
+from transflow.workflow import parallel
 from transflow.workflow.workspace import (
     Progress,
     catalog_path,
@@ -125,32 +126,56 @@ def status(
     *,
     language: str | None = None,
     progress: Progress = no_progress,
+    workers: int = 1,
 ) -> StatusReport:
     """Count states for the given articles (all when ``paths`` is empty)."""
     report = StatusReport()
     files = discover(config, paths)
-    for done, path in enumerate(files, 1):
-        rel = config.relative(path)
-        progress(done, len(files), rel)
-        slug = slug_of(config, path)
-        source, targets = _languages_for(config, path, slug)
-        for lang in targets:
-            if language and lang != language:
-                continue
-            po_path = catalog_path(config, lang, slug)
-            item = CatalogStatus(rel, source, lang, config.relative(po_path))
-            if not po_path.exists():
-                item.missing = True
-                segments = read_article(config, path).doc.segments
-                unique = {s.text for s in segments}
-                item.segments = len(unique)
-                item.words = sum(count_words(t) for t in unique)
-                item.states[State.UNTRANSLATED] = item.segments
-                item.words_by_state[State.UNTRANSLATED] = item.words
-            else:
-                _count(item, catalog.load(po_path))
-            report.items.append(item)
+    if parallel.worth_it(files, workers):
+        done = [0]
+
+        def collect(items: list[CatalogStatus]) -> None:
+            done[0] += 1
+            progress(done[0], len(files), items[-1].article if items else "")
+
+        chunks = parallel.map_chunks(
+            _status_chunk, files, workers=workers, args=(config, language), on_result=collect
+        )
+        report.items = [item for chunk in chunks for item in chunk]
+        return report
+    for n, path in enumerate(files, 1):
+        progress(n, len(files), config.relative(path))
+        report.items += _status_path(config, path, language)
     return report
+
+
+def _status_chunk(paths: list[Path], config: Config, language: str | None) -> list[CatalogStatus]:
+    """Worker: the status items of a chunk of articles."""
+    return [item for path in paths for item in _status_path(config, path, language)]
+
+
+def _status_path(config: Config, path: Path, language: str | None) -> list[CatalogStatus]:
+    rel = config.relative(path)
+    slug = slug_of(config, path)
+    source, targets = _languages_for(config, path, slug)
+    items = []
+    for lang in targets:
+        if language and lang != language:
+            continue
+        po_path = catalog_path(config, lang, slug)
+        item = CatalogStatus(rel, source, lang, config.relative(po_path))
+        if not po_path.exists():
+            item.missing = True
+            segments = read_article(config, path).doc.segments
+            unique = {s.text for s in segments}
+            item.segments = len(unique)
+            item.words = sum(count_words(t) for t in unique)
+            item.states[State.UNTRANSLATED] = item.segments
+            item.words_by_state[State.UNTRANSLATED] = item.words
+        else:
+            _count(item, catalog.load(po_path))
+        items.append(item)
+    return items
 
 
 def _count(item: CatalogStatus, cat: catalog.Catalog) -> None:

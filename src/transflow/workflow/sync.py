@@ -13,13 +13,13 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from transflow import __version__, catalog
 from transflow.config import Config
+from transflow.workflow import parallel
 from transflow.workflow.workspace import (
     Article,
     Clock,
@@ -31,9 +31,6 @@ from transflow.workflow.workspace import (
     template_path,
     utc_now,
 )
-
-#: Below this many articles to parse, starting worker processes costs more than it saves.
-PARALLEL_MIN = 64
 
 #: Share of msgids two articles must have in common to count as "the same article, renamed".
 RENAME_OVERLAP = 0.5
@@ -168,7 +165,7 @@ def sync(
             todo.append(path)
     done: list[_Done] = []
     with catalog.Transaction() as transaction:
-        if len(todo) >= PARALLEL_MIN and workers > 1 and not orphans:
+        if parallel.worth_it(todo, workers) and not orphans:
             done = _sync_parallel(config, todo, now, dry_run, transaction, workers, progress)
         else:
             for n, path in enumerate(todo, 1):
@@ -201,8 +198,8 @@ def _sync_path(
 
 
 def _sync_chunk(
-    config: Config, paths: list[Path], now: datetime, dry_run: bool
-) -> tuple[list[_Done], dict[Path, str]]:
+    paths: list[Path], config: Config, now: datetime, dry_run: bool
+) -> tuple[list[_Done], catalog.Staged]:
     """Worker: sync a chunk of articles, staging files for the parent to commit or abort."""
     transaction = catalog.Transaction()
     try:
@@ -222,32 +219,19 @@ def _sync_parallel(
     workers: int,
     progress: Progress,
 ) -> list[_Done]:
-    """Parse and render on every core; the parent adopts the staged files in order."""
-    size = max(8, min(64, len(paths) // (workers * 4) or 1))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    results: list[list[_Done]] = [[] for _ in chunks]
-    error: BaseException | None = None
-    finished = 0
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {
-            pool.submit(_sync_chunk, config, chunk, now, dry_run): i
-            for i, chunk in enumerate(chunks)
-        }
-        for future in as_completed(futures):
-            try:
-                items, staged = future.result()
-            except BaseException as exc:  # keep collecting so no staged file is leaked
-                error = error or exc
-                for other in futures:
-                    other.cancel()
-                continue
-            transaction.adopt(staged)
-            results[futures[future]] = items
-            finished += len(items)
-            progress(finished, len(paths), items[-1][1] if items else "")
-    if error is not None:
-        raise error
-    return [item for chunk in results for item in chunk]
+    """Parse and render on every core; the parent adopts the staged files."""
+    finished = [0]
+
+    def adopt(result: tuple[list[_Done], catalog.Staged]) -> None:
+        items, staged = result
+        transaction.adopt(staged)
+        finished[0] += len(items)
+        progress(finished[0], len(paths), items[-1][1] if items else "")
+
+    chunks = parallel.map_chunks(
+        _sync_chunk, paths, workers=workers, args=(config, now, dry_run), on_result=adopt
+    )
+    return [item for items, _ in chunks for item in items]
 
 
 def _slug(config: Config, path: Path) -> str:
