@@ -11,6 +11,8 @@ import pytest
 
 from tests.helpers import ARTICLE, make_workspace, run, snapshot
 from transflow.config import load_config
+from transflow.workflow.build import build
+from transflow.workflow.gates import default_gates
 from transflow.workflow.status import status
 
 _URL = re.compile(r"(\(https?://[^)]*\))")
@@ -259,6 +261,20 @@ def test_parallel_sync_matches_sequential_and_aborts_cleanly(
     # status in worker processes reports exactly what a sequential run does
     config = load_config(par)
     assert status(config, workers=2).to_json() == status(config, workers=1).to_json()
+    # build too, gates included: the same files and the same manifest
+    for po_path in sorted((par / "locales/nl").glob("*.po"))[:15]:
+        fill(po_path)
+    gates = default_gates(config)
+    one = build(config, output=tmp_path / "out1", gates=gates, workers=1)
+    two = build(config, output=tmp_path / "out2", gates=gates, workers=2)
+    assert json.dumps(one.to_json()).replace("out1", "out") == json.dumps(
+        two.to_json()).replace("out2", "out")
+    assert len([a for a in two.articles if a.built]) == 15
+    out1 = sorted(p.relative_to(tmp_path / "out1") for p in (tmp_path / "out1").rglob("*.md"))
+    out2 = sorted(p.relative_to(tmp_path / "out2") for p in (tmp_path / "out2").rglob("*.md"))
+    assert out1 == out2 and len(out1) == 30
+    for rel in out1:
+        assert (tmp_path / "out1" / rel).read_bytes() == (tmp_path / "out2" / rel).read_bytes()
     # A bad article in a parallel run: exit 1, nothing written, no temp file left behind.
     bad = tmp_path / "bad"
     bad.mkdir()

@@ -22,6 +22,7 @@ from transflow.config import Config
 from transflow.errors import CatalogError
 from transflow.formats import Segment
 from transflow.states import State, approval_is_stale
+from transflow.workflow import parallel
 from transflow.workflow.workspace import (
     Article,
     Progress,
@@ -127,31 +128,39 @@ def build(
     gates: Sequence[Gate] = (),
     dry_run: bool = False,
     progress: Progress = no_progress,
+    workers: int = 1,
 ) -> BuildReport:
     """Build finished pairs into ``output`` (default: the configured folder)."""
     out = (output or config.output).resolve()
     report = BuildReport(config.relative(out), config.publish, allow_incomplete=allow_incomplete)
     files = discover(config, paths)
     # Outputs are staged and made visible together at the end: a bad article anywhere leaves
-    # the output folder untouched, and only one parsed article is in memory at a time.
+    # the output folder untouched, and only one parsed article per process is in memory.
     with catalog.Transaction() as transaction:
-        for done, path in enumerate(files, 1):
-            article = read_article(config, path)
-            progress(done, len(files), article.rel)
-            result, rendered = _assess(config, article, gates, allow_incomplete)
+        if parallel.worth_it(files, workers):
+            done = [0]
+
+            def adopt(result: tuple[list[tuple[ArticleBuild, list[str]]], catalog.Staged]) -> None:
+                items, staged = result
+                transaction.adopt(staged)
+                done[0] += len(items)
+                progress(done[0], len(files), items[-1][0].article if items else "")
+
+            chunks = parallel.map_chunks(
+                _build_chunk, files, workers=workers,
+                args=(config, out, tuple(gates), allow_incomplete, dry_run), on_result=adopt,
+            )
+            outcomes = [item for items, _ in chunks for item in items]
+        else:
+            outcomes = []
+            for n, path in enumerate(files, 1):
+                progress(n, len(files), config.relative(path))
+                outcomes.append(
+                    _build_one(config, path, out, gates, allow_incomplete, dry_run, transaction)
+                )
+        for result, written in outcomes:
             report.articles.append(result)
-            suffix = article.path.suffix
-            targets = {article.source_language: article.text, **rendered}
-            for lang, text in targets.items():
-                dest = out / lang / f"{article.slug}{suffix}"
-                if result.built:
-                    result.files[lang] = config.relative(dest)
-                    if not dry_run and _changed(dest, text):
-                        transaction.write(dest, text)
-                        report.written.append(config.relative(dest))
-                elif not dry_run and dest.exists():
-                    # A previously published version must not outlive the article's readiness.
-                    transaction.unlink(dest)
+            report.written += written
         if not dry_run:
             manifest = out / "manifest.json"
             text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
@@ -159,6 +168,55 @@ def build(
                 transaction.write(manifest, text)
                 report.written.append(config.relative(manifest))
     return report
+
+
+def _build_chunk(
+    paths: list[Path],
+    config: Config,
+    out: Path,
+    gates: Sequence[Gate],
+    allow_incomplete: bool,
+    dry_run: bool,
+) -> tuple[list[tuple[ArticleBuild, list[str]]], catalog.Staged]:
+    """Worker: build a chunk of articles, staging files for the parent to commit or abort."""
+    transaction = catalog.Transaction()
+    try:
+        items = [
+            _build_one(config, p, out, gates, allow_incomplete, dry_run, transaction)
+            for p in paths
+        ]
+    except BaseException:
+        transaction.abort()
+        raise
+    return items, transaction.detach()
+
+
+def _build_one(
+    config: Config,
+    path: Path,
+    out: Path,
+    gates: Sequence[Gate],
+    allow_incomplete: bool,
+    dry_run: bool,
+    transaction: catalog.Transaction,
+) -> tuple[ArticleBuild, list[str]]:
+    """Assess one article and stage its outputs; returns the result and the files written."""
+    article = read_article(config, path)
+    result, rendered = _assess(config, article, gates, allow_incomplete)
+    written: list[str] = []
+    suffix = article.path.suffix
+    targets = {article.source_language: article.text, **rendered}
+    for lang, text in targets.items():
+        dest = out / lang / f"{article.slug}{suffix}"
+        if result.built:
+            result.files[lang] = config.relative(dest)
+            if not dry_run and _changed(dest, text):
+                transaction.write(dest, text)
+                written.append(config.relative(dest))
+        elif not dry_run and dest.exists():
+            # A previously published version must not outlive the article's readiness.
+            transaction.unlink(dest)
+    return result, written
 
 
 def _assess(

@@ -20,6 +20,8 @@ anyway):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from transflow import catalog
 from transflow.checks import disallowed_markup as markdown_disallowed_markup
 from transflow.config import Config
@@ -42,10 +44,18 @@ def markup_problems(article: Article, source: str, translation: str) -> list[str
     return markdown_disallowed_markup(source, translation)
 
 
-def markup_gate(config: Config) -> Gate:
-    """The markup-injection gate for ``config`` (see the module docstring)."""
+@dataclass(frozen=True, slots=True)
+class MarkupGate:
+    """The markup-injection gate for ``config`` (see the module docstring).
 
-    def gate(article: Article, language: str, cat: catalog.Catalog) -> list[str]:
+    Gates are small frozen dataclasses rather than closures so that a parallel build can
+    send them to its worker processes.
+    """
+
+    config: Config
+
+    def __call__(self, article: Article, language: str, cat: catalog.Catalog) -> list[str]:
+        config = self.config
         name = config.relative(catalog_path(config, language, article.slug))
         found: list[str] = []
         for entry in catalog.active_entries(cat):
@@ -59,13 +69,15 @@ def markup_gate(config: Config) -> Gate:
             found = [*found[:MAX_NAMED], f"{len(found) - MAX_NAMED} more unsafe translation(s)"]
         return found
 
-    return gate
 
-
-def quality_gate(config: Config) -> Gate:
+@dataclass(frozen=True, slots=True)
+class QualityGate:
     """Error-level quality checks on the translations that would be published."""
 
-    def gate(article: Article, language: str, cat: catalog.Catalog) -> list[str]:
+    config: Config
+
+    def __call__(self, article: Article, language: str, cat: catalog.Catalog) -> list[str]:
+        config = self.config
         name = config.relative(catalog_path(config, language, article.slug))
         findings, _ = check_catalog(
             article, language, cat, catalog_name=name, min_state=config.publish,
@@ -80,7 +92,15 @@ def quality_gate(config: Config) -> Gate:
             f"{first.catalog}:{first.line} [{first.check}])"
         ]
 
-    return gate
+
+def markup_gate(config: Config) -> Gate:
+    """The markup-injection gate for ``config``."""
+    return MarkupGate(config)
+
+
+def quality_gate(config: Config) -> Gate:
+    """The quality-check gate for ``config``."""
+    return QualityGate(config)
 
 
 def default_gates(config: Config) -> list[Gate]:
