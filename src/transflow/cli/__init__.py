@@ -43,10 +43,4 @@ def main(ctx: click.Context, config_path: str | None, debug: bool) -> None:
     ctx.obj["config_path"] = config_path
 
 
-# Register the commands (imported for their side effect on ``main``).
-from transflow.cli import align as _align  # noqa: E402, F401
-from transflow.cli import check as _check  # noqa: E402, F401
-from transflow.cli import core  # noqa: E402, F401
-from transflow.cli import review as _review  # noqa: E402, F401
-from transflow.cli import run as _run  # noqa: E402, F401
-from transflow.cli import translate as _translate  # noqa: E402, F401
+# Commands are registered lazily: see ``common.LAZY_COMMANDS``.

@@ -9,6 +9,7 @@ only with ``--debug``.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -25,8 +26,31 @@ from transflow.workflow.workspace import Progress, no_progress
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: Command name -> module that defines it (with ``@main.command``). Modules are imported only
+#: when their command runs, so ``transflow sync`` never pays for the DeepL client.
+LAZY_COMMANDS = {
+    "init": "transflow.cli.core",
+    "sync": "transflow.cli.core",
+    "status": "transflow.cli.core",
+    "build": "transflow.cli.core",
+    "translate": "transflow.cli.translate",
+    "review": "transflow.cli.review",
+    "check": "transflow.cli.check",
+    "align": "transflow.cli.align",
+    "run": "transflow.cli.run",
+}
+
+
 class TransflowGroup(click.Group):
-    """Turns library errors into one line on stderr and the right exit code."""
+    """Lazy subcommands; library errors become one line on stderr and the right exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            importlib.import_module(LAZY_COMMANDS[cmd_name])
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

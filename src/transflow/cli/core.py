@@ -22,7 +22,6 @@ from transflow.config import STARTER, validate_language
 from transflow.errors import ConfigError
 from transflow.states import State
 from transflow.workflow.build import BuildReport, build
-from transflow.workflow.gates import default_gates
 from transflow.workflow.status import StatusReport, status
 from transflow.workflow.sync import SyncReport, sync
 
@@ -233,6 +232,8 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
     Example:
       transflow build --strict
     """
+    from transflow.workflow.gates import default_gates  # the checks load only for builds
+
     config = get_config(ctx)
     with progress_bar("Building", not as_json) as progress:
         report = build(config, list(articles), output=out, allow_incomplete=allow_incomplete,
