@@ -18,11 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = (
-    "magnesium brain synaptic plasticity memory cognitive ageing neurons study adults "
-    "supplement research evidence sleep stress receptor mitochondrial function support "
-    "health longevity dose effect placebo trial participants improvement signal"
-).split()
+WORDS = [
+    "magnesium", "brain", "synaptic", "plasticity", "memory", "cognitive", "ageing", "neurons",
+    "study", "adults", "supplement", "research", "evidence", "sleep", "stress", "receptor",
+    "mitochondrial", "function", "support", "health", "longevity", "dose", "effect", "placebo",
+    "trial", "participants", "improvement", "signal",
+]
 
 
 def paragraph(rng: random.Random, sentences: int) -> str:
