@@ -62,7 +62,7 @@ def test_editing_the_sample_article_keeps_every_translation(tmp_path: Path) -> N
     article.write_text(edited, encoding="utf-8")
     assert run(root, "sync").exit_code == 0
     entries = {e.msgid: e for e in polib.pofile(str(po_path))}
-    new_changed = changed.replace("increased", "grew").replace("\n", " ")
+    new_changed = changed.replace("MgT increased", "MgT grew").replace("\n", " ")
     assert "fuzzy" in entries[new_changed].flags
     assert entries[new_changed].previous_msgid == changed.replace("\n", " ")
     assert entries[new_changed].msgstr == old[changed.replace("\n", " ")]
