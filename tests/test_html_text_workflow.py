@@ -212,13 +212,18 @@ def test_status_counts_segments_per_article(workspace: Path) -> None:
 # --- build ----------------------------------------------------------------------------------------
 
 
+def as_dutch(source: str) -> str:
+    """The source as the Dutch build writes it: ``<html lang>`` says nl."""
+    return re.sub(r"(<html\b[^>]*?\blang=[\"']?)en\b", r"\1nl", source, flags=re.I)
+
+
 def test_identity_translations_build_byte_identical_articles(workspace: Path) -> None:
     for name in ARTICLES:
         fill(workspace / f"locales/nl/{name.rsplit('.', 1)[0]}.po", lambda s: s)
     result = run(workspace, "build", "--strict")
     assert result.exit_code == 0, result.stderr
     for name, source in ARTICLES.items():
-        assert (workspace / f"dist/nl/{name}").read_bytes() == source.encode("utf-8")
+        assert (workspace / f"dist/nl/{name}").read_bytes() == as_dutch(source).encode("utf-8")
         assert (workspace / f"dist/en/{name}").read_bytes() == source.encode("utf-8")
 
 
@@ -233,7 +238,7 @@ def test_pseudo_translation_keeps_the_html_tree_and_re_extracts(workspace: Path)
         built = (workspace / f"dist/nl/{name}").read_bytes().decode("utf-8")
         assert built != source
         if name.endswith(".html"):
-            assert tree(built) == tree(source)
+            assert tree(built) == tree(as_dutch(source))
         if "\r\n" in source:
             # line endings outside segments stay CRLF; a soft break inside one is folded
             assert "\n" not in built.replace("\r\n", "")
@@ -294,7 +299,7 @@ def test_attribute_translations_in_double_quoted_and_unquoted_values(workspace: 
         "attribute title of p": "Zeg 'hoi' & \"dag\"",
     }
     assert shape(frag) == shape(FRAGMENT)
-    assert shape(doc) == shape(DOCUMENT)
+    assert shape(doc) == shape(as_dutch(DOCUMENT))
 
 
 # --- editing --------------------------------------------------------------------------------------
@@ -454,3 +459,20 @@ def test_memory_drafts_and_review_on_html_and_text(tmp_path: Path) -> None:
     reviewed = {e.msgid: e for e in polib.pofile(str(tmp_path / "locales/nl/frag.po"))}
     entry = reviewed["It supports 300 enzymes."]
     assert "fuzzy" not in entry.flags and "Jane Doe" in entry.tcomment
+
+
+def test_build_writes_the_target_language_into_html_lang(tmp_path: Path) -> None:
+    doc = ('<!DOCTYPE html>\n<html lang="en">\n<head><title>Sleep</title></head>\n'
+           "<body><p>Magnesium helps.</p></body>\n</html>\n")
+    make_workspace(tmp_path, {"sleep.html": doc})
+    assert run(tmp_path, "sync").exit_code == 0
+    po_path = tmp_path / "locales/nl/sleep.po"
+    po = polib.pofile(str(po_path))
+    assert sorted(e.msgid for e in po) == ["Magnesium helps.", "Sleep"]  # lang is no entry
+    for entry in po:
+        entry.msgstr = {"Sleep": "Slaap", "Magnesium helps.": "Magnesium helpt."}[entry.msgid]
+    po.save()
+    assert run(tmp_path, "build", "--strict").exit_code == 0
+    built = (tmp_path / "dist/nl/sleep.html").read_text(encoding="utf-8")
+    assert built == doc.replace('lang="en"', 'lang="nl"').replace(">Sleep<", ">Slaap<").replace(
+        "Magnesium helps.", "Magnesium helpt.")

@@ -326,6 +326,9 @@ class _Extractor:
         self.segments: list[Segment] = []
         self.quotes: dict[int, str] = {}
         self.metadata: dict[str, str] = {}
+        #: Asked for the ``lang`` "front-matter field": ``<html lang>`` is then a segment of
+        #: kind ``front matter: lang``, so a build can write the target language there.
+        self.lang_field = False
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self.lines, offset)
@@ -390,6 +393,8 @@ class _Extractor:
         if node.tag == "html" and _attr(node, "lang"):
             self.metadata.setdefault("lang", (_attr(node, "lang") or "").strip())
         names = list(TRANSLATABLE_ATTRIBUTES)
+        if node.tag == "html" and self.lang_field:
+            names.append("lang")
         meta_name = (_attr(node, "name") or _attr(node, "property") or "").strip().lower()
         if node.tag == "meta" and meta_name in META_CONTENT_NAMES:
             names.append("content")
@@ -407,7 +412,7 @@ class _Extractor:
             value_start = node.start + m.start(3) + len(quote)
             value_end = node.start + m.end(3) - len(quote)
             text = fold_whitespace(html.unescape(self.source[value_start:value_end]))
-            kind = f"attribute {name} of {node.tag}"
+            kind = "front matter: lang" if name == "lang" else f"attribute {name} of {node.tag}"
             if text:
                 self.quotes[value_start] = quote
                 self.add(value_start, value_end, text, kind)
@@ -434,6 +439,7 @@ def _front_matter(source: str, fields: Sequence[str], ex: _Extractor) -> int:
 def parse(source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
     """Split an HTML document or fragment into segments (see the module docstring)."""
     ex = _Extractor(source)
+    ex.lang_field = "lang" in front_matter_fields
     begin = _front_matter(source, front_matter_fields, ex)
     tokens = _tokenize(source, begin)
     root = _build(tokens, begin, len(source))
