@@ -78,7 +78,7 @@ def view(entry: Entry) -> EntryView:
         msgid=entry.msgid,
         msgstr=entry.msgstr,
         fuzzy="fuzzy" in entry.flags,
-        previous_msgid=entry.previous_msgid,
+        previous_msgid=entry.previous_msgid or None,
         tcomment=entry.tcomment or "",
         msgctxt=entry.msgctxt,
     )

@@ -23,37 +23,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .catalog import entry_state as entry_state  # re-exported for review callers
+from .catalog import view as view
 from .errors import TransflowError
-from .states import (
-    EntryView,
-    State,
-    approval_text,
-    set_transflow_line,
-    state_of,
-)
+from .states import State, approval_text, set_transflow_line
 
 #: A polib.POEntry (polib ships no type hints).
 Entry = Any
 
 #: Runs ``git ARGS`` and returns its stdout, or None when git is missing or fails.
 GitRunner = Callable[[Sequence[str]], "str | None"]
-
-
-def view(entry: Entry) -> EntryView:
-    """The state-deciding parts of a polib entry."""
-    return EntryView(
-        msgid=entry.msgid,
-        msgstr=entry.msgstr,
-        fuzzy="fuzzy" in entry.flags,
-        previous_msgid=entry.previous_msgid or None,
-        tcomment=entry.tcomment or "",
-        msgctxt=entry.msgctxt,
-    )
-
-
-def entry_state(entry: Entry) -> State:
-    """The entry's review state (see :mod:`transflow.states`)."""
-    return state_of(view(entry))
 
 
 def refusal(entry: Entry, include_drafts: bool = False) -> str | None:
