@@ -13,6 +13,13 @@ of status codes or ``"hang"`` to serve before normal answers), ``hang_seconds``,
 ``hang_seconds``: a run that can be killed mid-way), ``reported_limit`` (the limit
 ``/v2/usage`` claims, to let a run start whose real ``quota`` runs out half-way).
 A fault entry that is neither an int nor ``"hang"`` (e.g. ``"ok"``) is served normally.
+
+Knobs that imitate DeepL's own mock server (DeepLcom/deepl-mock) and older servers:
+``mock_mode`` (every text becomes a fixed phrase per target, markup dropped, billed by its
+full length tags included), ``v3_glossaries`` / ``v2_glossaries`` (False: that API answers
+404), ``omit_fields`` (keys left out of every translation, e.g. ``{"billed_characters"}``),
+``short_response`` (that many translations left off the end of every answer). Unknown
+``model_type`` values get the mock's 400 ``Value for 'model_type' not supported.``
 """
 
 from __future__ import annotations
@@ -33,6 +40,9 @@ from transflow.mt.engine import fake_translate
 
 MAX_BODY = 128 * 1024
 MAX_TEXTS = 50
+MODEL_TYPES = ("quality_optimized", "latency_optimized", "prefer_quality_optimized")
+#: deepl-mock's fixed translations ("proton beam") for the languages transflow uses.
+MOCK_PHRASES = {"NL": "protonenbundel", "EN": "proton beam", "DE": "Protonenstrahl"}
 _TAG_RE = re.compile(r"<[^<>]+>")
 _PLACEHOLDER_RE = re.compile(r'<x id="\d+"/>')
 
@@ -54,6 +64,14 @@ class Glossary:
     name: str
     creation_time: str
     dictionaries: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    #: True for a v2 (single-direction) glossary.
+    v2: bool = False
+
+    def to_v2_json(self) -> dict[str, Any]:
+        ((src, tgt), entries), = self.dictionaries.items()
+        return {"glossary_id": self.glossary_id, "name": self.name, "ready": True,
+                "source_lang": src.lower(), "target_lang": tgt.lower(),
+                "creation_time": self.creation_time, "entry_count": len(entries)}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,6 +108,11 @@ class FakeDeepL:
         self.reported_limit: int | None = None
         self.requests: list[Received] = []
         self.glossaries: dict[str, Glossary] = {}
+        self.mock_mode = False
+        self.v3_glossaries = True
+        self.v2_glossaries = True
+        self.omit_fields: set[str] = set()
+        self.short_response = 0
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -198,9 +221,14 @@ class FakeDeepL:
             return 200, {"character_count": self.used[req.key], "character_limit": limit}
         if path == "/v2/translate" and method == "POST":
             return self._translate(req.key, req.body)
+        if path.startswith("/v2/glossaries"):
+            return self._v2_glossaries(req) if self.v2_glossaries else (404, None)
+        if path.startswith("/v3/glossaries") and not self.v3_glossaries:
+            return 404, None
         if path == "/v3/glossaries":
             if method == "GET":
-                return 200, {"glossaries": [g.to_json() for g in self.glossaries.values()]}
+                return 200, {"glossaries": [g.to_json() for g in self.glossaries.values()
+                                            if not g.v2]}
             if method == "POST":
                 now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
                 g = Glossary(uuid.uuid4().hex, req.body["name"], now.replace("Z", "+00:00"))
@@ -213,7 +241,7 @@ class FakeDeepL:
         m = re.fullmatch(r"/v3/glossaries/([^/]+)(/dictionaries|/entries)?", path)
         if m:
             g_opt = self.glossaries.get(m.group(1))
-            if g_opt is None:
+            if g_opt is None or g_opt.v2:
                 return 404, {"message": "glossary not found"}
             g = g_opt
             if m.group(2) == "/dictionaries" and method == "PUT":
@@ -235,6 +263,31 @@ class FakeDeepL:
                 return 200, g.to_json()
         return 404, {"message": f"no route {method} {path}"}
 
+    def _v2_glossaries(self, req: Received) -> tuple[int, Any]:
+        m = re.fullmatch(r"/v2/glossaries(?:/([^/]+))?", req.path)
+        if m is None:
+            return 404, None
+        gid = m.group(1)
+        if gid is None and req.method == "GET":
+            return 200, {"glossaries": [g.to_v2_json() for g in self.glossaries.values()
+                                        if g.v2]}
+        if gid is None and req.method == "POST":
+            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+            pair = (str(req.body["source_lang"]).upper(), str(req.body["target_lang"]).upper())
+            g = Glossary(uuid.uuid4().hex, str(req.body["name"]), now, v2=True)
+            g.dictionaries[pair] = _tsv(str(req.body["entries"]))
+            self.glossaries[g.glossary_id] = g
+            return 201, g.to_v2_json()
+        found = self.glossaries.get(gid or "")
+        if found is None or not found.v2:
+            return 404, {"message": "glossary not found"}
+        if req.method == "GET":
+            return 200, found.to_v2_json()
+        if req.method == "DELETE":
+            del self.glossaries[found.glossary_id]
+            return 204, None
+        return 404, None
+
     def _translate(self, key: str, body: dict[str, Any]) -> tuple[int, Any]:
         texts = body.get("text")
         if isinstance(texts, str):
@@ -251,11 +304,15 @@ class FakeDeepL:
             return 400, {"message": "'formality' is not supported for given 'target_lang'."}
         if body.get("tag_handling_version") not in (None, "v1", "v2"):
             return 400, {"message": "bad tag_handling_version"}
+        if body.get("model_type") not in (None, *MODEL_TYPES):
+            return 400, {"message": "Value for 'model_type' not supported."}
         for text in texts:
             if "\x00" in text:
                 return 400, {"message": "invalid text"}
         tagged = body.get("tag_handling") in ("xml", "html")
         billed = [len(html.unescape(_TAG_RE.sub("", t))) if tagged else len(t) for t in texts]
+        if self.mock_mode:  # deepl-mock bills every character sent, tags included
+            billed = [len(t) for t in texts]
         limit = self.quota.get(key, self.default_limit)
         with self.lock:
             if self.used[key] + sum(billed) > limit:
@@ -272,8 +329,13 @@ class FakeDeepL:
         for text, n in zip(texts, billed, strict=True):
             translated = fake_translate(text, terms)
             translated = self._damage(translated)
-            out.append({"detected_source_language": source or "EN", "text": translated,
-                        "billed_characters": n})
+            if self.mock_mode:
+                translated = terms.get(text, MOCK_PHRASES.get(target.split("-")[0], "proton beam"))
+            item = {"detected_source_language": source or "EN", "text": translated,
+                    "billed_characters": n}
+            out.append({k: v for k, v in item.items() if k not in self.omit_fields})
+        if self.short_response:
+            out = out[: max(0, len(out) - self.short_response)]
         return 200, {"translations": out}
 
     def _damage(self, text: str) -> str:

@@ -236,3 +236,49 @@ def test_live_smoke(tmp_path: Path) -> None:
     [para] = [e for e in po if "sleep" in e.msgid]
     assert "](https://example.org)" in para.msgstr and "¹" in para.msgstr
     assert not transflow_lines(para.tcomment, "problem")
+
+
+def test_mock_like_server_fixed_phrase_and_no_glossaries(
+    tmp_path: Path, deepl_server: FakeDeepL
+) -> None:
+    """A server like DeepL's own mock (fixed phrase, markup dropped, no glossary API, no
+    billed_characters): the run finishes (exit 0), says the glossary was not used, every
+    long or marked-up draft carries a problem line, and a rerun bills nothing."""
+    root = workspace(tmp_path)
+    (root / "glossary.csv").write_text("en,nl\nshop,winkel\n", encoding="utf-8")
+    with (root / "transflow.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[deepl]\nglossary = "glossary.csv"\nformality = "less"\n'
+                 'model_type = "prefer_quality_optimized"\n')
+    deepl_server.mock_mode = True
+    deepl_server.v3_glossaries = deepl_server.v2_glossaries = False
+    deepl_server.omit_fields = {"billed_characters"}
+    result = invoke(root, "translate", env=server_env(deepl_server))
+    assert result.exit_code == 0, result.stderr
+    assert "Warning: glossary not used" in result.stderr
+    drafts = [e for e in entries(root) if catalog.entry_state(e) == State.MACHINE_DRAFT]
+    assert drafts and len(drafts) == len(entries(root))
+    sound = [e for e in drafts if not transflow_lines(e.tcomment or "", "problem")]
+    assert all(len(e.msgid) < 40 and "**" not in e.msgid for e in sound), [
+        e.msgid for e in sound]
+    billed = deepl_server.used[KEY]
+    again = invoke(root, "translate", "--json", env=server_env(deepl_server))
+    assert again.exit_code == 0 and json.loads(again.stdout)["totals"]["requests_sent"] == 0
+    assert deepl_server.used[KEY] == billed
+
+
+@pytest.mark.skipif(not os.environ.get("DEEPL_MOCK_URL"), reason="DEEPL_MOCK_URL not set")
+def test_against_running_deepl_mock(tmp_path: Path) -> None:
+    """Optional: DeepL's own mock server (DeepLcom/deepl-mock) at DEEPL_MOCK_URL; any key."""
+    root = workspace(tmp_path)
+    (root / "glossary.csv").write_text("nl,en\nwinkel,shop\n", encoding="utf-8")
+    with (root / "transflow.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[deepl]\nglossary = "glossary.csv"\nformality = "prefer_less"\n')
+    env: dict[str, str | None] = {"DEEPL_AUTH_KEY": f"transflow-{time.time_ns()}",
+                                  "DEEPL_SERVER_URL": os.environ["DEEPL_MOCK_URL"]}
+    result = invoke(root, "translate", "--json", env=env)
+    assert result.exit_code == 0, result.stderr
+    totals = json.loads(result.stdout)["totals"]
+    assert totals["left"] == 0 and totals["failures"] == 0 and totals["problems"] > 0
+    again = invoke(root, "translate", "--json", env=env)
+    assert again.exit_code == 0 and json.loads(again.stdout)["totals"]["requests_sent"] == 0
+    assert invoke(root, "build", "--allow-incomplete").exit_code == 0

@@ -11,7 +11,7 @@ import deepl
 import pytest
 
 from deepl_server import FakeDeepL
-from transflow.errors import AuthorizationError, EngineError, QuotaExceededError
+from transflow.errors import AuthorizationError, ConfigError, EngineError, QuotaExceededError
 from transflow.mt import draft_batch, plan, protect
 from transflow.mt.deepl_engine import DeepLEngine, glossary_name, read_glossary
 from transflow.mt.engine import QuotaExceededDuringBatch, plan_batches
@@ -236,3 +236,86 @@ def test_live_smoke() -> None:
         engine, ["Magnesium helps **many** people sleep.¹"], source_lang="en", target_lang="nl"
     )
     assert draft.text is not None and "**" in draft.text and "¹" in draft.text
+
+
+# ----------------------------------------------------------------- servers like deepl-mock
+LONG_PLAIN = "Magnesium is involved in hundreds of enzymatic reactions in the human body."
+
+
+def test_unknown_model_type_is_a_config_error(make_engine: Make) -> None:
+    with pytest.raises(ConfigError, match="model_type"):
+        make_engine(model_type="fast")
+
+
+def test_refused_option_stops_at_once_instead_of_splitting(
+    make_engine: Make, deepl_server: FakeDeepL
+) -> None:
+    engine = make_engine()
+    engine.model_type = "fast"  # slipped past validation: the server names the option
+    with pytest.raises(EngineError, match="request options") as info:
+        engine.translate([f"Text {i}." for i in range(8)], source_lang="en", target_lang="nl")
+    assert not isinstance(info.value, QuotaExceededError)
+    assert len(deepl_server.translate_requests()) == 1
+
+
+def test_fixed_phrase_without_markup_is_a_problem_draft(
+    make_engine: Make, deepl_server: FakeDeepL
+) -> None:
+    """deepl-mock answers every text with one phrase and drops the markup: no draft of a
+    long or marked-up source may look sound."""
+    deepl_server.mock_mode = True
+    sources = [*SEGMENTS[:3], LONG_PLAIN]
+    drafts = draft_batch(make_engine(), sources, source_lang="en", target_lang="nl")
+    assert all((d.text or "").startswith("protonenbundel") for d in drafts)
+    assert all(d.problems for d in drafts), [d.problems for d in drafts]
+    assert any("much shorter" in p for p in drafts[3].problems)
+    assert sum(d.billed_characters for d in drafts) == deepl_server.used["test-key"]
+
+
+def test_missing_billed_characters_and_translations_are_tolerated(
+    make_engine: Make, deepl_server: FakeDeepL
+) -> None:
+    deepl_server.omit_fields = {"billed_characters"}
+    deepl_server.short_response = 1
+    results = make_engine().translate(
+        ["First text.", "Second <x id=\"1\"/>text."], source_lang="en", target_lang="nl"
+    )
+    assert results[0].text == "fIRST TEXT." and results[0].billed_characters == 11
+    assert results[1].text is None and results[1].error is not None
+
+
+def _glossary(tmp_path: Path) -> dict[tuple[str, str], dict[str, str]]:
+    path = tmp_path / "glossary.csv"
+    path.write_text("en,nl\nshop,winkel\n", encoding="utf-8")
+    return read_glossary(path)
+
+
+def test_server_without_v3_glossaries_gets_v2_ones(
+    make_engine: Make, deepl_server: FakeDeepL, tmp_path: Path
+) -> None:
+    deepl_server.v3_glossaries = False
+    glossary = _glossary(tmp_path)
+    engine = make_engine(glossary=glossary)
+    (result,) = engine.translate(["the shop"], source_lang="en", target_lang="nl")
+    (back,) = engine.translate(["de winkel"], source_lang="nl", target_lang="en")
+    assert (result.text, back.text) == ("THE winkel", "DE shop")
+    assert engine.warnings == []
+    names = sorted(g.name for g in deepl_server.glossaries.values())
+    assert names == [glossary_name(glossary) + "-en-nl", glossary_name(glossary) + "-nl-en"]
+    make_engine(glossary=glossary).translate(["shop"], source_lang="en", target_lang="nl")
+    posts = [r for r in deepl_server.requests if r.path == "/v2/glossaries" and r.method == "POST"]
+    assert len(posts) == 2  # found by name the second time
+
+
+def test_server_without_glossaries_drafts_without_one_and_warns(
+    make_engine: Make, deepl_server: FakeDeepL, tmp_path: Path
+) -> None:
+    deepl_server.v3_glossaries = deepl_server.v2_glossaries = False
+    engine = make_engine(glossary=_glossary(tmp_path))
+    results = engine.translate(["the shop", "a shop"], source_lang="en", target_lang="nl")
+    assert [r.text for r in results] == ["THE SHOP", "A SHOP"]
+    assert len(engine.warnings) == 1 and "glossary not used" in engine.warnings[0]
+    engine.translate(["shop"], source_lang="en", target_lang="nl")
+    glossary_calls = [r for r in deepl_server.requests if "glossaries" in r.path]
+    assert len(glossary_calls) == 2  # tried once per run (v3 list, v2 list), not per batch
+    assert all("glossary_id" not in r.body for r in deepl_server.translate_requests())

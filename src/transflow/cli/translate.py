@@ -125,6 +125,8 @@ def render_summary(report: TranslateReport) -> None:
          f"{doc['failures']} failure(s)")
     for failure in report.failures:
         info(f"Warning: {failure} (left untranslated; a rerun retries it)")
+    for warning in report.warnings:
+        info(f"Warning: {warning}")
 
 
 def render_stop(report: TranslateReport) -> None:

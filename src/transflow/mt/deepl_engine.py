@@ -17,16 +17,26 @@ Invariants:
   configured regional variant (``EN-GB`` by default) since the client refuses ``EN``;
 * the glossary is one multilingual (v3) glossary named ``transflow-<content hash>``: found by
   name and reused; otherwise an older ``transflow-*`` glossary is updated in place and
-  renamed (free plans allow one glossary), other stale ``transflow-*`` ones are deleted.
+  renamed (free plans allow one glossary), other stale ``transflow-*`` ones are deleted;
+* a server without v3 glossaries (404/405/501, or a refusal) gets one v2 glossary per
+  direction (``transflow-<hash>-nl-en``); if that fails too, drafts are made without the
+  glossary and ``warnings`` says so: a glossary problem never stops or loses a run;
+* a 400 naming a request option (``Value for 'model_type' not supported``) stops the run
+  with a configuration hint instead of splitting the batch text by text;
+* a response the client cannot read is tolerated: a missing ``billed_characters`` is
+  estimated from the text sent (the client would crash on it), a missing translation
+  becomes a refused text that a rerun retries.
 
 Library code: no printing, no environment; the key and URL come from the caller.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
@@ -45,13 +55,28 @@ from transflow.mt.engine import (
     Usage,
     plan_batches,
 )
-from transflow.mt.markup import IGNORE_TAGS, NON_SPLITTING_TAGS, TAG_HANDLING, TAG_HANDLING_VERSION
+from transflow.mt.markup import (
+    IGNORE_TAGS,
+    NON_SPLITTING_TAGS,
+    TAG_HANDLING,
+    TAG_HANDLING_VERSION,
+    billable_characters,
+)
 
 #: (source language, target language) → {source term: target term}; languages upper-case.
 Glossary = dict[tuple[str, str], dict[str, str]]
 
 GLOSSARY_PREFIX = "transflow-"
 _SPLIT_STATUSES = (400, 413)
+#: ``model_type`` values DeepL accepts; anything else is refused for every request.
+MODEL_TYPES = ("quality_optimized", "latency_optimized", "prefer_quality_optimized")
+#: Request options a 400 may name when it is the request, not the text, that is refused.
+_OPTION_NAMES = frozenset({
+    "model_type", "formality", "tag_handling", "tag_handling_version", "glossary_id",
+    "source_lang", "target_lang", "context", "split_sentences", "preserve_formatting",
+    "outline_detection", "ignore_tags", "non_splitting_tags", "show_billed_characters",
+})
+_QUOTED_RE = re.compile(r"'(\w+)'")
 
 
 def read_glossary(path: Path, *, languages: tuple[str, str] | None = None) -> Glossary:
@@ -130,9 +155,14 @@ class DeepLEngine:
             raise AuthorizationError(
                 "no DeepL key", hint="set DEEPL_AUTH_KEY to enable machine drafts"
             )
+        if model_type is not None and model_type not in MODEL_TYPES:
+            raise ConfigError(
+                f"deepl.model_type: unknown value {model_type!r}",
+                hint="use one of: " + ", ".join(MODEL_TYPES),
+            )
         deepl.http_client.max_network_retries = 0
         deepl.http_client.min_connection_timeout = timeout
-        self._client = deepl.DeepLClient(auth_key, server_url=server_url)
+        self._client = _Client(auth_key, server_url=server_url)
         self.formality = formality
         self.glossary = glossary or {}
         self.model_type = model_type
@@ -143,9 +173,12 @@ class DeepLEngine:
         self.sleep = sleep
         self.max_texts = max_texts
         self.max_bytes = max_bytes
-        self._glossary_info: Any = None
+        #: (source, target) → glossary id; None until the glossary was set up (once).
+        self._glossary_ids: dict[tuple[str, str], str] | None = None
         #: Attempts made (requests sent, retries included): for reports and tests.
         self.requests_sent = 0
+        #: Things the run's report should mention (glossary not used, …); never fatal.
+        self.warnings: list[str] = []
 
     # ------------------------------------------------------------------ Engine
     def translate(
@@ -214,14 +247,16 @@ class DeepLEngine:
             options["formality"] = self.formality
         if self.model_type:
             options["model_type"] = self.model_type
-        glossary = self._glossary_for(source, target.split("-")[0])
-        if glossary is not None:
-            options["glossary"] = glossary
+        glossary_id = self._glossary_for(source, target.split("-")[0])
+        if glossary_id is not None:
+            options["glossary"] = glossary_id
         try:
             got = self._call(lambda: self._client.translate_text(texts, **options))
         except QuotaExceededError as exc:
             raise QuotaExceededDuringBatch(exc.message, completed=[], hint=exc.hint) from exc
-        return [EngineResult(r.text, int(r.billed_characters)) for r in got]
+        results = [EngineResult(r.text, int(r.billed_characters)) for r in got[: len(texts)]]
+        missing = len(texts) - len(results)
+        return results + [EngineResult(None, 0, "DeepL returned no translation")] * missing
 
     def _call(self, fn: Callable[[], Any]) -> Any:
         """Run one API call with the single retry layer and the status-code policy."""
@@ -246,10 +281,16 @@ class DeepLEngine:
                         "DeepL refused the key (403)",
                         hint="check DEEPL_AUTH_KEY (keys ending in ':fx' are free-plan keys)",
                     ) from exc
+                if status == 400 and _names_option(str(exc)):
+                    raise _Rejected(
+                        f"DeepL refused the request options (400): {exc}", status=status,
+                        hint="check the [deepl] options in transflow.toml (formality, "
+                             "model_type, variants, glossary)",
+                    ) from exc
                 if status in _SPLIT_STATUSES:
                     raise _Refused(f"{status}: {exc}") from exc
                 if not retryable:
-                    raise EngineError(f"DeepL request failed: {exc}") from exc
+                    raise _Rejected(f"DeepL request failed: {exc}", status=status) from exc
                 if attempt > self.max_retries:
                     raise EngineError(
                         f"DeepL still failing after {attempt} attempts: {exc}",
@@ -258,12 +299,54 @@ class DeepLEngine:
                 self.sleep(min(delay, self.max_backoff))
                 delay *= 2
 
-    def _glossary_for(self, source: str, target: str) -> Any:
-        if (source, target) not in self.glossary or not self.glossary[(source, target)]:
+    def _glossary_for(self, source: str, target: str) -> str | None:
+        if not self.glossary.get((source, target)):
             return None
-        if self._glossary_info is None:
-            self._glossary_info = self._ensure_glossary()
-        return self._glossary_info
+        if self._glossary_ids is None:
+            self._glossary_ids = self._setup_glossaries()
+        return self._glossary_ids.get((source, target))
+
+    def _setup_glossaries(self) -> dict[tuple[str, str], str]:
+        """Glossary ids per direction: v3 if the server has it, else v2, else none (warned).
+
+        Only a refusal (4xx other than 403/456) falls back; a key, quota or outage problem
+        is raised, since the translation requests would meet it too.
+        """
+        pairs = [pair for pair, entries in sorted(self.glossary.items()) if entries]
+        try:
+            info = self._ensure_glossary()
+            return dict.fromkeys(pairs, str(info.glossary_id))
+        except (_Rejected, _Refused) as exc:
+            v3_problem = str(exc)
+        ids: dict[tuple[str, str], str] = {}
+        try:
+            existing = self._call(self._client.list_glossaries)
+        except (_Rejected, _Refused) as exc:
+            self.warnings.append(
+                f"glossary not used: the DeepL server refused it ({v3_problem}; v2: {exc}); "
+                "drafts were made without it"
+            )
+            return ids
+        wanted = {f"{glossary_name(self.glossary)}-{s.lower()}-{t.lower()}": (s, t)
+                  for s, t in pairs}
+        for info in existing:
+            if info.name in wanted and info.ready:
+                ids[wanted.pop(info.name)] = str(info.glossary_id)
+            elif info.name.startswith(GLOSSARY_PREFIX):
+                with contextlib.suppress(_Rejected, _Refused):  # stale; plans allow few
+                    self._call(partial(self._client.delete_glossary, info))
+        for name, (src, tgt) in wanted.items():
+            entries = self.glossary[(src, tgt)]
+            try:
+                info = self._call(partial(self._client.create_glossary, name, src, tgt, entries))
+            except (_Rejected, _Refused) as exc:
+                self.warnings.append(
+                    f"glossary {src}->{tgt} not used: the DeepL server refused it ({exc}); "
+                    "those drafts were made without it"
+                )
+                continue
+            ids[(src, tgt)] = str(info.glossary_id)
+        return ids
 
     def _ensure_glossary(self) -> Any:
         name = glossary_name(self.glossary)
@@ -290,6 +373,36 @@ class DeepLEngine:
             )
         self._call(lambda: self._client.update_multilingual_glossary_name(keep, name))
         return self._call(lambda: self._client.get_multilingual_glossary(keep.glossary_id))
+
+
+class _Client(deepl.DeepLClient):
+    """The official client, tolerant of a translate response without ``billed_characters``
+    (older servers and mocks omit it; the client would raise ``TypeError`` and the paid
+    batch would be lost): the missing count is estimated from the text sent."""
+
+    def _api_call(self, url: str, **kwargs: Any) -> Any:
+        status, content, body = super()._api_call(url, **kwargs)
+        if url == "v2/translate" and isinstance(body, dict):
+            sent = (kwargs.get("json") or {}).get("text") or []
+            translations = body.get("translations")
+            for i, item in enumerate(translations if isinstance(translations, list) else []):
+                if isinstance(item, dict) and not isinstance(item.get("billed_characters"), int):
+                    text = sent[i] if i < len(sent) and isinstance(sent[i], str) else ""
+                    item["billed_characters"] = billable_characters(text)
+        return status, content, body
+
+
+def _names_option(message: str) -> bool:
+    """Whether a 400's message names a request option (the request, not a text, is refused)."""
+    return any(name in _OPTION_NAMES for name in _QUOTED_RE.findall(message))
+
+
+class _Rejected(EngineError):
+    """A non-retryable refusal with its status (glossary setup falls back on these)."""
+
+    def __init__(self, message: str, *, status: int | None, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.status = status
 
 
 class _Refused(Exception):

@@ -141,6 +141,8 @@ class TranslateReport:
     batches_done: int = 0
     #: The engine the run is meant for (named in messages even when no engine was given).
     engine_name: str = "deepl"
+    #: What the engine worked around without stopping (e.g. a glossary the server refused).
+    warnings: list[str] = field(default_factory=list)
 
     def total(self, name: str) -> int:
         return sum(int(getattr(c, name)) for c in self.catalogs)
@@ -196,6 +198,7 @@ class TranslateReport:
             },
             "usage": usage,
             "stopped": str(self.stopped) if self.stopped else None,
+            "warnings": list(self.warnings),
         }
 
 
@@ -565,11 +568,18 @@ def translate(
                 catalog.save(po, path, now=now)
                 item.saved = True
             tick(item, sum(len(by_text.get(d.source, [])) for d in drafts))
+            report.warnings = _engine_warnings(engine)
             if stop is not None:
                 report.stopped = stop
                 return report
             report.batches_done += 1
     return report
+
+
+def _engine_warnings(engine: mt.Engine) -> list[str]:
+    """An engine's ``warnings`` (``DeepLEngine`` has them; the protocol does not require it)."""
+    warnings = getattr(engine, "warnings", None)
+    return [str(w) for w in warnings] if isinstance(warnings, list) else []
 
 
 def _short(text: str, width: int = 60) -> str:
