@@ -33,9 +33,7 @@ Library code: no printing, no environment; the key and URL come from the caller.
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
-import io
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -47,6 +45,7 @@ import deepl
 from deepl.api_data import MultilingualGlossaryDictionaryEntries
 
 from transflow.errors import AuthorizationError, ConfigError, EngineError, QuotaExceededError
+from transflow.glossary import load_glossary
 from transflow.mt.engine import (
     MAX_REQUEST_BYTES,
     MAX_TEXTS,
@@ -80,43 +79,10 @@ _QUOTED_RE = re.compile(r"'(\w+)'")
 
 
 def read_glossary(path: Path, *, languages: tuple[str, str] | None = None) -> Glossary:
-    """Read a CSV or TSV of term pairs into both directions of a glossary.
-
-    The first row may name the two languages (``en,nl``); otherwise ``languages`` says which
-    column is which. Blank lines and rows starting with ``#`` are skipped.
-    """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read glossary: {exc}", path=path) from exc
-    delimiter = "\t" if path.suffix.lower() == ".tsv" or "\t" in text.split("\n", 1)[0] else ","
-    rows = [
-        [cell.strip() for cell in row]
-        for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-        if row and any(cell.strip() for cell in row) and not row[0].lstrip().startswith("#")
-    ]
-    if rows and len(rows[0]) >= 2 and all(_is_lang(c) for c in rows[0][:2]):
-        langs = (rows[0][0].upper(), rows[0][1].upper())
-        rows = rows[1:]
-    elif languages is not None:
-        langs = (languages[0].upper(), languages[1].upper())
-    else:
-        raise ConfigError(
-            "glossary has no header row naming its languages", path=path,
-            hint="start the file with a row such as 'en,nl'",
-        )
-    forward: dict[str, str] = {}
-    backward: dict[str, str] = {}
-    for number, row in enumerate(rows, start=1):
-        if len(row) < 2 or not row[0] or not row[1]:
-            raise ConfigError(f"glossary row {number} needs two terms", path=path)
-        forward.setdefault(row[0], row[1])
-        backward.setdefault(row[1], row[0])
-    return {langs: forward, (langs[1], langs[0]): backward}
-
-
-def _is_lang(cell: str) -> bool:
-    return (cell.isalpha() and len(cell) in (2, 3)) or (len(cell) == 5 and cell[2] == "-")
+    """The workspace glossary (``transflow.glossary``) in DeepL's shape: both directions,
+    keyed by upper-case language codes (``("EN", "NL"): {term: translation}``)."""
+    dictionaries = load_glossary(path, languages=languages).as_dictionaries()
+    return {(src.upper(), tgt.upper()): terms for (src, tgt), terms in dictionaries.items()}
 
 
 def glossary_name(glossary: Glossary) -> str:
