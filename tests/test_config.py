@@ -75,3 +75,10 @@ def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
 def test_regional_codes_are_normalised(tmp_path: Path) -> None:
     config = parse_config({"languages": ["nl", "en-GB"], "source_language": "nl"}, root=tmp_path)
     assert config.languages == ("nl", "en_GB")
+
+
+def test_deepl_timeout_is_configurable_and_checked(tmp_path: Path) -> None:
+    config = parse_config({"deepl": {"timeout": 120}}, root=tmp_path)
+    assert config.deepl.timeout == 120.0
+    with pytest.raises(ConfigError, match="deepl.timeout"):
+        parse_config({"deepl": {"timeout": 0}}, root=tmp_path)

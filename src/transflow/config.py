@@ -44,6 +44,9 @@ class DeepLOptions:
     model_type: str | None = None
     #: DeepL needs a regional variant for some targets (``en`` -> ``EN-GB``).
     variants: dict[str, str] = field(default_factory=lambda: {"en": "EN-GB", "pt": "PT-PT"})
+    #: Seconds one request may take before it is retried (a 50-paragraph batch on the
+    #: quality model needs far more than the client's default of 10).
+    timeout: float = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +193,7 @@ def parse_config(table: dict[str, Any], *, root: Path, path: Path | None = None)
 def _parse_deepl(table: Any, *, root: Path, path: Path | None) -> DeepLOptions:
     if not isinstance(table, dict):
         raise ConfigError("deepl: expected a table", path=path)
-    allowed = {"formality", "glossary", "model_type", "variants"}
+    allowed = {"formality", "glossary", "model_type", "variants", "timeout"}
     unknown = sorted(set(table) - allowed)
     if unknown:
         raise ConfigError(
@@ -202,12 +205,16 @@ def _parse_deepl(table: Any, *, root: Path, path: Path | None) -> DeepLOptions:
     }:
         raise ConfigError(f"deepl.formality: unknown value {formality!r}", path=path)
     glossary = table.get("glossary")
+    timeout = table.get("timeout", 60.0)
+    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 1 <= timeout <= 600:
+        raise ConfigError("deepl.timeout: seconds between 1 and 600", path=path)
     variants = {"en": "EN-GB", "pt": "PT-PT", **dict(table.get("variants", {}))}
     return DeepLOptions(
         formality=formality,
         glossary=(root / glossary).resolve() if glossary else None,
         model_type=table.get("model_type"),
         variants=variants,
+        timeout=float(timeout),
     )
 
 

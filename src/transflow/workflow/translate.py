@@ -234,7 +234,7 @@ def make_deepl_engine(
         glossary=glossary,
         model_type=config.deepl.model_type,
         english_variant=deepl_target(config, "en"),
-        **options,  # type: ignore[arg-type]
+        **{"timeout": config.deepl.timeout, **options},  # type: ignore[arg-type]
     )
 
 
