@@ -138,3 +138,26 @@ def test_a_changed_source_drops_the_old_approval() -> None:
     changed = next(catalog.active_entries(cat))
     assert changed.tcomment == "my note"
     assert catalog.entry_state(changed) is State.NEEDS_WORK
+
+
+def test_save_keeps_an_edit_made_on_disk_after_the_catalog_was_read(tmp_path: Path) -> None:
+    """A translator saves in Poedit while a command holds the catalog: nothing is lost."""
+    cat = catalog.new_catalog("nl", "a", NOW)
+    catalog.merge(cat, template("One.", "Two.", "Three."))
+    path = tmp_path / "a.po"
+    catalog.save(cat, path, now=NOW)
+    ours = catalog.load(path)
+    # Meanwhile, in the translator's editor:
+    theirs = polib.pofile(str(path))
+    theirs.find("Two.").msgstr = "Twee (door de vertaler)."
+    theirs.find("Three.").msgstr = "Drie (door de vertaler)."
+    theirs.save()
+    # The command drafts One. and Three. and saves.
+    for entry in catalog.active_entries(ours):
+        if entry.msgid in ("One.", "Three."):
+            entry.msgstr = "draft " + entry.msgid
+            catalog.set_fuzzy(entry, True)
+    assert catalog.save(ours, path, now=LATER)
+    result = {e.msgid: e.msgstr for e in catalog.active_entries(catalog.load(path))}
+    assert result == {"One.": "draft One.", "Two.": "Twee (door de vertaler).",
+                      "Three.": "Drie (door de vertaler)."}

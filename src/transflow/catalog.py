@@ -257,7 +257,9 @@ def load(path: Path) -> Catalog:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CatalogError("not valid UTF-8", path=path, line=line) from None
-    return parse(text, path=path)
+    catalog = parse(text, path=path)
+    catalog.transflow_loaded = text  # the base of save's three-way merge
+    return catalog
 
 
 def parse(text: str, *, path: Path | None = None) -> Catalog:
@@ -330,13 +332,20 @@ def save(
     if previous is None:
         write(path, render(catalog))
         return True
+    old = None
     with contextlib.suppress(CatalogError):
         old = parse(previous, path=path)
         for key in DATE_FIELDS:
             if key in old.metadata and key in catalog.metadata:
                 catalog.metadata[key] = old.metadata[key]
+    base = getattr(catalog, "transflow_loaded", None)
+    if old is not None and base is not None and base != previous:
+        # Someone (a translator's editor, another tool) saved the file after we read it.
+        with contextlib.suppress(CatalogError):
+            keep_their_edits(parse(base, path=path), catalog, old)
     text = render(catalog)
     if text == previous:
+        catalog.transflow_loaded = previous
         return False
     if now is not None:
         field = "PO-Revision-Date" if catalog.metadata.get("Language") else "POT-Creation-Date"
@@ -346,7 +355,48 @@ def save(
             new_line = f'"{field}: {catalog.metadata[field]}\\n"\n'
             text = text.replace(old_line, new_line, 1) if old_line in text else render(catalog)
     write(path, text)
+    catalog.transflow_loaded = text
     return True
+
+
+def _edits(entry: Entry) -> tuple[object, ...]:
+    """The fields of an entry a person or a tool edits (compared by the three-way merge)."""
+    return (
+        entry.msgstr,
+        tuple(sorted(entry.msgstr_plural.items())),
+        tuple(entry.flags),
+        (entry.tcomment or "").strip(),
+        entry.previous_msgid or None,
+        entry.previous_msgctxt or None,
+    )
+
+
+def keep_their_edits(base: Catalog, ours: Catalog, theirs: Catalog) -> int:
+    """Three-way merge, in place into ``ours``: an entry edited on disk since ``base`` keeps
+    the edit from disk (a person's work wins over what a command did meanwhile).
+
+    Entries are matched by (msgctxt, msgid); the merge covers translations, flags and
+    comments, which is what editors change. Returns how many entries took the disk version.
+    """
+    def key(e: Entry) -> tuple[str | None, str, bool]:
+        return (e.msgctxt, e.msgid, bool(e.obsolete))
+
+    before = {key(e): _edits(e) for e in base}
+    on_disk = {key(e): e for e in theirs}
+    taken = 0
+    for entry in ours:
+        k = key(entry)
+        disk = on_disk.get(k)
+        if disk is None or k not in before or _edits(disk) == before[k]:
+            continue
+        entry.msgstr = disk.msgstr
+        entry.msgstr_plural = dict(disk.msgstr_plural)
+        entry.flags = list(disk.flags)
+        entry.tcomment = disk.tcomment
+        entry.previous_msgid = disk.previous_msgid
+        entry.previous_msgctxt = disk.previous_msgctxt
+        taken += 1
+    return taken
 
 
 def _stage(path: Path, text: str) -> str:
