@@ -80,5 +80,5 @@ def test_regional_codes_are_normalised(tmp_path: Path) -> None:
 def test_deepl_timeout_is_configurable_and_checked(tmp_path: Path) -> None:
     config = parse_config({"deepl": {"timeout": 120}}, root=tmp_path)
     assert config.deepl.timeout == 120.0
-    with pytest.raises(ConfigError, match="deepl.timeout"):
+    with pytest.raises(ConfigError, match=r"deepl\.timeout"):
         parse_config({"deepl": {"timeout": 0}}, root=tmp_path)
