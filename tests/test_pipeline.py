@@ -174,6 +174,7 @@ def test_init_creates_a_working_workspace(tmp_path: Path) -> None:
     result = run(tmp_path, "init", "blog", "--source-language", "nl")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "blog/transflow.toml").exists()
+    assert ".transflow-cache/" in (tmp_path / "blog/.gitignore").read_text()
     (tmp_path / "blog/articles/a.md").write_text("Hallo wereld.\n")
     assert run(tmp_path / "blog", "sync").exit_code == 0
     assert (tmp_path / "blog/locales/en/a.po").exists()
@@ -284,3 +285,21 @@ def test_parallel_sync_matches_sequential_and_aborts_cleanly(
     assert result.exit_code == 1
     assert "articles/z.md:1: not valid UTF-8" in result.stderr
     assert not [p for p in bad.rglob("*") if p.is_file() and "locales" in p.parts]
+
+
+def test_a_second_writing_command_waits_for_the_workspace_lock(tmp_path: Path) -> None:
+    from transflow.workflow.workspace import WorkspaceBusyError, workspace_lock
+
+    make_workspace(tmp_path)
+    config = load_config(tmp_path)
+    waits: list[float] = []
+    with (
+        workspace_lock(config),
+        pytest.raises(WorkspaceBusyError, match="another transflow command"),
+        workspace_lock(config, timeout=0.5, sleep=waits.append),
+    ):
+        pass  # pragma: no cover - never reached
+    assert waits  # it waited before giving up
+    with workspace_lock(config, timeout=0.5):  # released: free again
+        pass
+    assert run(tmp_path, "sync").exit_code == 0

@@ -21,7 +21,7 @@ import click
 
 from transflow.config import Config, load_config, validate_language
 from transflow.errors import ConfigError, TransflowError
-from transflow.workflow.workspace import Progress, no_progress
+from transflow.workflow.workspace import Progress, no_progress, workspace_lock
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -95,13 +95,20 @@ def progress_bar(label: str, enabled: bool) -> Iterator[Progress]:
         yield update
 
 
-def get_config(ctx: click.Context) -> Config:
-    """Load the configuration once per invocation."""
+def get_config(ctx: click.Context, *, lock: bool = False) -> Config:
+    """Load the configuration once per invocation.
+
+    ``lock=True`` (commands that write) also takes the workspace lock until the command
+    ends, so two transflow commands never interleave their writes.
+    """
     obj = ctx.ensure_object(dict)
     if "config" not in obj:
         explicit = obj.get("config_path")
         obj["config"] = load_config(explicit=Path(explicit) if explicit else None)
     config: Config = obj["config"]
+    if lock and not obj.get("locked"):
+        ctx.with_resource(workspace_lock(config))
+        obj["locked"] = True
     return config
 
 

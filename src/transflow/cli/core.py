@@ -54,6 +54,9 @@ def init(directory: Path, source_language: str, languages: str) -> None:
     )
     for folder in ("articles", "locales/templates", *(f"locales/{c}" for c in codes)):
         (directory / folder).mkdir(parents=True, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():  # the cache and the build output are derived, not sources
+        ignore.write_text(".transflow-cache/\ndist/\n", encoding="utf-8")
     info(f"Created {config_file}; put articles in {directory / 'articles'} and run "
          "'transflow sync'.")
 
@@ -78,7 +81,7 @@ def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, jobs
       transflow sync                      # every article
       transflow sync articles/foo.md      # one article
     """
-    config = get_config(ctx)
+    config = get_config(ctx, lock=True)
     with progress_bar("Syncing", not as_json) as progress:
         report = sync(config, list(articles), dry_run=dry_run, progress=progress,
                       workers=jobs or os.cpu_count() or 1)
@@ -234,7 +237,7 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
     """
     from transflow.workflow.gates import default_gates  # the checks load only for builds
 
-    config = get_config(ctx)
+    config = get_config(ctx, lock=True)
     with progress_bar("Building", not as_json) as progress:
         report = build(config, list(articles), output=out, allow_incomplete=allow_incomplete,
                        gates=default_gates(config), dry_run=dry_run, progress=progress,

@@ -9,10 +9,17 @@ languages.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from transflow.config import Config, validate_language
 from transflow.errors import ArticleError, ConfigError, TransflowError
@@ -67,6 +74,50 @@ class Article:
         segments = sorted([*self.doc.segments, *self.lang_segments], key=lambda s: s.start)
         doc = Document(self.doc.source, segments, self.doc.metadata, self.doc.extra)
         return self.fmt.render(doc, with_lang)
+
+
+class WorkspaceBusyError(TransflowError):
+    """Another transflow command is changing the workspace."""
+
+
+@contextmanager
+def workspace_lock(
+    config: Config, *, timeout: float = 60.0, sleep: Callable[[float], None] = time.sleep
+) -> Iterator[None]:
+    """Let one writing command at a time change a workspace (sync, translate, build, …).
+
+    An advisory ``flock`` on ``.transflow-cache/lock``: a second command waits up to
+    ``timeout`` seconds, then stops with a clear error instead of interleaving its writes.
+    The lock goes with the process, so a crash or kill -9 never leaves it stuck. Editors do
+    not take it; ``catalog.save`` merges their edits instead.
+    """
+    if fcntl is None:  # pragma: no cover - platforms without flock
+        yield
+        return
+    folder = config.root / ".transflow-cache"
+    try:
+        folder.mkdir(exist_ok=True)
+        handle = (folder / "lock").open("a+")
+    except OSError:  # a read-only checkout: nothing can be written anyway
+        yield
+        return
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise WorkspaceBusyError(
+                        "another transflow command is changing this workspace",
+                        path=config.relative(folder / "lock"),
+                        hint="wait for it to finish, then run this command again",
+                    ) from None
+                sleep(0.2)
+        yield
+    finally:
+        handle.close()  # closing releases the lock
 
 
 def discover(config: Config, paths: Sequence[Path] | None = None) -> list[Path]:
