@@ -59,3 +59,14 @@ def test_run_reports_a_bad_article_as_exit_1_at_sync(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "run: sync      failed (exit 1)" in result.stderr
     assert "articles/bad.md" in result.stderr
+
+
+def test_run_dry_run_writes_nothing(tmp_path: Path) -> None:
+    from tests.helpers import snapshot
+
+    make_workspace(tmp_path)
+    before = snapshot(tmp_path)
+    result = run(tmp_path, "run", "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["stopped_at"] is None
+    assert snapshot(tmp_path) == before

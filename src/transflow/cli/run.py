@@ -51,11 +51,13 @@ class Step:
 @click.option("--allow-incomplete", is_flag=True,
               help="Build unfinished articles with the source text where not finished.")
 @click.option("--strict", is_flag=True, help="Exit 3 when any article is unfinished.")
+@click.option("--dry-run", is_flag=True,
+              help="Plan every step; write nothing and send nothing to DeepL.")
 @json_option
 @click.pass_context
 def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
             max_chars: int | None, out: Path | None, allow_incomplete: bool, strict: bool,
-            as_json: bool) -> None:
+            dry_run: bool, as_json: bool) -> None:
     """Run sync, translate, check and build; stop at the first step that fails.
 
     The exit code is that of the step that stopped the run: 1 for an error (a bad
@@ -79,11 +81,12 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
         return make_deepl_engine(config, key, server_url=os.environ.get(URL_VARIABLE) or None)
 
     actions: list[tuple[str, Callable[[Config, Step], None]]] = [
-        ("sync", lambda c, s: _sync(c, s, paths, quiet)),
+        ("sync", lambda c, s: _sync(c, s, paths, quiet, dry_run)),
         ("translate", lambda c, s: _translate(c, s, paths, engine, engine_name, max_chars,
-                                              quiet)),
+                                              quiet, dry_run)),
         ("check", lambda c, s: _check(c, s, paths, quiet)),
-        ("build", lambda c, s: _build(c, s, paths, out, allow_incomplete, strict, quiet)),
+        ("build", lambda c, s: _build(c, s, paths, out, allow_incomplete, strict, quiet,
+                                      dry_run)),
     ]
     for name, action in actions:
         step = Step(name)
@@ -114,8 +117,8 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
     ctx.exit(code)
 
 
-def _sync(config: Config, step: Step, paths: list[Path], quiet: bool) -> None:
-    report = sync(config, paths, workers=os.cpu_count() or 1)
+def _sync(config: Config, step: Step, paths: list[Path], quiet: bool, dry_run: bool) -> None:
+    report = sync(config, paths, workers=os.cpu_count() or 1, dry_run=dry_run)
     step.summary = {"articles": len(report.articles) + report.unchanged,
                     "written": report.written, "orphans": report.orphans}
     if not quiet:
@@ -124,9 +127,9 @@ def _sync(config: Config, step: Step, paths: list[Path], quiet: bool) -> None:
 
 def _translate(config: Config, step: Step, paths: list[Path],
                engine: Callable[[], Engine | None], engine_name: str,
-               max_chars: int | None, quiet: bool) -> None:
+               max_chars: int | None, quiet: bool, dry_run: bool) -> None:
     report = translate(config, paths, engine=engine(), engine_name=engine_name,
-                       max_chars=max_chars)
+                       max_chars=max_chars, dry_run=dry_run)
     totals = report.to_json()["totals"]
     step.summary = totals if isinstance(totals, dict) else {}
     if not quiet:
@@ -153,9 +156,10 @@ def _check(config: Config, step: Step, paths: list[Path], quiet: bool) -> None:
 
 
 def _build(config: Config, step: Step, paths: list[Path], out: Path | None,
-           allow_incomplete: bool, strict: bool, quiet: bool) -> None:
+           allow_incomplete: bool, strict: bool, quiet: bool, dry_run: bool) -> None:
     report = build(config, paths, output=out, allow_incomplete=allow_incomplete,
-                   gates=default_gates(config))
+                   gates=default_gates(config), dry_run=dry_run,
+                   workers=os.cpu_count() or 1)
     step.summary = {"built": [a.article for a in report.articles if a.built],
                     "unfinished": [a.article for a in report.unfinished],
                     "output": report.output}
