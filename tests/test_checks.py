@@ -205,3 +205,12 @@ def test_few_errors_on_real_human_catalogs(corpus: Path) -> None:
             )
     assert entries > 1000
     assert errors / entries < 0.01
+
+
+def test_a_language_segment_added_or_dropped_in_a_url_is_the_same_page() -> None:
+    ctx = CheckContext("nl", "en")
+    source = "Zie [de code](https://www.contributor-covenant.org/nl/version/1/4/code.html)."
+    translation = "See [the code](https://www.contributor-covenant.org/version/1/4/code.html)."
+    assert [f for f in run_checks(source, translation, ctx) if f.check == "urls"] == []
+    other = "See [the code](https://www.contributor-covenant.org/version/2/0/code.html)."
+    assert {f.check for f in run_checks(source, other, ctx) if f.severity == "error"} == {"urls"}

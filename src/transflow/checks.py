@@ -408,7 +408,9 @@ def _delocalize(url: str, langs: Iterable[str]) -> str:
         url = re.sub(rf"(?<=/){code}(?=/|$|[?#])", "{lang}", url, flags=re.I)
         url = re.sub(rf"(?<=://){code}(?=\.)", "{lang}", url, flags=re.I)
         url = re.sub(rf"([?&](?:lang|hl|locale)=){code}\b", r"\1{lang}", url, flags=re.I)
-    return url
+    # A site that serves its default language without the segment (/version/… beside
+    # /nl/version/…) links the same page with and without it.
+    return url.replace("/{lang}", "")
 
 
 @_register("urls", "error", "a URL differs or is missing (language codes in paths are accepted)")
