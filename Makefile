@@ -36,6 +36,7 @@ conformance: $(STAMP)
 	$(BIN)/python scripts/conformance.py
 	$(BIN)/python scripts/conformance_html.py
 	$(BIN)/python scripts/align_report.py
+	$(BIN)/python scripts/translate_report.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py
