@@ -21,7 +21,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from deepl_server import FakeDeepL  # noqa: E402
-
 from transflow import catalog, mt  # noqa: E402
 from transflow.config import load_config  # noqa: E402
 from transflow.mt.deepl_engine import DeepLEngine  # noqa: E402
