@@ -142,12 +142,27 @@ def discover(config: Config, paths: Sequence[Path] | None = None) -> list[Path]:
             if path.suffix.lower() not in EXTENSIONS:
                 format_for(path)  # raises the "unsupported article type" error
             found.append(path)
-        return found
-    return sorted(
+        return _unique_slugs(config, found)
+    return _unique_slugs(config, sorted(
         p
         for p in config.articles.rglob("*")
         if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith(".")
-    )
+    ))
+
+
+def _unique_slugs(config: Config, paths: list[Path]) -> list[Path]:
+    """Refuse two articles that would share one set of catalogs (``x.md`` and ``x.html``)."""
+    seen: dict[str, Path] = {}
+    for path in paths:
+        slug = slug_of(config, path)
+        if slug in seen and seen[slug] != path:
+            raise ArticleError(
+                f"would share the catalogs of '{slug}' with {config.relative(seen[slug])}",
+                path=config.relative(path),
+                hint="rename one of them: an article's catalogs are named after its file name",
+            )
+        seen[slug] = path
+    return paths
 
 
 def slug_of(config: Config, path: Path) -> str:
