@@ -305,3 +305,25 @@ def test_a_second_writing_command_waits_for_the_workspace_lock(tmp_path: Path) -
     with workspace_lock(config, timeout=0.5):  # released: free again
         pass
     assert run(tmp_path, "sync").exit_code == 0
+
+
+def test_build_forgets_gone_articles_and_partial_builds_keep_the_manifest(tmp_path: Path) -> None:
+    make_workspace(tmp_path, {"a.md": "Alpha text.\n", "b.md": "Beta text.\n"})
+    run(tmp_path, "sync")
+    for name in ("a", "b"):
+        fill(tmp_path / f"locales/nl/{name}.po")
+    assert run(tmp_path, "build", "--strict").exit_code == 0
+    # A partial build updates its article and keeps the others in the manifest.
+    assert run(tmp_path, "build", "articles/b.md").exit_code == 0
+    manifest = json.loads((tmp_path / "dist/manifest.json").read_text())
+    assert [p["article"] for p in manifest["pairs"]] == ["articles/a.md", "articles/b.md"]
+    # A moved article: the full build removes what was published under the old name.
+    (tmp_path / "articles/news").mkdir()
+    (tmp_path / "articles/a.md").rename(tmp_path / "articles/news/a.md")
+    run(tmp_path, "sync")
+    result = run(tmp_path, "build")
+    assert "removed dist/nl/a.md: its article is gone" in result.stderr
+    assert not (tmp_path / "dist/nl/a.md").exists() and not (tmp_path / "dist/en/a.md").exists()
+    assert (tmp_path / "dist/nl/news/a.md").exists()
+    manifest = json.loads((tmp_path / "dist/manifest.json").read_text())
+    assert [p["article"] for p in manifest["pairs"]] == ["articles/b.md", "articles/news/a.md"]

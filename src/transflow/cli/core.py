@@ -259,5 +259,7 @@ def render_build(report: BuildReport) -> None:
             info(f"skipped {a.article}: " + "; ".join(a.reasons))
         elif not a.finished:
             info(f"built {a.article} with source-text fallback: " + "; ".join(a.reasons))
+    for path in report.removed:
+        info(f"removed {path}: its article is gone (deleted, moved or renamed)")
     built = sum(1 for a in report.articles if a.built)
     info(f"build: {built} of {len(report.articles)} article(s) built into {report.output}/")

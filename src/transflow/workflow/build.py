@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from transflow import catalog
 from transflow.config import Config
@@ -95,6 +96,10 @@ class BuildReport:
     articles: list[ArticleBuild] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     allow_incomplete: bool = False
+    #: Manifest entries of articles this (partial) build did not look at, kept as they were.
+    carried: list[dict[str, Any]] = field(default_factory=list)
+    #: Published files removed because their article is gone (deleted, moved or renamed).
+    removed: list[str] = field(default_factory=list)
 
     @property
     def unfinished(self) -> list[ArticleBuild]:
@@ -103,18 +108,22 @@ class BuildReport:
 
     def to_json(self) -> dict[str, object]:
         """The manifest document (public contract, versioned)."""
+        articles = sorted([*(a.to_json() for a in self.articles), *self.carried],
+                          key=lambda item: str(item["article"]))
         return {
             "version": MANIFEST_VERSION,
             "publish": self.publish.key,
             "allow_incomplete": self.allow_incomplete,
             "pairs": [
-                {"article": a.article, "files": a.files, "finished": a.finished}
-                for a in self.articles
-                if a.built
+                {"article": a["article"], "files": a["files"], "finished": a["finished"]}
+                for a in articles
+                if a["built"]
             ],
-            "articles": [a.to_json() for a in self.articles],
+            "articles": articles,
             "left_out": [
-                {"article": a.article, "reasons": a.reasons} for a in self.articles if not a.built
+                {"article": a["article"], "reasons": a["reasons"]}
+                for a in articles
+                if not a["built"]
             ],
         }
 
@@ -134,6 +143,7 @@ def build(
     out = (output or config.output).resolve()
     report = BuildReport(config.relative(out), config.publish, allow_incomplete=allow_incomplete)
     files = discover(config, paths)
+    previous = _previous_manifest(out / "manifest.json")
     # Outputs are staged and made visible together at the end: a bad article anywhere leaves
     # the output folder untouched, and only one parsed article per process is in memory.
     with catalog.Transaction() as transaction:
@@ -161,6 +171,20 @@ def build(
         for result, written in outcomes:
             report.articles.append(result)
             report.written += written
+        seen = {a.article for a in report.articles}
+        for old in previous:
+            if old.get("article") in seen:
+                continue
+            if paths:  # a partial build: other articles' entries stay as they were
+                report.carried.append(old)
+                continue
+            # A full build: the article is gone, so is what was published from it.
+            for rel in dict(old.get("files") or {}).values():
+                dest = (config.root / str(rel)).resolve()
+                if dest.is_relative_to(out) and dest.is_file():
+                    report.removed.append(config.relative(dest))
+                    if not dry_run:
+                        transaction.unlink(dest)
         if not dry_run:
             manifest = out / "manifest.json"
             text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
@@ -168,6 +192,18 @@ def build(
                 transaction.write(manifest, text)
                 report.written.append(config.relative(manifest))
     return report
+
+
+def _previous_manifest(path: Path) -> list[dict[str, Any]]:
+    """The article entries of an earlier manifest (none when missing or unreadable)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    items = data.get("articles") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [i for i in items if isinstance(i, dict) and isinstance(i.get("article"), str)]
 
 
 def _build_chunk(
