@@ -327,3 +327,10 @@ def test_build_forgets_gone_articles_and_partial_builds_keep_the_manifest(tmp_pa
     assert (tmp_path / "dist/nl/news/a.md").exists()
     manifest = json.loads((tmp_path / "dist/manifest.json").read_text())
     assert [p["article"] for p in manifest["pairs"]] == ["articles/b.md", "articles/news/a.md"]
+
+
+def test_init_refuses_a_workspace_the_other_commands_would_refuse(tmp_path: Path) -> None:
+    result = run(tmp_path, "init", "w", "--languages", "nl", "--source-language", "nl")
+    assert result.exit_code == 1
+    assert "at least two languages" in result.stderr
+    assert not (tmp_path / "w").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ from transflow.cli.common import (
     lang_option,
     progress_bar,
 )
-from transflow.config import STARTER, validate_language
+from transflow.config import STARTER, parse_config, validate_language
 from transflow.errors import ConfigError
 from transflow.states import State
 from transflow.workflow.build import BuildReport, build
@@ -43,15 +44,15 @@ def init(directory: Path, source_language: str, languages: str) -> None:
     source = validate_language(source_language, key="--source-language")
     if source not in codes:
         raise ConfigError(f"--source-language {source} is not in --languages {codes}")
-    directory.mkdir(parents=True, exist_ok=True)
+    text = STARTER.format(source=source, languages=", ".join(f'"{c}"' for c in codes))
+    # The starter must pass the same validation every later command applies.
+    parse_config(tomllib.loads(text), root=directory.resolve())
     config_file = directory / "transflow.toml"
     if config_file.exists():
         raise ConfigError("already a transflow workspace", path=config_file,
                           hint="edit it, or choose another directory")
-    config_file.write_text(
-        STARTER.format(source=source, languages=", ".join(f'"{c}"' for c in codes)),
-        encoding="utf-8",
-    )
+    directory.mkdir(parents=True, exist_ok=True)
+    config_file.write_text(text, encoding="utf-8")
     for folder in ("articles", "locales/templates", *(f"locales/{c}" for c in codes)):
         (directory / folder).mkdir(parents=True, exist_ok=True)
     ignore = directory / ".gitignore"
