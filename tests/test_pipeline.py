@@ -334,3 +334,16 @@ def test_init_refuses_a_workspace_the_other_commands_would_refuse(tmp_path: Path
     assert result.exit_code == 1
     assert "at least two languages" in result.stderr
     assert not (tmp_path / "w").exists()
+
+
+def test_a_changed_lang_warns_about_the_catalog_left_behind(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    run(tmp_path, "sync")
+    article = tmp_path / "articles/sleep.md"
+    article.write_text(ARTICLE.replace("lang: en", "lang: nl"), encoding="utf-8")
+    result = run(tmp_path, "sync")
+    assert result.exit_code == 0
+    assert "locales/nl/sleep.po is a catalog into nl, the article's own language now" in (
+        result.stderr)
+    assert (tmp_path / "locales/nl/sleep.po").exists()
+    assert (tmp_path / "locales/en/sleep.po").exists()

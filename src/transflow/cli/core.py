@@ -105,6 +105,7 @@ def sync_json(report: SyncReport) -> dict[str, object]:
                 "segments": a.segments,
                 "written": a.written,
                 "renamed_from": a.renamed_from,
+                "warnings": a.warnings,
                 "merge": {
                     lang: {"kept": m.kept, "new": m.new, "fuzzy": m.fuzzy,
                            "obsolete": m.obsolete, "revived": m.revived}
@@ -125,6 +126,8 @@ def render_sync(report: SyncReport) -> None:
             if m.new or m.fuzzy or m.obsolete or m.revived:
                 info(f"{a.article} [{lang}]: {m.new} new, {m.fuzzy} changed (fuzzy), "
                      f"{m.obsolete} removed (obsolete), {m.revived} restored")
+        for warning in a.warnings:
+            info(f"Warning: {a.article}: {warning}")
         if a.renamed_from:
             info(f"{a.article}: looks renamed from {a.renamed_from}; translations carried "
                  "over (delete the old catalogs when done)")

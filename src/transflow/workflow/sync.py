@@ -46,6 +46,7 @@ class ArticleSync:
     written: list[str] = field(default_factory=list)
     merges: dict[str, catalog.MergeReport] = field(default_factory=dict)
     renamed_from: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -271,6 +272,12 @@ def _sync_article(
         orphans.remove(seed_slug)
         result.renamed_from = config.relative(template_path(config, seed_slug))
 
+    stale = catalog_path(config, article.source_language, article.slug)
+    if stale.exists():
+        result.warnings.append(
+            f"{config.relative(stale)} is a catalog into {article.source_language}, the "
+            "article's own language now (did its lang: change?); it is kept, not used"
+        )
     for lang in config.targets_for(article.source_language):
         po_path = catalog_path(config, lang, article.slug)
         if po_path.exists():
