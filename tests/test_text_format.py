@@ -133,3 +133,12 @@ def test_byte_order_mark_stays_outside_the_segments() -> None:
     assert render(doc, lambda s: s.text) == source
     table = {"Titel": "Title", "Punt": "Point"}
     assert render(doc, lambda s: table[s.text]) == "\ufeffTitle\r\n\r\n1. Point\r\n"
+
+
+def test_a_translation_with_newlines_stays_one_segment_and_keeps_crlf() -> None:
+    source = "Title\r\n\r\nFirst para\r\nwraps here.\r\n\r\n1. Item\r\n"
+    doc = FORMAT.parse(source)
+    table = {"First para wraps here.": "Eerste alinea\nloopt door.\n\nNog meer."}
+    out = FORMAT.render(doc, lambda s: table.get(s.text))
+    assert out == "Title\r\n\r\nEerste alinea loopt door. Nog meer.\r\n\r\n1. Item\r\n"
+    assert [s.kind for s in FORMAT.parse(out).segments] == [s.kind for s in doc.segments]

@@ -104,6 +104,9 @@ def parse(source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
     return Document(source=source, segments=segments)
 
 
+_NEWLINES = re.compile(r"[ \t]*(?:\r\n|\r|\n)\s*")
+
+
 def render(doc: Document, translate: Translate, *, keep_identical: bool = True) -> str:
     """Splice translations into the source; ``keep_identical=False`` forces the splice."""
     out: list[str] = []
@@ -112,8 +115,13 @@ def render(doc: Document, translate: Translate, *, keep_identical: bool = True) 
         translation = translate(segment)
         if translation is None or (keep_identical and translation == segment.text):
             continue
+        # A segment is one folded line of text: a newline in a translation would start a new
+        # paragraph or list item (and mix line endings), so it is folded like the msgid.
+        folded = _NEWLINES.sub(" ", translation.strip())
+        if not folded:
+            continue
         out.append(doc.source[pos : segment.start])
-        out.append(translation)
+        out.append(folded)
         pos = segment.end
     out.append(doc.source[pos:])
     return "".join(out)
