@@ -214,3 +214,11 @@ def test_hostile_translations_keep_block_structure(case: Path) -> None:
         after = again.extra["markdown.body_start"]
         assert isinstance(after, int)
         assert blocks(out[after:]) == blocks(source[start:]), hostile
+
+
+@pytest.mark.parametrize("value", ["yes", "No", "null", "~", "12", "1.5", "2026-01-01"])
+def test_a_translated_title_yaml_would_read_as_non_string_is_quoted(value: str) -> None:
+    from transflow.formats.frontmatter import quote_yaml
+
+    assert quote_yaml(value, "plain") == f'"{value}"'
+    assert quote_yaml("Slaap goed", "plain") == "Slaap goed"

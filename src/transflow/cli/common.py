@@ -9,6 +9,7 @@ only with ``--debug``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import sys
@@ -58,6 +59,9 @@ class TransflowGroup(click.Group):
         except TransflowError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
+            if exc.path is not None and exc.path.is_absolute():
+                with contextlib.suppress(ValueError):  # show paths as the user typed them
+                    exc.path = exc.path.relative_to(Path.cwd())
             click.echo(f"Error: {exc}", err=True)
             if exc.hint:
                 click.echo(f"Hint: {exc.hint}", err=True)

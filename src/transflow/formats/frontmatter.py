@@ -277,10 +277,14 @@ def _yaml_plain(body: list[tuple[int, str, int]], li: int, col: int) -> tuple[st
 _PLAIN_UNSAFE_START = set("-?:,[]{}#&*!|>'\"%@`")
 
 
-def quote_yaml(text: str, style: str) -> str:
-    """Write ``text`` as a YAML scalar, in ``style`` when that style can represent it."""
+def quote_yaml(text: str, style: str, original: str | None = None) -> str:
+    """Write ``text`` as a YAML scalar, in ``style`` when that style can represent it.
+
+    A plain value that YAML would not read as a string (``yes``, ``12``) is quoted, unless it
+    is the ``original`` value unchanged (then it means what it meant before).
+    """
     text = " ".join(text.split("\n"))
-    if style == "plain" and _plain_ok(text):
+    if style == "plain" and (_plain_ok(text) or (text == original and text.isprintable())):
         return text
     if style == "single" and text.isprintable():
         return "'" + text.replace("'", "''") + "'"
@@ -295,9 +299,18 @@ def quote_yaml(text: str, style: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+#: Plain scalars YAML reads as something other than a string (YAML 1.1 and 1.2 alike).
+_NOT_A_STRING = re.compile(
+    r"(?i:y|n|yes|no|true|false|on|off|null|~|[-+]?\.inf|\.nan)"
+    r"|[-+]?(?:\d[\d_]*)?\.?\d+(?:[eE][-+]?\d+)?|0x[0-9a-fA-F_]+|0o?[0-7_]+"
+    r"|\d{4}-\d\d-\d\d(?:[Tt ].*)?"
+)
+
+
 def _plain_ok(text: str) -> bool:
     return bool(
         text
+        and not _NOT_A_STRING.fullmatch(text)
         and text == text.strip()
         and text[0] not in _PLAIN_UNSAFE_START
         and ": " not in text

@@ -457,9 +457,9 @@ def parse(source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
 # Reassembly
 
 
-def _escape_attribute(text: str, quote: str) -> str:
+def _escape_attribute(text: str, quote: str, original: str) -> str:
     if quote.startswith("yaml:"):
-        return frontmatter.quote_yaml(text, quote[5:])
+        return frontmatter.quote_yaml(text, quote[5:], original)
     if quote.startswith("toml:"):
         return frontmatter.quote_toml(text, quote[5:])
     # Every ``&``, ``<`` and ``>`` is escaped, not only the ambiguous ones: a bare ``& `` or
@@ -509,7 +509,9 @@ def render(doc: Document, translate: Translate, *, keep_identical: bool = True) 
         if translation is None or (keep_identical and translation == segment.text):
             continue
         if segment.start in quotes:
-            translation = _escape_attribute(translation, str(quotes[segment.start]))
+            translation = _escape_attribute(
+                translation, str(quotes[segment.start]), segment.text
+            )
         else:
             translation = _restore_tags(doc.source[segment.start : segment.end], translation)
         out.append(doc.source[pos : segment.start])

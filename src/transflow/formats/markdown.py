@@ -384,7 +384,7 @@ def render(doc: Document, translate: Translate, *, force_replace: bool = False) 
         if translation == segment.text and not force_replace:
             continue
         span: _Span = spans[(segment.start, segment.end)]
-        replacement = _encode(translation, span, newline)
+        replacement = _encode(translation, span, newline, segment.text)
         out.append(source[pos : segment.start])
         out.append(replacement)
         pos = segment.end
@@ -392,10 +392,10 @@ def render(doc: Document, translate: Translate, *, force_replace: bool = False) 
     return "".join(out)
 
 
-def _encode(text: str, span: _Span, newline: str) -> str:
+def _encode(text: str, span: _Span, newline: str, original: str) -> str:
     text = _NEWLINES_RE.sub("\n", text).strip()
     if span.mode == "yaml":
-        return frontmatter.quote_yaml(text, span.style)
+        return frontmatter.quote_yaml(text, span.style, original)
     if span.mode == "toml":
         return frontmatter.quote_toml(text, span.style)
     if span.mode in ("atx", "cell"):

@@ -275,6 +275,7 @@ def _assess(
         lookup = {e.msgid: e for e in catalog.active_entries(cat)} if cat is not None else {}
         published: dict[str, str] = {}
         stale = 0
+        counted: set[str] = set()  # states count entries, as status does, not occurrences
         for seg in article.doc.segments:
             entry = lookup.get(seg.text)
             if entry is None:
@@ -282,6 +283,11 @@ def _assess(
                 lb.unfinished_lines.append(seg.line)
                 continue
             state = catalog.entry_state(entry)
+            if seg.text in counted:
+                if state < config.publish:
+                    lb.unfinished_lines.append(seg.line)
+                continue
+            counted.add(seg.text)
             lb.states[state] += 1
             translated_only = state == State.TRANSLATED and config.publish > State.TRANSLATED
             if translated_only and approval_is_stale(catalog.view(entry)):
