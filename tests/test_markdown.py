@@ -222,3 +222,19 @@ def test_a_translated_title_yaml_would_read_as_non_string_is_quoted(value: str) 
 
     assert quote_yaml(value, "plain") == f'"{value}"'
     assert quote_yaml("Slaap goed", "plain") == "Slaap goed"
+
+
+def test_yaml_block_scalars_in_front_matter_are_segments_and_re_indent() -> None:
+    src = ("---\ndescription: >\n  A long description\n  that folds.\nsummary: |\n"
+           "  Line one\n  Line two\n---\n\nBody.\n")
+    fields = ["description", "summary"]
+    doc = FORMAT.parse(src, front_matter_fields=fields)
+    assert [(s.kind, s.text) for s in doc.segments[:2]] == [
+        ("front matter: description", "A long description that folds."),
+        ("front matter: summary", "Line one\nLine two"),
+    ]
+    table = {"A long description that folds.": "Een lange beschrijving.",
+             "Line one\nLine two": "Regel een\nRegel twee"}
+    out = FORMAT.render(doc, lambda s: table.get(s.text))
+    assert out == ("---\ndescription: >\n  Een lange beschrijving.\nsummary: |\n"
+                   "  Regel een\n  Regel twee\n---\n\nBody.\n")

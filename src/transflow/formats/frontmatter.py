@@ -37,7 +37,8 @@ class FieldSpan:
     start: int
     end: int
     line: int
-    #: ``plain``, ``single``, ``double`` (YAML) or ``basic``, ``literal`` (TOML).
+    #: ``plain``, ``single``, ``double``, ``block|<indent>``, ``block><indent>`` (YAML) or
+    #: ``basic``, ``literal`` (TOML).
     style: str
 
 
@@ -137,8 +138,16 @@ def _read_yaml(
         if first in "[{&*!%@`":
             continue
         if first in "|>":
+            begin = i
             block, i = _yaml_block_scalar(body, i, first)
             metadata[key] = block
+            content = [n for n in range(begin, i) if body[n][1].strip()]
+            if key in wanted and block and _block_header_ok(rest):
+                first_line, last_line = body[content[0]], body[content[-1]]
+                indent = first_line[1][: len(first_line[1]) - len(first_line[1].lstrip(" \t"))]
+                start = first_line[0] + len(indent)
+                end = last_line[0] + len(last_line[1].rstrip(" \t"))
+                spans.append(FieldSpan(key, block, start, end, 0, f"block{first}{indent}"))
             continue
         if first in "\"'":
             decoded, end_line, end_col = _yaml_quoted(body, i - 1, vpos, key)
@@ -154,6 +163,11 @@ def _read_yaml(
         if key in wanted:
             spans.append(FieldSpan(key, decoded, offset + vpos, end, 0, style))
     return metadata, spans
+
+
+def _block_header_ok(rest: str) -> bool:
+    """``|``, ``>``, ``|-``, ``>+``… with an optional comment: the forms we can re-write."""
+    return re.fullmatch(r"[|>][+-]?[ \t]*(?:#.*)?", rest) is not None
 
 
 def _yaml_block_scalar(body: list[tuple[int, str, int]], i: int, kind: str) -> tuple[str, int]:
@@ -283,6 +297,11 @@ def quote_yaml(text: str, style: str, original: str | None = None) -> str:
     A plain value that YAML would not read as a string (``yes``, ``12``) is quoted, unless it
     is the ``original`` value unchanged (then it means what it meant before).
     """
+    if style.startswith("block"):
+        # A ``|`` or ``>`` block: every line indented like the original block's lines.
+        kind, indent = style[5], style[6:]
+        lines = text.split("\n") if kind == "|" else [" ".join(text.split())]
+        return ("\n" + indent).join(line.rstrip() for line in lines)
     text = " ".join(text.split("\n"))
     if style == "plain" and (_plain_ok(text) or (text == original and text.isprintable())):
         return text
