@@ -9,10 +9,11 @@ Principles (the Markdown format relies on them):
 * An opened block that never closes, or TOML that ``tomllib`` refuses, raises ``ArticleError``
   with the line; YAML is not validated beyond its top-level scalars (no YAML library is a
   dependency, and the workflow only needs ``lang:``, ``title:`` and the like).
-* ``metadata`` holds every top-level scalar value as a string. Only single-line or folded
-  *quoted/plain* scalars of the configured keys become segments; block scalars (``|``, ``>``),
-  lists, mappings, anchors and tags are metadata at most, never segments.
-* A segment's span is the value as written (quotes included), so rendering replaces exactly
+* ``metadata`` holds every top-level scalar value as a string. Quoted, plain and block
+  (``|``, ``>``) scalars of the configured keys become segments; lists, mappings, anchors and
+  tags are metadata at most, never segments.
+* A segment's span is the value as written (quotes included; for a block scalar, its
+  content lines, re-indented like the original on render), so rendering replaces exactly
   that and keys, comments and layout stay byte-identical. ``quote_yaml``/``quote_toml`` keep
   the original quoting style when it can represent the translation and fall back to double
   quotes with escapes when it cannot.
