@@ -1,0 +1,200 @@
+"""References and inline Markdown markup: ``urls``, ``footnotes``, ``links``, ``link-targets``,
+``code``, ``images`` and ``emphasis``.
+
+These keep a translation pointing at the same evidence and showing the same things as its
+source. Absolute URLs are compared as a set with language codes factored out (``/nl/`` vs
+``/en/``); inline markup is parsed once per text with markdown-it and compared by counts, so
+markup may move with the sentence. The Markdown-only checks stay silent for other formats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from .registry import CheckContext, _register
+from .text import (
+    _BARE_URL,
+    _CODE_SPAN,
+    _HTML_ATTR_URL,
+    _MAILTO,
+    _base_lang,
+    _counter_diff,
+    _footnote_labels,
+    _norm_url,
+)
+
+
+def _absolute_urls(text: str, fmt: str) -> set[str]:
+    urls: set[str] = set()
+    without_code = _CODE_SPAN.sub(" ", text) if fmt == "markdown" else text
+    for m in _BARE_URL.finditer(without_code):
+        urls.add(_norm_url(m.group(0)))
+    for m in _MAILTO.finditer(without_code):
+        urls.add(_norm_url(m.group(0)))
+    for m in _HTML_ATTR_URL.finditer(without_code):
+        value = next(g for g in m.groups() if g is not None)
+        if re.match(r"(?:https?|ftp|mailto):|www\.", value, re.I):
+            urls.add(_norm_url(value))
+    return urls
+
+
+def _lang_variants(ctx: CheckContext) -> set[str]:
+    langs = {ctx.source_lang, ctx.target_lang, _base_lang(ctx.source_lang),
+             _base_lang(ctx.target_lang)}
+    return {lang.lower() for lang in langs} | {lang.replace("_", "-") for lang in langs}
+
+
+def _delocalize(url: str, langs: Iterable[str]) -> str:
+    """Replace a language code used as a path segment, subdomain or query value."""
+    for lang in langs:
+        code = re.escape(lang)
+        url = re.sub(rf"(?<=/){code}(?=/|$|[?#])", "{lang}", url, flags=re.I)
+        url = re.sub(rf"(?<=://){code}(?=\.)", "{lang}", url, flags=re.I)
+        url = re.sub(rf"([?&](?:lang|hl|locale)=){code}\b", r"\1{lang}", url, flags=re.I)
+    # A site that serves its default language without the segment (/version/… beside
+    # /nl/version/…) links the same page with and without it.
+    return url.replace("/{lang}", "")
+
+
+@_register("urls", "error", "a URL differs or is missing (language codes in paths are accepted)")
+def check_urls(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """A broken or swapped source link silently removes the evidence behind a claim."""
+    src = _absolute_urls(source, ctx.format)
+    tgt = _absolute_urls(translation, ctx.format)
+    if src == tgt:
+        return
+    langs = _lang_variants(ctx)
+    src_norm = {_delocalize(u, langs): u for u in src}
+    tgt_norm = {_delocalize(u, langs): u for u in tgt}
+    missing = sorted(src_norm[k] for k in src_norm.keys() - tgt_norm.keys())
+    added = sorted(tgt_norm[k] for k in tgt_norm.keys() - src_norm.keys())
+    if missing:
+        yield "missing from the translation: " + ", ".join(missing)
+    if added:
+        yield "not in the source: " + ", ".join(added)
+
+
+@_register("footnotes", "error", "footnote markers ([^1], ¹, <sup>1</sup>) differ")
+def check_footnotes(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """A dropped footnote marker detaches a claim from its source."""
+    src = _footnote_labels(_CODE_SPAN.sub(" ", source))
+    tgt = _footnote_labels(_CODE_SPAN.sub(" ", translation))
+    if src == tgt:
+        return
+    missing = sorted((src - tgt).elements())
+    added = sorted((tgt - src).elements())
+    if missing:
+        yield "footnote markers missing: " + ", ".join(missing)
+    if added:
+        yield "footnote markers not in the source: " + ", ".join(added)
+
+
+_MD = MarkdownIt("commonmark").enable("strikethrough")
+
+
+@dataclass(slots=True)
+class _Inline:
+    links: int = 0
+    relative_targets: Counter[str] = field(default_factory=Counter)
+    images: Counter[str] = field(default_factory=Counter)
+    code: Counter[str] = field(default_factory=Counter)
+    emphasis: Counter[str] = field(default_factory=Counter)
+
+
+def _walk(tokens: Sequence[Token]) -> Iterable[Token]:
+    for tok in tokens:
+        yield tok
+        if tok.children:
+            yield from _walk(tok.children)
+
+
+@lru_cache(maxsize=512)
+def _inline(text: str) -> _Inline:
+    """Parsed once per text for all markup checks; callers must not mutate the result."""
+    found = _Inline()
+    for tok in _walk(_MD.parseInline(text)):
+        if tok.type == "link_open":
+            found.links += 1
+            href = str(tok.attrs.get("href", ""))
+            if not re.match(r"(?:https?|ftp|mailto):", href, re.I):
+                found.relative_targets[unquote(href)] += 1
+        elif tok.type == "image":
+            found.images[unquote(str(tok.attrs.get("src", "")))] += 1
+        elif tok.type == "code_inline":
+            found.code[tok.content] += 1
+        elif tok.type in ("em_open", "strong_open", "s_open"):
+            found.emphasis[tok.type[:-5]] += 1
+    return found
+
+
+@_register("links", "error", "the number of links differs")
+def check_links(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """A dropped link loses a reference; absolute targets are the ``urls`` check's."""
+    if ctx.format != "markdown":
+        return
+    src, tgt = _inline(source), _inline(translation)
+    if src.links != tgt.links:
+        yield f"{src.links} link(s) in the source, {tgt.links} in the translation"
+
+
+@_register("link-targets", "warning", "relative link targets differ (site pages, anchors)")
+def check_link_targets(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """Only a warning: a site's own pages often have a translated slug in the other language."""
+    if ctx.format != "markdown":
+        return
+    src, tgt = _inline(source), _inline(translation)
+    if src.links != tgt.links:
+        return  # the links check already reports this segment
+    langs = _lang_variants(ctx)
+    src_norm = {_delocalize(k, langs): k for k in src.relative_targets}
+    tgt_norm = {_delocalize(k, langs): k for k in tgt.relative_targets}
+    missing = sorted(src_norm[k] for k in src_norm.keys() - tgt_norm.keys())
+    added = sorted(tgt_norm[k] for k in tgt_norm.keys() - src_norm.keys())
+    if missing:
+        yield "link targets missing: " + ", ".join(missing)
+    if added:
+        yield "link targets not in the source: " + ", ".join(added)
+
+
+@_register("code", "error", "inline code spans are not identical to the source's")
+def check_code(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """Code is never translated: a changed command or name breaks what the reader copies."""
+    if ctx.format != "markdown":
+        return
+    missing, added = _counter_diff(_inline(source).code, _inline(translation).code)
+    if missing:
+        yield "code missing or changed: " + ", ".join(f"`{c}`" for c in missing)
+    if added:
+        yield "code not in the source: " + ", ".join(f"`{c}`" for c in added)
+
+
+@_register("images", "error", "images (count or source) differ")
+def check_images(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """A dropped or swapped image changes what the article shows."""
+    if ctx.format != "markdown":
+        return
+    missing, added = _counter_diff(_inline(source).images, _inline(translation).images)
+    if missing:
+        yield "images missing: " + ", ".join(missing)
+    if added:
+        yield "images not in the source: " + ", ".join(added)
+
+
+@_register("emphasis", "warning", "the number of emphasis, strong or strikethrough spans differs")
+def check_emphasis(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """Emphasis may move with the sentence, but its count rarely changes in a faithful text."""
+    if ctx.format != "markdown":
+        return
+    src, tgt = _inline(source).emphasis, _inline(translation).emphasis
+    names = {"em": "emphasis", "strong": "strong", "s": "strikethrough"}
+    for kind in ("em", "strong", "s"):
+        if src[kind] != tgt[kind]:
+            yield f"{names[kind]}: {src[kind]} in the source, {tgt[kind]} in the translation"

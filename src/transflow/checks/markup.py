@@ -1,0 +1,82 @@
+"""HTML and injected markup: ``unsafe-markup`` and ``html-tags``, plus :func:`disallowed_markup`.
+
+``unsafe-markup`` runs in every format, because a translator must never be able to inject
+script into the site; it reuses the HTML format's judgement and adds script URLs in Markdown
+links. ``html-tags`` compares the remaining, harmless tags by count, ignoring the dangerous
+elements ``unsafe-markup`` already reports, so each defect is reported once.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from ..formats.html import DANGEROUS_TAGS
+from ..formats.html import disallowed_markup as html_disallowed_markup
+from .registry import CheckContext, _register
+from .text import _CODE_SPAN, _HTML_COMMENT, _HTML_TAG, _counter_diff, _strip_footnote_sups
+
+
+def _tags(text: str) -> list[tuple[str, str, str]]:
+    """(closing slash, lowercased name, attribute text) of every HTML tag, comments removed."""
+    text = _HTML_COMMENT.sub(" ", text)
+    return [(m.group(1), m.group(2).lower(), m.group(3)) for m in _HTML_TAG.finditer(text)]
+
+
+_LINK_DEST = re.compile(r"\]\(\s*<?([^)>\s]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>")
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
+_SCRIPT_SCHEME = re.compile(r"^(javascript|vbscript|livescript|mocha|data):", re.I)
+
+
+def _markdown_script_urls(text: str) -> Counter[str]:
+    """Script URLs in Markdown link destinations and autolinks (HTML attributes are html.py's)."""
+    found: Counter[str] = Counter()
+    for m in _LINK_DEST.finditer(text):
+        url = _URL_JUNK.sub("", html.unescape(m.group(1) or m.group(2) or ""))
+        scheme = _SCRIPT_SCHEME.match(url)
+        if scheme:
+            found[scheme.group(1).lower()] += 1
+    return found
+
+
+def disallowed_markup(source: str, translation: str) -> list[str]:
+    """Script-capable markup the translation adds: the ``unsafe-markup`` findings.
+
+    HTML is judged by :func:`transflow.formats.html.disallowed_markup` (forbidden tags such
+    as ``<script>``/``<iframe>``, ``on…=`` handlers, script URLs in attributes, ``style=``,
+    comments, unterminated tags), minus its plain "adds tag" findings, which the
+    ``html-tags`` check owns; Markdown link destinations and autolinks with a
+    ``javascript:``-like scheme are added here. Markup already in the source is the author's.
+    """
+    problems = [p for p in html_disallowed_markup(source, translation)
+                if not p.startswith("adds tag ")]
+    added = _markdown_script_urls(translation) - _markdown_script_urls(source)
+    problems += [f"adds a {scheme}: URL in a Markdown link" for scheme in sorted(added)]
+    return problems
+
+
+@_register("unsafe-markup", "error", "script-capable HTML (<script>, <iframe>, on…=, javascript:)")
+def check_unsafe_markup(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """Runs in every format: a translator must not be able to inject code into the site."""
+    yield from disallowed_markup(source, translation)
+
+
+@_register("html-tags", "error", "HTML tags added or missing compared with the source")
+def check_html_tags(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """Tags may be reordered with the sentence, so their counts are compared, not their order."""
+    if ctx.format not in ("markdown", "html"):
+        return
+
+    def names(text: str) -> Counter[str]:
+        text = _strip_footnote_sups(_CODE_SPAN.sub(" ", text) if ctx.format == "markdown" else text)
+        return Counter(
+            f"<{slash}{name}>" for slash, name, _ in _tags(text) if name not in DANGEROUS_TAGS
+        )
+
+    missing, added = _counter_diff(names(source), names(translation))
+    if added:
+        yield "tags not in the source: " + ", ".join(added)
+    if missing:
+        yield "tags missing: " + ", ".join(missing)

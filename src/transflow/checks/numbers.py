@@ -1,0 +1,196 @@
+"""The ``numbers`` check: numbers and their units must survive translation.
+
+A changed dose or date is the worst silent error a translation can make. Numbers are read
+from the prose only (not URLs, code or footnote markers), under the locale conventions of both
+languages (``2,5`` = ``2.5``, ``1.000`` = ``1,000``), and small numbers may be written out as
+words (``2`` = ``twee``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from .registry import CheckContext, _register
+from .text import _WORD, _base_lang, _prose
+
+_NUMBER = re.compile(r"(?<![0-9])[0-9]+(?:[.,\u00a0\u202f\u2009][0-9]+)*")
+_UNIT_ALIASES: dict[str, str] = {
+    "%": "%",
+    "procent": "%",
+    "percent": "%",
+    "‰": "‰",
+    "mg": "mg",
+    "milligram": "mg",
+    "milligrams": "mg",
+    "milligrammes": "mg",
+    "g": "g",
+    "gr": "g",
+    "gram": "g",
+    "grams": "g",
+    "kg": "kg",
+    "kilo": "kg",
+    "kilogram": "kg",
+    "kilograms": "kg",
+    "µg": "µg",
+    "μg": "µg",
+    "mcg": "µg",
+    "microgram": "µg",
+    "micrograms": "µg",
+    "ng": "ng",
+    "ml": "ml",
+    "milliliter": "ml",
+    "millilitre": "ml",
+    "milliliters": "ml",
+    "millilitres": "ml",
+    "l": "l",
+    "liter": "l",
+    "litre": "l",
+    "liters": "l",
+    "litres": "l",
+    "iu": "IU",
+    "ie": "IU",
+    "kcal": "kcal",
+    "kj": "kJ",
+    "mmol": "mmol",
+    "mm": "mm",
+    "cm": "cm",
+    "km": "km",
+    "°c": "°C",
+    "°f": "°F",
+}
+_UNIT_AFTER = re.compile(
+    r"\s?(%|‰|°[cCfF]|[A-Za-zµμ]+)(?![A-Za-z0-9])",
+)
+
+
+@lru_cache(maxsize=32)
+def _separators(lang: str) -> tuple[str, str]:
+    """(decimal, group) symbols of a language, from Babel's CLDR data; English as a fallback."""
+    try:
+        locale = Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        locale = Locale.parse("en")
+    return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+def _parse_with(token: str, decimal: str, group: str) -> Decimal | None:
+    """The value of ``token`` under one convention, or None when it does not fit it."""
+    groups = {group, "\u00a0", "\u202f", "\u2009"} if group.strip() else {
+        group, "\u00a0", "\u202f", "\u2009", " "
+    }
+    if token.count(decimal) > 1:
+        return None
+    int_part, _, frac = token.partition(decimal)
+    parts = re.split("|".join(re.escape(g) for g in groups), int_part)
+    if len(parts) > 1 and (
+        not 1 <= len(parts[0]) <= 3 or any(len(p) != 3 for p in parts[1:])
+    ):
+        return None
+    if any(not p.isdigit() for p in parts) or (frac and not frac.isdigit()):
+        return None
+    try:
+        return Decimal("".join(parts) + ("." + frac if frac else ""))
+    except InvalidOperation:  # pragma: no cover - digits only by construction
+        return None
+
+
+def _number_values(token: str, lang: str) -> frozenset[str]:
+    """Every value a number token can mean: its own locale's reading first, then the other.
+
+    A translator may keep the source's notation (``2.5`` in Dutch), so both ``.``/``,``
+    conventions are accepted; what must not happen is a different value under both.
+    """
+    decimal, group = _separators(lang)
+    readings = {_parse_with(token, decimal, group), _parse_with(token, ".", ","),
+                _parse_with(token, ",", ".")}
+    values = {format(v.normalize(), "f") for v in readings if v is not None}
+    return frozenset(values or {token})
+
+
+@dataclass(frozen=True, slots=True)
+class _Number:
+    token: str
+    values: frozenset[str]
+    unit: str | None
+
+
+def _numbers(text: str, lang: str) -> list[_Number]:
+    prose = _prose(text)
+    found: list[_Number] = []
+    for m in _NUMBER.finditer(prose):
+        token = m.group(0).strip("\u00a0\u202f\u2009")
+        um = _UNIT_AFTER.match(prose, m.end())
+        unit = _UNIT_ALIASES.get(um.group(1).lower()) if um else None
+        found.append(_Number(token, _number_values(token, lang), unit))
+    return found
+
+
+@_register("numbers", "error", "a number or unit differs (locale formats are accepted)")
+def check_numbers(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """A changed dose or date is the worst silent error a translation can make."""
+    src = _numbers(source, ctx.source_lang)
+    tgt = _numbers(translation, ctx.target_lang)
+    unmatched = list(tgt)
+    missing: list[_Number] = []
+    # exact readings first, so "1.000" does not steal the partner of a real "1"
+    for exact in (True, False):
+        rest: list[_Number] = []
+        for num in src:
+            for i, cand in enumerate(unmatched):
+                ok = (
+                    cand.token == num.token or cand.values == num.values
+                    if exact
+                    else bool(cand.values & num.values)
+                )
+                if ok:
+                    del unmatched[i]
+                    if num.unit and cand.unit and num.unit != cand.unit:
+                        yield f"unit of {num.token} changed: {num.unit} became {cand.unit}"
+                    break
+            else:
+                rest.append(num)
+        src = rest
+    missing = _spelled_out(src, translation, ctx.target_lang)
+    unmatched = _spelled_out(unmatched, source, ctx.source_lang)
+    if missing:
+        yield "missing from the translation: " + ", ".join(_show(n) for n in missing)
+    if unmatched:
+        yield "not in the source: " + ", ".join(_show(n) for n in unmatched)
+
+
+#: Small numbers translators often write out ("2 capsules" → "twee capsules").
+NUMBER_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+           "ten", "eleven", "twelve"),
+    "nl": ("nul", "één|een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen",
+           "tien", "elf", "twaalf"),
+}
+
+
+def _spelled_out(numbers: list[_Number], other_text: str, other_lang: str) -> list[_Number]:
+    """The numbers not written out as a word in the other text (each word used once)."""
+    table = NUMBER_WORDS.get(_base_lang(other_lang))
+    if not table or not numbers:
+        return numbers
+    words = Counter(w.lower() for w in _WORD.findall(_prose(other_text)))
+    left: list[_Number] = []
+    for num in numbers:
+        small = [int(v) for v in num.values if v.isdigit() and int(v) < len(table)]
+        hit = next((w for n in small for w in table[n].split("|") if words[w] > 0), None)
+        if hit is None:
+            left.append(num)
+        else:
+            words[hit] -= 1
+    return left
+
+
+def _show(num: _Number) -> str:
+    return f"{num.token} {num.unit}" if num.unit else num.token

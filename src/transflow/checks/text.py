@@ -1,0 +1,97 @@
+"""Text helpers shared by the checks: what a reader reads, footnote markers, URLs, languages.
+
+Several checks must agree on what is prose and what is markup, or one defect would be
+reported twice (a number inside a URL, a footnote marker taken for a number). This module is
+that single agreement; it holds no checks and registers nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from urllib.parse import unquote
+
+_BARE_URL = re.compile(r"""(?:https?|ftp)://[^\s<>"'`\]\[)(]+|www\.[^\s<>"'`\]\[)(]+""", re.I)
+_MAILTO = re.compile(r"mailto:[^\s<>\"')\]]+", re.I)
+_MD_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\"|\s+'[^']*')?\s*\)")
+_HTML_ATTR_URL = re.compile(
+    r"""\b(?:href|src|action|formaction|poster|data)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
+    re.I,
+)
+#: A tag as CommonMark sees one: attributes must be separated from the name by whitespace,
+#: so ``<config_file>`` is text, not a tag.
+_HTML_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s(?:[^>"']|"[^"]*"|'[^']*')*)?)/?>""")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_SCRIPT_BLOCK = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT_RUN = re.compile(f"[{_SUPERSCRIPTS}]+")
+_SUP_TAG = re.compile(r"<sup\b[^>]*>(.*?)</sup>", re.I | re.S)
+_TRAILING_URL_PUNCT = ".,;:!?*_"
+
+
+def _strip_url(url: str) -> str:
+    return url.rstrip(_TRAILING_URL_PUNCT)
+
+
+def _norm_url(url: str) -> str:
+    """Compare URLs as people mean them: percent-encoding and a trailing dot do not count."""
+    return unquote(_strip_url(url.strip()))
+
+
+def _footnote_labels(text: str) -> Counter[str]:
+    """Footnote markers: ``[^1]``, superscript digits ``¹²``, ``<sup>1</sup>``."""
+    labels: Counter[str] = Counter()
+    for m in _FOOTNOTE_REF.finditer(text):
+        labels[m.group(1)] += 1
+    for m in _SUPERSCRIPT_RUN.finditer(text):
+        labels[m.group(0).translate(_SUPER_TO_DIGIT)] += 1
+    for m in _SUP_TAG.finditer(text):
+        inner = _HTML_TAG.sub("", m.group(1)).strip().strip("[]")
+        if _is_footnote_label(inner):
+            labels[inner] += 1
+    return labels
+
+
+_SUPER_TO_DIGIT = str.maketrans(_SUPERSCRIPTS, "0123456789")
+
+
+def _is_footnote_label(text: str) -> bool:
+    return bool(re.fullmatch(r"[0-9]{1,3}|[a-z]|[ivx]{1,4}|\*{1,3}|†|‡", text))
+
+
+def _strip_footnote_sups(text: str) -> str:
+    """Remove ``<sup>1</sup>``-style footnote markers (other ``<sup>`` content stays)."""
+
+    def repl(m: re.Match[str]) -> str:
+        inner = _HTML_TAG.sub("", m.group(1)).strip().strip("[]")
+        return " " if _is_footnote_label(inner) else m.group(0)
+
+    return _SUP_TAG.sub(repl, text)
+
+
+def _prose(text: str) -> str:
+    """The text a reader reads: no URLs, link targets, tags, code, entities or footnote marks."""
+    text = _SCRIPT_BLOCK.sub(" ", _HTML_COMMENT.sub(" ", text))
+    text = _CODE_SPAN.sub(" ", text)
+    text = _strip_footnote_sups(text)
+    text = _MD_LINK_TARGET.sub("]", text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _ENTITY.sub(" ", text)
+    text = _MAILTO.sub(" ", text)
+    text = _BARE_URL.sub(" ", text)
+    text = _FOOTNOTE_REF.sub(" ", text)
+    return _SUPERSCRIPT_RUN.sub(" ", text)
+
+
+def _base_lang(code: str) -> str:
+    return re.split(r"[-_]", code.strip())[0].lower()
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _counter_diff(src: Counter[str], tgt: Counter[str]) -> tuple[list[str], list[str]]:
+    return sorted((src - tgt).elements()), sorted((tgt - src).elements())

@@ -1,0 +1,114 @@
+"""Wording checks: ``glossary``, ``identical``, ``length``, ``whitespace`` and ``punctuation``.
+
+All but ``glossary`` are heuristics for a translation that is incomplete or reads wrong (an
+untranslated sentence, a dropped sentence, a question turned statement), so they are
+warnings: a person should look, publishing is not blocked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .registry import CheckContext, _register
+from .text import (
+    _BARE_URL,
+    _FOOTNOTE_REF,
+    _SCRIPT_BLOCK,
+    _SUPERSCRIPT_RUN,
+    _WORD,
+    _base_lang,
+    _prose,
+    _strip_footnote_sups,
+)
+
+
+def _term_present(term: str, text: str) -> bool:
+    """Word-start match, case-insensitive, so inflected forms (``magnesiums``) count."""
+    return re.search(rf"(?<!\w){re.escape(term.strip())}", text, re.I) is not None
+
+
+@_register("glossary", "warning", "a glossary term of the source is not translated as agreed")
+def check_glossary(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """The shop's product and ingredient names should read the same in every article."""
+    for src_term, tgt_term in ctx.glossary:
+        if not src_term.strip() or not tgt_term.strip():
+            continue
+        if _term_present(src_term, source) and not _term_present(tgt_term, translation):
+            yield f"'{src_term}' should be translated as '{tgt_term}'"
+
+
+_DOI = re.compile(r"\bdoi:\s*10\.|\b10\.\d{4,9}/\S+", re.I)
+_CITATION = re.compile(r"\bet al\.|\b(?:1[89]|20)\d\d;\s*\d+")
+
+
+@_register("identical", "warning", "translation equals the source for a segment of over 5 words")
+def check_identical(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """Short names and titles stay the same legitimately; whole sentences rarely do.
+
+    Segments with a URL, DOI or citation (``et al.``, ``2019;11``) are skipped: source lists
+    cite titles in their own language.
+    """
+    if _base_lang(ctx.source_lang) == _base_lang(ctx.target_lang):
+        return
+    if _BARE_URL.search(source) or _DOI.search(source) or _CITATION.search(source):
+        return  # a bibliography entry (authors, title, journal, URL) is cited as published
+    if translation.strip() == source.strip() and len(_WORD.findall(_prose(source))) > 5:
+        yield "the translation is identical to the source"
+
+
+#: Typical length of a translation relative to its source, per (source, target) language.
+TYPICAL_RATIO: dict[tuple[str, str], float] = {("en", "nl"): 1.1, ("nl", "en"): 1 / 1.1}
+#: How far (as a factor either way) a segment may stray from the typical ratio.
+RATIO_TOLERANCE = 2.2
+#: Shorter sources vary too much to judge.
+RATIO_MIN_CHARS = 40
+
+
+@_register("length", "warning", "translation much shorter or longer than usual")
+def check_length(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """A half-length translation usually means a dropped sentence."""
+    src = len(" ".join(_prose(source).split()))
+    tgt = len(" ".join(_prose(translation).split()))
+    if src < RATIO_MIN_CHARS:
+        return
+    typical = TYPICAL_RATIO.get((_base_lang(ctx.source_lang), _base_lang(ctx.target_lang)), 1.0)
+    ratio = tgt / src
+    if ratio < typical / RATIO_TOLERANCE or ratio > typical * RATIO_TOLERANCE:
+        yield f"length ratio {ratio:.2f} (typical {typical:.2f}): {src} → {tgt} characters"
+
+
+@_register("whitespace", "warning", "leading or trailing whitespace differs")
+def check_whitespace(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """Leading spaces can turn Markdown into a code block; trailing ones into a line break."""
+    def lead(s: str) -> str:
+        return s[: len(s) - len(s.lstrip())]
+
+    def trail(s: str) -> str:
+        return s[len(s.rstrip()):]
+
+    if lead(source) != lead(translation):
+        yield f"leading whitespace {lead(source)!r} became {lead(translation)!r}"
+    if trail(source) != trail(translation):
+        yield f"trailing whitespace {trail(source)!r} became {trail(translation)!r}"
+
+
+_CLOSERS = " \t\n*_~)]\"'”’»›」"
+
+
+def _final_punctuation(text: str) -> str:
+    text = _FOOTNOTE_REF.sub("", _strip_footnote_sups(_SCRIPT_BLOCK.sub("", text)))
+    text = _SUPERSCRIPT_RUN.sub("", text)
+    text = re.sub(r"(?:</?[A-Za-z][^>]*>\s*)+$", "", text.rstrip())
+    text = text.rstrip(_CLOSERS)
+    if text.endswith(("...", "…")):
+        return "…"
+    return text[-1:] if text[-1:] in (".", "?", "!", ":") else ""
+
+
+@_register("punctuation", "warning", "final punctuation (. ? ! : …) differs")
+def check_punctuation(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """A question turned statement, or a lost colon before a list, reads wrong."""
+    src, tgt = _final_punctuation(source), _final_punctuation(translation)
+    if src != tgt:
+        yield f"ends with {src or 'no punctuation'!r} in the source, {tgt or 'none'!r} here"
