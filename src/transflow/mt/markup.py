@@ -24,6 +24,10 @@ Invariants:
   strikethrough + footnotes + GFM autolinks), instrumented to record source positions, so a
   construct is recognised exactly when a renderer would recognise it; the final check
   re-parses the draft and compares the inline token structure with the source's.
+
+Layout: this module is the public API (types, ``protect``, ``restore``, ``structure``); the
+scanners that find markup spans live in ``markup_markdown`` (markdown-it, instrumented) and
+``markup_html`` (tags and entities, also used for raw HTML inside Markdown).
 """
 
 from __future__ import annotations
@@ -31,16 +35,12 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any, Literal
+from typing import Literal
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline.state_inline import StateInline
-from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+from transflow.mt.markup_html import HTML_PIECE_RE, Span, html_spans
+from transflow.mt.markup_markdown import markdown_spans, markdown_structure
 
 Fmt = Literal["markdown", "html", "text"]
 
@@ -146,286 +146,16 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-# --------------------------------------------------------------------------- spans
-@dataclass(slots=True)
-class _Span:
-    """A markup span of the source: atomic ``[start, end)`` or a pair's two delimiters."""
-
-    start: int
-    end: int
-    role: str
-    tag: str = "x"
-    close_start: int = -1  # pairs only: the closing delimiter [close_start, close_end)
-    close_end: int = -1
-
-
-# --------------------------------------------------------------------------- markdown
-class _RecordingState(StateInline):
-    """StateInline that remembers where each token was pushed and which were pending text."""
-
-    def __init__(self, src: str, md: MarkdownIt, env: Any, out: list[Token]) -> None:
-        super().__init__(src, md, env, out)
-        self.push_pos: dict[int, int] = {}
-        self.flushed: set[int] = set()
-        self.calls: list[tuple[str, int, int, int, list[tuple[Token, int]]]] = []
-
-    def pushPending(self) -> Token:
-        token = super().pushPending()
-        self.flushed.add(id(token))
-        return token
-
-    def push(self, ttype: str, tag: str, nesting: Literal[-1, 0, 1]) -> Token:
-        token = super().push(ttype, tag, nesting)
-        self.push_pos[id(token)] = self.pos
-        return token
-
-
-def _recording_tokenize(md: MarkdownIt) -> Callable[[StateInline], None]:
-    """markdown-it's inline tokenize loop, recording each successful rule call's extent."""
-    named = [(rule.name, rule.fn) for rule in md.inline.ruler.__rules__ if rule.enabled]
-
-    def tokenize(state: StateInline) -> None:
-        end = state.posMax
-        max_nesting = state.md.options["maxNesting"]
-        recording = isinstance(state, _RecordingState)
-        while state.pos < end:
-            pos = state.pos
-            ok = False
-            if state.level < max_nesting:
-                for name, rule in named:
-                    pending_before = len(state.pending)
-                    n0 = len(state.tokens)
-                    ok = rule(state, False)
-                    if ok:
-                        if state.pos <= pos:
-                            raise RuntimeError("inline rule didn't increment state.pos")
-                        if recording and name != "text":
-                            assert isinstance(state, _RecordingState)
-                            state.calls.append(
-                                (name, pos, state.pos, pending_before,
-                                 [(t, len(t.content)) for t in state.tokens[n0:]])
-                            )
-                        break
-            if ok:
-                if state.pos >= end:
-                    break
-                continue
-            state.pending += state.src[state.pos]
-            state.pos += 1
-        if state.pending:
-            state.pushPending()
-
-    return tokenize
-
-
-@cache
-def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark").enable("strikethrough")
-    md.use(footnote_plugin).use(gfm_autolink_plugin)
-    md.inline.tokenize = _recording_tokenize(md)  # type: ignore[method-assign,assignment]
-    return md
-
-
-class _AnyReference(dict[str, Any]):
-    """Reference table that resolves every label: a segment does not see the article's
-    link reference definitions, and ``[text][label]`` must still be recognised as a link."""
-
-    def get(self, key: str, default: Any = None) -> Any:
-        if key.startswith("^"):
-            return default
-        return {"href": f"ref:{key}", "title": ""}
-
-    def __contains__(self, key: object) -> bool:
-        return not (isinstance(key, str) and key.startswith("^"))
-
-
-def _env(text: str) -> dict[str, Any]:
-    refs = {":" + m.group(1): -1 for m in re.finditer(r"\[\^([^\]\s]+)\]", text)}
-    return {"references": _AnyReference(), "footnotes": {"refs": refs, "list": {}}}
-
-
-def _parse_markdown(text: str) -> tuple[_RecordingState, list[Token]]:
-    md = _markdown()
-    tokens: list[Token] = []
-    state = _RecordingState(text, md, _env(text), tokens)
-    md.inline.tokenize(state)
-    for rule in md.inline.ruler2.getRules(""):
-        rule(state)
-    return state, state.tokens
-
-
-_ATOMIC_RULES = {
-    "newline": "break",
-    "escape": "escape",
-    "backticks": "code",
-    "image": "image",
-    "footnote_inline": "footnote",
-    "footnote_ref": "footnote",
-    "autolink": "url",
-    "html_inline": "html",
-    "entity": "entity",
-    "gfm_autolink_www": "url",
-    "gfm_autolink_protocol": "url",
-    "gfm_autolink_email": "url",
-}
-_PAIR_TAGS = {"em_open": "em", "strong_open": "strong", "s_open": "del"}
-
-
-def _markdown_spans(text: str) -> list[_Span]:
-    state, tokens = _parse_markdown(text)
-    spans: list[_Span] = []
-    delim_pos: dict[int, tuple[int, int]] = {}
-    for name, s, e, pending_before, pushed_len in state.calls:
-        pushed = [t for t, _ in pushed_len]
-        if pushed and id(pushed[0]) in state.flushed and pending_before:
-            trim = pending_before - pushed_len[0][1]
-        elif pushed and pending_before:
-            trim = pending_before
-        else:
-            trim = 0
-        start = s - trim
-        if name in ("emphasis", "strikethrough"):
-            at = s
-            for tok, width in pushed_len:
-                if id(tok) in state.flushed:
-                    continue
-                delim_pos[id(tok)] = (at, at + width)
-                at += width
-        elif name == "link":
-            opens = [t for t in pushed if t.type == "link_open" and id(t) in state.push_pos]
-            close = pushed[-1] if pushed else None
-            if not opens or close is None or close.type != "link_close":
-                spans.append(_Span(start, e, "html"))
-                continue
-            label_start = state.push_pos[id(opens[0])]
-            label_end = state.push_pos[id(close)]
-            tail = text[label_end:e]
-            if tail in ("]", "][]"):  # shortcut/collapsed reference: the label is the key
-                spans.append(_Span(start, e, "link-ref"))
-            else:
-                spans.append(_Span(start, label_start, "link", "a", label_end, e))
-        elif name in _ATOMIC_RULES:
-            spans.append(_Span(start, e, _ATOMIC_RULES[name]))
-        else:
-            spans.append(_Span(start, e, name))
-    # Resolve emphasis/strikethrough: matched delimiters become pairs, the rest atoms.
-    flat = tokens
-    open_stack: list[tuple[str, int, int]] = []
-    for tok in flat:
-        if tok.type in _PAIR_TAGS:
-            p = delim_pos.get(id(tok))
-            if p is None:
-                continue
-            width = len(tok.markup)
-            open_stack.append((tok.type, p[1] - width, p[1]))
-        elif tok.type in ("em_close", "strong_close", "s_close"):
-            p = delim_pos.get(id(tok))
-            if p is None or not open_stack:
-                continue
-            otype, os_, oe = open_stack.pop()
-            width = len(tok.markup)
-            spans.append(_Span(os_, oe, _PAIR_TAGS[otype], _PAIR_TAGS[otype], p[0], p[0] + width))
-    # Delimiter characters no pair claimed stay literal: protect them as atoms.
-    claimed: set[int] = set()
-    for sp in spans:
-        if sp.role in ("em", "strong", "del"):
-            claimed.update(range(sp.start, sp.end))
-            claimed.update(range(sp.close_start, sp.close_end))
-    loose = sorted(
-        {at for a, b in delim_pos.values() for at in range(a, b)} - claimed
-    )
-    for at in loose:
-        if spans and spans[-1].role == "delimiter" and spans[-1].end == at:
-            spans[-1].end = at + 1
-        else:
-            spans.append(_Span(at, at + 1, "delimiter"))
-    return _merge_html_atoms(text, spans)
-
-
-_WHOLE_ELEMENTS = ("sup", "sub", "code", "kbd", "samp", "var", "script", "style", "math")
-_PAIRABLE_HTML = {
-    "a": "a",
-    "em": "em",
-    "i": "em",
-    "strong": "strong",
-    "b": "strong",
-    "s": "del",
-    "del": "del",
-    "strike": "del",
-}
-_HTML_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
-
-
-def _merge_html_atoms(text: str, spans: list[_Span]) -> list[_Span]:
-    """Turn ``<sup>1</sup>`` into one atom and ``<a href>…</a>`` into a pair."""
-    spans.sort(key=lambda sp: sp.start)
-    result: list[_Span] = []
-    consumed: set[int] = set()
-    skip_until = -1
-    for i, sp in enumerate(spans):
-        if i in consumed or sp.start < skip_until:
-            continue
-        m = _HTML_TAG_NAME.match(text, sp.start) if sp.role == "html" else None
-        if m and not m.group(1) and not text[sp.start : sp.end - 1].endswith("/"):
-            name = m.group(2).lower()
-            j = _matching_close(text, spans, i, name)
-            if j is not None and name in _WHOLE_ELEMENTS:
-                result.append(_Span(sp.start, spans[j].end, "html"))
-                skip_until = spans[j].end
-                continue
-            if j is not None and name in _PAIRABLE_HTML:
-                close = spans[j]
-                result.append(
-                    _Span(sp.start, sp.end, "html-" + name, _PAIRABLE_HTML[name],
-                          close.start, close.end)
-                )
-                consumed.add(j)
-                continue
-        result.append(sp)
-    return result
-
-
-def _matching_close(text: str, spans: list[_Span], i: int, name: str) -> int | None:
-    depth = 0
-    for j in range(i + 1, len(spans)):
-        if spans[j].role != "html":
-            continue
-        m = _HTML_TAG_NAME.match(text, spans[j].start)
-        if not m or m.group(2).lower() != name:
-            continue
-        if not m.group(1):
-            depth += 1
-        elif depth:
-            depth -= 1
-        else:
-            return j
-    return None
-
-
-# --------------------------------------------------------------------------- html format
-_HTML_PIECE_RE = re.compile(
-    r"<!--.*?-->|<[A-Za-z/!][^<>]*>|&(?:#\d+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);", re.S
-)
-
-
-def _html_spans(text: str) -> list[_Span]:
-    raw = [_Span(m.start(), m.end(), "html") for m in _HTML_PIECE_RE.finditer(text)]
-    for sp in raw:
-        if text.startswith("&", sp.start):
-            sp.role = "entity"
-    return _merge_html_atoms(text, raw)
-
-
 # --------------------------------------------------------------------------- protect
-def _text_atoms(text: str, start: int, end: int, fmt: Fmt) -> list[_Span]:
+def _text_atoms(text: str, start: int, end: int, fmt: Fmt) -> list[Span]:
     """Atoms inside plain-text stretches: superscript markers and bare URLs."""
     found = [
-        _Span(m.start(), m.end(), "superscript")
+        Span(m.start(), m.end(), "superscript")
         for m in _SUPERSCRIPT_RE.finditer(text, start, end)
     ]
-    found += [_Span(m.start(), m.end(), "url") for m in _URL_RE.finditer(text, start, end)]
+    found += [Span(m.start(), m.end(), "url") for m in _URL_RE.finditer(text, start, end)]
     found.sort(key=lambda sp: sp.start)
-    kept: list[_Span] = []
+    kept: list[Span] = []
     for sp in found:
         if kept and sp.start < kept[-1].end:
             continue
@@ -434,16 +164,16 @@ def _text_atoms(text: str, start: int, end: int, fmt: Fmt) -> list[_Span]:
     return kept
 
 
-def _spans(core: str, fmt: Fmt) -> list[_Span]:
+def _spans(core: str, fmt: Fmt) -> list[Span]:
     if fmt == "markdown":
-        spans = _markdown_spans(core)
+        spans = markdown_spans(core)
     elif fmt == "html":
-        spans = _html_spans(core)
+        spans = html_spans(core)
     else:
         spans = []
     # Drop anything nested inside an atom (e.g. emphasis inside a shortcut reference link).
     atoms = sorted((sp for sp in spans if sp.tag == "x"), key=lambda sp: sp.start)
-    def inside_atom(sp: _Span) -> bool:
+    def inside_atom(sp: Span) -> bool:
         return any(a.start <= sp.start and sp.end <= a.end and a is not sp for a in atoms)
     spans = [sp for sp in spans if not inside_atom(sp)]
     # Text stretches: the complement of every delimiter/atom extent.
@@ -454,7 +184,7 @@ def _spans(core: str, fmt: Fmt) -> list[_Span]:
             marks.append((sp.close_start, sp.close_end))
     marks.sort()
     pos = 0
-    extra: list[_Span] = []
+    extra: list[Span] = []
     for s, e in [*marks, (len(core), len(core))]:
         if s > pos:
             extra += _text_atoms(core, pos, s, fmt)
@@ -472,7 +202,7 @@ def protect(text: str, fmt: str = "markdown") -> Protected:
         leading = text
     spans = _spans(core, kind)
     # Events at source positions: (position, order, ...) — closes before opens at one spot.
-    events: list[tuple[int, int, int, str, _Span]] = []
+    events: list[tuple[int, int, int, str, Span]] = []
     for sp in spans:
         if sp.close_start >= 0:
             events.append((sp.start, 1, -sp.close_end, "open", sp))
@@ -679,10 +409,9 @@ def structure(text: str, fmt: str = "markdown") -> list[tuple[str, ...]]:
     kind = normalize_format(fmt)
     sig: list[tuple[str, ...]] = []
     if kind == "markdown":
-        _, tokens = _parse_markdown(text.strip())
-        _flatten(tokens, sig)
+        sig = markdown_structure(text.strip())
     elif kind == "html":
-        sig = [("html", m.group(0)) for m in _HTML_PIECE_RE.finditer(text)]
+        sig = [("html", m.group(0)) for m in HTML_PIECE_RE.finditer(text)]
     core = text.strip()
     sig += [("superscript", m.group(0)) for m in _SUPERSCRIPT_RE.finditer(core)]
     if kind == "text":
@@ -690,13 +419,3 @@ def structure(text: str, fmt: str = "markdown") -> list[tuple[str, ...]]:
     return sig
 
 
-def _flatten(tokens: Sequence[Token], sig: list[tuple[str, ...]]) -> None:
-    for tok in tokens:
-        if tok.type == "text":
-            continue
-        attrs = " ".join(f"{k}={v}" for k, v in sorted(tok.attrs.items()))
-        content = tok.content if tok.type in ("code_inline", "html_inline", "image") else ""
-        label = str(tok.meta.get("label", "")) if tok.meta else ""
-        sig.append((tok.type, tok.markup, attrs, content, label))
-        if tok.children and tok.type != "image":
-            _flatten(tok.children, sig)
