@@ -476,3 +476,16 @@ def test_build_writes_the_target_language_into_html_lang(tmp_path: Path) -> None
     built = (tmp_path / "dist/nl/sleep.html").read_text(encoding="utf-8")
     assert built == doc.replace('lang="en"', 'lang="nl"').replace(">Sleep<", ">Slaap<").replace(
         "Magnesium helps.", "Magnesium helpt.")
+
+
+def test_tag_like_text_in_an_alt_translation_is_escaped_text_not_markup(tmp_path: Path) -> None:
+    make_workspace(tmp_path, {"nuts.html": '<p><img src="n.jpg" alt="Nuts and seeds"> Text.</p>\n'})
+    assert run(tmp_path, "sync").exit_code == 0
+    po_path = tmp_path / "locales/nl/nuts.po"
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        entry.msgstr = "Noten <en> zaden" if entry.msgid == "Nuts and seeds" else "Tekst."
+    po.save()
+    assert run(tmp_path, "check").exit_code == 0
+    assert run(tmp_path, "build", "--strict").exit_code == 0
+    assert 'alt="Noten &lt;en&gt; zaden"' in (tmp_path / "dist/nl/nuts.html").read_text()

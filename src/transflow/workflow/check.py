@@ -146,6 +146,20 @@ def _reference(entry: catalog.Entry) -> str:
     return ""
 
 
+#: Checks about markup a translation could inject into the page.
+MARKUP_CHECKS = ("html-tags", "unsafe-markup")
+
+
+def is_attribute_only(entry: catalog.Entry) -> bool:
+    """True for an entry that is only ever an attribute value (``alt``, ``title``, …).
+
+    Attribute translations are written escaped (``<`` becomes ``&lt;``), so text that looks
+    like a tag there is text, not markup, and the markup checks do not apply.
+    """
+    kinds = [k.strip() for k in (entry.comment or "").split(";") if k.strip()]
+    return bool(kinds) and all(k.startswith("attribute ") for k in kinds)
+
+
 def check_catalog(
     article: Article,
     language: str,
@@ -165,7 +179,8 @@ def check_catalog(
         if state < min_state or not entry.msgstr:
             continue
         checked += 1
-        found: list[Finding] = run_checks(entry.msgid, entry.msgstr, ctx, skip=skip)
+        entry_skip = (*skip, *MARKUP_CHECKS) if is_attribute_only(entry) else skip
+        found: list[Finding] = run_checks(entry.msgid, entry.msgstr, ctx, skip=entry_skip)
         findings.extend(
             CheckFinding(
                 catalog=catalog_name,

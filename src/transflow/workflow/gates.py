@@ -27,7 +27,7 @@ from transflow.checks import disallowed_markup as markdown_disallowed_markup
 from transflow.config import Config
 from transflow.formats.html import disallowed_markup as html_disallowed_markup
 from transflow.workflow.build import Gate
-from transflow.workflow.check import check_catalog
+from transflow.workflow.check import check_catalog, is_attribute_only
 from transflow.workflow.workspace import Article, catalog_path
 
 #: The check the markup gate owns; the quality gate skips it so nothing is counted twice.
@@ -61,6 +61,8 @@ class MarkupGate:
         for entry in catalog.active_entries(cat):
             if not entry.msgstr or catalog.entry_state(entry) < config.publish:
                 continue
+            if is_attribute_only(entry):
+                continue  # written escaped: a "<tag>" in an alt text is text
             problems = markup_problems(article, entry.msgid, entry.msgstr)
             if problems:
                 line = int(getattr(entry, "linenum", 0) or 0)
