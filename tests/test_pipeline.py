@@ -96,6 +96,12 @@ def test_status_json_contract_and_fail_under(tmp_path: Path) -> None:
     assert set(item["states"]) >= {"untranslated", "needs_work", "translated",
                                    "machine_draft", "reviewed"}
     assert run(tmp_path, "status", "--fail-under", "50").exit_code == 3
+    gated = run(tmp_path, "status", "--fail-under", "50", "--json")
+    assert gated.exit_code == 3
+    gate = json.loads(gated.stdout)["fail_under"]
+    assert gate["passed"] is False and gate["state"] == "translated"
+    assert gate["below"] == [{"catalog": "locales/nl/sleep.po", "article": "articles/sleep.md",
+                              "percent": 0.0}]
     fill(tmp_path / "locales/nl/sleep.po")
     assert run(tmp_path, "status", "--fail-under", "100").exit_code == 0
     assert run(tmp_path, "status", "--fail-under", "reviewed=100").exit_code == 3

@@ -10,6 +10,7 @@ only with ``--debug``.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import importlib
 import json
 import sys
@@ -20,8 +21,8 @@ from typing import Any, TypeVar
 
 import click
 
-from transflow.config import Config, load_config, validate_language
-from transflow.errors import ConfigError, TransflowError
+from transflow.config import Config, load_config
+from transflow.errors import TransflowError
 from transflow.workflow.workspace import Progress, no_progress, workspace_lock
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -136,12 +137,21 @@ def lang_option(func: F) -> F:
 
 
 def check_language(config: Config, language: str | None) -> str | None:
-    """Validate ``--lang`` against the configured languages."""
+    """Validate ``--lang`` against the configured languages (a usage error, exit 2)."""
     if language is None:
         return None
-    code = validate_language(language, key="--lang")
-    if code not in config.languages:
-        raise ConfigError(f"--lang {language}: not one of {list(config.languages)}")
-    return code
+    code = language.strip().replace("-", "_")
+    if code in config.languages:
+        return code
+    base = code.split("_")[0]
+    if base in config.languages:
+        return base
+    close = difflib.get_close_matches(code, config.languages, n=1, cutoff=0.0)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    raise click.BadParameter(
+        f"{language!r} is not one of the workspace's languages "
+        f"{', '.join(config.languages)}{hint}",
+        param_hint="--lang",
+    )
 
 

@@ -161,18 +161,25 @@ def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | N
     gate = parse_fail_under(fail_under) if fail_under else None
     report = status(config, list(articles), language=check_language(config, language),
                     workers=os.cpu_count() or 1)
+    below = report.below(*gate) if gate is not None else []
     if as_json:
-        emit_json(report.to_json())
+        document = report.to_json()
+        if gate is not None:
+            document["fail_under"] = {
+                "state": gate[0].key,
+                "percent": gate[1],
+                "passed": not below,
+                "below": [{"catalog": i.catalog, "article": i.article,
+                           "percent": round(i.percent(gate[0]), 1)} for i in below],
+            }
+        emit_json(document)
     else:
-        render_status(report)
-    if gate is not None:
+        render_status(report, config.publish)
+    if gate is not None and below:
         state, pct = gate
-        below = report.below(state, pct)
-        if below:
-            for item in below:
-                info(f"{item.catalog}: {item.percent(state):.1f}% {state.label}, "
-                     f"below {pct:g}%")
-            ctx.exit(3)
+        for item in below:
+            info(f"{item.catalog}: {item.percent(state):.1f}% {state.label}, below {pct:g}%")
+        ctx.exit(3)
 
 
 def parse_fail_under(value: str) -> tuple[State, float]:
@@ -190,19 +197,19 @@ def parse_fail_under(value: str) -> tuple[State, float]:
     return state, percent
 
 
-def render_status(report: StatusReport) -> None:
-    """A readable table on stdout."""
+def render_status(report: StatusReport, publish: State) -> None:
+    """A readable table on stdout; "ready" is the share at the publish threshold."""
     order = list(State)
-    headers = ["article", "lang", "segs", "words", *[s.label for s in order], "done"]
+    headers = ["article", "lang", "segs", "words", *[s.label for s in order], "ready"]
     rows = []
     for item in report.items:
         rows.append([
             item.article, item.language, str(item.segments), str(item.words),
-            *[str(item.states[s]) for s in order], f"{item.percent():.0f}%",
+            *[str(item.states[s]) for s in order], f"{item.percent(publish):.0f}%",
         ])
     total = report.totals()
     rows.append(["total", "", str(total.segments), str(total.words),
-                 *[str(total.states[s]) for s in order], f"{total.percent():.0f}%"])
+                 *[str(total.states[s]) for s in order], f"{total.percent(publish):.0f}%"])
     widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
     for n, row in enumerate([headers, *rows]):
         if n == len(rows):
@@ -215,6 +222,7 @@ def render_status(report: StatusReport) -> None:
             info(f"{item.catalog}: {item.changed_after_review} changed after review")
         if item.missing:
             info(f"{item.catalog}: missing (run 'transflow sync')")
+    info(f"ready = share of segments {publish.label} or better (publish = \"{publish.key}\")")
 
 
 @main.command("build")
