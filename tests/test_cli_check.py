@@ -221,3 +221,13 @@ def test_glossary_errors_name_file_and_line(
     assert message in str(info.value)
     if where is not None:
         assert str(info.value).startswith(f"g.csv:{where}: ")
+
+
+def test_a_glossary_with_column_labels_instead_of_languages_is_refused(tmp_path: Path) -> None:
+    from transflow.errors import ConfigError
+    from transflow.glossary import parse_glossary
+
+    with pytest.raises(ConfigError, match="names columns") as info:
+        parse_glossary("source,target\nbrain,hersenen\n")
+    assert "nl,en" in (info.value.hint or "")
+    assert parse_glossary("nl,en\nhersenen,brain\n").terms[0].first == "hersenen"

@@ -230,5 +230,5 @@ publish = "reviewed"           # or "translated": the state every segment needs 
 
 [deepl]
 # formality = "prefer_less"    # for Dutch targets: je/jij rather than u
-# glossary = "glossary.csv"    # term pairs, one per line: source,target
+# glossary = "glossary.csv"    # first row: language codes (nl,en); then one term pair a row
 """

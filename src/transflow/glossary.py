@@ -101,6 +101,10 @@ def _delimiter(first_line: str, path: Path | None) -> str:
     return ","
 
 
+#: Header words people write instead of language codes; refused with a hint, never terms.
+_COLUMN_LABELS = {"source", "target", "term", "translation", "from", "to", "src", "tgt"}
+
+
 def parse_glossary(
     text: str, *, path: Path | None = None, languages: tuple[str, str] | None = None
 ) -> Glossary:
@@ -133,6 +137,13 @@ def parse_glossary(
                                           line=start)
                     header = (a, b)
                     continue
+                if {c.lower() for c in cells} & _COLUMN_LABELS:
+                    raise ConfigError(
+                        f"the first row names columns ({', '.join(cells)}), not languages",
+                        path=path,
+                        line=start,
+                        hint="start the glossary with the two language codes, e.g. 'nl,en'",
+                    )
             if len(cells) != 2 or not cells[0] or not cells[1]:
                 raise ConfigError(
                     f"expected two terms separated by a comma or tab, found {len(cells)} "

@@ -40,8 +40,10 @@ def align_cmd(ctx: click.Context, files: tuple[Path, ...], folder: Path | None,
       no counterpart          untranslated
 
     Entries that already have a translation are never changed. Translation segments with
-    no counterpart are listed in the report. Run 'transflow build --allow-incomplete' to
-    see how close the rebuilt translation comes to the original.
+    no counterpart are listed in the report. Aligned entries are translated, not reviewed:
+    with publish = "reviewed", approve them ('transflow review ARTICLE') before build
+    publishes them; with publish = "translated", 'transflow build --allow-incomplete' shows
+    at once how close the rebuilt translation comes to the original.
 
     With --all DIR, pairs are found by name under DIR: slug.nl.md + slug.en.md,
     nl/slug.md + en/slug.md, or slug/nl.md + slug/en.md (source language = the configured
