@@ -98,6 +98,7 @@ def sync_json(report: SyncReport) -> dict[str, object]:
         "version": 1,
         "dry_run": report.dry_run,
         "unchanged": report.unchanged,
+        "unchanged_articles": report.unchanged_articles,
         "articles": [
             {
                 "article": a.article,

@@ -54,9 +54,15 @@ class SyncReport:
     """The result of one sync run."""
 
     articles: list[ArticleSync] = field(default_factory=list)
-    unchanged: int = 0
+    #: Articles skipped because nothing changed since the last sync (see ``SyncCache``).
+    unchanged_articles: list[str] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
     dry_run: bool = False
+
+    @property
+    def unchanged(self) -> int:
+        """How many articles were skipped as unchanged."""
+        return len(self.unchanged_articles)
 
     @property
     def written(self) -> list[str]:
@@ -161,7 +167,7 @@ def sync(
     todo: list[Path] = []
     for path in files:
         if cache is not None and cache.fresh(config.relative(path), path):
-            report.unchanged += 1
+            report.unchanged_articles.append(config.relative(path))
         else:
             todo.append(path)
     done: list[_Done] = []
@@ -256,7 +262,8 @@ def _sync_article(
 ) -> tuple[ArticleSync, list[Path]]:
     segments = [(s.text, s.kind, s.line) for s in article.doc.segments]
     template = catalog.build_template(segments, article.rel)
-    result = ArticleSync(article.rel, article.source_language, len(article.doc.segments))
+    # Counted like status counts them: entries (identical segments share one).
+    result = ArticleSync(article.rel, article.source_language, len(template))
     project = article.slug
     outputs: list[Path] = []
 
