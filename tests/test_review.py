@@ -369,3 +369,16 @@ def test_session_shows_check_findings() -> None:
         findings=findings_from_checks(CheckContext("en", "nl")),
     )
     assert "! error: numbers: missing from the translation: 2 g" in driver.text
+
+
+def test_the_session_shows_translator_comments_and_the_draft_origin() -> None:
+    entry = polib.POEntry(msgid="Brain health.", msgstr="Hersengezondheid.",
+                          tcomment="check this term\ntransflow: draft memory 2026-11-26 x.po (92%)",
+                          flags=["fuzzy"])
+    out: list[str] = []
+    keys = iter("q")
+    run_review([entry], reviewer="R", day=date(2026, 11, 26), read_key=lambda: next(keys),
+               write=out.append, edit=lambda text: None, save=lambda: None)
+    shown = "".join(out)
+    assert "# check this term" in shown
+    assert "# transflow: draft memory 2026-11-26 x.po (92%)" in shown

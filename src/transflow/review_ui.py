@@ -123,6 +123,8 @@ class ReviewSession:
             lines.append(f"  note: {entry.comment}")
         if entry.msgctxt:
             lines.append(f"  context: {entry.msgctxt}")
+        # The translator's notes and transflow's own lines (draft origin, problems, approvals).
+        lines += [f"  # {line}" for line in (entry.tcomment or "").splitlines() if line.strip()]
         if state is State.NEEDS_WORK and entry.previous_msgid:
             lines += ["Old source:", *self._indent(entry.previous_msgid),
                       "New source (changes marked [-removed-] {+added+}):",
