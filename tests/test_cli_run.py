@@ -70,3 +70,4 @@ def test_run_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["stopped_at"] is None
     assert snapshot(tmp_path) == before
+    assert not (tmp_path / ".transflow-cache").exists()  # not even the lock file

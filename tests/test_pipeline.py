@@ -211,11 +211,12 @@ DUP_PO = 'msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n'
          "elsewhere.md: outside the articles folder"),
         (lambda r: (r / "transflow.toml").write_text('languages = ["nl", "nk"]\n'), ["status"],
          "unknown language 'nk'"),
+        (lambda r: None, ["status", "nope.md"], "nope.md: article not found"),
         (lambda r: (r / "articles/sleep.html").write_text("<p>Slapen.</p>\n"), ["sync"],
          "articles/sleep.md: would share the catalogs of 'sleep' with articles/sleep.html"),
     ],
     ids=["po-syntax", "po-duplicate", "non-utf8", "front-matter", "article-lang",
-         "no-articles", "outside", "config-lang", "same-slug"],
+         "no-articles", "outside", "config-lang", "missing", "same-slug"],
 )
 def test_bad_input_is_one_clear_line_and_changes_nothing(
     tmp_path: Path, setup: object, args: list[str], message: str

@@ -57,7 +57,7 @@ def align_cmd(ctx: click.Context, files: tuple[Path, ...], folder: Path | None,
       transflow align articles/magnesium.md old-site/en/magnesium.md --dry-run --json
       transflow align --all content --lang en
     """
-    config = get_config(ctx, lock=True)
+    config = get_config(ctx, lock=not dry_run)
     if folder is not None:
         if files:
             raise click.UsageError("give either SOURCE TRANSLATION or --all DIR, not both")

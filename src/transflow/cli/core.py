@@ -82,7 +82,7 @@ def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, jobs
       transflow sync                      # every article
       transflow sync articles/foo.md      # one article
     """
-    config = get_config(ctx, lock=True)
+    config = get_config(ctx, lock=not dry_run)
     with progress_bar("Syncing", not as_json) as progress:
         report = sync(config, list(articles), dry_run=dry_run, progress=progress,
                       workers=jobs or os.cpu_count() or 1)
@@ -250,7 +250,7 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
     """
     from transflow.workflow.gates import default_gates  # the checks load only for builds
 
-    config = get_config(ctx, lock=True)
+    config = get_config(ctx, lock=not dry_run)
     with progress_bar("Building", not as_json) as progress:
         report = build(config, list(articles), output=out, allow_incomplete=allow_incomplete,
                        gates=default_gates(config), dry_run=dry_run, progress=progress,

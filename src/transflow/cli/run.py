@@ -69,7 +69,7 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
     Example (CI):
       transflow run --strict --json > run.json
     """
-    config = get_config(ctx, lock=True)
+    config = get_config(ctx, lock=not dry_run)
     paths = list(articles)
     key = os.environ.get(KEY_VARIABLE, "").strip()
     steps: list[Step] = []

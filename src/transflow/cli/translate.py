@@ -62,7 +62,7 @@ def translate_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str 
       transflow translate --max-chars 50000    # refuse larger runs
       transflow translate --engine memory      # no DeepL, memory hits only
     """
-    config = get_config(ctx, lock=True)
+    config = get_config(ctx, lock=not dry_run)
     lang = check_language(config, language)
     key = os.environ.get(KEY_VARIABLE, "").strip()
     engine: Engine | None = None

@@ -79,7 +79,7 @@ class ArticleBuild:
                     "catalog": lb.catalog,
                     "states": {s.key: n for s, n in lb.states.items()},
                     "not_in_catalog": lb.missing,
-                    "unfinished_lines": lb.unfinished_lines,
+                    "unfinished_lines": sorted(set(lb.unfinished_lines)),
                 }
                 for lb in self.languages
             },

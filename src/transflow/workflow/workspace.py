@@ -132,13 +132,13 @@ def discover(config: Config, paths: Sequence[Path] | None = None) -> list[Path]:
         found = []
         for raw in paths:
             path = raw.resolve()
+            if not path.is_file():
+                raise ArticleError("article not found", path=raw)
             if not path.is_relative_to(config.articles):
                 raise ArticleError(
                     f"outside the articles folder {config.relative(config.articles)}",
                     path=raw,
                 )
-            if not path.is_file():
-                raise ArticleError("article not found", path=raw)
             if path.suffix.lower() not in EXTENSIONS:
                 format_for(path)  # raises the "unsupported article type" error
             found.append(path)
