@@ -319,3 +319,12 @@ def test_refused_text_stays_untranslated_with_a_problem_and_is_retried(tmp_path:
     for entry in (e for e in catalog.load(path) if "NMN" in e.msgid):
         assert catalog.entry_state(entry) == State.MACHINE_DRAFT
         assert not transflow_lines(entry.tcomment, "problem")
+
+
+def test_a_memory_match_with_other_markup_gets_a_problem_line() -> None:
+    from transflow.workflow.translate import memory_problems
+
+    assert memory_problems("See [the study](https://x.org).", "Zie [de studie](https://x.org).",
+                           "markdown") == []
+    problems = memory_problems("See the study.", "Zie <https://x.org>.", "markdown")
+    assert problems == ["the markup of this memory match differs from the source's"]

@@ -34,6 +34,7 @@ from transflow import catalog, mt
 from transflow.config import Config
 from transflow.errors import EngineError, QuotaExceededError
 from transflow.mt.deepl_engine import DeepLEngine, read_glossary
+from transflow.mt.markup import structure
 from transflow.states import State, set_transflow_line
 from transflow.workflow.translate_plan import (
     COPY,
@@ -133,6 +134,18 @@ def batch_context(article: Article, texts: Sequence[str]) -> str:
 
 
 # --------------------------------------------------------------------------- applying drafts
+def memory_problems(source: str, draft: str, fmt: str) -> list[str]:
+    """Why a memory draft cannot stand as it is: its markup is not the source's.
+
+    A close match comes from another segment (perhaps another format: a Markdown article's
+    translation offered to an HTML one), so its links, emphasis or footnotes may not be
+    this segment's; the draft stays, with a problem line for the translator.
+    """
+    if structure(draft, fmt) == structure(source, fmt):
+        return []
+    return ["the markup of this memory match differs from the source's"]
+
+
 def _apply(
     entry: catalog.Entry, text: str | None, origin: str, problems: Sequence[str] = ()
 ) -> bool:
@@ -221,7 +234,9 @@ def translate(
             if target.action == MEMORY and target.match is not None:
                 pct = round(target.match.score * 100)
                 ok = _apply(entry, target.match.translation,
-                            f"memory {day} {target.match.origin} ({pct}%)")
+                            f"memory {day} {target.match.origin} ({pct}%)",
+                            memory_problems(entry.msgid, target.match.translation,
+                                            article_format(article)))
                 changed += ok
                 item.drafted += ok
             elif target.action == COPY:
