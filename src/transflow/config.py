@@ -67,6 +67,8 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the workspace root, POSIX style (for references and reports)."""
+        if path.is_absolute() and ".." not in path.parts and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()  # no resolve(): a hot path
         try:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:

@@ -156,9 +156,22 @@ class _Offsets:
         return self.base + self.orig_starts[k] + (pos - self.norm_starts[k])
 
 
+_FIRST_SIGNIFICANT = re.compile(r"[`<\[(]|[^\W_]")
+
+
 def _has_words(text: str) -> bool:
     """True when ``text`` holds a letter or digit outside code, HTML, and URLs."""
+    # Fast path (most segments): a letter or digit comes before anything that could open
+    # code, HTML or a link, and it does not begin a bare URL.
+    first = _FIRST_SIGNIFICANT.search(text)
+    if first is None:
+        return False
+    if first.group().isalnum() and not text.startswith(_URL_STARTS, first.start()):
+        return True
     return any(ch.isalnum() for ch in _NOISE_RE.sub(" ", text))
+
+
+_URL_STARTS = ("http", "HTTP", "www", "WWW", "ftp", "FTP", "mailto", "MAILTO")
 
 
 def _continuation_prefix(first_line_prefix: str) -> str:
