@@ -51,6 +51,36 @@ class Document:
 Translate = Callable[[Segment], "str | None"]
 
 
+def splice(
+    doc: Document,
+    translate: Translate,
+    encode: Callable[[Segment, str], str],
+    *,
+    force: bool = False,
+) -> str:
+    """The reassembly loop every format shares: replace each translated span, keep the rest.
+
+    A segment is left as written when ``translate`` gives None, an empty or blank text, or
+    the msgid itself (unless ``force``: conformance checks use it to prove the replace path
+    is faithful). ``encode`` turns a translation into what is written in the span (escaping,
+    container prefixes, quoting); every byte between spans is copied unchanged.
+    """
+    source = doc.source
+    out: list[str] = []
+    pos = 0
+    for segment in doc.segments:
+        translation = translate(segment)
+        if translation is None or not translation.strip():
+            continue
+        if translation == segment.text and not force:
+            continue
+        out.append(source[pos : segment.start])
+        out.append(encode(segment, translation))
+        pos = segment.end
+    out.append(source[pos:])
+    return "".join(out)
+
+
 class Format(Protocol):
     """An article format: ``parse`` and ``render`` live in one module so they cannot drift."""
 

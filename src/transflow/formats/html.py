@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from transflow.formats import frontmatter
-from transflow.formats.base import Document, Segment, Translate
+from transflow.formats.base import Document, Segment, Translate, splice
 from transflow.formats.html_safety import (
     DANGEROUS_TAGS,
     URL_ATTRIBUTES,
@@ -511,23 +511,13 @@ def render(doc: Document, translate: Translate, *, keep_identical: bool = True) 
     """
     quotes = doc.extra.get("attribute_quotes", {})
     assert isinstance(quotes, dict)
-    out: list[str] = []
-    pos = 0
-    for segment in doc.segments:
-        translation = translate(segment)
-        if translation is None or (keep_identical and translation == segment.text):
-            continue
+
+    def encode(segment: Segment, translation: str) -> str:
         if segment.start in quotes:
-            translation = _escape_attribute(
-                translation, str(quotes[segment.start]), segment.text
-            )
-        else:
-            translation = _restore_tags(doc.source[segment.start : segment.end], translation)
-        out.append(doc.source[pos : segment.start])
-        out.append(translation)
-        pos = segment.end
-    out.append(doc.source[pos:])
-    return "".join(out)
+            return _escape_attribute(translation, str(quotes[segment.start]), segment.text)
+        return _restore_tags(doc.source[segment.start : segment.end], translation)
+
+    return splice(doc, translate, encode, force=not keep_identical)
 
 
 class HtmlFormat:

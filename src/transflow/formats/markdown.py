@@ -51,7 +51,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from transflow.formats import frontmatter
-from transflow.formats.base import Document, Segment, Translate
+from transflow.formats.base import Document, Segment, Translate, splice
 
 __all__ = ["BODY_START", "FORMAT", "MarkdownFormat", "new_parser", "parse", "render"]
 
@@ -386,23 +386,13 @@ def render(doc: Document, translate: Translate, *, force_replace: bool = False) 
         fields = [s.kind.removeprefix("front matter: ") for s in doc.segments]
         spans = parse(doc.source, front_matter_fields=fields).extra[_EXTRA_KEY]
         assert isinstance(spans, dict)
-    source = doc.source
-    newline = "\r\n" if "\r\n" in source else "\n"
-    out: list[str] = []
-    pos = 0
-    for segment in doc.segments:
-        translation = translate(segment)
-        if translation is None or not translation.strip():
-            continue
-        if translation == segment.text and not force_replace:
-            continue
+    newline = "\r\n" if "\r\n" in doc.source else "\n"
+
+    def encode(segment: Segment, translation: str) -> str:
         span: _Span = spans[(segment.start, segment.end)]
-        replacement = _encode(translation, span, newline, segment.text)
-        out.append(source[pos : segment.start])
-        out.append(replacement)
-        pos = segment.end
-    out.append(source[pos:])
-    return "".join(out)
+        return _encode(translation, span, newline, segment.text)
+
+    return splice(doc, translate, encode, force=force_replace)
 
 
 def _encode(text: str, span: _Span, newline: str, original: str) -> str:

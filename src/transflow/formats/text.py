@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from transflow.formats.base import Document, Segment, Translate
+from transflow.formats.base import Document, Segment, Translate, splice
 
 __all__ = ["FORMAT", "TextFormat", "parse", "render"]
 
@@ -109,22 +109,13 @@ _NEWLINES = re.compile(r"[ \t]*(?:\r\n|\r|\n)\s*")
 
 def render(doc: Document, translate: Translate, *, keep_identical: bool = True) -> str:
     """Splice translations into the source; ``keep_identical=False`` forces the splice."""
-    out: list[str] = []
-    pos = 0
-    for segment in doc.segments:
-        translation = translate(segment)
-        if translation is None or (keep_identical and translation == segment.text):
-            continue
+
+    def encode(segment: Segment, translation: str) -> str:
         # A segment is one folded line of text: a newline in a translation would start a new
         # paragraph or list item (and mix line endings), so it is folded like the msgid.
-        folded = _NEWLINES.sub(" ", translation.strip())
-        if not folded:
-            continue
-        out.append(doc.source[pos : segment.start])
-        out.append(folded)
-        pos = segment.end
-    out.append(doc.source[pos:])
-    return "".join(out)
+        return _NEWLINES.sub(" ", translation.strip())
+
+    return splice(doc, translate, encode, force=not keep_identical)
 
 
 class TextFormat:
