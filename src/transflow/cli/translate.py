@@ -79,10 +79,12 @@ def translate_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str 
     else:
         render_summary(report)
     if engine is None and not dry_run and report.left and not as_json:
-        reason = ("--engine memory" if engine_name == "memory"
-                  else f"{KEY_VARIABLE} is not set")
-        info(f"{report.left} segment(s) left, {report.characters} character(s) for DeepL "
-             f"({reason}); set {KEY_VARIABLE} to draft them with DeepL.")
+        if engine_name == "memory":
+            advice = f"run without --engine memory (and {KEY_VARIABLE} set) to draft them"
+        else:
+            advice = f"{KEY_VARIABLE} is not set; set it to draft them with DeepL"
+        info(f"{report.left} segment(s) left, {report.characters} character(s) for DeepL: "
+             f"{advice}.")
     if report.stopped is not None:
         render_stop(report)
         ctx.exit(1)
@@ -118,7 +120,8 @@ def render_summary(report: TranslateReport) -> None:
     doc = report.to_json()["totals"]
     assert isinstance(doc, dict)
     by_engine = int(str(doc["drafted_by_engine"])) + int(str(doc["reused_done"]))
-    info(f"translate: {doc['drafted_by_memory']} drafted by memory, "
+    info(f"translate: {doc['drafted_by_memory']} drafted by memory ({doc['copied']} copied: "
+         "nothing to translate), "
          f"{by_engine} drafted by DeepL ({doc['reused_done']} of them reused, not billed), "
          f"{doc['billed_characters']} characters billed in "
          f"{doc['requests_sent']} request(s), {doc['problems']} draft(s) with problems, "

@@ -170,6 +170,7 @@ class TranslateReport:
                 + self.total("copied"),
                 "memory_exact": self.total("memory_exact"),
                 "memory_fuzzy": self.total("memory_fuzzy"),
+                "copied": self.total("copied"),
                 "reused": self.total("reused"),
                 "segments_to_send": self.total("to_send"),
                 "characters": self.characters,
