@@ -238,3 +238,30 @@ def test_yaml_block_scalars_in_front_matter_are_segments_and_re_indent() -> None
     out = FORMAT.render(doc, lambda s: table.get(s.text))
     assert out == ("---\ndescription: >\n  Een lange beschrijving.\nsummary: |\n"
                    "  Regel een\n  Regel twee\n---\n\nBody.\n")
+
+
+HOSTILE = ["```python", "~~~", "$$ x", "<!-- note", "<script>", "<pre>", "[a]:\nhttps://x.org",
+           "# kop", "- punt", "1. een", "> citaat", "---", "===", "| a | b |\n|---|---|",
+           "    code?", "<div>", "regel\n\n\nnieuwe alinea", "tekst\n=====", "*"]
+STRUCTURES = [
+    "First para.\n\nSecond para.\n\nThird para.\n",
+    "- one\n- two\n\n  more two\n- three\n\nAfter.\n",
+    "> quoted one\n>\n> quoted two\n\nAfter.\n",
+    "Heading\n=======\n\nBody.\n\n## Two\n\nEnd.\n",
+]
+
+
+@pytest.mark.parametrize("source", STRUCTURES)
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_no_translation_can_change_the_block_structure(source: str, hostile: str) -> None:
+    """Whatever a translator types, every other segment survives, as written."""
+    doc = FORMAT.parse(source)
+    for victim in doc.segments:
+        translation = hostile + " tekst"  # markup alone would not be a segment at all
+        out = FORMAT.render(doc, lambda s, v=victim: translation if s is v else None)
+        again = FORMAT.parse(out)
+        assert len(again.segments) == len(doc.segments), (victim.text, out)
+        others = [(s.kind, s.text) for s in doc.segments if s is not victim]
+        kept = [(s.kind, s.text) for s, o in zip(again.segments, doc.segments, strict=True)
+                if o is not victim]
+        assert kept == others, out

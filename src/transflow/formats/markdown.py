@@ -416,7 +416,18 @@ def _encode(text: str, span: _Span, newline: str, original: str) -> str:
         lines.append(
             _escape_line(raw.lstrip(" \t") if lines else raw, lines[-1] if lines else None)
         )
+    # A first line can depend on the lines after it (``[a]:`` with its destination on the
+    # next line is a link reference definition): the whole text must stay one paragraph.
+    if (
+        len(lines) > 1
+        and lines[0][:1] in _ASCII_PUNCTUATION
+        and not _stays_inline(lines[-1], "\n".join(lines[:-1]))
+    ):
+        lines[0] = "\\" + lines[0]
     return (newline + span.prefix).join(lines)
+
+
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def _escape_line(line: str, previous: str | None) -> str:
@@ -426,7 +437,11 @@ def _escape_line(line: str, previous: str | None) -> str:
     table needs both its header and its delimiter row, a setext heading its text line.
     """
     for _ in range(3):
-        if not _SUSPECT_RE.match(line) or _stays_inline(line, previous):
+        if not _SUSPECT_RE.match(line):
+            return line
+        # Openers whose block runs until a closing line elsewhere (a fence, math, a raw HTML
+        # block of types 1-5) would swallow what follows, even if alone they look harmless.
+        if _stays_inline(line, previous) and _opens_nothing(line, previous):
             return line
         lead = len(line) - len(line.lstrip(" \t"))
         if lead:
@@ -438,6 +453,22 @@ def _escape_line(line: str, previous: str | None) -> str:
         else:
             line = "\\" + line
     return line
+
+
+#: Lines that would close any block a line could open and leave open (fences, math, raw HTML
+#: of types 1-5), after a blank line so that nothing else can continue. A line that opens
+#: nothing parses with them exactly like a plain word does.
+_CLOSERS = "\n\n$$\n```\n~~~\n-->\n?>\n]]>\n</script>\n</pre>\n</style>\n</textarea>\n"
+
+
+def _shape(text: str) -> list[tuple[str, str, tuple[int, ...]]]:
+    return [(t.type, t.tag, tuple(t.map or ())) for t in _BLOCK_MD.parse(text, {})]
+
+
+def _opens_nothing(line: str, previous: str | None) -> bool:
+    """True when ``line`` leaves no block open that later lines would fall into."""
+    before = "" if previous is None else previous + "\n"
+    return _shape(before + line + _CLOSERS) == _shape(before + "x" + _CLOSERS)
 
 
 def _stays_inline(line: str, previous: str | None) -> bool:
