@@ -256,8 +256,8 @@ STRUCTURES = [
 def test_no_translation_can_change_the_block_structure(source: str, hostile: str) -> None:
     """Whatever a translator types, every other segment survives, as written."""
     doc = FORMAT.parse(source)
+    translation = hostile + " tekst"  # markup alone would not be a segment at all
     for victim in doc.segments:
-        translation = hostile + " tekst"  # markup alone would not be a segment at all
         out = FORMAT.render(doc, lambda s, v=victim: translation if s is v else None)
         again = FORMAT.parse(out)
         assert len(again.segments) == len(doc.segments), (victim.text, out)
