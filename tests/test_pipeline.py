@@ -354,3 +354,13 @@ def test_a_changed_lang_warns_about_the_catalog_left_behind(tmp_path: Path) -> N
         result.stderr)
     assert (tmp_path / "locales/nl/sleep.po").exists()
     assert (tmp_path / "locales/en/sleep.po").exists()
+
+
+def test_an_error_under_json_is_a_json_document_too(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    result = run(tmp_path, "status", "nope.md", "--json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc == {"version": 1, "exit_code": 1, "error": {
+        "message": "article not found", "path": "nope.md", "line": None, "hint": None}}
+    assert "Error: nope.md: article not found" in result.stderr

@@ -66,6 +66,17 @@ class TransflowGroup(click.Group):
             click.echo(f"Error: {exc}", err=True)
             if exc.hint:
                 click.echo(f"Hint: {exc.hint}", err=True)
+            if ctx.meta.get(JSON_META):  # a pipeline asked for JSON: it gets a document
+                emit_json({
+                    "version": 1,
+                    "error": {
+                        "message": exc.message,
+                        "path": exc.path.as_posix() if exc.path is not None else None,
+                        "line": exc.line,
+                        "hint": exc.hint,
+                    },
+                    "exit_code": exc.exit_code,
+                })
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted; everything finished so far is saved.", err=True)
@@ -117,9 +128,19 @@ def get_config(ctx: click.Context, *, lock: bool = False) -> Config:
     return config
 
 
+#: ``ctx.meta`` key set by ``--json`` so that an error, too, is reported as a JSON document.
+JSON_META = "transflow.json"
+
+
+def _remember_json(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    ctx.meta[JSON_META] = value
+    return value
+
+
 def json_option(func: F) -> F:
-    """``--json``: one versioned document on stdout."""
-    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")(func)
+    """``--json``: one versioned document on stdout (errors included)."""
+    return click.option("--json", "as_json", is_flag=True, callback=_remember_json,
+                        help="Print one JSON document (also for an error).")(func)
 
 
 def articles_argument(func: F) -> F:
