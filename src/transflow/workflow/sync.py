@@ -28,6 +28,7 @@ from transflow.workflow.workspace import (
     discover,
     no_progress,
     read_article,
+    slug_of,
     template_path,
     utc_now,
 )
@@ -160,7 +161,7 @@ def sync(
     cache = SyncCache(config) if use_cache and not dry_run else None
     now = clock()
     existing_templates = _templates(config)
-    known_slugs = {_slug(config, p) for p in files}
+    known_slugs = {slug_of(config, p) for p in files}
     orphans = [s for s in existing_templates if s not in known_slugs] if not paths else []
     # Every write is staged and made visible at the end: a bad article anywhere leaves the
     # disk untouched, and only one parsed article per process is in memory at a time.
@@ -239,10 +240,6 @@ def _sync_parallel(
         _sync_chunk, paths, workers=workers, args=(config, now, dry_run), on_result=adopt
     )
     return [item for items, _ in chunks for item in items]
-
-
-def _slug(config: Config, path: Path) -> str:
-    return path.resolve().relative_to(config.articles).with_suffix("").as_posix()
 
 
 def _templates(config: Config) -> list[str]:

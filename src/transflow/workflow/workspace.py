@@ -167,7 +167,9 @@ def _unique_slugs(config: Config, paths: list[Path]) -> list[Path]:
 
 def slug_of(config: Config, path: Path) -> str:
     """``<articles>/news/x.md`` -> ``news/x``."""
-    return path.resolve().relative_to(config.articles).with_suffix("").as_posix()
+    if not path.is_absolute() or ".." in path.parts:
+        path = path.resolve()  # discover() already gives absolute, normal paths: no syscall
+    return path.relative_to(config.articles).with_suffix("").as_posix()
 
 
 def decode(data: bytes, path: Path) -> str:
