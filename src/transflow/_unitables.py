@@ -2,8 +2,9 @@
 
 Generated from the tables compiled into ``libunistring.so.2`` (``libunistring_unilbrkprop``,
 ``libunistring_unilbrk_table`` and ``uc_width(uc, "UTF-8")``) so that the line breaking of
-:mod:`transflow.linebreak` (used by :mod:`transflow.poformat`) matches ``msgcat`` exactly; ``tests/test_poformat.py`` re-reads the
-library when it is installed and fails if these tables drift from it.  Do not edit by hand.
+:mod:`transflow.linebreak` (used by :mod:`transflow.poformat`) matches ``msgcat`` exactly;
+``tests/test_poformat.py`` re-reads the library when it is installed and fails if these
+tables drift from it.  Do not edit by hand.
 """
 
 from __future__ import annotations
