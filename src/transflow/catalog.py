@@ -307,11 +307,6 @@ def _check_syntax(text: str, path: Path | None) -> None:
                                hint="fix the line in a text editor or re-save it in Poedit")
 
 
-def header_without_dates(catalog: Catalog) -> dict[str, str]:
-    """Header fields that matter when deciding whether content changed."""
-    return {k: v for k, v in catalog.metadata.items() if k not in DATE_FIELDS}
-
-
 def save(
     catalog: Catalog,
     path: Path,
@@ -333,17 +328,16 @@ def save(
     if previous is None:
         write(path, render(catalog))
         return True
-    old = None
-    with contextlib.suppress(CatalogError):
-        old = parse(previous, path=path)
-        for key in DATE_FIELDS:
-            if key in old.metadata and key in catalog.metadata:
-                catalog.metadata[key] = old.metadata[key]
     base = getattr(catalog, "transflow_loaded", None)
-    if old is not None and base is not None and base != previous:
-        # Someone (a translator's editor, another tool) saved the file after we read it.
+    if base != previous:  # read from elsewhere, or the file changed since it was read
         with contextlib.suppress(CatalogError):
-            keep_their_edits(parse(base, path=path), catalog, old)
+            old = parse(previous, path=path)
+            for key in DATE_FIELDS:
+                if key in old.metadata and key in catalog.metadata:
+                    catalog.metadata[key] = old.metadata[key]
+            if base is not None:
+                # Someone (a translator's editor, another tool) saved the file meanwhile.
+                keep_their_edits(parse(base, path=path), catalog, old)
     text = render(catalog)
     if text == previous:
         catalog.transflow_loaded = previous

@@ -70,9 +70,3 @@ class QuotaExceededError(EngineError):
 
 class AuthorizationError(EngineError):
     """The translation service refused the key (DeepL 403)."""
-
-
-class NotReadyError(TransflowError):
-    """A gate failed: check errors, status below threshold, unfinished articles (exit 3)."""
-
-    exit_code = 3

@@ -80,11 +80,6 @@ def _names(words: str) -> frozenset[str]:
 
 
 VOID = _names("area base br col embed hr img input keygen link meta param source track wbr")
-INLINE = _names(
-    """a abbr acronym b bdi bdo big br button cite code data del dfn em font i img input ins
-    kbd label mark math meter output picture progress q rp rt ruby s samp select small span
-    strike strong sub sup svg time tt u var wbr"""
-)
 BLOCK = _names(
     """address article aside audio blockquote body canvas caption center col colgroup dd
     details dialog dir div dl dt fieldset figcaption figure footer form frameset h1 h2 h3 h4

@@ -36,7 +36,7 @@ import contextlib
 import hashlib
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -373,8 +373,3 @@ class _Rejected(EngineError):
 
 class _Refused(Exception):
     """The service refused the request's content (400/413): split and retry the halves."""
-
-
-def glossary_from_mapping(entries: Mapping[tuple[str, str], Mapping[str, str]]) -> Glossary:
-    """Normalise language codes to upper case (for callers building glossaries in code)."""
-    return {(s.upper(), t.upper()): dict(e) for (s, t), e in entries.items()}

@@ -90,6 +90,7 @@ class CatalogTranslate:
 
     @property
     def by_memory(self) -> int:
+        """Drafts that cost nothing: memory hits and copied segments."""
         return self.memory_exact + self.memory_fuzzy + self.copied
 
     def to_json(self) -> dict[str, object]:
@@ -166,8 +167,7 @@ class TranslateReport:
             "catalogs": [c.to_json() for c in self.catalogs],
             "totals": {
                 "targets": self.total("targets"),
-                "drafted_by_memory": self.total("memory_exact") + self.total("memory_fuzzy")
-                + self.total("copied"),
+                "drafted_by_memory": self.total("by_memory"),
                 "memory_exact": self.total("memory_exact"),
                 "memory_fuzzy": self.total("memory_fuzzy"),
                 "copied": self.total("copied"),
