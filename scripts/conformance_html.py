@@ -27,10 +27,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
+from transflow.checks.safety import markup_signature
 from transflow.formats.html import (
     TRANSLATABLE_ATTRIBUTES,
     fold_whitespace,
-    markup_signature,
     parse,
     render,
 )

@@ -21,10 +21,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from deepl_server import FakeDeepL  # noqa: E402
-from transflow import catalog, mt  # noqa: E402
+from transflow import mt  # noqa: E402
 from transflow.config import load_config  # noqa: E402
 from transflow.mt.deepl_engine import DeepLEngine  # noqa: E402
-from transflow.mt.markup import structure  # noqa: E402
+from transflow.mt.placeholders import structure  # noqa: E402
+from transflow.po import catalog  # noqa: E402
 from transflow.states import State, transflow_lines  # noqa: E402
 from transflow.workflow.sync import sync  # noqa: E402
 from transflow.workflow.translate import translate  # noqa: E402

@@ -8,8 +8,8 @@ from pathlib import Path
 import polib
 import pytest
 
-from transflow import catalog
 from transflow.errors import CatalogError
+from transflow.po import catalog
 from transflow.states import State
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from deepl_server import FakeDeepL
-from transflow import catalog
 from transflow.cli import main
+from transflow.po import catalog
 from transflow.states import State, transflow_lines
 
 pytest_plugins = ["deepl_fixtures"]

@@ -15,7 +15,7 @@ from transflow.errors import AuthorizationError, ConfigError, EngineError, Quota
 from transflow.mt import draft_batch, plan, protect
 from transflow.mt.deepl_engine import DeepLEngine, glossary_name, read_glossary
 from transflow.mt.engine import QuotaExceededDuringBatch, plan_batches
-from transflow.mt.markup import structure
+from transflow.mt.placeholders import structure
 
 pytest_plugins = ["deepl_fixtures"]
 

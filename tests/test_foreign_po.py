@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from transflow import catalog
+from transflow.po import catalog
 from transflow.states import State
 
 

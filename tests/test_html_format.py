@@ -11,8 +11,9 @@ from types import ModuleType
 
 import pytest
 
+from transflow.checks.safety import disallowed_markup, markup_signature
 from transflow.formats import format_for
-from transflow.formats.html import FORMAT, disallowed_markup, markup_signature, parse, render
+from transflow.formats.html import FORMAT, parse, render
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "html"

@@ -17,9 +17,11 @@ import polib
 import pytest
 
 from tests.helpers import make_workspace, run, snapshot
-from transflow import catalog, review
+from transflow import review
+from transflow.checks.safety import markup_signature
 from transflow.formats import format_for
-from transflow.formats.html import markup_signature, parse
+from transflow.formats.html import parse
+from transflow.po import catalog
 
 REPO = Path(__file__).resolve().parent.parent
 

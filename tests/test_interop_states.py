@@ -3,7 +3,7 @@
 Every entry keeps its state after ``msgcat``, ``msgmerge --previous`` with a template of the
 same msgids, a polib load + save and a Babel ``read_po`` + ``write_po``; a translator's edit in
 an editor (msgstr changed, fuzzy removed) makes any entry *translated*, never reviewed.
-Catalogs are built with polib and written both by polib and by ``poformat.render_po``.
+Catalogs are built with polib and written both by polib and by ``po.layout.render_po``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import polib
 import pytest
 from babel.messages.pofile import read_po, write_po
 
-from transflow.poformat import render_po
+from transflow.po.layout import render_po
 from transflow.review import approve, entry_state
 from transflow.states import State
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from transflow.mt.engine import fake_translate
-from transflow.mt.markup import (
+from transflow.mt.placeholders import (
     TAG_HANDLING_VERSION,
     billable_characters,
     protect,

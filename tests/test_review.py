@@ -13,6 +13,7 @@ import polib
 import pytest
 
 from transflow.checks import CheckContext
+from transflow.cli.review_ui import ReviewSummary, findings_from_checks, run_review, word_diff
 from transflow.errors import TransflowError
 from transflow.review import (
     approve,
@@ -24,7 +25,6 @@ from transflow.review import (
     set_translation,
     unapprove,
 )
-from transflow.review_ui import ReviewSummary, findings_from_checks, run_review, word_diff
 from transflow.states import State, approval
 
 DAY = date(2026, 11, 26)
@@ -296,7 +296,7 @@ from datetime import date
 import click
 import polib
 
-from transflow.review_ui import run_review
+from transflow.cli.review_ui import run_review
 
 path = sys.argv[1]
 po = polib.pofile(path)

@@ -10,7 +10,7 @@ import polib
 
 from tests.helpers import REPO_ROOT, run, snapshot
 from tests.test_cli_run import sample_workspace
-from transflow import catalog
+from transflow.po import catalog
 from transflow.states import State
 
 CATALOGS = sorted((REPO_ROOT / "locales").rglob("*.po*"))

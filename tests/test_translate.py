@@ -11,12 +11,13 @@ import polib
 import pytest
 
 from deepl_server import FakeDeepL
-from transflow import catalog, mt
+from transflow import mt
 from transflow.config import Config, load_config
 from transflow.errors import EngineError
 from transflow.formats import format_for
 from transflow.mt.deepl_engine import DeepLEngine
-from transflow.mt.markup import structure
+from transflow.mt.placeholders import structure
+from transflow.po import catalog
 from transflow.states import State, transflow_lines
 from transflow.workflow.build import build
 from transflow.workflow.sync import sync

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .catalog import entry_state as entry_state  # re-exported for review callers
-from .catalog import view as view
+from transflow.po.catalog import entry_state as entry_state  # re-exported for review callers
+from transflow.po.catalog import view as view
+
 from .errors import TransflowError
 from .states import State, approval_text, set_transflow_line
 

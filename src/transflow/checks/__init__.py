@@ -51,7 +51,7 @@ from .links import (
     check_links,
     check_urls,
 )
-from .markup import check_html_tags, check_unsafe_markup, disallowed_markup
+from .tags import check_html_tags, check_unsafe_markup, disallowed_markup
 from .wording import (
     RATIO_MIN_CHARS,
     RATIO_TOLERANCE,

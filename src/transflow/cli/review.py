@@ -16,11 +16,12 @@ from pathlib import Path
 
 import click
 
-from transflow import catalog
 from transflow.cli import main
 from transflow.cli.common import check_language, emit_json, get_config, info, json_option
+from transflow.cli.review_ui import findings_from_checks, run_review
 from transflow.config import Config
 from transflow.errors import CatalogError, TransflowError
+from transflow.po import catalog
 from transflow.review import (
     BatchResult,
     Entry,
@@ -30,7 +31,6 @@ from transflow.review import (
     select_by_lines,
     unapprove_entries,
 )
-from transflow.review_ui import findings_from_checks, run_review
 from transflow.workflow.check import context_for, workspace_glossary
 from transflow.workflow.workspace import Article, catalog_path, discover, read_article
 

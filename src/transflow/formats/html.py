@@ -39,7 +39,7 @@ equal to the msgid (or ``None``) keeps the original bytes, so identity is byte-e
 Attribute translations are re-escaped for the original quote character (and ``&``, ``<``,
 ``>`` always, so XHTML stays well-formed); an unquoted value that needs quotes gets double
 quotes. Content translations are spliced as written: judging the markup a translation adds
-is :mod:`transflow.formats.html_safety`'s job (``disallowed_markup``, re-exported here).
+is :mod:`transflow.checks.safety`'s job (``disallowed_markup``).
 """
 
 from __future__ import annotations
@@ -53,23 +53,11 @@ from html.parser import HTMLParser
 
 from transflow.formats import frontmatter
 from transflow.formats.base import Document, Segment, Translate, splice
-from transflow.formats.html_safety import (
-    DANGEROUS_TAGS,
-    URL_ATTRIBUTES,
-    Signature,
-    disallowed_markup,
-    markup_signature,
-)
 
 __all__ = [
-    "DANGEROUS_TAGS",
     "FORMAT",
-    "URL_ATTRIBUTES",
     "HtmlFormat",
-    "Signature",
-    "disallowed_markup",
     "fold_whitespace",
-    "markup_signature",
     "parse",
     "render",
 ]

@@ -33,8 +33,8 @@ from transflow.mt.engine import (
     fake_translate,
     plan_batches,
 )
-from transflow.mt.markup import Protected, Restored, billable_characters, protect, restore
 from transflow.mt.memory import MemoryMatch, TranslationMemory
+from transflow.mt.placeholders import Protected, Restored, billable_characters, protect, restore
 
 __all__ = [
     "MAX_REQUEST_BYTES",

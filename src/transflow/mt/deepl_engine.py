@@ -54,7 +54,7 @@ from transflow.mt.engine import (
     Usage,
     plan_batches,
 )
-from transflow.mt.markup import (
+from transflow.mt.placeholders import (
     IGNORE_TAGS,
     NON_SPLITTING_TAGS,
     TAG_HANDLING,

@@ -8,7 +8,7 @@ Invariants:
 * an engine raises only ``transflow.errors`` types; ``QuotaExceededError`` raised half-way
   carries (as ``QuotaExceededDuringBatch.completed``) the results finished before it, so
   nothing paid for is lost;
-* texts given to an engine are protected XML (``mt.markup.protect``): engines translate text
+* texts given to an engine are protected XML (``mt.placeholders.protect``): engines translate text
   nodes and must leave tags alone.
 """
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from transflow.errors import QuotaExceededError
-from transflow.mt.markup import billable_characters
+from transflow.mt.placeholders import billable_characters
 
 #: DeepL's hard limits are 50 texts and 128 KiB per request; stay under the byte limit.
 MAX_TEXTS = 50

@@ -39,11 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transflow import align as aligner
-from transflow import catalog
+from transflow.align import aligner
 from transflow.config import Config, validate_language
 from transflow.errors import ArticleError, ConfigError, TransflowError
 from transflow.formats import Document, format_for
+from transflow.po import catalog
 from transflow.states import set_transflow_line
 from transflow.workflow.sync import fix_header
 from transflow.workflow.workspace import (

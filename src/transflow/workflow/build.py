@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transflow import catalog
 from transflow.config import Config
 from transflow.errors import CatalogError
 from transflow.formats import Segment
+from transflow.po import catalog
 from transflow.states import State, approval_is_stale
 from transflow.workflow import parallel
 from transflow.workflow.workspace import (

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transflow import catalog
 from transflow.checks import CheckContext, Finding, Severity, run_checks
 from transflow.config import Config
 from transflow.glossary import Glossary, load_glossary
+from transflow.po import catalog
 from transflow.states import State
 from transflow.workflow.workspace import (
     Article,

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from transflow import catalog
 from transflow.checks import disallowed_markup as markdown_disallowed_markup
+from transflow.checks.safety import disallowed_markup as html_disallowed_markup
 from transflow.config import Config
-from transflow.formats.html import disallowed_markup as html_disallowed_markup
+from transflow.po import catalog
 from transflow.workflow.build import Gate
 from transflow.workflow.check import check_catalog, is_attribute_only
 from transflow.workflow.workspace import Article, catalog_path

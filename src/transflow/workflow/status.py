@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from transflow import catalog
 from transflow.config import Config
+from transflow.po import catalog
 from transflow.states import State, approval_is_stale
 from transflow.workflow import parallel
 from transflow.workflow.workspace import (

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from transflow import __version__, catalog
+from transflow import __version__
 from transflow.config import Config
+from transflow.po import catalog
 from transflow.workflow import parallel
 from transflow.workflow.workspace import (
     Article,

@@ -30,11 +30,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from transflow import catalog, mt
+from transflow import mt
 from transflow.config import Config
 from transflow.errors import EngineError, QuotaExceededError
 from transflow.mt.deepl_engine import DeepLEngine, read_glossary
-from transflow.mt.markup import structure
+from transflow.mt.placeholders import structure
+from transflow.po import catalog
 from transflow.states import State, set_transflow_line
 from transflow.workflow.translate_plan import (
     COPY,

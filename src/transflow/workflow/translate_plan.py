@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transflow import catalog, mt
+from transflow import mt
 from transflow.config import Config
 from transflow.errors import EngineError, TransflowError
-from transflow.mt.markup import normalize_format
+from transflow.mt.placeholders import normalize_format
+from transflow.po import catalog
 from transflow.states import State, transflow_lines
 from transflow.workflow.workspace import (
     Article,

@@ -1,4 +1,4 @@
-"""poformat: catalogs written byte-identical to GNU ``msgcat`` (golden and differential tests)."""
+"""po.layout: catalogs written byte-identical to GNU ``msgcat`` (golden and differential tests)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from typing import Any
 import polib
 import pytest
 
-from transflow import _unitables
 from transflow.errors import CatalogError
-from transflow.poformat import _line_breaks, render_po, wrap_string
+from transflow.po import _unitables
+from transflow.po.layout import _line_breaks, render_po, wrap_string
 
 HEADER = (
     'msgid ""\n'

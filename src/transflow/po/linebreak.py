@@ -2,7 +2,7 @@
 
 ``write-po.c`` breaks each escaped string with libunistring's width-aware line breaking (in a
 UTF-8 catalog, ``u8_width_linebreaks_v2``), passing an override array that forbids some breaks.
-:func:`line_breaks` reproduces that call, so :mod:`transflow.poformat` wraps exactly as
+:func:`line_breaks` reproduces that call, so :mod:`transflow.po.layout` wraps exactly as
 ``msgcat``. Invariants:
 
 * Break opportunities follow UAX #14 as libunistring 1.0 implements it (the pair table and
@@ -17,7 +17,7 @@ UTF-8 catalog, ``u8_width_linebreaks_v2``), passing an override array that forbi
   it is not among the returned indices, which are libunistring's ``UC_BREAK_POSSIBLE`` ones.
 * The fast path (texts of one-column characters in the plain pair-table classes, scanned
   with ``str.translate`` and regular expressions) gives exactly the opportunities of the full
-  algorithm. ``tests/test_poformat.py`` checks :func:`line_breaks` against the installed
+  algorithm. ``tests/test_po_layout.py`` checks :func:`line_breaks` against the installed
   libunistring's ``u8_width_linebreaks_v2`` on random texts that take either path.
 """
 
@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import accumulate
 
-from transflow import _unitables
+from transflow.po import _unitables
 
 __all__ = ["line_breaks"]
 

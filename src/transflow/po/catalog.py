@@ -8,7 +8,7 @@ the way Babel splits ``catalog.py`` from ``pofile.py``. Invariants:
   would not change, so running a command twice causes no date churn;
 * ``merge`` never loses a translation: an entry whose source changed keeps its translation as
   fuzzy with the previous msgid; an entry whose segment vanished becomes obsolete (``#~``);
-* files are rendered in GNU gettext's canonical layout (``poformat.render_po``), so ``msgcat``
+* files are rendered in GNU gettext's canonical layout (``layout.render_po``), so ``msgcat``
   leaves them byte-identical.
 """
 
@@ -236,8 +236,8 @@ def merge(
 def render(catalog: Catalog) -> str:
     """The catalog as text, in GNU gettext's canonical layout."""
     try:
-        from transflow.poformat import render_po
-    except ImportError:  # pragma: no cover - only before poformat exists
+        from transflow.po.layout import render_po
+    except ImportError:  # pragma: no cover - only before layout exists
         return str(catalog) + "\n"
     return render_po(catalog)
 

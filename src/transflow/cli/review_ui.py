@@ -25,9 +25,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .checks import CheckContext, run_checks
-from .review import Entry, approve, entry_state, set_translation
-from .states import State
+from transflow.checks import CheckContext, run_checks
+from transflow.review import Entry, approve, entry_state, set_translation
+from transflow.states import State
 
 #: States a review session walks through.
 TO_REVIEW = (State.MACHINE_DRAFT, State.NEEDS_WORK, State.TRANSLATED)

@@ -1,4 +1,4 @@
-"""The HTML inline scanner of ``mt.markup``, and the span type both scanners produce.
+"""The HTML inline scanner of ``mt.placeholders``, and the span type both scanners produce.
 
 An HTML segment's markup is its tags, comments and entities (``HTML_PIECE_RE``); the same
 merging (``merge_html_atoms``) also serves raw inline HTML inside Markdown, which is why the

@@ -26,8 +26,8 @@ Invariants:
   re-parses the draft and compares the inline token structure with the source's.
 
 Layout: this module is the public API (types, ``protect``, ``restore``, ``structure``); the
-scanners that find markup spans live in ``markup_markdown`` (markdown-it, instrumented) and
-``markup_html`` (tags and entities, also used for raw HTML inside Markdown).
+scanners that find markup spans live in ``scan_markdown`` (markdown-it, instrumented) and
+``scan_html`` (tags and entities, also used for raw HTML inside Markdown).
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from transflow.mt.markup_html import HTML_PIECE_RE, Span, html_spans
-from transflow.mt.markup_markdown import markdown_spans, markdown_structure
+from transflow.mt.placeholders.scan_html import HTML_PIECE_RE, Span, html_spans
+from transflow.mt.placeholders.scan_markdown import markdown_spans, markdown_structure
 
 Fmt = Literal["markdown", "html", "text"]
 

@@ -30,7 +30,7 @@ Invariants: every index of either side appears in at most one link; links are in
 order on both sides (front-matter links first); ``unmatched_*`` lists exactly the indexes in
 no link; scores are in [0, 1]. The function is pure and deterministic.
 
-Layout: segment features, anchors and link costs are in ``align_features``; this module
+Layout: segment features, anchors and link costs are in ``align.features``; this module
 holds the public types, the dynamic programme and confidence, and the measuring and IO
 helpers.
 """
@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from transflow.align_features import SHAPES, Scorer, features
+from transflow.align.features import SHAPES, Scorer, features
 from transflow.formats.base import Segment
 
 __all__ = [

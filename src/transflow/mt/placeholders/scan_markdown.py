@@ -1,4 +1,4 @@
-"""The Markdown inline scanner of ``mt.markup``: markup spans from markdown-it-py's own parser.
+"""The Markdown inline scanner of ``mt.placeholders``: spans from markdown-it-py's own parser.
 
 markdown-it's inline tokenizer is replaced by an identical loop that records where each
 successful rule call started and ended (``_RecordingState``, ``_recording_tokenize``), so a
@@ -25,7 +25,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
-from transflow.mt.markup_html import Span, merge_html_atoms
+from transflow.mt.placeholders.scan_html import Span, merge_html_atoms
 
 
 class _RecordingState(StateInline):

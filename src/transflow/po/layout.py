@@ -4,7 +4,7 @@ Why: translators and CI run gettext tools on our catalogs; if ``msgcat FILE`` re
 transflow wrote, every such run would produce a diff.  So :func:`render_po` reproduces
 ``write-po.c`` of GNU gettext 0.21 (the default ``msgcat`` options: page width 79, no
 indentation, no escaping of non-ASCII) on top of libunistring's line breaking, which
-:mod:`transflow.linebreak` reproduces (this module decides what is broken, that one where):
+:mod:`transflow.po.linebreak` reproduces (this module decides what is broken, that one where):
 
 * Each string is cut after every ``\\n`` into *portions*; a portion is escaped (``\\\\``,
   ``\\"``, ``\\n``, ``\\t`` …) and then broken at the opportunities of Unicode line breaking
@@ -38,7 +38,7 @@ from functools import lru_cache
 from typing import Any
 
 from transflow.errors import CatalogError
-from transflow.linebreak import line_breaks as _line_breaks
+from transflow.po.linebreak import line_breaks as _line_breaks
 
 PAGE_WIDTH = 79
 """The default ``--width`` of the gettext tools."""

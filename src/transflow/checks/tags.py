@@ -13,9 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from ..formats.html import DANGEROUS_TAGS
-from ..formats.html import disallowed_markup as html_disallowed_markup
 from .registry import CheckContext, _register
+from .safety import DANGEROUS_TAGS
+from .safety import disallowed_markup as html_disallowed_markup
 from .text import _CODE_SPAN, _HTML_COMMENT, _HTML_TAG, _counter_diff, _strip_footnote_sups
 
 

@@ -1,0 +1,6 @@
+"""Gettext catalogs: the model, GNU gettext's canonical layout, and its line breaking.
+
+``catalog`` turns segments into ``.po``/``.pot`` entries and back (the only polib user);
+``layout`` renders them byte for byte as ``msgcat`` would; ``linebreak`` (with the generated
+``_unitables``) is libunistring's line breaking that layout needs.
+"""
