@@ -8,6 +8,7 @@ confirmed on screen. This module only parses options, renders and asks for keys.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -51,8 +52,14 @@ def parse_lines(values: tuple[str, ...]) -> list[int]:
     return lines
 
 
-def _where(cat_name: str, entry: Entry) -> str:
-    refs = ", ".join(f"{p}:{ln}" for p, ln in entry.occurrences)
+def _article_lines(article: Article, entry: Entry) -> str:
+    """``article:12, article:40``: where the entry's segment is in the article now."""
+    lines = article.lines_of(entry.msgid)
+    return ", ".join(f"{article.rel}:{ln}" for ln in lines) or article.rel
+
+
+def _where(cat_name: str, entry: Entry, article: Article) -> str:
+    refs = ", ".join(f"{article.rel}:{ln}" for ln in article.lines_of(entry.msgid))
     line = int(getattr(entry, "linenum", 0) or 0)
     return f"{cat_name}:{line}" + (f" ({refs})" if refs else "")
 
@@ -114,8 +121,8 @@ def review_cmd(ctx: click.Context, article_path: Path, language: str | None, app
     asks for a key: a approve, e edit ($EDITOR, else an inline prompt), s skip, b back,
     q quit. Every decision is saved at once, so quitting half-way loses nothing.
 
-    In scripts, use --approve-all or --approve LINE (lines of the article, as in the
-    catalog's '#: article:LINE' references); --unapprove removes approvals. Machine
+    In scripts, use --approve-all or --approve LINE (lines of the article as it is now,
+    as 'transflow check' prints them); --unapprove removes approvals. Machine
     drafts and needs-work entries are refused unless --include-drafts.
 
     \b
@@ -173,6 +180,7 @@ def interactive(config: Config, article: Article, targets: list[str], reviewer: 
             save=save,
             findings=findings_from_checks(context_for(article, lang, glossary)),
             width=shutil.get_terminal_size().columns,
+            where=functools.partial(_article_lines, article),
         )
         totals["approved"] += summary.approved
         totals["edited"] += summary.edited
@@ -198,7 +206,7 @@ def batch(config: Config, article: Article, targets: list[str], *, lines: list[i
         emit_json(done.to_json())
     for item in done.catalogs:
         for entry, why in item.result.refused:
-            info(f"refused {_where(item.catalog.name, entry)}: {why}")
+            info(f"refused {_where(item.catalog.name, entry, article)}: {why}")
     summary = ", ".join(f"{key} {n}" for key, n in counts.items())
     info(f"review{' (dry run)' if dry_run else ''}: {summary}")
     if counts["refused"] and lines:

@@ -69,16 +69,10 @@ def reviewer_name(git_runner: GitRunner, env: Mapping[str, str]) -> str:
 
 
 # --------------------------------------------------------------------------- picking entries
-def reference_line(entry: catalog.Entry, article: str) -> int | None:
-    """The entry's first line in ``article`` (what ``--approve LINE`` takes), if any."""
-    for path, line in entry.occurrences:
-        if path != article:
-            continue
-        try:
-            return int(line)
-        except (TypeError, ValueError):
-            continue
-    return None
+def reference_line(entry: catalog.Entry, article: Article) -> int | None:
+    """The entry's first line in ``article`` (what --approve takes), computed from it."""
+    lines = article.lines_of(entry.msgid)
+    return lines[0] if lines else None
 
 
 def _reference_lines(entry: catalog.Entry) -> list[tuple[str, int]]:
@@ -92,18 +86,28 @@ def _reference_lines(entry: catalog.Entry) -> list[tuple[str, int]]:
 
 
 def select_by_lines(
-    entries: Iterable[catalog.Entry], lines: Iterable[int], path: str | None = None
+    entries: Iterable[catalog.Entry],
+    lines: Iterable[int],
+    path: str | None = None,
+    *,
+    lines_of: Callable[[str], Sequence[int]] | None = None,
 ) -> tuple[list[catalog.Entry], list[int]]:
-    """Entries with a reference (``#: file:LINE``) on one of ``lines``, and the lines matching none.
+    """Entries on one of the article ``lines``, and the lines matching none.
 
-    With ``path``, only references to that file count. Entries come in catalog order, each
-    once; the unmatched lines let the CLI say ``no entry at line 14``.
+    ``lines_of(msgid)`` gives an entry's article lines (computed from the article, so it
+    works when the catalog's references carry no line numbers); without it the ``#:
+    file:LINE`` references are read, and with ``path`` only references to that file count.
+    Entries come in catalog order, each once; the unmatched lines let the CLI say ``no
+    entry at line 14``.
     """
     wanted = list(dict.fromkeys(lines))
     chosen: list[catalog.Entry] = []
     seen: set[int] = set()
     for entry in entries:
-        refs = [ln for p, ln in _reference_lines(entry) if path is None or p == path]
+        if lines_of is not None:
+            refs = list(lines_of(entry.msgid))
+        else:
+            refs = [ln for p, ln in _reference_lines(entry) if path is None or p == path]
         hit = [ln for ln in wanted if ln in refs]
         if hit:
             chosen.append(entry)
@@ -212,7 +216,7 @@ class CatalogBatch:
 class ReviewBatch:
     """The outcome of ``review --approve-all / --approve LINE / --unapprove``."""
 
-    article: str
+    article: Article
     reviewer: str | None
     unapprove: bool
     dry_run: bool
@@ -235,7 +239,7 @@ class ReviewBatch:
         """The versioned JSON document of ``review --json``."""
         return {
             "version": JSON_VERSION,
-            "article": self.article,
+            "article": self.article.rel,
             "dry_run": self.dry_run,
             "reviewer": self.reviewer,
             "catalogs": [
@@ -279,12 +283,12 @@ def review_batch(
     for item in opened:
         entries = item.entries()
         if lines:
-            entries, missing = select_by_lines(entries, lines, path=article.rel)
+            entries, missing = select_by_lines(entries, lines, lines_of=article.lines_of)
             unmatched &= set(missing)
         chosen[item.language] = entries
     if unmatched:
         raise LinesNotFoundError(article.rel, sorted(unmatched))
-    batch = ReviewBatch(article.rel, reviewer, unapprove, dry_run)
+    batch = ReviewBatch(article, reviewer, unapprove, dry_run)
     for item in opened:
         if unapprove:
             result = unapprove_entries(chosen[item.language])
