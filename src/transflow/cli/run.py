@@ -84,7 +84,7 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
         ("sync", lambda c, s: _sync(c, s, paths, quiet, dry_run)),
         ("translate", lambda c, s: _translate(c, s, paths, engine, engine_name, max_chars,
                                               quiet, dry_run)),
-        ("check", lambda c, s: _check(c, s, paths, quiet)),
+        ("check", lambda c, s: _check(c, s, paths, quiet, dry_run)),
         ("build", lambda c, s: _build(c, s, paths, out, allow_incomplete, strict, quiet,
                                       dry_run)),
     ]
@@ -143,8 +143,8 @@ def _translate(config: Config, step: Step, paths: list[Path],
         step.message = str(report.stopped)
 
 
-def _check(config: Config, step: Step, paths: list[Path], quiet: bool) -> None:
-    report = check(config, paths)
+def _check(config: Config, step: Step, paths: list[Path], quiet: bool, dry_run: bool) -> None:
+    report = check(config, paths, use_cache=not dry_run)  # a dry run writes not even the cache
     errors = report.errors
     step.summary = {"errors": len(errors), "warnings": report.count("warning")}
     if errors:
@@ -158,7 +158,7 @@ def _check(config: Config, step: Step, paths: list[Path], quiet: bool) -> None:
 def _build(config: Config, step: Step, paths: list[Path], out: Path | None,
            allow_incomplete: bool, strict: bool, quiet: bool, dry_run: bool) -> None:
     report = build(config, paths, output=out, allow_incomplete=allow_incomplete,
-                   gates=default_gates(config), dry_run=dry_run,
+                   gates=default_gates(config, use_cache=not dry_run), dry_run=dry_run,
                    workers=os.cpu_count() or 1)
     step.summary = {"built": [a.article for a in report.articles if a.built],
                     "unfinished": [a.article for a in report.unfinished],
