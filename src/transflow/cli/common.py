@@ -1,4 +1,4 @@
-"""Shared pieces of the command line: error handling, option bundles, output helpers.
+"""Shared pieces of the command line: the one error printer, option bundles, output helpers.
 
 This is the only module that prints, exits or reads the environment. Conventions for every
 command: data on stdout, messages and progress on stderr; ``--json`` prints one versioned
@@ -14,7 +14,7 @@ import difflib
 import importlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -60,12 +60,7 @@ class TransflowGroup(click.Group):
         except TransflowError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            if exc.path is not None and exc.path.is_absolute():
-                with contextlib.suppress(ValueError):  # show paths as the user typed them
-                    exc.path = exc.path.relative_to(Path.cwd())
-            click.echo(f"Error: {exc}", err=True)
-            if exc.hint:
-                click.echo(f"Hint: {exc.hint}", err=True)
+            show_error(exc)
             if ctx.meta.get(JSON_META):  # a pipeline asked for JSON: it gets a document
                 emit_json({
                     "version": 1,
@@ -81,6 +76,28 @@ class TransflowGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted; everything finished so far is saved.", err=True)
             ctx.exit(130)
+
+
+def echo_error(message: str, hint: str | None = None, details: Sequence[str] = ()) -> None:
+    """The one error printer: ``Error: …`` on stderr, then detail lines, then ``Hint: …``.
+
+    Every command prints its errors through here (directly, or via :func:`show_error`), so
+    an error looks the same whichever command or step reports it.
+    """
+    click.echo(f"Error: {message}", err=True)
+    for line in details:
+        click.echo(line, err=True)
+    if hint:
+        click.echo(f"Hint: {hint}", err=True)
+
+
+def show_error(exc: TransflowError) -> None:
+    """Print a library error: its one line (file and line first, relative to the current
+    folder as the user typed it) and its hint."""
+    if exc.path is not None and exc.path.is_absolute():
+        with contextlib.suppress(ValueError):  # show paths as the user typed them
+            exc.path = exc.path.relative_to(Path.cwd())
+    echo_error(str(exc), exc.hint)
 
 
 def emit_json(document: object) -> None:
