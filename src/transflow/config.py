@@ -37,6 +37,9 @@ from transflow.states import State
 CONFIG_NAMES = ("transflow.toml", "pyproject.toml")
 
 
+#: See ``po.catalog.REFERENCE_MODES`` (kept here too so config does not import polib).
+REFERENCE_MODES = ("line", "file", "none")
+
 
 @dataclass(frozen=True, slots=True)
 class DeepLOptions:
@@ -66,6 +69,8 @@ class Config:
     front_matter: tuple[str, ...]
     publish: State
     memory_threshold: float = 0.85
+    #: ``#:`` references in catalogs: "line", "file" or "none" (``REFERENCE_MODES``).
+    references: str = "line"
     deepl: DeepLOptions = field(default_factory=DeepLOptions)
 
     def relative(self, path: Path) -> str:
@@ -215,6 +220,9 @@ SCHEMA = Table("transflow", [
     Key("publish", Custom('one of "reviewed", "translated"', _publish), "reviewed"),
     Key("memory_threshold", Number(0.5, 1.0), 0.85,
         hint="the share of similarity a memory match needs, e.g. 0.85"),
+    # Workspaces made before this key existed keep line numbers; `init` writes "file".
+    Key("references", Text(REFERENCE_MODES), "line",
+        hint='use "file" (no line numbers: no churn when articles change), "line" or "none"'),
     Table("deepl", [
         Key("formality", Text(["default", "more", "less", "prefer_more", "prefer_less"])),
         Key("glossary", WorkspacePath("file")),
@@ -254,6 +262,7 @@ source_language = "{source}"   # default when an article's front matter has no `
 languages = [{languages}]
 front_matter = ["title", "description", "summary"]
 publish = "reviewed"           # or "translated": the state every segment needs to publish
+references = "file"            # '#:' lines name the article only ("line": with line numbers)
 
 [deepl]
 # formality = "prefer_less"    # for Dutch targets: je/jij rather than u

@@ -123,18 +123,28 @@ def _reference_lines(entry: Entry) -> list[tuple[str, int]]:
 
 
 def select_by_lines(
-    entries: Iterable[Entry], lines: Iterable[int], path: str | None = None
+    entries: Iterable[Entry],
+    lines: Iterable[int],
+    path: str | None = None,
+    *,
+    lines_of: Callable[[str], Sequence[int]] | None = None,
 ) -> tuple[list[Entry], list[int]]:
-    """Entries with a reference (``#: file:LINE``) on one of ``lines``, and the lines matching none.
+    """Entries on one of the article ``lines``, and the lines matching none.
 
-    With ``path``, only references to that file count. Entries come in catalog order, each
-    once; the unmatched lines let the CLI say ``no entry at line 14``.
+    ``lines_of(msgid)`` gives an entry's article lines (computed from the article, so it
+    works when the catalog's references carry no line numbers); without it the ``#:
+    file:LINE`` references are read, and with ``path`` only references to that file count.
+    Entries come in catalog order, each once; the unmatched lines let the CLI say ``no
+    entry at line 14``.
     """
     wanted = list(dict.fromkeys(lines))
     chosen: list[Entry] = []
     seen: set[int] = set()
     for entry in entries:
-        refs = [ln for p, ln in _reference_lines(entry) if path is None or p == path]
+        if lines_of is not None:
+            refs = list(lines_of(entry.msgid))
+        else:
+            refs = [ln for p, ln in _reference_lines(entry) if path is None or p == path]
         hit = [ln for ln in wanted if ln in refs]
         if hit:
             chosen.append(entry)

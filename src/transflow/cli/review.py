@@ -7,6 +7,7 @@ interruption never loses an approval already confirmed on screen.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -53,8 +54,14 @@ def parse_lines(values: tuple[str, ...]) -> list[int]:
     return lines
 
 
-def _where(cat_name: str, entry: Entry) -> str:
-    refs = ", ".join(f"{p}:{ln}" for p, ln in entry.occurrences)
+def _article_lines(article: Article, entry: Entry) -> str:
+    """``article:12, article:40``: where the entry's segment is in the article now."""
+    lines = article.lines_of(entry.msgid)
+    return ", ".join(f"{article.rel}:{ln}" for ln in lines) or article.rel
+
+
+def _where(cat_name: str, entry: Entry, article: Article) -> str:
+    refs = ", ".join(f"{article.rel}:{ln}" for ln in article.lines_of(entry.msgid))
     line = int(getattr(entry, "linenum", 0) or 0)
     return f"{cat_name}:{line}" + (f" ({refs})" if refs else "")
 
@@ -124,8 +131,8 @@ def review_cmd(ctx: click.Context, article_path: Path, language: str | None, app
     asks for a key: a approve, e edit ($EDITOR, else an inline prompt), s skip, b back,
     q quit. Every decision is saved at once, so quitting half-way loses nothing.
 
-    In scripts, use --approve-all or --approve LINE (lines of the article, as in the
-    catalog's '#: article:LINE' references); --unapprove removes approvals. Machine
+    In scripts, use --approve-all or --approve LINE (lines of the article as it is now,
+    as 'transflow check' prints them); --unapprove removes approvals. Machine
     drafts and needs-work entries are refused unless --include-drafts.
 
     \b
@@ -183,6 +190,7 @@ def interactive(config: Config, article: Article, targets: list[str], reviewer: 
             save=save,
             findings=findings_from_checks(context_for(article, lang, glossary)),
             width=shutil.get_terminal_size().columns,
+            where=functools.partial(_article_lines, article),
         )
         totals["approved"] += summary.approved
         totals["edited"] += summary.edited
@@ -203,7 +211,7 @@ def batch(config: Config, article: Article, targets: list[str], *, lines: list[i
     for lang, _path, cat in loaded:
         entries = list(catalog.active_entries(cat))
         if lines:
-            entries, missing = select_by_lines(entries, lines, path=article.rel)
+            entries, missing = select_by_lines(entries, lines, lines_of=article.lines_of)
             unmatched &= set(missing)
         chosen[lang] = entries
     if unmatched:
@@ -240,8 +248,8 @@ def batch(config: Config, article: Article, targets: list[str], *, lines: list[i
             "catalogs": [
                 {
                     "catalog": name,
-                    verb: [_ref_line(e, article.rel) for e in r.changed],
-                    "refused": [{"line": _ref_line(e, article.rel), "reason": why}
+                    verb: [_ref_line(e, article) for e in r.changed],
+                    "refused": [{"line": _ref_line(e, article), "reason": why}
                                 for e, why in r.refused],
                 }
                 for name, r in results
@@ -250,7 +258,7 @@ def batch(config: Config, article: Article, targets: list[str], *, lines: list[i
         })
     for name, result in results:
         for entry, why in result.refused:
-            info(f"refused {_where(name, entry)}: {why}")
+            info(f"refused {_where(name, entry, article)}: {why}")
     summary = ", ".join(f"{key} {n}" for key, n in counts.items())
     info(f"review{' (dry run)' if dry_run else ''}: {summary}")
     if counts["refused"] and lines:
@@ -265,13 +273,7 @@ def _renumber(cat: catalog.Catalog, path: Path) -> None:
         entry.linenum = lines.get((entry.msgctxt, entry.msgid), entry.linenum)
 
 
-def _ref_line(entry: Entry, article: str) -> int | None:
-    """The entry's first line in ``article`` (what --approve takes)."""
-    for path, line in entry.occurrences:
-        if path != article:
-            continue
-        try:
-            return int(line)
-        except (TypeError, ValueError):
-            continue
-    return None
+def _ref_line(entry: Entry, article: Article) -> int | None:
+    """The entry's first line in ``article`` (what --approve takes), computed from it."""
+    lines = article.lines_of(entry.msgid)
+    return lines[0] if lines else None

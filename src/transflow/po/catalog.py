@@ -41,6 +41,12 @@ FUZZY_THRESHOLD = 0.6
 
 DATE_FIELDS = ("POT-Creation-Date", "PO-Revision-Date")
 
+#: How ``#:`` references are written: ``line`` (``path:12``, one per occurrence), ``file``
+#: (gettext's ``--add-location=file``: one ``path`` per entry, so editing an article does
+#: not churn its catalogs) or ``none``. Article line numbers are computed from the article
+#: when they are shown, never read from the catalog.
+REFERENCE_MODES = ("line", "file", "none")
+
 
 @dataclass(frozen=True, slots=True)
 class TemplateEntry:
@@ -48,7 +54,8 @@ class TemplateEntry:
 
     msgid: str
     kinds: tuple[str, ...]
-    references: tuple[tuple[str, int], ...]
+    #: ``(path, line)``; the line is None under ``references = "file"``.
+    references: tuple[tuple[str, int | None], ...]
 
 
 @dataclass(slots=True)
@@ -62,15 +69,29 @@ class MergeReport:
     revived: int = 0
 
 
-def build_template(segments: Iterable[tuple[str, str, int]], reference: str) -> list[TemplateEntry]:
-    """Merge identical segments ``(text, kind, line)`` into entries, in document order."""
-    order: dict[str, tuple[list[str], list[tuple[str, int]]]] = {}
+def build_template(
+    segments: Iterable[tuple[str, str, int]], reference: str, references: str = "line"
+) -> list[TemplateEntry]:
+    """Merge identical segments ``(text, kind, line)`` into entries, in document order.
+
+    ``references`` is one of ``REFERENCE_MODES``: what the entries' ``#:`` lines will say.
+    """
+    if references not in REFERENCE_MODES:
+        raise ValueError(f"unknown references mode {references!r}")
+    order: dict[str, tuple[list[str], list[tuple[str, int | None]]]] = {}
     for text, kind, line in segments:
         kinds, refs = order.setdefault(text, ([], []))
         if kind not in kinds:
             kinds.append(kind)
-        refs.append((reference, line))
+        if references == "line":
+            refs.append((reference, line))
+        elif references == "file" and not refs:
+            refs.append((reference, None))
     return [TemplateEntry(msgid, tuple(k), tuple(r)) for msgid, (k, r) in order.items()]
+
+
+def _occurrences(tmpl: TemplateEntry) -> list[tuple[str, str]]:
+    return [(path, "" if line is None else str(line)) for path, line in tmpl.references]
 
 
 def view(entry: Entry) -> EntryView:
@@ -139,13 +160,13 @@ def _entry_from_template(tmpl: TemplateEntry) -> Entry:
         msgid=tmpl.msgid,
         msgstr="",
         comment="; ".join(tmpl.kinds),
-        occurrences=[(path, str(line)) for path, line in tmpl.references],
+        occurrences=_occurrences(tmpl),
     )
 
 
 def _update_from_template(entry: Entry, tmpl: TemplateEntry) -> None:
     entry.comment = "; ".join(tmpl.kinds)
-    entry.occurrences = [(path, str(line)) for path, line in tmpl.references]
+    entry.occurrences = _occurrences(tmpl)
     entry.obsolete = False
 
 

@@ -345,7 +345,7 @@ def _apply(config: Config, prepared: _Prepared, dry_run: bool, clock: Clock) -> 
 
     # Template and catalog exactly as sync makes them (workflow/sync.py: _sync_article).
     segments = [(s.text, s.kind, s.line) for s in article.doc.segments]
-    template = catalog.build_template(segments, article.rel)
+    template = catalog.build_template(segments, article.rel, config.references)
     project = article.slug
     pot_path = template_path(config, article.slug)
     pot = catalog.load(pot_path) if pot_path.exists() else catalog.new_catalog(None, project, now)

@@ -140,12 +140,6 @@ def context_for(
     )
 
 
-def _reference(entry: catalog.Entry) -> str:
-    for path, line in entry.occurrences:
-        return f"{path}:{line}" if line else str(path)
-    return ""
-
-
 #: Checks about markup a translation could inject into the page.
 MARKUP_CHECKS = ("html-tags", "unsafe-markup")
 
@@ -189,7 +183,7 @@ def check_catalog(
                 check=f.check,
                 message=f.message,
                 article=article.rel,
-                reference=_reference(entry),
+                reference=article.reference(entry.msgid),
                 language=language,
                 state=state,
             )
