@@ -14,7 +14,7 @@ from tests.helpers import run
 from tests.web_helpers import NOW, SEED, SEED_PO, review_workspace
 from transflow.config import load_config
 from transflow.po import catalog
-from transflow.states import State
+from transflow.states import State, entry_state
 from transflow.web.model import entry_key
 
 flask = pytest.importorskip("flask")
@@ -95,7 +95,7 @@ def test_writes_need_the_csrf_token(client: Any, root: Path) -> None:
     assert (root / SEED_PO).read_bytes() == before
     ok = _post(client, url, base=entry.msgstr)
     assert ok.status_code == 303
-    assert catalog.entry_state(_entries(root)[7]) is State.REVIEWED
+    assert entry_state(_entries(root)[7]) is State.REVIEWED
 
 
 def test_the_reviewer_form_needs_csrf_and_keeps_redirects_local(client: Any) -> None:
@@ -212,9 +212,9 @@ def test_edit_unapprove_and_use_draft(client: Any, root: Path) -> None:
     assert _post(client, _action(entries[8], "use-draft"), base=entries[8].msgstr).status_code
     after = _entries(root)
     assert after[4].msgstr == "Belangstelling voor MgT nam toe."
-    assert catalog.entry_state(after[4]) is State.TRANSLATED
-    assert catalog.entry_state(after[0]) is State.TRANSLATED
-    assert catalog.entry_state(after[8]) is State.TRANSLATED
+    assert entry_state(after[4]) is State.TRANSLATED
+    assert entry_state(after[0]) is State.TRANSLATED
+    assert entry_state(after[8]) is State.TRANSLATED
     assert "transflow: draft" not in (after[8].tcomment or "")
 
 

@@ -24,7 +24,7 @@ from tests.web_helpers import SEED, SEED_PO, review_workspace
 from transflow.cli.review_ui import TO_REVIEW, run_review
 from transflow.config import load_config
 from transflow.po import catalog
-from transflow.states import State
+from transflow.states import State, entry_state
 from transflow.web.model import entry_key
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -203,7 +203,7 @@ def test_review_in_the_browser_writes_what_the_cli_writes(
     _edit_in_terminal_session(twin / SEED_PO, EDITED, new_text)
     assert _normal(root / SEED_PO) == _normal(twin / SEED_PO)
     after = _entries(root)
-    assert [catalog.entry_state(after[i]) for i in (*APPROVED, EDITED)] == [
+    assert [entry_state(after[i]) for i in (*APPROVED, EDITED)] == [
         State.REVIEWED, State.REVIEWED, State.TRANSLATED]
 
 
@@ -211,7 +211,7 @@ def _edit_in_terminal_session(path: Path, index: int, text: str) -> None:
     """Make the edit through the terminal review session (skip to the entry, e, quit)."""
     cat = catalog.load(path)
     entries = list(catalog.active_entries(cat))
-    shown = [e for e in entries if catalog.entry_state(e) in TO_REVIEW]
+    shown = [e for e in entries if entry_state(e) in TO_REVIEW]
     keys = iter(["s"] * shown.index(entries[index]) + ["e", "q"])
     run_review(entries, reviewer=REVIEWER, day=date.today(), read_key=lambda: next(keys),
                write=lambda _: None, edit=lambda _current: text,

@@ -32,7 +32,7 @@ class _Rows(HTMLParser):
             self.rows.append(a)
         for name in ("href", "src"):
             value = a.get(name)
-            if value and not value.startswith(("#", "http", "mailto:")):
+            if value and not value.startswith(("#", "http", "mailto:", "data:")):
                 self.links.append(value)
         self.forms += tag == "form"
 

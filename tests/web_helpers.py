@@ -8,12 +8,13 @@ translated and reviewed.
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.test_cli_run import sample_workspace
 from transflow.po import catalog
-from transflow.states import set_transflow_line
+from transflow.states import mark_draft, mark_needs_work, unapprove
 
 SEED = "magnesium-l-threonate"
 SEED_PO = Path("locales/nl") / f"{SEED}.po"
@@ -39,23 +40,19 @@ def review_workspace(tmp_path: Path) -> Path:
     entries = list(catalog.active_entries(cat))
     for index, state in STATES.items():
         entry = entries[index]
+        if state != "changed_after_review":
+            unapprove(entry)
         if state == "machine_draft":
-            entry.tcomment = set_transflow_line(entry.tcomment or "", "reviewed", None)
-            entry.tcomment = set_transflow_line(entry.tcomment, "draft", "deepl 2026-11-29")
-            catalog.set_fuzzy(entry, True)
+            mark_draft(entry, entry.msgstr, "deepl 2026-11-29")
         elif state == "needs_work":
-            entry.tcomment = set_transflow_line(entry.tcomment or "", "reviewed", None)
-            entry.previous_msgid = entry.msgid.replace("ATP binding", "energy use")
-            catalog.set_fuzzy(entry, True)
+            old = copy.copy(entry)
+            old.msgid = entry.msgid.replace("ATP binding", "energy use")
+            mark_needs_work(entry, old)
         elif state == "untranslated":
-            entry.tcomment = set_transflow_line(entry.tcomment or "", "reviewed", None)
             entry.msgstr = ""
         elif state == "translated_with_finding":
-            entry.tcomment = set_transflow_line(entry.tcomment or "", "reviewed", None)
             entry.msgstr = entry.msgstr.rstrip("⁴.") + " (zie 2019)."
         elif state == "changed_after_review":
             entry.msgstr = entry.msgstr + " Aangepast."
-        elif state == "translated":
-            entry.tcomment = set_transflow_line(entry.tcomment or "", "reviewed", None)
     catalog.save(cat, path, now=NOW)
     return root

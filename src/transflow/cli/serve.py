@@ -21,7 +21,7 @@ from transflow.cli import main
 from transflow.cli.common import emit_json, get_config, info, json_option, progress_bar
 from transflow.config import Config
 from transflow.errors import TransflowError
-from transflow.review import default_git_runner, reviewer_name
+from transflow.workflow.review import default_git_runner, reviewer_name
 
 if TYPE_CHECKING:
     from transflow.web.report import ReportResult

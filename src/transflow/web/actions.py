@@ -1,9 +1,9 @@
 """The review pages' writes: approve, unapprove, edit, use a draft, for one catalog entry.
 
 Every write goes through the same code as ``transflow review``: the entry is changed only by
-the functions of ``transflow.review`` and written by ``catalog.save`` (atomic replace, three-way
-merge with a save made in an editor meanwhile), under the workspace lock, so ``git diff``
-shows exactly the lines the terminal review would write.
+the functions of ``transflow.states`` (their one owner) and written by ``catalog.save``
+(atomic replace, three-way merge with a save made in an editor meanwhile), under the
+workspace lock, so ``git diff`` shows exactly the lines the terminal review would write.
 
 A person's save always wins: each action carries the translation the page showed
 (``base``). When the catalog on disk holds another text for the entry by the time the
@@ -20,8 +20,7 @@ from pathlib import Path
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.po import catalog
-from transflow.review import approve, set_translation, unapprove
-from transflow.states import State
+from transflow.states import State, approve, entry_state, set_translation, unapprove
 from transflow.web.model import find_entry
 from transflow.workflow.workspace import catalog_path, workspace_lock
 
@@ -78,11 +77,11 @@ def perform(config: Config, request: Request, *, today: date, now: datetime,
         changed, message = _apply(entry, request, today)
         if changed:
             catalog.save(cat, path, now=now)
-        return Outcome(changed, message, catalog.entry_state(entry).key)
+        return Outcome(changed, message, entry_state(entry).key)
 
 
 def _apply(entry: catalog.Entry, request: Request, today: date) -> tuple[bool, str]:
-    state = catalog.entry_state(entry)
+    state = entry_state(entry)
     if request.action == "approve":
         if not request.reviewer or not request.reviewer.strip():
             raise TransflowError("who is reviewing? give your name first")

@@ -3,7 +3,7 @@
 Both ``transflow serve`` and ``transflow report`` render these objects; neither computes a
 state, a finding or a build verdict itself:
 
-* states come from ``catalog.entry_state`` (the one function that decides them), with
+* states come from ``states.entry_state`` (the one function that decides them), with
   *changed after review* split off *translated* as ``status`` counts it;
 * findings come from ``workflow.check.check_catalog`` (the same checks, scope and skips as
   ``transflow check``), joined to their entries by catalog line;
@@ -30,7 +30,7 @@ from transflow.errors import TransflowError
 from transflow.formats import Segment
 from transflow.glossary import Glossary
 from transflow.po import catalog
-from transflow.states import State, approval, approval_is_stale
+from transflow.states import State, approval, approval_is_stale, entry_state, view
 from transflow.web.render import article_html, block_tag, segment_html
 from transflow.worddiff import word_chunks
 from transflow.workflow.build import assess
@@ -65,8 +65,8 @@ def entry_key(msgctxt: str | None, msgid: str) -> str:
 
 def bucket_of(entry: catalog.Entry) -> str:
     """The state-bar bucket of one entry."""
-    state = catalog.entry_state(entry)
-    if state is State.TRANSLATED and approval_is_stale(catalog.view(entry)):
+    state = entry_state(entry)
+    if state is State.TRANSLATED and approval_is_stale(view(entry)):
         return "changed_after_review"
     return state.key
 
@@ -282,7 +282,7 @@ class Workspace:
             segments.append(srow)
         published = {
             msgid: e.msgstr for msgid, e in entries.items()
-            if catalog.entry_state(e) >= config.publish
+            if entry_state(e) >= config.publish
         }
 
         def translate(seg: Segment) -> str | None:
