@@ -42,11 +42,14 @@ from transflow.workflow.translate_report import TranslateReport
 @click.option("--strict", is_flag=True, help="Exit 3 when any article is unfinished.")
 @click.option("--dry-run", is_flag=True,
               help="Plan every step; write nothing and send nothing to DeepL.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR", help="Also write the static review report into DIR "
+              "(as 'transflow report'), even when a step failed.")
 @json_option
 @click.pass_context
 def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
             max_chars: int | None, out: Path | None, allow_incomplete: bool, strict: bool,
-            dry_run: bool, as_json: bool) -> None:
+            dry_run: bool, report_dir: Path | None, as_json: bool) -> None:
     """Run sync, translate, check and build; stop at the first step that fails.
 
     The exit code is that of the step that stopped the run: 1 for an error (a bad
@@ -72,8 +75,16 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
                          workers=os.cpu_count() or 1)
     report = run(config, list(articles), options=options, engine_factory=engine,
                  on_step=(lambda step: None) if quiet else render_step)
+    report_doc: dict[str, object] | None = None
+    if report_dir is not None and not dry_run:
+        from transflow.cli.serve import write_report_folder
+
+        written = write_report_folder(config, report_dir, quiet=quiet)
+        report_doc = {"out": config.relative(written.out), "pages": written.pages,
+                      "problems": written.problems}
     if as_json:
-        emit_json(report.to_json())
+        emit_json({**report.to_json(),
+                   **({"report": report_doc} if report_doc is not None else {})})
     else:
         for s in report.steps:
             status = "ok" if not s.exit_code else f"failed (exit {s.exit_code})"
