@@ -227,7 +227,7 @@ def _edit_in_terminal_session(path: Path, index: int, text: str) -> None:
     shown = [e for e in entries if entry_state(e) in TO_REVIEW]
     keys = iter(["s"] * shown.index(entries[index]) + ["e", "q"])
     run_review(entries, reviewer=REVIEWER, day=date.today(), read_key=lambda: next(keys),
-               write=lambda _: None, edit=lambda _current: text,
+               write=lambda _: None, edit=lambda _current, _about: text,
                save=lambda: catalog.save(cat, path, now=datetime.now(UTC)))
 
 
