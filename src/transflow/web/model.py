@@ -30,7 +30,14 @@ from transflow.errors import TransflowError
 from transflow.formats import Segment
 from transflow.glossary import Glossary
 from transflow.po import catalog
-from transflow.states import State, approval, approval_is_stale, entry_state, view
+from transflow.states import (
+    State,
+    approval,
+    approval_is_stale,
+    display_notes,
+    entry_state,
+    view,
+)
 from transflow.web.render import article_html, block_tag, segment_html
 from transflow.worddiff import word_chunks
 from transflow.workflow.build import assess
@@ -321,8 +328,7 @@ def _segment_row(number: int, seg: Segment, entry: catalog.Entry | None, fmt: st
     previous = (entry.previous_msgid or None) if entry is not None else None
     tcomment = (entry.tcomment or "") if entry is not None else ""
     found = approval(tcomment)
-    notes = [ln.strip().removeprefix("transflow: ") for ln in tcomment.splitlines()
-             if ln.strip() and not ln.strip().startswith("transflow: reviewed")]
+    notes = display_notes(tcomment)
     return SegmentRow(
         number=number,
         line=seg.line,
