@@ -82,7 +82,8 @@ def test_mark_needs_work_carries_the_old_translation_without_its_approval() -> N
 
 
 def test_display_notes() -> None:
-    comment = "mine\n\ntransflow: draft deepl 2026-11-26\ntransflow: reviewed 2026-11-26 x J"
+    comment = ("mine\n\ntransflow: draft deepl 2026-11-26\ntransflow: reviewed 2026-11-26 x J\n"
+               "transflow: accepted urls 0123456789ab J 2026-11-26")
     assert states.display_notes(comment) == ["mine", "draft deepl 2026-11-26"]
 
 

@@ -112,10 +112,11 @@ def set_transflow_line(
 
 def display_notes(tcomment: str) -> list[str]:
     """The comment as a person reads it beside the text: every non-empty line, transflow's
-    lines without their marker (``draft deepl 2026-11-26``), approvals left out (they are
-    shown apart, with the reviewer)."""
+    lines without their marker (``draft deepl 2026-11-26``), approvals and acceptances left
+    out (they are shown apart, with the reviewer)."""
+    hidden = (f"{MARKER} {REVIEWED}", f"{MARKER} {ACCEPTED}")
     return [ln.strip().removeprefix(f"{MARKER} ") for ln in tcomment.splitlines()
-            if ln.strip() and not ln.strip().startswith(f"{MARKER} {REVIEWED}")]
+            if ln.strip() and not ln.strip().startswith(hidden)]
 
 
 # --------------------------------------------------------------------------- draft / problem

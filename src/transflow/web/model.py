@@ -31,7 +31,9 @@ from transflow.formats import Segment
 from transflow.glossary import Glossary
 from transflow.po import catalog
 from transflow.states import (
+    NEVER_ACCEPTED,
     State,
+    accepted_findings,
     approval,
     approval_is_stale,
     display_notes,
@@ -126,7 +128,8 @@ class SegmentRow:
     translation: str
     state: str
     in_catalog: bool
-    findings: list[tuple[str, str, str]]
+    #: (severity, check, message, who accepted it or None)
+    findings: list[tuple[str, str, str, str | None]]
     previous_source: str | None
     notes: list[str]
     reviewer: str | None
@@ -135,6 +138,16 @@ class SegmentRow:
     diff: list[tuple[str, str]]
     tag: str
     repeat_of: int | None = None
+
+    @property
+    def open_findings(self) -> int:
+        """Findings nobody accepted yet."""
+        return sum(1 for f in self.findings if f[3] is None)
+
+    @staticmethod
+    def acceptable(check: str) -> bool:
+        """Whether a finding of ``check`` may be accepted (markup injection never is)."""
+        return check not in NEVER_ACCEPTED
 
     @property
     def label(self) -> str:
@@ -328,6 +341,8 @@ def _segment_row(number: int, seg: Segment, entry: catalog.Entry | None, fmt: st
     previous = (entry.previous_msgid or None) if entry is not None else None
     tcomment = (entry.tcomment or "") if entry is not None else ""
     found = approval(tcomment)
+    accepted = ({a.check: a.reviewer for a in accepted_findings(view(entry))}
+                if entry is not None else {})
     notes = display_notes(tcomment)
     return SegmentRow(
         number=number,
@@ -338,7 +353,7 @@ def _segment_row(number: int, seg: Segment, entry: catalog.Entry | None, fmt: st
         translation=translation,
         state=state,
         in_catalog=entry is not None,
-        findings=[(f.severity, f.check, f.message) for f in findings],
+        findings=[(f.severity, f.check, f.message, accepted.get(f.check)) for f in findings],
         previous_source=previous if state == "needs_work" else None,
         notes=notes,
         reviewer=found.reviewer if found is not None else None,
