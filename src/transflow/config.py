@@ -19,6 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
 
 from transflow.errors import ConfigError
+from transflow.site import layout as site_layout
 from transflow.states import State
 
 CONFIG_NAMES = ("transflow.toml", "pyproject.toml")
@@ -34,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "memory_threshold": 0.85,
     # Workspaces made before this key existed keep line numbers; `init` writes "file".
     "references": "line",
+    "layout": "lang-folders",  # a preset of transflow.site.layout or a pattern
+    "manifest": "",  # default: manifest.json in the output folder
 }
 
 #: See ``po.catalog.REFERENCE_MODES`` (kept here too so config does not import polib).
@@ -55,6 +58,25 @@ class DeepLOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteOptions:
+    """``[site]``: the per-language front matter ``build`` writes (see ``site.frontmatter``)."""
+
+    #: ``copy``: the source-language file is written through the layout too; ``keep``: the
+    #: article itself is the site's source-language page (Hugo by file name, in place).
+    source_file: str = "copy"
+    #: ``keep`` (copied), ``segment`` (``slug`` is a translated front-matter field, written
+    #: slugified) or ``title`` (derived from the translated title).
+    slug: str = "keep"
+    #: How absolute ``url``/``permalink``/``aliases``/``path`` values change per language
+    #: (``{lang}``, ``{url}``); empty: copied as they are.
+    urls: str = "/{lang}{url}"
+    url_keys: tuple[str, ...] = ("url", "permalink", "aliases", "path")
+    #: A key written with the same value (the article's slug) in every language, e.g.
+    #: Hugo's ``translationKey``; empty: none.
+    translation_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """A validated workspace configuration; paths are absolute."""
 
@@ -71,6 +93,16 @@ class Config:
     #: ``#:`` references in catalogs: "line", "file" or "none" (``REFERENCE_MODES``).
     references: str = "line"
     deepl: DeepLOptions = field(default_factory=DeepLOptions)
+    #: The output layout as a pattern (a preset is resolved here), see ``site.layout``.
+    layout: str = "{lang}/{path}"
+    #: Where ``build`` writes its manifest (default: ``<output>/manifest.json``).
+    manifest: Path | None = None
+    site: SiteOptions = field(default_factory=SiteOptions)
+
+    @property
+    def manifest_path(self) -> Path:
+        """The manifest file (outside the content tree with every layout preset)."""
+        return self.manifest if self.manifest is not None else self.output / "manifest.json"
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the workspace root, POSIX style (for references and reports)."""
@@ -151,7 +183,7 @@ def validate_language(code: object, *, path: Path | None = None, key: str = "lan
 
 def parse_config(table: dict[str, Any], *, root: Path, path: Path | None = None) -> Config:
     """Validate a raw table (unknown keys are refused so typos do not pass silently)."""
-    known = {*DEFAULTS, "deepl"}
+    known = {*DEFAULTS, "deepl", "site"}
     unknown = sorted(set(table) - known)
     if unknown:
         close = difflib.get_close_matches(unknown[0], sorted(known), n=1)
@@ -190,6 +222,17 @@ def parse_config(table: dict[str, Any], *, root: Path, path: Path | None = None)
     for key in ("articles", "locales", "output"):
         if not isinstance(merged[key], str) or not merged[key]:
             raise ConfigError(f"{key}: expected a folder name", path=path)
+    try:
+        layout = site_layout.resolve(str(merged["layout"]))
+    except ValueError as exc:
+        raise ConfigError(
+            str(exc), path=path,
+            hint=f"use a preset ({', '.join(site_layout.PRESETS)}) or a pattern like "
+                 '"content/{lang}/{path}"',
+        ) from None
+    manifest = merged["manifest"]
+    if not isinstance(manifest, str):
+        raise ConfigError("manifest: expected a file name", path=path)
     return Config(
         root=root.resolve(),
         path=path,
@@ -203,6 +246,49 @@ def parse_config(table: dict[str, Any], *, root: Path, path: Path | None = None)
         memory_threshold=float(threshold),
         references=references,
         deepl=_parse_deepl(merged.get("deepl", {}), root=root, path=path),
+        layout=layout,
+        manifest=(root / manifest).resolve() if manifest else None,
+        site=_parse_site(merged.get("site", {}), path=path),
+    )
+
+
+def _parse_site(table: Any, *, path: Path | None) -> SiteOptions:
+    if not isinstance(table, dict):
+        raise ConfigError("site: expected a table", path=path)
+    allowed = {"source_file", "slug", "urls", "url_keys", "translation_key"}
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"unknown site option '{unknown[0]}' (known: {', '.join(sorted(allowed))})", path=path
+        )
+    defaults = SiteOptions()
+    choices = {"source_file": ("copy", "keep"), "slug": ("keep", "segment", "title")}
+    for key, allowed_values in choices.items():
+        if key in table and table[key] not in allowed_values:
+            raise ConfigError(
+                f"site.{key}: unknown value {table[key]!r} (one of: {', '.join(allowed_values)})",
+                path=path,
+            )
+    urls = table.get("urls", defaults.urls)
+    if not isinstance(urls, str) or (urls and "{url}" not in urls):
+        raise ConfigError('site.urls: a rule with {url} (and {lang}), e.g. "/{lang}{url}"',
+                          path=path)
+    try:
+        urls.format(lang="en", url="/x/")
+    except (KeyError, IndexError, ValueError):
+        raise ConfigError("site.urls: only {lang} and {url} may be used", path=path) from None
+    keys = table.get("url_keys", list(defaults.url_keys))
+    if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+        raise ConfigError("site.url_keys: expected a list of front-matter keys", path=path)
+    key = table.get("translation_key", defaults.translation_key)
+    if not isinstance(key, str):
+        raise ConfigError("site.translation_key: expected a key name (or \"\")", path=path)
+    return SiteOptions(
+        source_file=table.get("source_file", defaults.source_file),
+        slug=table.get("slug", defaults.slug),
+        urls=urls,
+        url_keys=tuple(keys),
+        translation_key=key,
     )
 
 
