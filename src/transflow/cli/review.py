@@ -1,8 +1,9 @@
 """``transflow review``: approve translations, interactively on a terminal or by flags in scripts.
 
-Every decision is written with ``catalog.save`` (atomic replace) right after it is made in
-the interactive session, and once per catalog in the non-interactive modes, so an
-interruption never loses an approval already confirmed on screen.
+Every decision is saved (``workflow.review``: atomic replace) right after it is made in the
+interactive session, and once per catalog in the non-interactive modes
+(``workflow.review.review_batch``), so an interruption never loses an approval already
+confirmed on screen. This module only parses options, renders and asks for keys.
 """
 
 from __future__ import annotations
@@ -21,21 +22,18 @@ from transflow.cli import main
 from transflow.cli.common import check_language, emit_json, get_config, info, json_option
 from transflow.cli.review_ui import findings_from_checks, run_review
 from transflow.config import Config
-from transflow.errors import CatalogError, TransflowError
-from transflow.po import catalog
-from transflow.review import (
-    BatchResult,
-    Entry,
-    approve_entries,
-    default_git_runner,
-    reviewer_name,
-    select_by_lines,
-    unapprove_entries,
-)
+from transflow.errors import TransflowError
+from transflow.po.model import Entry
 from transflow.workflow.check import context_for, workspace_glossary
-from transflow.workflow.workspace import Article, catalog_path, discover, read_article
-
-JSON_VERSION = 1
+from transflow.workflow.review import (
+    LinesNotFoundError,
+    ReviewCatalog,
+    default_git_runner,
+    open_catalog,
+    review_batch,
+    reviewer_name,
+)
+from transflow.workflow.workspace import Article, discover, read_article
 
 
 def parse_lines(values: tuple[str, ...]) -> list[int]:
@@ -95,14 +93,6 @@ def _targets(config: Config, article: Article, language: str | None) -> list[str
             )
         targets = [language]
     return targets
-
-
-def _load(config: Config, article: Article, lang: str) -> tuple[Path, catalog.Catalog]:
-    path = catalog_path(config, lang, article.slug)
-    if not path.exists():
-        raise CatalogError("catalog not found", path=config.relative(path),
-                           hint="run 'transflow sync' first")
-    return path, catalog.load(path)
 
 
 @main.command("review")
@@ -174,14 +164,14 @@ def interactive(config: Config, article: Article, targets: list[str], reviewer: 
     edit = make_editor(os.environ.get("VISUAL") or os.environ.get("EDITOR"))
     totals = {"approved": 0, "edited": 0, "skipped": 0}
     for lang in targets:
-        path, cat = _load(config, article, lang)
-        info(f"Reviewing {config.relative(path)} as {reviewer}")
+        opened = open_catalog(config, article, lang)
+        info(f"Reviewing {opened.name} as {reviewer}")
 
-        def save(cat: catalog.Catalog = cat, path: Path = path) -> None:
-            catalog.save(cat, path, now=datetime.now(UTC))
+        def save(opened: ReviewCatalog = opened) -> None:
+            opened.save(datetime.now(UTC))
 
         summary = run_review(
-            list(catalog.active_entries(cat)),
+            opened.entries(),
             reviewer=reviewer,
             day=date.today(),
             read_key=click.getchar,
@@ -205,75 +195,20 @@ def batch(config: Config, article: Article, targets: list[str], *, lines: list[i
           unapprove: bool, reviewer: str | None, include_drafts: bool, dry_run: bool,
           as_json: bool) -> None:
     """The non-interactive modes; unknown lines are refused before anything is written."""
-    loaded = [(lang, *_load(config, article, lang)) for lang in targets]
-    chosen: dict[str, list[Entry]] = {}
-    unmatched: set[int] = set(lines)
-    for lang, _path, cat in loaded:
-        entries = list(catalog.active_entries(cat))
-        if lines:
-            entries, missing = select_by_lines(entries, lines, lines_of=article.lines_of)
-            unmatched &= set(missing)
-        chosen[lang] = entries
-    if unmatched:
-        raise click.BadParameter(
-            f"no entry at line(s) {', '.join(map(str, sorted(unmatched)))} of {article.rel}",
-            param_hint="--approve",
-        )
-    day = date.today()
-    results: list[tuple[str, BatchResult]] = []
-    for lang, path, cat in loaded:
-        if unapprove:
-            result = unapprove_entries(chosen[lang])
-        else:
-            assert reviewer is not None
-            result = approve_entries(chosen[lang], reviewer, day,
-                                     include_drafts=include_drafts, explicit=bool(lines))
-        name = config.relative(path)
-        if result.changed and not dry_run:
-            catalog.save(cat, path, now=datetime.now(UTC))
-            _renumber(cat, path)
-        results.append((name, result))
-    verb = "unapproved" if unapprove else "approved"
-    counts = {
-        verb: sum(len(r.changed) for _, r in results),
-        "skipped": sum(len(r.skipped) for _, r in results),
-        "refused": sum(len(r.refused) for _, r in results),
-    }
+    try:
+        done = review_batch(config, article, targets, lines=lines, unapprove=unapprove,
+                            reviewer=reviewer, include_drafts=include_drafts,
+                            dry_run=dry_run, day=date.today(), now=datetime.now(UTC))
+    except LinesNotFoundError as exc:
+        raise click.BadParameter(exc.message, param_hint="--approve") from None
+    counts = done.counts()
     if as_json:
-        emit_json({
-            "version": JSON_VERSION,
-            "article": article.rel,
-            "dry_run": dry_run,
-            "reviewer": reviewer,
-            "catalogs": [
-                {
-                    "catalog": name,
-                    verb: [_ref_line(e, article) for e in r.changed],
-                    "refused": [{"line": _ref_line(e, article), "reason": why}
-                                for e, why in r.refused],
-                }
-                for name, r in results
-            ],
-            "counts": counts,
-        })
-    for name, result in results:
-        for entry, why in result.refused:
-            info(f"refused {_where(name, entry, article)}: {why}")
+        emit_json(done.to_json())
+    for item in done.catalogs:
+        for entry, why in item.result.refused:
+            info(f"refused {_where(item.catalog.name, entry, article)}: {why}")
     summary = ", ".join(f"{key} {n}" for key, n in counts.items())
     info(f"review{' (dry run)' if dry_run else ''}: {summary}")
     if counts["refused"] and lines:
         raise TransflowError(f"{counts['refused']} of the requested entries not approved "
                              "(see the lines above)")
-
-
-def _renumber(cat: catalog.Catalog, path: Path) -> None:
-    """Give entries the line numbers of the file just written (approvals add lines)."""
-    lines = {(e.msgctxt, e.msgid): e.linenum for e in catalog.load(path)}
-    for entry in cat:
-        entry.linenum = lines.get((entry.msgctxt, entry.msgid), entry.linenum)
-
-
-def _ref_line(entry: Entry, article: Article) -> int | None:
-    """The entry's first line in ``article`` (what --approve takes), computed from it."""
-    lines = article.lines_of(entry.msgid)
-    return lines[0] if lines else None

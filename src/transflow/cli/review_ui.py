@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from transflow.checks import CheckContext, run_checks
-from transflow.review import Entry, approve, entry_state, set_translation
-from transflow.states import State
+from transflow.po.model import Entry
+from transflow.states import State, approve, entry_state, set_translation
 
 #: States a review session walks through.
 TO_REVIEW = (State.MACHINE_DRAFT, State.NEEDS_WORK, State.TRANSLATED)

@@ -21,7 +21,7 @@ from transflow.checks import CheckContext, Finding, Severity, run_checks
 from transflow.config import Config
 from transflow.glossary import Glossary, load_glossary
 from transflow.po import catalog
-from transflow.states import State
+from transflow.states import State, entry_state
 from transflow.workflow.workspace import (
     Article,
     Progress,
@@ -169,7 +169,7 @@ def check_catalog(
     findings: list[CheckFinding] = []
     checked = 0
     for entry in catalog.active_entries(cat):
-        state = catalog.entry_state(entry)
+        state = entry_state(entry)
         if state < min_state or not entry.msgstr:
             continue
         checked += 1
