@@ -164,13 +164,15 @@ def test_slugify(title: str, slug: str) -> None:
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ({"layout": "hugo"}, "unknown layout preset"),
-        ({"site": {"slug": "auto"}}, "site.slug: unknown value 'auto'"),
+        ({"layout": "hugo"}, "unknown layout preset 'hugo'"),
+        ({"layout": "{path}"}, "name {lang}"),
+        ({"site": {"slug": "auto"}}, "site.slug: expected one of"),
         ({"site": {"source_file": "move"}}, "site.source_file"),
         ({"site": {"urls": "/{lang}/"}}, "site.urls"),
-        ({"site": {"urls": "/{language}{url}"}}, "site.urls"),
-        ({"site": {"translationKey": "x"}}, "unknown site option 'translationKey'"),
+        ({"site": {"urls": "/{language}{url}"}}, "site.urls: only {lang} and {url}"),
+        ({"site": {"translationKey": "x"}}, "unknown option 'site.translationKey'"),
         ({"manifest": 3}, "manifest"),
+        ({"manifest": "../manifest.json"}, "manifest: expected a file path inside"),
     ],
 )
 def test_config_errors(tmp_path: Path, table: dict[str, object], message: str) -> None:
