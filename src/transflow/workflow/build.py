@@ -25,6 +25,7 @@ from transflow.po import catalog
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
 from transflow.workflow.cache import ResultCache, config_key, make_key
+from transflow.workflow.pages import pages
 from transflow.workflow.workspace import (
     Article,
     Progress,
@@ -66,6 +67,8 @@ class ArticleBuild:
     files: dict[str, str] = field(default_factory=dict)
     languages: list[LanguageBuild] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    #: Pages this build does not publish (they must not exist; not part of the manifest).
+    unpublished: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         """The manifest entry."""
@@ -167,7 +170,8 @@ def build(
     out = (output or config.output).resolve()
     report = BuildReport(config.relative(out), config.publish, allow_incomplete=allow_incomplete)
     all_files = discover(config, paths)
-    previous = _previous_manifest(out / "manifest.json")
+    manifest = config.manifest or out / "manifest.json"
+    previous = _previous_manifest(manifest)
     gate_keys = [getattr(gate, "cache_key", None) for gate in gates]
     cache = ResultCache(
         config.root, enabled=use_cache and not dry_run and all(k for k in gate_keys)
@@ -220,7 +224,6 @@ def build(
                     if not dry_run:
                         transaction.unlink(dest)
         if not dry_run:
-            manifest = out / "manifest.json"
             text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
             if _changed(manifest, text):
                 transaction.write(manifest, text)
@@ -273,10 +276,7 @@ def _remember(
     outputs = {rel: cache.digest(config.root / rel) for rel in result.files.values()}
     if any(sha is None for sha in outputs.values()):
         return
-    absent: list[str] = []
-    if not result.built:
-        langs = [result.source_language, *(lb.language for lb in result.languages)]
-        absent = [config.relative(out / lang / f"{result.slug}{path.suffix}") for lang in langs]
+    absent = result.unpublished
     value = {
         "result": result.to_json(),
         "gate_problems": {lb.language: lb.gate_problems for lb in result.languages},
@@ -333,18 +333,18 @@ def _build_one(
     article = read_article(config, path)
     result, rendered = _assess(config, article, gates, allow_incomplete)
     written: list[str] = []
-    suffix = article.path.suffix
-    targets = {article.source_language: article.text, **rendered}
-    for lang, text in targets.items():
-        dest = out / lang / f"{article.slug}{suffix}"
-        if result.built:
-            result.files[lang] = config.relative(dest)
-            if not dry_run and _changed(dest, text):
+    for page in pages(config, article, out, rendered):
+        dest, text = page.dest, page.text
+        if result.built and (text is not None or page.kept):
+            result.files[page.language] = config.relative(dest)
+            if text is not None and not dry_run and _changed(dest, text):
                 transaction.write(dest, text)
                 written.append(config.relative(dest))
-        elif not dry_run and dest.exists():
-            # A previously published version must not outlive the article's readiness.
-            transaction.unlink(dest)
+        elif not page.kept:
+            result.unpublished.append(config.relative(dest))
+            if not dry_run and dest.exists():
+                # A previously published version must not outlive the article's readiness.
+                transaction.unlink(dest)
     return result, written
 
 
