@@ -10,6 +10,7 @@ language codes are checked with Babel (a typo gets a suggestion), the publish th
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,13 @@ DEFAULTS: dict[str, Any] = {
     "memory_threshold": 0.85,
     # Workspaces made before this key existed keep line numbers; `init` writes "file".
     "references": "line",
+    # MDX component props and named shortcode parameters whose string values are segments.
+    "props": ["title", "description", "alt", "caption", "label", "aria-label", "placeholder"],
+    # Shortcode name -> positions (1 = first) of its positional parameters that are segments;
+    # Eleventy's image shortcode is {% image "src", "alt" %}.
+    "shortcodes": {"image": [2]},
 }
+_NAME_RE = re.compile(r"[A-Za-z_:][\w.:\-]*\Z")
 
 #: See ``po.catalog.REFERENCE_MODES`` (kept here too so config does not import polib).
 REFERENCE_MODES = ("line", "file", "none")
@@ -68,6 +75,10 @@ class Config:
     front_matter: tuple[str, ...]
     publish: State
     memory_threshold: float = 0.85
+    #: MDX component props and named shortcode parameters whose string values are segments.
+    props: tuple[str, ...] = tuple(DEFAULTS["props"])
+    #: Shortcode name -> 1-based positions of its positional parameters that are segments.
+    shortcodes: tuple[tuple[str, tuple[int, ...]], ...] = (("image", (2,)),)
     #: ``#:`` references in catalogs: "line", "file" or "none" (``REFERENCE_MODES``).
     references: str = "line"
     deepl: DeepLOptions = field(default_factory=DeepLOptions)
@@ -190,6 +201,7 @@ def parse_config(table: dict[str, Any], *, root: Path, path: Path | None = None)
     for key in ("articles", "locales", "output"):
         if not isinstance(merged[key], str) or not merged[key]:
             raise ConfigError(f"{key}: expected a folder name", path=path)
+    props, shortcodes = _parse_markup(merged["props"], merged["shortcodes"], path)
     return Config(
         root=root.resolve(),
         path=path,
@@ -201,9 +213,37 @@ def parse_config(table: dict[str, Any], *, root: Path, path: Path | None = None)
         front_matter=tuple(fields),
         publish=publish,
         memory_threshold=float(threshold),
+        props=props,
+        shortcodes=shortcodes,
         references=references,
         deepl=_parse_deepl(merged.get("deepl", {}), root=root, path=path),
     )
+
+
+def _parse_markup(
+    props: Any, shortcodes: Any, path: Path | None
+) -> tuple[tuple[str, ...], tuple[tuple[str, tuple[int, ...]], ...]]:
+    """``props`` (a list of names) and ``[shortcodes]`` (name = [positions, 1-based])."""
+    if not isinstance(props, list) or not all(
+        isinstance(p, str) and _NAME_RE.match(p) for p in props
+    ):
+        raise ConfigError(
+            'props: expected a list of prop names, e.g. ["title", "alt", "caption"]', path=path
+        )
+    if not isinstance(shortcodes, dict):
+        raise ConfigError("shortcodes: expected a table, e.g. image = [2]", path=path)
+    table: list[tuple[str, tuple[int, ...]]] = []
+    for name, positions in shortcodes.items():
+        if not isinstance(positions, list) or not positions or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in positions
+        ):
+            raise ConfigError(
+                f"shortcodes.{name}: expected a list of parameter positions (1 = first), "
+                "e.g. [2]",
+                path=path,
+            )
+        table.append((name, tuple(sorted(set(positions)))))
+    return tuple(props), tuple(table)
 
 
 def _parse_deepl(table: Any, *, root: Path, path: Path | None) -> DeepLOptions:
