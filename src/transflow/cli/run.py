@@ -53,11 +53,14 @@ class Step:
 @click.option("--strict", is_flag=True, help="Exit 3 when any article is unfinished.")
 @click.option("--dry-run", is_flag=True,
               help="Plan every step; write nothing and send nothing to DeepL.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR", help="Also write the static review report into DIR "
+              "(as 'transflow report'), even when a step failed.")
 @json_option
 @click.pass_context
 def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
             max_chars: int | None, out: Path | None, allow_incomplete: bool, strict: bool,
-            dry_run: bool, as_json: bool) -> None:
+            dry_run: bool, report_dir: Path | None, as_json: bool) -> None:
     """Run sync, translate, check and build; stop at the first step that fails.
 
     The exit code is that of the step that stopped the run: 1 for an error (a bad
@@ -103,12 +106,20 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
         if step.exit_code:
             break
     code = steps[-1].exit_code
+    report_doc: dict[str, object] | None = None
+    if report_dir is not None and not dry_run:
+        from transflow.cli.serve import write_report_folder
+
+        written = write_report_folder(config, report_dir, quiet=quiet)
+        report_doc = {"out": config.relative(written.out), "pages": written.pages,
+                      "problems": written.problems}
     if as_json:
         emit_json({
             "version": 1,
             "exit_code": code,
             "stopped_at": steps[-1].name if code else None,
             "steps": [s.to_json() for s in steps],
+            **({"report": report_doc} if report_doc is not None else {}),
         })
     else:
         for s in steps:

@@ -2,9 +2,10 @@
 
 Extraction principles (after translate-toolkit's ``translate/storage/markdown.py``):
 
-* The parser is markdown-it-py in CommonMark mode plus GFM tables and strikethrough,
-  footnotes and dollar math (mdit-py-plugins), one shared instance. Only its *block* phase
-  runs during extraction; inline markup is never interpreted, only carried.
+* The parser is transflow's one Markdown dialect (``markdown_dialect``: CommonMark plus GFM
+  tables, strikethrough and autolinks, footnotes and dollar math), one shared instance. Only
+  its *block* phase runs during extraction; inline markup is never interpreted, only carried
+  (``mt.placeholders`` reads it with the same dialect).
 * Segments, in document order: ATX and setext headings, paragraphs (also inside list items,
   block quotes and footnote definitions), GFM table cells (header and body) and the configured
   front-matter fields (see ``frontmatter.py``). ``kind`` is ``heading N``, ``paragraph``,
@@ -47,11 +48,10 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
 from markdown_it.rules_block import StateBlock
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.footnote import footnote_plugin
 
 from transflow.formats import frontmatter, markdown_html, shortcodes
 from transflow.formats.base import Document, Markup, Segment, Translate, splice
+from transflow.formats.markdown_dialect import markdown_parser
 
 __all__ = ["BODY_START", "FORMAT", "MarkdownFormat", "new_parser", "parse", "render"]
 
@@ -108,9 +108,7 @@ def new_parser(*, block_only: bool = False) -> MarkdownIt:
     ``block_only`` stops after the block phase (what extraction needs); the full parser is
     for callers that compare rendered structure (conformance checks).
     """
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    footnote_plugin(md)
-    dollarmath_plugin(md, allow_digits=False, double_inline=True)
+    md = markdown_parser()
     if block_only:
         rules = {rule.name: rule.fn for rule in md.block.ruler.__rules__}
         alts = {rule.name: list(rule.alt) for rule in md.block.ruler.__rules__}
