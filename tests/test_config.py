@@ -101,9 +101,9 @@ def test_props_and_shortcodes_are_read_and_checked(tmp_path: Path) -> None:
         ({"props": "title"}, "props: expected a list of prop names"),
         ({"props": ["ti tle"]}, "props: expected a list of prop names"),
         ({"shortcodes": ["image"]}, "shortcodes: expected a table"),
-        ({"shortcodes": {"image": 2}}, "shortcodes.image: expected a list of parameter positions"),
-        ({"shortcodes": {"image": [0]}}, "shortcodes.image: expected a list of parameter"),
-        ({"shortcodes": {"image": [True]}}, "shortcodes.image: expected a list"),
+        ({"shortcodes": {"image": 2}}, "'image' is the number 2, not a list of parameter pos"),
+        ({"shortcodes": {"image": [0]}}, "item 1 is the number 0, not a parameter position"),
+        ({"shortcodes": {"image": [True]}}, "item 1 is true, not a parameter position"),
     ],
 )
 def test_bad_props_and_shortcodes_are_refused(
