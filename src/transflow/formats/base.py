@@ -45,6 +45,8 @@ class Document:
     metadata: Mapping[str, str] = field(default_factory=dict)
     #: Format-private data ``render`` needs (e.g. container prefixes per segment).
     extra: dict[str, object] = field(default_factory=dict)
+    #: Input the format read leniently rather than refused (``line N: what happened``).
+    warnings: list[str] = field(default_factory=list)
 
 
 #: Given a segment, the translation to put in its place, or ``None`` to keep the source.

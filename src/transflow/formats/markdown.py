@@ -216,14 +216,15 @@ def parse(
     segments: list[Segment] = []
     spans: dict[tuple[int, int], _Span] = {}
     metadata: dict[str, str] = {}
+    warnings: list[str] = []
     fm_lines = 0
     if front_matter:
         found = frontmatter.read(source, base, front_matter_fields)
         if found is not None:
             metadata = found.metadata
             fm_lines = found.lines
-            toml = found.fields and found.fields[0].style in ("basic", "literal")
-            mode = "toml" if toml else "yaml"
+            warnings += found.warnings
+            mode = found.syntax
             for field in found.fields:
                 if not field.text.strip():
                     continue
@@ -326,7 +327,9 @@ def parse(
             block = ""
         previous = kind
     segments.sort(key=lambda s: s.start)
-    return Document(source, segments, metadata, {_EXTRA_KEY: spans, BODY_START: base})
+    return Document(
+        source, segments, metadata, {_EXTRA_KEY: spans, BODY_START: base}, warnings
+    )
 
 
 _Add = Callable[[str, str, int, int, int, _Span], None]
