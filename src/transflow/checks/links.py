@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from transflow.formats.markdown_dialect import markdown_parser
 
-from .registry import CheckContext, _register
+from .registry import CheckContext, define
 from .text import (
     _BARE_URL,
     _CODE_SPAN,
@@ -32,8 +32,12 @@ from .text import (
     _norm_url,
 )
 
+_ABSOLUTE = re.compile(r"(?:https?|ftp|mailto):|www\.", re.I)
+_ABSOLUTE_HREF = re.compile(r"(?:https?|ftp|mailto):", re.I)
 
-def _absolute_urls(text: str, fmt: str) -> set[str]:
+
+@lru_cache(maxsize=4096)
+def _absolute_urls(text: str, fmt: str) -> frozenset[str]:
     urls: set[str] = set()
     without_code = _CODE_SPAN.sub(" ", text) if fmt == "markdown" else text
     for m in _BARE_URL.finditer(without_code):
@@ -42,30 +46,40 @@ def _absolute_urls(text: str, fmt: str) -> set[str]:
         urls.add(_norm_url(m.group(0)))
     for m in _HTML_ATTR_URL.finditer(without_code):
         value = next(g for g in m.groups() if g is not None)
-        if re.match(r"(?:https?|ftp|mailto):|www\.", value, re.I):
+        if _ABSOLUTE.match(value):
             urls.add(_norm_url(value))
-    return urls
+    return frozenset(urls)
 
 
-def _lang_variants(ctx: CheckContext) -> set[str]:
-    langs = {ctx.source_lang, ctx.target_lang, _base_lang(ctx.source_lang),
-             _base_lang(ctx.target_lang)}
-    return {lang.lower() for lang in langs} | {lang.replace("_", "-") for lang in langs}
+def _lang_variants(ctx: CheckContext) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return _delocalizers(ctx.source_lang, ctx.target_lang)
 
 
-def _delocalize(url: str, langs: Iterable[str]) -> str:
-    """Replace a language code used as a path segment, subdomain or query value."""
-    for lang in langs:
+@lru_cache(maxsize=32)
+def _delocalizers(source: str, target: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(pattern, replacement) pairs that factor the language codes out of a URL, compiled once
+    per language pair (in the order the codes are tried: sorted, so results are stable)."""
+    langs = {source, target, _base_lang(source), _base_lang(target)}
+    codes = {lang.lower() for lang in langs} | {lang.replace("_", "-") for lang in langs}
+    subs: list[tuple[re.Pattern[str], str]] = []
+    for lang in sorted(codes):
         code = re.escape(lang)
-        url = re.sub(rf"(?<=/){code}(?=/|$|[?#])", "{lang}", url, flags=re.I)
-        url = re.sub(rf"(?<=://){code}(?=\.)", "{lang}", url, flags=re.I)
-        url = re.sub(rf"([?&](?:lang|hl|locale)=){code}\b", r"\1{lang}", url, flags=re.I)
+        subs.append((re.compile(rf"(?<=/){code}(?=/|$|[?#])", re.I), "{lang}"))
+        subs.append((re.compile(rf"(?<=://){code}(?=\.)", re.I), "{lang}"))
+        subs.append((re.compile(rf"([?&](?:lang|hl|locale)=){code}\b", re.I), r"\1{lang}"))
+    return tuple(subs)
+
+
+def _delocalize(url: str, subs: Iterable[tuple[re.Pattern[str], str]]) -> str:
+    """Replace a language code used as a path segment, subdomain or query value."""
+    for pattern, replacement in subs:
+        url = pattern.sub(replacement, url)
     # A site that serves its default language without the segment (/version/… beside
     # /nl/version/…) links the same page with and without it.
     return url.replace("/{lang}", "")
 
 
-@_register("urls", "error", "a URL differs or is missing (language codes in paths are accepted)")
+@define("urls", "error", "a URL differs or is missing (language codes in paths are accepted)")
 def check_urls(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A broken or swapped source link silently removes the evidence behind a claim."""
     src = _absolute_urls(source, ctx.format)
@@ -83,7 +97,7 @@ def check_urls(source: str, translation: str, ctx: CheckContext) -> Iterable[str
         yield "not in the source: " + ", ".join(added)
 
 
-@_register("footnotes", "error", "footnote markers ([^1], ¹, <sup>1</sup>) differ")
+@define("footnotes", "error", "footnote markers ([^1], ¹, <sup>1</sup>) differ")
 def check_footnotes(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped footnote marker detaches a claim from its source."""
     src = _footnote_labels(_CODE_SPAN.sub(" ", source))
@@ -117,15 +131,21 @@ def _walk(tokens: Sequence[Token]) -> Iterable[Token]:
             yield from _walk(tok.children)
 
 
-@lru_cache(maxsize=512)
+#: Characters without which markdown-it produces no link, image, code or emphasis token.
+_INLINE_MARKUP = re.compile(r"[\[<`*_~]")
+
+
+@lru_cache(maxsize=4096)
 def _inline(text: str) -> _Inline:
     """Parsed once per text for all markup checks; callers must not mutate the result."""
     found = _Inline()
+    if not _INLINE_MARKUP.search(text):
+        return found  # no link, image, code span or emphasis can start without these
     for tok in _walk(_MD.parseInline(text)):
         if tok.type == "link_open":
             found.links += 1
             href = str(tok.attrs.get("href", ""))
-            if not re.match(r"(?:https?|ftp|mailto):", href, re.I):
+            if not _ABSOLUTE_HREF.match(href):
                 found.relative_targets[unquote(href)] += 1
         elif tok.type == "image":
             found.images[unquote(str(tok.attrs.get("src", "")))] += 1
@@ -136,7 +156,7 @@ def _inline(text: str) -> _Inline:
     return found
 
 
-@_register("links", "error", "the number of links differs")
+@define("links", "error", "the number of links differs")
 def check_links(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped link loses a reference; absolute targets are the ``urls`` check's."""
     if ctx.format != "markdown":
@@ -146,7 +166,7 @@ def check_links(source: str, translation: str, ctx: CheckContext) -> Iterable[st
         yield f"{src.links} link(s) in the source, {tgt.links} in the translation"
 
 
-@_register("link-targets", "warning", "relative link targets differ (site pages, anchors)")
+@define("link-targets", "warning", "relative link targets differ (site pages, anchors)")
 def check_link_targets(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Only a warning: a site's own pages often have a translated slug in the other language."""
     if ctx.format != "markdown":
@@ -165,7 +185,7 @@ def check_link_targets(source: str, translation: str, ctx: CheckContext) -> Iter
         yield "link targets not in the source: " + ", ".join(added)
 
 
-@_register("code", "error", "inline code spans are not identical to the source's")
+@define("code", "error", "inline code spans are not identical to the source's")
 def check_code(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Code is never translated: a changed command or name breaks what the reader copies."""
     if ctx.format != "markdown":
@@ -177,7 +197,7 @@ def check_code(source: str, translation: str, ctx: CheckContext) -> Iterable[str
         yield "code not in the source: " + ", ".join(f"`{c}`" for c in added)
 
 
-@_register("images", "error", "images (count or source) differ")
+@define("images", "error", "images (count or source) differ")
 def check_images(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped or swapped image changes what the article shows."""
     if ctx.format != "markdown":
@@ -189,7 +209,7 @@ def check_images(source: str, translation: str, ctx: CheckContext) -> Iterable[s
         yield "images not in the source: " + ", ".join(added)
 
 
-@_register("emphasis", "warning", "the number of emphasis, strong or strikethrough spans differs")
+@define("emphasis", "warning", "the number of emphasis, strong or strikethrough spans differs")
 def check_emphasis(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Emphasis may move with the sentence, but its count rarely changes in a faithful text."""
     if ctx.format != "markdown":
