@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - Windows
 from transflow.config import Config, validate_language
 from transflow.errors import ArticleError, ConfigError, TransflowError
 from transflow.formats import EXTENSIONS, Document, Format, Segment, Translate, format_for
+from transflow.site import layout as site_layout
 
 LANG_FIELD = "lang"
 
@@ -166,11 +167,27 @@ def discover(config: Config, paths: Sequence[Path] | None = None) -> list[Path]:
                 format_for(path)  # raises the "unsupported article type" error
             found.append(path)
         return _unique_slugs(config, found)
-    return _unique_slugs(config, sorted(
+    found = sorted(
         p
         for p in config.articles.rglob("*")
         if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith(".")
-    ))
+    )
+    return _unique_slugs(config, _without_outputs(config, found))
+
+
+def _without_outputs(config: Config, paths: list[Path]) -> list[Path]:
+    """Leave out the pages ``build`` writes into the articles folder (``x.en.md`` beside
+    ``x.md`` with Hugo's translation by file name): they are outputs, never articles."""
+    out = config.output
+    if not (out.is_relative_to(config.articles) or config.articles.is_relative_to(out)):
+        return paths
+    matcher = site_layout.output_matcher(config.layout, config.languages)
+    if matcher is None:
+        return paths
+    return [
+        p for p in paths
+        if not (p.is_relative_to(out) and matcher.fullmatch(p.relative_to(out).as_posix()))
+    ]
 
 
 def _unique_slugs(config: Config, paths: list[Path]) -> list[Path]:
