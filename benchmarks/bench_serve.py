@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import make_workspace  # noqa: E402
+from corpus import make_workspace
 
-from transflow.config import load_config  # noqa: E402
-from transflow.web.app import create_app  # noqa: E402
+from transflow.config import load_config
+from transflow.web.app import create_app
 
 TOKEN = "bench"
 
