@@ -1,4 +1,11 @@
-"""``transflow run``: sync → translate → check → build in one command, for pipelines."""
+"""``transflow run``: sync → translate → check → build in one command, for pipelines.
+
+Per article, like every step: an article or catalog that cannot be read is reported and
+skipped by each step, a check error keeps only its own article out of the build, and the
+exit code at the end says what went wrong (1 before 3). Only a step that fails as a whole
+(the configuration, the workspace lock) stops the run; a DeepL failure does not stop the
+check and the build of what is already finished.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +18,18 @@ import click
 
 from transflow.cli import main
 from transflow.cli.check import format_finding
-from transflow.cli.common import articles_argument, emit_json, get_config, info, json_option
+from transflow.cli.common import (
+    articles_argument,
+    emit_json,
+    get_config,
+    info,
+    json_option,
+    render_problems,
+)
 from transflow.cli.core import render_build, render_sync
 from transflow.cli.translate import KEY_VARIABLE, URL_VARIABLE, render_stop, render_summary
 from transflow.config import Config
-from transflow.errors import TransflowError
+from transflow.errors import EngineError, Problem, TransflowError
 from transflow.mt import Engine
 from transflow.workflow.build import build
 from transflow.workflow.check import check
@@ -32,11 +46,14 @@ class Step:
     exit_code: int = 0
     summary: dict[str, object] = field(default_factory=dict)
     message: str = ""
+    #: Articles and catalogs this step reported and skipped.
+    problems: list[Problem] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         """The step's part of the run document."""
         return {"step": self.name, "ok": self.exit_code == 0, "exit_code": self.exit_code,
-                "message": self.message, "summary": self.summary}
+                "message": self.message, "summary": self.summary,
+                "problems": [p.to_json() for p in self.problems]}
 
 
 @main.command("run")
@@ -58,12 +75,13 @@ class Step:
 def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
             max_chars: int | None, out: Path | None, allow_incomplete: bool, strict: bool,
             dry_run: bool, as_json: bool) -> None:
-    """Run sync, translate, check and build; stop at the first step that fails.
+    """Run sync, translate, check and build, article by article.
 
-    The exit code is that of the step that stopped the run: 1 for an error (a bad
-    article, DeepL quota or key), 3 when check finds errors or, with --strict, when an
-    article is unfinished. Without DEEPL_AUTH_KEY, translate applies translation memory
-    only and the run goes on.
+    A broken article or catalog is reported and skipped, and an article with check
+    errors is left out of the build; every other article goes through every step. The
+    exit code at the end: 1 for an error (a bad article or catalog, DeepL quota or key),
+    else 3 when check finds errors or, with --strict, when an article is unfinished.
+    Without DEEPL_AUTH_KEY, translate applies translation memory only.
 
     \b
     Example (CI):
@@ -88,6 +106,7 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
         ("build", lambda c, s: _build(c, s, paths, out, allow_incomplete, strict, quiet,
                                       dry_run)),
     ]
+    stopped_at: str | None = None
     for name, action in actions:
         step = Step(name)
         steps.append(step)
@@ -100,15 +119,21 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
                 info(f"Error: {exc}")
                 if exc.hint:
                     info(f"Hint: {exc.hint}")
-        if step.exit_code:
-            break
-    code = steps[-1].exit_code
+            if not isinstance(exc, EngineError):  # the whole step failed: so would the rest
+                stopped_at = name
+                break
+    # Each step meets the same broken files: list each problem once.
+    problems = list(dict.fromkeys(p for s in steps for p in s.problems))
+    codes = {s.exit_code for s in steps}
+    code = 1 if 1 in codes else max(codes)
+    render_problems(problems)
     if as_json:
         emit_json({
             "version": 1,
             "exit_code": code,
-            "stopped_at": steps[-1].name if code else None,
+            "stopped_at": stopped_at,
             "steps": [s.to_json() for s in steps],
+            "problems": [p.to_json() for p in problems],
         })
     else:
         for s in steps:
@@ -121,8 +146,16 @@ def _sync(config: Config, step: Step, paths: list[Path], quiet: bool, dry_run: b
     report = sync(config, paths, workers=os.cpu_count() or 1, dry_run=dry_run)
     step.summary = {"articles": len(report.articles) + report.unchanged,
                     "written": report.written, "orphans": report.orphans}
+    _problems(step, report.problems)
     if not quiet:
         render_sync(report)
+
+
+def _problems(step: Step, problems: list[Problem]) -> None:
+    step.problems = problems
+    if problems:
+        step.exit_code = 1
+        step.message = f"{len(problems)} article(s) or catalog(s) skipped"
 
 
 def _translate(config: Config, step: Step, paths: list[Path],
@@ -132,6 +165,7 @@ def _translate(config: Config, step: Step, paths: list[Path],
                        max_chars=max_chars, dry_run=dry_run)
     totals = report.to_json()["totals"]
     step.summary = totals if isinstance(totals, dict) else {}
+    _problems(step, report.problems)
     if not quiet:
         render_summary(report)
         if report.engine is None and report.left:
@@ -147,12 +181,14 @@ def _check(config: Config, step: Step, paths: list[Path], quiet: bool) -> None:
     report = check(config, paths)
     errors = report.errors
     step.summary = {"errors": len(errors), "warnings": report.count("warning")}
+    _problems(step, report.problems)
     if errors:
         if not quiet:
             for finding in errors:
                 click.echo(format_finding(finding))
-        step.exit_code = 3
-        step.message = f"{len(errors)} check error(s)"
+        if not step.exit_code:
+            step.exit_code = 3
+            step.message = f"{len(errors)} check error(s)"
 
 
 def _build(config: Config, step: Step, paths: list[Path], out: Path | None,
@@ -162,9 +198,16 @@ def _build(config: Config, step: Step, paths: list[Path], out: Path | None,
                    workers=os.cpu_count() or 1)
     step.summary = {"built": [a.article for a in report.articles if a.built],
                     "unfinished": [a.article for a in report.unfinished],
+                    "refused": [a.article for a in report.blocked],
                     "output": report.output}
+    _problems(step, report.problems)
     if not quiet:
         render_build(report)
-    if strict and report.unfinished:
+    if step.exit_code:
+        return
+    if report.blocked:
+        step.exit_code = 3
+        step.message = f"{len(report.blocked)} article(s) refused by the checks"
+    elif strict and report.unfinished:
         step.exit_code = 3
         step.message = f"{len(report.unfinished)} unfinished article(s)"

@@ -6,7 +6,9 @@ or a fuzzy entry is never published silently. An article is *finished* when ever
 every target language reaches the threshold and no gate (``Gate``, e.g. the quality checks)
 objects. Unfinished articles are skipped and listed, or, with ``allow_incomplete``, built with
 the source text in place of each unfinished segment and marked so in the manifest.
-Files whose content would not change are not rewritten.
+Files whose content would not change are not rewritten. Articles are independent: each one's
+outputs become visible together, and one that cannot be read is reported and skipped while
+the rest are built.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from transflow.config import Config
-from transflow.errors import CatalogError
+from transflow.errors import CatalogError, Problem, TransflowError
 from transflow.formats import Segment
 from transflow.po import catalog
 from transflow.states import State, approval_is_stale
@@ -28,8 +30,9 @@ from transflow.workflow.workspace import (
     Article,
     Progress,
     catalog_path,
-    discover,
+    discover_each,
     no_progress,
+    problem_of,
     read_article,
 )
 
@@ -64,6 +67,11 @@ class ArticleBuild:
     files: dict[str, str] = field(default_factory=dict)
     languages: list[LanguageBuild] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        """A gate (quality checks, unsafe markup) refused the article."""
+        return any(lb.gate_problems for lb in self.languages)
 
     def to_json(self) -> dict[str, object]:
         """The manifest entry."""
@@ -100,11 +108,18 @@ class BuildReport:
     carried: list[dict[str, Any]] = field(default_factory=list)
     #: Published files removed because their article is gone (deleted, moved or renamed).
     removed: list[str] = field(default_factory=list)
+    #: Articles and catalogs that could not be read (reported and skipped).
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def unfinished(self) -> list[ArticleBuild]:
         """Articles that are not finished (skipped, or built with fallback)."""
         return [a for a in self.articles if not a.finished]
+
+    @property
+    def blocked(self) -> list[ArticleBuild]:
+        """Articles a gate refused (a gate failure: ``build`` exits 3)."""
+        return [a for a in self.articles if a.blocked]
 
     def to_json(self) -> dict[str, object]:
         """The manifest document (public contract, versioned)."""
@@ -139,43 +154,57 @@ def build(
     progress: Progress = no_progress,
     workers: int = 1,
 ) -> BuildReport:
-    """Build finished pairs into ``output`` (default: the configured folder)."""
+    """Build finished pairs into ``output`` (default: the configured folder).
+
+    Each article is on its own: its files are made visible together once it went through,
+    and an article or catalog that cannot be read is listed in ``report.problems`` and
+    skipped (what was published from it stays as it was) while the others are built.
+    """
     out = (output or config.output).resolve()
     report = BuildReport(config.relative(out), config.publish, allow_incomplete=allow_incomplete)
-    files = discover(config, paths)
+    files, report.problems = discover_each(config, paths)
     previous = _previous_manifest(out / "manifest.json")
-    # Outputs are staged and made visible together at the end: a bad article anywhere leaves
-    # the output folder untouched, and only one parsed article per process is in memory.
-    with catalog.Transaction() as transaction:
-        if parallel.worth_it(files, workers):
-            done = [0]
+    outcomes: list[_Outcome] = []
+    if parallel.worth_it(files, workers):
+        done = [0]
 
-            def adopt(result: tuple[list[tuple[ArticleBuild, list[str]]], catalog.Staged]) -> None:
-                items, staged = result
-                transaction.adopt(staged)
-                done[0] += len(items)
-                progress(done[0], len(files), items[-1][0].article if items else "")
+        def adopt(items: list[tuple[_Outcome, catalog.Staged | None]]) -> None:
+            for _, staged in items:
+                if staged is not None:
+                    transaction = catalog.Transaction()
+                    transaction.adopt(staged)
+                    transaction.commit()
+            done[0] += len(items)
+            progress(done[0], len(files), items[-1][0][0] if items else "")
 
-            chunks = parallel.map_chunks(
-                _build_chunk, files, workers=workers,
-                args=(config, out, tuple(gates), allow_incomplete, dry_run), on_result=adopt,
-            )
-            outcomes = [item for items, _ in chunks for item in items]
+        chunks = parallel.map_chunks(
+            _build_chunk, files, workers=workers,
+            args=(config, out, tuple(gates), allow_incomplete, dry_run), on_result=adopt,
+        )
+        outcomes = [outcome for items in chunks for outcome, _ in items]
+    else:
+        for n, path in enumerate(files, 1):
+            progress(n, len(files), config.relative(path))
+            outcome, _ = _build_one(config, path, out, gates, allow_incomplete, dry_run,
+                                    commit=True)
+            outcomes.append(outcome)
+    broken: set[str] = set()
+    for rel, result in outcomes:
+        if isinstance(result, Problem):
+            report.problems.append(result)
+            broken.add(rel)
         else:
-            outcomes = []
-            for n, path in enumerate(files, 1):
-                progress(n, len(files), config.relative(path))
-                outcomes.append(
-                    _build_one(config, path, out, gates, allow_incomplete, dry_run, transaction)
-                )
-        for result, written in outcomes:
-            report.articles.append(result)
-            report.written += written
-        seen = {a.article for a in report.articles}
+            report.articles.append(result[0])
+            report.written += result[1]
+    seen = {a.article for a in report.articles}
+    # Removals of gone articles and the manifest are made visible together, last.
+    with catalog.Transaction() as transaction:
         for old in previous:
             if old.get("article") in seen:
                 continue
-            if paths:  # a partial build: other articles' entries stay as they were
+            if paths or old.get("article") in broken:
+                # A partial build, or an article that cannot be read now: what was
+                # published from it stays as it was, and so does its manifest entry.
                 report.carried.append(old)
                 continue
             # A full build: the article is gone, so is what was published from it.
@@ -206,6 +235,10 @@ def _previous_manifest(path: Path) -> list[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict) and isinstance(i.get("article"), str)]
 
 
+#: (article rel, its result and the files written, or the problem that stopped it).
+_Outcome = tuple[str, "tuple[ArticleBuild, list[str]] | Problem"]
+
+
 def _build_chunk(
     paths: list[Path],
     config: Config,
@@ -213,18 +246,22 @@ def _build_chunk(
     gates: Sequence[Gate],
     allow_incomplete: bool,
     dry_run: bool,
-) -> tuple[list[tuple[ArticleBuild, list[str]]], catalog.Staged]:
-    """Worker: build a chunk of articles, staging files for the parent to commit or abort."""
-    transaction = catalog.Transaction()
+) -> list[tuple[_Outcome, catalog.Staged | None]]:
+    """Worker: build a chunk of articles, staging each one's files for the parent to commit."""
+    items: list[tuple[_Outcome, catalog.Staged | None]] = []
     try:
-        items = [
-            _build_one(config, p, out, gates, allow_incomplete, dry_run, transaction)
-            for p in paths
-        ]
+        for p in paths:
+            items.append(
+                _build_one(config, p, out, gates, allow_incomplete, dry_run, commit=False)
+            )
     except BaseException:
-        transaction.abort()
+        for _, staged in items:
+            if staged is not None:
+                dropped = catalog.Transaction()
+                dropped.adopt(staged)
+                dropped.abort()
         raise
-    return items, transaction.detach()
+    return items
 
 
 def _build_one(
@@ -234,25 +271,39 @@ def _build_one(
     gates: Sequence[Gate],
     allow_incomplete: bool,
     dry_run: bool,
-    transaction: catalog.Transaction,
-) -> tuple[ArticleBuild, list[str]]:
-    """Assess one article and stage its outputs; returns the result and the files written."""
-    article = read_article(config, path)
-    result, rendered = _assess(config, article, gates, allow_incomplete)
-    written: list[str] = []
-    suffix = article.path.suffix
-    targets = {article.source_language: article.text, **rendered}
-    for lang, text in targets.items():
-        dest = out / lang / f"{article.slug}{suffix}"
-        if result.built:
-            result.files[lang] = config.relative(dest)
-            if not dry_run and _changed(dest, text):
-                transaction.write(dest, text)
-                written.append(config.relative(dest))
-        elif not dry_run and dest.exists():
-            # A previously published version must not outlive the article's readiness.
-            transaction.unlink(dest)
-    return result, written
+    *,
+    commit: bool,
+) -> tuple[_Outcome, catalog.Staged | None]:
+    """Assess one article and write its outputs together (``commit``) or hand them back
+    staged (a worker); a problem leaves its outputs untouched."""
+    rel = config.relative(path)
+    transaction = catalog.Transaction()
+    try:
+        article = read_article(config, path)
+        result, rendered = _assess(config, article, gates, allow_incomplete)
+        written: list[str] = []
+        suffix = article.path.suffix
+        targets = {article.source_language: article.text, **rendered}
+        for lang, text in targets.items():
+            dest = out / lang / f"{article.slug}{suffix}"
+            if result.built:
+                result.files[lang] = config.relative(dest)
+                if not dry_run and _changed(dest, text):
+                    transaction.write(dest, text)
+                    written.append(config.relative(dest))
+            elif not dry_run and dest.exists():
+                # A previously published version must not outlive the article's readiness.
+                transaction.unlink(dest)
+    except TransflowError as exc:
+        transaction.abort()
+        return (rel, problem_of(config, exc, path)), None
+    except BaseException:
+        transaction.abort()
+        raise
+    if commit:
+        transaction.commit()
+        return (rel, (result, written)), None
+    return (rel, (result, written)), transaction.detach()
 
 
 def _assess(
@@ -321,8 +372,7 @@ def _assess(
             rendered[lang] = article.render(translate, lang)
     result.finished = finished
     # Gate problems (e.g. injected markup) block an article even under --allow-incomplete.
-    blocked = any(lb.gate_problems for lb in result.languages)
-    result.built = finished or (allow_incomplete and not blocked)
+    result.built = finished or (allow_incomplete and not result.blocked)
     return result, rendered
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from transflow.checks import CheckContext, Finding, Severity, run_checks
 from transflow.config import Config
+from transflow.errors import Problem, TransflowError
 from transflow.glossary import Glossary, load_glossary
 from transflow.po import catalog
 from transflow.states import State
@@ -26,8 +27,9 @@ from transflow.workflow.workspace import (
     Article,
     Progress,
     catalog_path,
-    discover,
+    discover_each,
     no_progress,
+    problem_of,
     read_article,
 )
 
@@ -85,6 +87,8 @@ class CheckReport:
     catalogs: int = 0
     entries: int = 0
     missing: list[str] = field(default_factory=list)
+    #: Articles and catalogs that could not be read (reported and skipped).
+    problems: list[Problem] = field(default_factory=list)
 
     def count(self, severity: Severity, *, drafts: bool = False) -> int:
         """Findings of one severity, in published-level entries (or in drafts)."""
@@ -108,6 +112,7 @@ class CheckReport:
             "catalogs": self.catalogs,
             "entries": self.entries,
             "missing_catalogs": self.missing,
+            "problems": [p.to_json() for p in self.problems],
         }
 
 
@@ -209,15 +214,20 @@ def check(
     """Check every selected article's catalogs (all articles when ``paths`` is empty).
 
     ``glossary`` defaults to the workspace glossary; catalogs that do not exist yet are
-    listed in ``missing`` (``sync`` creates them) rather than failing the run.
+    listed in ``missing`` (``sync`` creates them) rather than failing the run. An article or
+    catalog that cannot be read is listed in ``problems``; the others are checked.
     """
     if glossary is None:
         glossary = workspace_glossary(config)
     report = CheckReport()
-    files = discover(config, paths)
+    files, report.problems = discover_each(config, paths)
     for done, path in enumerate(files, 1):
-        article = read_article(config, path)
-        progress(done, len(files), article.rel)
+        progress(done, len(files), config.relative(path))
+        try:
+            article = read_article(config, path)
+        except TransflowError as exc:
+            report.problems.append(problem_of(config, exc, path))
+            continue
         for lang in config.targets_for(article.source_language):
             if language and lang != language:
                 continue
@@ -226,8 +236,13 @@ def check(
             if not po_path.exists():
                 report.missing.append(name)
                 continue
+            try:
+                cat = catalog.load(po_path)
+            except TransflowError as exc:
+                report.problems.append(problem_of(config, exc, po_path))
+                continue
             findings, checked = check_catalog(
-                article, lang, catalog.load(po_path), catalog_name=name, glossary=glossary
+                article, lang, cat, catalog_name=name, glossary=glossary
             )
             report.catalogs += 1
             report.entries += checked

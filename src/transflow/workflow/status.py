@@ -12,14 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from transflow.config import Config
+from transflow.errors import Problem, TransflowError
 from transflow.po import catalog
 from transflow.states import State, approval_is_stale
 from transflow.workflow import parallel
 from transflow.workflow.workspace import (
     Progress,
     catalog_path,
-    discover,
+    discover_each,
     no_progress,
+    problem_of,
     read_article,
     slug_of,
     template_path,
@@ -80,6 +82,8 @@ class StatusReport:
     """Status of every selected article and target language."""
 
     items: list[CatalogStatus] = field(default_factory=list)
+    #: Articles and catalogs that could not be read (reported and skipped).
+    problems: list[Problem] = field(default_factory=list)
 
     def totals(self) -> CatalogStatus:
         """All items summed (article and language fields are ``*``)."""
@@ -106,6 +110,7 @@ class StatusReport:
             "version": JSON_VERSION,
             "articles": [i.to_json() for i in self.items],
             "totals": totals,
+            "problems": [p.to_json() for p in self.problems],
         }
 
 
@@ -128,30 +133,51 @@ def status(
     progress: Progress = no_progress,
     workers: int = 1,
 ) -> StatusReport:
-    """Count states for the given articles (all when ``paths`` is empty)."""
+    """Count states for the given articles (all when ``paths`` is empty).
+
+    An article or catalog that cannot be read is listed in ``report.problems``; the other
+    articles are counted as usual.
+    """
     report = StatusReport()
-    files = discover(config, paths)
+    files, report.problems = discover_each(config, paths)
     if parallel.worth_it(files, workers):
         done = [0]
 
-        def collect(items: list[CatalogStatus]) -> None:
-            done[0] += 1
-            progress(done[0], len(files), items[-1].article if items else "")
+        def collect(items: list[list[CatalogStatus] | Problem]) -> None:
+            done[0] += len(items)
+            progress(done[0], len(files), config.relative(files[done[0] - 1]) if items else "")
 
         chunks = parallel.map_chunks(
             _status_chunk, files, workers=workers, args=(config, language), on_result=collect
         )
-        report.items = [item for chunk in chunks for item in chunk]
-        return report
-    for n, path in enumerate(files, 1):
-        progress(n, len(files), config.relative(path))
-        report.items += _status_path(config, path, language)
+        outcomes = [outcome for chunk in chunks for outcome in chunk]
+    else:
+        outcomes = []
+        for n, path in enumerate(files, 1):
+            progress(n, len(files), config.relative(path))
+            outcomes.append(_status_one(config, path, language))
+    for outcome in outcomes:
+        if isinstance(outcome, Problem):
+            report.problems.append(outcome)
+        else:
+            report.items += outcome
     return report
 
 
-def _status_chunk(paths: list[Path], config: Config, language: str | None) -> list[CatalogStatus]:
-    """Worker: the status items of a chunk of articles."""
-    return [item for path in paths for item in _status_path(config, path, language)]
+def _status_chunk(
+    paths: list[Path], config: Config, language: str | None
+) -> list[list[CatalogStatus] | Problem]:
+    """Worker: the status items (or the problem) of each article of a chunk."""
+    return [_status_one(config, path, language) for path in paths]
+
+
+def _status_one(
+    config: Config, path: Path, language: str | None
+) -> list[CatalogStatus] | Problem:
+    try:
+        return _status_path(config, path, language)
+    except TransflowError as exc:
+        return problem_of(config, exc, path)
 
 
 def _status_path(config: Config, path: Path, language: str | None) -> list[CatalogStatus]:

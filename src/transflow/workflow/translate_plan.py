@@ -26,14 +26,15 @@ from typing import Any
 
 from transflow import mt
 from transflow.config import Config
-from transflow.errors import EngineError, TransflowError
+from transflow.errors import EngineError, Problem, TransflowError
 from transflow.mt.placeholders import normalize_format
 from transflow.po import catalog
 from transflow.states import State, transflow_lines
 from transflow.workflow.workspace import (
     Article,
     catalog_path,
-    discover,
+    discover_each,
+    problem_of,
     read_article,
 )
 
@@ -133,6 +134,8 @@ class TranslateReport:
     engine_name: str = "deepl"
     #: What the engine worked around without stopping (e.g. a glossary the server refused).
     warnings: list[str] = field(default_factory=list)
+    #: Articles and catalogs that could not be read (reported and skipped).
+    problems: list[Problem] = field(default_factory=list)
 
     def total(self, name: str) -> int:
         return sum(int(getattr(c, name)) for c in self.catalogs)
@@ -189,6 +192,7 @@ class TranslateReport:
             "usage": usage,
             "stopped": str(self.stopped) if self.stopped else None,
             "warnings": list(self.warnings),
+            "problems": [p.to_json() for p in self.problems],
         }
 
 
@@ -290,7 +294,13 @@ def plan(
     catalogs of the same language pair, so the figures are those of the real run.
     """
     report = TranslateReport()
-    articles = [read_article(config, p) for p in discover(config, paths)]
+    files, report.problems = discover_each(config, paths)
+    articles = []
+    for file in files:  # an unreadable article is reported; the others are translated
+        try:
+            articles.append(read_article(config, file))
+        except TransflowError as exc:
+            report.problems.append(problem_of(config, exc, file))
     everything, earlier = build_memory(config, articles)
     memory = everything if use_memory else None
     planned: set[tuple[str, str, str]] = set()
@@ -303,7 +313,11 @@ def plan(
             path = catalog_path(config, lang, article.slug)
             if not path.exists():
                 continue  # not synced yet: sync reports it
-            po = catalog.load(path)
+            try:
+                po = catalog.load(path)
+            except TransflowError as exc:
+                report.problems.append(problem_of(config, exc, path))
+                continue
             item = CatalogTranslate(article.rel, article.source_language, lang,
                                     config.relative(path), _po=po, _path=path,
                                     _article=article)
