@@ -35,6 +35,7 @@ lint: $(TEST_STAMP)
 conformance: $(STAMP)
 	$(BIN)/python scripts/conformance.py
 	$(BIN)/python scripts/conformance_html.py
+	$(BIN)/python scripts/residue.py
 	$(BIN)/python scripts/align_report.py
 	$(BIN)/python scripts/translate_report.py
 

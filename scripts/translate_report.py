@@ -26,7 +26,7 @@ from transflow.config import load_config  # noqa: E402
 from transflow.mt.deepl_engine import DeepLEngine  # noqa: E402
 from transflow.mt.placeholders import structure  # noqa: E402
 from transflow.po import catalog  # noqa: E402
-from transflow.states import State, transflow_lines  # noqa: E402
+from transflow.states import State, entry_state, transflow_lines  # noqa: E402
 from transflow.workflow.sync import sync  # noqa: E402
 from transflow.workflow.translate import translate  # noqa: E402
 
@@ -47,7 +47,7 @@ def report(name: str, articles: Path, copy: bool) -> None:
         for lang in config.languages:
             for path in sorted((config.locales / lang).rglob("*.po")):
                 for entry in catalog.active_entries(catalog.load(path)):
-                    if catalog.entry_state(entry) != State.UNTRANSLATED:
+                    if entry_state(entry) != State.UNTRANSLATED:
                         continue
                     targets += 1
                     fmt = "html" if entry.occurrences[0][0].endswith(".html") else "markdown"

@@ -10,7 +10,7 @@ import pytest
 
 from transflow.errors import CatalogError
 from transflow.po import catalog
-from transflow.states import State
+from transflow.states import State, entry_state
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 LATER = datetime(2027, 1, 2, 9, 30, tzinfo=UTC)
@@ -48,7 +48,7 @@ def test_merge_keeps_changes_fuzzy_obsoletes_removed_and_adds_new() -> None:
     assert changed.msgstr == "De kat zat."
     assert "fuzzy" in changed.flags
     assert changed.previous_msgid == "The cat sat on the mat today."
-    assert catalog.entry_state(changed) is State.NEEDS_WORK
+    assert entry_state(changed) is State.NEEDS_WORK
     assert entries["Goodbye."].obsolete and entries["Goodbye."].msgstr == "Dag."
     assert entries["Keep me."].msgstr == "Blijf."
     assert entries["New."].msgstr == ""
@@ -122,10 +122,10 @@ def test_render_round_trips_through_polib() -> None:
     entry = next(catalog.active_entries(cat))
     entry.msgstr = "Hallo wereld."
     entry.tcomment = "transflow: draft deepl 2026-11-26"
-    catalog.set_fuzzy(entry, True)
+    entry.flags.insert(0, "fuzzy")
     text = catalog.render(cat)
     again = polib.pofile(text)
-    assert catalog.render(again) == text
+    assert catalog.render(catalog.Catalog(again)) == text
 
 
 def test_a_changed_source_drops_the_old_approval() -> None:
@@ -137,7 +137,7 @@ def test_a_changed_source_drops_the_old_approval() -> None:
     catalog.merge(cat, template("The cat sat on the red mat today."))
     changed = next(catalog.active_entries(cat))
     assert changed.tcomment == "my note"
-    assert catalog.entry_state(changed) is State.NEEDS_WORK
+    assert entry_state(changed) is State.NEEDS_WORK
 
 
 def test_save_keeps_an_edit_made_on_disk_after_the_catalog_was_read(tmp_path: Path) -> None:
@@ -156,7 +156,7 @@ def test_save_keeps_an_edit_made_on_disk_after_the_catalog_was_read(tmp_path: Pa
     for entry in catalog.active_entries(ours):
         if entry.msgid in ("One.", "Three."):
             entry.msgstr = "draft " + entry.msgid
-            catalog.set_fuzzy(entry, True)
+            entry.flags.insert(0, "fuzzy")
     assert catalog.save(ours, path, now=LATER)
     result = {e.msgid: e.msgstr for e in catalog.active_entries(catalog.load(path))}
     assert result == {"One.": "draft One.", "Two.": "Twee (door de vertaler).",

@@ -14,8 +14,7 @@ from click.testing import CliRunner
 
 from tests.helpers import make_workspace, run, snapshot
 from transflow.cli.review import make_editor
-from transflow.review import entry_state
-from transflow.states import State, approval
+from transflow.states import State, approval, entry_state
 
 TITLE = "Magnesium and sleep"
 PARA = "Magnesium plays a role in **sleep quality**, see [the review](https://example.org/r).¹"

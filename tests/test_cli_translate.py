@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 from deepl_server import FakeDeepL
 from transflow.cli import main
 from transflow.po import catalog
-from transflow.states import State, transflow_lines
+from transflow.states import State, entry_state, transflow_lines
 
 pytest_plugins = ["deepl_fixtures"]
 
@@ -111,7 +111,7 @@ def test_no_key_applies_memory_and_says_what_is_left(tmp_path: Path) -> None:
     other = catalog.load(root / "locales/nl/alpha-ketoglutaric-acid-energy-metabolism.po")
     drafted = [e for e in other if transflow_lines(e.tcomment or "", "draft")]
     assert drafted and all("memory" in e.tcomment for e in drafted)
-    assert all(catalog.entry_state(e) == State.MACHINE_DRAFT for e in drafted)
+    assert all(entry_state(e) == State.MACHINE_DRAFT for e in drafted)
 
 
 def test_engine_memory_never_calls_deepl(tmp_path: Path, deepl_server: FakeDeepL) -> None:
@@ -140,10 +140,10 @@ def test_quota_456_saves_finished_batches_and_exits_1(
     assert "DeepL usage before this run" in result.stderr
     for item in (first, second):
         po = catalog.load(root / item["catalog"])
-        assert all(catalog.entry_state(e) == State.MACHINE_DRAFT
+        assert all(entry_state(e) == State.MACHINE_DRAFT
                    for e in catalog.active_entries(po))
     po = catalog.load(root / third["catalog"])
-    states = [catalog.entry_state(e) for e in catalog.active_entries(po)]
+    states = [entry_state(e) for e in catalog.active_entries(po)]
     assert states.count(State.UNTRANSLATED) == third["targets"] - third["reused"] > 0
     del deepl_server.quota[KEY]
     deepl_server.reported_limit = None
@@ -170,7 +170,7 @@ def test_max_chars_refuses_before_sending(tmp_path: Path, deepl_server: FakeDeep
     assert result.exit_code == 1
     assert "more than --max-chars 100" in result.stderr
     assert deepl_server.translate_requests() == []
-    assert all(catalog.entry_state(e) == State.UNTRANSLATED for e in entries(root))
+    assert all(entry_state(e) == State.UNTRANSLATED for e in entries(root))
 
 
 def test_json_document(tmp_path: Path, deepl_server: FakeDeepL) -> None:
@@ -207,7 +207,7 @@ def test_kill_9_mid_run_loses_nothing_and_rerun_does_not_rebill(
     for path in catalogs(root):
         catalog.load(path)  # every catalog still parses
     first_batch = set(deepl_server.translate_requests()[0].body["text"])
-    drafted = [e for e in entries(root) if catalog.entry_state(e) == State.MACHINE_DRAFT]
+    drafted = [e for e in entries(root) if entry_state(e) == State.MACHINE_DRAFT]
     assert drafted  # the first batch was saved before the second was sent
     deepl_server.hang_after = None
     count = len(deepl_server.translate_requests())
@@ -215,7 +215,7 @@ def test_kill_9_mid_run_loses_nothing_and_rerun_does_not_rebill(
     assert rerun.exit_code == 0, rerun.stderr
     resent = {t for r in deepl_server.translate_requests()[count:] for t in r.body["text"]}
     assert not resent & first_batch
-    assert all(catalog.entry_state(e) == State.MACHINE_DRAFT for e in entries(root))
+    assert all(entry_state(e) == State.MACHINE_DRAFT for e in entries(root))
     assert not list(root.rglob(".*.tmp"))
 
 
@@ -255,7 +255,7 @@ def test_mock_like_server_fixed_phrase_and_no_glossaries(
     result = invoke(root, "translate", env=server_env(deepl_server))
     assert result.exit_code == 0, result.stderr
     assert "Warning: glossary not used" in result.stderr
-    drafts = [e for e in entries(root) if catalog.entry_state(e) == State.MACHINE_DRAFT]
+    drafts = [e for e in entries(root) if entry_state(e) == State.MACHINE_DRAFT]
     assert drafts and len(drafts) == len(entries(root))
     sound = [e for e in drafts if not transflow_lines(e.tcomment or "", "problem")]
     assert all(len(e.msgid) < 40 and "**" not in e.msgid for e in sound), [

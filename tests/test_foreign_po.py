@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from transflow.po import catalog
-from transflow.states import State
+from transflow.states import State, entry_state
 
 
 def corpus_catalogs(corpus: Path) -> list[Path]:
@@ -32,7 +32,7 @@ def test_foreign_catalogs_round_trip_without_loss(corpus: Path, tmp_path: Path) 
     assert len(paths) >= 8
     for path in paths:
         cat = catalog.load(path)
-        states = {catalog.entry_state(e) for e in catalog.active_entries(cat)}
+        states = {entry_state(e) for e in catalog.active_entries(cat)}
         assert State.TRANSLATED in states, path.name
         copy = tmp_path / path.name
         assert catalog.save(cat, copy)

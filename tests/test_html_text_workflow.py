@@ -17,7 +17,7 @@ import polib
 import pytest
 
 from tests.helpers import make_workspace, run, snapshot
-from transflow import review
+from transflow import states
 from transflow.checks.safety import markup_signature
 from transflow.formats import format_for
 from transflow.formats.html import parse
@@ -416,8 +416,8 @@ def test_sample_html_article_round_trips_and_its_catalog_is_reviewed(path: Path)
     cat = catalog.load(REPO / "locales" / "nl" / f"{slug}.po")
     entries = {e.msgid: e for e in catalog.active_entries(cat)}
     assert {s.text for s in doc.segments} == set(entries)
-    assert all(review.entry_state(e).key == "reviewed" for e in entries.values())
-    assert all(review.refusal(e) is None for e in entries.values())
+    assert all(states.entry_state(e).key == "reviewed" for e in entries.values())
+    assert all(states.refusal(e) is None for e in entries.values())
     dutch = fmt.render(doc, lambda s: entries[s.text].msgstr)
     assert shape(dutch) == shape(source)
     assert dutch.count("\n") <= source.count("\n")

@@ -18,8 +18,7 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 from transflow.po.layout import render_po
-from transflow.review import approve, entry_state
-from transflow.states import State
+from transflow.states import State, approve, entry_state
 
 DAY = date(2026, 11, 26)
 

@@ -14,7 +14,7 @@ import polib
 import pytest
 
 from tests.helpers import ARTICLE, make_workspace, run
-from transflow.review import approve
+from transflow.states import approve
 
 REPO = Path(__file__).resolve().parent.parent
 

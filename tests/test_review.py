@@ -15,17 +15,17 @@ import pytest
 from transflow.checks import CheckContext
 from transflow.cli.review_ui import ReviewSummary, findings_from_checks, run_review, word_diff
 from transflow.errors import TransflowError
-from transflow.review import (
+from transflow.states import (
+    State,
+    approval,
     approve,
     approve_all,
     entry_state,
     refusal,
-    reviewer_name,
-    select_by_lines,
     set_translation,
     unapprove,
 )
-from transflow.states import State, approval
+from transflow.workflow.review import reviewer_name, select_by_lines
 
 DAY = date(2026, 11, 26)
 DRAFT = "transflow: draft deepl 2026-11-20"

@@ -11,7 +11,7 @@ import polib
 from tests.helpers import REPO_ROOT, run, snapshot
 from tests.test_cli_run import sample_workspace
 from transflow.po import catalog
-from transflow.states import State
+from transflow.states import State, entry_state
 
 CATALOGS = sorted((REPO_ROOT / "locales").rglob("*.po*"))
 
@@ -32,7 +32,7 @@ def test_sample_catalogs_are_fully_reviewed() -> None:
     for path in CATALOGS:
         if path.suffix != ".po":
             continue
-        states = {catalog.entry_state(e) for e in catalog.active_entries(catalog.load(path))}
+        states = {entry_state(e) for e in catalog.active_entries(catalog.load(path))}
         assert states == {State.REVIEWED}, path
 
 

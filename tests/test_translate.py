@@ -18,7 +18,7 @@ from transflow.formats import format_for
 from transflow.mt.deepl_engine import DeepLEngine
 from transflow.mt.placeholders import structure
 from transflow.po import catalog
-from transflow.states import State, transflow_lines
+from transflow.states import State, entry_state, transflow_lines
 from transflow.workflow.build import build
 from transflow.workflow.sync import sync
 from transflow.workflow.translate import translate
@@ -66,7 +66,7 @@ def unique_billable(config: Config) -> tuple[int, int]:
     seen: set[tuple[str, str]] = set()
     chars = 0
     for path, entry in all_entries(config):
-        if catalog.entry_state(entry) != State.UNTRANSLATED:
+        if entry_state(entry) != State.UNTRANSLATED:
             continue
         key = (path.parent.name, entry.msgid)
         ref = entry.occurrences[0][0]
@@ -92,7 +92,7 @@ def test_sample_workspace_bills_unique_text_once_and_rerun_sends_nothing(
     for item in report.catalogs:
         assert item.requests_sent <= -(-item.to_send // 50)
     for _, entry in all_entries(config):
-        assert catalog.entry_state(entry) == State.MACHINE_DRAFT
+        assert entry_state(entry) == State.MACHINE_DRAFT
     before = len(deepl_server.requests)
     again = translate(config, engine=make_engine(), clock=clock)
     assert again.total("targets") == 0
@@ -156,13 +156,13 @@ def test_translated_reviewed_and_drafts_untouched_refresh_fuzzy_opt_in(tmp_path:
     entries[0].msgstr = "Mijn vertaling"
     entries[1].msgstr = "Oude vertaling"
     entries[1].previous_msgid = "old source"
-    catalog.set_fuzzy(entries[1], True)
+    entries[1].flags.insert(0, "fuzzy")
     catalog.save(po, path)
     engine = mt.FakeEngine()
     translate(config, [config.articles / "magnesium-l-threonate.md"], engine=engine, clock=clock)
     after = {e.msgid: e for e in catalog.load(path)}
     assert after[entries[0].msgid].msgstr == "Mijn vertaling"
-    assert catalog.entry_state(after[entries[1].msgid]) == State.NEEDS_WORK
+    assert entry_state(after[entries[1].msgid]) == State.NEEDS_WORK
     snapshot = path.read_bytes()
     calls = len(engine.calls)
     translate(config, [config.articles / "magnesium-l-threonate.md"], engine=engine, clock=clock)
@@ -170,7 +170,7 @@ def test_translated_reviewed_and_drafts_untouched_refresh_fuzzy_opt_in(tmp_path:
     translate(config, [config.articles / "magnesium-l-threonate.md"], engine=engine,
               refresh_fuzzy=True, clock=clock)
     refreshed = {e.msgid: e for e in catalog.load(path)}[entries[1].msgid]
-    assert catalog.entry_state(refreshed) == State.MACHINE_DRAFT
+    assert entry_state(refreshed) == State.MACHINE_DRAFT
     assert refreshed.previous_msgid is None
     assert refreshed.msgstr == mt.fake_translate(entries[1].msgid)
     assert refreshed.msgstr != "Oude vertaling"
@@ -223,7 +223,7 @@ def test_damaged_placeholders_stay_fuzzy_with_a_problem_and_are_never_published(
     assert len(damaged) == report.total("problems")
     for entry in damaged:
         assert "fuzzy" in entry.flags and entry.msgstr
-        assert catalog.entry_state(entry) == State.MACHINE_DRAFT
+        assert entry_state(entry) == State.MACHINE_DRAFT
     result = build(config, allow_incomplete=True)
     assert result.written
     for article in sorted(config.articles.iterdir()):
@@ -249,7 +249,7 @@ def test_quota_stop_keeps_finished_batches_and_rerun_bills_the_rest(
     assert report.stopped is not None and report.batches_done == 1
     assert deepl_server.used["test-key"] == first.characters
     saved = catalog.load(config.locales / first.catalog.split("/", 1)[1])
-    assert all(catalog.entry_state(e) == State.MACHINE_DRAFT for e in catalog.active_entries(saved))
+    assert all(entry_state(e) == State.MACHINE_DRAFT for e in catalog.active_entries(saved))
     del deepl_server.quota["test-key"]
     deepl_server.reported_limit = None
     rerun = translate(config, engine=make_engine(), clock=clock)
@@ -275,7 +275,7 @@ def test_three_429_then_success_and_hang_retried_without_duplicates(
         text = path.read_text(encoding="utf-8")
         ids = [e.msgid for e in catalog.parse(text)]
         assert len(ids) == len(set(ids))
-    assert all(catalog.entry_state(e) == State.MACHINE_DRAFT for _, e in all_entries(config))
+    assert all(entry_state(e) == State.MACHINE_DRAFT for _, e in all_entries(config))
 
 
 def test_max_chars_and_remaining_quota_stop_before_sending(
@@ -289,7 +289,7 @@ def test_max_chars_and_remaining_quota_stop_before_sending(
     with pytest.raises(EngineError, match=r"only \d+ are left"):
         translate(config, engine=make_engine(), clock=clock)
     assert deepl_server.translate_requests() == []
-    assert all(catalog.entry_state(e) == State.UNTRANSLATED for _, e in all_entries(config))
+    assert all(entry_state(e) == State.UNTRANSLATED for _, e in all_entries(config))
 
 
 class RefusingEngine(mt.FakeEngine):
@@ -311,14 +311,14 @@ def test_refused_text_stays_untranslated_with_a_problem_and_is_retried(tmp_path:
     refused = [e for e in catalog.load(path) if "NMN" in e.msgid]
     assert refused
     for entry in refused:
-        assert catalog.entry_state(entry) == State.UNTRANSLATED
+        assert entry_state(entry) == State.UNTRANSLATED
         assert transflow_lines(entry.tcomment, "problem")
     engine = mt.FakeEngine()
     translate(config, arts, engine=engine, clock=clock)
     sent = {t for call in engine.calls for t in call[0]}
     assert len(sent) == len(refused)  # only the refused ones are sent again
     for entry in (e for e in catalog.load(path) if "NMN" in e.msgid):
-        assert catalog.entry_state(entry) == State.MACHINE_DRAFT
+        assert entry_state(entry) == State.MACHINE_DRAFT
         assert not transflow_lines(entry.tcomment, "problem")
 
 

@@ -32,7 +32,12 @@ DEFAULTS: dict[str, Any] = {
     "front_matter": ["title", "description", "summary"],
     "publish": "reviewed",
     "memory_threshold": 0.85,
+    # Workspaces made before this key existed keep line numbers; `init` writes "file".
+    "references": "line",
 }
+
+#: See ``po.catalog.REFERENCE_MODES`` (kept here too so config does not import polib).
+REFERENCE_MODES = ("line", "file", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,8 @@ class Config:
     front_matter: tuple[str, ...]
     publish: State
     memory_threshold: float = 0.85
+    #: ``#:`` references in catalogs: "line", "file" or "none" (``REFERENCE_MODES``).
+    references: str = "line"
     deepl: DeepLOptions = field(default_factory=DeepLOptions)
 
     def relative(self, path: Path) -> str:
@@ -174,6 +181,12 @@ def parse_config(table: dict[str, Any], *, root: Path, path: Path | None = None)
     threshold = merged["memory_threshold"]
     if not isinstance(threshold, int | float) or not 0.5 <= float(threshold) <= 1.0:
         raise ConfigError("memory_threshold: a number between 0.5 and 1.0", path=path)
+    references = merged["references"]
+    if references not in REFERENCE_MODES:
+        raise ConfigError(
+            f"references: unknown value {references!r}", path=path,
+            hint='use "file" (no line numbers: no churn when articles change), "line" or "none"',
+        )
     for key in ("articles", "locales", "output"):
         if not isinstance(merged[key], str) or not merged[key]:
             raise ConfigError(f"{key}: expected a folder name", path=path)
@@ -188,6 +201,7 @@ def parse_config(table: dict[str, Any], *, root: Path, path: Path | None = None)
         front_matter=tuple(fields),
         publish=publish,
         memory_threshold=float(threshold),
+        references=references,
         deepl=_parse_deepl(merged.get("deepl", {}), root=root, path=path),
     )
 
@@ -229,6 +243,7 @@ source_language = "{source}"   # default when an article's front matter has no `
 languages = [{languages}]
 front_matter = ["title", "description", "summary"]
 publish = "reviewed"           # or "translated": the state every segment needs to publish
+references = "file"            # '#:' lines name the article only ("line": with line numbers)
 
 [deepl]
 # formality = "prefer_less"    # for Dutch targets: je/jij rather than u

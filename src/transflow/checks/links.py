@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from transflow.formats.markdown_dialect import markdown_parser
 
 from .registry import CheckContext, _register
 from .text import (
@@ -97,7 +98,7 @@ def check_footnotes(source: str, translation: str, ctx: CheckContext) -> Iterabl
         yield "footnote markers not in the source: " + ", ".join(added)
 
 
-_MD = MarkdownIt("commonmark").enable("strikethrough")
+_MD = markdown_parser()
 
 
 @dataclass(slots=True)

@@ -1,12 +1,14 @@
 """``transflow review``: approve translations, interactively on a terminal or by flags in scripts.
 
-Every decision is written with ``catalog.save`` (atomic replace) right after it is made in
-the interactive session, and once per catalog in the non-interactive modes, so an
-interruption never loses an approval already confirmed on screen.
+Every decision is saved (``workflow.review``: atomic replace) right after it is made in the
+interactive session, and once per catalog in the non-interactive modes
+(``workflow.review.review_batch``), so an interruption never loses an approval already
+confirmed on screen. This module only parses options, renders and asks for keys.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -20,21 +22,18 @@ from transflow.cli import main
 from transflow.cli.common import check_language, emit_json, get_config, info, json_option
 from transflow.cli.review_ui import findings_from_checks, run_review
 from transflow.config import Config
-from transflow.errors import CatalogError, TransflowError
-from transflow.po import catalog
-from transflow.review import (
-    BatchResult,
-    Entry,
-    approve_entries,
-    default_git_runner,
-    reviewer_name,
-    select_by_lines,
-    unapprove_entries,
-)
+from transflow.errors import TransflowError
+from transflow.po.model import Entry
 from transflow.workflow.check import context_for, workspace_glossary
-from transflow.workflow.workspace import Article, catalog_path, discover, read_article
-
-JSON_VERSION = 1
+from transflow.workflow.review import (
+    LinesNotFoundError,
+    ReviewCatalog,
+    default_git_runner,
+    open_catalog,
+    review_batch,
+    reviewer_name,
+)
+from transflow.workflow.workspace import Article, discover, read_article
 
 
 def parse_lines(values: tuple[str, ...]) -> list[int]:
@@ -53,8 +52,14 @@ def parse_lines(values: tuple[str, ...]) -> list[int]:
     return lines
 
 
-def _where(cat_name: str, entry: Entry) -> str:
-    refs = ", ".join(f"{p}:{ln}" for p, ln in entry.occurrences)
+def _article_lines(article: Article, entry: Entry) -> str:
+    """``article:12, article:40``: where the entry's segment is in the article now."""
+    lines = article.lines_of(entry.msgid)
+    return ", ".join(f"{article.rel}:{ln}" for ln in lines) or article.rel
+
+
+def _where(cat_name: str, entry: Entry, article: Article) -> str:
+    refs = ", ".join(f"{article.rel}:{ln}" for ln in article.lines_of(entry.msgid))
     line = int(getattr(entry, "linenum", 0) or 0)
     return f"{cat_name}:{line}" + (f" ({refs})" if refs else "")
 
@@ -90,14 +95,6 @@ def _targets(config: Config, article: Article, language: str | None) -> list[str
     return targets
 
 
-def _load(config: Config, article: Article, lang: str) -> tuple[Path, catalog.Catalog]:
-    path = catalog_path(config, lang, article.slug)
-    if not path.exists():
-        raise CatalogError("catalog not found", path=config.relative(path),
-                           hint="run 'transflow sync' first")
-    return path, catalog.load(path)
-
-
 @main.command("review")
 @click.argument("article_path", metavar="ARTICLE", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--lang", "language", metavar="L", help="Only this target language.")
@@ -124,8 +121,8 @@ def review_cmd(ctx: click.Context, article_path: Path, language: str | None, app
     asks for a key: a approve, e edit ($EDITOR, else an inline prompt), s skip, b back,
     q quit. Every decision is saved at once, so quitting half-way loses nothing.
 
-    In scripts, use --approve-all or --approve LINE (lines of the article, as in the
-    catalog's '#: article:LINE' references); --unapprove removes approvals. Machine
+    In scripts, use --approve-all or --approve LINE (lines of the article as it is now,
+    as 'transflow check' prints them); --unapprove removes approvals. Machine
     drafts and needs-work entries are refused unless --include-drafts.
 
     \b
@@ -167,14 +164,14 @@ def interactive(config: Config, article: Article, targets: list[str], reviewer: 
     edit = make_editor(os.environ.get("VISUAL") or os.environ.get("EDITOR"))
     totals = {"approved": 0, "edited": 0, "skipped": 0}
     for lang in targets:
-        path, cat = _load(config, article, lang)
-        info(f"Reviewing {config.relative(path)} as {reviewer}")
+        opened = open_catalog(config, article, lang)
+        info(f"Reviewing {opened.name} as {reviewer}")
 
-        def save(cat: catalog.Catalog = cat, path: Path = path) -> None:
-            catalog.save(cat, path, now=datetime.now(UTC))
+        def save(opened: ReviewCatalog = opened) -> None:
+            opened.save(datetime.now(UTC))
 
         summary = run_review(
-            list(catalog.active_entries(cat)),
+            opened.entries(),
             reviewer=reviewer,
             day=date.today(),
             read_key=click.getchar,
@@ -183,6 +180,7 @@ def interactive(config: Config, article: Article, targets: list[str], reviewer: 
             save=save,
             findings=findings_from_checks(context_for(article, lang, glossary)),
             width=shutil.get_terminal_size().columns,
+            where=functools.partial(_article_lines, article),
         )
         totals["approved"] += summary.approved
         totals["edited"] += summary.edited
@@ -197,81 +195,20 @@ def batch(config: Config, article: Article, targets: list[str], *, lines: list[i
           unapprove: bool, reviewer: str | None, include_drafts: bool, dry_run: bool,
           as_json: bool) -> None:
     """The non-interactive modes; unknown lines are refused before anything is written."""
-    loaded = [(lang, *_load(config, article, lang)) for lang in targets]
-    chosen: dict[str, list[Entry]] = {}
-    unmatched: set[int] = set(lines)
-    for lang, _path, cat in loaded:
-        entries = list(catalog.active_entries(cat))
-        if lines:
-            entries, missing = select_by_lines(entries, lines, path=article.rel)
-            unmatched &= set(missing)
-        chosen[lang] = entries
-    if unmatched:
-        raise click.BadParameter(
-            f"no entry at line(s) {', '.join(map(str, sorted(unmatched)))} of {article.rel}",
-            param_hint="--approve",
-        )
-    day = date.today()
-    results: list[tuple[str, BatchResult]] = []
-    for lang, path, cat in loaded:
-        if unapprove:
-            result = unapprove_entries(chosen[lang])
-        else:
-            assert reviewer is not None
-            result = approve_entries(chosen[lang], reviewer, day,
-                                     include_drafts=include_drafts, explicit=bool(lines))
-        name = config.relative(path)
-        if result.changed and not dry_run:
-            catalog.save(cat, path, now=datetime.now(UTC))
-            _renumber(cat, path)
-        results.append((name, result))
-    verb = "unapproved" if unapprove else "approved"
-    counts = {
-        verb: sum(len(r.changed) for _, r in results),
-        "skipped": sum(len(r.skipped) for _, r in results),
-        "refused": sum(len(r.refused) for _, r in results),
-    }
+    try:
+        done = review_batch(config, article, targets, lines=lines, unapprove=unapprove,
+                            reviewer=reviewer, include_drafts=include_drafts,
+                            dry_run=dry_run, day=date.today(), now=datetime.now(UTC))
+    except LinesNotFoundError as exc:
+        raise click.BadParameter(exc.message, param_hint="--approve") from None
+    counts = done.counts()
     if as_json:
-        emit_json({
-            "version": JSON_VERSION,
-            "article": article.rel,
-            "dry_run": dry_run,
-            "reviewer": reviewer,
-            "catalogs": [
-                {
-                    "catalog": name,
-                    verb: [_ref_line(e, article.rel) for e in r.changed],
-                    "refused": [{"line": _ref_line(e, article.rel), "reason": why}
-                                for e, why in r.refused],
-                }
-                for name, r in results
-            ],
-            "counts": counts,
-        })
-    for name, result in results:
-        for entry, why in result.refused:
-            info(f"refused {_where(name, entry)}: {why}")
+        emit_json(done.to_json())
+    for item in done.catalogs:
+        for entry, why in item.result.refused:
+            info(f"refused {_where(item.catalog.name, entry, article)}: {why}")
     summary = ", ".join(f"{key} {n}" for key, n in counts.items())
     info(f"review{' (dry run)' if dry_run else ''}: {summary}")
     if counts["refused"] and lines:
         raise TransflowError(f"{counts['refused']} of the requested entries not approved "
                              "(see the lines above)")
-
-
-def _renumber(cat: catalog.Catalog, path: Path) -> None:
-    """Give entries the line numbers of the file just written (approvals add lines)."""
-    lines = {(e.msgctxt, e.msgid): e.linenum for e in catalog.load(path)}
-    for entry in cat:
-        entry.linenum = lines.get((entry.msgctxt, entry.msgid), entry.linenum)
-
-
-def _ref_line(entry: Entry, article: str) -> int | None:
-    """The entry's first line in ``article`` (what --approve takes)."""
-    for path, line in entry.occurrences:
-        if path != article:
-            continue
-        try:
-            return int(line)
-        except (TypeError, ValueError):
-            continue
-    return None

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from transflow.checks import CheckContext, run_checks
-from transflow.review import Entry, approve, entry_state, set_translation
-from transflow.states import State
+from transflow.po.model import Entry
+from transflow.states import State, approve, entry_state, set_translation
 
 #: States a review session walks through.
 TO_REVIEW = (State.MACHINE_DRAFT, State.NEEDS_WORK, State.TRANSLATED)
@@ -91,7 +91,9 @@ class ReviewSession:
         save: Callable[[], None],
         findings: Callable[[Entry], Sequence[str]] | None = None,
         width: int = 100,
+        where: Callable[[Entry], str] = _where,
     ) -> None:
+        self.where = where
         self.width = max(40, width)
         self.entries = [e for e in entries if not e.obsolete and entry_state(e) in TO_REVIEW]
         self.reviewer = reviewer
@@ -117,7 +119,7 @@ class ReviewSession:
         state = entry_state(entry)
         lines = [
             "",
-            f"[{index + 1}/{len(self.entries)}] {_where(entry)}  ({state.label})",
+            f"[{index + 1}/{len(self.entries)}] {self.where(entry)}  ({state.label})",
         ]
         if entry.comment:
             lines.append(f"  note: {entry.comment}")
@@ -226,11 +228,13 @@ def run_review(
     save: Callable[[], None],
     findings: Callable[[Entry], Sequence[str]] | None = None,
     width: int = 100,
+    where: Callable[[Entry], str] = _where,
 ) -> ReviewSummary:
     """Run one interactive session over ``entries`` (polib entries of one catalog).
 
     ``save`` must write the catalog the entries belong to (atomically); ``findings`` may
-    return check messages to show under each translation.
+    return check messages to show under each translation; ``where`` names the entry's
+    article lines (computed from the article: references may carry no line numbers).
     """
     return ReviewSession(
         entries,
@@ -242,4 +246,5 @@ def run_review(
         save=save,
         findings=findings,
         width=width,
+        where=where,
     ).run()

@@ -57,9 +57,13 @@ from transflow.formats.base import Document, Segment, Translate, splice
 __all__ = [
     "FORMAT",
     "HtmlFormat",
+    "Region",
+    "escape_attribute",
+    "extract",
     "fold_whitespace",
     "parse",
     "render",
+    "restore_tags",
 ]
 
 
@@ -191,16 +195,17 @@ class _Tokenizer(HTMLParser):
         self.tokens.append(_Token("decl", self._at()))
 
 
-def _tokenize(source: str, begin: int) -> list[_Token]:
-    """Tokens of ``source[begin:]`` with absolute offsets; each ends where the next starts."""
-    tokenizer = _Tokenizer(source[begin:])
-    tokenizer.feed(source[begin:])
+def _tokenize(source: str, begin: int, end: int | None = None) -> list[_Token]:
+    """Tokens of ``source[begin:end]`` with absolute offsets; each ends where the next starts."""
+    stop = len(source) if end is None else end
+    tokenizer = _Tokenizer(source[begin:stop])
+    tokenizer.feed(source[begin:stop])
     tokenizer.close()
     tokens = sorted(tokenizer.tokens, key=lambda t: t.start)
     for token in tokens:
         token.start += begin
     for i, token in enumerate(tokens):
-        token.end = tokens[i + 1].start if i + 1 < len(tokens) else len(source)
+        token.end = tokens[i + 1].start if i + 1 < len(tokens) else stop
     return tokens
 
 
@@ -299,7 +304,7 @@ def _textless(item: _Node | _Token, source: str) -> bool:
     """An edge item a run is trimmed of: whitespace, comments, and elements without any text
     (``<img>``, ``<br>``, an icon ``<svg>``), whose attributes are then extracted on their own."""
     if isinstance(item, _Token):
-        if item.kind in ("comment", "decl"):
+        if item.kind in ("comment", "decl", "end"):  # a stray end tag is markup
             return True
         return item.kind == "text" and not source[item.start : item.end].strip(" \t\n\r\f")
     if item.tag in ("svg", "math"):
@@ -321,6 +326,9 @@ class _Extractor:
         #: Asked for the ``lang`` "front-matter field": ``<html lang>`` is then a segment of
         #: kind ``front matter: lang``, so a build can write the target language there.
         self.lang_field = False
+        #: Starts of content segments whose text is Markdown to the page generator: the
+        #: content of a ``markdown="1"`` element (kramdown, Jekyll).
+        self.markdown_runs: set[int] = set()
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self.lines, offset)
@@ -370,6 +378,8 @@ class _Extractor:
             is_heading = re.fullmatch(r"h[1-6]", parent.tag)
             kind = f"heading {parent.tag[1]}" if is_heading else f"text in {parent.tag}"
         self.add(start, end, fold_whitespace(self.source[start:end]), kind)
+        if (_attr(parent, "markdown") or "").lower() in _MARKDOWN_ON:
+            self.markdown_runs.add(start)
 
     def inline_attributes(self, node: _Node) -> None:
         if node.tag in OPAQUE or _no_translate(node):
@@ -426,6 +436,43 @@ def _front_matter(source: str, fields: Sequence[str], ex: _Extractor) -> int:
         ex.quotes[span.start] = f"{syntax}:{span.style}"
         ex.add(span.start, span.end, fold_whitespace(span.text), f"front matter: {span.key}")
     return block.body_start
+
+
+_MARKDOWN_ON = ("1", "block", "span")
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """The segments of one stretch of HTML inside another format (a Markdown HTML block)."""
+
+    segments: list[Segment]
+    #: Attribute segment start -> the quote character its value is written with.
+    quotes: dict[int, str]
+    #: Starts of content segments whose text the page generator reads as Markdown.
+    markdown: frozenset[int]
+
+
+def extract(source: str, begin: int, end: int) -> Region:
+    """Segment ``source[begin:end]`` by this format's rules (offsets are into ``source``).
+
+    Other formats call this for the HTML they embed, so an HTML block in a Markdown article
+    offers exactly what the same markup in an ``.html`` article would, and nothing more.
+    """
+    ex = _Extractor(source)
+    root = _build(_tokenize(source, begin, end), begin, end)
+    ex.container(root)
+    segments = sorted(ex.segments, key=lambda s: s.start)
+    return Region(segments, ex.quotes, frozenset(ex.markdown_runs))
+
+
+def escape_attribute(text: str, quote: str) -> str:
+    """``text`` written as an attribute value in ``quote`` (``"``, ``'`` or none)."""
+    return _escape_attribute(text, quote, text)
+
+
+def restore_tags(span: str, translation: str) -> str:
+    """``translation`` with every tag copied from the msgid of ``span`` given its own bytes."""
+    return _restore_tags(span, translation)
 
 
 def parse(source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:

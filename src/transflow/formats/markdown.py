@@ -2,9 +2,10 @@
 
 Extraction principles (after translate-toolkit's ``translate/storage/markdown.py``):
 
-* The parser is markdown-it-py in CommonMark mode plus GFM tables and strikethrough,
-  footnotes and dollar math (mdit-py-plugins), one shared instance. Only its *block* phase
-  runs during extraction; inline markup is never interpreted, only carried.
+* The parser is transflow's one Markdown dialect (``markdown_dialect``: CommonMark plus GFM
+  tables, strikethrough and autolinks, footnotes and dollar math), one shared instance. Only
+  its *block* phase runs during extraction; inline markup is never interpreted, only carried
+  (``mt.placeholders`` reads it with the same dialect).
 * Segments, in document order: ATX and setext headings, paragraphs (also inside list items,
   block quotes and footnote definitions), GFM table cells (header and body) and the configured
   front-matter fields (see ``frontmatter.py``). ``kind`` is ``heading N``, ``paragraph``,
@@ -47,11 +48,10 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
 from markdown_it.rules_block import StateBlock
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.footnote import footnote_plugin
 
-from transflow.formats import frontmatter
+from transflow.formats import frontmatter, markdown_html
 from transflow.formats.base import Document, Segment, Translate, splice
+from transflow.formats.markdown_dialect import markdown_parser
 
 __all__ = ["BODY_START", "FORMAT", "MarkdownFormat", "new_parser", "parse", "render"]
 
@@ -107,9 +107,7 @@ def new_parser(*, block_only: bool = False) -> MarkdownIt:
     ``block_only`` stops after the block phase (what extraction needs); the full parser is
     for callers that compare rendered structure (conformance checks).
     """
-    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    footnote_plugin(md)
-    dollarmath_plugin(md, allow_digits=False, double_inline=True)
+    md = markdown_parser()
     if block_only:
         rules = {rule.name: rule.fn for rule in md.block.ruler.__rules__}
         alts = {rule.name: list(rule.alt) for rule in md.block.ruler.__rules__}
@@ -254,6 +252,22 @@ def parse(
         segments.append(Segment(text, kind, fm_lines + line + 1, o_start, o_end))
         spans[(o_start, o_end)] = span
 
+    source_lines: list[int] | None = None
+
+    def add_pieces(start: int, end: int, *, attributes_only: bool = False) -> None:
+        """Segments of embedded HTML (normalised offsets in, source offsets out)."""
+        nonlocal source_lines
+        if source_lines is None:
+            source_lines = [0] + [m.end() for m in re.finditer("\n", source)]
+        for piece in markdown_html.region(
+            source, offsets(start), offsets(end), attributes_only=attributes_only
+        ):
+            if piece.mode != "attr" and not _has_words(piece.text):
+                continue
+            line = bisect_right(source_lines, piece.start)
+            segments.append(Segment(piece.text, piece.kind, line, piece.start, piece.end))
+            spans[(piece.start, piece.end)] = _Span(piece.mode, style=piece.style)
+
     containers: list[str] = []
     block = ""  # what the next inline token belongs to
     level = 0
@@ -272,6 +286,12 @@ def parse(
         elif kind == "paragraph_open":
             block = "paragraph"
             first_in_item = previous == "list_item_open"
+        elif kind == "html_block" and token.map and "block quote" not in containers:
+            first, last = token.map
+            line_start(0)
+            assert line_starts is not None
+            end = line_starts[last] if last < len(line_starts) else len(norm)
+            add_pieces(line_start(first), end)
         elif kind == "tr_open":
             cell = -1
         elif kind in ("th_open", "td_open"):
@@ -291,15 +311,18 @@ def parse(
                         if block == "setext"
                         else (containers[-1] if containers else "paragraph")
                     )
-                    _paragraph(
-                        norm,
-                        lines,
-                        where,
-                        block == "paragraph" and first_in_item,
-                        line,
-                        line_start(line),
-                        add,
-                    )
+                    if "<" in token.content and not _has_words(token.content):
+                        add_pieces(lines[0][0], lines[-1][1], attributes_only=True)
+                    else:
+                        _paragraph(
+                            norm,
+                            lines,
+                            where,
+                            block == "paragraph" and first_in_item,
+                            line,
+                            line_start(line),
+                            add,
+                        )
             block = ""
         previous = kind
     segments.sort(key=lambda s: s.start)
@@ -390,12 +413,18 @@ def render(doc: Document, translate: Translate, *, force_replace: bool = False) 
 
     def encode(segment: Segment, translation: str) -> str:
         span: _Span = spans[(segment.start, segment.end)]
-        return _encode(translation, span, newline, segment.text)
+        source_span = doc.source[segment.start : segment.end]
+        return _encode(translation, span, newline, segment.text, source_span)
 
     return splice(doc, translate, encode, force=force_replace)
 
 
-def _encode(text: str, span: _Span, newline: str, original: str) -> str:
+def _encode(text: str, span: _Span, newline: str, original: str, original_span: str) -> str:
+    if span.mode == "attr":
+        return markdown_html.encode_attribute(text, span.style, original_span)
+    if span.mode in ("html", "html-md"):
+        written = markdown_html.encode_content(text, original_span)
+        return _escape_line(written, None) if span.mode == "html-md" else written
     text = _NEWLINES_RE.sub("\n", text).strip()
     if span.mode == "yaml":
         return frontmatter.quote_yaml(text, span.style, original)

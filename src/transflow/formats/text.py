@@ -5,8 +5,9 @@ Extraction principles:
 * Blank (whitespace-only) lines separate blocks. Line endings (LF or CRLF), indentation,
   trailing spaces, a leading byte-order mark and a missing final newline are outside every
   segment, so they survive.
-* The first line of the file is the ``title`` when it is followed by a blank line and is not
-  a list item.
+* The first non-blank line of the file is the ``title`` when it is followed by a blank line
+  and is not a list item (blank lines above it do not change what the title is, so adding
+  one does not touch the catalogs).
 * A line starting (after optional indentation) with a list marker — ``1.``, ``1)``, ``-``,
   ``*``, ``•`` followed by a space — starts a ``list item``; the marker is not part of the
   segment. Following lines indented deeper than the marker are its continuation lines (a
@@ -85,7 +86,7 @@ def parse(source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
             current.end = text_end
         else:
             following_blank = number + 1 < len(lines) and not lines[number + 1][1].strip()
-            kind = "title" if number == 0 and following_blank else "paragraph"
+            kind = "title" if not groups and following_blank else "paragraph"
             current = _Group(kind, text_start, text_end)
             groups.append(current)
             if kind == "title":

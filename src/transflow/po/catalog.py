@@ -9,7 +9,12 @@ the way Babel splits ``catalog.py`` from ``pofile.py``. Invariants:
 * ``merge`` never loses a translation: an entry whose source changed keeps its translation as
   fuzzy with the previous msgid; an entry whose segment vanished becomes obsolete (``#~``);
 * files are rendered in GNU gettext's canonical layout (``layout.render_po``), so ``msgcat``
-  leaves them byte-identical.
+  leaves them byte-identical;
+* an entry's review state (flags, previous fields, ``# transflow:`` lines) is changed only
+  through :mod:`transflow.states` (``merge`` calls ``states.mark_needs_work``).
+
+Types: :class:`~transflow.po.model.Catalog` wraps polib's file (and remembers the text it was
+read from); entries are typed by the :class:`~transflow.po.model.Entry` protocol.
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import polib
 from babel.messages.plurals import get_plural
@@ -31,15 +35,21 @@ from transflow.atomic import Staged as Staged
 from transflow.atomic import Transaction as Transaction
 from transflow.atomic import write_atomic as write_atomic
 from transflow.errors import CatalogError
-from transflow.states import EntryView, State, set_transflow_line, state_of
-
-Entry = Any  # polib.POEntry (polib has no type information)
-Catalog = Any  # polib.POFile
+from transflow.po.model import Catalog as Catalog
+from transflow.po.model import Entry as Entry
+from transflow.po.model import POFile as POFile
+from transflow.states import edited_fields, mark_needs_work, take_edits
 
 #: msgmerge's own threshold for fuzzy matching is 0.6; below it a match misleads more than helps.
 FUZZY_THRESHOLD = 0.6
 
 DATE_FIELDS = ("POT-Creation-Date", "PO-Revision-Date")
+
+#: How ``#:`` references are written: ``line`` (``path:12``, one per occurrence), ``file``
+#: (gettext's ``--add-location=file``: one ``path`` per entry, so editing an article does
+#: not churn its catalogs) or ``none``. Article line numbers are computed from the article
+#: when they are shown, never read from the catalog.
+REFERENCE_MODES = ("line", "file", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +58,8 @@ class TemplateEntry:
 
     msgid: str
     kinds: tuple[str, ...]
-    references: tuple[tuple[str, int], ...]
+    #: ``(path, line)``; the line is None under ``references = "file"``.
+    references: tuple[tuple[str, int | None], ...]
 
 
 @dataclass(slots=True)
@@ -62,32 +73,29 @@ class MergeReport:
     revived: int = 0
 
 
-def build_template(segments: Iterable[tuple[str, str, int]], reference: str) -> list[TemplateEntry]:
-    """Merge identical segments ``(text, kind, line)`` into entries, in document order."""
-    order: dict[str, tuple[list[str], list[tuple[str, int]]]] = {}
+def build_template(
+    segments: Iterable[tuple[str, str, int]], reference: str, references: str = "line"
+) -> list[TemplateEntry]:
+    """Merge identical segments ``(text, kind, line)`` into entries, in document order.
+
+    ``references`` is one of ``REFERENCE_MODES``: what the entries' ``#:`` lines will say.
+    """
+    if references not in REFERENCE_MODES:
+        raise ValueError(f"unknown references mode {references!r}")
+    order: dict[str, tuple[list[str], list[tuple[str, int | None]]]] = {}
     for text, kind, line in segments:
         kinds, refs = order.setdefault(text, ([], []))
         if kind not in kinds:
             kinds.append(kind)
-        refs.append((reference, line))
+        if references == "line":
+            refs.append((reference, line))
+        elif references == "file" and not refs:
+            refs.append((reference, None))
     return [TemplateEntry(msgid, tuple(k), tuple(r)) for msgid, (k, r) in order.items()]
 
 
-def view(entry: Entry) -> EntryView:
-    """The state-relevant fields of a polib entry."""
-    return EntryView(
-        msgid=entry.msgid,
-        msgstr=entry.msgstr,
-        fuzzy="fuzzy" in entry.flags,
-        previous_msgid=entry.previous_msgid or None,
-        tcomment=entry.tcomment or "",
-        msgctxt=entry.msgctxt,
-    )
-
-
-def entry_state(entry: Entry) -> State:
-    """The review state of one entry (delegates to ``states.state_of``)."""
-    return state_of(view(entry))
+def _occurrences(tmpl: TemplateEntry) -> list[tuple[str, str]]:
+    return [(path, "" if line is None else str(line)) for path, line in tmpl.references]
 
 
 def active_entries(catalog: Catalog) -> Iterator[Entry]:
@@ -95,14 +103,6 @@ def active_entries(catalog: Catalog) -> Iterator[Entry]:
     for entry in catalog:
         if not entry.obsolete and entry.msgid != "":
             yield entry
-
-
-def set_fuzzy(entry: Entry, fuzzy: bool) -> None:
-    """Add or remove the fuzzy flag, keeping other flags in their order."""
-    if fuzzy and "fuzzy" not in entry.flags:
-        entry.flags.insert(0, "fuzzy")
-    elif not fuzzy:
-        entry.flags = [f for f in entry.flags if f != "fuzzy"]
 
 
 def header(language: str | None, project: str, now: datetime) -> dict[str, str]:
@@ -129,23 +129,24 @@ def header(language: str | None, project: str, now: datetime) -> dict[str, str]:
 
 def new_catalog(language: str | None, project: str, now: datetime) -> Catalog:
     """An empty catalog with a complete header."""
-    catalog = polib.POFile(wrapwidth=79)
-    catalog.metadata = header(language, project, now)
-    return catalog
+    po = polib.POFile(wrapwidth=79)
+    po.metadata = header(language, project, now)
+    return Catalog(po)
 
 
 def _entry_from_template(tmpl: TemplateEntry) -> Entry:
-    return polib.POEntry(
+    entry: Entry = polib.POEntry(
         msgid=tmpl.msgid,
         msgstr="",
         comment="; ".join(tmpl.kinds),
-        occurrences=[(path, str(line)) for path, line in tmpl.references],
+        occurrences=_occurrences(tmpl),
     )
+    return entry
 
 
 def _update_from_template(entry: Entry, tmpl: TemplateEntry) -> None:
     entry.comment = "; ".join(tmpl.kinds)
-    entry.occurrences = [(path, str(line)) for path, line in tmpl.references]
+    entry.occurrences = _occurrences(tmpl)
     entry.obsolete = False
 
 
@@ -179,26 +180,26 @@ def merge(
     report = MergeReport()
     old: dict[tuple[str | None, str], Entry] = {}
     obsolete: dict[tuple[str | None, str], Entry] = {}
-    for entry in catalog:
-        if entry.msgid == "" and not entry.obsolete:
+    for existing in catalog:
+        if existing.msgid == "" and not existing.obsolete:
             continue
-        key = (entry.msgctxt, entry.msgid)
-        (obsolete if entry.obsolete else old)[key] = entry
+        key = (existing.msgctxt, existing.msgid)
+        (obsolete if existing.obsolete else old)[key] = existing
     result: list[Entry | None] = []
     unmatched: list[tuple[int, TemplateEntry]] = []
     for tmpl in template:
         key = (None, tmpl.msgid)
-        entry = old.pop(key, None)
-        if entry is not None:
-            _update_from_template(entry, tmpl)
+        kept = old.pop(key, None)
+        if kept is not None:
+            _update_from_template(kept, tmpl)
             report.kept += 1
         elif key in obsolete:
-            entry = obsolete.pop(key)
-            _update_from_template(entry, tmpl)
+            kept = obsolete.pop(key)
+            _update_from_template(kept, tmpl)
             report.revived += 1
         else:
             unmatched.append((len(result), tmpl))
-        result.append(entry)
+        result.append(kept)
     candidates = {k: e for k, e in old.items() if e.msgstr}
     for index, tmpl in unmatched:
         entry = _entry_from_template(tmpl)
@@ -211,13 +212,7 @@ def merge(
         if best_key is not None:
             cand = candidates.pop(best_key)
             old.pop(best_key)
-            entry.msgstr = cand.msgstr
-            # The old approval was for the old source: it must not linger as a stale one.
-            entry.tcomment = set_transflow_line(cand.tcomment or "", "reviewed", None)
-            entry.previous_msgid = cand.previous_msgid or cand.msgid
-            entry.previous_msgctxt = cand.previous_msgctxt
-            entry.flags = [f for f in cand.flags if f != "fuzzy"]
-            set_fuzzy(entry, True)
+            mark_needs_work(entry, cand)
             report.fuzzy += 1
         else:
             report.new += 1
@@ -229,7 +224,7 @@ def merge(
             obsolete[key] = entry
             report.obsolete += 1
     header_entry = [e for e in catalog if e.msgid == "" and not e.obsolete]
-    catalog[:] = header_entry + [e for e in result if e is not None] + list(obsolete.values())
+    catalog.file[:] = header_entry + [e for e in result if e is not None] + list(obsolete.values())
     return report
 
 
@@ -239,7 +234,7 @@ def render(catalog: Catalog) -> str:
         from transflow.po.layout import render_po
     except ImportError:  # pragma: no cover - only before layout exists
         return str(catalog) + "\n"
-    return render_po(catalog)
+    return render_po(catalog.file)
 
 
 _LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
@@ -259,7 +254,7 @@ def load(path: Path) -> Catalog:
         line = data[: exc.start].count(b"\n") + 1
         raise CatalogError("not valid UTF-8", path=path, line=line) from None
     catalog = parse(text, path=path)
-    catalog.transflow_loaded = text  # the base of save's three-way merge
+    catalog.loaded = text  # the base of save's three-way merge
     return catalog
 
 
@@ -269,7 +264,7 @@ def parse(text: str, *, path: Path | None = None) -> Catalog:
         text = text[1:]
     _check_syntax(text, path)
     try:
-        catalog = polib.pofile(text, wrapwidth=79)
+        po: POFile = polib.pofile(text, wrapwidth=79)
     except (OSError, ValueError) as exc:
         message = str(exc)
         m = _LINE.search(message)
@@ -278,7 +273,7 @@ def parse(text: str, *, path: Path | None = None) -> Catalog:
         message = message.replace("Syntax error in po file", "syntax error").strip()
         raise CatalogError(message or "syntax error", path=path, line=line) from None
     seen: dict[tuple[bool, str | None, str], int] = {}
-    for entry in catalog:
+    for entry in po:
         key = (bool(entry.obsolete), entry.msgctxt, entry.msgid)
         if key in seen:
             shown = entry.msgid if len(entry.msgid) <= 40 else entry.msgid[:37] + "..."
@@ -288,8 +283,8 @@ def parse(text: str, *, path: Path | None = None) -> Catalog:
                 line=entry.linenum,
                 hint="merge the two entries into one (msguniq finds them)",
             )
-        seen[key] = entry.linenum
-    return catalog
+        seen[key] = entry.linenum or 0
+    return Catalog(po)
 
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
@@ -328,7 +323,7 @@ def save(
     if previous is None:
         write(path, render(catalog))
         return True
-    base = getattr(catalog, "transflow_loaded", None)
+    base = catalog.loaded
     if base != previous:  # read from elsewhere, or the file changed since it was read
         with contextlib.suppress(CatalogError):
             old = parse(previous, path=path)
@@ -340,7 +335,7 @@ def save(
                 keep_their_edits(parse(base, path=path), catalog, old)
     text = render(catalog)
     if text == previous:
-        catalog.transflow_loaded = previous
+        catalog.loaded = previous
         return False
     if now is not None:
         field = "PO-Revision-Date" if catalog.metadata.get("Language") else "POT-Creation-Date"
@@ -350,20 +345,8 @@ def save(
             new_line = f'"{field}: {catalog.metadata[field]}\\n"\n'
             text = text.replace(old_line, new_line, 1) if old_line in text else render(catalog)
     write(path, text)
-    catalog.transflow_loaded = text
+    catalog.loaded = text
     return True
-
-
-def _edits(entry: Entry) -> tuple[object, ...]:
-    """The fields of an entry a person or a tool edits (compared by the three-way merge)."""
-    return (
-        entry.msgstr,
-        tuple(sorted(entry.msgstr_plural.items())),
-        tuple(entry.flags),
-        (entry.tcomment or "").strip(),
-        entry.previous_msgid or None,
-        entry.previous_msgctxt or None,
-    )
 
 
 def keep_their_edits(base: Catalog, ours: Catalog, theirs: Catalog) -> int:
@@ -376,20 +359,15 @@ def keep_their_edits(base: Catalog, ours: Catalog, theirs: Catalog) -> int:
     def key(e: Entry) -> tuple[str | None, str, bool]:
         return (e.msgctxt, e.msgid, bool(e.obsolete))
 
-    before = {key(e): _edits(e) for e in base}
+    before = {key(e): edited_fields(e) for e in base}
     on_disk = {key(e): e for e in theirs}
     taken = 0
     for entry in ours:
         k = key(entry)
         disk = on_disk.get(k)
-        if disk is None or k not in before or _edits(disk) == before[k]:
+        if disk is None or k not in before or edited_fields(disk) == before[k]:
             continue
-        entry.msgstr = disk.msgstr
-        entry.msgstr_plural = dict(disk.msgstr_plural)
-        entry.flags = list(disk.flags)
-        entry.tcomment = disk.tcomment
-        entry.previous_msgid = disk.previous_msgid
-        entry.previous_msgctxt = disk.previous_msgctxt
+        take_edits(entry, disk)
         taken += 1
     return taken
 

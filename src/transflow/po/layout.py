@@ -39,6 +39,7 @@ from typing import Any
 
 from transflow.errors import CatalogError
 from transflow.po.linebreak import line_breaks as _line_breaks
+from transflow.po.model import Entry, POFile
 
 PAGE_WIDTH = 79
 """The default ``--width`` of the gettext tools."""
@@ -302,16 +303,16 @@ def _flag_line(flags: Iterable[str], fuzzy_allowed: bool) -> tuple[str | None, b
     return ("#, " + ", ".join(shown_flags) if shown_flags else None), wrap
 
 
-def _msgstrs(entry: Any) -> list[str]:
+def _msgstrs(entry: Entry) -> list[str]:
     """The msgstr values in order: one for a singular entry, each plural form otherwise."""
     if entry.msgid_plural:
-        plural: dict[Any, str] = entry.msgstr_plural or {}
+        plural: dict[Any, str] = dict(entry.msgstr_plural or {})
         forms = [plural[key] for key in sorted(plural, key=int)]
         return forms or [""]
     return [entry.msgstr or ""]
 
 
-def render_entry(entry: Any, *, page_width: int = PAGE_WIDTH) -> list[str]:
+def render_entry(entry: Entry, *, page_width: int = PAGE_WIDTH) -> list[str]:
     """The lines of one polib entry (without the blank separator line); [] if msgcat drops it."""
     obsolete = bool(getattr(entry, "obsolete", False))
     msgstrs = _msgstrs(entry)
@@ -355,7 +356,7 @@ def render_entry(entry: Any, *, page_width: int = PAGE_WIDTH) -> list[str]:
     return lines
 
 
-def _header_lines(po: Any, page_width: int) -> list[str]:
+def _header_lines(po: POFile, page_width: int) -> list[str]:
     """The header entry: polib keeps its comment, metadata and fuzzy flag apart."""
     metadata: dict[str, str] = po.metadata
     msgstr = "".join(f"{key}: {value}\n" for key, value in metadata.items())
@@ -369,7 +370,7 @@ def _header_lines(po: Any, page_width: int) -> list[str]:
     return lines
 
 
-def render_po(po: Any, *, page_width: int = PAGE_WIDTH) -> str:
+def render_po(po: POFile, *, page_width: int = PAGE_WIDTH) -> str:
     """The whole catalog (a ``polib.POFile``) as ``msgcat`` would write it.
 
     The header comes from ``po.header``/``po.metadata``/``po.metadata_is_fuzzy`` (left out

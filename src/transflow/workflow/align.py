@@ -44,7 +44,7 @@ from transflow.config import Config, validate_language
 from transflow.errors import ArticleError, ConfigError, TransflowError
 from transflow.formats import Document, format_for
 from transflow.po import catalog
-from transflow.states import set_transflow_line
+from transflow.states import mark_draft, set_translation
 from transflow.workflow.sync import fix_header
 from transflow.workflow.workspace import (
     Article,
@@ -297,14 +297,11 @@ def _fill_catalog(po: catalog.Catalog, proposals: dict[str, _Fill], result: Pair
         if fill is None:
             result.untranslated += 1
             continue
-        entry.msgstr = fill.text
         if fill.note is None:
-            catalog.set_fuzzy(entry, False)
+            set_translation(entry, fill.text)
             result.translated += 1
         else:
-            catalog.set_fuzzy(entry, True)
-            entry.previous_msgid = None
-            entry.tcomment = set_transflow_line(entry.tcomment or "", "draft", fill.note)
+            mark_draft(entry, fill.text, fill.note)
             result.drafted += 1
 
 
@@ -345,7 +342,7 @@ def _apply(config: Config, prepared: _Prepared, dry_run: bool, clock: Clock) -> 
 
     # Template and catalog exactly as sync makes them (workflow/sync.py: _sync_article).
     segments = [(s.text, s.kind, s.line) for s in article.doc.segments]
-    template = catalog.build_template(segments, article.rel)
+    template = catalog.build_template(segments, article.rel, config.references)
     project = article.slug
     pot_path = template_path(config, article.slug)
     pot = catalog.load(pot_path) if pot_path.exists() else catalog.new_catalog(None, project, now)

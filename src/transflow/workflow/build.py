@@ -24,7 +24,7 @@ from transflow.config import Config
 from transflow.errors import CatalogError, Problem, TransflowError
 from transflow.formats import Segment
 from transflow.po import catalog
-from transflow.states import State, approval_is_stale
+from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
 from transflow.workflow.workspace import (
     Article,
@@ -333,7 +333,7 @@ def _assess(
                 lb.missing += 1
                 lb.unfinished_lines.append(seg.line)
                 continue
-            state = catalog.entry_state(entry)
+            state = entry_state(entry)
             if seg.text in counted:
                 if state < config.publish:
                     lb.unfinished_lines.append(seg.line)
@@ -341,7 +341,7 @@ def _assess(
             counted.add(seg.text)
             lb.states[state] += 1
             translated_only = state == State.TRANSLATED and config.publish > State.TRANSLATED
-            if translated_only and approval_is_stale(catalog.view(entry)):
+            if translated_only and approval_is_stale(view(entry)):
                 stale += 1
             if state >= config.publish:
                 published[seg.text] = entry.msgstr

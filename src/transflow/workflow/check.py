@@ -22,7 +22,7 @@ from transflow.config import Config
 from transflow.errors import Problem, TransflowError
 from transflow.glossary import Glossary, load_glossary
 from transflow.po import catalog
-from transflow.states import State
+from transflow.states import State, entry_state
 from transflow.workflow.workspace import (
     Article,
     Progress,
@@ -145,12 +145,6 @@ def context_for(
     )
 
 
-def _reference(entry: catalog.Entry) -> str:
-    for path, line in entry.occurrences:
-        return f"{path}:{line}" if line else str(path)
-    return ""
-
-
 #: Checks about markup a translation could inject into the page.
 MARKUP_CHECKS = ("html-tags", "unsafe-markup")
 
@@ -180,7 +174,7 @@ def check_catalog(
     findings: list[CheckFinding] = []
     checked = 0
     for entry in catalog.active_entries(cat):
-        state = catalog.entry_state(entry)
+        state = entry_state(entry)
         if state < min_state or not entry.msgstr:
             continue
         checked += 1
@@ -194,7 +188,7 @@ def check_catalog(
                 check=f.check,
                 message=f.message,
                 article=article.rel,
-                reference=_reference(entry),
+                reference=article.reference(entry.msgid),
                 language=language,
                 state=state,
             )

@@ -26,6 +26,7 @@ from transflow.checks import disallowed_markup as markdown_disallowed_markup
 from transflow.checks.safety import disallowed_markup as html_disallowed_markup
 from transflow.config import Config
 from transflow.po import catalog
+from transflow.states import entry_state
 from transflow.workflow.build import Gate
 from transflow.workflow.check import check_catalog, is_attribute_only
 from transflow.workflow.workspace import Article, catalog_path
@@ -59,7 +60,7 @@ class MarkupGate:
         name = config.relative(catalog_path(config, language, article.slug))
         found: list[str] = []
         for entry in catalog.active_entries(cat):
-            if not entry.msgstr or catalog.entry_state(entry) < config.publish:
+            if not entry.msgstr or entry_state(entry) < config.publish:
                 continue
             if is_attribute_only(entry):
                 continue  # written escaped: a "<tag>" in an alt text is text

@@ -14,7 +14,7 @@ from pathlib import Path
 from transflow.config import Config
 from transflow.errors import Problem, TransflowError
 from transflow.po import catalog
-from transflow.states import State, approval_is_stale
+from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
 from transflow.workflow.workspace import (
     Progress,
@@ -207,10 +207,10 @@ def _status_path(config: Config, path: Path, language: str | None) -> list[Catal
 def _count(item: CatalogStatus, cat: catalog.Catalog) -> None:
     for entry in catalog.active_entries(cat):
         words = count_words(entry.msgid)
-        state = catalog.entry_state(entry)
+        state = entry_state(entry)
         item.segments += 1
         item.words += words
         item.states[state] += 1
         item.words_by_state[state] += words
-        if state == State.TRANSLATED and approval_is_stale(catalog.view(entry)):
+        if state == State.TRANSLATED and approval_is_stale(view(entry)):
             item.changed_after_review += 1

@@ -148,6 +148,7 @@ def _config_key(config: Config) -> str:
         config.source_language,
         ",".join(config.languages),
         ",".join(config.front_matter),
+        config.references,
     ]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
 
@@ -306,7 +307,7 @@ def _sync_article(
     transaction: catalog.Transaction,
 ) -> tuple[ArticleSync, list[Path]]:
     segments = [(s.text, s.kind, s.line) for s in article.doc.segments]
-    template = catalog.build_template(segments, article.rel)
+    template = catalog.build_template(segments, article.rel, config.references)
     # Counted like status counts them: entries (identical segments share one).
     result = ArticleSync(article.rel, article.source_language, len(template))
     project = article.slug

@@ -36,7 +36,7 @@ from transflow.errors import EngineError, QuotaExceededError
 from transflow.mt.deepl_engine import DeepLEngine, read_glossary
 from transflow.mt.placeholders import structure
 from transflow.po import catalog
-from transflow.states import State, set_transflow_line
+from transflow.states import mark_draft, mark_no_draft
 from transflow.workflow.translate_plan import (
     COPY,
     JSON_VERSION,
@@ -152,17 +152,9 @@ def _apply(
 ) -> bool:
     """Write a draft into an entry; False (entry untouched but for a problem line) if none."""
     if text is None or not text.strip():
-        if catalog.entry_state(entry) == State.UNTRANSLATED:
-            entry.tcomment = set_transflow_line(
-                entry.tcomment or "", "problem", "; ".join(problems) or "no draft"
-            )
+        mark_no_draft(entry, problems)
         return False
-    entry.msgstr = text
-    entry.previous_msgid = None
-    entry.previous_msgctxt = None
-    catalog.set_fuzzy(entry, True)
-    comment = set_transflow_line(entry.tcomment or "", "draft", origin)
-    entry.tcomment = set_transflow_line(comment, "problem", "; ".join(problems) or None)
+    mark_draft(entry, text, origin, problems)
     return True
 
 

@@ -29,7 +29,7 @@ from transflow.config import Config
 from transflow.errors import EngineError, Problem, TransflowError
 from transflow.mt.placeholders import normalize_format
 from transflow.po import catalog
-from transflow.states import State, transflow_lines
+from transflow.states import State, engine_origin, entry_state
 from transflow.workflow.workspace import (
     Article,
     catalog_path,
@@ -233,12 +233,12 @@ def build_memory(
                 continue  # an unreadable catalog is reported by sync/status, not here
             origin = config.relative(path)
             for entry in catalog.active_entries(po):
-                state = catalog.entry_state(entry)
+                state = entry_state(entry)
                 if state >= State.TRANSLATED:
                     memory.add(entry.msgid, entry.msgstr, source_lang=source,
                                target_lang=lang, origin=origin)
                 elif state == State.MACHINE_DRAFT:
-                    engine = _engine_draft(entry.tcomment or "")
+                    engine = engine_origin(entry.tcomment or "")
                     if engine is not None:
                         drafts.setdefault((source, lang, entry.msgid),
                                           mt.Draft(entry.msgid, entry.msgstr, (), 0, engine,
@@ -246,22 +246,9 @@ def build_memory(
     return memory, drafts
 
 
-def _engine_draft(tcomment: str) -> str | None:
-    """The origin (``deepl 2026-11-27``) of a sound engine draft, else None."""
-    if transflow_lines(tcomment, "problem"):
-        return None
-    lines = transflow_lines(tcomment, "draft")
-    if not lines:
-        return None
-    origin = lines[-1].split(None, 2)[2] if len(lines[-1].split()) > 2 else ""
-    if not origin or origin.split()[0] in ("memory", "copy"):
-        return None
-    return origin
-
-
 # --------------------------------------------------------------------------- planning
 def _is_target(entry: catalog.Entry, refresh_fuzzy: bool) -> bool:
-    state = catalog.entry_state(entry)
+    state = entry_state(entry)
     return state == State.UNTRANSLATED or (refresh_fuzzy and state == State.NEEDS_WORK)
 
 

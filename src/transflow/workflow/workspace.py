@@ -56,11 +56,32 @@ class Article:
     #: The front matter's ``lang:`` value as a span (never a catalog entry): ``build`` writes
     #: the target language there, so ``dist/nl/x.md`` does not claim ``lang: en``.
     lang_segments: list[Segment] = field(default_factory=list)
+    _lines: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
         """The article source as read (CRLF and BOM kept)."""
         return self.doc.source
+
+    def lines_of(self, msgid: str) -> list[int]:
+        """The article lines where the segment ``msgid`` occurs (empty when it does not).
+
+        Computed from the article, never read from a catalog's ``#:`` references: under
+        ``references = "file"`` the catalogs carry no line numbers, and stored ones go
+        stale as soon as the article is edited.
+        """
+        table = self._lines
+        if table is None:
+            table = {}
+            for segment in self.doc.segments:
+                table.setdefault(segment.text, []).append(segment.line)
+            self._lines = table
+        return table.get(msgid, [])
+
+    def reference(self, msgid: str) -> str:
+        """``path:line`` of the segment's first occurrence (just the path when absent)."""
+        lines = self.lines_of(msgid)
+        return f"{self.rel}:{lines[0]}" if lines else self.rel
 
     def render(self, translate: Translate, language: str) -> str:
         """The article with segments translated and its ``lang:`` set to ``language``."""

@@ -20,8 +20,10 @@ Invariants:
 * ``restore`` never invents markup: every delimiter or placeholder in its output comes from
   the table, and a draft that lost, duplicated, unbalanced or moved markup is reported in
   ``Restored.problems`` (the caller keeps such a draft fuzzy with a comment);
-* Markdown constructs are found by markdown-it-py's own inline parser (commonmark +
-  strikethrough + footnotes + GFM autolinks), instrumented to record source positions, so a
+* Markdown constructs are found by markdown-it-py's own inline parser in transflow's one
+  dialect (``formats.markdown_dialect``: the format's own, so inline math, code and footnote
+  references are protected exactly where the format carries them untranslated),
+  instrumented to record source positions, so a
   construct is recognised exactly when a renderer would recognise it; the final check
   re-parses the draft and compares the inline token structure with the source's.
 
@@ -64,6 +66,8 @@ _FORMAT_ALIASES: dict[str, Fmt] = {
 
 _SUPERSCRIPT_RE = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ]+")
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"]")
+_EMAIL_RE = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+_BARE_LINK_RE = re.compile(f"{_URL_RE.pattern}|(?<![\\w.%+-]){_EMAIL_RE}")
 _XML_TAG_RE = re.compile(
     r"<(/?)([A-Za-z][\w.-]*)((?:\s+[\w:.-]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>"
 )
@@ -147,21 +151,45 @@ def _escape(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- protect
-def _text_atoms(text: str, start: int, end: int, fmt: Fmt) -> list[Span]:
-    """Atoms inside plain-text stretches: superscript markers and bare URLs."""
-    found = [
+def _text_atoms(text: str, start: int, end: int) -> list[Span]:
+    """Atoms inside plain-text stretches: superscript markers."""
+    return [
         Span(m.start(), m.end(), "superscript")
         for m in _SUPERSCRIPT_RE.finditer(text, start, end)
     ]
-    found += [Span(m.start(), m.end(), "url") for m in _URL_RE.finditer(text, start, end)]
-    found.sort(key=lambda sp: sp.start)
-    kept: list[Span] = []
-    for sp in found:
-        if kept and sp.start < kept[-1].end:
+
+
+def _bare_links(core: str, spans: list[Span]) -> list[Span]:
+    """Bare URLs and e-mail addresses in running text become atoms, markup inside them too.
+
+    The dialect does not autolink them (see ``formats.markdown_dialect``), so a ``_`` or
+    ``*`` inside one would otherwise be read as a loose delimiter and split the address.
+    Loose delimiters inside it are dropped; any other markup ends it.
+    """
+    found: list[Span] = []
+    for m in _BARE_LINK_RE.finditer(core):
+        start, end = m.start(), m.end()
+        if found and start < found[-1].end:
             continue
-        kept.append(sp)
-    del fmt
-    return kept
+        for sp in spans:
+            if sp.role == "delimiter" and start <= sp.start and sp.end <= end:
+                continue
+            for a, b in ((sp.start, sp.end), (sp.close_start, sp.close_end)):
+                if a < 0 or b <= start or a >= end:
+                    continue
+                if a <= start:
+                    start = end  # the address starts inside markup: not running text
+                else:
+                    end = min(end, a)
+        if end > start:
+            found.append(Span(start, end, "url"))
+    for url in found:
+        spans[:] = [
+            sp
+            for sp in spans
+            if not (sp.role == "delimiter" and url.start <= sp.start and sp.end <= url.end)
+        ]
+    return found
 
 
 def _spans(core: str, fmt: Fmt) -> list[Span]:
@@ -176,6 +204,7 @@ def _spans(core: str, fmt: Fmt) -> list[Span]:
     def inside_atom(sp: Span) -> bool:
         return any(a.start <= sp.start and sp.end <= a.end and a is not sp for a in atoms)
     spans = [sp for sp in spans if not inside_atom(sp)]
+    spans += _bare_links(core, spans)
     # Text stretches: the complement of every delimiter/atom extent.
     marks: list[tuple[int, int]] = []
     for sp in spans:
@@ -187,7 +216,7 @@ def _spans(core: str, fmt: Fmt) -> list[Span]:
     extra: list[Span] = []
     for s, e in [*marks, (len(core), len(core))]:
         if s > pos:
-            extra += _text_atoms(core, pos, s, fmt)
+            extra += _text_atoms(core, pos, s)
         pos = max(pos, e)
     return spans + extra
 
@@ -414,8 +443,8 @@ def structure(text: str, fmt: str = "markdown") -> list[tuple[str, ...]]:
         sig = [("html", m.group(0)) for m in HTML_PIECE_RE.finditer(text)]
     core = text.strip()
     sig += [("superscript", m.group(0)) for m in _SUPERSCRIPT_RE.finditer(core)]
-    if kind == "text":
-        sig += [("url", m.group(0)) for m in _URL_RE.finditer(core)]
+    if kind != "html":
+        sig += [("url", m.group(0)) for m in _BARE_LINK_RE.finditer(core)]
     return sig
 
 

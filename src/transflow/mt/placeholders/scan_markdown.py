@@ -22,9 +22,8 @@ from typing import Any, Literal
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
+from transflow.formats.markdown_dialect import markdown_parser
 from transflow.mt.placeholders.scan_html import Span, merge_html_atoms
 
 
@@ -88,8 +87,7 @@ def _recording_tokenize(md: MarkdownIt) -> Callable[[StateInline], None]:
 
 @cache
 def _markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark").enable("strikethrough")
-    md.use(footnote_plugin).use(gfm_autolink_plugin)
+    md = markdown_parser()
     md.inline.tokenize = _recording_tokenize(md)  # type: ignore[method-assign,assignment]
     return md
 
@@ -132,6 +130,7 @@ _ATOMIC_RULES = {
     "autolink": "url",
     "html_inline": "html",
     "entity": "entity",
+    "math_inline": "math",
     "gfm_autolink_www": "url",
     "gfm_autolink_protocol": "url",
     "gfm_autolink_email": "url",
@@ -218,12 +217,15 @@ def markdown_structure(text: str) -> list[tuple[str, ...]]:
     return sig
 
 
+_VERBATIM = frozenset({"code_inline", "html_inline", "image", "math_inline", "math_inline_double"})
+
+
 def _flatten(tokens: Sequence[Token], sig: list[tuple[str, ...]]) -> None:
     for tok in tokens:
         if tok.type == "text":
             continue
         attrs = " ".join(f"{k}={v}" for k, v in sorted(tok.attrs.items()))
-        content = tok.content if tok.type in ("code_inline", "html_inline", "image") else ""
+        content = tok.content if tok.type in _VERBATIM else ""
         label = str(tok.meta.get("label", "")) if tok.meta else ""
         sig.append((tok.type, tok.markup, attrs, content, label))
         if tok.children and tok.type != "image":

@@ -1,0 +1,273 @@
+"""Residue: how much source-language text a reader still sees in a fully translated build.
+
+Usage: ``python scripts/residue.py [--corpus PATH] [--verbose]``; the corpus defaults to
+``$TRANSFLOW_CORPUS`` or ``../shared/corpus``. Measured on every corpus article and pair side
+(``articles/{en,nl}/*.md``, ``articles/html/*.html``, ``pairs/**/*.md`` and ``*.mdx``), each
+taken as a source article of a throw-away workspace under a temporary folder:
+
+1. ``sync``, then every entry gets the swap-case pseudo-translation (``Hello`` -> ``hELLO``)
+   with code spans, URLs, tags, entities, template tags, link destinations and link labels
+   left as they are; entries are marked translated and ``build`` writes the pages.
+2. Source and built page are rendered the way a reader sees them: Markdown (after its front
+   matter) through markdown-it with HTML on, HTML articles as they are; the *visible text* is
+   the text outside ``code``/``pre``/``script``/``style`` plus ``alt``/``title`` attribute
+   values, less URLs and e-mail addresses. A shortcode (``{{< >}}``, ``{{% %}}``, ``{% %}``)
+   shows the reader its quoted parameter values, not its syntax: the page generator renders
+   it, so its name and unquoted parameters are not visible text; ``{{ expression }}`` output
+   tags are not visible text either.
+3. Residue letters: the letters of the built page's visible words (letter runs) that also
+   stand, spelled the same, in the source's visible text; a word whose swapped case also
+   stands in the source is ambiguous (``I``/``i``) and not counted. The figure is residue
+   letters / visible letters of the built page, per file and in total.
+
+The method is general (nothing in it knows the corpus); ``make conformance`` prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from transflow.config import parse_config
+from transflow.formats import frontmatter
+from transflow.formats.markdown import new_parser
+from transflow.po import catalog
+from transflow.workflow.build import build
+from transflow.workflow.sync import sync
+from transflow.workflow.workspace import catalog_path, discover, read_article
+
+_MD = new_parser()
+
+# What the pseudo-translation leaves as it is, in a msgid.
+_KEEP = re.compile(
+    r"(`+)(?:.|\n)*?(?<!`)\1(?!`)"  # code spans
+    r"|\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{%.*?%\}|\{\{.*?\}\}"  # shortcodes, template tags
+    r"|\]\([^)]*\)"  # link destinations (and titles)
+    r"|\]\[[^\]]*\]|\[\^[^\]]*\]"  # link labels, footnote labels
+    r"|<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*>"  # autolinks
+    r"|</?[A-Za-z][^<>]*>|<!--(?:.|\n)*?-->"  # tags, comments
+    r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"  # entities
+    r"|\b(?:https?|ftp|mailto):[^\s<>()\"']+|\bwww\.[^\s<>()\"']+"  # URLs
+    r"|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+",  # e-mail addresses
+    re.DOTALL,
+)
+_URLS = re.compile(
+    r"\b(?:https?|ftp|mailto):[^\s<>\"']+|\bwww\.[^\s<>\"']+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+)
+_WORD = re.compile(r"[^\W\d_]+")
+_SHORTCODE = re.compile(r"\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
+_QUOTED = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'([^']*)'|`([^`]*)`")
+_HIDDEN = frozenset({"code", "pre", "script", "style", "template", "textarea", "head"})
+
+
+def pseudo(msgid: str) -> str:
+    """Swap the case of the translatable text of ``msgid``, keeping markup as it is."""
+    out: list[str] = []
+    pos = 0
+    for m in _KEEP.finditer(msgid):
+        out.append(msgid[pos : m.start()].swapcase())
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(msgid[pos:].swapcase())
+    return "".join(out)
+
+
+class _Visible(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("alt", "title") and value:
+                self.parts.append(value)
+        if tag in _HIDDEN:
+            self.hidden += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("alt", "title") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN and self.hidden:
+            self.hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def _shortcode_text(m: re.Match[str]) -> str:
+    """What a reader sees of a shortcode: its quoted values (rendered by the generator)."""
+    code = m.group(0)
+    if code.startswith("{{") and not code.startswith(("{{<", "{{%")):
+        return " "
+    return " " + " ".join(a or b or c for a, b, c in _QUOTED.findall(code)) + " "
+
+
+def visible_text(page: str, *, markdown: bool) -> str:
+    """The text a reader sees on ``page`` (see the module docstring), URLs and e-mails removed."""
+    if markdown:
+        found = frontmatter.read(page, 1 if page.startswith("\ufeff") else 0, ())
+        if found is not None:
+            page = page[found.body_start :]
+    page = _SHORTCODE.sub(_shortcode_text, page)
+    rendered = _MD.render(page) if markdown else page
+    parser = _Visible()
+    parser.feed(rendered)
+    parser.close()
+    return _URLS.sub(" ", html.unescape(" ".join(parser.parts)))
+
+
+@dataclass
+class FileResidue:
+    name: str
+    letters: int
+    residue: int
+    words: list[str]
+
+    @property
+    def share(self) -> float:
+        return self.residue / self.letters if self.letters else 0.0
+
+
+def residue(source_visible: str, built_visible: str, name: str = "") -> FileResidue:
+    """Count the letters of built words that also stand in the source (see module docstring)."""
+    source_words = set(_WORD.findall(source_visible))
+    letters = res = 0
+    left: list[str] = []
+    for word in _WORD.findall(built_visible):
+        letters += len(word)
+        if word in source_words and word.swapcase() not in source_words:
+            res += len(word)
+            left.append(word)
+    return FileResidue(name, letters, res, left)
+
+
+@dataclass
+class Item:
+    name: str
+    path: Path
+    language: str
+
+
+def items(corpus: Path) -> list[Item]:
+    """Every corpus article and pair side, with the language it is written in."""
+    found: list[Item] = []
+    for lang in ("en", "nl"):
+        for p in sorted((corpus / "articles" / lang).glob("*.md")):
+            found.append(Item(str(p.relative_to(corpus)), p, lang))
+    for p in sorted((corpus / "articles" / "html").glob("*.html")):
+        found.append(Item(str(p.relative_to(corpus)), p, "en"))
+    for p in sorted((corpus / "pairs").rglob("*")):
+        if p.suffix in (".md", ".mdx") and p.stem in ("en", "nl"):
+            found.append(Item(str(p.relative_to(corpus)), p, p.stem))
+    return found
+
+
+CONFIG = {
+    "articles": "articles",
+    "locales": "locales",
+    "output": "dist",
+    "languages": ["nl", "en"],
+    "publish": "translated",
+}
+
+
+def measure_language(work: Path, language: str, group: list[Item]) -> list[FileResidue]:
+    """Sync, pseudo-translate and build one workspace of articles written in ``language``."""
+    root = work / language
+    articles = root / "articles"
+    names: dict[Path, Item] = {}
+    for n, item in enumerate(group):
+        dest = articles / f"{n:03d}-{item.path.parent.name.replace('.', '_')}-{item.path.name}"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        text = item.path.read_bytes()
+        if item.path.suffix != ".html":
+            text = _with_lang(text, language)
+        dest.write_bytes(text)
+        names[dest.resolve()] = item
+    config = parse_config({**CONFIG, "source_language": language}, root=root)
+    sync(config, use_cache=False)
+    target = next(lang for lang in config.languages if lang != language)
+    for path in discover(config, None):
+        article = read_article(config, path)
+        po_path = catalog_path(config, target, article.slug)
+        cat = catalog.load(po_path)
+        for entry in catalog.active_entries(cat):
+            entry.msgstr = pseudo(entry.msgid)
+            catalog.set_fuzzy(entry, False)
+        catalog.save(cat, po_path)
+    build(config, allow_incomplete=True)
+    results: list[FileResidue] = []
+    for path, item in names.items():
+        article = read_article(config, path)
+        out = config.output / target / (article.slug + path.suffix)
+        markdown = path.suffix != ".html"
+        src = visible_text(path.read_text(encoding="utf-8"), markdown=markdown)
+        built = out.read_text(encoding="utf-8") if out.is_file() else path.read_text("utf-8")
+        results.append(residue(src, visible_text(built, markdown=markdown), item.name))
+    return results
+
+
+def _with_lang(data: bytes, language: str) -> bytes:
+    """Articles keep their own ``lang:``; the workspace's source language covers the rest."""
+    return data
+
+
+def measure(corpus: Path) -> list[FileResidue]:
+    """Residue of every corpus article and pair side, sorted by name."""
+    everything = items(corpus)
+    work = Path(tempfile.mkdtemp(prefix="transflow-residue-"))
+    try:
+        results: list[FileResidue] = []
+        for language in ("en", "nl"):
+            group = [i for i in everything if i.language == language]
+            results += measure_language(work, language, group)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return sorted(results, key=lambda r: r.name)
+
+
+def report(corpus: Path, verbose: bool = False) -> Iterator[str]:
+    results = measure(corpus)
+    yield "residue (visible source-language letters after a full pseudo-translation):"
+    for r in results:
+        yield f"    {r.name:78} {r.residue:6}/{r.letters:6} {100 * r.share:6.2f}%"
+        if verbose and r.words:
+            yield "        " + " ".join(sorted(set(r.words)))[:400]
+    letters = sum(r.letters for r in results)
+    res = sum(r.residue for r in results)
+    share = 100 * res / letters if letters else 0.0
+    yield f"residue TOTAL {len(results)} files: {res}/{letters} letters ({share:.2f}%)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default = os.environ.get("TRANSFLOW_CORPUS") or str(
+        Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+    )
+    parser.add_argument("--corpus", default=default, type=Path)
+    parser.add_argument("--verbose", action="store_true", help="list the residue words")
+    args = parser.parse_args(argv)
+    if not (args.corpus / "README.md").is_file():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 2
+    for line in report(args.corpus, args.verbose):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

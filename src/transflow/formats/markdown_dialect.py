@@ -1,0 +1,34 @@
+"""The one Markdown dialect transflow reads: every markdown-it instance comes from here.
+
+The format (what is a segment), the machine-translation placeholders (what DeepL may not
+touch) and the checks (what a translation must keep) must agree on what is code, math, a
+footnote or a link; three differently configured parsers once disagreed (``$E = mc^2$`` was
+math to the format and plain words to DeepL). So each of them builds on ``markdown_parser``
+and only instruments it (records positions), never re-configures it.
+
+The dialect: CommonMark with raw HTML, GFM tables and strikethrough, footnotes (``[^1]``,
+``^[inline]``) and dollar math (``$x$``, ``$$x$$`` inline or as a block; no digit right inside
+the dollars, so ``$5 and $6`` stays text). Not GFM's bare-URL autolinks: mdit-py-plugins'
+version runs during inline parsing and swallows what follows a URL (``https://x.org[^1]``
+loses its footnote reference), where GitHub links the URL after parsing. Bare URLs and e-mail
+addresses are protected for machine translation as plain-text atoms instead.
+
+The versions of markdown-it-py and mdit-py-plugins this dialect is tested with are pinned in
+``pyproject.toml``: a new major version may change what these rules recognise.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+__all__ = ["markdown_parser"]
+
+
+def markdown_parser() -> MarkdownIt:
+    """A new markdown-it instance in transflow's dialect (callers may instrument their own)."""
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    footnote_plugin(md)
+    dollarmath_plugin(md, allow_digits=False, double_inline=True)
+    return md

@@ -1,0 +1,102 @@
+"""HTML inside Markdown: raw HTML blocks segmented by the HTML format's own rules.
+
+CommonMark passes an HTML block through untouched, so everything a reader sees in it (a
+``<figcaption>``, a ``<summary>``, the text of an ``<aside markdown="1">`` pull quote, the
+paragraph written right after ``</aside>`` without a blank line, an ``alt``) used to reach the
+page untranslated. This module hands the block's bytes to :func:`transflow.formats.html.extract`
+(the tokenizer, tree and rules of ``.html`` articles: same elements, attributes, exclusions) and
+turns its segments into Markdown segments; it is one more extractor feeding the one splice
+(:func:`transflow.formats.base.splice`), never a render path of its own.
+
+Principles:
+
+* A block is read as the source's bytes, so offsets are exact; a block inside a block quote is
+  left alone (its lines carry ``>`` markers that are not HTML).
+* Loose text of the block and the content of ``markdown="1"`` elements is Markdown to the page
+  generator (kramdown, Jekyll): its kind is ``paragraph`` and a translation is escaped as a
+  Markdown line; other content keeps the HTML kinds (``figure caption``, ``summary``…).
+* A paragraph made only of tags (``<img alt="…">``, a linked image) has no text segment; its
+  ``alt``/``title``/``aria-label`` values are segments, as in an HTML article.
+* A content translation is written on one line: a blank line in it would end the HTML block
+  and turn the rest into Markdown. Markup it adds (``</aside>``, ``<script>``) is not escaped
+  here but refused by ``check``/``build`` (``html-tags``, ``unsafe-markup``), as for HTML
+  articles. Attribute translations are escaped for their quote (``"`` -> ``&quot;``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transflow.formats import html
+
+__all__ = ["Piece", "encode_attribute", "encode_content", "region"]
+
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n?|\n)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A segment found in embedded HTML and how to write its translation back."""
+
+    text: str
+    kind: str
+    start: int
+    end: int
+    #: ``attr`` (``style`` is the quote), ``html`` or ``html-md`` (Markdown to the generator).
+    mode: str
+    style: str = ""
+
+
+def region(source: str, start: int, end: int, *, attributes_only: bool = False) -> list[Piece]:
+    """The pieces of ``source[start:end]``, an HTML block or a tag-only paragraph."""
+    found = html.extract(source, start, end)
+    pieces: list[Piece] = []
+    for seg in found.segments:
+        if seg.start in found.quotes:
+            pieces.append(
+                Piece(seg.text, seg.kind, seg.start, seg.end, "attr", found.quotes[seg.start])
+            )
+        elif not attributes_only:
+            markdown = seg.start in found.markdown
+            kind = "paragraph" if seg.kind == "text" else seg.kind
+            # Folded as Markdown folds a paragraph (line breaks only), not as HTML does.
+            text = _LINE_BREAKS.sub(" ", source[seg.start : seg.end])
+            pieces.append(Piece(text, kind, seg.start, seg.end, "html-md" if markdown else "html"))
+    return pieces
+
+
+_LEAD = re.compile(r"(<[^<>]*>)([ \t]*(?:\r\n?|\n)[ \t]*)")
+_TAIL = re.compile(r"([ \t]*(?:\r\n?|\n)[ \t]*)(</[^<>]*>)$")
+
+
+def encode_content(translation: str, span: str) -> str:
+    """A content translation as written into the block: one line, the source's own tags.
+
+    A tag that stands alone on the span's first (or last) line keeps its line: a block that
+    CommonMark opens with a lone tag (``<Warning>``, ``<a href>``) must still start that way.
+    """
+    written = html.restore_tags(span, _LINE_BREAKS.sub(" ", translation.strip()))
+    lead = _LEAD.match(span)
+    if lead and written[: len(lead.group(1))].casefold() == lead.group(1).casefold():
+        rest = written[len(lead.group(1)) :].lstrip(" ")
+        written = written[: len(lead.group(1))] + lead.group(2) + rest
+    tail = _TAIL.search(span)
+    if tail and written[-len(tail.group(2)) :].casefold() == tail.group(2).casefold():
+        rest = written[: len(written) - len(tail.group(2))].rstrip(" ")
+        written = rest + tail.group(1) + written[len(written) - len(tail.group(2)) :]
+    return written
+
+
+def encode_attribute(translation: str, quote: str, raw: str) -> str:
+    """An attribute translation escaped for its quote (and ``&``, ``<``, ``>``).
+
+    A quote character the source value wrote as an entity (``&quot;`` inside ``'…'``) is
+    written the same way.
+    """
+    written = html.escape_attribute(html.fold_whitespace(translation), quote)
+    if "&quot;" in raw and quote != '"':
+        written = written.replace('"', "&quot;")
+    if "&#39;" in raw and quote != "'":
+        written = written.replace("'", "&#39;")
+    return written

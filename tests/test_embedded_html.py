@@ -1,0 +1,116 @@
+"""HTML blocks inside Markdown: hostile translations are escaped, or refused by check and build.
+
+The extraction itself is covered by the golden cases ``tests/golden/markdown/html-blocks*.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+from tests.helpers import make_workspace, run
+from transflow.formats.markdown import FORMAT, new_parser
+
+PARSER = new_parser()
+
+PULL_QUOTE = """\
+# Leadership
+
+<aside markdown="1" class="pquote">
+  <img src="https://example.org/a.png" class="pquote-avatar" alt="avatar">
+  I fumbled it, and I said so.
+  <p markdown="1" class="pquote-credit">
+— @lord, ["Tips for maintainers"](https://lord.io/blog/)
+  </p>
+</aside>
+Right after the aside.
+
+<figure><img src="c.png" alt="A chart"><figcaption>The caption</figcaption></figure>
+
+The end.
+"""
+
+
+def blocks(text: str) -> list[tuple[str, str]]:
+    return [(t.type, t.tag) for t in PARSER.parse(text) if t.type != "inline"]
+
+
+HOSTILE = [
+    "regel\n\n\nnieuwe alinea",
+    "# kop\n- lijst\n\n> quote",
+    "<!-- open",
+    "tekst\n\n<div>",
+    "```\ncode",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_no_translation_of_html_block_text_changes_the_markdown_blocks(hostile: str) -> None:
+    doc = FORMAT.parse(PULL_QUOTE)
+    embedded = [s for s in doc.segments if s.line in range(3, 13)]
+    assert len(embedded) >= 5
+    for victim in embedded:
+        out = FORMAT.render(doc, lambda s, v=victim: hostile if s is v else None)
+        assert blocks(out) == blocks(PULL_QUOTE), (victim.text, out)
+        again = FORMAT.parse(out)
+        assert [s.text for s in again.segments if s.line > 13] == ["The end."]
+
+
+def test_quotes_in_an_attribute_translation_are_escaped() -> None:
+    doc = FORMAT.parse(PULL_QUOTE)
+    hostile = 'Een "grafiek" > <script>alert(1)</script>'
+    out = FORMAT.render(doc, lambda s: hostile if s.text == "A chart" else None)
+    assert 'alt="Een &quot;grafiek&quot; &gt; &lt;script&gt;alert(1)&lt;/script&gt;"' in out
+    again = FORMAT.parse(out)
+    assert hostile in [s.text for s in again.segments]
+    assert len(again.segments) == len(doc.segments)
+
+
+def test_a_translation_keeps_a_block_opening_lone_tag_on_its_line() -> None:
+    source = "<Warning>\n*bar* text\n</Warning>\n\nAfter.\n"
+    doc = FORMAT.parse(source)
+    out = FORMAT.render(doc, lambda s: s.text.swapcase())
+    assert out.startswith("<wARNING>\n")
+    assert blocks(out) == blocks(source)
+
+
+def test_identity_and_translation_of_a_pull_quote() -> None:
+    doc = FORMAT.parse(PULL_QUOTE)
+    assert FORMAT.render(doc, lambda s: s.text) == PULL_QUOTE
+    table = {
+        "I fumbled it, and I said so.": "Ik heb het verknoeid, en dat zei ik ook.",
+        "Right after the aside.": "Direct na de aside.",
+        "The caption": "Het <em>onderschrift</em>",
+    }
+    out = FORMAT.render(doc, lambda s: table.get(s.text))
+    assert "  Ik heb het verknoeid, en dat zei ik ook.\n  <p markdown" in out
+    assert "</aside>\nDirect na de aside.\n" in out
+    assert "<figcaption>Het <em>onderschrift</em></figcaption>" in out
+
+
+@pytest.mark.parametrize(
+    ("hostile", "check"),
+    [
+        ("Ik heb het verknoeid.</aside><p>Nep</p>", "html-tags"),
+        ("Ik heb het verknoeid.<script>alert(1)</script>", "unsafe-markup"),
+        ('Ik heb het <img src=x onerror="alert(1)"> verknoeid.', "unsafe-markup"),
+    ],
+)
+def test_markup_injected_in_a_pull_quote_is_refused_by_check_and_build(
+    tmp_path: Path, hostile: str, check: str
+) -> None:
+    root = make_workspace(tmp_path, {"lead.md": PULL_QUOTE})
+    assert run(root, "sync").exit_code == 0
+    path = root / "locales/nl/lead.po"
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.msgstr = hostile if entry.msgid == "I fumbled it, and I said so." else entry.msgid
+    po.save()
+    line = next(e.linenum for e in polib.pofile(str(path)) if e.msgstr == hostile)
+    checked = run(root, "check", "--errors-only")
+    assert checked.exit_code == 3
+    assert f"locales/nl/lead.po:{line}: error [{check}]" in checked.stdout
+    built = run(root, "build", "--allow-incomplete")
+    assert not (root / "dist/nl/lead.md").exists(), built.output
