@@ -65,7 +65,7 @@ def test_run_reports_a_bad_article_with_exit_1_and_goes_on(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "run: sync      failed (exit 1): 1 article(s) or catalog(s) skipped" in result.stderr
     # Every step meets the bad article; it is listed once.
-    assert result.stderr.count("Error: articles/bad.md: unknown language 'nk'") == 1
+    assert result.stderr.count("Error: articles/bad.md:3: unknown language 'nk'") == 1
     assert (tmp_path / "locales/nl/good.po").exists()
 
 
