@@ -32,8 +32,12 @@ from .text import (
     _norm_url,
 )
 
+_ABSOLUTE = re.compile(r"(?:https?|ftp|mailto):|www\.", re.I)
+_ABSOLUTE_HREF = re.compile(r"(?:https?|ftp|mailto):", re.I)
 
-def _absolute_urls(text: str, fmt: str) -> set[str]:
+
+@lru_cache(maxsize=4096)
+def _absolute_urls(text: str, fmt: str) -> frozenset[str]:
     urls: set[str] = set()
     without_code = _CODE_SPAN.sub(" ", text) if fmt == "markdown" else text
     for m in _BARE_URL.finditer(without_code):
@@ -42,24 +46,34 @@ def _absolute_urls(text: str, fmt: str) -> set[str]:
         urls.add(_norm_url(m.group(0)))
     for m in _HTML_ATTR_URL.finditer(without_code):
         value = next(g for g in m.groups() if g is not None)
-        if re.match(r"(?:https?|ftp|mailto):|www\.", value, re.I):
+        if _ABSOLUTE.match(value):
             urls.add(_norm_url(value))
-    return urls
+    return frozenset(urls)
 
 
-def _lang_variants(ctx: CheckContext) -> set[str]:
-    langs = {ctx.source_lang, ctx.target_lang, _base_lang(ctx.source_lang),
-             _base_lang(ctx.target_lang)}
-    return {lang.lower() for lang in langs} | {lang.replace("_", "-") for lang in langs}
+def _lang_variants(ctx: CheckContext) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return _delocalizers(ctx.source_lang, ctx.target_lang)
 
 
-def _delocalize(url: str, langs: Iterable[str]) -> str:
-    """Replace a language code used as a path segment, subdomain or query value."""
-    for lang in langs:
+@lru_cache(maxsize=32)
+def _delocalizers(source: str, target: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(pattern, replacement) pairs that factor the language codes out of a URL, compiled once
+    per language pair (in the order the codes are tried: sorted, so results are stable)."""
+    langs = {source, target, _base_lang(source), _base_lang(target)}
+    codes = {lang.lower() for lang in langs} | {lang.replace("_", "-") for lang in langs}
+    subs: list[tuple[re.Pattern[str], str]] = []
+    for lang in sorted(codes):
         code = re.escape(lang)
-        url = re.sub(rf"(?<=/){code}(?=/|$|[?#])", "{lang}", url, flags=re.I)
-        url = re.sub(rf"(?<=://){code}(?=\.)", "{lang}", url, flags=re.I)
-        url = re.sub(rf"([?&](?:lang|hl|locale)=){code}\b", r"\1{lang}", url, flags=re.I)
+        subs.append((re.compile(rf"(?<=/){code}(?=/|$|[?#])", re.I), "{lang}"))
+        subs.append((re.compile(rf"(?<=://){code}(?=\.)", re.I), "{lang}"))
+        subs.append((re.compile(rf"([?&](?:lang|hl|locale)=){code}\b", re.I), r"\1{lang}"))
+    return tuple(subs)
+
+
+def _delocalize(url: str, subs: Iterable[tuple[re.Pattern[str], str]]) -> str:
+    """Replace a language code used as a path segment, subdomain or query value."""
+    for pattern, replacement in subs:
+        url = pattern.sub(replacement, url)
     # A site that serves its default language without the segment (/version/… beside
     # /nl/version/…) links the same page with and without it.
     return url.replace("/{lang}", "")
@@ -117,15 +131,21 @@ def _walk(tokens: Sequence[Token]) -> Iterable[Token]:
             yield from _walk(tok.children)
 
 
-@lru_cache(maxsize=512)
+#: Characters without which markdown-it produces no link, image, code or emphasis token.
+_INLINE_MARKUP = re.compile(r"[\[<`*_~]")
+
+
+@lru_cache(maxsize=4096)
 def _inline(text: str) -> _Inline:
     """Parsed once per text for all markup checks; callers must not mutate the result."""
     found = _Inline()
+    if not _INLINE_MARKUP.search(text):
+        return found  # no link, image, code span or emphasis can start without these
     for tok in _walk(_MD.parseInline(text)):
         if tok.type == "link_open":
             found.links += 1
             href = str(tok.attrs.get("href", ""))
-            if not re.match(r"(?:https?|ftp|mailto):", href, re.I):
+            if not _ABSOLUTE_HREF.match(href):
                 found.relative_targets[unquote(href)] += 1
         elif tok.type == "image":
             found.images[unquote(str(tok.attrs.get("src", "")))] += 1

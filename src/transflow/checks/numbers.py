@@ -81,15 +81,21 @@ def _separators(lang: str) -> tuple[str, str]:
     return get_decimal_symbol(locale), get_group_symbol(locale)
 
 
-def _parse_with(token: str, decimal: str, group: str) -> Decimal | None:
-    """The value of ``token`` under one convention, or None when it does not fit it."""
+@lru_cache(maxsize=32)
+def _group_splitter(group: str) -> re.Pattern[str]:
+    """Splits an integer part at ``group`` and the thin/no-break spaces used for grouping."""
     groups = {group, "\u00a0", "\u202f", "\u2009"} if group.strip() else {
         group, "\u00a0", "\u202f", "\u2009", " "
     }
+    return re.compile("|".join(re.escape(g) for g in sorted(groups)))
+
+
+def _parse_with(token: str, decimal: str, group: str) -> Decimal | None:
+    """The value of ``token`` under one convention, or None when it does not fit it."""
     if token.count(decimal) > 1:
         return None
     int_part, _, frac = token.partition(decimal)
-    parts = re.split("|".join(re.escape(g) for g in groups), int_part)
+    parts = _group_splitter(group).split(int_part)
     if len(parts) > 1 and (
         not 1 <= len(parts[0]) <= 3 or any(len(p) != 3 for p in parts[1:])
     ):
@@ -102,6 +108,7 @@ def _parse_with(token: str, decimal: str, group: str) -> Decimal | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def _number_values(token: str, lang: str) -> frozenset[str]:
     """Every value a number token can mean: its own locale's reading first, then the other.
 
@@ -122,7 +129,9 @@ class _Number:
     unit: str | None
 
 
-def _numbers(text: str, lang: str) -> list[_Number]:
+@lru_cache(maxsize=4096)
+def _numbers(text: str, lang: str) -> tuple[_Number, ...]:
+    """The numbers of ``text``'s prose (cached: a text is read by both gates and ``check``)."""
     prose = _prose(text)
     found: list[_Number] = []
     for m in _NUMBER.finditer(prose):
@@ -130,13 +139,13 @@ def _numbers(text: str, lang: str) -> list[_Number]:
         um = _UNIT_AFTER.match(prose, m.end())
         unit = _UNIT_ALIASES.get(um.group(1).lower()) if um else None
         found.append(_Number(token, _number_values(token, lang), unit))
-    return found
+    return tuple(found)
 
 
 @_register("numbers", "error", "a number or unit differs (locale formats are accepted)")
 def check_numbers(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A changed dose or date is the worst silent error a translation can make."""
-    src = _numbers(source, ctx.source_lang)
+    src = list(_numbers(source, ctx.source_lang))
     tgt = _numbers(translation, ctx.target_lang)
     unmatched = list(tgt)
     missing: list[_Number] = []

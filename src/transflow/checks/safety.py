@@ -117,6 +117,8 @@ def disallowed_markup(source: str, translation: str) -> list[str]:
     (``script``, ``iframe``, ``object``, ``embed``, ``style``…); ``style``/``srcdoc``
     attributes; comments; and unterminated tags that would swallow the markup after them.
     """
+    if "<" not in translation and "<" not in source:
+        return []  # no tag, comment or opener on either side: nothing to compare
     src, trans = _sign(source), _sign(translation)
     problems: list[str] = []
     src_tags = Counter(tag for tag, _ in src.events)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from urllib.parse import unquote
 
 _BARE_URL = re.compile(r"""(?:https?|ftp)://[^\s<>"'`\]\[)(]+|www\.[^\s<>"'`\]\[)(]+""", re.I)
@@ -58,8 +59,11 @@ def _footnote_labels(text: str) -> Counter[str]:
 _SUPER_TO_DIGIT = str.maketrans(_SUPERSCRIPTS, "0123456789")
 
 
+_FOOTNOTE_LABEL = re.compile(r"[0-9]{1,3}|[a-z]|[ivx]{1,4}|\*{1,3}|†|‡")
+
+
 def _is_footnote_label(text: str) -> bool:
-    return bool(re.fullmatch(r"[0-9]{1,3}|[a-z]|[ivx]{1,4}|\*{1,3}|†|‡", text))
+    return _FOOTNOTE_LABEL.fullmatch(text) is not None
 
 
 def _strip_footnote_sups(text: str) -> str:
@@ -72,8 +76,12 @@ def _strip_footnote_sups(text: str) -> str:
     return _SUP_TAG.sub(repl, text)
 
 
+@lru_cache(maxsize=4096)
 def _prose(text: str) -> str:
-    """The text a reader reads: no URLs, link targets, tags, code, entities or footnote marks."""
+    """The text a reader reads: no URLs, link targets, tags, code, entities or footnote marks.
+
+    Several checks read the prose of the same text, so it is computed once per text.
+    """
     text = _SCRIPT_BLOCK.sub(" ", _HTML_COMMENT.sub(" ", text))
     text = _CODE_SPAN.sub(" ", text)
     text = _strip_footnote_sups(text)
@@ -86,8 +94,12 @@ def _prose(text: str) -> str:
     return _SUPERSCRIPT_RUN.sub(" ", text)
 
 
+_LANG_SEPARATOR = re.compile(r"[-_]")
+
+
+@lru_cache(maxsize=64)
 def _base_lang(code: str) -> str:
-    return re.split(r"[-_]", code.strip())[0].lower()
+    return _LANG_SEPARATOR.split(code.strip())[0].lower()
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")

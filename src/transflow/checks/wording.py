@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .registry import CheckContext, _register
 from .text import (
@@ -23,9 +24,14 @@ from .text import (
 )
 
 
+@lru_cache(maxsize=1024)
+def _term_pattern(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(term.strip())}", re.I)
+
+
 def _term_present(term: str, text: str) -> bool:
     """Word-start match, case-insensitive, so inflected forms (``magnesiums``) count."""
-    return re.search(rf"(?<!\w){re.escape(term.strip())}", text, re.I) is not None
+    return _term_pattern(term).search(text) is not None
 
 
 @_register("glossary", "warning", "a glossary term of the source is not translated as agreed")
@@ -93,13 +99,14 @@ def check_whitespace(source: str, translation: str, ctx: CheckContext) -> Iterab
         yield f"trailing whitespace {trail(source)!r} became {trail(translation)!r}"
 
 
+_TRAILING_TAGS = re.compile(r"(?:</?[A-Za-z][^>]*>\s*)+$")
 _CLOSERS = " \t\n*_~)]\"'”’»›」"
 
 
 def _final_punctuation(text: str) -> str:
     text = _FOOTNOTE_REF.sub("", _strip_footnote_sups(_SCRIPT_BLOCK.sub("", text)))
     text = _SUPERSCRIPT_RUN.sub("", text)
-    text = re.sub(r"(?:</?[A-Za-z][^>]*>\s*)+$", "", text.rstrip())
+    text = _TRAILING_TAGS.sub("", text.rstrip())
     text = text.rstrip(_CLOSERS)
     if text.endswith(("...", "…")):
         return "…"

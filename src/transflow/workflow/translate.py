@@ -20,14 +20,20 @@ Invariants:
 Never prints, never reads the environment: the engine (or None for memory only), the clock
 and the progress callback are parameters.
 
-Layout: planning (``plan``, ``build_memory``, the report dataclasses) is in
-``translate_plan`` and re-exported here; this module sets up the engine and executes a plan
-(applies drafts, sends batches, saves after each one).
+Layout, in the order a run goes: ``translate_plan.plan`` makes a public
+:class:`~transflow.workflow.translate_plan.TranslatePlan`; :func:`check_budget` (the stop
+policy before sending) refuses a plan over ``max_chars`` or the quota; :func:`apply_local`
+writes the drafts that cost nothing (memory, copies, drafts reused from this or an earlier
+run); :func:`send_batches` sends the rest batch by batch and stops the whole run at the
+first engine failure (the stop policy while sending). The figures go to a
+``translate_report.TranslateReport`` made from the plan.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from transflow import mt
@@ -39,18 +45,20 @@ from transflow.po import catalog
 from transflow.states import mark_draft, mark_no_draft
 from transflow.workflow.translate_plan import (
     COPY,
-    JSON_VERSION,
     MEMORY,
     REUSE,
     SEND,
-    CatalogTranslate,
+    CatalogPlan,
     EarlierDrafts,
-    TranslateReport,
+    PlannedBatch,
+    Target,
+    TranslatePlan,
     article_format,
     article_title,
     build_memory,
     plan,
 )
+from transflow.workflow.translate_report import JSON_VERSION, CatalogTranslate, TranslateReport
 from transflow.workflow.workspace import (
     Article,
     Clock,
@@ -66,15 +74,22 @@ __all__ = [
     "MEMORY",
     "REUSE",
     "SEND",
+    "CatalogPlan",
     "CatalogTranslate",
     "EarlierDrafts",
+    "PlannedBatch",
+    "Target",
+    "TranslatePlan",
     "TranslateReport",
+    "apply_local",
     "batch_context",
     "build_memory",
+    "check_budget",
     "deepl_source",
     "deepl_target",
     "make_deepl_engine",
     "plan",
+    "send_batches",
     "translate",
 ]
 
@@ -158,6 +173,175 @@ def _apply(
     return True
 
 
+def check_budget(
+    planned: int, engine: mt.Engine | None, max_chars: int | None, usage: mt.Usage | None
+) -> None:
+    """The stop policy before sending: refuse a plan the limits cannot pay for.
+
+    Raises ``EngineError`` when the planned characters exceed ``max_chars``, and
+    ``QuotaExceededError`` when they exceed what is left of the quota (``usage``); without
+    an engine nothing is sent, so nothing is refused.
+    """
+    if engine is not None and max_chars is not None and planned > max_chars:
+        raise EngineError(
+            f"the plan needs {planned} DeepL characters, more than --max-chars {max_chars}",
+            hint="raise --max-chars, or translate fewer articles at a time",
+        )
+    remaining = usage.remaining if usage is not None else None
+    if engine is not None and remaining is not None and planned > remaining:
+        raise QuotaExceededError(
+            f"the plan needs {planned} DeepL characters but only {remaining} are left "
+            "this billing period",
+            hint="translate fewer articles, or rerun when the quota resets",
+        )
+
+
+@dataclass(slots=True)
+class RunState:
+    """What one run carries from catalog to catalog: the clock reading, this run's engine
+    drafts (a later catalog reuses them), and the progress counters."""
+
+    now: datetime
+    progress: Progress
+    total: int
+    #: (source language, target language, source text) → the engine's draft in this run.
+    drafted: dict[tuple[str, str, str], mt.Draft] = field(default_factory=dict)
+    done: int = 0
+    chars: int = 0
+    requests: int = 0
+
+    @property
+    def day(self) -> str:
+        return self.now.date().isoformat()
+
+    def tick(self, row: CatalogTranslate, n: int) -> None:
+        """Report ``n`` more targets handled."""
+        self.done += n
+        self.progress(self.done, self.total, f"{row.article} [{row.language}] {self.chars} "
+                                             f"chars {self.requests} req")
+
+
+def apply_local(item: CatalogPlan, row: CatalogTranslate, run: RunState) -> dict[
+        str, list[catalog.Entry]]:
+    """Write the drafts that cost nothing and save the catalog once if anything changed.
+
+    Memory hits, copies (nothing to translate) and engine drafts reused from an earlier run
+    or from an earlier catalog of this run are applied; returns the entries still waiting
+    for the engine, by source text (``SEND`` targets).
+    """
+    src, lang = item.article.source_language, item.language
+    waiting: dict[str, list[catalog.Entry]] = {}
+    changed = 0
+    for target in item.targets:
+        entry = target.entry
+        if target.action == MEMORY and target.match is not None:
+            pct = round(target.match.score * 100)
+            ok = _apply(entry, target.match.translation,
+                        f"memory {run.day} {target.match.origin} ({pct}%)",
+                        memory_problems(entry.msgid, target.match.translation,
+                                        article_format(item.article)))
+            changed += ok
+            row.drafted += ok
+        elif target.action == COPY:
+            ok = _apply(entry, entry.msgid, f"copy {run.day}")
+            changed += ok
+            row.drafted += ok
+        elif target.action == REUSE:
+            changed += _reuse(target, row, run, (src, lang))
+        else:
+            waiting.setdefault(entry.msgid, []).append(entry)
+    if changed:
+        catalog.save(item.catalog, item.path, now=run.now)
+        row.saved = True
+    run.tick(row, len(item.targets) - sum(len(v) for v in waiting.values()))
+    return waiting
+
+
+def _reuse(target: Target, row: CatalogTranslate, run: RunState, pair: tuple[str, str]) -> int:
+    """Apply an engine draft paid for earlier; 1 when there was one to apply (not billed)."""
+    entry = target.entry
+    draft = target.draft
+    origin = draft.engine if draft is not None else ""
+    if draft is None:
+        draft = run.drafted.get((*pair, entry.msgid))
+        origin = f"{draft.engine} {run.day}" if draft is not None else ""
+    if draft is None:
+        return 0
+    ok = _apply(entry, draft.text, origin, draft.problems)
+    row.drafted += ok
+    row.reused_done += ok
+    row.problems += ok and bool(draft.problems)
+    return 1
+
+
+def send_batches(
+    config: Config,
+    item: CatalogPlan,
+    row: CatalogTranslate,
+    waiting: dict[str, list[catalog.Entry]],
+    engine: mt.Engine,
+    run: RunState,
+    report: TranslateReport,
+) -> EngineError | None:
+    """Send the catalog's planned batches, saving after each one; the error that stops the run.
+
+    The stop policy while sending: the first engine failure (quota, key, service down)
+    ends the whole run, after the drafts that did arrive (a quota stop mid-batch keeps the
+    finished part) were written and saved, so a rerun sends only the rest.
+    """
+    src, lang = item.article.source_language, item.language
+    for batch in item.batches:
+        drafts, stop = _send(config, item, batch, engine)
+        row.requests_sent += 1
+        run.requests += 1
+        for draft in drafts:
+            run.drafted[(src, lang, draft.source)] = draft
+            row.billed += draft.billed_characters
+            run.chars += draft.billed_characters
+            applied = 0
+            for entry in waiting.get(draft.source, []):
+                applied += _apply(entry, draft.text, f"{draft.engine} {run.day}",
+                                  draft.problems)
+            if draft.text is None or not draft.text.strip():
+                row.failures.append(
+                    f"{row.catalog}: {_short(draft.source)}: "
+                    + ("; ".join(draft.problems) or "no draft")
+                )
+            else:
+                row.drafted_by_engine += applied
+                row.drafted += applied
+                if draft.problems:
+                    row.problems += applied
+        if drafts:
+            catalog.save(item.catalog, item.path, now=run.now)
+            row.saved = True
+        run.tick(row, sum(len(waiting.get(d.source, [])) for d in drafts))
+        report.warnings = _engine_warnings(engine)
+        if stop is not None:
+            return stop
+        report.batches_done += 1
+    return None
+
+
+def _send(
+    config: Config, item: CatalogPlan, batch: PlannedBatch, engine: mt.Engine
+) -> tuple[list[mt.Draft], EngineError | None]:
+    """One request: the drafts that came back, and the failure that ends the run, if any."""
+    article = item.article
+    try:
+        drafts = mt.draft_batch(
+            engine, batch.texts, fmt=article_format(article),
+            source_lang=deepl_source(article.source_language),
+            target_lang=deepl_target(config, item.language),
+            context=batch_context(article, batch.texts),
+        )
+    except mt.QuotaExceededDuringBatch as exc:
+        return list(exc.drafts), exc
+    except EngineError as exc:
+        return [], exc
+    return drafts, None
+
+
 def translate(
     config: Config,
     paths: Sequence[Path] | None = None,
@@ -174,130 +358,32 @@ def translate(
 ) -> TranslateReport:
     """Draft every target entry of the selected articles; see the module docstring.
 
-    Returns the report; an engine failure that ends the run early (quota, key, service
-    down) is in ``report.stopped`` after everything finished was saved. Refusals before
-    anything is sent (``max_chars``, remaining quota) raise ``EngineError``.
+    plan → budget check → per catalog: local drafts, then batches. Returns the report; an
+    engine failure that ends the run early (quota, key, service down) is in
+    ``report.stopped`` after everything finished was saved. Refusals before anything is
+    sent (``max_chars``, remaining quota) raise ``EngineError``.
     """
-    report = plan(config, paths, language=language, use_memory=use_memory,
-                  refresh_fuzzy=refresh_fuzzy,
-                  with_engine=engine is not None or engine_name != "memory")
+    planned = plan(config, paths, language=language, use_memory=use_memory,
+                   refresh_fuzzy=refresh_fuzzy,
+                   with_engine=engine is not None or engine_name != "memory")
+    report = TranslateReport.from_plan(planned)
     report.dry_run = dry_run
     report.engine = engine.name if engine is not None else None
     report.engine_name = engine_name
-    planned = report.characters
-    if engine is not None and (planned or dry_run):
+    if engine is not None and (planned.characters or dry_run):
         report.usage = engine.usage()
-    if engine is not None and max_chars is not None and planned > max_chars:
-        raise EngineError(
-            f"the plan needs {planned} DeepL characters, more than --max-chars {max_chars}",
-            hint="raise --max-chars, or translate fewer articles at a time",
-        )
-    remaining = report.usage.remaining if report.usage is not None else None
-    if engine is not None and remaining is not None and planned > remaining:
-        raise QuotaExceededError(
-            f"the plan needs {planned} DeepL characters but only {remaining} are left "
-            "this billing period",
-            hint="translate fewer articles, or rerun when the quota resets",
-        )
+    check_budget(planned.characters, engine, max_chars, report.usage)
     if dry_run:
         return report
-
-    now = clock()
-    day = now.date().isoformat()
-    drafted: dict[tuple[str, str, str], mt.Draft] = {}
-    total = report.total("targets")
-    done = 0
-    chars = 0
-    requests = 0
-
-    def tick(item: CatalogTranslate, n: int) -> None:
-        nonlocal done
-        done += n
-        progress(done, total, f"{item.article} [{item.language}] {chars} chars "
-                              f"{requests} req")
-
-    for item in report.catalogs:
-        article, po, path = item._article, item._po, item._path
-        assert article is not None and path is not None
-        src, lang = article.source_language, item.language
-        by_text: dict[str, list[catalog.Entry]] = {}
-        changed = 0
-        for target in item._targets:
-            entry = target.entry
-            if target.action == MEMORY and target.match is not None:
-                pct = round(target.match.score * 100)
-                ok = _apply(entry, target.match.translation,
-                            f"memory {day} {target.match.origin} ({pct}%)",
-                            memory_problems(entry.msgid, target.match.translation,
-                                            article_format(article)))
-                changed += ok
-                item.drafted += ok
-            elif target.action == COPY:
-                ok = _apply(entry, entry.msgid, f"copy {day}")
-                changed += ok
-                item.drafted += ok
-            elif target.action == REUSE:
-                draft = target.draft
-                origin = draft.engine if draft is not None else ""
-                if draft is None:
-                    draft = drafted.get((src, lang, entry.msgid))
-                    origin = f"{draft.engine} {day}" if draft is not None else ""
-                if draft is not None:
-                    ok = _apply(entry, draft.text, origin, draft.problems)
-                    changed += 1
-                    item.drafted += ok
-                    item.reused_done += ok
-                    item.problems += ok and bool(draft.problems)
-            else:
-                by_text.setdefault(entry.msgid, []).append(entry)
-        if changed:
-            catalog.save(po, path, now=now)
-            item.saved = True
-        tick(item, item.targets - sum(len(v) for v in by_text.values()))
+    run = RunState(clock(), progress, planned.targets)
+    for item, row in zip(planned.catalogs, report.catalogs, strict=True):
+        waiting = apply_local(item, row, run)
         if engine is None:
             continue
-        for texts in item._batches:
-            try:
-                drafts = mt.draft_batch(
-                    engine, texts, fmt=article_format(article), source_lang=deepl_source(src),
-                    target_lang=deepl_target(config, lang),
-                    context=batch_context(article, texts),
-                )
-                stop: EngineError | None = None
-            except mt.QuotaExceededDuringBatch as exc:
-                drafts, stop = list(exc.drafts), exc
-            except EngineError as exc:
-                drafts, stop = [], exc
-            item.requests_sent += 1
-            requests += 1
-            for draft in drafts:
-                drafted[(src, lang, draft.source)] = draft
-                item.billed += draft.billed_characters
-                chars += draft.billed_characters
-                entries = by_text.get(draft.source, [])
-                applied = 0
-                for entry in entries:
-                    applied += _apply(entry, draft.text, f"{draft.engine} {day}",
-                                      draft.problems)
-                if draft.text is None or not draft.text.strip():
-                    item.failures.append(
-                        f"{item.catalog}: {_short(draft.source)}: "
-                        + ("; ".join(draft.problems) or "no draft")
-                    )
-                else:
-                    item.drafted_by_engine += applied
-                    item.drafted += applied
-                    if draft.problems:
-                        item.problems += applied
-            if drafts:
-                catalog.save(po, path, now=now)
-                item.saved = True
-            tick(item, sum(len(by_text.get(d.source, [])) for d in drafts))
-            report.warnings = _engine_warnings(engine)
-            if stop is not None:
-                report.stopped = stop
-                return report
-            report.batches_done += 1
+        stop = send_batches(config, item, row, waiting, engine, run, report)
+        if stop is not None:
+            report.stopped = stop
+            return report
     return report
 
 

@@ -2,9 +2,9 @@
 
 ``plan`` reads the selected articles and their catalogs and decides, per target entry, one
 action (``MEMORY``, ``REUSE``, ``COPY`` or ``SEND``); the texts to send are grouped into
-batches with ``mt.plan``. The report dataclasses live here because the plan *is* the first
-half of the report: ``translate`` fills in the outcome fields of the same objects, and
-reads the plan itself from ``CatalogTranslate``'s unreported underscore fields.
+batches with ``mt.plan``. The result is a :class:`TranslatePlan`: public, typed, and the
+only input ``translate`` executes (the figures people see are a separate
+``translate_report.TranslateReport`` made from it).
 
 Invariants:
 
@@ -22,11 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from transflow import mt
 from transflow.config import Config
-from transflow.errors import EngineError, Problem, TransflowError
+from transflow.errors import Problem, TransflowError
 from transflow.mt.placeholders import normalize_format
 from transflow.po import catalog
 from transflow.states import State, engine_origin, entry_state
@@ -38,8 +37,6 @@ from transflow.workflow.workspace import (
     read_article,
 )
 
-JSON_VERSION = 1
-
 #: What happens to one target entry.
 MEMORY = "memory"  # exact or close translation-memory hit
 REUSE = "reuse"  # the same text is drafted by the engine earlier in this run
@@ -48,152 +45,91 @@ SEND = "send"  # sent to the engine
 
 
 @dataclass(slots=True)
-class _Target:
+class Target:
+    """One target entry of a catalog and where its draft will come from."""
+
     entry: catalog.Entry
+    #: ``MEMORY``, ``REUSE``, ``COPY`` or ``SEND``.
     action: str
+    #: The memory hit (``MEMORY``).
     match: mt.MemoryMatch | None = None
+    #: A sound engine draft saved by an earlier run (``REUSE``); None when the text is
+    #: drafted earlier in this run instead.
     draft: mt.Draft | None = None
 
 
-@dataclass(slots=True)
-class CatalogTranslate:
-    """Plan and outcome for one article in one target language."""
+@dataclass(frozen=True, slots=True)
+class PlannedBatch:
+    """Texts sent to the engine in one request, and their billable characters."""
 
-    article: str
-    source_language: str
+    texts: list[str]
+    characters: int
+
+
+@dataclass(slots=True)
+class CatalogPlan:
+    """What ``translate`` will do to one article's catalog in one target language."""
+
+    article: Article
     language: str
-    catalog: str
-    targets: int = 0
-    memory_exact: int = 0
-    memory_fuzzy: int = 0
-    reused: int = 0
-    copied: int = 0
-    #: Unique texts this catalog sends, their billable characters and the requests planned.
-    to_send: int = 0
-    characters: int = 0
-    requests: int = 0
-    # outcome
-    drafted_by_engine: int = 0
-    billed: int = 0
-    requests_sent: int = 0
-    problems: int = 0
-    failures: list[str] = field(default_factory=list)
-    #: Entries that received a draft in this run (memory, copy, reuse or engine).
-    drafted: int = 0
-    #: Of those, engine drafts reused from earlier in the run or an earlier run (not billed).
-    reused_done: int = 0
-    saved: bool = False
-    # internals (not reported)
-    _targets: list[_Target] = field(default_factory=list, repr=False)
-    _batches: list[list[str]] = field(default_factory=list, repr=False)
-    _po: Any = field(default=None, repr=False)  # the loaded catalog (polib)
-    _path: Path | None = field(default=None, repr=False)
-    _article: Article | None = field(default=None, repr=False)
+    path: Path
+    #: The path as shown to people (relative to the workspace).
+    name: str
+    catalog: catalog.Catalog
+    targets: list[Target] = field(default_factory=list)
+    batches: list[PlannedBatch] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        """How many targets take ``action``."""
+        return sum(1 for t in self.targets if t.action == action)
 
     @property
-    def by_memory(self) -> int:
-        """Drafts that cost nothing: memory hits and copied segments."""
-        return self.memory_exact + self.memory_fuzzy + self.copied
+    def memory_exact(self) -> int:
+        return sum(1 for t in self.targets
+                   if t.action == MEMORY and t.match is not None and t.match.exact)
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "article": self.article,
-            "source_language": self.source_language,
-            "language": self.language,
-            "catalog": self.catalog,
-            "targets": self.targets,
-            "memory_exact": self.memory_exact,
-            "memory_fuzzy": self.memory_fuzzy,
-            "reused": self.reused,
-            "copied": self.copied,
-            "segments_to_send": self.to_send,
-            "characters": self.characters,
-            "requests": self.requests,
-            "drafted_by_engine": self.drafted_by_engine,
-            "billed_characters": self.billed,
-            "requests_sent": self.requests_sent,
-            "problems": self.problems,
-            "drafted": self.drafted,
-            "reused_done": self.reused_done,
-            "failures": self.failures,
-        }
+    @property
+    def memory_fuzzy(self) -> int:
+        return self.count(MEMORY) - self.memory_exact
+
+    @property
+    def reused(self) -> int:
+        return self.count(REUSE)
+
+    @property
+    def copied(self) -> int:
+        return self.count(COPY)
+
+    @property
+    def to_send(self) -> int:
+        """Unique texts this catalog sends (a text planned by an earlier catalog is reused)."""
+        return sum(len(b.texts) for b in self.batches)
+
+    @property
+    def characters(self) -> int:
+        return sum(b.characters for b in self.batches)
+
+    @property
+    def requests(self) -> int:
+        return len(self.batches)
 
 
 @dataclass(slots=True)
-class TranslateReport:
-    """The plan (``dry_run``) or the outcome of a translate run."""
+class TranslatePlan:
+    """Every catalog ``translate`` will touch, in order, with its targets and batches."""
 
-    catalogs: list[CatalogTranslate] = field(default_factory=list)
-    engine: str | None = None
-    dry_run: bool = False
-    usage: mt.Usage | None = None
-    #: Set when the run stopped early (quota 456, key refused, service down): what stopped it.
-    stopped: EngineError | None = None
-    batches_done: int = 0
-    #: The engine the run is meant for (named in messages even when no engine was given).
-    engine_name: str = "deepl"
-    #: What the engine worked around without stopping (e.g. a glossary the server refused).
-    warnings: list[str] = field(default_factory=list)
+    catalogs: list[CatalogPlan] = field(default_factory=list)
     #: Articles and catalogs that could not be read (reported and skipped).
     problems: list[Problem] = field(default_factory=list)
-
-    def total(self, name: str) -> int:
-        return sum(int(getattr(c, name)) for c in self.catalogs)
 
     @property
     def characters(self) -> int:
         """Billable characters planned for the engine (unique texts, after memory)."""
-        return self.total("characters")
+        return sum(c.characters for c in self.catalogs)
 
     @property
-    def left(self) -> int:
-        """Target entries without a draft after this run (all that need the engine when
-        there was none; what failed or was not reached otherwise)."""
-        return self.total("targets") - self.total("drafted")
-
-    @property
-    def failures(self) -> list[str]:
-        return [f for c in self.catalogs for f in c.failures]
-
-    def to_json(self) -> dict[str, object]:
-        usage = None
-        if self.usage is not None:
-            usage = {
-                "character_count": self.usage.character_count,
-                "character_limit": self.usage.character_limit,
-                "remaining": self.usage.remaining,
-            }
-        return {
-            "version": JSON_VERSION,
-            "dry_run": self.dry_run,
-            "engine": self.engine,
-            "engine_name": self.engine_name,
-            "catalogs": [c.to_json() for c in self.catalogs],
-            "totals": {
-                "targets": self.total("targets"),
-                "drafted_by_memory": self.total("by_memory"),
-                "memory_exact": self.total("memory_exact"),
-                "memory_fuzzy": self.total("memory_fuzzy"),
-                "copied": self.total("copied"),
-                "reused": self.total("reused"),
-                "segments_to_send": self.total("to_send"),
-                "characters": self.characters,
-                "requests": self.total("requests"),
-                "drafted_by_engine": self.total("drafted_by_engine"),
-                "billed_characters": self.total("billed"),
-                "requests_sent": self.total("requests_sent"),
-                "problems": self.total("problems"),
-                "failures": len(self.failures),
-                "drafted": self.total("drafted"),
-                "reused_done": self.total("reused_done"),
-                "left": self.left,
-                "batches_done": self.batches_done,
-            },
-            "usage": usage,
-            "stopped": str(self.stopped) if self.stopped else None,
-            "warnings": list(self.warnings),
-            "problems": [p.to_json() for p in self.problems],
-        }
+    def targets(self) -> int:
+        return sum(len(c.targets) for c in self.catalogs)
 
 
 # --------------------------------------------------------------------------- memory
@@ -274,20 +210,20 @@ def plan(
     use_memory: bool = True,
     refresh_fuzzy: bool = False,
     with_engine: bool = True,
-) -> TranslateReport:
-    """Decide, for every target entry, where its draft comes from; count what would be sent.
+) -> TranslatePlan:
+    """Decide, for every target entry, where its draft comes from; batch what is sent.
 
     Nothing is written. Texts planned for sending in one catalog are "reused" by later
     catalogs of the same language pair, so the figures are those of the real run.
     """
-    report = TranslateReport()
-    files, report.problems = discover_each(config, paths)
+    result = TranslatePlan()
+    files, result.problems = discover_each(config, paths)
     articles = []
     for file in files:  # an unreadable article is reported; the others are translated
         try:
             articles.append(read_article(config, file))
         except TransflowError as exc:
-            report.problems.append(problem_of(config, exc, file))
+            result.problems.append(problem_of(config, exc, file))
     everything, earlier = build_memory(config, articles)
     memory = everything if use_memory else None
     planned: set[tuple[str, str, str]] = set()
@@ -303,16 +239,13 @@ def plan(
             try:
                 po = catalog.load(path)
             except TransflowError as exc:
-                report.problems.append(problem_of(config, exc, path))
+                result.problems.append(problem_of(config, exc, path))
                 continue
-            item = CatalogTranslate(article.rel, article.source_language, lang,
-                                    config.relative(path), _po=po, _path=path,
-                                    _article=article)
+            item = CatalogPlan(article, lang, path, config.relative(path), po)
             to_send: list[str] = []
-            for entry in catalog.active_entries(po):
+            for entry in catalog.active_entries(item.catalog):
                 if not _is_target(entry, refresh_fuzzy):
                     continue
-                item.targets += 1
                 text = entry.msgid
                 key = (article.source_language, lang, text)
                 match = None
@@ -320,37 +253,30 @@ def plan(
                     match = memory.lookup(text, source_lang=article.source_language,
                                           target_lang=lang)
                 if match is not None and match.exact:
-                    item._targets.append(_Target(entry, MEMORY, match))
-                    item.memory_exact += 1
+                    item.targets.append(Target(entry, MEMORY, match))
                     continue
                 if key in earlier:
-                    item._targets.append(_Target(entry, REUSE, draft=earlier[key]))
-                    item.reused += 1
+                    item.targets.append(Target(entry, REUSE, draft=earlier[key]))
                     continue
                 if key in planned and with_engine:
-                    item._targets.append(_Target(entry, REUSE))
-                    item.reused += 1
+                    item.targets.append(Target(entry, REUSE))
                     continue
                 needs = protected.get((fmt, text))
                 if needs is None:
                     needs = protected[(fmt, text)] = mt.protect(text, fmt).needs_translation
                 if not needs:
-                    item._targets.append(_Target(entry, COPY))
-                    item.copied += 1
+                    item.targets.append(Target(entry, COPY))
                     continue
                 if match is not None:
-                    item._targets.append(_Target(entry, MEMORY, match))
-                    item.memory_fuzzy += 1
+                    item.targets.append(Target(entry, MEMORY, match))
                     continue
-                item._targets.append(_Target(entry, SEND))
+                item.targets.append(Target(entry, SEND))
                 if key not in planned:
                     planned.add(key)
                     to_send.append(text)
             if to_send:
                 batches = mt.plan(to_send, fmt=fmt, context=article_title(article))
-                item._batches = [[to_send[i] for i in b.indices] for b in batches]
-                item.to_send = len(to_send)
-                item.characters = sum(b.characters for b in batches)
-                item.requests = len(batches)
-            report.catalogs.append(item)
-    return report
+                item.batches = [PlannedBatch([to_send[i] for i in b.indices], b.characters)
+                                for b in batches]
+            result.catalogs.append(item)
+    return result
