@@ -31,12 +31,12 @@ from transflow.workflow.sync import sync  # noqa: E402
 from transflow.workflow.translate import translate  # noqa: E402
 
 
-def report(name: str, articles: Path, copy: bool) -> None:
+def report(name: str, articles: Path) -> None:
     root = Path(tempfile.mkdtemp(prefix="transflow-translate-"))
     try:
-        if copy:
-            shutil.copytree(articles, root / "articles")
-            articles = Path("articles")
+        # Always a copy: configured paths must stay inside the workspace.
+        shutil.copytree(articles, root / "articles")
+        articles = Path("articles")
         (root / "transflow.toml").write_text(
             f'articles = "{articles}"\nsource_language = "en"\nlanguages = ["nl", "en"]\n',
             encoding="utf-8")
@@ -89,9 +89,9 @@ def main() -> None:
                         default=Path(os.environ.get("TRANSFLOW_CORPUS", REPO.parent / "shared"
                                                     / "corpus")))
     args = parser.parse_args()
-    report("sample workspace", REPO / "sample_articles", copy=True)
+    report("sample workspace", REPO / "sample_articles")
     if (args.corpus / "articles").is_dir():
-        report("corpus articles", args.corpus / "articles", copy=True)
+        report("corpus articles", args.corpus / "articles")
 
 
 if __name__ == "__main__":

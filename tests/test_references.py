@@ -88,7 +88,8 @@ def test_bad_mode_is_a_config_error(tmp_path: Path) -> None:
     root = _workspace(tmp_path, "lines")
     result = run(root, "sync")
     assert result.exit_code == 1
-    assert "references: unknown value 'lines'" in result.stderr
+    assert ("references: expected one of \"line\", \"file\", \"none\", "
+            "got the string 'lines'") in result.stderr
 
 
 def _seed() -> str:

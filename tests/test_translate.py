@@ -196,7 +196,9 @@ def test_markup_intact_for_every_sample_segment(
 def test_markup_intact_for_every_corpus_segment(
     tmp_path: Path, make_engine: Make, deepl_server: FakeDeepL, corpus: Path
 ) -> None:
-    config = sample_workspace(tmp_path, articles=corpus / "articles")  # read in place
+    # Copied under tmp_path: configured paths must stay inside the workspace.
+    shutil.copytree(corpus / "articles", tmp_path / "articles")
+    config = sample_workspace(tmp_path, articles=Path("articles"))
     report = translate(config, engine=make_engine(), clock=clock)
     assert report.stopped is None and not report.failures
     total = intact = 0

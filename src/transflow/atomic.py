@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from transflow.errors import os_error
+
 
 @dataclass(frozen=True, slots=True)
 class Staged:
@@ -25,17 +27,26 @@ class Staged:
 
 
 def _stage(path: Path, text: str) -> str:
-    """Write ``text`` to a temp file beside ``path`` and return the temp file's name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write ``text`` to a temp file beside ``path`` and return the temp file's name.
+
+    Any ``OSError`` (disk full, no permission, a file where a folder should be) becomes a
+    ``FileSystemError`` naming the path, and no temp file is left behind.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise os_error(exc, path.parent) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
         os.chmod(tmp, mode)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise os_error(exc, path) from exc
         raise
     return tmp
 

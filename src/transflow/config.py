@@ -19,22 +19,23 @@ from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
 
 from transflow.errors import ConfigError
+from transflow.schema import (
+    Context,
+    Custom,
+    Invalid,
+    Key,
+    ListOf,
+    MapOf,
+    Number,
+    Table,
+    Text,
+    WorkspacePath,
+    describe,
+)
 from transflow.states import State
 
 CONFIG_NAMES = ("transflow.toml", "pyproject.toml")
 
-DEFAULTS: dict[str, Any] = {
-    "articles": "articles",
-    "locales": "locales",
-    "output": "dist",
-    "source_language": "en",
-    "languages": ["nl", "en"],
-    "front_matter": ["title", "description", "summary"],
-    "publish": "reviewed",
-    "memory_threshold": 0.85,
-    # Workspaces made before this key existed keep line numbers; `init` writes "file".
-    "references": "line",
-}
 
 #: See ``po.catalog.REFERENCE_MODES`` (kept here too so config does not import polib).
 REFERENCE_MODES = ("line", "file", "none")
@@ -91,26 +92,52 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     for folder in [start, *start.parents]:
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if not candidate.is_file():
+            try:
+                if not candidate.is_file():
+                    continue
+            except OSError:  # an unreadable folder on the way up
                 continue
             data = _read_toml(candidate)
-            if name == "pyproject.toml":
-                table = data.get("tool", {}).get("transflow")
-                if table is None:
-                    continue
-                return candidate, table
-            return candidate, data.get("tool", {}).get("transflow", data)
+            table = _transflow_table(data, candidate)
+            if table is None:
+                continue
+            return candidate, table
     return None
+
+
+def _transflow_table(data: dict[str, Any], path: Path) -> dict[str, Any] | None:
+    """``[tool.transflow]`` (pyproject.toml) or the whole file (transflow.toml), checked."""
+    tool = data.get("tool")
+    if tool is not None and not isinstance(tool, dict):
+        if path.name == "pyproject.toml":
+            return None  # someone else's 'tool' key; not ours to judge
+        raise ConfigError(f"tool: expected a table such as [tool.transflow], got "
+                          f"{describe(tool)}", path=path,
+                          hint="in transflow.toml the keys go at the top level")
+    table = tool.get("transflow") if isinstance(tool, dict) else None
+    if table is None:
+        return None if path.name == "pyproject.toml" else data
+    if not isinstance(table, dict):
+        raise ConfigError(f"tool.transflow: expected a table, got {describe(table)}", path=path,
+                          hint="write the keys under a [tool.transflow] header")
+    return table
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", path=path) from exc
+        data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path=path) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError("not valid UTF-8", path=path, line=line,
+                          hint="save the file as UTF-8") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=path) from None
 
 
 def load_config(start: Path | None = None, *, explicit: Path | None = None) -> Config:
@@ -119,8 +146,7 @@ def load_config(start: Path | None = None, *, explicit: Path | None = None) -> C
     if explicit is not None:
         explicit = explicit.resolve()
         data = _read_toml(explicit)
-        fallback = None if explicit.name == "pyproject.toml" else data
-        table = data.get("tool", {}).get("transflow", fallback)
+        table = _transflow_table(data, explicit)
         if table is None:
             raise ConfigError("no [tool.transflow] table", path=explicit)
         return parse_config(table, root=explicit.parent, path=explicit)
@@ -136,102 +162,95 @@ def load_config(start: Path | None = None, *, explicit: Path | None = None) -> C
 
 def validate_language(code: object, *, path: Path | None = None, key: str = "language") -> str:
     """Return a normalised code (``nl``, ``en``, ``pt_BR``) or raise with a suggestion."""
+    try:
+        return _language(code)
+    except Invalid as exc:
+        message = exc.message or f"{key}: expected {exc.expected}, got {describe(code)}"
+        raise ConfigError(message, path=path, hint=exc.hint) from None
+
+
+def _language(code: object, ctx: Context | None = None) -> str:
     if not isinstance(code, str) or not code.strip():
-        raise ConfigError(f"{key}: expected a language code, got {code!r}", path=path)
+        raise Invalid("a language code such as \"nl\" or \"en-GB\"")
     text = code.strip().replace("-", "_")
     try:
         locale = Locale.parse(text)
-    except (UnknownLocaleError, ValueError):
+    except (UnknownLocaleError, ValueError, TypeError):
         known = sorted(locale_identifiers())
         close = difflib.get_close_matches(text, known, n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'?" if close else "use a code such as 'nl' or 'en'"
-        raise ConfigError(f"unknown language '{code}'", path=path, hint=hint) from None
+        raise Invalid("a language code", hint, message=f"unknown language '{code}'") from None
     return str(locale)
 
 
+def _publish(value: object, ctx: Context) -> State:
+    expected = 'one of "reviewed", "translated"'
+    if not isinstance(value, str):
+        raise Invalid(expected)
+    try:
+        state = State.parse(value)
+    except ValueError as exc:
+        raise Invalid(expected, message=f"{exc}; use \"reviewed\" or \"translated\"") from None
+    if state not in (State.TRANSLATED, State.REVIEWED):
+        raise Invalid(expected, message='use "reviewed" or "translated"')
+    return state
+
+
+def _variants(value: object, ctx: Context) -> dict[str, str]:
+    checked = _VARIANT_MAP.check(value, ctx)
+    return {"en": "EN-GB", "pt": "PT-PT", **checked}
+
+
+_VARIANT_MAP = MapOf(Text(pattern=r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?",
+                          expected='a DeepL language code such as "EN-GB"'),
+                     example='{ en = "EN-GB" }')
+
+#: Every key of the configuration, its type and default. To add a key: one ``Key`` here and
+#: a field of the same name on ``Config`` (or ``DeepLOptions`` for ``[deepl]``).
+SCHEMA = Table("transflow", [
+    Key("articles", WorkspacePath("folder"), "articles"),
+    Key("locales", WorkspacePath("folder"), "locales"),
+    Key("output", WorkspacePath("folder"), "dist"),
+    Key("source_language", Custom("a language code", _language), "en"),
+    Key("languages", ListOf(Custom("a language code", _language), min_items=2,
+                            expected="a list of at least two languages",
+                            example='["nl", "en"]'), ["nl", "en"]),
+    Key("front_matter", ListOf(Text(expected="a field name")),
+        ["title", "description", "summary"]),
+    Key("publish", Custom('one of "reviewed", "translated"', _publish), "reviewed"),
+    Key("memory_threshold", Number(0.5, 1.0), 0.85,
+        hint="the share of similarity a memory match needs, e.g. 0.85"),
+    # Workspaces made before this key existed keep line numbers; `init` writes "file".
+    Key("references", Text(REFERENCE_MODES), "line",
+        hint='use "file" (no line numbers: no churn when articles change), "line" or "none"'),
+    Table("deepl", [
+        Key("formality", Text(["default", "more", "less", "prefer_more", "prefer_less"])),
+        Key("glossary", WorkspacePath("file")),
+        Key("model_type", Text(["quality_optimized", "prefer_quality_optimized",
+                                "latency_optimized"])),
+        Key("variants", Custom(_VARIANT_MAP.expected, _variants), {}),
+        Key("timeout", Number(1, 600), 60.0, hint="seconds one DeepL request may take"),
+    ], into=DeepLOptions),
+])
+
+#: The defaults, by key (kept for callers that show or compare them).
+DEFAULTS: dict[str, Any] = {
+    k.name: k.default for k in SCHEMA.keys if isinstance(k, Key) and k.default is not None
+}
+
+
 def parse_config(table: dict[str, Any], *, root: Path, path: Path | None = None) -> Config:
-    """Validate a raw table (unknown keys are refused so typos do not pass silently)."""
-    known = {*DEFAULTS, "deepl"}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        close = difflib.get_close_matches(unknown[0], sorted(known), n=1)
-        hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(known))}"
-        raise ConfigError(f"unknown configuration key '{unknown[0]}'", path=path, hint=hint)
-    merged = {**DEFAULTS, **table}
-    languages = merged["languages"]
-    if not isinstance(languages, list) or len(languages) < 2:
-        raise ConfigError('languages: list at least two languages, e.g. ["nl", "en"]', path=path)
-    langs = tuple(validate_language(c, path=path, key="languages") for c in languages)
+    """Validate a raw table: every key typed, unknown keys refused so typos do not pass."""
+    values = SCHEMA.validate(table, Context(root=root, path=path))
+    langs: tuple[str, ...] = values["languages"]
     if len(set(langs)) != len(langs):
         raise ConfigError("languages: a language is listed twice", path=path)
-    source = validate_language(merged["source_language"], path=path, key="source_language")
+    source = values["source_language"]
     if source not in langs:
         raise ConfigError(
             f"source_language '{source}' is not one of languages {list(langs)}", path=path
         )
-    fields = merged["front_matter"]
-    if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
-        raise ConfigError("front_matter: expected a list of field names", path=path)
-    try:
-        publish = State.parse(str(merged["publish"]))
-    except ValueError as exc:
-        raise ConfigError(f"publish: {exc}", path=path) from None
-    if publish not in (State.TRANSLATED, State.REVIEWED):
-        raise ConfigError("publish: use \"reviewed\" or \"translated\"", path=path)
-    threshold = merged["memory_threshold"]
-    if not isinstance(threshold, int | float) or not 0.5 <= float(threshold) <= 1.0:
-        raise ConfigError("memory_threshold: a number between 0.5 and 1.0", path=path)
-    references = merged["references"]
-    if references not in REFERENCE_MODES:
-        raise ConfigError(
-            f"references: unknown value {references!r}", path=path,
-            hint='use "file" (no line numbers: no churn when articles change), "line" or "none"',
-        )
-    for key in ("articles", "locales", "output"):
-        if not isinstance(merged[key], str) or not merged[key]:
-            raise ConfigError(f"{key}: expected a folder name", path=path)
-    return Config(
-        root=root.resolve(),
-        path=path,
-        articles=(root / merged["articles"]).resolve(),
-        locales=(root / merged["locales"]).resolve(),
-        output=(root / merged["output"]).resolve(),
-        source_language=source,
-        languages=langs,
-        front_matter=tuple(fields),
-        publish=publish,
-        memory_threshold=float(threshold),
-        references=references,
-        deepl=_parse_deepl(merged.get("deepl", {}), root=root, path=path),
-    )
-
-
-def _parse_deepl(table: Any, *, root: Path, path: Path | None) -> DeepLOptions:
-    if not isinstance(table, dict):
-        raise ConfigError("deepl: expected a table", path=path)
-    allowed = {"formality", "glossary", "model_type", "variants", "timeout"}
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise ConfigError(
-            f"unknown deepl option '{unknown[0]}' (known: {', '.join(sorted(allowed))})", path=path
-        )
-    formality = table.get("formality")
-    if formality is not None and formality not in {
-        "default", "more", "less", "prefer_more", "prefer_less"
-    }:
-        raise ConfigError(f"deepl.formality: unknown value {formality!r}", path=path)
-    glossary = table.get("glossary")
-    timeout = table.get("timeout", 60.0)
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or not 1 <= timeout <= 600:
-        raise ConfigError("deepl.timeout: seconds between 1 and 600", path=path)
-    variants = {"en": "EN-GB", "pt": "PT-PT", **dict(table.get("variants", {}))}
-    return DeepLOptions(
-        formality=formality,
-        glossary=(root / glossary).resolve() if glossary else None,
-        model_type=table.get("model_type"),
-        variants=variants,
-        timeout=float(timeout),
-    )
+    return Config(root=root.resolve(), path=path, **values)
 
 
 STARTER = """\

@@ -28,6 +28,9 @@ class TransflowError(Exception):
         self.path = Path(path) if path is not None else None
         self.line = line
         self.hint = hint
+        #: Further problems found in the same pass (a config file with three bad keys):
+        #: the CLI prints one line for each.
+        self.also: tuple[TransflowError, ...] = ()
 
     def __reduce__(self) -> tuple[object, ...]:
         # Keep path, line and hint when the error crosses a process boundary (parallel sync).
@@ -73,6 +76,55 @@ class AuthorizationError(EngineError):
     """The translation service refused the key (DeepL 403)."""
 
 
+class FileSystemError(TransflowError):
+    """Reading or writing a file failed (disk full, no permission, a file in a folder's way)."""
+
+
+#: What to do about an ``OSError``, by errno name.
+_OS_HINTS = {
+    "ENOSPC": "the disk is full: free some space and run the command again",
+    "EDQUOT": "the disk quota is used up: free some space and run the command again",
+    "EACCES": "check the permissions of this path",
+    "EPERM": "check the permissions of this path",
+    "EROFS": "the file system is read-only",
+    "ENOTDIR": "a part of this path is a file where a folder is needed: move it away",
+    "EEXIST": "a file is in the way where a folder is needed: move it away",
+    "EISDIR": "a folder is in the way where a file is needed: move it away",
+    "ENOENT": "a folder on the way does not exist",
+    "ENAMETOOLONG": "shorten the file or folder name",
+    "ELOOP": "a symlink loop is in the way",
+}
+
+
+def os_error(exc: OSError, path: Path | str | None = None) -> FileSystemError:
+    """One typed error for an ``OSError``: the path, what went wrong, what to do."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    where = path if path is not None else (exc.filename or None)
+    if isinstance(where, bytes):
+        where = where.decode("utf-8", "replace")
+    message = exc.strerror or str(exc) or type(exc).__name__
+    if where is not None and name in ("ENOTDIR", "EEXIST"):
+        blocker = _blocking(Path(where))
+        if blocker is not None:
+            return FileSystemError("a file is in the way where a folder is needed",
+                                   path=blocker, hint="move the file away (or rename it)")
+    if exc.filename2:
+        message = f"{message} (moving to {exc.filename2})"
+    return FileSystemError(message[0].lower() + message[1:], path=where,
+                           hint=_OS_HINTS.get(name))
+
+
+def _blocking(path: Path) -> Path | None:
+    """The first existing part of ``path`` (or its parents) that is a file, not a folder."""
+    for part in [*reversed(path.parents), path]:
+        try:
+            if part.exists() and not part.is_dir():
+                return part if part != path or path.suffix == "" else None
+        except OSError:
+            return None
+    return None
 
 @dataclass(frozen=True, slots=True)
 class Problem:

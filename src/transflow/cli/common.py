@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import click
 
 from transflow.config import Config, load_config
-from transflow.errors import Problem, TransflowError
+from transflow.errors import Problem, TransflowError, os_error
 from transflow.workflow.workspace import Progress, no_progress, workspace_lock
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,12 +60,14 @@ class TransflowGroup(click.Group):
         except TransflowError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            if exc.path is not None and exc.path.is_absolute():
-                with contextlib.suppress(ValueError):  # show paths as the user typed them
-                    exc.path = exc.path.relative_to(Path.cwd())
-            click.echo(f"Error: {exc}", err=True)
-            if exc.hint:
-                click.echo(f"Hint: {exc.hint}", err=True)
+            for error in (exc, *exc.also):
+                if error.path is not None and error.path.is_absolute():
+                    with contextlib.suppress(ValueError):  # show paths as the user typed them
+                        error.path = error.path.relative_to(Path.cwd())
+            for error in (exc, *exc.also):
+                click.echo(f"Error: {error}", err=True)
+                if error.hint:
+                    click.echo(f"Hint: {error.hint}", err=True)
             if ctx.meta.get(JSON_META):  # a pipeline asked for JSON: it gets a document
                 emit_json({
                     "version": 1,
@@ -78,6 +80,24 @@ class TransflowGroup(click.Group):
                     "exit_code": exc.exit_code,
                 })
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            # A library function let a filesystem error through (disk full, permission, a
+            # file where a folder should be): still one line naming the path, exit 1.
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            error = os_error(exc)
+            if error.path is not None and error.path.is_absolute():
+                with contextlib.suppress(ValueError):
+                    error.path = error.path.relative_to(Path.cwd())
+            click.echo(f"Error: {error}", err=True)
+            if error.hint:
+                click.echo(f"Hint: {error.hint}", err=True)
+            if ctx.meta.get(JSON_META):
+                emit_json({"version": 1, "error": {
+                    "message": error.message,
+                    "path": error.path.as_posix() if error.path is not None else None,
+                    "line": None, "hint": error.hint}, "exit_code": 1})
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted; everything finished so far is saved.", err=True)
             ctx.exit(130)

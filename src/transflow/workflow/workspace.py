@@ -9,8 +9,10 @@ languages.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -169,7 +171,7 @@ def discover_each(
     if paths:
         found = []
         for raw in paths:
-            path = raw.resolve()
+            path = Path(os.path.abspath(raw))
             try:
                 if not path.is_file():
                     raise ArticleError("article not found", path=raw)
@@ -227,7 +229,9 @@ def problem_of(config: Config, error: TransflowError, path: Path) -> Problem:
 def slug_of(config: Config, path: Path) -> str:
     """``<articles>/news/x.md`` -> ``news/x``."""
     if not path.is_absolute() or ".." in path.parts:
-        path = path.resolve()  # discover() already gives absolute, normal paths: no syscall
+        # Lexically (no resolve()): a symlink inside the articles folder is named after the
+        # link; discover() already gives absolute, normal paths, so this costs no syscall.
+        path = Path(os.path.abspath(path))
     return path.relative_to(config.articles).with_suffix("").as_posix()
 
 
@@ -252,9 +256,49 @@ def decode(data: bytes, path: Path) -> str:
         ) from None
 
 
+def shown(text: str) -> str:
+    """A name safe to print on one line: control characters as escapes (``a\\nb.md``)."""
+    return "".join(
+        c.encode("unicode_escape").decode("ascii") if _is_control(c) else c for c in text
+    )
+
+
+def _is_control(char: str) -> bool:
+    # Cc (\x00-\x1f, \x7f-\x9f) and the line/paragraph separators str.splitlines() obeys.
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+def check_name(config: Config, path: Path) -> Path:
+    """The article's path, refused when its name would break a catalog or leave the workspace.
+
+    A control character in a name (a newline, a tab) would go into the ``#:`` reference of
+    every entry and make a catalog gettext cannot read; a symlink to a file outside the
+    workspace would be read and published from wherever it points.
+    """
+    if not path.is_absolute() or ".." in path.parts:
+        path = Path(os.path.abspath(path))
+    rel = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) \
+        else path.as_posix()
+    if any(_is_control(c) for c in rel):
+        raise ArticleError(
+            "the file name has a control character, which gettext cannot reference",
+            path=shown(rel), hint="rename the file (letters, digits, '-', '_', '.')",
+        )
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):
+        raise ArticleError("a symlink loop", path=rel, hint="remove the link") from None
+    if resolved != path and not resolved.is_relative_to(config.root):
+        raise ArticleError(
+            f"a symlink to {resolved}, outside the workspace",
+            path=rel, hint="copy the article into the articles folder instead of linking it",
+        )
+    return path
+
+
 def read_article(config: Config, path: Path, data: bytes | None = None) -> Article:
     """Read, decode and parse one article; errors name the file and line."""
-    path = path.resolve()
+    path = check_name(config, path)
     rel = config.relative(path)
     if data is None:
         try:
