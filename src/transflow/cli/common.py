@@ -40,6 +40,8 @@ LAZY_COMMANDS = {
     "check": "transflow.cli.check",
     "align": "transflow.cli.align",
     "run": "transflow.cli.run",
+    "serve": "transflow.cli.serve",
+    "report": "transflow.cli.serve",
 }
 
 

@@ -18,8 +18,6 @@ Invariants:
 
 from __future__ import annotations
 
-import difflib
-import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from datetime import date
 from transflow.checks import CheckContext, run_checks
 from transflow.po.model import Entry
 from transflow.states import State, approve, entry_state, set_translation
+from transflow.worddiff import word_chunks
 
 #: States a review session walks through.
 TO_REVIEW = (State.MACHINE_DRAFT, State.NEEDS_WORK, State.TRANSLATED)
@@ -57,18 +56,8 @@ class ReviewSummary:
 
 def word_diff(old: str, new: str) -> str:
     """``old`` → ``new`` with removed words as ``[-…-]`` and added ones as ``{+…+}``."""
-    tokenize = re.compile(r"\s+|\w+|[^\w\s]")
-    a, b = tokenize.findall(old), tokenize.findall(new)
-    out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append("".join(a[i1:i2]))
-            continue
-        if op in ("delete", "replace"):
-            out.append("[-" + "".join(a[i1:i2]) + "-]")
-        if op in ("insert", "replace"):
-            out.append("{+" + "".join(b[j1:j2]) + "+}")
-    return "".join(out)
+    marks = {"equal": ("", ""), "delete": ("[-", "-]"), "insert": ("{+", "+}")}
+    return "".join(marks[op][0] + text + marks[op][1] for op, text in word_chunks(old, new))
 
 
 def _where(entry: Entry) -> str:

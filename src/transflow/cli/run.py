@@ -70,11 +70,14 @@ class Step:
 @click.option("--strict", is_flag=True, help="Exit 3 when any article is unfinished.")
 @click.option("--dry-run", is_flag=True,
               help="Plan every step; write nothing and send nothing to DeepL.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR", help="Also write the static review report into DIR "
+              "(as 'transflow report'), even when a step failed.")
 @json_option
 @click.pass_context
 def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
             max_chars: int | None, out: Path | None, allow_incomplete: bool, strict: bool,
-            dry_run: bool, as_json: bool) -> None:
+            dry_run: bool, report_dir: Path | None, as_json: bool) -> None:
     """Run sync, translate, check and build, article by article.
 
     A broken article or catalog is reported and skipped, and an article with check
@@ -127,6 +130,13 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
     codes = {s.exit_code for s in steps}
     code = 1 if 1 in codes else max(codes)
     render_problems(problems)
+    report_doc: dict[str, object] | None = None
+    if report_dir is not None and not dry_run:
+        from transflow.cli.serve import write_report_folder
+
+        written = write_report_folder(config, report_dir, quiet=quiet)
+        report_doc = {"out": config.relative(written.out), "pages": written.pages,
+                      "problems": written.problems}
     if as_json:
         emit_json({
             "version": 1,
@@ -134,6 +144,7 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
             "stopped_at": stopped_at,
             "steps": [s.to_json() for s in steps],
             "problems": [p.to_json() for p in problems],
+            **({"report": report_doc} if report_doc is not None else {}),
         })
     else:
         for s in steps:
