@@ -14,7 +14,7 @@ from tests.helpers import run
 from tests.web_helpers import NOW, SEED, SEED_PO, review_workspace
 from transflow.config import load_config
 from transflow.po import catalog
-from transflow.states import State, entry_state
+from transflow.states import State, accept_finding, entry_state
 from transflow.web.model import entry_key
 
 flask = pytest.importorskip("flask")
@@ -236,6 +236,25 @@ def test_a_save_made_meanwhile_wins(client: Any, root: Path) -> None:
                                 data={"csrf": csrf_token(TOKEN), "base": shown.msgstr},
                                 headers={"Accept": "application/json"})
     assert json_response.status_code == 409
+
+
+def test_accept_a_finding_writes_what_the_states_module_writes(client: Any, root: Path,
+                                                               tmp_path: Path) -> None:
+    entry = _entries(root)[9]
+    page = client.get(f"/a/nl/{SEED}").get_data(as_text=True)
+    assert "not in the source: 2021" in page
+    assert _post(client, _action(entry, "accept"), base=entry.msgstr,
+                 check="numbers").status_code == 303
+    page = client.get(f"/a/nl/{SEED}").get_data(as_text=True)
+    assert "accepted by Jane Doe" in page
+    twin = review_workspace(tmp_path / "twin")
+    cat = catalog.load(twin / SEED_PO)
+    accept_finding(list(catalog.active_entries(cat))[9], "numbers", "Jane Doe", DAY)
+    catalog.save(cat, twin / SEED_PO, now=NOW)
+    assert _normal(root / SEED_PO, DAY) == _normal(twin / SEED_PO, DAY)
+    # Markup injection is never accepted: no button, and the action is refused.
+    assert _post(client, _action(entry, "accept"), base=entry.msgstr,
+                 check="unsafe-markup").status_code == 400
 
 
 def test_approve_without_a_reviewer_name_is_refused(root: Path) -> None:

@@ -24,7 +24,7 @@ from tests.web_helpers import SEED, SEED_PO, review_workspace
 from transflow.cli.review_ui import TO_REVIEW, run_review
 from transflow.config import load_config
 from transflow.po import catalog
-from transflow.states import State, entry_state
+from transflow.states import State, accept_finding, entry_state
 from transflow.web.model import entry_key
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -50,6 +50,7 @@ TOKEN = "browser-test-token"
 REVIEWER = "Jane Doe"
 APPROVED = (7, 2)  # translated, machine draft (entry indexes in catalog order)
 EDITED = 5  # translated, with a numbers finding the edit removes
+ACCEPTED = 9  # translated, with a numbers finding the reviewer accepts
 
 
 def fixed(translation: str) -> str:
@@ -175,6 +176,15 @@ def test_review_in_the_browser_writes_what_the_cli_writes(
     assert not _segment(browser, entries[EDITED]).find_elements(By.CSS_SELECTOR,
                                                                  "ul.findings li")
 
+    # Accept a finding: it stays listed, marked as accepted, without its button.
+    finding = _segment(browser, entries[ACCEPTED]).find_element(
+        By.CSS_SELECTOR, 'ul.findings li[data-check="numbers"]')
+    assert "2021" in finding.text
+    _click(browser, finding.find_element(By.CSS_SELECTOR, "form.accept button"))
+    wait.until(lambda d: "accepted by Jane Doe" in _segment(d, entries[ACCEPTED]).find_element(
+        By.CSS_SELECTOR, 'ul.findings li[data-check="numbers"]').text)
+    _wait_page(browser)
+
     # Filter by state: hide reviewed segments; exactly the others stay visible.
     segments = browser.find_elements(By.CSS_SELECTOR, "article.seg")
     states = [s.get_attribute("data-state") for s in segments]
@@ -201,6 +211,9 @@ def test_review_in_the_browser_writes_what_the_cli_writes(
                  "--include-drafts", "--reviewer", REVIEWER)
     assert result.exit_code == 0, result.stderr
     _edit_in_terminal_session(twin / SEED_PO, EDITED, new_text)
+    cat = catalog.load(twin / SEED_PO)
+    accept_finding(list(catalog.active_entries(cat))[ACCEPTED], "numbers", REVIEWER, date.today())
+    catalog.save(cat, twin / SEED_PO, now=datetime.now(UTC))
     assert _normal(root / SEED_PO) == _normal(twin / SEED_PO)
     after = _entries(root)
     assert [entry_state(after[i]) for i in (*APPROVED, EDITED)] == [
@@ -214,7 +227,7 @@ def _edit_in_terminal_session(path: Path, index: int, text: str) -> None:
     shown = [e for e in entries if entry_state(e) in TO_REVIEW]
     keys = iter(["s"] * shown.index(entries[index]) + ["e", "q"])
     run_review(entries, reviewer=REVIEWER, day=date.today(), read_key=lambda: next(keys),
-               write=lambda _: None, edit=lambda _current: text,
+               write=lambda _: None, edit=lambda _current, _about: text,
                save=lambda: catalog.save(cat, path, now=datetime.now(UTC)))
 
 

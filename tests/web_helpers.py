@@ -2,8 +2,8 @@
 
 The seed article (``magnesium-l-threonate``, the real article of the design document) keeps
 its Dutch catalog, changed so that its entries show each state the pages colour: machine
-draft, needs work, untranslated, translated with a check finding, changed after review,
-translated and reviewed.
+draft, needs work, untranslated, translated with check findings (a year the source lacks),
+changed after review, translated and reviewed.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ STATES = {
     6: "changed_after_review",
     7: "translated",
     8: "machine_draft",
+    9: "translated_with_year",
 }
 
 
@@ -52,6 +53,8 @@ def review_workspace(tmp_path: Path) -> Path:
             entry.msgstr = ""
         elif state == "translated_with_finding":
             entry.msgstr = entry.msgstr.rstrip("⁴.") + " (zie 2019)."
+        elif state == "translated_with_year":
+            entry.msgstr = entry.msgstr + " (2021)"
         elif state == "changed_after_review":
             entry.msgstr = entry.msgstr + " Aangepast."
     catalog.save(cat, path, now=NOW)

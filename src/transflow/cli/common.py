@@ -1,4 +1,4 @@
-"""Shared pieces of the command line: error handling, option bundles, output helpers.
+"""Shared pieces of the command line: the one error printer, option bundles, output helpers.
 
 This is the only module that prints, exits or reads the environment. Conventions for every
 command: data on stdout, messages and progress on stderr; ``--json`` prints one versioned
@@ -62,14 +62,7 @@ class TransflowGroup(click.Group):
         except TransflowError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            for error in (exc, *exc.also):
-                if error.path is not None and error.path.is_absolute():
-                    with contextlib.suppress(ValueError):  # show paths as the user typed them
-                        error.path = error.path.relative_to(Path.cwd())
-            for error in (exc, *exc.also):
-                click.echo(f"Error: {error}", err=True)
-                if error.hint:
-                    click.echo(f"Hint: {error.hint}", err=True)
+            show_error(exc)
             if ctx.meta.get(JSON_META):  # a pipeline asked for JSON: it gets a document
                 emit_json({
                     "version": 1,
@@ -105,6 +98,30 @@ class TransflowGroup(click.Group):
             ctx.exit(130)
 
 
+def echo_error(message: str, hint: str | None = None, details: Sequence[str] = ()) -> None:
+    """The one error printer: ``Error: …`` on stderr, then detail lines, then ``Hint: …``.
+
+    Every command prints its errors through here (directly, or via :func:`show_error`), so
+    an error looks the same whichever command or step reports it.
+    """
+    click.echo(f"Error: {message}", err=True)
+    for line in details:
+        click.echo(line, err=True)
+    if hint:
+        click.echo(f"Hint: {hint}", err=True)
+
+
+def show_error(exc: TransflowError) -> None:
+    """Print a library error and the errors it carries along (``exc.also``): each its one
+    line (file and line first, relative to the current folder as the user typed it) and
+    its hint."""
+    for error in (exc, *exc.also):
+        if error.path is not None and error.path.is_absolute():
+            with contextlib.suppress(ValueError):  # show paths as the user typed them
+                error.path = error.path.relative_to(Path.cwd())
+        echo_error(str(error), error.hint)
+
+
 def emit_json(document: object) -> None:
     """Print one JSON document on stdout."""
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
@@ -118,9 +135,7 @@ def info(message: str) -> None:
 def render_problems(problems: Sequence[Problem]) -> None:
     """Every article or catalog a command skipped: one ``Error:`` line each, plus its hint."""
     for problem in problems:
-        info(f"Error: {problem}")
-        if problem.hint:
-            info(f"Hint: {problem.hint}")
+        echo_error(str(problem), problem.hint)
 
 
 def exit_code(problems: Sequence[Problem], *, gate_failed: bool = False) -> int:

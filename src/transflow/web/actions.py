@@ -1,4 +1,5 @@
-"""The review pages' writes: approve, unapprove, edit, use a draft, for one catalog entry.
+"""The review pages' writes on one catalog entry: approve, unapprove, edit, use a draft,
+accept a check finding.
 
 Every write goes through the same code as ``transflow review``: the entry is changed only by
 the functions of ``transflow.states`` (their one owner) and written by ``catalog.save``
@@ -20,11 +21,18 @@ from pathlib import Path
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.po import catalog
-from transflow.states import State, approve, entry_state, set_translation, unapprove
+from transflow.states import (
+    State,
+    accept_finding,
+    approve,
+    entry_state,
+    set_translation,
+    unapprove,
+)
 from transflow.web.model import find_entry
 from transflow.workflow.workspace import catalog_path, workspace_lock
 
-ACTIONS = ("approve", "unapprove", "edit", "use-draft")
+ACTIONS = ("approve", "unapprove", "edit", "use-draft", "accept")
 
 
 class Conflict(TransflowError):
@@ -46,6 +54,7 @@ class Request:
     base: str
     text: str | None = None
     reviewer: str | None = None
+    check: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,14 +91,18 @@ def perform(config: Config, request: Request, *, today: date, now: datetime,
 
 def _apply(entry: catalog.Entry, request: Request, today: date) -> tuple[bool, str]:
     state = entry_state(entry)
+    reviewer = (request.reviewer or "").strip()
+    if request.action in ("approve", "accept") and not reviewer:
+        raise TransflowError("who is reviewing? give your name first")
+    if request.action == "accept":
+        done = accept_finding(entry, request.check or "", reviewer, today)
+        return done, f"finding of '{request.check}' accepted" if done else "already accepted"
     if request.action == "approve":
-        if not request.reviewer or not request.reviewer.strip():
-            raise TransflowError("who is reviewing? give your name first")
         if state is State.UNTRANSLATED:
             return False, "untranslated: nothing to approve"
         # As in the terminal session: the reviewer has the text in front of them, so a
         # draft is accepted as their own.
-        done = approve(entry, request.reviewer, today, include_drafts=True)
+        done = approve(entry, reviewer, today, include_drafts=True)
         return done, "approved" if done else "already reviewed"
     if request.action == "unapprove":
         done = unapprove(entry)

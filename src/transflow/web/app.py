@@ -188,7 +188,8 @@ def create_app(
             abort(404, "not a target language of this article")
         req = Request(slug=slug, language=language, key=key, action=action,
                       base=request.form.get("base", ""), text=request.form.get("text"),
-                      reviewer=current_reviewer() or request.form.get("reviewer"))
+                      reviewer=current_reviewer() or request.form.get("reviewer"),
+                      check=request.form.get("check"))
         back = links.article(slug, language)
         anchor = request.form.get("anchor", "")
         try:

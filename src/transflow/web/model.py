@@ -30,7 +30,15 @@ from transflow.errors import TransflowError
 from transflow.formats import Segment
 from transflow.glossary import Glossary
 from transflow.po import catalog
-from transflow.states import State, approval, approval_is_stale, entry_state, view
+from transflow.states import (
+    NEVER_ACCEPTED,
+    State,
+    accepted_findings,
+    approval,
+    approval_is_stale,
+    entry_state,
+    view,
+)
 from transflow.web.render import article_html, block_tag, segment_html
 from transflow.worddiff import word_chunks
 from transflow.workflow.build import assess
@@ -119,7 +127,8 @@ class SegmentRow:
     translation: str
     state: str
     in_catalog: bool
-    findings: list[tuple[str, str, str]]
+    #: (severity, check, message, who accepted it or None)
+    findings: list[tuple[str, str, str, str | None]]
     previous_source: str | None
     notes: list[str]
     reviewer: str | None
@@ -128,6 +137,16 @@ class SegmentRow:
     diff: list[tuple[str, str]]
     tag: str
     repeat_of: int | None = None
+
+    @property
+    def open_findings(self) -> int:
+        """Findings nobody accepted yet."""
+        return sum(1 for f in self.findings if f[3] is None)
+
+    @staticmethod
+    def acceptable(check: str) -> bool:
+        """Whether a finding of ``check`` may be accepted (markup injection never is)."""
+        return check not in NEVER_ACCEPTED
 
     @property
     def label(self) -> str:
@@ -321,8 +340,11 @@ def _segment_row(number: int, seg: Segment, entry: catalog.Entry | None, fmt: st
     previous = (entry.previous_msgid or None) if entry is not None else None
     tcomment = (entry.tcomment or "") if entry is not None else ""
     found = approval(tcomment)
+    accepted = ({a.check: a.reviewer for a in accepted_findings(view(entry))}
+                if entry is not None else {})
     notes = [ln.strip().removeprefix("transflow: ") for ln in tcomment.splitlines()
-             if ln.strip() and not ln.strip().startswith("transflow: reviewed")]
+             if ln.strip() and not ln.strip().startswith(("transflow: reviewed",
+                                                          "transflow: accepted"))]
     return SegmentRow(
         number=number,
         line=seg.line,
@@ -332,7 +354,7 @@ def _segment_row(number: int, seg: Segment, entry: catalog.Entry | None, fmt: st
         translation=translation,
         state=state,
         in_catalog=entry is not None,
-        findings=[(f.severity, f.check, f.message) for f in findings],
+        findings=[(f.severity, f.check, f.message, accepted.get(f.check)) for f in findings],
         previous_source=previous if state == "needs_work" else None,
         notes=notes,
         reviewer=found.reviewer if found is not None else None,

@@ -367,3 +367,34 @@ def template_path(config: Config, slug: str) -> Path:
 def catalog_path(config: Config, lang: str, slug: str) -> Path:
     """``locales/<lang>/<slug>.po``."""
     return config.locales / lang / f"{slug}.po"
+
+
+def find_article(config: Config, given: Path) -> tuple[Path, str | None]:
+    """The article meant by an article path, a slug or a catalog path, and the catalog's
+    language when a ``.po`` file was named (so ``review`` works from any of the three).
+
+    ``sample_articles/x.md``, ``x`` (as in ``locales/nl/x.po``) and ``locales/nl/x.po`` all
+    name the article ``x``; anything else is an ``ArticleError`` with a hint.
+    """
+    hint = "give an article path, its slug (the name of its .po files) or one of its .po files"
+    if given.suffix.lower() in (".po", ".pot"):
+        path = given.resolve()
+        try:
+            rel = path.relative_to(config.locales.resolve())
+        except ValueError:
+            raise ArticleError(f"not a catalog under {config.relative(config.locales)}",
+                               path=given, hint=hint) from None
+        if len(rel.parts) < 2 or (rel.parts[0] not in config.languages
+                                  and rel.parts[0] != "templates"):
+            raise ArticleError("not a catalog of a configured language", path=given, hint=hint)
+        slug = Path(*rel.parts[1:]).with_suffix("").as_posix()
+        language = rel.parts[0] if rel.parts[0] in config.languages else None
+    elif given.is_file() or given.suffix.lower() in EXTENSIONS:
+        return given, None
+    else:
+        slug, language = given.as_posix().strip("/"), None
+    for path in discover(config):
+        if slug_of(config, path) == slug:
+            return path, language
+    raise ArticleError(f"no article '{slug}' in {config.relative(config.articles)}",
+                       path=given, hint=hint)

@@ -80,9 +80,9 @@
     if (res.ok) reviewerInput.value = name;
     return res.ok;
   }
-  document.querySelectorAll("form.act").forEach((form) => {
+  document.querySelectorAll("form.act, form.accept").forEach((form) => {
     form.addEventListener("submit", async (ev) => {
-      if (!form.querySelector("button.approve")) return;
+      if (!form.querySelector("button.approve") && !form.classList.contains("accept")) return;
       if (reviewerInput && !reviewerInput.value.trim()) {
         ev.preventDefault();
         if (await ensureReviewer()) form.submit();
