@@ -36,6 +36,7 @@ from transflow.states import (
     accepted_findings,
     approval,
     approval_is_stale,
+    display_notes,
     entry_state,
     view,
 )
@@ -342,9 +343,7 @@ def _segment_row(number: int, seg: Segment, entry: catalog.Entry | None, fmt: st
     found = approval(tcomment)
     accepted = ({a.check: a.reviewer for a in accepted_findings(view(entry))}
                 if entry is not None else {})
-    notes = [ln.strip().removeprefix("transflow: ") for ln in tcomment.splitlines()
-             if ln.strip() and not ln.strip().startswith(("transflow: reviewed",
-                                                          "transflow: accepted"))]
+    notes = display_notes(tcomment)
     return SegmentRow(
         number=number,
         line=seg.line,

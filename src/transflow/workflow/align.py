@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -309,7 +310,7 @@ def _fill_catalog(po: catalog.Catalog, proposals: dict[str, _Fill], result: Pair
 
 
 def _write(
-    config: Config, cat: catalog.Catalog, path: Path, prepared_now: Any, dry_run: bool,
+    config: Config, cat: catalog.Catalog, path: Path, prepared_now: datetime, dry_run: bool,
     written: list[str],
 ) -> None:
     if dry_run:

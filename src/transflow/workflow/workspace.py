@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - Windows
 from transflow.config import Config, validate_language
 from transflow.errors import ArticleError, ConfigError, Problem, TransflowError
 from transflow.formats import EXTENSIONS, Document, Format, Segment, Translate, format_for
+from transflow.site import layout as site_layout
 
 LANG_FIELD = "lang"
 
@@ -189,13 +190,28 @@ def discover_each(
                 continue
             found.append(path)
     else:
-        found = sorted(
+        found = _without_outputs(config, sorted(
             p
             for p in config.articles.rglob("*")
             if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith(".")
-        )
+        ))
     files = _unique_slugs(config, found, problems)
     return files, problems
+
+
+def _without_outputs(config: Config, paths: list[Path]) -> list[Path]:
+    """Leave out the pages ``build`` writes into the articles folder (``x.en.md`` beside
+    ``x.md`` with Hugo's translation by file name): they are outputs, never articles."""
+    out = config.output
+    if not (out.is_relative_to(config.articles) or config.articles.is_relative_to(out)):
+        return paths
+    matcher = site_layout.output_matcher(config.layout, config.languages)
+    if matcher is None:
+        return paths
+    return [
+        p for p in paths
+        if not (p.is_relative_to(out) and matcher.fullmatch(p.relative_to(out).as_posix()))
+    ]
 
 
 def _unique_slugs(config: Config, paths: list[Path], problems: list[Problem]) -> list[Path]:
