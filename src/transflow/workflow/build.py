@@ -26,6 +26,7 @@ from transflow.formats import Segment
 from transflow.po import catalog
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
+from transflow.workflow.cache import ResultCache, config_key, make_key
 from transflow.workflow.pages import pages
 from transflow.workflow.workspace import (
     Article,
@@ -35,6 +36,7 @@ from transflow.workflow.workspace import (
     no_progress,
     problem_of,
     read_article,
+    slug_of,
 )
 
 MANIFEST_VERSION = 1
@@ -68,6 +70,8 @@ class ArticleBuild:
     files: dict[str, str] = field(default_factory=dict)
     languages: list[LanguageBuild] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    #: Pages this build does not publish (they must not exist; not part of the manifest).
+    unpublished: list[str] = field(default_factory=list)
 
     @property
     def blocked(self) -> bool:
@@ -94,6 +98,22 @@ class ArticleBuild:
             },
             "reasons": self.reasons,
         }
+
+    @classmethod
+    def from_json(
+        cls, data: dict[str, Any], gate_problems: dict[str, list[str]]
+    ) -> ArticleBuild:
+        """Back from :meth:`to_json` (the results cache keeps that form)."""
+        states = {s.key: s for s in State}
+        result = cls(data["article"], data["slug"], data["source_language"], data["finished"],
+                     data["built"], dict(data["files"]), reasons=list(data["reasons"]))
+        for lang, item in data["languages"].items():
+            result.languages.append(LanguageBuild(
+                lang, item["catalog"], {states[k]: n for k, n in item["states"].items()},
+                item["not_in_catalog"], list(item["unfinished_lines"]),
+                list(gate_problems.get(lang, [])),
+            ))
+        return result
 
 
 @dataclass(slots=True)
@@ -154,74 +174,149 @@ def build(
     dry_run: bool = False,
     progress: Progress = no_progress,
     workers: int = 1,
+    use_cache: bool = True,
 ) -> BuildReport:
     """Build finished pairs into ``output`` (default: the configured folder).
 
+    An article whose file and catalogs are unchanged since an earlier build, and whose
+    published files are still exactly what that build wrote, is taken from the results cache
+    without being parsed, checked or written (only with gates that have a ``cache_key``).
+
     Each article is on its own: its files are made visible together once it went through,
-    and an article or catalog that cannot be read is listed in ``report.problems`` and
-    skipped (what was published from it stays as it was) while the others are built.
+    and an article or catalog that cannot be read is listed in ``report.problems`` (never
+    cached) and skipped (what was published from it stays as it was) while the others are
+    built.
     """
     out = (output or config.output).resolve()
     report = BuildReport(config.relative(out), config.publish, allow_incomplete=allow_incomplete)
-    files, report.problems = discover_each(config, paths)
+    all_files, report.problems = discover_each(config, paths)
     manifest = config.manifest or out / "manifest.json"
     previous = _previous_manifest(manifest)
-    outcomes: list[_Outcome] = []
-    if parallel.worth_it(files, workers):
-        done = [0]
+    gate_keys = [getattr(gate, "cache_key", None) for gate in gates]
+    cache = ResultCache(
+        config.root, enabled=use_cache and not dry_run and all(k for k in gate_keys)
+    )
+    base = make_key("build", config_key(config), out, allow_incomplete, *gate_keys)
+    keys = {p: _build_key(cache, base, config, p) for p in all_files} if cache.enabled else {}
+    reused = {p: hit for p, key in keys.items() if (hit := _reuse(cache, config, p, key))}
+    files = [p for p in all_files if p not in reused]
+    with cache:
+        outcomes: list[_Outcome] = []
+        if parallel.worth_it(files, workers):
+            done = [0]
 
-        def adopt(items: list[tuple[_Outcome, catalog.Staged | None]]) -> None:
-            for _, staged in items:
-                if staged is not None:
-                    transaction = catalog.Transaction()
-                    transaction.adopt(staged)
-                    transaction.commit()
-            done[0] += len(items)
-            progress(done[0], len(files), items[-1][0][0] if items else "")
+            def adopt(items: list[tuple[_Outcome, catalog.Staged | None]]) -> None:
+                for _, staged in items:
+                    if staged is not None:  # each article's files together
+                        transaction = catalog.Transaction()
+                        transaction.adopt(staged)
+                        transaction.commit()
+                done[0] += len(items)
+                progress(done[0], len(files), items[-1][0][0] if items else "")
 
-        chunks = parallel.map_chunks(
-            _build_chunk, files, workers=workers,
-            args=(config, out, tuple(gates), allow_incomplete, dry_run), on_result=adopt,
-        )
-        outcomes = [outcome for items in chunks for outcome, _ in items]
-    else:
-        for n, path in enumerate(files, 1):
-            progress(n, len(files), config.relative(path))
-            outcome, _ = _build_one(config, path, out, gates, allow_incomplete, dry_run,
-                                    commit=True)
-            outcomes.append(outcome)
-    broken: set[str] = set()
-    for rel, result in outcomes:
-        if isinstance(result, Problem):
-            report.problems.append(result)
-            broken.add(rel)
+            chunks = parallel.map_chunks(
+                _build_chunk, files, workers=workers,
+                args=(config, out, tuple(gates), allow_incomplete, dry_run), on_result=adopt,
+            )
+            outcomes = [outcome for items in chunks for outcome, _ in items]
         else:
-            report.articles.append(result[0])
-            report.written += result[1]
-    seen = {a.article for a in report.articles}
-    # Removals of gone articles and the manifest are made visible together, last.
-    with catalog.Transaction() as transaction:
-        for old in previous:
-            if old.get("article") in seen:
-                continue
-            if paths or old.get("article") in broken:
-                # A partial build, or an article that cannot be read now: what was
-                # published from it stays as it was, and so does its manifest entry.
-                report.carried.append(old)
-                continue
-            # A full build: the article is gone, so is what was published from it.
-            for rel in dict(old.get("files") or {}).values():
-                dest = (config.root / str(rel)).resolve()
-                if dest.is_relative_to(out) and dest.is_file():
-                    report.removed.append(config.relative(dest))
-                    if not dry_run:
-                        transaction.unlink(dest)
-        if not dry_run:
-            text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-            if _changed(manifest, text):
-                transaction.write(manifest, text)
-                report.written.append(config.relative(manifest))
+            for n, path in enumerate(files, 1):
+                progress(n, len(files), config.relative(path))
+                outcome, _ = _build_one(config, path, out, gates, allow_incomplete, dry_run,
+                                        commit=True)
+                outcomes.append(outcome)
+        built: dict[Path, tuple[ArticleBuild, list[str]]] = {}
+        broken: set[str] = set()
+        for path, (rel, result) in zip(files, outcomes, strict=True):
+            if isinstance(result, Problem):
+                report.problems.append(result)
+                broken.add(rel)
+            else:
+                built[path] = result
+        for path in all_files:
+            done_item = reused.get(path) or built.get(path)
+            if done_item is not None:
+                report.articles.append(done_item[0])
+                report.written += done_item[1]
+        seen = {a.article for a in report.articles}
+        # Removals of gone articles and the manifest are made visible together, last.
+        with catalog.Transaction() as transaction:
+            for old in previous:
+                if old.get("article") in seen:
+                    continue
+                if paths or old.get("article") in broken:
+                    # A partial build, or an article that cannot be read now: what was
+                    # published from it stays as it was, and so does its manifest entry.
+                    report.carried.append(old)
+                    continue
+                # A full build: the article is gone, so is what was published from it.
+                for rel in dict(old.get("files") or {}).values():
+                    dest = (config.root / str(rel)).resolve()
+                    if dest.is_relative_to(out) and dest.is_file():
+                        report.removed.append(config.relative(dest))
+                        if not dry_run:
+                            transaction.unlink(dest)
+            if not dry_run:
+                text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+                if _changed(manifest, text):
+                    transaction.write(manifest, text)
+                    report.written.append(config.relative(manifest))
+            _flush(gates)
+        # Committed: now remember what the outputs hold.
+        for path, key in keys.items():
+            if path in built:
+                _remember(cache, config, out, path, key, built[path][0])
     return report
+
+
+def _flush(gates: Sequence[Gate]) -> None:
+    """Let gates that remember results (``QualityGate``'s entry memo) store them."""
+    for gate in gates:
+        flush = getattr(gate, "flush", None)
+        if callable(flush):
+            flush()
+
+
+def _build_key(cache: ResultCache, base: str, config: Config, path: Path) -> str:
+    """Everything one article's build depends on: the article and all its catalogs."""
+    slug = slug_of(config, path)
+    inputs = [path, *(catalog_path(config, lang, slug) for lang in config.languages)]
+    return make_key(base, config.relative(path), *cache.digests(inputs))
+
+
+def _reuse(
+    cache: ResultCache, config: Config, path: Path, key: str
+) -> tuple[ArticleBuild, list[str]] | None:
+    """The cached outcome of an article, if its outputs are still exactly as it left them."""
+    raw = cache.get("build", config.relative(path), key)
+    if raw is None:
+        return None
+    data = json.loads(raw)
+    for rel, sha in data["outputs"].items():
+        if cache.digest(config.root / rel) != sha:
+            return None
+    if any((config.root / rel).exists() for rel in data["absent"]):
+        return None
+    return ArticleBuild.from_json(data["result"], data["gate_problems"]), []
+
+
+def _remember(
+    cache: ResultCache, config: Config, out: Path, path: Path, key: str, result: ArticleBuild
+) -> None:
+    """Store an article's outcome with the digests of the files it published."""
+    if not cache.enabled:
+        return
+    outputs = {rel: cache.digest(config.root / rel) for rel in result.files.values()}
+    if any(sha is None for sha in outputs.values()):
+        return
+    absent = result.unpublished
+    value = {
+        "result": result.to_json(),
+        "gate_problems": {lb.language: lb.gate_problems for lb in result.languages},
+        "outputs": outputs,
+        "absent": absent,
+    }
+    cache.put("build", config.relative(path), key, json.dumps(value, ensure_ascii=False))
 
 
 def _previous_manifest(path: Path) -> list[dict[str, Any]]:
@@ -255,6 +350,7 @@ def _build_chunk(
             items.append(
                 _build_one(config, p, out, gates, allow_incomplete, dry_run, commit=False)
             )
+        _flush(gates)
     except BaseException:
         for _, staged in items:
             if staged is not None:
@@ -290,9 +386,11 @@ def _build_one(
                 if text is not None and not dry_run and _changed(dest, text):
                     transaction.write(dest, text)
                     written.append(config.relative(dest))
-            elif not dry_run and not page.kept and dest.exists():
-                # A previously published version must not outlive the article's readiness.
-                transaction.unlink(dest)
+            elif not page.kept:
+                result.unpublished.append(config.relative(dest))
+                if not dry_run and dest.exists():
+                    # A previously published version must not outlive the article's readiness.
+                    transaction.unlink(dest)
     except TransflowError as exc:
         transaction.abort()
         return (rel, problem_of(config, exc, path)), None
@@ -379,7 +477,8 @@ def _assess(
             rendered[lang] = article.render(translate, lang)
     result.finished = finished
     # Gate problems (e.g. injected markup) block an article even under --allow-incomplete.
-    result.built = finished or (allow_incomplete and not result.blocked)
+    blocked = any(lb.gate_problems for lb in result.languages)
+    result.built = finished or (allow_incomplete and not blocked)
     return result, rendered
 
 
