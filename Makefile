@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test lint conformance bench bench-peers clean
+.PHONY: demo test test-fast lint conformance bench bench-peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/mypy
+
+# The edit-test loop: no corpus, no GNU gettext (both run in `make test` and CI).
+test-fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q -m "not corpus and not gettext"
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts
@@ -51,6 +55,7 @@ bench-peers:
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_align.py
+	$(BIN)/python benchmarks/bench_formats.py
 	$(BIN)/python benchmarks/bench_compare.py -n 500 2000
 
 clean:
