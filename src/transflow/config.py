@@ -19,6 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
 
 from transflow.errors import ConfigError
+from transflow.formats.base import DEFAULT_PROPS, DEFAULT_SHORTCODES
 from transflow.schema import (
     Context,
     Custom,
@@ -91,6 +92,10 @@ class Config:
     memory_threshold: float = 0.85
     #: ``#:`` references in catalogs: "line", "file" or "none" (``REFERENCE_MODES``).
     references: str = "line"
+    #: MDX component props and named shortcode parameters whose string values are segments.
+    props: tuple[str, ...] = DEFAULT_PROPS
+    #: Shortcode name -> 1-based positions of its positional parameters that are segments.
+    shortcodes: tuple[tuple[str, tuple[int, ...]], ...] = DEFAULT_SHORTCODES
     deepl: DeepLOptions = field(default_factory=DeepLOptions)
     #: The output layout as a pattern (a preset is resolved here), see ``site.layout``.
     layout: str = "{lang}/{path}"
@@ -231,6 +236,23 @@ def _variants(value: object, ctx: Context) -> dict[str, str]:
     return {"en": "EN-GB", "pt": "PT-PT", **checked}
 
 
+def _position(value: object, ctx: Context) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise Invalid("a parameter position (1 = first)")
+    return value
+
+
+_SHORTCODE_MAP = MapOf(ListOf(Custom("a parameter position (1 = first)", _position), min_items=1,
+                              expected="a list of parameter positions (1 = first)"),
+                       example="{ image = [2] }")
+
+
+def _shortcodes(value: object, ctx: Context) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """``[shortcodes]``: name = [positions], kept as sorted tuples (hashable, stable)."""
+    checked = _SHORTCODE_MAP.check(value, ctx)
+    return tuple((name, tuple(sorted(set(p)))) for name, p in checked.items())
+
+
 def _layout(value: object, ctx: Context) -> str:
     expected = "a layout preset or pattern"
     if not isinstance(value, str):
@@ -281,6 +303,14 @@ SCHEMA = Table("transflow", [
     # Workspaces made before this key existed keep line numbers; `init` writes "file".
     Key("references", Text(REFERENCE_MODES), "line",
         hint='use "file" (no line numbers: no churn when articles change), "line" or "none"'),
+    # MDX component props and named shortcode parameters whose quoted values are segments.
+    Key("props", ListOf(Text(pattern=r"[A-Za-z_:][\w.:\-]*", expected="a prop name")),
+        list(DEFAULT_PROPS)),
+    # Shortcode name -> positions (1 = first) of the positional parameters that are segments.
+    Key("shortcodes", Custom(_SHORTCODE_MAP.expected, _shortcodes),
+        {name: list(p) for name, p in DEFAULT_SHORTCODES}),
+
+
     Key("layout", Custom("a layout preset or pattern", _layout), "lang-folders"),
     Key("manifest", WorkspacePath("file")),
     Table("site", [

@@ -53,6 +53,7 @@ from transflow.workflow.workspace import (
     catalog_path,
     decode,
     discover,
+    markup_of,
     read_article,
     template_path,
     utc_now,
@@ -189,7 +190,7 @@ def _read_translation(config: Config, article: Article, path: Path, language: st
         raise ArticleError("translation is empty: nothing to align", path=path)
     text = decode(data, path)
     try:
-        doc = fmt.parse(text, front_matter_fields=config.front_matter)
+        doc = fmt.parse(text, front_matter_fields=config.front_matter, markup=markup_of(config))
     except TransflowError as exc:
         if exc.path is None:
             exc.path = path

@@ -25,7 +25,15 @@ except ImportError:  # pragma: no cover - Windows
 
 from transflow.config import Config, validate_language
 from transflow.errors import ArticleError, ConfigError, TransflowError
-from transflow.formats import EXTENSIONS, Document, Format, Segment, Translate, format_for
+from transflow.formats import (
+    EXTENSIONS,
+    Document,
+    Format,
+    Markup,
+    Segment,
+    Translate,
+    format_for,
+)
 from transflow.site import layout as site_layout
 
 LANG_FIELD = "lang"
@@ -225,6 +233,11 @@ def decode(data: bytes, path: Path) -> str:
         ) from None
 
 
+def markup_of(config: Config) -> Markup:
+    """The workspace's ``props`` and ``shortcodes``, as the formats take them."""
+    return Markup(config.props, config.shortcodes)
+
+
 def shown(text: str) -> str:
     """A name safe to print on one line: control characters as escapes (``a\\nb.md``)."""
     return "".join(
@@ -278,7 +291,7 @@ def read_article(config: Config, path: Path, data: bytes | None = None) -> Artic
     fmt = format_for(path)
     try:
         fields = config.front_matter
-        doc = fmt.parse(text, front_matter_fields=(*fields, LANG_FIELD))
+        doc = fmt.parse(text, front_matter_fields=(*fields, LANG_FIELD), markup=markup_of(config))
     except TransflowError as exc:
         if exc.path is None:
             exc.path = Path(rel)
