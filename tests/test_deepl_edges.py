@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from deepl_server import FakeDeepL
-from tests.test_cli_translate import KEY, invoke, server_env, workspace
+from tests.test_cli_translate import CONFIG, KEY, invoke, server_env, workspace
 from transflow.po import catalog
 from transflow.states import State, entry_state
 
@@ -53,28 +53,33 @@ def no_waiting(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return waits
 
 
-@pytest.mark.parametrize("flags", [(), ("--dry-run",), ("--json",), ("--debug", "--json")],
-                         ids=["plain", "dry-run", "json", "debug-json"])
+FLAGS = [(), ("--dry-run",), ("--json",), ("--debug", "--json")]
+
+
 @pytest.mark.parametrize("name", list(BAD_KEYS))
 def test_a_malformed_key_is_one_line_exit_1_no_request_never_printed(
-    tmp_path: Path, deepl_server: FakeDeepL, name: str, flags: tuple[str, ...]
+    tmp_path: Path, deepl_server: FakeDeepL, name: str
 ) -> None:
-    root = workspace(tmp_path)
-    debug = ("--debug",) if "--debug" in flags else ()
-    rest = tuple(f for f in flags if f != "--debug")
+    root = tmp_path  # the key is refused before anything is read: no articles needed
+    (root / "articles").mkdir()
+    (root / "transflow.toml").write_text(CONFIG, encoding="utf-8")
     env = {"DEEPL_AUTH_KEY": BAD_KEYS[name], "DEEPL_SERVER_URL": deepl_server.url}
-    result = invoke(root, *debug, "translate", *rest, env=env)
-    assert result.exit_code == 1
-    assert deepl_server.requests == []
-    output = result.stdout + result.stderr
-    assert SECRET not in output and SECRET[:8] not in output
-    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
-    assert len(errors) == 1 and errors[0].startswith("Error: DEEPL_AUTH_KEY has ")
-    if "--json" in rest:
-        doc = json.loads(result.stdout)
-        assert doc["exit_code"] == 1 and doc["error"]["message"].startswith("DEEPL_AUTH_KEY")
-    if debug:
-        assert "Traceback" in result.stderr
+    for flags in FLAGS:
+        debug = ("--debug",) if "--debug" in flags else ()
+        rest = tuple(f for f in flags if f != "--debug")
+        result = invoke(root, *debug, "translate", *rest, env=env)
+        assert result.exit_code == 1, flags
+        assert deepl_server.requests == []
+        output = result.stdout + result.stderr
+        assert SECRET not in output and SECRET[:8] not in output
+        errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+        assert len(errors) == 1 and errors[0].startswith("Error: DEEPL_AUTH_KEY has ")
+        if "--json" in rest:
+            doc = json.loads(result.stdout)
+            assert doc["exit_code"] == 1
+            assert doc["error"]["message"].startswith("DEEPL_AUTH_KEY")
+        if debug:
+            assert "Traceback" in result.stderr
 
 
 def test_run_refuses_a_malformed_key_the_same_way(tmp_path: Path,
