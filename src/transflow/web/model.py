@@ -272,6 +272,8 @@ class Workspace:
                 continue
             if f.draft:
                 target.draft_findings += 1
+            elif f.accepted:
+                continue  # verified by a person: neither an error nor a warning any more
             elif f.severity == "error":
                 target.errors += 1
             else:
