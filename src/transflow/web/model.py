@@ -34,7 +34,6 @@ from transflow.po import catalog
 from transflow.states import (
     NEVER_ACCEPTED,
     State,
-    accepted_findings,
     approval,
     approval_is_stale,
     display_notes,
@@ -371,8 +370,6 @@ def _segment_row(number: int, seg: Segment, entry: catalog.Entry | None, fmt: st
     previous = (entry.previous_msgid or None) if entry is not None else None
     tcomment = (entry.tcomment or "") if entry is not None else ""
     found = approval(tcomment)
-    accepted = ({a.check: a.reviewer for a in accepted_findings(view(entry))}
-                if entry is not None else {})
     notes = display_notes(tcomment)
     return SegmentRow(
         number=number,
@@ -383,7 +380,7 @@ def _segment_row(number: int, seg: Segment, entry: catalog.Entry | None, fmt: st
         translation=translation,
         state=state,
         in_catalog=entry is not None,
-        findings=[(f.severity, f.check, f.message, accepted.get(f.check)) for f in findings],
+        findings=[(f.severity, f.check, f.message, f.accepted_by) for f in findings],
         previous_source=previous if state == "needs_work" else None,
         notes=notes,
         reviewer=found.reviewer if found is not None else None,
