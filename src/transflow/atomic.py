@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,8 +27,9 @@ class Staged:
     removals: list[Path]
 
 
-def _stage(path: Path, text: str) -> str:
-    """Write ``text`` to a temp file beside ``path`` and return the temp file's name.
+def _stage(path: Path, text: str | Iterable[str]) -> str:
+    """Write ``text`` (a string, or pieces written one by one) to a temp file beside
+    ``path`` and return the temp file's name.
 
     Any ``OSError`` (disk full, no permission, a file where a folder should be) becomes a
     ``FileSystemError`` naming the path, and no temp file is left behind.
@@ -39,7 +41,10 @@ def _stage(path: Path, text: str) -> str:
         raise os_error(exc, path.parent) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)  # a large document never exists as one string
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
         os.chmod(tmp, mode)
     except BaseException as exc:
@@ -64,7 +69,7 @@ class Transaction:
         self._staged: dict[Path, str] = {}
         self._removals: list[Path] = []
 
-    def write(self, path: Path, text: str) -> None:
+    def write(self, path: Path, text: str | Iterable[str]) -> None:
         """Stage ``text`` for ``path`` (a later write to the same path wins)."""
         old = self._staged.pop(path, None)
         if old is not None:
