@@ -279,7 +279,7 @@ def render_status(report: StatusReport, publish: State) -> None:
 @click.pass_context
 def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
               allow_incomplete: bool, strict: bool, dry_run: bool, as_json: bool) -> None:
-    """Write finished NL/EN pairs and dist/manifest.json.
+    """Write finished NL/EN pairs where the layout puts them, and the manifest.
 
     An article is finished when every segment reaches the 'publish' threshold of the
     configuration (translated or reviewed) and the quality checks find no error.
