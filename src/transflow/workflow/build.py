@@ -247,9 +247,12 @@ def build(
     cache = ResultCache(
         config.root, enabled=use_cache and not dry_run and all(k for k in gate_keys)
     )
-    base = make_key("build", config_key(config), out, allow_incomplete, *gate_keys)
+    # --allow-incomplete is not part of the key: it only matters to unfinished articles,
+    # whose results record it (see _reuse), so "build" and "build --allow-incomplete" share.
+    base = make_key("build", config_key(config), out, *gate_keys)
     keys = {p: _build_key(cache, base, config, p) for p in all_files} if cache.enabled else {}
-    reused = {p: hit for p, key in keys.items() if (hit := _reuse(cache, config, p, key))}
+    reused = {p: hit for p, key in keys.items()
+              if (hit := _reuse(cache, config, p, key, allow_incomplete))}
     files = [p for p in all_files if p not in reused]
     with cache:
         outcomes: list[_Outcome] = []
@@ -312,7 +315,7 @@ def build(
         # Committed: now remember what the outputs hold.
         for path, key in keys.items():
             if path in built:
-                _remember(cache, config, out, path, key, built[path][0])
+                _remember(cache, config, path, key, built[path][0], allow_incomplete)
     return report
 
 
@@ -331,7 +334,7 @@ def _build_key(cache: ResultCache, base: str, config: Config, path: Path) -> str
 
 
 def _reuse(
-    cache: ResultCache, config: Config, path: Path, key: str
+    cache: ResultCache, config: Config, path: Path, key: str, allow_incomplete: bool
 ) -> tuple[ArticleBuild, list[str]] | None:
     """The cached outcome of an article, if its outputs are still exactly as it left them."""
     raw = cache.get("build", config.relative(path), key)
@@ -344,6 +347,8 @@ def _reuse(
         if fresh is None:
             return None
         refreshed[rel] = fresh
+    if not data["result"]["finished"] and data.get("allow_incomplete") != allow_incomplete:
+        return None
     if any((config.root / rel).exists() for rel in data["result"]["unpublished"]):
         return None
     if refreshed != data["outputs"]:  # re-hashed (too recent before): trusted from now on
@@ -353,7 +358,8 @@ def _reuse(
 
 
 def _remember(
-    cache: ResultCache, config: Config, out: Path, path: Path, key: str, result: ArticleBuild
+    cache: ResultCache, config: Config, path: Path, key: str, result: ArticleBuild,
+    allow_incomplete: bool,
 ) -> None:
     """Store an article's outcome with the digests of the files it published."""
     if not cache.enabled:
@@ -361,7 +367,8 @@ def _remember(
     outputs = {rel: cache.record(config.root / rel) for rel in result.files.values()}
     if any(record is None for record in outputs.values()):
         return
-    value = {"result": result.to_cache(), "outputs": outputs}
+    value = {"result": result.to_cache(), "outputs": outputs,
+             "allow_incomplete": allow_incomplete}
     cache.put("build", config.relative(path), key, json.dumps(value, ensure_ascii=False))
 
 
