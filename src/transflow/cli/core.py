@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from transflow.atomic import TEMP_PATTERN
 from transflow.cli import main
 from transflow.cli.common import (
     articles_argument,
@@ -57,7 +58,7 @@ def init(directory: Path, source_language: str, languages: str) -> None:
         (directory / folder).mkdir(parents=True, exist_ok=True)
     ignore = directory / ".gitignore"
     if not ignore.exists():  # the cache and the build output are derived, not sources
-        ignore.write_text(".transflow-cache/\ndist/\n", encoding="utf-8")
+        ignore.write_text(f".transflow-cache/\ndist/\n{TEMP_PATTERN}\n", encoding="utf-8")
     info(f"Created {config_file}; put articles in {directory / 'articles'} and run "
          "'transflow sync'.")
 

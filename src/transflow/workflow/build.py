@@ -29,6 +29,7 @@ from transflow.workflow.workspace import (
     Progress,
     catalog_path,
     discover,
+    journal_of,
     no_progress,
     read_article,
 )
@@ -146,7 +147,11 @@ def build(
     previous = _previous_manifest(out / "manifest.json")
     # Outputs are staged and made visible together at the end: a bad article anywhere leaves
     # the output folder untouched, and only one parsed article per process is in memory.
-    with catalog.Transaction() as transaction:
+    # The journal lets the next command finish (or clean up after) a killed build.
+    journal = journal_of(config) if not dry_run else None
+    if journal is not None and out != config.output:
+        journal.begin([out])
+    with catalog.Transaction(journal=journal) as transaction:
         if parallel.worth_it(files, workers):
             done = [0]
 

@@ -22,6 +22,7 @@ from transflow.config import Config
 from transflow.po import catalog
 from transflow.workflow import parallel
 from transflow.workflow.workspace import (
+    CACHE_FOLDER,
     Article,
     Clock,
     Progress,
@@ -174,7 +175,10 @@ def sync(
         else:
             todo.append(path)
     done: list[_Done] = []
-    with catalog.Transaction() as transaction:
+    # Each catalog is merged with what is on disk right before its rename (a translator's
+    # save meanwhile wins); the journal lets the next command finish a killed commit.
+    journal = catalog.Journal(config.root / CACHE_FOLDER) if not dry_run else None
+    with catalog.transaction(journal) as transaction:
         if parallel.worth_it(todo, workers) and not orphans:
             done = _sync_parallel(config, todo, now, dry_run, transaction, workers, progress)
         else:
