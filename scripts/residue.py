@@ -6,15 +6,17 @@ Usage: ``python scripts/residue.py [--corpus PATH] [--verbose]``; the corpus def
 taken as a source article of a throw-away workspace under a temporary folder:
 
 1. ``sync``, then every entry gets the swap-case pseudo-translation (``Hello`` -> ``hELLO``)
-   with code spans, URLs, tags, entities, template tags, link destinations and link labels
-   left as they are; entries are marked translated and ``build`` writes the pages.
+   with code spans, URLs, tags, entities, link destinations and link labels left as they are
+   (a shortcode written inside a sentence is swapped with it); entries are marked translated
+   and ``build`` writes the pages.
 2. Source and built page are rendered the way a reader sees them: Markdown (after its front
    matter) through markdown-it with HTML on, HTML articles as they are; the *visible text* is
-   the text outside ``code``/``pre``/``script``/``style`` plus ``alt``/``title`` attribute
-   values, less URLs and e-mail addresses. A shortcode (``{{< >}}``, ``{{% %}}``, ``{% %}``)
-   shows the reader its quoted parameter values, not its syntax: the page generator renders
-   it, so its name and unquoted parameters are not visible text; ``{{ expression }}`` output
-   tags are not visible text either.
+   the text outside ``code``/``pre``/``script``/``style`` (and math, ``class="math"``: a
+   formula is not prose) plus ``alt``/``title`` attribute values, less URLs and e-mail
+   addresses. A shortcode (``{{< >}}``, ``{{% %}}``, ``{% %}``) is rendered by the page
+   generator, so a reader sees neither its name nor its layout: what counts is the quoted
+   values of its ``alt``/``title``/``caption`` parameters and its quoted positional values that
+   read as prose (two words or more); ``{{ expression }}`` output is not visible text.
 3. Residue letters: the letters of the built page's visible words (letter runs) that also
    stand, spelled the same, in the source's visible text; a word whose swapped case also
    stands in the source is ambiguous (``I``/``i``) and not counted. The figure is residue
@@ -38,9 +40,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from transflow.config import parse_config
-from transflow.formats import frontmatter
+from transflow.formats import frontmatter, shortcodes
 from transflow.formats.markdown import new_parser
 from transflow.po import catalog
+from transflow.states import set_translation
 from transflow.workflow.build import build
 from transflow.workflow.sync import sync
 from transflow.workflow.workspace import catalog_path, discover, read_article
@@ -50,7 +53,6 @@ _MD = new_parser()
 # What the pseudo-translation leaves as it is, in a msgid.
 _KEEP = re.compile(
     r"(`+)(?:.|\n)*?(?<!`)\1(?!`)"  # code spans
-    r"|\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{%.*?%\}|\{\{.*?\}\}"  # shortcodes, template tags
     r"|\]\([^)]*\)"  # link destinations (and titles)
     r"|\]\[[^\]]*\]|\[\^[^\]]*\]"  # link labels, footnote labels
     r"|<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*>"  # autolinks
@@ -64,9 +66,13 @@ _URLS = re.compile(
     r"\b(?:https?|ftp|mailto):[^\s<>\"']+|\bwww\.[^\s<>\"']+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
 )
 _WORD = re.compile(r"[^\W\d_]+")
-_SHORTCODE = re.compile(r"\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
-_QUOTED = re.compile(r"\"((?:[^\"\\]|\\.)*)\"|'([^']*)'|`([^`]*)`")
+_EXPRESSION = re.compile(r"\{\{(?![<%]).*?\}\}", re.DOTALL)
 _HIDDEN = frozenset({"code", "pre", "script", "style", "template", "textarea", "head"})
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+#: Named shortcode parameters a reader sees (the visible attributes, and a figure caption).
+_SHOWN = ("alt", "title", "caption")
 
 
 def pseudo(msgid: str) -> str:
@@ -91,7 +97,7 @@ class _Visible(HTMLParser):
         for name, value in attrs:
             if name in ("alt", "title") and value:
                 self.parts.append(value)
-        if tag in _HIDDEN:
+        if tag in _HIDDEN or _is_math(attrs) or (self.hidden and tag not in _VOID):
             self.hidden += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -100,7 +106,7 @@ class _Visible(HTMLParser):
                 self.parts.append(value)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN and self.hidden:
+        if self.hidden:
             self.hidden -= 1
 
     def handle_data(self, data: str) -> None:
@@ -108,21 +114,36 @@ class _Visible(HTMLParser):
             self.parts.append(data)
 
 
-def _shortcode_text(m: re.Match[str]) -> str:
-    """What a reader sees of a shortcode: its quoted values (rendered by the generator)."""
-    code = m.group(0)
-    if code.startswith("{{") and not code.startswith(("{{<", "{{%")):
-        return " "
-    return " " + " ".join(a or b or c for a, b, c in _QUOTED.findall(code)) + " "
+def _is_math(attrs: list[tuple[str, str | None]]) -> bool:
+    return any(name == "class" and "math" in (value or "").split() for name, value in attrs)
+
+
+def _without_shortcodes(page: str) -> str:
+    """Each shortcode replaced by what the page generator shows of it (module docstring)."""
+    out: list[str] = []
+    pos = 0
+    for code in shortcodes.scan(page):
+        shown = [
+            p.value
+            for p in code.params
+            if p.quote
+            and (
+                (p.name or "").lower() in _SHOWN
+                or (p.name is None and re.search(r"[^\W\d_]\s+[^\W\d_]", p.value))
+            )
+        ]
+        out += [page[pos : code.start], " ", " ".join(shown), " "]
+        pos = code.end
+    out.append(page[pos:])
+    return _EXPRESSION.sub(" ", "".join(out))
 
 
 def visible_text(page: str, *, markdown: bool) -> str:
     """The text a reader sees on ``page`` (see the module docstring), URLs and e-mails removed."""
-    if markdown:
-        found = frontmatter.read(page, 1 if page.startswith("\ufeff") else 0, ())
-        if found is not None:
-            page = page[found.body_start :]
-    page = _SHORTCODE.sub(_shortcode_text, page)
+    found = frontmatter.read(page, 1 if page.startswith("\ufeff") else 0, ())
+    if found is not None:
+        page = page[found.body_start :]
+    page = _without_shortcodes(page)
     rendered = _MD.render(page) if markdown else page
     parser = _Visible()
     parser.feed(rendered)
@@ -206,8 +227,7 @@ def measure_language(work: Path, language: str, group: list[Item]) -> list[FileR
         po_path = catalog_path(config, target, article.slug)
         cat = catalog.load(po_path)
         for entry in catalog.active_entries(cat):
-            entry.msgstr = pseudo(entry.msgid)
-            catalog.set_fuzzy(entry, False)
+            set_translation(entry, pseudo(entry.msgid))
         catalog.save(cat, po_path)
     build(config, allow_incomplete=True)
     results: list[FileResidue] = []

@@ -82,3 +82,32 @@ def test_deepl_timeout_is_configurable_and_checked(tmp_path: Path) -> None:
     assert config.deepl.timeout == 120.0
     with pytest.raises(ConfigError, match=r"deepl\.timeout"):
         parse_config({"deepl": {"timeout": 0}}, root=tmp_path)
+
+
+def test_props_and_shortcodes_are_read_and_checked(tmp_path: Path) -> None:
+    config = parse_config({}, root=tmp_path)
+    assert "caption" in config.props and "aria-label" in config.props
+    assert config.shortcodes == (("image", (2,)),)
+    config = parse_config(
+        {"props": ["title", "quote"], "shortcodes": {"notice": [2], "img": [3, 1]}}, root=tmp_path
+    )
+    assert config.props == ("title", "quote")
+    assert config.shortcodes == (("notice", (2,)), ("img", (1, 3)))
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"props": "title"}, "props: expected a list of prop names"),
+        ({"props": ["ti tle"]}, "props: expected a list of prop names"),
+        ({"shortcodes": ["image"]}, "shortcodes: expected a table"),
+        ({"shortcodes": {"image": 2}}, "'image' is the number 2, not a list of parameter pos"),
+        ({"shortcodes": {"image": [0]}}, "item 1 is the number 0, not a parameter position"),
+        ({"shortcodes": {"image": [True]}}, "item 1 is true, not a parameter position"),
+    ],
+)
+def test_bad_props_and_shortcodes_are_refused(
+    tmp_path: Path, table: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_config(table, root=tmp_path)

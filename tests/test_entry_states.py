@@ -81,6 +81,12 @@ def test_mark_needs_work_carries_the_old_translation_without_its_approval() -> N
     assert entry_state(new) is State.NEEDS_WORK
 
 
+def test_display_notes() -> None:
+    comment = ("mine\n\ntransflow: draft deepl 2026-11-26\ntransflow: reviewed 2026-11-26 x J\n"
+               "transflow: accepted urls 0123456789ab J 2026-11-26")
+    assert states.display_notes(comment) == ["mine", "draft deepl 2026-11-26"]
+
+
 @pytest.mark.parametrize(
     ("comment", "origin", "engine"),
     [
@@ -189,6 +195,7 @@ FORBIDDEN = [
     re.compile(r"\b(set_transflow_line|transflow_lines|comment_lines|approval_text|"
                r"acceptance_text)\b"),
     re.compile(r"\bMARKER\b|states\.(notes|change|decide)\b"),
+    re.compile(r"[\"']transflow:\s+(draft|problem|reviewed|accepted)\b"),
 ]
 
 

@@ -200,7 +200,7 @@ class Driver:
     def write(self, text: str) -> None:
         self.out.append(text)
 
-    def edit(self, text: str) -> str | None:
+    def edit(self, text: str, about: object = None) -> str | None:
         self.edited_from.append(text)
         return self.edits.pop(0)
 
@@ -306,7 +306,7 @@ summary = run_review(
     day=date(2026, 11, 26),
     read_key=click.getchar,
     write=lambda text: click.echo(text, nl=False),
-    edit=lambda text: click.edit(text, extension=".txt"),
+    edit=lambda text, about: click.edit(text, extension=".txt"),
     save=lambda: po.save(path),
 )
 click.echo(f"SUMMARY {summary.approved} {summary.edited} {summary.quit}")
@@ -378,7 +378,7 @@ def test_the_session_shows_translator_comments_and_the_draft_origin() -> None:
     out: list[str] = []
     keys = iter("q")
     run_review([entry], reviewer="R", day=date(2026, 11, 26), read_key=lambda: next(keys),
-               write=out.append, edit=lambda text: None, save=lambda: None)
+               write=out.append, edit=lambda text, about: None, save=lambda: None)
     shown = "".join(out)
     assert "# check this term" in shown
     assert "# transflow: draft memory 2026-11-26 x.po (92%)" in shown

@@ -19,6 +19,7 @@ from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
 
 from transflow.errors import ConfigError
+from transflow.formats.base import DEFAULT_PROPS, DEFAULT_SHORTCODES
 from transflow.schema import (
     Context,
     Custom,
@@ -32,6 +33,7 @@ from transflow.schema import (
     WorkspacePath,
     describe,
 )
+from transflow.site import layout as site_layout
 from transflow.states import State
 
 CONFIG_NAMES = ("transflow.toml", "pyproject.toml")
@@ -56,6 +58,25 @@ class DeepLOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteOptions:
+    """``[site]``: the per-language front matter ``build`` writes (see ``site.frontmatter``)."""
+
+    #: ``copy``: the source-language file is written through the layout too; ``keep``: the
+    #: article itself is the site's source-language page (Hugo by file name, in place).
+    source_file: str = "copy"
+    #: ``keep`` (copied), ``segment`` (``slug`` is a translated front-matter field, written
+    #: slugified) or ``title`` (derived from the translated title).
+    slug: str = "keep"
+    #: How absolute ``url``/``permalink``/``aliases``/``path`` values change per language
+    #: (``{lang}``, ``{url}``); empty: copied as they are.
+    urls: str = "/{lang}{url}"
+    url_keys: tuple[str, ...] = ("url", "permalink", "aliases", "path")
+    #: A key written with the same value (the article's slug) in every language, e.g.
+    #: Hugo's ``translationKey``; empty: none.
+    translation_key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """A validated workspace configuration; paths are absolute."""
 
@@ -71,7 +92,21 @@ class Config:
     memory_threshold: float = 0.85
     #: ``#:`` references in catalogs: "line", "file" or "none" (``REFERENCE_MODES``).
     references: str = "line"
+    #: MDX component props and named shortcode parameters whose string values are segments.
+    props: tuple[str, ...] = DEFAULT_PROPS
+    #: Shortcode name -> 1-based positions of its positional parameters that are segments.
+    shortcodes: tuple[tuple[str, tuple[int, ...]], ...] = DEFAULT_SHORTCODES
     deepl: DeepLOptions = field(default_factory=DeepLOptions)
+    #: The output layout as a pattern (a preset is resolved here), see ``site.layout``.
+    layout: str = "{lang}/{path}"
+    #: Where ``build`` writes its manifest (default: ``<output>/manifest.json``).
+    manifest: Path | None = None
+    site: SiteOptions = field(default_factory=SiteOptions)
+
+    @property
+    def manifest_path(self) -> Path:
+        """The manifest file (outside the content tree with every layout preset)."""
+        return self.manifest if self.manifest is not None else self.output / "manifest.json"
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the workspace root, POSIX style (for references and reports)."""
@@ -201,6 +236,51 @@ def _variants(value: object, ctx: Context) -> dict[str, str]:
     return {"en": "EN-GB", "pt": "PT-PT", **checked}
 
 
+def _position(value: object, ctx: Context) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise Invalid("a parameter position (1 = first)")
+    return value
+
+
+_SHORTCODE_MAP = MapOf(ListOf(Custom("a parameter position (1 = first)", _position), min_items=1,
+                              expected="a list of parameter positions (1 = first)"),
+                       example="{ image = [2] }")
+
+
+def _shortcodes(value: object, ctx: Context) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """``[shortcodes]``: name = [positions], kept as sorted tuples (hashable, stable)."""
+    checked = _SHORTCODE_MAP.check(value, ctx)
+    return tuple((name, tuple(sorted(set(p)))) for name, p in checked.items())
+
+
+def _layout(value: object, ctx: Context) -> str:
+    expected = "a layout preset or pattern"
+    if not isinstance(value, str):
+        raise Invalid(expected)
+    try:
+        return site_layout.resolve(value)
+    except ValueError as exc:
+        raise Invalid(expected, f"use a preset ({', '.join(site_layout.PRESETS)}) or a pattern "
+                      'such as "content/{lang}/{path}"', message=str(exc)) from None
+
+
+def _url_rule(value: object, ctx: Context) -> str:
+    expected = 'a rule with {url} and {lang} such as "/{lang}{url}" (or "" to copy URLs)'
+    if not isinstance(value, str) or (value and "{url}" not in value):
+        raise Invalid(expected)
+    try:
+        value.format(lang="en", url="/x/")
+    except (KeyError, IndexError, ValueError):
+        raise Invalid(expected, message="only {lang} and {url} may be used") from None
+    return value
+
+
+def _key_name(value: object, ctx: Context) -> str:
+    if not isinstance(value, str):
+        raise Invalid('a front-matter key such as "translationKey" (or "" for none)')
+    return value
+
+
 _VARIANT_MAP = MapOf(Text(pattern=r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,4})?",
                           expected='a DeepL language code such as "EN-GB"'),
                      example='{ en = "EN-GB" }')
@@ -223,6 +303,24 @@ SCHEMA = Table("transflow", [
     # Workspaces made before this key existed keep line numbers; `init` writes "file".
     Key("references", Text(REFERENCE_MODES), "line",
         hint='use "file" (no line numbers: no churn when articles change), "line" or "none"'),
+    # MDX component props and named shortcode parameters whose quoted values are segments.
+    Key("props", ListOf(Text(pattern=r"[A-Za-z_:][\w.:\-]*", expected="a prop name")),
+        list(DEFAULT_PROPS)),
+    # Shortcode name -> positions (1 = first) of the positional parameters that are segments.
+    Key("shortcodes", Custom(_SHORTCODE_MAP.expected, _shortcodes),
+        {name: list(p) for name, p in DEFAULT_SHORTCODES}),
+
+
+    Key("layout", Custom("a layout preset or pattern", _layout), "lang-folders"),
+    Key("manifest", WorkspacePath("file")),
+    Table("site", [
+        Key("source_file", Text(["copy", "keep"]), "copy"),
+        Key("slug", Text(["keep", "segment", "title"]), "keep"),
+        Key("urls", Custom("a URL rule", _url_rule), "/{lang}{url}"),
+        Key("url_keys", ListOf(Text(expected="a front-matter key")),
+            ["url", "permalink", "aliases", "path"]),
+        Key("translation_key", Custom("a front-matter key", _key_name), ""),
+    ], into=SiteOptions),
     Table("deepl", [
         Key("formality", Text(["default", "more", "less", "prefer_more", "prefer_less"])),
         Key("glossary", WorkspacePath("file")),

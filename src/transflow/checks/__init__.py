@@ -1,8 +1,9 @@
 """Quality checks on one (source, translation) pair: small named functions with a severity.
 
 Modelled on Babel's ``checkers.py`` and translate-toolkit's ``filters``: each check is a
-function ``(source, translation, ctx) -> list[Finding]`` registered in :data:`CHECKS` under a
-name (``numbers``, ``urls`` ...) and a severity. ``error`` means the translation can harm a
+function ``(source, translation, ctx) -> list[Finding]`` defined under a name (``numbers``,
+``urls`` ...) and a severity, and listed in :data:`CHECKS` (``suite.py``), the one ordered
+list of the checks that run. ``error`` means the translation can harm a
 reader or the site (a changed dose, a dropped source, injected markup) and gates publishing;
 ``warning`` means "a person should look".
 
@@ -19,29 +20,15 @@ Invariants:
   (``2,5 g`` = ``2.5 g``, ``1.000`` = ``1,000``, ``10%`` = ``10 %``), language codes in
   otherwise identical URLs (``/nl/`` vs ``/en/``), reordered inline markup.
 
-Layout: :mod:`.registry` (findings, context, registry, :func:`run_checks`), :mod:`.text`
+Layout: :mod:`.registry` (findings, context, :class:`Check` and ``define``), :mod:`.text`
 (helpers shared by the themes), then one module per theme: :mod:`.numbers`, :mod:`.links`
-(URLs, footnotes, inline Markdown markup), :mod:`.markup` (HTML tags, injected markup) and
-:mod:`.wording`. Checks run in registration order, which is the order the theme modules are
-imported below; do not reorder these imports.
+(URLs, footnotes, inline Markdown markup), :mod:`.tags` (HTML tags, injected markup; with
+:mod:`.safety`, the markup a translation may not add) and :mod:`.wording`; :mod:`.suite`
+lists the checks in the order they run (:data:`CHECKS`) and runs them (:func:`run_checks`).
 """
 
 from __future__ import annotations
 
-from .registry import (
-    CHECKS,
-    Check,
-    CheckContext,
-    CheckFunction,
-    Finding,
-    Severity,
-    check_names,
-    run_checks,
-)
-
-# The theme modules register their checks on import: this order is the order checks run.
-# isort: off
-from .numbers import NUMBER_WORDS, check_numbers
 from .links import (
     check_code,
     check_emphasis,
@@ -51,6 +38,9 @@ from .links import (
     check_links,
     check_urls,
 )
+from .numbers import NUMBER_WORDS, check_numbers
+from .registry import Check, CheckContext, CheckFunction, Finding, Severity
+from .suite import CHECKS, check_names, run_checks
 from .tags import check_html_tags, check_unsafe_markup, disallowed_markup
 from .wording import (
     RATIO_MIN_CHARS,
@@ -62,8 +52,6 @@ from .wording import (
     check_punctuation,
     check_whitespace,
 )
-
-# isort: on
 
 __all__ = [
     "CHECKS",

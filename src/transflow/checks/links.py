@@ -20,7 +20,7 @@ from markdown_it.token import Token
 
 from transflow.formats.markdown_dialect import markdown_parser
 
-from .registry import CheckContext, _register
+from .registry import CheckContext, define
 from .text import (
     _BARE_URL,
     _CODE_SPAN,
@@ -79,7 +79,7 @@ def _delocalize(url: str, subs: Iterable[tuple[re.Pattern[str], str]]) -> str:
     return url.replace("/{lang}", "")
 
 
-@_register("urls", "error", "a URL differs or is missing (language codes in paths are accepted)")
+@define("urls", "error", "a URL differs or is missing (language codes in paths are accepted)")
 def check_urls(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A broken or swapped source link silently removes the evidence behind a claim."""
     src = _absolute_urls(source, ctx.format)
@@ -97,7 +97,7 @@ def check_urls(source: str, translation: str, ctx: CheckContext) -> Iterable[str
         yield "not in the source: " + ", ".join(added)
 
 
-@_register("footnotes", "error", "footnote markers ([^1], ¹, <sup>1</sup>) differ")
+@define("footnotes", "error", "footnote markers ([^1], ¹, <sup>1</sup>) differ")
 def check_footnotes(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped footnote marker detaches a claim from its source."""
     src = _footnote_labels(_CODE_SPAN.sub(" ", source))
@@ -156,7 +156,7 @@ def _inline(text: str) -> _Inline:
     return found
 
 
-@_register("links", "error", "the number of links differs")
+@define("links", "error", "the number of links differs")
 def check_links(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped link loses a reference; absolute targets are the ``urls`` check's."""
     if ctx.format != "markdown":
@@ -166,7 +166,7 @@ def check_links(source: str, translation: str, ctx: CheckContext) -> Iterable[st
         yield f"{src.links} link(s) in the source, {tgt.links} in the translation"
 
 
-@_register("link-targets", "warning", "relative link targets differ (site pages, anchors)")
+@define("link-targets", "warning", "relative link targets differ (site pages, anchors)")
 def check_link_targets(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Only a warning: a site's own pages often have a translated slug in the other language."""
     if ctx.format != "markdown":
@@ -185,7 +185,7 @@ def check_link_targets(source: str, translation: str, ctx: CheckContext) -> Iter
         yield "link targets not in the source: " + ", ".join(added)
 
 
-@_register("code", "error", "inline code spans are not identical to the source's")
+@define("code", "error", "inline code spans are not identical to the source's")
 def check_code(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Code is never translated: a changed command or name breaks what the reader copies."""
     if ctx.format != "markdown":
@@ -197,7 +197,7 @@ def check_code(source: str, translation: str, ctx: CheckContext) -> Iterable[str
         yield "code not in the source: " + ", ".join(f"`{c}`" for c in added)
 
 
-@_register("images", "error", "images (count or source) differ")
+@define("images", "error", "images (count or source) differ")
 def check_images(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped or swapped image changes what the article shows."""
     if ctx.format != "markdown":
@@ -209,7 +209,7 @@ def check_images(source: str, translation: str, ctx: CheckContext) -> Iterable[s
         yield "images not in the source: " + ", ".join(added)
 
 
-@_register("emphasis", "warning", "the number of emphasis, strong or strikethrough spans differs")
+@define("emphasis", "warning", "the number of emphasis, strong or strikethrough spans differs")
 def check_emphasis(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Emphasis may move with the sentence, but its count rarely changes in a faithful text."""
     if ctx.format != "markdown":

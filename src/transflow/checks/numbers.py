@@ -18,7 +18,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from .registry import CheckContext, _register
+from .registry import CheckContext, define
 from .text import _WORD, _base_lang, _prose
 
 _NUMBER = re.compile(r"(?<![0-9])[0-9]+(?:[.,\u00a0\u202f\u2009][0-9]+)*")
@@ -142,7 +142,7 @@ def _numbers(text: str, lang: str) -> tuple[_Number, ...]:
     return tuple(found)
 
 
-@_register("numbers", "error", "a number or unit differs (locale formats are accepted)")
+@define("numbers", "error", "a number or unit differs (locale formats are accepted)")
 def check_numbers(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A changed dose or date is the worst silent error a translation can make."""
     src = list(_numbers(source, ctx.source_lang))

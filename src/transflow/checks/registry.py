@@ -1,10 +1,10 @@
-"""The check registry: findings, the context a check sees, and running every check in order.
+"""What a check is: findings, the context a check sees, and :func:`define`.
 
-A theme module registers its checks with :func:`_register` at import time, so the order in
-which :mod:`transflow.checks` imports the theme modules is the order checks run and findings
-are reported. A check function yields messages; the registry wraps them into
-:class:`Finding` objects carrying the check's name and severity, so no check can report under
-another's name.
+A theme module turns a function that yields messages into a :class:`Check` with
+:func:`define`; the registry wraps the messages into :class:`Finding` objects carrying the
+check's name and severity, so no check can report under another's name. Defining a check
+does not make it run: :data:`transflow.checks.suite.CHECKS` lists the checks that run, in
+order.
 """
 
 from __future__ import annotations
@@ -42,52 +42,31 @@ CheckFunction = Callable[[str, str, CheckContext], list[Finding]]
 
 @dataclass(frozen=True, slots=True)
 class Check:
-    """A registered check: its name, its severity and a one-line description for help texts."""
+    """A check: its name, its severity, a one-line description for help texts, and the code.
+
+    Calling a ``Check`` runs it on one pair: ``check_numbers(source, translation, ctx)``.
+    """
 
     name: str
     severity: Severity
     description: str
     function: CheckFunction
 
+    def __call__(self, source: str, translation: str, ctx: CheckContext) -> list[Finding]:
+        return self.function(source, translation, ctx)
 
-CHECKS: list[Check] = []
 
-
-def _register(
+def define(
     name: str, severity: Severity, description: str
-) -> Callable[[Callable[[str, str, CheckContext], Iterable[str]]], CheckFunction]:
-    """Register a function that yields messages; the registry turns them into findings."""
+) -> Callable[[Callable[[str, str, CheckContext], Iterable[str]]], Check]:
+    """Make a :class:`Check` of a function that yields messages (one finding each)."""
 
-    def wrap(func: Callable[[str, str, CheckContext], Iterable[str]]) -> CheckFunction:
+    def wrap(func: Callable[[str, str, CheckContext], Iterable[str]]) -> Check:
         def run(source: str, translation: str, ctx: CheckContext) -> list[Finding]:
             return [Finding(name, severity, msg) for msg in func(source, translation, ctx)]
 
         run.__name__ = func.__name__
         run.__doc__ = func.__doc__
-        CHECKS.append(Check(name, severity, description, run))
-        return run
+        return Check(name, severity, description, run)
 
     return wrap
-
-
-def run_checks(
-    source: str,
-    translation: str,
-    ctx: CheckContext,
-    *,
-    skip: Iterable[str] = (),
-) -> list[Finding]:
-    """Every registered check (except those named in ``skip``) on one pair, in registry order."""
-    if not translation:
-        return []
-    skipped = set(skip)
-    findings: list[Finding] = []
-    for check in CHECKS:
-        if check.name not in skipped:
-            findings.extend(check.function(source, translation, ctx))
-    return findings
-
-
-def check_names() -> list[str]:
-    """The names of all registered checks, in the order they run."""
-    return [c.name for c in CHECKS]

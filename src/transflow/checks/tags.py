@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from .registry import CheckContext, _register
+from .registry import CheckContext, define
 from .safety import DANGEROUS_TAGS
 from .safety import disallowed_markup as html_disallowed_markup
 from .text import _CODE_SPAN, _HTML_COMMENT, _HTML_TAG, _counter_diff, _strip_footnote_sups
@@ -59,13 +59,13 @@ def disallowed_markup(source: str, translation: str) -> list[str]:
     return problems
 
 
-@_register("unsafe-markup", "error", "script-capable HTML (<script>, <iframe>, on…=, javascript:)")
+@define("unsafe-markup", "error", "script-capable HTML (<script>, <iframe>, on…=, javascript:)")
 def check_unsafe_markup(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Runs in every format: a translator must not be able to inject code into the site."""
     yield from disallowed_markup(source, translation)
 
 
-@_register("html-tags", "error", "HTML tags added or missing compared with the source")
+@define("html-tags", "error", "HTML tags added or missing compared with the source")
 def check_html_tags(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Tags may be reordered with the sentence, so their counts are compared, not their order."""
     if ctx.format not in ("markdown", "html") or ("<" not in source and "<" not in translation):

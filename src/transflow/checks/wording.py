@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .registry import CheckContext, _register
+from .registry import CheckContext, define
 from .text import (
     _BARE_URL,
     _FOOTNOTE_REF,
@@ -34,7 +34,7 @@ def _term_present(term: str, text: str) -> bool:
     return _term_pattern(term).search(text) is not None
 
 
-@_register("glossary", "warning", "a glossary term of the source is not translated as agreed")
+@define("glossary", "warning", "a glossary term of the source is not translated as agreed")
 def check_glossary(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """The shop's product and ingredient names should read the same in every article."""
     for src_term, tgt_term in ctx.glossary:
@@ -48,7 +48,7 @@ _DOI = re.compile(r"\bdoi:\s*10\.|\b10\.\d{4,9}/\S+", re.I)
 _CITATION = re.compile(r"\bet al\.|\b(?:1[89]|20)\d\d;\s*\d+")
 
 
-@_register("identical", "warning", "translation equals the source for a segment of over 5 words")
+@define("identical", "warning", "translation equals the source for a segment of over 5 words")
 def check_identical(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Short names and titles stay the same legitimately; whole sentences rarely do.
 
@@ -71,7 +71,7 @@ RATIO_TOLERANCE = 2.2
 RATIO_MIN_CHARS = 40
 
 
-@_register("length", "warning", "translation much shorter or longer than usual")
+@define("length", "warning", "translation much shorter or longer than usual")
 def check_length(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A half-length translation usually means a dropped sentence."""
     src = len(" ".join(_prose(source).split()))
@@ -84,7 +84,7 @@ def check_length(source: str, translation: str, ctx: CheckContext) -> Iterable[s
         yield f"length ratio {ratio:.2f} (typical {typical:.2f}): {src} → {tgt} characters"
 
 
-@_register("whitespace", "warning", "leading or trailing whitespace differs")
+@define("whitespace", "warning", "leading or trailing whitespace differs")
 def check_whitespace(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Leading spaces can turn Markdown into a code block; trailing ones into a line break."""
     def lead(s: str) -> str:
@@ -113,7 +113,7 @@ def _final_punctuation(text: str) -> str:
     return text[-1:] if text[-1:] in (".", "?", "!", ":") else ""
 
 
-@_register("punctuation", "warning", "final punctuation (. ? ! : …) differs")
+@define("punctuation", "warning", "final punctuation (. ? ! : …) differs")
 def check_punctuation(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A question turned statement, or a lost colon before a list, reads wrong."""
     src, tgt = _final_punctuation(source), _final_punctuation(translation)

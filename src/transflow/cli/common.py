@@ -1,4 +1,4 @@
-"""Shared pieces of the command line: error handling, option bundles, output helpers.
+"""Shared pieces of the command line: the one error printer, option bundles, output helpers.
 
 This is the only module that prints, exits or reads the environment. Conventions for every
 command: data on stdout, messages and progress on stderr; ``--json`` prints one versioned
@@ -14,7 +14,7 @@ import difflib
 import importlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -40,6 +40,8 @@ LAZY_COMMANDS = {
     "check": "transflow.cli.check",
     "align": "transflow.cli.align",
     "run": "transflow.cli.run",
+    "serve": "transflow.cli.serve",
+    "report": "transflow.cli.serve",
 }
 
 
@@ -60,14 +62,7 @@ class TransflowGroup(click.Group):
         except TransflowError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            for error in (exc, *exc.also):
-                if error.path is not None and error.path.is_absolute():
-                    with contextlib.suppress(ValueError):  # show paths as the user typed them
-                        error.path = error.path.relative_to(Path.cwd())
-            for error in (exc, *exc.also):
-                click.echo(f"Error: {error}", err=True)
-                if error.hint:
-                    click.echo(f"Hint: {error.hint}", err=True)
+            show_error(exc)
             if ctx.meta.get(JSON_META):  # a pipeline asked for JSON: it gets a document
                 emit_json({
                     "version": 1,
@@ -101,6 +96,30 @@ class TransflowGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted; everything finished so far is saved.", err=True)
             ctx.exit(130)
+
+
+def echo_error(message: str, hint: str | None = None, details: Sequence[str] = ()) -> None:
+    """The one error printer: ``Error: …`` on stderr, then detail lines, then ``Hint: …``.
+
+    Every command prints its errors through here (directly, or via :func:`show_error`), so
+    an error looks the same whichever command or step reports it.
+    """
+    click.echo(f"Error: {message}", err=True)
+    for line in details:
+        click.echo(line, err=True)
+    if hint:
+        click.echo(f"Hint: {hint}", err=True)
+
+
+def show_error(exc: TransflowError) -> None:
+    """Print a library error and the errors it carries along (``exc.also``): each its one
+    line (file and line first, relative to the current folder as the user typed it) and
+    its hint."""
+    for error in (exc, *exc.also):
+        if error.path is not None and error.path.is_absolute():
+            with contextlib.suppress(ValueError):  # show paths as the user typed them
+                error.path = error.path.relative_to(Path.cwd())
+        echo_error(str(error), error.hint)
 
 
 def emit_json(document: object) -> None:

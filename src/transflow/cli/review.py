@@ -12,15 +12,23 @@ import functools
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from transflow.cli import main
 from transflow.cli.common import check_language, emit_json, get_config, info, json_option
-from transflow.cli.review_ui import findings_from_checks, run_review
+from transflow.cli.review_ui import (
+    EditAbout,
+    Editor,
+    editor_text,
+    findings_from_checks,
+    read_editor_text,
+    run_review,
+)
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.po.model import Entry
@@ -33,7 +41,7 @@ from transflow.workflow.review import (
     review_batch,
     reviewer_name,
 )
-from transflow.workflow.workspace import Article, discover, read_article
+from transflow.workflow.workspace import Article, discover, find_article, read_article
 
 
 def parse_lines(values: tuple[str, ...]) -> list[int]:
@@ -64,23 +72,51 @@ def _where(cat_name: str, entry: Entry, article: Article) -> str:
     return f"{cat_name}:{line}" + (f" ({refs})" if refs else "")
 
 
-def make_editor(editor: str | None) -> Callable[[str], str | None]:
-    """``$VISUAL``/``$EDITOR`` through ``click.edit``; an inline prompt when there is none."""
+def prefilled_input(prompt: str, text: str) -> str:
+    """``input()`` with ``text`` already typed in, editable with readline's keys."""
+    import readline
+
+    readline.set_startup_hook(lambda: readline.insert_text(text))
+    try:
+        return input(prompt)
+    finally:
+        readline.set_startup_hook()
+
+
+def make_editor(editor: str | None, *, terminal: bool | None = None) -> Editor:
+    """``$VISUAL``/``$EDITOR`` on a file that shows the source above the translation; an
+    inline prompt prefilled with the translation (readline) when there is no editor."""
+    on_terminal = sys.stdin.isatty() if terminal is None else terminal
 
     def prompt(text: str) -> str | None:
-        new: str = click.prompt("New translation (Enter keeps it)", default=text,
-                                show_default=False)
-        return new if new != text else None
+        if on_terminal and "\n" not in text:
+            try:
+                new = prefilled_input("New translation (edit it, Enter saves): ", text)
+            except ImportError:  # pragma: no cover - no readline on this platform
+                pass
+            else:
+                return new if new.strip() and new != text else None
+        typed: str = click.prompt("New translation (Enter keeps it)", default=text,
+                                  show_default=False)
+        return typed if typed != text else None
 
-    def edit(text: str) -> str | None:
+    def edit(text: str, about: EditAbout | None = None) -> str | None:
         if editor:
             try:
-                return click.edit(text + "\n", editor=editor, extension=".txt")
+                shown = editor_text(text, about) if about is not None else text + "\n"
+                saved = click.edit(shown, editor=editor, extension=".txt")
             except click.ClickException as exc:
                 info(f"{exc.format_message()}; type the translation instead")
+            else:
+                return None if saved is None else read_editor_text(saved)
         return prompt(text)
 
     return edit
+
+
+def use_color(env: Mapping[str, str], stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when ``NO_COLOR`` is set (no-color.org)."""
+    return not env.get("NO_COLOR") and stream.isatty() and env.get("TERM") != "dumb"
 
 
 def _targets(config: Config, article: Article, language: str | None) -> list[str]:
@@ -96,7 +132,8 @@ def _targets(config: Config, article: Article, language: str | None) -> list[str
 
 
 @main.command("review")
-@click.argument("article_path", metavar="ARTICLE", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("article_path", metavar="ARTICLE|SLUG|PO",
+                type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--lang", "language", metavar="L", help="Only this target language.")
 @click.option("--approve-all", is_flag=True,
               help="Approve every translated entry (with --include-drafts: drafts too).")
@@ -114,7 +151,7 @@ def _targets(config: Config, article: Article, language: str | None) -> list[str
 def review_cmd(ctx: click.Context, article_path: Path, language: str | None, approve_all: bool,
                approve_lines: tuple[str, ...], unapprove: bool, reviewer: str | None,
                include_drafts: bool, dry_run: bool, as_json: bool) -> None:
-    """Approve an article's translations.
+    """Approve an article's translations (name it by path, slug or .po file).
 
     On a terminal, without flags, shows one entry at a time (source, translation, check
     findings; for needs-work entries the old and new source with changes marked) and
@@ -128,6 +165,8 @@ def review_cmd(ctx: click.Context, article_path: Path, language: str | None, app
     \b
     Examples:
       transflow review articles/magnesium.md
+      transflow review magnesium                 # the same article, by slug
+      transflow review locales/nl/magnesium.po   # only its Dutch catalog
       transflow review articles/magnesium.md --approve 12,14 --reviewer "Jane Doe"
       transflow review articles/magnesium.md --approve-all --include-drafts
       transflow review articles/magnesium.md --unapprove --approve 12
@@ -144,9 +183,14 @@ def review_cmd(ctx: click.Context, article_path: Path, language: str | None, app
             "not a terminal: to review from a script use --approve-all, --approve LINE or "
             "--unapprove (see 'transflow review --help')"
         )
-    [path] = discover(config, [article_path])
+    found, po_language = find_article(config, article_path)
+    language = check_language(config, language)
+    if po_language is not None and language not in (None, po_language):
+        raise click.UsageError(f"{article_path} is the {po_language} catalog; --lang says "
+                               f"{language}")
+    [path] = discover(config, [found])
     article = read_article(config, path)
-    targets = _targets(config, article, check_language(config, language))
+    targets = _targets(config, article, language or po_language)
     who = None
     if not unapprove:
         who = reviewer or reviewer_name(default_git_runner, os.environ)
@@ -162,6 +206,7 @@ def interactive(config: Config, article: Article, targets: list[str], reviewer: 
     """One session per target catalog; quitting ends them all."""
     glossary = workspace_glossary(config)
     edit = make_editor(os.environ.get("VISUAL") or os.environ.get("EDITOR"))
+    color = use_color(os.environ, sys.stdout)
     totals = {"approved": 0, "edited": 0, "skipped": 0}
     for lang in targets:
         opened = open_catalog(config, article, lang)
@@ -175,12 +220,13 @@ def interactive(config: Config, article: Article, targets: list[str], reviewer: 
             reviewer=reviewer,
             day=date.today(),
             read_key=click.getchar,
-            write=lambda text: click.echo(text, nl=False),
+            write=lambda text: click.echo(text, nl=False, color=color),
             edit=edit,
             save=save,
             findings=findings_from_checks(context_for(article, lang, glossary)),
             width=shutil.get_terminal_size().columns,
             where=functools.partial(_article_lines, article),
+            color=color,
         )
         totals["approved"] += summary.approved
         totals["edited"] += summary.edited

@@ -1,10 +1,13 @@
 """The interactive review session: one entry at a time, one key per decision.
 
 The session never touches a terminal itself: it reads keys from ``read_key()``, writes text
-through ``write()``, asks ``edit(text)`` for a new translation and calls ``save()`` after
-every decision that changed the catalog, so quitting (or a crash) half-way loses nothing.
-The CLI passes ``click.getchar``/``click.echo``/``click.edit`` and an atomic catalog save;
-tests pass fakes.
+through ``write()``, asks ``edit(text, about)`` for a new translation (``about`` carries the
+source and, for needs work, the previous source, for the editor to show) and calls
+``save()`` after every decision that changed the catalog, so quitting (or a crash) half-way
+loses nothing. The CLI passes ``click.getchar``/``click.echo``/``$EDITOR`` (or a prompt
+prefilled with the translation) and an atomic catalog save; tests pass fakes. With
+``color`` the text is styled (states, changes, findings); the CLI turns it off where the
+terminal has none or ``NO_COLOR`` is set.
 
 Invariants:
 
@@ -18,16 +21,18 @@ Invariants:
 
 from __future__ import annotations
 
-import difflib
 import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import click
+
 from transflow.checks import CheckContext, run_checks
 from transflow.po.model import Entry
 from transflow.states import State, approve, entry_state, set_translation
+from transflow.worddiff import word_chunks
 
 #: States a review session walks through.
 TO_REVIEW = (State.MACHINE_DRAFT, State.NEEDS_WORK, State.TRANSLATED)
@@ -55,20 +60,64 @@ class ReviewSummary:
     quit: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class EditAbout:
+    """What the editor shows above the translation being edited."""
+
+    source: str
+    previous_source: str | None = None
+
+
+#: An editor: given the current translation and what it translates, the new text or None.
+Editor = Callable[[str, EditAbout], "str | None"]
+
+#: The line of an editor file below which the translation starts.
+CUT = "# ------------------------ >8 ------------------------"
+
+
+def editor_text(translation: str, about: EditAbout, width: int = 78) -> str:
+    """The file ``$EDITOR`` opens: the source (and previous source) as comments, then a cut
+    line, then the translation."""
+    def comment(label: str, text: str) -> list[str]:
+        wrapped = [w for line in text.split("\n") for w in (
+            textwrap.wrap(line, width - 4, break_long_words=False, break_on_hyphens=False)
+            or [""])]
+        return [f"# {label}:", *(f"#   {w}".rstrip() for w in wrapped)]
+
+    lines = comment("Source", about.source)
+    if about.previous_source:
+        lines += comment("Previous source (the translation was made for this one)",
+                         about.previous_source)
+        lines += comment("Changes ([-removed-] {+added+})",
+                         word_diff(about.previous_source, about.source))
+    lines += ["# Write the translation below the cut line; everything above it is ignored.",
+              CUT]
+    return "\n".join(lines) + "\n" + translation + "\n"
+
+
+def read_editor_text(text: str) -> str:
+    """The translation from a saved editor file: what follows the cut line (all of it when
+    the line was removed), without the final newline."""
+    _, cut, tail = text.partition(CUT)
+    if not cut:
+        return text.rstrip("\r\n")
+    return tail.removeprefix("\r").removeprefix("\n").rstrip("\r\n")
+
+
 def word_diff(old: str, new: str) -> str:
     """``old`` → ``new`` with removed words as ``[-…-]`` and added ones as ``{+…+}``."""
-    tokenize = re.compile(r"\s+|\w+|[^\w\s]")
-    a, b = tokenize.findall(old), tokenize.findall(new)
-    out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append("".join(a[i1:i2]))
-            continue
-        if op in ("delete", "replace"):
-            out.append("[-" + "".join(a[i1:i2]) + "-]")
-        if op in ("insert", "replace"):
-            out.append("{+" + "".join(b[j1:j2]) + "+}")
-    return "".join(out)
+    marks = {"equal": ("", ""), "delete": ("[-", "-]"), "insert": ("{+", "+}")}
+    return "".join(marks[op][0] + text + marks[op][1] for op, text in word_chunks(old, new))
+
+
+#: Colours of the state labels (on terminals that have colour).
+STATE_COLORS = {
+    State.UNTRANSLATED: "white",
+    State.MACHINE_DRAFT: "magenta",
+    State.NEEDS_WORK: "yellow",
+    State.TRANSLATED: "blue",
+    State.REVIEWED: "green",
+}
 
 
 def _where(entry: Entry) -> str:
@@ -87,13 +136,15 @@ class ReviewSession:
         day: date,
         read_key: Callable[[], str],
         write: Callable[[str], None],
-        edit: Callable[[str], str | None],
+        edit: Editor,
         save: Callable[[], None],
         findings: Callable[[Entry], Sequence[str]] | None = None,
         width: int = 100,
         where: Callable[[Entry], str] = _where,
+        color: bool = False,
     ) -> None:
         self.where = where
+        self.color = color
         self.width = max(40, width)
         self.entries = [e for e in entries if not e.obsolete and entry_state(e) in TO_REVIEW]
         self.reviewer = reviewer
@@ -105,21 +156,29 @@ class ReviewSession:
         self.findings = findings
         self.summary = ReviewSummary(total=len(self.entries))
 
-    def _indent(self, text: str) -> list[str]:
-        """Text wrapped to the terminal width at word boundaries, indented two spaces."""
+    def _indent(self, text: str, colored: bool = False) -> list[str]:
+        """Text wrapped to the terminal width at word boundaries, indented two spaces.
+
+        With ``colored`` the text is a word diff: it is wrapped as marked, then its marks
+        are coloured line by line (so no escape sequence is cut by the wrapping).
+        """
         out: list[str] = []
         for line in text.split("\n"):
             out += textwrap.wrap(line, self.width - 2, break_long_words=False,
                                  break_on_hyphens=False) or [""]
+        if colored and self.color:
+            out = [_color_marks(line) for line in out]
         return ["  " + line for line in out]
 
     def show(self, index: int) -> None:
         """Print entry ``index`` with its progress, state, source, translation and notes."""
         entry = self.entries[index]
         state = entry_state(entry)
+        style = self._style
         lines = [
             "",
-            f"[{index + 1}/{len(self.entries)}] {self.where(entry)}  ({state.label})",
+            style(f"[{index + 1}/{len(self.entries)}] ", bold=True) + self.where(entry)
+            + "  " + style(f"({state.label})", fg=STATE_COLORS[state], bold=True),
         ]
         if entry.comment:
             lines.append(f"  note: {entry.comment}")
@@ -128,15 +187,21 @@ class ReviewSession:
         # The translator's notes and transflow's own lines (draft origin, problems, approvals).
         lines += [f"  # {line}" for line in (entry.tcomment or "").splitlines() if line.strip()]
         if state is State.NEEDS_WORK and entry.previous_msgid:
-            lines += ["Old source:", *self._indent(entry.previous_msgid),
-                      "New source (changes marked [-removed-] {+added+}):",
-                      *self._indent(word_diff(entry.previous_msgid, entry.msgid))]
+            lines += [style("Old source:", bold=True), *self._indent(entry.previous_msgid),
+                      style("New source (changes marked [-removed-] {+added+}):", bold=True),
+                      *self._indent(word_diff(entry.previous_msgid, entry.msgid),
+                                    colored=True)]
         else:
-            lines += ["Source:", *self._indent(entry.msgid)]
-        lines += ["Translation:", *self._indent(entry.msgstr)]
+            lines += [style("Source:", bold=True), *self._indent(entry.msgid)]
+        lines += [style("Translation:", bold=True), *self._indent(entry.msgstr)]
         if self.findings is not None:
-            lines += [f"  ! {msg}" for msg in self.findings(entry)]
+            for msg in self.findings(entry):
+                fg = "red" if msg.startswith("error") else "yellow"
+                lines.append(style(f"  ! {msg}", fg=fg))
         self.write("\n".join(lines) + "\n")
+
+    def _style(self, text: str, **styles: object) -> str:
+        return click.style(text, **styles) if self.color else text  # type: ignore[arg-type]
 
     def run(self) -> ReviewSummary:
         """Ask for one decision per entry until the end, or until ``q``."""
@@ -189,7 +254,9 @@ class ReviewSession:
 
     def _edit(self, entry: Entry) -> None:
         current = entry.msgstr or entry.msgid
-        new = self.edit(current)
+        needs_work = entry_state(entry) is State.NEEDS_WORK
+        about = EditAbout(entry.msgid, entry.previous_msgid if needs_work else None)
+        new = self.edit(current, about)
         if new is None:
             self.write("edit cancelled\n")
             return
@@ -203,6 +270,12 @@ class ReviewSession:
             self.write("saved your edit; press a to approve it\n")
         else:
             self.write("nothing changed\n")
+
+
+def _color_marks(line: str) -> str:
+    """Colour the ``[-…-]``/``{+…+}`` marks of one wrapped diff line."""
+    line = re.sub(r"\[-.*?(?:-\]|$)", lambda m: click.style(m.group(0), fg="red"), line)
+    return re.sub(r"\{\+.*?(?:\+\}|$)", lambda m: click.style(m.group(0), fg="green"), line)
 
 
 def findings_from_checks(ctx: CheckContext) -> Callable[[Entry], list[str]]:
@@ -224,11 +297,12 @@ def run_review(
     day: date,
     read_key: Callable[[], str],
     write: Callable[[str], None],
-    edit: Callable[[str], str | None],
+    edit: Editor,
     save: Callable[[], None],
     findings: Callable[[Entry], Sequence[str]] | None = None,
     width: int = 100,
     where: Callable[[Entry], str] = _where,
+    color: bool = False,
 ) -> ReviewSummary:
     """Run one interactive session over ``entries`` (polib entries of one catalog).
 
@@ -247,4 +321,5 @@ def run_review(
         findings=findings,
         width=width,
         where=where,
+        color=color,
     ).run()

@@ -3,40 +3,29 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
 from transflow.cli import main
 from transflow.cli.check import format_finding
-from transflow.cli.common import articles_argument, emit_json, get_config, info, json_option
+from transflow.cli.common import (
+    articles_argument,
+    emit_json,
+    get_config,
+    info,
+    json_option,
+    show_error,
+)
 from transflow.cli.core import render_build, render_sync
 from transflow.cli.translate import KEY_VARIABLE, URL_VARIABLE, render_stop, render_summary
-from transflow.config import Config
-from transflow.errors import TransflowError
 from transflow.mt import Engine
-from transflow.workflow.build import build
-from transflow.workflow.check import check
-from transflow.workflow.gates import default_gates
-from transflow.workflow.sync import sync
-from transflow.workflow.translate import make_deepl_engine, translate
-
-
-@dataclass(slots=True)
-class Step:
-    """One step of a run: its name, exit code and a short JSON summary."""
-
-    name: str
-    exit_code: int = 0
-    summary: dict[str, object] = field(default_factory=dict)
-    message: str = ""
-
-    def to_json(self) -> dict[str, object]:
-        """The step's part of the run document."""
-        return {"step": self.name, "ok": self.exit_code == 0, "exit_code": self.exit_code,
-                "message": self.message, "summary": self.summary}
+from transflow.workflow.build import BuildReport
+from transflow.workflow.check import CheckReport
+from transflow.workflow.run import RunOptions, Step, run
+from transflow.workflow.sync import SyncReport
+from transflow.workflow.translate import make_deepl_engine
+from transflow.workflow.translate_report import TranslateReport
 
 
 @main.command("run")
@@ -53,11 +42,14 @@ class Step:
 @click.option("--strict", is_flag=True, help="Exit 3 when any article is unfinished.")
 @click.option("--dry-run", is_flag=True,
               help="Plan every step; write nothing and send nothing to DeepL.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR", help="Also write the static review report into DIR "
+              "(as 'transflow report'), even when a step failed.")
 @json_option
 @click.pass_context
 def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
             max_chars: int | None, out: Path | None, allow_incomplete: bool, strict: bool,
-            dry_run: bool, as_json: bool) -> None:
+            dry_run: bool, report_dir: Path | None, as_json: bool) -> None:
     """Run sync, translate, check and build; stop at the first step that fails.
 
     The exit code is that of the step that stopped the run: 1 for an error (a bad
@@ -70,9 +62,7 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
       transflow run --strict --json > run.json
     """
     config = get_config(ctx, lock=not dry_run)
-    paths = list(articles)
     key = os.environ.get(KEY_VARIABLE, "").strip()
-    steps: list[Step] = []
     quiet = as_json
 
     def engine() -> Engine | None:
@@ -80,91 +70,44 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
             return None
         return make_deepl_engine(config, key, server_url=os.environ.get(URL_VARIABLE) or None)
 
-    actions: list[tuple[str, Callable[[Config, Step], None]]] = [
-        ("sync", lambda c, s: _sync(c, s, paths, quiet, dry_run)),
-        ("translate", lambda c, s: _translate(c, s, paths, engine, engine_name, max_chars,
-                                              quiet, dry_run)),
-        ("check", lambda c, s: _check(c, s, paths, quiet)),
-        ("build", lambda c, s: _build(c, s, paths, out, allow_incomplete, strict, quiet,
-                                      dry_run)),
-    ]
-    for name, action in actions:
-        step = Step(name)
-        steps.append(step)
-        try:
-            action(config, step)
-        except TransflowError as exc:
-            step.exit_code = exc.exit_code
-            step.message = str(exc)
-            if not quiet:
-                info(f"Error: {exc}")
-                if exc.hint:
-                    info(f"Hint: {exc.hint}")
-        if step.exit_code:
-            break
-    code = steps[-1].exit_code
+    options = RunOptions(engine_name=engine_name, max_chars=max_chars, output=out,
+                         allow_incomplete=allow_incomplete, strict=strict, dry_run=dry_run,
+                         workers=os.cpu_count() or 1)
+    report = run(config, list(articles), options=options, engine_factory=engine,
+                 on_step=(lambda step: None) if quiet else render_step)
+    report_doc: dict[str, object] | None = None
+    if report_dir is not None and not dry_run:
+        from transflow.cli.serve import write_report_folder
+
+        written = write_report_folder(config, report_dir, quiet=quiet)
+        report_doc = {"out": config.relative(written.out), "pages": written.pages,
+                      "problems": written.problems}
     if as_json:
-        emit_json({
-            "version": 1,
-            "exit_code": code,
-            "stopped_at": steps[-1].name if code else None,
-            "steps": [s.to_json() for s in steps],
-        })
+        emit_json({**report.to_json(),
+                   **({"report": report_doc} if report_doc is not None else {})})
     else:
-        for s in steps:
+        for s in report.steps:
             status = "ok" if not s.exit_code else f"failed (exit {s.exit_code})"
             info(f"run: {s.name:9} {status}{': ' + s.message if s.message else ''}")
-    ctx.exit(code)
+    ctx.exit(report.exit_code)
 
 
-def _sync(config: Config, step: Step, paths: list[Path], quiet: bool, dry_run: bool) -> None:
-    report = sync(config, paths, workers=os.cpu_count() or 1, dry_run=dry_run)
-    step.summary = {"articles": len(report.articles) + report.unchanged,
-                    "written": report.written, "orphans": report.orphans}
-    if not quiet:
+def render_step(step: Step) -> None:
+    """A step's own output, as its command prints it, as soon as the step ends."""
+    if step.error is not None:
+        show_error(step.error)
+        return
+    report = step.report
+    if isinstance(report, SyncReport):
         render_sync(report)
-
-
-def _translate(config: Config, step: Step, paths: list[Path],
-               engine: Callable[[], Engine | None], engine_name: str,
-               max_chars: int | None, quiet: bool, dry_run: bool) -> None:
-    report = translate(config, paths, engine=engine(), engine_name=engine_name,
-                       max_chars=max_chars, dry_run=dry_run)
-    totals = report.to_json()["totals"]
-    step.summary = totals if isinstance(totals, dict) else {}
-    if not quiet:
+    elif isinstance(report, TranslateReport):
         render_summary(report)
         if report.engine is None and report.left:
             info(f"{report.left} segment(s) left for DeepL; set {KEY_VARIABLE} to draft them.")
-    if report.stopped is not None:
-        if not quiet:
+        if report.stopped is not None:
             render_stop(report)
-        step.exit_code = 1
-        step.message = str(report.stopped)
-
-
-def _check(config: Config, step: Step, paths: list[Path], quiet: bool) -> None:
-    report = check(config, paths)
-    errors = report.errors
-    step.summary = {"errors": len(errors), "warnings": report.count("warning")}
-    if errors:
-        if not quiet:
-            for finding in errors:
-                click.echo(format_finding(finding))
-        step.exit_code = 3
-        step.message = f"{len(errors)} check error(s)"
-
-
-def _build(config: Config, step: Step, paths: list[Path], out: Path | None,
-           allow_incomplete: bool, strict: bool, quiet: bool, dry_run: bool) -> None:
-    report = build(config, paths, output=out, allow_incomplete=allow_incomplete,
-                   gates=default_gates(config), dry_run=dry_run,
-                   workers=os.cpu_count() or 1)
-    step.summary = {"built": [a.article for a in report.articles if a.built],
-                    "unfinished": [a.article for a in report.unfinished],
-                    "output": report.output}
-    if not quiet:
+    elif isinstance(report, CheckReport):
+        for finding in report.errors:
+            click.echo(format_finding(finding))
+    elif isinstance(report, BuildReport):
         render_build(report)
-    if strict and report.unfinished:
-        step.exit_code = 3
-        step.message = f"{len(report.unfinished)} unfinished article(s)"

@@ -16,6 +16,7 @@ from transflow.cli import main
 from transflow.cli.common import (
     articles_argument,
     check_language,
+    echo_error,
     emit_json,
     get_config,
     info,
@@ -136,16 +137,16 @@ def render_stop(report: TranslateReport) -> None:
     """Why the run stopped early, what was saved, and what to do."""
     exc = report.stopped
     saved = report.total("drafted")
+    details: list[str] = []
     if isinstance(exc, QuotaExceededError):
-        info(f"Error: DeepL quota exceeded after {report.batches_done} batch(es); {saved} "
-             "segment(s) saved; rerun when quota is available")
+        message = (f"DeepL quota exceeded after {report.batches_done} batch(es); {saved} "
+                   "segment(s) saved; rerun when quota is available")
         if report.usage is not None and report.usage.character_limit is not None:
-            info(f"DeepL usage before this run: {report.usage.character_count} of "
-                 f"{report.usage.character_limit} characters; billed in this run: "
-                 f"{report.total('billed')}")
+            details.append(f"DeepL usage before this run: {report.usage.character_count} of "
+                           f"{report.usage.character_limit} characters; billed in this run: "
+                           f"{report.total('billed')}")
     elif isinstance(exc, AuthorizationError):
-        info(f"Error: {exc}; {saved} segment(s) saved")
+        message = f"{exc}; {saved} segment(s) saved"
     else:
-        info(f"Error: {exc}; {saved} segment(s) saved; rerun to continue")
-    if exc is not None and exc.hint:
-        info(f"Hint: {exc.hint}")
+        message = f"{exc}; {saved} segment(s) saved; rerun to continue"
+    echo_error(message, exc.hint if exc is not None else None, details)

@@ -6,9 +6,9 @@ import importlib
 from pathlib import Path
 
 from transflow.errors import ArticleError
-from transflow.formats.base import Document, Format, Segment, Translate
+from transflow.formats.base import Document, Format, Markup, Segment, Translate
 
-__all__ = ["EXTENSIONS", "Document", "Format", "Segment", "Translate", "format_for"]
+__all__ = ["EXTENSIONS", "Document", "Format", "Markup", "Segment", "Translate", "format_for"]
 
 #: extension -> module that defines ``FORMAT``; imported lazily so a Markdown-only run
 #: never pays for the HTML parser.

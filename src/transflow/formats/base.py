@@ -47,6 +47,30 @@ class Document:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+#: Props and named shortcode parameters whose string values are segments, by default.
+DEFAULT_PROPS = ("title", "description", "alt", "caption", "label", "aria-label", "placeholder")
+
+#: Eleventy's image shortcode: ``{% image "src", "alt" %}``.
+DEFAULT_SHORTCODES: tuple[tuple[str, tuple[int, ...]], ...] = (("image", (2,)),)
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """What a format offers inside embedded markup (the workspace's ``props``/``shortcodes``).
+
+    ``props`` names the MDX component props and named shortcode parameters whose string
+    values are translated; ``shortcodes`` maps a shortcode name to the 1-based positions of
+    the positional parameters that are (``image = [2]``: the second).
+    """
+
+    props: tuple[str, ...] = DEFAULT_PROPS
+    shortcodes: tuple[tuple[str, tuple[int, ...]], ...] = DEFAULT_SHORTCODES
+
+    def positions(self, name: str) -> tuple[int, ...]:
+        """The translated positional parameters of shortcode ``name`` (none by default)."""
+        return next((p for n, p in self.shortcodes if n == name), ())
+
+
 #: Given a segment, the translation to put in its place, or ``None`` to keep the source.
 Translate = Callable[[Segment], "str | None"]
 
@@ -87,8 +111,14 @@ class Format(Protocol):
     name: str
     extensions: tuple[str, ...]
 
-    def parse(self, source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
-        """Split ``source`` into segments. Raises ``ArticleError`` for input it refuses."""
+    def parse(
+        self, source: str, *, front_matter_fields: Sequence[str] = (), markup: Markup | None = None
+    ) -> Document:
+        """Split ``source`` into segments. Raises ``ArticleError`` for input it refuses.
+
+        ``markup`` says which component props and shortcode parameters are segments
+        (formats without components or shortcodes ignore it).
+        """
         ...
 
     def render(self, doc: Document, translate: Translate) -> str:

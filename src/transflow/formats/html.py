@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from transflow.formats import frontmatter
-from transflow.formats.base import Document, Segment, Translate, splice
+from transflow.formats.base import Document, Markup, Segment, Translate, splice
 
 __all__ = [
     "FORMAT",
@@ -556,7 +556,9 @@ class HtmlFormat:
     name = "html"
     extensions = (".html", ".htm")
 
-    def parse(self, source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
+    def parse(
+        self, source: str, *, front_matter_fields: Sequence[str] = (), markup: Markup | None = None
+    ) -> Document:
         return parse(source, front_matter_fields=front_matter_fields)
 
     def render(self, doc: Document, translate: Translate) -> str:

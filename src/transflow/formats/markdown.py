@@ -49,13 +49,14 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
 from markdown_it.rules_block import StateBlock
 
-from transflow.formats import frontmatter, markdown_html
-from transflow.formats.base import Document, Segment, Translate, splice
+from transflow.formats import frontmatter, markdown_html, shortcodes
+from transflow.formats.base import Document, Markup, Segment, Translate, splice
 from transflow.formats.markdown_dialect import markdown_parser
 
 __all__ = ["BODY_START", "FORMAT", "MarkdownFormat", "new_parser", "parse", "render"]
 
 _EXTRA_KEY = "markdown.render"
+_MARKUP_KEY = "markdown.markup"
 #: ``Document.extra`` key: offset where the Markdown body starts (after BOM and front matter).
 BODY_START = "markdown.body_start"
 _NEWLINES_RE = re.compile(r"\r\n?")
@@ -118,6 +119,7 @@ def new_parser(*, block_only: bool = False) -> MarkdownIt:
 
 
 _BLOCK_MD = new_parser(block_only=True)
+_DEFAULT_MARKUP = Markup()
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,17 @@ class _Offsets:
             return self.base + pos
         k = bisect_right(self.norm_starts, pos) - 1
         return self.base + self.orig_starts[k] + (pos - self.norm_starts[k])
+
+
+_FOLD = re.compile(r"\s*\n\s*")
+
+
+def _without_shortcodes(text: str) -> str:
+    """``text`` without the shortcodes in it."""
+    codes = shortcodes.scan(text) if "{" in text else []
+    for code in reversed(codes):
+        text = text[: code.start] + " " + text[code.end :]
+    return text
 
 
 _FIRST_SIGNIFICANT = re.compile(r"[`<\[(]|[^\W_]")
@@ -209,9 +222,14 @@ def _ends_with_escape(text: str) -> bool:
 
 
 def parse(
-    source: str, *, front_matter_fields: Sequence[str] = (), front_matter: bool = True
+    source: str,
+    *,
+    front_matter_fields: Sequence[str] = (),
+    front_matter: bool = True,
+    markup: Markup | None = None,
 ) -> Document:
     """Split ``source`` into segments; ``front_matter=False`` reads it as plain CommonMark."""
+    markup = markup or _DEFAULT_MARKUP
     base = 1 if source.startswith("\ufeff") else 0
     segments: list[Segment] = []
     spans: dict[tuple[int, int], _Span] = {}
@@ -262,11 +280,26 @@ def parse(
         for piece in markdown_html.region(
             source, offsets(start), offsets(end), attributes_only=attributes_only
         ):
-            if piece.mode != "attr" and not _has_words(piece.text):
+            if piece.mode != "attr" and not _has_words(_without_shortcodes(piece.text)):
+                for code in shortcodes.scan(source, piece.start, piece.end):
+                    add_params(code, source_lines)
                 continue
             line = bisect_right(source_lines, piece.start)
             segments.append(Segment(piece.text, piece.kind, line, piece.start, piece.end))
             spans[(piece.start, piece.end)] = _Span(piece.mode, style=piece.style)
+
+    def add_params(code: shortcodes.Shortcode, lines_at: list[int] | None) -> None:
+        """Segments of a shortcode's parameters (source offsets when ``lines_at`` is given)."""
+        for param, kind in shortcodes.segments(code, markup):
+            text = _FOLD.sub(" ", param.value.strip())
+            if not _has_words(text):
+                continue
+            start, end = param.start, param.end
+            if lines_at is None:
+                start, end = offsets(start), offsets(end)
+            line = bisect_right(lines_at, start) if lines_at else source.count("\n", 0, start) + 1
+            segments.append(Segment(text, kind, line, start, end))
+            spans[(start, end)] = _Span("shortcode", style=param.quote + code.syntax)
 
     containers: list[str] = []
     block = ""  # what the next inline token belongs to
@@ -311,7 +344,26 @@ def parse(
                         if block == "setext"
                         else (containers[-1] if containers else "paragraph")
                     )
-                    if "<" in token.content and not _has_words(token.content):
+                    split = (
+                        shortcodes.split_lines(norm, lines)
+                        if "{%" in token.content or "{{" in token.content
+                        else None
+                    )
+                    if split is not None:
+                        for code in split.standalone:
+                            add_params(code, None)
+                        for index, group in split.groups:
+                            _paragraph(
+                                norm,
+                                group,
+                                where,
+                                block == "paragraph" and first_in_item and index == 0,
+                                line + index,
+                                line_start(line + index),
+                                add,
+                                continues=index > 0,
+                            )
+                    elif "<" in token.content and not _has_words(token.content):
                         add_pieces(lines[0][0], lines[-1][1], attributes_only=True)
                     else:
                         _paragraph(
@@ -326,7 +378,8 @@ def parse(
             block = ""
         previous = kind
     segments.sort(key=lambda s: s.start)
-    return Document(source, segments, metadata, {_EXTRA_KEY: spans, BODY_START: base})
+    extra: dict[str, object] = {_EXTRA_KEY: spans, BODY_START: base, _MARKUP_KEY: markup}
+    return Document(source, segments, metadata, extra)
 
 
 _Add = Callable[[str, str, int, int, int, _Span], None]
@@ -349,7 +402,10 @@ def _paragraph(
     line: int,
     line_begin: int,
     add: _Add,
+    *,
+    continues: bool = False,
 ) -> None:
+    """A paragraph-like segment; ``continues`` when paragraph lines (a shortcode) precede it."""
     text, start, end = _join_lines(norm, lines)
     if not text:
         return
@@ -358,7 +414,7 @@ def _paragraph(
         if task:
             text, start = text[task.end() :], start + task.end()
     prefix = _continuation_prefix(norm[line_begin:start])
-    add(text, kind, line, start, end, _Span("block", prefix))
+    add(text, kind, line, start, end, _Span("block", prefix, "continues" if continues else ""))
 
 
 def _cell(norm: str, span: tuple[int, int], index: int, line: int, add: _Add) -> None:
@@ -407,7 +463,12 @@ def render(doc: Document, translate: Translate, *, force_replace: bool = False) 
     spans = doc.extra.get(_EXTRA_KEY)
     if not isinstance(spans, dict) or any((s.start, s.end) not in spans for s in doc.segments):
         fields = [s.kind.removeprefix("front matter: ") for s in doc.segments]
-        spans = parse(doc.source, front_matter_fields=fields).extra[_EXTRA_KEY]
+        markup = doc.extra.get(_MARKUP_KEY)
+        spans = parse(
+            doc.source,
+            front_matter_fields=fields,
+            markup=markup if isinstance(markup, Markup) else None,
+        ).extra[_EXTRA_KEY]
         assert isinstance(spans, dict)
     newline = "\r\n" if "\r\n" in doc.source else "\n"
 
@@ -422,6 +483,8 @@ def render(doc: Document, translate: Translate, *, force_replace: bool = False) 
 def _encode(text: str, span: _Span, newline: str, original: str, original_span: str) -> str:
     if span.mode == "attr":
         return markdown_html.encode_attribute(text, span.style, original_span)
+    if span.mode == "shortcode":
+        return shortcodes.encode(text, span.style[:1], span.style[1:])
     if span.mode in ("html", "html-md"):
         written = markdown_html.encode_content(text, original_span)
         return _escape_line(written, None) if span.mode == "html-md" else written
@@ -441,9 +504,11 @@ def _encode(text: str, span: _Span, newline: str, original: str, original_span: 
         return text
     text = re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n", text)  # no new paragraphs
     lines: list[str] = []
+    # After a shortcode line of the same paragraph, a first line of ``===`` would underline it.
+    before = "x" if span.style == "continues" else None
     for raw in text.split("\n"):
         lines.append(
-            _escape_line(raw.lstrip(" \t") if lines else raw, lines[-1] if lines else None)
+            _escape_line(raw.lstrip(" \t") if lines else raw, lines[-1] if lines else before)
         )
     # A first line can depend on the lines after it (``[a]:`` with its destination on the
     # next line is a link reference definition): the whole text must stay one paragraph.
@@ -516,9 +581,11 @@ class MarkdownFormat:
     name = "markdown"
     extensions = (".md", ".markdown")
 
-    def parse(self, source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
+    def parse(
+        self, source: str, *, front_matter_fields: Sequence[str] = (), markup: Markup | None = None
+    ) -> Document:
         """Split ``source`` into segments (see the module docstring for what they are)."""
-        return parse(source, front_matter_fields=front_matter_fields)
+        return parse(source, front_matter_fields=front_matter_fields, markup=markup)
 
     def render(self, doc: Document, translate: Translate) -> str:
         """Replace each segment's span with its translation; everything else stays."""

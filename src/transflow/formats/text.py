@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from transflow.formats.base import Document, Segment, Translate, splice
+from transflow.formats.base import Document, Markup, Segment, Translate, splice
 
 __all__ = ["FORMAT", "TextFormat", "parse", "render"]
 
@@ -125,7 +125,9 @@ class TextFormat:
     name = "text"
     extensions = (".txt",)
 
-    def parse(self, source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
+    def parse(
+        self, source: str, *, front_matter_fields: Sequence[str] = (), markup: Markup | None = None
+    ) -> Document:
         return parse(source, front_matter_fields=front_matter_fields)
 
     def render(self, doc: Document, translate: Translate) -> str:

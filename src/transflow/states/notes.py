@@ -110,6 +110,15 @@ def set_transflow_line(
     return "\n".join(kept)
 
 
+def display_notes(tcomment: str) -> list[str]:
+    """The comment as a person reads it beside the text: every non-empty line, transflow's
+    lines without their marker (``draft deepl 2026-11-26``), approvals and acceptances left
+    out (they are shown apart, with the reviewer)."""
+    hidden = (f"{MARKER} {REVIEWED}", f"{MARKER} {ACCEPTED}")
+    return [ln.strip().removeprefix(f"{MARKER} ") for ln in tcomment.splitlines()
+            if ln.strip() and not ln.strip().startswith(hidden)]
+
+
 # --------------------------------------------------------------------------- draft / problem
 def draft_origin(tcomment: str) -> str | None:
     """The origin text of the last ``draft`` line (``deepl 2026-11-27``), None without one."""

@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,7 @@ from transflow.workflow.workspace import (
     catalog_path,
     decode,
     discover,
+    markup_of,
     read_article,
     template_path,
     utc_now,
@@ -188,7 +190,7 @@ def _read_translation(config: Config, article: Article, path: Path, language: st
         raise ArticleError("translation is empty: nothing to align", path=path)
     text = decode(data, path)
     try:
-        doc = fmt.parse(text, front_matter_fields=config.front_matter)
+        doc = fmt.parse(text, front_matter_fields=config.front_matter, markup=markup_of(config))
     except TransflowError as exc:
         if exc.path is None:
             exc.path = path
@@ -309,7 +311,7 @@ def _fill_catalog(po: catalog.Catalog, proposals: dict[str, _Fill], result: Pair
 
 
 def _write(
-    config: Config, cat: catalog.Catalog, path: Path, prepared_now: Any, dry_run: bool,
+    config: Config, cat: catalog.Catalog, path: Path, prepared_now: datetime, dry_run: bool,
     written: list[str],
 ) -> None:
     if dry_run:

@@ -24,6 +24,7 @@ from transflow.formats import Segment
 from transflow.po import catalog
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
+from transflow.workflow.pages import pages
 from transflow.workflow.workspace import (
     Article,
     Progress,
@@ -144,7 +145,8 @@ def build(
     out = (output or config.output).resolve()
     report = BuildReport(config.relative(out), config.publish, allow_incomplete=allow_incomplete)
     files = discover(config, paths)
-    previous = _previous_manifest(out / "manifest.json")
+    manifest = config.manifest or out / "manifest.json"
+    previous = _previous_manifest(manifest)
     # Outputs are staged and made visible together at the end: a bad article anywhere leaves
     # the output folder untouched, and only one parsed article per process is in memory.
     # The journal lets the next command finish (or clean up after) a killed build.
@@ -191,7 +193,6 @@ def build(
                     if not dry_run:
                         transaction.unlink(dest)
         if not dry_run:
-            manifest = out / "manifest.json"
             text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
             if _changed(manifest, text):
                 transaction.write(manifest, text)
@@ -245,19 +246,25 @@ def _build_one(
     article = read_article(config, path)
     result, rendered = _assess(config, article, gates, allow_incomplete)
     written: list[str] = []
-    suffix = article.path.suffix
-    targets = {article.source_language: article.text, **rendered}
-    for lang, text in targets.items():
-        dest = out / lang / f"{article.slug}{suffix}"
-        if result.built:
-            result.files[lang] = config.relative(dest)
-            if not dry_run and _changed(dest, text):
+    for page in pages(config, article, out, rendered):
+        dest, text = page.dest, page.text
+        if result.built and (text is not None or page.kept):
+            result.files[page.language] = config.relative(dest)
+            if text is not None and not dry_run and _changed(dest, text):
                 transaction.write(dest, text)
                 written.append(config.relative(dest))
-        elif not dry_run and dest.exists():
+        elif not dry_run and not page.kept and dest.exists():
             # A previously published version must not outlive the article's readiness.
             transaction.unlink(dest)
     return result, written
+
+
+def assess(
+    config: Config, article: Article, gates: Sequence[Gate], allow_incomplete: bool = False
+) -> tuple[ArticleBuild, dict[str, str]]:
+    """What ``build`` would do with one article, and the texts it would write (no IO but
+    reading the catalogs): the review pages show this verdict beside each article."""
+    return _assess(config, article, gates, allow_incomplete)
 
 
 def _assess(

@@ -144,6 +144,8 @@ def _config_key(config: Config) -> str:
         ",".join(config.languages),
         ",".join(config.front_matter),
         config.references,
+        ",".join(config.props),
+        repr(config.shortcodes),
     ]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
 

@@ -27,7 +27,16 @@ except ImportError:  # pragma: no cover - Windows
 from transflow.atomic import Journal
 from transflow.config import Config, validate_language
 from transflow.errors import ArticleError, ConfigError, TransflowError
-from transflow.formats import EXTENSIONS, Document, Format, Segment, Translate, format_for
+from transflow.formats import (
+    EXTENSIONS,
+    Document,
+    Format,
+    Markup,
+    Segment,
+    Translate,
+    format_for,
+)
+from transflow.site import layout as site_layout
 
 LANG_FIELD = "lang"
 
@@ -202,11 +211,27 @@ def discover(config: Config, paths: Sequence[Path] | None = None) -> list[Path]:
                 format_for(path)  # raises the "unsupported article type" error
             found.append(path)
         return _unique_slugs(config, found)
-    return _unique_slugs(config, sorted(
+    found = sorted(
         p
         for p in config.articles.rglob("*")
         if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith(".")
-    ))
+    )
+    return _unique_slugs(config, _without_outputs(config, found))
+
+
+def _without_outputs(config: Config, paths: list[Path]) -> list[Path]:
+    """Leave out the pages ``build`` writes into the articles folder (``x.en.md`` beside
+    ``x.md`` with Hugo's translation by file name): they are outputs, never articles."""
+    out = config.output
+    if not (out.is_relative_to(config.articles) or config.articles.is_relative_to(out)):
+        return paths
+    matcher = site_layout.output_matcher(config.layout, config.languages)
+    if matcher is None:
+        return paths
+    return [
+        p for p in paths
+        if not (p.is_relative_to(out) and matcher.fullmatch(p.relative_to(out).as_posix()))
+    ]
 
 
 def _unique_slugs(config: Config, paths: list[Path]) -> list[Path]:
@@ -242,6 +267,11 @@ def decode(data: bytes, path: Path) -> str:
         raise ArticleError(
             "not valid UTF-8", path=path, line=line, hint="save the article as UTF-8"
         ) from None
+
+
+def markup_of(config: Config) -> Markup:
+    """The workspace's ``props`` and ``shortcodes``, as the formats take them."""
+    return Markup(config.props, config.shortcodes)
 
 
 def shown(text: str) -> str:
@@ -297,7 +327,7 @@ def read_article(config: Config, path: Path, data: bytes | None = None) -> Artic
     fmt = format_for(path)
     try:
         fields = config.front_matter
-        doc = fmt.parse(text, front_matter_fields=(*fields, LANG_FIELD))
+        doc = fmt.parse(text, front_matter_fields=(*fields, LANG_FIELD), markup=markup_of(config))
     except TransflowError as exc:
         if exc.path is None:
             exc.path = Path(rel)
@@ -344,3 +374,34 @@ def template_path(config: Config, slug: str) -> Path:
 def catalog_path(config: Config, lang: str, slug: str) -> Path:
     """``locales/<lang>/<slug>.po``."""
     return config.locales / lang / f"{slug}.po"
+
+
+def find_article(config: Config, given: Path) -> tuple[Path, str | None]:
+    """The article meant by an article path, a slug or a catalog path, and the catalog's
+    language when a ``.po`` file was named (so ``review`` works from any of the three).
+
+    ``sample_articles/x.md``, ``x`` (as in ``locales/nl/x.po``) and ``locales/nl/x.po`` all
+    name the article ``x``; anything else is an ``ArticleError`` with a hint.
+    """
+    hint = "give an article path, its slug (the name of its .po files) or one of its .po files"
+    if given.suffix.lower() in (".po", ".pot"):
+        path = given.resolve()
+        try:
+            rel = path.relative_to(config.locales.resolve())
+        except ValueError:
+            raise ArticleError(f"not a catalog under {config.relative(config.locales)}",
+                               path=given, hint=hint) from None
+        if len(rel.parts) < 2 or (rel.parts[0] not in config.languages
+                                  and rel.parts[0] != "templates"):
+            raise ArticleError("not a catalog of a configured language", path=given, hint=hint)
+        slug = Path(*rel.parts[1:]).with_suffix("").as_posix()
+        language = rel.parts[0] if rel.parts[0] in config.languages else None
+    elif given.is_file() or given.suffix.lower() in EXTENSIONS:
+        return given, None
+    else:
+        slug, language = given.as_posix().strip("/"), None
+    for path in discover(config):
+        if slug_of(config, path) == slug:
+            return path, language
+    raise ArticleError(f"no article '{slug}' in {config.relative(config.articles)}",
+                       path=given, hint=hint)

@@ -1,0 +1,174 @@
+"""``run``: sync → translate → check → build in one call, for pipelines.
+
+Invariants:
+
+* the steps run in that order and the run stops at the first step that fails; a step fails
+  with a typed error (exit code of the error: 1, or 2/3 for its kind), with a translate
+  stopped by the engine (exit 1: quota, key, service down, after saving what arrived), with
+  check errors (exit 3), or, with ``strict``, with unfinished articles in the build (exit 3);
+* each step's report is handed to ``on_step`` as soon as the step ends (the CLI renders it
+  there, so a long run shows progress step by step), then kept in the :class:`RunReport`;
+* the engine is made only when the translate step starts (``engine_factory``), so a sync
+  failure never touches DeepL, and a factory error is that step's failure.
+
+Never prints, never reads the environment: the engine factory, the worker count and the
+step callback are parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from transflow.config import Config
+from transflow.errors import TransflowError
+from transflow.mt import Engine
+from transflow.workflow.build import BuildReport, build
+from transflow.workflow.check import CheckReport, check
+from transflow.workflow.gates import default_gates
+from transflow.workflow.sync import SyncReport, sync
+from transflow.workflow.translate import translate
+from transflow.workflow.translate_report import TranslateReport
+
+JSON_VERSION = 1
+
+#: The steps, in the order they run.
+STEPS = ("sync", "translate", "check", "build")
+
+StepReport = SyncReport | TranslateReport | CheckReport | BuildReport
+
+
+@dataclass(slots=True)
+class Step:
+    """One step of a run: its name, exit code, a short JSON summary and its full report."""
+
+    name: str
+    exit_code: int = 0
+    summary: dict[str, object] = field(default_factory=dict)
+    message: str = ""
+    #: The step's own report (None when it failed with an error before making one).
+    report: StepReport | None = None
+    #: The typed error that ended the step, if any.
+    error: TransflowError | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The step's part of the run document."""
+        return {"step": self.name, "ok": self.exit_code == 0, "exit_code": self.exit_code,
+                "message": self.message, "summary": self.summary}
+
+
+@dataclass(slots=True)
+class RunReport:
+    """Every step that ran, in order; the last one decides the exit code."""
+
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return self.steps[-1].exit_code if self.steps else 0
+
+    @property
+    def stopped_at(self) -> str | None:
+        """The step that failed, or None when every step passed."""
+        return self.steps[-1].name if self.exit_code else None
+
+    def to_json(self) -> dict[str, object]:
+        """The versioned JSON document of ``run --json``."""
+        return {
+            "version": JSON_VERSION,
+            "exit_code": self.exit_code,
+            "stopped_at": self.stopped_at,
+            "steps": [s.to_json() for s in self.steps],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """What ``run`` passes on to its steps (the command-line options of ``transflow run``)."""
+
+    engine_name: str = "deepl"
+    max_chars: int | None = None
+    output: Path | None = None
+    allow_incomplete: bool = False
+    strict: bool = False
+    dry_run: bool = False
+    workers: int = 1
+
+
+def run(
+    config: Config,
+    paths: Sequence[Path] | None = None,
+    *,
+    options: RunOptions = RunOptions(),
+    engine_factory: Callable[[], Engine | None] = lambda: None,
+    on_step: Callable[[Step], None] = lambda step: None,
+) -> RunReport:
+    """Run sync, translate, check and build; stop at the first step that fails.
+
+    ``engine_factory`` returns the translation engine (None: translation memory only).
+    ``on_step`` sees each step when it ends, failed or not.
+    """
+    selected = list(paths) if paths is not None else []
+    actions: dict[str, Callable[[Step], None]] = {
+        "sync": lambda s: _sync(config, s, selected, options),
+        "translate": lambda s: _translate(config, s, selected, options, engine_factory),
+        "check": lambda s: _check(config, s, selected),
+        "build": lambda s: _build(config, s, selected, options),
+    }
+    report = RunReport()
+    for name in STEPS:
+        step = Step(name)
+        report.steps.append(step)
+        try:
+            actions[name](step)
+        except TransflowError as exc:
+            step.exit_code = exc.exit_code
+            step.message = str(exc)
+            step.error = exc
+        on_step(step)
+        if step.exit_code:
+            break
+    return report
+
+
+def _sync(config: Config, step: Step, paths: list[Path], options: RunOptions) -> None:
+    report = sync(config, paths, workers=options.workers, dry_run=options.dry_run)
+    step.report = report
+    step.summary = {"articles": len(report.articles) + report.unchanged,
+                    "written": report.written, "orphans": report.orphans}
+
+
+def _translate(config: Config, step: Step, paths: list[Path], options: RunOptions,
+               engine_factory: Callable[[], Engine | None]) -> None:
+    report = translate(config, paths, engine=engine_factory(), engine_name=options.engine_name,
+                       max_chars=options.max_chars, dry_run=options.dry_run)
+    step.report = report
+    totals = report.to_json()["totals"]
+    step.summary = totals if isinstance(totals, dict) else {}
+    if report.stopped is not None:
+        step.exit_code = 1
+        step.message = str(report.stopped)
+
+
+def _check(config: Config, step: Step, paths: list[Path]) -> None:
+    report = check(config, paths)
+    step.report = report
+    errors = report.errors
+    step.summary = {"errors": len(errors), "warnings": report.count("warning")}
+    if errors:
+        step.exit_code = 3
+        step.message = f"{len(errors)} check error(s)"
+
+
+def _build(config: Config, step: Step, paths: list[Path], options: RunOptions) -> None:
+    report = build(config, paths, output=options.output,
+                   allow_incomplete=options.allow_incomplete, gates=default_gates(config),
+                   dry_run=options.dry_run, workers=options.workers)
+    step.report = report
+    step.summary = {"built": [a.article for a in report.articles if a.built],
+                    "unfinished": [a.article for a in report.unfinished],
+                    "output": report.output}
+    if options.strict and report.unfinished:
+        step.exit_code = 3
+        step.message = f"{len(report.unfinished)} unfinished article(s)"

@@ -1,0 +1,119 @@
+"""Shortcodes in Markdown: parameters as segments, hostile translations escaped, rest kept.
+
+Extraction is covered by the golden cases ``tests/golden/markdown/shortcodes-*.md``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+from tests.helpers import make_workspace, run
+from transflow.formats import shortcodes
+from transflow.formats.base import Markup
+from transflow.formats.markdown import FORMAT
+
+SOURCE = """\
+Intro.
+
+{{< figure src="a.png" alt="A chart" caption="The caption" class="center" >}}
+
+{{% notice info %}}
+Be careful.
+{{% /notice %}}
+
+{% image "assets/a.svg" "Chart of answers" %}
+
+{% include figure.html caption='A caption' %}
+
+The end.
+"""
+
+HOSTILE = [
+    'Een "grafiek"',
+    "Een 'grafiek'",
+    "Beide \" en ' aanhalingstekens",
+    "Sluit >}} en %}} en %} af",
+    "Regel een\n\nregel twee",
+    "Backslash aan het eind \\",
+    "`backtick` en {{< figure >}}",
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_a_hostile_parameter_translation_stays_one_parameter(hostile: str) -> None:
+    doc = FORMAT.parse(SOURCE)
+    params = [s for s in doc.segments if "shortcode" in s.kind]
+    assert len(params) == 4
+    before = [(c.syntax, c.name, [p.name for p in c.params]) for c in shortcodes.scan(SOURCE)]
+    for victim in params:
+        out = FORMAT.render(doc, lambda s, v=victim: hostile if s is v else None)
+        codes = shortcodes.scan(out)
+        assert [(c.syntax, c.name, [p.name for p in c.params]) for c in codes] == before, out
+        again = FORMAT.parse(out)
+        assert [s.kind for s in again.segments] == [s.kind for s in doc.segments], out
+        changed = [a.text for a, b in zip(again.segments, doc.segments, strict=True)
+                   if a.text != b.text]
+        assert len(changed) == 1
+        # What the generator reads back: the text, with only the unavoidable entities.
+        expected = " ".join(hostile.split()) if "\n" in hostile else hostile
+        got = changed[0].replace("&quot;", '"').replace("&#39;", "'").replace("&#125;", "}")
+        assert got.rstrip("\\ ") == expected.rstrip("\\ ").replace("`", "'") or got == expected
+
+
+def test_everything_but_the_translated_values_is_kept_byte_for_byte() -> None:
+    doc = FORMAT.parse(SOURCE)
+    assert FORMAT.render(doc, lambda s: s.text) == SOURCE
+    table = {"A chart": "Een grafiek", "The caption": "Het onderschrift",
+             "Chart of answers": "Grafiek van antwoorden", "A caption": "Een 'onderschrift'",
+             "Be careful.": "Pas op."}
+    out = FORMAT.render(doc, lambda s: table.get(s.text))
+    assert out == SOURCE.replace('alt="A chart" caption="The caption"',
+                                 'alt="Een grafiek" caption="Het onderschrift"').replace(
+        '"Chart of answers"', '"Grafiek van antwoorden"').replace(
+        "caption='A caption'", "caption=\"Een 'onderschrift'\"").replace(
+        "Be careful.", "Pas op.")
+
+
+def test_positional_parameters_are_segments_only_where_configured() -> None:
+    source = '{% gallery "one.png" "A gallery caption" %}\n'
+    assert FORMAT.parse(source).segments == []
+    doc = FORMAT.parse(source, markup=Markup(shortcodes=(("gallery", (2,)),)))
+    assert [(s.kind, s.text) for s in doc.segments] == [
+        ("attribute 2 of shortcode gallery", "A gallery caption")
+    ]
+
+
+def test_props_are_configurable() -> None:
+    source = '{{< figure src="a.png" alt="Alt" caption="Caption" >}}\n'
+    doc = FORMAT.parse(source, markup=Markup(props=("caption",)))
+    assert [s.text for s in doc.segments] == ["Caption"]
+
+
+def test_workspace_configuration_reaches_the_catalog(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, {"a.md": SOURCE})
+    with (root / "transflow.toml").open("a", encoding="utf-8") as fh:
+        fh.write('props = ["caption"]\n\n[shortcodes]\nimage = [1, 2]\n')
+    assert run(root, "sync").exit_code == 0
+    msgids = [e.msgid for e in polib.pofile(str(root / "locales/nl/a.po"))]
+    assert "The caption" in msgids and "A caption" in msgids
+    assert "A chart" not in msgids  # alt is not in the configured props
+    assert "Chart of answers" in msgids and "assets/a.svg" in msgids
+
+
+def test_markup_injected_in_a_caption_is_escaped_in_the_build(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, {"a.md": SOURCE})
+    assert run(root, "sync").exit_code == 0
+    path = root / "locales/nl/a.po"
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.msgstr = ('Kop" onload="alert()' if entry.msgid == "The caption"
+                        else entry.msgid + " nl")
+    po.save()
+    built = run(root, "build")
+    assert built.exit_code == 0, built.output
+    out = (root / "dist/nl/a.md").read_text(encoding="utf-8")
+    assert 'caption="Kop\\" onload=\\"alert()"' in out
+    assert shortcodes.scan(out)[0].params[2].value == 'Kop" onload="alert()'
