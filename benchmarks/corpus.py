@@ -105,13 +105,13 @@ def translate_po_files(folder: Path, translate: Callable[[str], str]) -> int:
 def translate_transflow(root: Path, translate: Callable[[str], str]) -> int:
     """Fill the workspace's catalogs through transflow's own catalog module (its layout)."""
     from transflow.po import catalog
+    from transflow.states import set_translation
 
     count = 0
     for path in sorted((root / "locales" / "nl").rglob("*.po")):
         cat = catalog.load(path)
         for entry in catalog.active_entries(cat):
-            entry.msgstr = translate(entry.msgid)
-            catalog.set_fuzzy(entry, False)
+            set_translation(entry, translate(entry.msgid))
             count += 1
         catalog.save(cat, path)
     return count

@@ -54,7 +54,7 @@ def test_run_stops_at_check_errors_with_exit_3_and_builds_nothing(tmp_path: Path
 
 
 def test_run_reports_a_bad_article_as_exit_1_at_sync(tmp_path: Path) -> None:
-    make_workspace(tmp_path, {"bad.md": "---\ntitle: never closed\n\nText.\n"})
+    make_workspace(tmp_path, {"bad.md": "---\ntitle: [never closed\n---\n\nText.\n"})
     result = run(tmp_path, "run")
     assert result.exit_code == 1
     assert "run: sync      failed (exit 1)" in result.stderr

@@ -154,14 +154,37 @@ def test_toml_quoting() -> None:
 
 
 def test_front_matter_errors_carry_the_line() -> None:
-    with pytest.raises(ArticleError) as unclosed:
-        parse("---\ntitle: x\n\nBody\n")
-    assert unclosed.value.line == 1
     with pytest.raises(ArticleError) as toml:
         parse("+++\ntitle = 'ok'\nbroken = \n+++\n")
     assert toml.value.line == 3
-    with pytest.raises(ArticleError):
+    with pytest.raises(ArticleError) as quote:
         parse('---\ntitle: "never closed\n---\n')
+    assert quote.value.line == 2
+    with pytest.raises(ArticleError) as yaml:
+        parse("---\ntitle: ok\ntags: [a, b\nlang: nl\n---\nBody.\n")
+    assert yaml.value.line == 4
+    assert "not valid YAML" in yaml.value.message
+    with pytest.raises(ArticleError) as colon:
+        parse("\ufeff---\r\ntitle: ok\r\ndescription: a: b\r\n---\r\n")
+    assert colon.value.line == 3
+
+
+@pytest.mark.parametrize(
+    ("opener", "first", "line"), [("---", "title: x", 2), ("+++", "+++ title: x", 1)]
+)
+def test_an_opener_that_never_closes_is_markdown_with_a_warning(
+    opener: str, first: str, line: int
+) -> None:
+    """CommonMark reads it as a thematic break or as text: so do we, and say so."""
+    source = f"{opener}\ntitle: x\n\nBody text.\n"
+    doc = parse(source, front_matter_fields=FIELDS)
+    assert doc.metadata == {}
+    assert [s.text for s in doc.segments] == [first, "Body text."]
+    assert [s.line for s in doc.segments] == [line, 4]
+    assert len(doc.warnings) == 1 and "line 1" in doc.warnings[0]
+    assert render(doc, lambda s: s.text) == source
+    out = render(doc, lambda s: s.text.upper())
+    assert [s.text for s in parse(out).segments] == [first.upper(), "BODY TEXT."]
 
 
 def test_thematic_break_first_is_not_front_matter() -> None:

@@ -254,7 +254,8 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
     config = get_config(ctx, lock=not dry_run)
     with progress_bar("Building", not as_json) as progress:
         report = build(config, list(articles), output=out, allow_incomplete=allow_incomplete,
-                       gates=default_gates(config), dry_run=dry_run, progress=progress,
+                       gates=default_gates(config, use_cache=not dry_run), dry_run=dry_run,
+                       progress=progress,
                        workers=os.cpu_count() or 1)
     if as_json:
         emit_json(report.to_json())

@@ -45,6 +45,8 @@ class Document:
     metadata: Mapping[str, str] = field(default_factory=dict)
     #: Format-private data ``render`` needs (e.g. container prefixes per segment).
     extra: dict[str, object] = field(default_factory=dict)
+    #: Input the format read leniently rather than refused (``line N: what happened``).
+    warnings: list[str] = field(default_factory=list)
 
 
 #: Props and named shortcode parameters whose string values are segments, by default.

@@ -1,45 +1,56 @@
 """Front matter of Markdown articles: YAML (``---``) and TOML (``+++``), read and re-quoted.
 
-Principles (the Markdown format relies on them):
+Principles (the Markdown and HTML formats rely on them):
 
 * Front matter is recognised only on the very first line of the article (after a BOM):
   ``---`` opens YAML, ``+++`` opens TOML. A ``---`` followed by a blank line is a thematic
   break, not front matter (po4a's ``YamlFrontMatter_fake`` case), so a post may start with a
-  horizontal rule.
-* An opened block that never closes, or TOML that ``tomllib`` refuses, raises ``ArticleError``
-  with the line; YAML is not validated beyond its top-level scalars (no YAML library is a
-  dependency, and the workflow only needs ``lang:``, ``title:`` and the like).
-* ``metadata`` holds every top-level scalar value as a string. Quoted, plain and block
-  (``|``, ``>``) scalars of the configured keys become segments; lists, mappings, anchors and
-  tags are metadata at most, never segments.
+  horizontal rule. An opener with no closing line is not front matter either (CommonMark
+  reads it as text): the article is read as Markdown from its first line, with a warning.
+* YAML is read by PyYAML's ``compose`` (positions and quoting style of every scalar), TOML by
+  ``tomllib`` (values) and ``toml_spans`` (positions, checked against ``tomllib``'s values).
+  Front matter either refuses is an ``ArticleError`` with the article line of the problem.
+* ``metadata`` holds every top-level scalar value as a string (as written for plain values).
+* A configured field is a key (``title``), a dotted path into nested tables (``seo.description``)
+  or a list of strings (``summary[]``: each item is a segment), combinable (``faq[].question``).
+  A key that itself contains dots (``og.title`` at the top level) is matched first. Segments
+  are plain, quoted and block (``|``, ``>``) YAML scalars (reached through a path or list:
+  strings only; a top-level key also keeps ``title: 1984`` as before) and one-line basic and
+  literal TOML strings. Anchors, aliases and tagged values are never segments.
 * A segment's span is the value as written (quotes included; for a block scalar, its
   content lines, re-indented like the original on render), so rendering replaces exactly
   that and keys, comments and layout stay byte-identical. ``quote_yaml``/``quote_toml`` keep
   the original quoting style when it can represent the translation and fall back to double
-  quotes with escapes when it cannot.
+  quotes with escapes when it cannot (a plain scalar inside ``[...]``/``{...}`` also quotes a
+  ``,`` or bracket).
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
+
+import yaml
 
 from transflow.errors import ArticleError
+from transflow.formats import toml_spans
 
 
 @dataclass(frozen=True, slots=True)
 class FieldSpan:
     """A translatable front-matter value: its decoded text and where it is written."""
 
+    #: The configured field it answers (``title``, ``seo.description``, ``summary[]``).
     key: str
     text: str
     start: int
     end: int
     line: int
-    #: ``plain``, ``single``, ``double``, ``block|<indent>``, ``block><indent>`` (YAML) or
-    #: ``basic``, ``literal`` (TOML).
+    #: ``plain``, ``flow`` (plain inside ``[]``/``{}``), ``single``, ``double``,
+    #: ``block|<indent>``, ``block><indent>`` (YAML) or ``basic``, ``literal`` (TOML).
     style: str
 
 
@@ -53,25 +64,14 @@ class FrontMatter:
     body_start: int
     #: Number of lines the block occupies, closing line included.
     lines: int
+    #: ``yaml`` or ``toml`` (``""`` when an opener turned out not to be front matter).
+    syntax: str = ""
+    #: Why something that looked like front matter was read as Markdown instead.
+    warnings: list[str] = field(default_factory=list)
 
 
-_KEY_RE = re.compile(r"""(?P<key>[A-Za-z0-9_][\w.\-]*|"[^"\n]*"|'[^'\n]*')[ \t]*:(?=[ \t]|$)""")
-_TOML_LINE_RE = re.compile(
-    r"""[ \t]*(?P<key>[A-Za-z0-9_\-]+|"[^"\n]*")[ \t]*=[ \t]*"""
-    r"""(?P<val>"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*(?:\#.*)?$"""
-)
-_TOML_ERR_LINE_RE = re.compile(r"at line (\d+)")
-_YAML_ESCAPES = {
-    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v",
-    "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
-    "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
-}  # fmt: skip
-_HEX_LEN = {"x": 2, "u": 4, "U": 8}
-
-
-def _split_lines(text: str, start: int) -> list[tuple[int, str, int]]:
+def _split_lines(text: str, start: int) -> Iterator[tuple[int, str, int]]:
     """Lines of ``text`` from ``start``: (offset, content without line ending, next offset)."""
-    out: list[tuple[int, str, int]] = []
     pos = start
     n = len(text)
     while pos < n:
@@ -80,215 +80,177 @@ def _split_lines(text: str, start: int) -> list[tuple[int, str, int]]:
         end = n if nl < 0 else nl
         if end > pos and text[end - 1] == "\r":
             end -= 1
-        out.append((pos, text[pos:end], nxt))
+        yield pos, text[pos:end], nxt
         pos = nxt
-    return out
 
 
 def read(text: str, start: int, fields: Sequence[str]) -> FrontMatter | None:
     """Parse the front matter that opens ``text`` at ``start``; None when there is none."""
     lines = _split_lines(text, start)
-    if not lines:
+    first = next(lines, None)
+    if first is None:
         return None
-    opener = lines[0][1].rstrip(" \t")
+    opener = first[1].rstrip(" \t")
     if opener not in ("---", "+++"):
         return None
-    if opener == "---" and (len(lines) < 2 or not lines[1][1].strip()):
+    second = next(lines, None)
+    if opener == "---" and (second is None or not second[1].strip()):
         return None  # a thematic break followed by a blank line (or nothing)
     closers = ("---", "...") if opener == "---" else ("+++",)
-    close = next((i for i in range(1, len(lines)) if lines[i][1].rstrip(" \t") in closers), None)
+    count = 1
+    close: tuple[int, str, int] | None = None
+    for line in chain(() if second is None else (second,), lines):
+        count += 1
+        if line[1].rstrip(" \t") in closers:
+            close = line
+            break
     if close is None:
-        raise ArticleError(
-            f"front matter opened with {opener!r} is never closed", line=1,
-            hint=f"add a line {opener!r} after the last field",
-        )  # fmt: skip
-    body = lines[1:close]
-    wanted = set(fields)
+        return FrontMatter({}, [], start, 0, "", [
+            f"line 1: {opener!r} opens no front matter (no closing {closers[0]!r} line); "
+            "the article is read as Markdown from its first line"
+        ])  # fmt: skip
+    body_begin, body_end = first[2], close[0]
     if opener == "+++":
-        metadata, spans = _read_toml(text, body, wanted)
+        metadata, spans = _read_toml(text, body_begin, body_end, fields)
     else:
-        metadata, spans = _read_yaml(body, wanted)
-    return FrontMatter(metadata, spans, lines[close][2], close + 1)
+        metadata, spans = _read_yaml(text, body_begin, body_end, fields)
+    return FrontMatter(metadata, spans, close[2], count, "toml" if opener == "+++" else "yaml")
+
+
+_YAML_STR = "tag:yaml.org,2002:str"
+_TOML_ERR_LINE_RE = re.compile(r"at line (\d+)")
+
+
+def _steps(path: str) -> list[tuple[str, bool]]:
+    """``faq[].question`` -> [("faq", True), ("question", False)] (True: each list item)."""
+    out: list[tuple[str, bool]] = []
+    for part in path.split("."):
+        many = part.endswith("[]")
+        out.append((part[:-2] if many else part, many))
+    return out
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
 
 
 # --- YAML -----------------------------------------------------------------------------
 
 
 def _read_yaml(
-    body: list[tuple[int, str, int]], wanted: set[str]
+    text: str, begin: int, end: int, fields: Sequence[str]
 ) -> tuple[dict[str, str], list[FieldSpan]]:
+    source = text[begin:end]
+    try:
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and (mark is None or mark.index >= len(source.rstrip())):
+            mark = exc.context_mark  # "unexpected end": where the unclosed thing began
+        line = _line_of(text, begin) + (mark.line if mark else 0)
+        raise ArticleError(
+            f"front matter is not valid YAML: {exc.problem or exc.context}", line=line,
+            hint="fix the YAML (quote a value that contains ': ' or starts with a symbol)",
+        ) from None  # fmt: skip
+    except yaml.YAMLError as exc:  # a character YAML does not allow (ReaderError)
+        position = getattr(exc, "position", 0)
+        raise ArticleError(
+            f"front matter is not valid YAML: {exc}", line=_line_of(text, begin + position)
+        ) from None
+    if not isinstance(root, yaml.MappingNode):
+        return {}, []
     metadata: dict[str, str] = {}
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode):
+            if value.value == "" and value.style is None:
+                continue  # ``key:`` with nothing after it: a null, not a text
+            metadata.setdefault(str(key.value), _metadata_value(value))
     spans: list[FieldSpan] = []
-    i = 0
-    while i < len(body):
-        offset, line, _ = body[i]
-        match = _KEY_RE.match(line)
-        i += 1
-        if not match:
-            continue
-        key = match.group("key")
-        if key[0] in "\"'":
-            key = key[1:-1]
-        vpos = match.end()
-        while vpos < len(line) and line[vpos] in " \t":
-            vpos += 1
-        rest = line[vpos:]
-        if not rest or rest.startswith("#"):
-            continue  # a mapping or sequence follows: not a scalar
-        first = rest[0]
-        if first in "[{&*!%@`":
-            continue
-        if first in "|>":
-            begin = i
-            block, i = _yaml_block_scalar(body, i, first)
-            metadata[key] = block
-            content = [n for n in range(begin, i) if body[n][1].strip()]
-            if key in wanted and block and _block_header_ok(rest):
-                first_line, last_line = body[content[0]], body[content[-1]]
-                indent = first_line[1][: len(first_line[1]) - len(first_line[1].lstrip(" \t"))]
-                start = first_line[0] + len(indent)
-                end = last_line[0] + len(last_line[1].rstrip(" \t"))
-                spans.append(FieldSpan(key, block, start, end, 0, f"block{first}{indent}"))
-            continue
-        if first in "\"'":
-            decoded, end_line, end_col = _yaml_quoted(body, i - 1, vpos, key)
-            style = "double" if first == '"' else "single"
-            end = body[end_line][0] + end_col
-            i = end_line + 1
-        else:
-            decoded, end_line, end_col = _yaml_plain(body, i - 1, vpos)
-            style = "plain"
-            end = body[end_line][0] + end_col
-            i = end_line + 1
-        metadata[key] = decoded
-        if key in wanted:
-            spans.append(FieldSpan(key, decoded, offset + vpos, end, 0, style))
+    seen: set[int] = set()
+    for wanted in dict.fromkeys(fields):
+        literal = _yaml_child(root, wanted)
+        nodes = (
+            [(literal, False)] if literal is not None else list(_yaml_find(root, _steps(wanted)))
+        )
+        for node, in_flow in nodes:
+            if not isinstance(node, yaml.ScalarNode) or id(node) in seen:
+                continue
+            if literal is None and node.tag != _YAML_STR:
+                continue  # in a path or list, only strings (a top-level key keeps ``title: 1984``)
+            seen.add(id(node))  # an alias is the anchored node again: one span only
+            span = _yaml_span(text, begin, node, wanted, in_flow)
+            if span is not None:
+                spans.append(span)
+    spans.sort(key=lambda s: s.start)
     return metadata, spans
 
 
-def _block_header_ok(rest: str) -> bool:
+def _metadata_value(node: yaml.ScalarNode) -> str:
+    value = str(node.value)
+    return value.rstrip("\n") if node.style in ("|", ">") else value
+
+
+def _yaml_child(node: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v  # type: ignore[no-any-return]
+    return None
+
+
+def _yaml_find(
+    node: yaml.Node, steps: list[tuple[str, bool]], in_flow: bool = False
+) -> Iterator[tuple[yaml.Node, bool]]:
+    if not steps:
+        yield node, in_flow
+        return
+    (key, many), rest = steps[0], steps[1:]
+    child = _yaml_child(node, key)
+    if child is None:
+        return
+    flow = in_flow or bool(getattr(child, "flow_style", False))
+    if not many:
+        yield from _yaml_find(child, rest, flow)
+    elif isinstance(child, yaml.SequenceNode):
+        for item in child.value:
+            yield from _yaml_find(item, rest, flow)
+
+
+def _yaml_span(
+    text: str, begin: int, node: yaml.ScalarNode, key: str, in_flow: bool
+) -> FieldSpan | None:
+    start, end = begin + node.start_mark.index, begin + node.end_mark.index
+    if text[start : start + 1] in ("&", "!", "*"):
+        return None  # anchors, aliases and tags stay as written
+    value = str(node.value)
+    if node.style in ("|", ">"):
+        header_end = text.find("\n", start, end)
+        if header_end < 0 or not _block_header_ok(text[start:header_end].rstrip("\r")):
+            return None
+        content = [
+            (offset, line)
+            for offset, line, _ in _split_lines(text[:end], header_end + 1)
+            if line.strip()
+        ]
+        if not content:
+            return None
+        first_offset, first_line = content[0]
+        indent = first_line[: len(first_line) - len(first_line.lstrip(" \t"))]
+        last_offset, last_line = content[-1]
+        return FieldSpan(
+            key, value.rstrip("\n"), first_offset + len(indent),
+            last_offset + len(last_line.rstrip(" \t")), 0, f"block{node.style}{indent}",
+        )  # fmt: skip
+    style = {"'": "single", '"': "double"}.get(node.style or "", "flow" if in_flow else "plain")
+    return FieldSpan(key, value, start, end, 0, style)
+
+
+def _block_header_ok(header: str) -> bool:
     """``|``, ``>``, ``|-``, ``>+``… with an optional comment: the forms we can re-write."""
-    return re.fullmatch(r"[|>][+-]?[ \t]*(?:#.*)?", rest) is not None
+    return re.fullmatch(r"[|>][+-]?[ \t]*(?:#.*)?", header) is not None
 
 
-def _yaml_block_scalar(body: list[tuple[int, str, int]], i: int, kind: str) -> tuple[str, int]:
-    """A ``|``/``>`` scalar's value (metadata only) and the index of the line after it."""
-    parts: list[str] = []
-    while i < len(body) and (not body[i][1].strip() or body[i][1][:1] in " \t"):
-        parts.append(body[i][1].strip())
-        i += 1
-    while parts and not parts[-1]:
-        parts.pop()
-    return ("\n" if kind == "|" else " ").join(parts), i
-
-
-def _fold(pieces: list[str]) -> str:
-    """YAML line folding: one break is a space, each extra (blank) line is a newline."""
-    out = pieces[0]
-    blank = 0
-    for piece in pieces[1:]:
-        if not piece.strip():
-            blank += 1
-            continue
-        out += ("\n" * blank if blank else " ") + piece.strip(" \t")
-        blank = 0
-    return out
-
-
-def _yaml_quoted(
-    body: list[tuple[int, str, int]], li: int, col: int, key: str
-) -> tuple[str, int, int]:
-    """Decode a quoted scalar from ``body[li][col]``: value, last line index, end column."""
-    quote = body[li][1][col]
-    first_line = li
-    pieces: list[str] = []
-    current: list[str] = []
-    pos = col + 1
-    line = body[li][1]
-    while True:
-        if pos >= len(line):
-            # line break inside the scalar: fold (an escaped break joins without space)
-            if current and current[-1] == "\\\n":
-                current.pop()
-                joined = "".join(current)
-                li += 1
-                if li >= len(body):
-                    break
-                line = body[li][1]
-                pos = len(line) - len(line.lstrip(" \t"))
-                current = [joined]
-                continue
-            pieces.append("".join(current).rstrip(" \t") if pieces or current else "")
-            current = []
-            li += 1
-            if li >= len(body):
-                break
-            line = body[li][1]
-            pos = len(line) - len(line.lstrip(" \t"))
-            continue
-        ch = line[pos]
-        if quote == "'":
-            if ch == "'":
-                if line[pos + 1 : pos + 2] == "'":
-                    current.append("'")
-                    pos += 2
-                    continue
-                pieces.append("".join(current))
-                return _fold(pieces), li, pos + 1
-            current.append(ch)
-            pos += 1
-            continue
-        if ch == '"':
-            pieces.append("".join(current))
-            return _fold(pieces), li, pos + 1
-        if ch == "\\":
-            nxt = line[pos + 1 : pos + 2]
-            if not nxt:
-                current.append("\\\n")
-                pos += 1
-                continue
-            if nxt in _HEX_LEN:
-                digits = line[pos + 2 : pos + 2 + _HEX_LEN[nxt]]
-                try:
-                    current.append(chr(int(digits, 16)))
-                except ValueError:
-                    current.append(line[pos : pos + 2])
-                pos += 2 + _HEX_LEN[nxt]
-                continue
-            current.append(_YAML_ESCAPES.get(nxt, "\\" + nxt))
-            pos += 2
-            continue
-        current.append(ch)
-        pos += 1
-    raise ArticleError(f"front matter value of {key!r} has no closing quote", line=first_line + 2)
-
-
-def _yaml_plain(body: list[tuple[int, str, int]], li: int, col: int) -> tuple[str, int, int]:
-    """A plain scalar (continued on indented lines): value, last line index, end column."""
-
-    def content(text: str, start: int) -> str:
-        cut = re.search(r"[ \t]#", text[start:])
-        value = text[start : start + cut.start()] if cut else text[start:]
-        return value.rstrip(" \t")
-
-    pieces = [content(body[li][1], col)]
-    end_line, end_col = li, col + len(pieces[0])
-    nxt = li + 1
-    while nxt < len(body):
-        text = body[nxt][1]
-        stripped = text.lstrip(" \t")
-        if not stripped or text[:1] not in " \t" or stripped.startswith("#"):
-            break
-        if _KEY_RE.match(stripped) or stripped.startswith("- "):
-            break
-        lead = len(text) - len(stripped)
-        piece = content(text, lead)
-        pieces.append(piece)
-        end_line, end_col = nxt, lead + len(piece)
-        nxt += 1
-    return _fold(pieces), end_line, end_col
-
-
+_FLOW_INDICATORS = re.compile(r"[,\[\]{}]")
 _PLAIN_UNSAFE_START = set("-?:,[]{}#&*!|>'\"%@`")
 
 
@@ -301,10 +263,15 @@ def quote_yaml(text: str, style: str, original: str | None = None) -> str:
     if style.startswith("block"):
         # A ``|`` or ``>`` block: every line indented like the original block's lines.
         kind, indent = style[5], style[6:]
-        lines = text.split("\n") if kind == "|" else [" ".join(text.split())]
+        lines = text.split("\n") if kind == "|" else [re.sub(r"\s*\n\s*", " ", text.strip())]
         return ("\n" + indent).join(line.rstrip() for line in lines)
     text = " ".join(text.split("\n"))
     if style == "plain" and (_plain_ok(text) or (text == original and text.isprintable())):
+        return text
+    if style == "flow" and (
+        (_plain_ok(text) and not _FLOW_INDICATORS.search(text))
+        or (text == original and text.isprintable())
+    ):
         return text
     if style == "single" and text.isprintable():
         return "'" + text.replace("'", "''") + "'"
@@ -345,14 +312,14 @@ def _plain_ok(text: str) -> bool:
 
 
 def _read_toml(
-    text: str, body: list[tuple[int, str, int]], wanted: set[str]
+    text: str, begin: int, end: int, fields: Sequence[str]
 ) -> tuple[dict[str, str], list[FieldSpan]]:
-    source = "".join(line + "\n" for _, line, _ in body)
+    source = text[begin:end]
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         found = _TOML_ERR_LINE_RE.search(str(exc))
-        line = int(found.group(1)) + 1 if found else len(body) + 2
+        line = _line_of(text, begin) + (int(found.group(1)) - 1 if found else 0)
         raise ArticleError(f"front matter is not valid TOML: {exc}", line=line) from exc
     metadata: dict[str, str] = {}
     for key, value in data.items():
@@ -360,22 +327,43 @@ def _read_toml(
             metadata[key] = "true" if value else "false"
         elif isinstance(value, str | int | float) or hasattr(value, "isoformat"):
             metadata[key] = str(value)
+    patterns = [(wanted, _toml_pattern(wanted, data)) for wanted in dict.fromkeys(fields)]
     spans: list[FieldSpan] = []
-    for offset, text_line, _ in body:
-        if text_line.lstrip().startswith("["):
-            break  # a table header: what follows is not top level
-        match = _TOML_LINE_RE.match(text_line)
-        if not match:
-            continue
-        key = match.group("key").strip('"')
-        value = data.get(key)
-        if key not in wanted or not isinstance(value, str):
-            continue
-        style = "basic" if match.group("val")[0] == '"' else "literal"
-        spans.append(
-            FieldSpan(key, value, offset + match.start("val"), offset + match.end("val"), 0, style)
-        )
+    for found_string in toml_spans.strings(source):
+        for wanted, pattern in patterns:
+            if not _matches(found_string.path, pattern):
+                continue
+            if toml_spans.value_at(data, found_string.path) != found_string.value:
+                break  # the scanner and tomllib disagree: leave the value alone
+            spans.append(
+                FieldSpan(
+                    wanted, found_string.value, begin + found_string.start,
+                    begin + found_string.end, 0, found_string.style,
+                )
+            )  # fmt: skip
+            break
     return metadata, spans
+
+
+def _toml_pattern(wanted: str, data: dict[str, object]) -> list[str | None]:
+    """The path a configured field names (``None`` = any list index)."""
+    if "." in wanted and wanted in data:
+        return [wanted]
+    out: list[str | None] = []
+    for key, many in _steps(wanted):
+        out.append(key)
+        if many:
+            out.append(None)
+    return out
+
+
+def _matches(path: Sequence[str | int], pattern: Sequence[str | None]) -> bool:
+    if len(path) != len(pattern):
+        return False
+    return all(
+        isinstance(p, int) if want is None else p == want
+        for p, want in zip(path, pattern, strict=True)
+    )
 
 
 def quote_toml(text: str, style: str) -> str:

@@ -323,6 +323,7 @@ class _Extractor:
         self.segments: list[Segment] = []
         self.quotes: dict[int, str] = {}
         self.metadata: dict[str, str] = {}
+        self.warnings: list[str] = []
         #: Asked for the ``lang`` "front-matter field": ``<html lang>`` is then a segment of
         #: kind ``front matter: lang``, so a build can write the target language there.
         self.lang_field = False
@@ -431,9 +432,9 @@ def _front_matter(source: str, fields: Sequence[str], ex: _Extractor) -> int:
     if block is None:
         return base
     ex.metadata.update(block.metadata)
-    syntax = "toml" if source.lstrip("\ufeff").startswith("+++") else "yaml"
+    ex.warnings += block.warnings
     for span in block.fields:
-        ex.quotes[span.start] = f"{syntax}:{span.style}"
+        ex.quotes[span.start] = f"{block.syntax}:{span.style}"
         ex.add(span.start, span.end, fold_whitespace(span.text), f"front matter: {span.key}")
     return block.body_start
 
@@ -489,6 +490,7 @@ def parse(source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
         segments=segments,
         metadata=ex.metadata,
         extra={"attribute_quotes": ex.quotes},
+        warnings=ex.warnings,
     )
 
 

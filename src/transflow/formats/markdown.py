@@ -234,14 +234,15 @@ def parse(
     segments: list[Segment] = []
     spans: dict[tuple[int, int], _Span] = {}
     metadata: dict[str, str] = {}
+    warnings: list[str] = []
     fm_lines = 0
     if front_matter:
         found = frontmatter.read(source, base, front_matter_fields)
         if found is not None:
             metadata = found.metadata
             fm_lines = found.lines
-            toml = found.fields and found.fields[0].style in ("basic", "literal")
-            mode = "toml" if toml else "yaml"
+            warnings += found.warnings
+            mode = found.syntax
             for field in found.fields:
                 if not field.text.strip():
                     continue
@@ -379,7 +380,7 @@ def parse(
         previous = kind
     segments.sort(key=lambda s: s.start)
     extra: dict[str, object] = {_EXTRA_KEY: spans, BODY_START: base, _MARKUP_KEY: markup}
-    return Document(source, segments, metadata, extra)
+    return Document(source, segments, metadata, extra, warnings)
 
 
 _Add = Callable[[str, str, int, int, int, _Span], None]

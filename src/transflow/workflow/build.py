@@ -24,6 +24,7 @@ from transflow.formats import Segment
 from transflow.po import catalog
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
+from transflow.workflow.cache import ResultCache, config_key, make_key
 from transflow.workflow.pages import pages
 from transflow.workflow.workspace import (
     Article,
@@ -33,6 +34,7 @@ from transflow.workflow.workspace import (
     journal_of,
     no_progress,
     read_article,
+    slug_of,
 )
 
 MANIFEST_VERSION = 1
@@ -66,6 +68,8 @@ class ArticleBuild:
     files: dict[str, str] = field(default_factory=dict)
     languages: list[LanguageBuild] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    #: Pages this build does not publish (they must not exist; not part of the manifest).
+    unpublished: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         """The manifest entry."""
@@ -87,6 +91,22 @@ class ArticleBuild:
             },
             "reasons": self.reasons,
         }
+
+    @classmethod
+    def from_json(
+        cls, data: dict[str, Any], gate_problems: dict[str, list[str]]
+    ) -> ArticleBuild:
+        """Back from :meth:`to_json` (the results cache keeps that form)."""
+        states = {s.key: s for s in State}
+        result = cls(data["article"], data["slug"], data["source_language"], data["finished"],
+                     data["built"], dict(data["files"]), reasons=list(data["reasons"]))
+        for lang, item in data["languages"].items():
+            result.languages.append(LanguageBuild(
+                lang, item["catalog"], {states[k]: n for k, n in item["states"].items()},
+                item["not_in_catalog"], list(item["unfinished_lines"]),
+                list(gate_problems.get(lang, [])),
+            ))
+        return result
 
 
 @dataclass(slots=True)
@@ -140,20 +160,34 @@ def build(
     dry_run: bool = False,
     progress: Progress = no_progress,
     workers: int = 1,
+    use_cache: bool = True,
 ) -> BuildReport:
-    """Build finished pairs into ``output`` (default: the configured folder)."""
+    """Build finished pairs into ``output`` (default: the configured folder).
+
+    An article whose file and catalogs are unchanged since an earlier build, and whose
+    published files are still exactly what that build wrote, is taken from the results cache
+    without being parsed, checked or written (only with gates that have a ``cache_key``).
+    """
     out = (output or config.output).resolve()
     report = BuildReport(config.relative(out), config.publish, allow_incomplete=allow_incomplete)
-    files = discover(config, paths)
+    all_files = discover(config, paths)
     manifest = config.manifest or out / "manifest.json"
     previous = _previous_manifest(manifest)
+    gate_keys = [getattr(gate, "cache_key", None) for gate in gates]
+    cache = ResultCache(
+        config.root, enabled=use_cache and not dry_run and all(k for k in gate_keys)
+    )
+    base = make_key("build", config_key(config), out, allow_incomplete, *gate_keys)
+    keys = {p: _build_key(cache, base, config, p) for p in all_files} if cache.enabled else {}
+    reused = {p: hit for p, key in keys.items() if (hit := _reuse(cache, config, p, key))}
+    files = [p for p in all_files if p not in reused]
     # Outputs are staged and made visible together at the end: a bad article anywhere leaves
     # the output folder untouched, and only one parsed article per process is in memory.
     # The journal lets the next command finish (or clean up after) a killed build.
     journal = journal_of(config) if not dry_run else None
     if journal is not None and out != config.output:
         journal.begin([out])
-    with catalog.Transaction(journal=journal) as transaction:
+    with cache, catalog.Transaction(journal=journal) as transaction:
         if parallel.worth_it(files, workers):
             done = [0]
 
@@ -175,7 +209,9 @@ def build(
                 outcomes.append(
                     _build_one(config, path, out, gates, allow_incomplete, dry_run, transaction)
                 )
-        for result, written in outcomes:
+        built = dict(zip(files, outcomes, strict=True))
+        for path in all_files:
+            result, written = reused.get(path) or built[path]
             report.articles.append(result)
             report.written += written
         seen = {a.article for a in report.articles}
@@ -197,7 +233,62 @@ def build(
             if _changed(manifest, text):
                 transaction.write(manifest, text)
                 report.written.append(config.relative(manifest))
+        _flush(gates)
+        transaction.commit()  # before remembering what the outputs now hold
+        for path, key in keys.items():
+            if path in built:
+                _remember(cache, config, out, path, key, built[path][0])
     return report
+
+
+def _flush(gates: Sequence[Gate]) -> None:
+    """Let gates that remember results (``QualityGate``'s entry memo) store them."""
+    for gate in gates:
+        flush = getattr(gate, "flush", None)
+        if callable(flush):
+            flush()
+
+
+def _build_key(cache: ResultCache, base: str, config: Config, path: Path) -> str:
+    """Everything one article's build depends on: the article and all its catalogs."""
+    slug = slug_of(config, path)
+    inputs = [path, *(catalog_path(config, lang, slug) for lang in config.languages)]
+    return make_key(base, config.relative(path), *cache.digests(inputs))
+
+
+def _reuse(
+    cache: ResultCache, config: Config, path: Path, key: str
+) -> tuple[ArticleBuild, list[str]] | None:
+    """The cached outcome of an article, if its outputs are still exactly as it left them."""
+    raw = cache.get("build", config.relative(path), key)
+    if raw is None:
+        return None
+    data = json.loads(raw)
+    for rel, sha in data["outputs"].items():
+        if cache.digest(config.root / rel) != sha:
+            return None
+    if any((config.root / rel).exists() for rel in data["absent"]):
+        return None
+    return ArticleBuild.from_json(data["result"], data["gate_problems"]), []
+
+
+def _remember(
+    cache: ResultCache, config: Config, out: Path, path: Path, key: str, result: ArticleBuild
+) -> None:
+    """Store an article's outcome with the digests of the files it published."""
+    if not cache.enabled:
+        return
+    outputs = {rel: cache.digest(config.root / rel) for rel in result.files.values()}
+    if any(sha is None for sha in outputs.values()):
+        return
+    absent = result.unpublished
+    value = {
+        "result": result.to_json(),
+        "gate_problems": {lb.language: lb.gate_problems for lb in result.languages},
+        "outputs": outputs,
+        "absent": absent,
+    }
+    cache.put("build", config.relative(path), key, json.dumps(value, ensure_ascii=False))
 
 
 def _previous_manifest(path: Path) -> list[dict[str, Any]]:
@@ -227,6 +318,7 @@ def _build_chunk(
             _build_one(config, p, out, gates, allow_incomplete, dry_run, transaction)
             for p in paths
         ]
+        _flush(gates)
     except BaseException:
         transaction.abort()
         raise
@@ -253,9 +345,11 @@ def _build_one(
             if text is not None and not dry_run and _changed(dest, text):
                 transaction.write(dest, text)
                 written.append(config.relative(dest))
-        elif not dry_run and not page.kept and dest.exists():
-            # A previously published version must not outlive the article's readiness.
-            transaction.unlink(dest)
+        elif not page.kept:
+            result.unpublished.append(config.relative(dest))
+            if not dry_run and dest.exists():
+                # A previously published version must not outlive the article's readiness.
+                transaction.unlink(dest)
     return result, written
 
 

@@ -13,15 +13,18 @@ the entry came from. The JSON document is a versioned public contract.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from transflow.checks import CheckContext, Finding, Severity, run_checks
+from transflow.checks import CHECKS, CheckContext, Finding, Severity, run_checks
 from transflow.config import Config
 from transflow.glossary import Glossary, load_glossary
 from transflow.po import catalog
 from transflow.states import State, entry_state
+from transflow.workflow.cache import EntryMemo, ResultCache, code_key, config_key, make_key
 from transflow.workflow.workspace import (
     Article,
     Progress,
@@ -29,6 +32,7 @@ from transflow.workflow.workspace import (
     discover,
     no_progress,
     read_article,
+    slug_of,
 )
 
 JSON_VERSION = 1
@@ -163,18 +167,25 @@ def check_catalog(
     glossary: Glossary | None = None,
     min_state: State = State.MACHINE_DRAFT,
     skip: Sequence[str] = (),
+    memo: EntryMemo | None = None,
 ) -> tuple[list[CheckFinding], int]:
-    """Findings for every entry at ``min_state`` or better, and how many entries were checked."""
+    """Findings for every entry at ``min_state`` or better, and how many entries were checked.
+
+    ``memo`` remembers the findings per entry fingerprint (see :func:`entry_findings`), so an
+    entry checked before (by ``check`` or by a build's gate) is not checked again.
+    """
     ctx = context_for(article, language, glossary)
     findings: list[CheckFinding] = []
-    checked = 0
+    selected = []
     for entry in catalog.active_entries(cat):
         state = entry_state(entry)
-        if state < min_state or not entry.msgstr:
-            continue
-        checked += 1
-        entry_skip = (*skip, *MARKUP_CHECKS) if is_attribute_only(entry) else skip
-        found: list[Finding] = run_checks(entry.msgid, entry.msgstr, ctx, skip=entry_skip)
+        if state >= min_state and entry.msgstr:
+            selected.append((entry, state))
+    checked = len(selected)
+    for (entry, state), found in zip(
+        selected, entry_findings([e for e, _ in selected], ctx, skip=skip, memo=memo),
+        strict=True,
+    ):
         findings.extend(
             CheckFinding(
                 catalog=catalog_name,
@@ -192,6 +203,79 @@ def check_catalog(
     return findings, checked
 
 
+_ORDER = {c.name: i for i, c in enumerate(CHECKS)}
+_GLOSSARY = next(c for c in CHECKS if c.name == "glossary")
+
+
+def entry_fingerprint(entry: catalog.Entry, ctx: CheckContext, attribute_only: bool) -> str:
+    """What an entry's findings depend on: context, msgctxt, msgid, msgstr and the checks' code.
+
+    The glossary is not part of it: its check runs live (it is cheap and per workspace).
+    """
+    return make_key("entry", code_key(), ctx.source_lang, ctx.target_lang, ctx.format,
+                    attribute_only, entry.msgctxt, entry.msgid, entry.msgstr)
+
+
+def entry_findings(
+    entries: Sequence[catalog.Entry],
+    ctx: CheckContext,
+    *,
+    skip: Sequence[str] = (),
+    memo: EntryMemo | None = None,
+) -> list[list[Finding]]:
+    """The findings of each entry, as ``run_checks`` gives them, reusing remembered ones."""
+    bare = CheckContext(ctx.source_lang, ctx.target_lang, ctx.format)
+    attribute = [is_attribute_only(e) for e in entries]
+    keys = [entry_fingerprint(e, bare, a) for e, a in zip(entries, attribute, strict=True)]
+    known = memo.lookup(keys) if memo is not None else {}
+    glossary = bool(ctx.glossary) and "glossary" not in skip
+    results: list[list[Finding]] = []
+    for entry, attr, key in zip(entries, attribute, keys, strict=True):
+        raw = known.get(key)
+        if raw is None:
+            base = run_checks(entry.msgid, entry.msgstr, bare,
+                              skip=("glossary", *MARKUP_CHECKS) if attr else ("glossary",))
+            if memo is not None:
+                memo.store(key, json.dumps([[f.check, f.severity, f.message] for f in base]))
+        else:
+            base = [Finding(c, s, m) for c, s, m in json.loads(raw)]
+        found = [f for f in base if f.check not in skip]
+        if glossary:
+            found += _GLOSSARY.function(entry.msgid, entry.msgstr, ctx)
+            found.sort(key=lambda f: _ORDER[f.check])  # stable: registry order, as run_checks
+        results.append(found)
+    return results
+
+
+@dataclass(slots=True)
+class CatalogCheck:
+    """The outcome for one article in one target language (what the results cache keeps)."""
+
+    language: str
+    catalog: str
+    missing: bool = False
+    checked: int = 0
+    findings: list[CheckFinding] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        """The cached form."""
+        return {"language": self.language, "catalog": self.catalog, "missing": self.missing,
+                "checked": self.checked, "findings": [f.to_json() for f in self.findings]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CatalogCheck:
+        """Back from :meth:`to_json`."""
+        states = {s.key: s for s in State}
+        findings = [
+            CheckFinding(catalog=f["catalog"], line=f["line"], severity=f["severity"],
+                         check=f["check"], message=f["message"], article=f["article"],
+                         reference=f["reference"], language=f["language"],
+                         state=states[f["state"]])
+            for f in data["findings"]
+        ]
+        return cls(data["language"], data["catalog"], data["missing"], data["checked"], findings)
+
+
 def check(
     config: Config,
     paths: Sequence[Path] | None = None,
@@ -199,31 +283,65 @@ def check(
     language: str | None = None,
     glossary: Glossary | None = None,
     progress: Progress = no_progress,
+    use_cache: bool = True,
 ) -> CheckReport:
     """Check every selected article's catalogs (all articles when ``paths`` is empty).
 
     ``glossary`` defaults to the workspace glossary; catalogs that do not exist yet are
-    listed in ``missing`` (``sync`` creates them) rather than failing the run.
+    listed in ``missing`` (``sync`` creates them) rather than failing the run. An article
+    whose file, catalogs and glossary are unchanged since an earlier check is answered from
+    the results cache; in a changed catalog only the entries never checked before are.
     """
+    explicit = glossary is not None
     if glossary is None:
         glossary = workspace_glossary(config)
     report = CheckReport()
     files = discover(config, paths)
-    for done, path in enumerate(files, 1):
-        article = read_article(config, path)
-        progress(done, len(files), article.rel)
-        for lang in config.targets_for(article.source_language):
-            if language and lang != language:
-                continue
-            po_path = catalog_path(config, lang, article.slug)
-            name = config.relative(po_path)
-            if not po_path.exists():
-                report.missing.append(name)
-                continue
-            findings, checked = check_catalog(
-                article, lang, catalog.load(po_path), catalog_name=name, glossary=glossary
-            )
-            report.catalogs += 1
-            report.entries += checked
-            report.findings.extend(findings)
+    memo = EntryMemo(config.root if use_cache else None)
+    with ResultCache(config.root, enabled=use_cache and not explicit) as cache:
+        words = config.deepl.glossary
+        base = make_key("check", config_key(config), cache.digest(words) if words else None)
+        for done, path in enumerate(files, 1):
+            rel = config.relative(path)
+            progress(done, len(files), rel)
+            slug = slug_of(config, path)
+            key = make_key(base, rel, *cache.digests(
+                [path, *(catalog_path(config, lang, slug) for lang in config.languages)]
+            ))
+            hit = cache.get("check", rel, key)
+            if hit is not None:
+                parts = [CatalogCheck.from_json(d) for d in json.loads(hit)]
+            else:
+                parts = _check_article(config, path, glossary, memo)
+                cache.put("check", rel, key, json.dumps([p.to_json() for p in parts]))
+            for part in parts:
+                if language and part.language != language:
+                    continue
+                if part.missing:
+                    report.missing.append(part.catalog)
+                    continue
+                report.catalogs += 1
+                report.entries += part.checked
+                report.findings.extend(part.findings)
+    memo.flush()
     return report
+
+
+def _check_article(
+    config: Config, path: Path, glossary: Glossary | None, memo: EntryMemo
+) -> list[CatalogCheck]:
+    """Every target language of one article (parsed once, each catalog loaded once)."""
+    article = read_article(config, path)
+    parts = []
+    for lang in config.targets_for(article.source_language):
+        po_path = catalog_path(config, lang, article.slug)
+        part = CatalogCheck(lang, config.relative(po_path))
+        if not po_path.exists():
+            part.missing = True
+        else:
+            part.findings, part.checked = check_catalog(
+                article, lang, catalog.load(po_path), catalog_name=part.catalog,
+                glossary=glossary, memo=memo,
+            )
+        parts.append(part)
+    return parts

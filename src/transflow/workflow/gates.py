@@ -20,7 +20,8 @@ anyway):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from transflow.checks import disallowed_markup as markdown_disallowed_markup
 from transflow.checks.safety import disallowed_markup as html_disallowed_markup
@@ -28,6 +29,7 @@ from transflow.config import Config
 from transflow.po import catalog
 from transflow.states import entry_state
 from transflow.workflow.build import Gate
+from transflow.workflow.cache import EntryMemo
 from transflow.workflow.check import check_catalog, is_attribute_only
 from transflow.workflow.workspace import Article, catalog_path
 
@@ -54,6 +56,8 @@ class MarkupGate:
     """
 
     config: Config
+    #: Names the gate in build's cache keys (its code is part of every key anyway).
+    cache_key: ClassVar[str] = "markup"
 
     def __call__(self, article: Article, language: str, cat: catalog.Catalog) -> list[str]:
         config = self.config
@@ -78,13 +82,16 @@ class QualityGate:
     """Error-level quality checks on the translations that would be published."""
 
     config: Config
+    #: Findings per entry fingerprint, shared with ``transflow check`` through the cache.
+    memo: EntryMemo | None = field(default=None, compare=False)
+    cache_key: ClassVar[str] = "quality"
 
     def __call__(self, article: Article, language: str, cat: catalog.Catalog) -> list[str]:
         config = self.config
         name = config.relative(catalog_path(config, language, article.slug))
         findings, _ = check_catalog(
             article, language, cat, catalog_name=name, min_state=config.publish,
-            skip=(MARKUP_CHECK, "glossary"),
+            skip=(MARKUP_CHECK, "glossary"), memo=self.memo,
         )
         errors = [f for f in findings if f.severity == "error"]
         if not errors:
@@ -95,17 +102,22 @@ class QualityGate:
             f"{first.catalog}:{first.line} [{first.check}])"
         ]
 
+    def flush(self) -> None:
+        """Store the findings learnt in this process (build calls it when done)."""
+        if self.memo is not None:
+            self.memo.flush()
+
 
 def markup_gate(config: Config) -> Gate:
     """The markup-injection gate for ``config``."""
     return MarkupGate(config)
 
 
-def quality_gate(config: Config) -> Gate:
-    """The quality-check gate for ``config``."""
-    return QualityGate(config)
+def quality_gate(config: Config, *, use_cache: bool = True) -> Gate:
+    """The quality-check gate for ``config`` (remembering findings in the cache folder)."""
+    return QualityGate(config, EntryMemo(config.root if use_cache else None))
 
 
-def default_gates(config: Config) -> list[Gate]:
+def default_gates(config: Config, *, use_cache: bool = True) -> list[Gate]:
     """The gates every build applies: markup injection first, then the quality checks."""
-    return [markup_gate(config), quality_gate(config)]
+    return [markup_gate(config), quality_gate(config, use_cache=use_cache)]

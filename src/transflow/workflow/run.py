@@ -113,7 +113,7 @@ def run(
     actions: dict[str, Callable[[Step], None]] = {
         "sync": lambda s: _sync(config, s, selected, options),
         "translate": lambda s: _translate(config, s, selected, options, engine_factory),
-        "check": lambda s: _check(config, s, selected),
+        "check": lambda s: _check(config, s, selected, options.dry_run),
         "build": lambda s: _build(config, s, selected, options),
     }
     report = RunReport()
@@ -151,8 +151,8 @@ def _translate(config: Config, step: Step, paths: list[Path], options: RunOption
         step.message = str(report.stopped)
 
 
-def _check(config: Config, step: Step, paths: list[Path]) -> None:
-    report = check(config, paths)
+def _check(config: Config, step: Step, paths: list[Path], dry_run: bool) -> None:
+    report = check(config, paths, use_cache=not dry_run)  # a dry run writes not even the cache
     step.report = report
     errors = report.errors
     step.summary = {"errors": len(errors), "warnings": report.count("warning")}
@@ -163,7 +163,8 @@ def _check(config: Config, step: Step, paths: list[Path]) -> None:
 
 def _build(config: Config, step: Step, paths: list[Path], options: RunOptions) -> None:
     report = build(config, paths, output=options.output,
-                   allow_incomplete=options.allow_incomplete, gates=default_gates(config),
+                   allow_incomplete=options.allow_incomplete,
+                   gates=default_gates(config, use_cache=not options.dry_run),
                    dry_run=options.dry_run, workers=options.workers)
     step.report = report
     step.summary = {"built": [a.article for a in report.articles if a.built],

@@ -6,15 +6,18 @@ from ``StatusReport.to_json`` is a public contract with a ``version`` field.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from transflow.config import Config
 from transflow.po import catalog
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
+from transflow.workflow.cache import ResultCache, config_key, make_key
 from transflow.workflow.workspace import (
     Progress,
     catalog_path,
@@ -127,31 +130,84 @@ def status(
     language: str | None = None,
     progress: Progress = no_progress,
     workers: int = 1,
+    use_cache: bool = True,
 ) -> StatusReport:
-    """Count states for the given articles (all when ``paths`` is empty)."""
+    """Count states for the given articles (all when ``paths`` is empty).
+
+    An article whose files (article, template, catalogs) are unchanged since an earlier
+    ``status`` is answered from the results cache without reading a catalog.
+    """
     report = StatusReport()
     files = discover(config, paths)
-    if parallel.worth_it(files, workers):
-        done = [0]
+    found: dict[Path, list[CatalogStatus]] = {}
+    with ResultCache(config.root, enabled=use_cache) as cache:
+        base = config_key(config)
+        keys: dict[Path, str] = {}
+        for path in files:
+            keys[path] = _status_key(cache, base, config, path)
+            hit = cache.get("status", config.relative(path), keys[path])
+            if hit is not None:
+                found[path] = [_item_from_json(d) for d in json.loads(hit)]
+        todo = [p for p in files if p not in found]
+        done = [len(found)]
+        if parallel.worth_it(todo, workers):
 
-        def collect(items: list[CatalogStatus]) -> None:
-            done[0] += 1
-            progress(done[0], len(files), items[-1].article if items else "")
+            def collect(chunk: list[list[CatalogStatus]]) -> None:
+                done[0] += len(chunk)
+                last = chunk[-1] if chunk else []
+                progress(done[0], len(files), last[-1].article if last else "")
 
-        chunks = parallel.map_chunks(
-            _status_chunk, files, workers=workers, args=(config, language), on_result=collect
-        )
-        report.items = [item for chunk in chunks for item in chunk]
-        return report
-    for n, path in enumerate(files, 1):
-        progress(n, len(files), config.relative(path))
-        report.items += _status_path(config, path, language)
+            chunks = parallel.map_chunks(
+                _status_chunk, todo, workers=workers, args=(config,), on_result=collect
+            )
+            computed = [items for chunk in chunks for items in chunk]
+        else:
+            computed = []
+            for path in todo:
+                done[0] += 1
+                progress(done[0], len(files), config.relative(path))
+                computed.append(_status_path(config, path, None))
+        for path, items in zip(todo, computed, strict=True):
+            found[path] = items
+            value = json.dumps([_item_to_json(i) for i in items], separators=(",", ":"))
+            cache.put("status", config.relative(path), keys[path], value)
+    for path in files:
+        report.items += [i for i in found[path] if not language or i.language == language]
     return report
 
 
-def _status_chunk(paths: list[Path], config: Config, language: str | None) -> list[CatalogStatus]:
-    """Worker: the status items of a chunk of articles."""
-    return [item for path in paths for item in _status_path(config, path, language)]
+def _status_key(cache: ResultCache, base: str, config: Config, path: Path) -> str:
+    """Everything an article's status items are computed from."""
+    slug = slug_of(config, path)
+    inputs = [path, template_path(config, slug)]
+    inputs += [catalog_path(config, lang, slug) for lang in config.languages]
+    return make_key("status", base, config.relative(path), *cache.digests(inputs))
+
+
+def _item_to_json(item: CatalogStatus) -> dict[str, object]:
+    return {
+        "article": item.article, "source_language": item.source_language,
+        "language": item.language, "catalog": item.catalog, "segments": item.segments,
+        "words": item.words, "states": {s.key: n for s, n in item.states.items()},
+        "words_by_state": {s.key: n for s, n in item.words_by_state.items()},
+        "changed_after_review": item.changed_after_review, "missing": item.missing,
+    }
+
+
+def _item_from_json(data: dict[str, Any]) -> CatalogStatus:
+    by_key = {s.key: s for s in State}
+    return CatalogStatus(
+        data["article"], data["source_language"], data["language"], data["catalog"],
+        segments=data["segments"], words=data["words"],
+        states={by_key[k]: n for k, n in data["states"].items()},
+        words_by_state={by_key[k]: n for k, n in data["words_by_state"].items()},
+        changed_after_review=data["changed_after_review"], missing=data["missing"],
+    )
+
+
+def _status_chunk(paths: list[Path], config: Config) -> list[list[CatalogStatus]]:
+    """Worker: the status items of each article of a chunk."""
+    return [_status_path(config, path, None) for path in paths]
 
 
 def _status_path(config: Config, path: Path, language: str | None) -> list[CatalogStatus]:

@@ -269,6 +269,7 @@ def _sync_article(
     template = catalog.build_template(segments, article.rel, config.references)
     # Counted like status counts them: entries (identical segments share one).
     result = ArticleSync(article.rel, article.source_language, len(template))
+    result.warnings += article.warnings
     project = article.slug
     outputs: list[Path] = []
 

@@ -71,6 +71,9 @@ class Article:
     #: The front matter's ``lang:`` value as a span (never a catalog entry): ``build`` writes
     #: the target language there, so ``dist/nl/x.md`` does not claim ``lang: en``.
     lang_segments: list[Segment] = field(default_factory=list)
+    #: What was read leniently (``line N: …``): an unclosed front-matter opener, an unknown
+    #: ``lang``, text that does not look like its language. Reported, never fatal.
+    warnings: list[str] = field(default_factory=list)
     _lines: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -363,6 +366,7 @@ def read_article(config: Config, path: Path, data: bytes | None = None) -> Artic
         source_language=source,
         digest=hashlib.sha256(data).hexdigest(),
         lang_segments=lang_segments,
+        warnings=list(doc.warnings),
     )
 
 

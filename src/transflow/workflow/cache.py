@@ -1,0 +1,367 @@
+"""The results cache in ``.transflow-cache/``: what a command computed, keyed by its inputs.
+
+``status``, ``check`` and ``build`` reuse a result only when every input it was computed from
+is byte-for-byte the same, so their cost follows the change, not the size of the workspace.
+
+Invariants:
+
+* **derived state only**: deleting the folder changes no result, only the time it takes
+  (``tests/test_cache.py`` byte-compares outputs with and without it);
+* **never wrong**: a file's hash is trusted from its size, mtime, ctime and inode only when
+  those times were already older than :data:`RACY_NS` when the hash was taken (git's "racy
+  clean" rule, with a wider window on filesystems with coarse timestamps); any other file is
+  read and hashed again. ctime cannot be set back, so an edit that keeps the size and
+  restores the mtime is still seen. Keys also carry the configuration and the code's own
+  fingerprint (:func:`code_key`), so editing a check or the config invalidates its results;
+* **best effort**: a missing, locked, corrupt or read-only cache is silently ignored (the
+  command computes everything); it is never an error;
+* **one writer, flat memory**: results live in SQLite (stdlib), one row per slot (an article,
+  a catalog) read on demand, so memory does not grow with the workspace; only the parent
+  process reads and writes it (workers compute misses, the parent stores them), in one
+  transaction at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import transflow
+from transflow import __version__
+
+CACHE_DIR = ".transflow-cache"
+DB_NAME = "results.sqlite3"
+SCHEMA = 2
+
+#: A file whose mtime is this close to the moment it was hashed may change again within the
+#: same mtime tick unnoticed, so its size and mtime alone are not trusted (it is re-hashed).
+#: Filesystems with whole-second (or two-second) timestamps get :data:`RACY_COARSE_NS`.
+RACY_NS = 100_000_000
+RACY_COARSE_NS = 2_000_000_000
+
+
+def _stat_key(st: os.stat_result) -> str:
+    """Size, mtime, ctime and inode: a write, a replace or a ``touch`` back changes one.
+
+    ctime cannot be set back by a program (``utime`` updates it), so even an edit that
+    keeps the size and restores the mtime is noticed.
+    """
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
+def _trusted(st: os.stat_result, hashed: int) -> bool:
+    """True when a write after the hash would have given the file a newer mtime and ctime."""
+    changed = max(st.st_mtime_ns, st.st_ctime_ns)
+    window = RACY_COARSE_NS if changed % 1_000_000_000 == 0 else RACY_NS
+    return hashed - changed > window
+
+
+def _prepare(db: sqlite3.Connection) -> None:
+    """Create the tables; a cache written by another schema version is dropped."""
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    if row is None or row[0] != str(SCHEMA):
+        for table in ("files", "results", "entries"):
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+    for sql in _SCHEMA_SQL:
+        db.execute(sql)
+
+#: Above this many remembered entry fingerprints the table is emptied (it only saves time).
+MAX_ENTRIES = 2_000_000
+
+_SCHEMA_SQL = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stat TEXT, sha TEXT,"
+    " hashed INTEGER)",
+    "CREATE TABLE IF NOT EXISTS results (kind TEXT, slot TEXT, key TEXT, value TEXT,"
+    " PRIMARY KEY (kind, slot))",
+    "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value TEXT)",
+)
+
+_code_key: str | None = None
+
+
+def code_key() -> str:
+    """A fingerprint of the installed transflow code (version, and size + mtime of each module).
+
+    Part of every cache key: a result computed by other code (an edited check, an upgrade) is
+    never reused.
+    """
+    global _code_key
+    if _code_key is None:
+        parts = [__version__, str(SCHEMA)]
+        package = Path(transflow.__file__).parent
+        for path in sorted(package.rglob("*.py")):
+            with contextlib.suppress(OSError):
+                st = path.stat()
+                parts.append(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
+        _code_key = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return _code_key
+
+
+def make_key(*parts: object) -> str:
+    """A stable key from strings, numbers and ``None`` (file digests, config, names)."""
+    text = "\x1f".join("\x00" if p is None else str(p) for p in parts)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class ResultCache:
+    """The cache of one workspace; ``enabled=False`` gives one that never hits or writes."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        enabled: bool = True,
+        readonly: bool = False,
+        clock_ns: Callable[[], int] = time.time_ns,
+    ) -> None:
+        self.folder = root / CACHE_DIR
+        self.enabled = enabled
+        self.readonly = readonly
+        self._clock_ns = clock_ns
+        self._db: sqlite3.Connection | None = None
+        self._opened = False
+        self._files: dict[str, tuple[str, str, int]] = {}
+        self._new_files: dict[str, tuple[str, str, int]] = {}
+        self._new_results: dict[tuple[str, str], tuple[str, str]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    # -- opening ----------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection | None:
+        if self._opened:
+            return self._db
+        self._opened = True
+        if not self.enabled:
+            return None
+        path = self.folder / DB_NAME
+        try:
+            if not path.exists():
+                if self.readonly:
+                    return None
+                self.folder.mkdir(exist_ok=True)
+            db = sqlite3.connect(path, timeout=5.0, isolation_level=None)
+            _prepare(db)
+            self._files = {p: (stat, sha, hashed) for p, stat, sha, hashed in
+                           db.execute("SELECT path, stat, sha, hashed FROM files")}
+        except (OSError, sqlite3.Error):
+            return None
+        self._db = db
+        return db
+
+    # -- file digests -----------------------------------------------------------------
+
+    def digest(self, path: Path) -> str | None:
+        """The SHA-256 of the file's bytes (``None`` when it does not exist or is unreadable).
+
+        Trusted from size, mtime, ctime and inode when the file was hashed well after its
+        last change; otherwise the file is read again.
+        """
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        key = str(path)
+        self._open()
+        known = self._new_files.get(key) or self._files.get(key)
+        if known is not None:
+            stat, sha, hashed = known
+            if stat == _stat_key(st) and _trusted(st, hashed):
+                return sha
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return self.remember(path, data, st)
+
+    def remember(self, path: Path, data: bytes, st: os.stat_result | None = None) -> str:
+        """Record the digest of bytes just read from ``path`` (saves reading them twice)."""
+        sha = hashlib.sha256(data).hexdigest()
+        if st is None:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return sha
+        if st.st_size != len(data):
+            return sha  # changed between the read and the stat: do not record it
+        key = str(path)
+        entry = (_stat_key(st), sha, self._clock_ns())
+        known = self._files.get(key)
+        if known is None or known[:2] != entry[:2] or not _trusted(st, known[2]):
+            self._new_files[key] = entry
+        return sha
+
+    def digests(self, paths: Iterable[Path]) -> list[str | None]:
+        """:meth:`digest` of each path, in order."""
+        return [self.digest(p) for p in paths]
+
+    # -- results per slot -------------------------------------------------------------
+
+    def get(self, kind: str, slot: str, key: str) -> str | None:
+        """The value stored for ``slot`` when it was computed under exactly ``key``."""
+        pending = self._new_results.get((kind, slot))
+        if pending is not None:
+            return pending[1] if pending[0] == key else None
+        db = self._open()
+        if db is None:
+            return None
+        try:
+            row = db.execute(
+                "SELECT key, value FROM results WHERE kind = ? AND slot = ?", (kind, slot)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or row[0] != key:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return str(row[1])
+
+    def put(self, kind: str, slot: str, key: str, value: str) -> None:
+        """Store ``value`` for ``slot`` (replacing what the slot held), written by :meth:`save`."""
+        if self.enabled and not self.readonly:
+            self._new_results[(kind, slot)] = (key, value)
+
+    # -- writing ----------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write what was learnt in one transaction (silently skipped when impossible)."""
+        if self.readonly or not (self._new_files or self._new_results):
+            return
+        db = self._open()
+        if db is None:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                [(p, *v) for p, v in self._new_files.items()],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)",
+                [(kind, slot, k, v) for (kind, slot), (k, v) in self._new_results.items()],
+            )
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            return
+        self._files.update(self._new_files)
+        self._new_files.clear()
+        self._new_results.clear()
+
+    def close(self) -> None:
+        """Close the database (the cache object can be opened again)."""
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+        self._opened = False
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.save()
+        self.close()
+
+
+def config_key(config: object) -> str:
+    """Every setting of the workspace, as part of a key (any change invalidates)."""
+    return make_key(code_key(), repr(config))
+
+
+class EntryMemo:
+    """Values per entry fingerprint (the check findings of one msgid/msgstr pair).
+
+    Looked up in this process first, then in the cache file; picklable, so worker processes
+    get their own (each opens the file itself and stores what it learnt with :meth:`flush`;
+    SQLite serialises those writes). Memory stays bounded: the in-process table is emptied
+    when it passes :data:`MEMO_SIZE` items.
+    """
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.path = root / CACHE_DIR / DB_NAME if root is not None else None
+        self._local: dict[str, str] = {}
+        self._new: dict[str, str] = {}
+        self._db: sqlite3.Connection | None = None
+        self._opened = False
+
+    def __reduce__(self) -> tuple[type[EntryMemo], tuple[Path | None]]:
+        return (EntryMemo, (self.root,))  # a worker starts with its own, empty memory
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if not self._opened:
+            self._opened = True
+            if self.path is not None and self.path.exists():
+                with contextlib.suppress(sqlite3.Error):
+                    self._db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+        return self._db
+
+    def lookup(self, keys: Iterable[str]) -> dict[str, str]:
+        """The known values among ``keys``."""
+        wanted = list(dict.fromkeys(keys))
+        found = {k: self._local[k] for k in wanted if k in self._local}
+        rest = [k for k in wanted if k not in found]
+        db = self._connect() if rest else None
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                for start in range(0, len(rest), 500):
+                    chunk = rest[start : start + 500]
+                    marks = ",".join("?" * len(chunk))
+                    for key, value in db.execute(
+                        f"SELECT key, value FROM entries WHERE key IN ({marks})", chunk
+                    ):
+                        found[key] = value
+                        self._keep(key, value)
+        return found
+
+    def store(self, key: str, value: str) -> None:
+        """Remember a newly computed value (written by :meth:`flush`)."""
+        self._keep(key, value)
+        if self.path is not None:
+            self._new[key] = value
+
+    def _keep(self, key: str, value: str) -> None:
+        if len(self._local) >= MEMO_SIZE:
+            self._local.clear()
+        self._local[key] = value
+
+    def flush(self) -> None:
+        """Write the new values to the cache file (best effort), and close it."""
+        if self._new and self.path is not None:
+            try:
+                self.path.parent.mkdir(exist_ok=True)
+                db = self._db or sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+                self._db = db
+                _prepare(db)
+                db.execute("BEGIN IMMEDIATE")
+                (count,) = db.execute("SELECT count(*) FROM entries").fetchone()
+                if count + len(self._new) > MAX_ENTRIES:
+                    db.execute("DELETE FROM entries")
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", self._new.items())
+                db.execute("COMMIT")
+            except (OSError, sqlite3.Error):
+                if self._db is not None:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+        self._new.clear()
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+        self._opened = False
+
+
+#: Items an :class:`EntryMemo` keeps in memory at most.
+MEMO_SIZE = 50_000

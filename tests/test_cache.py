@@ -1,0 +1,148 @@
+"""The results cache (``.transflow-cache/``): it changes no result, and a changed file is re-read.
+
+Outputs are byte-compared with and without the cache (dist/, locales/, ``check --json``,
+``status --json``); edits made behind the cache's back (same size, same mtime) are still seen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ARTICLE, make_workspace, run, snapshot
+from transflow.po import catalog
+from transflow.states import set_translation
+from transflow.workflow.cache import CACHE_DIR, DB_NAME, ResultCache
+
+SECOND = """\
+---
+title: Zinc and the immune system
+lang: en
+---
+
+# Zinc and the immune system
+
+Zinc is needed by 300 enzymes.² A typical dose is 15 mg.
+
+Order one of our products now.
+"""
+
+
+def translate_all(root: Path, wrong: str | None = None) -> None:
+    """Translate every entry (as its source, so the checks pass), one wrong if asked."""
+    for path in sorted((root / "locales" / "nl").glob("*.po")):
+        cat = catalog.load(path)
+        for entry in catalog.active_entries(cat):
+            text = entry.msgid
+            if wrong is not None and entry.msgid == wrong:
+                text = entry.msgid.replace("15 mg", "50 mg")
+            set_translation(entry, text)
+        catalog.save(cat, path)
+
+
+def outputs(root: Path) -> dict[str, object]:
+    """What the commands produce: files in dist/ and locales/, and the JSON reports."""
+    check = run(root, "check", "--json")
+    status = run(root, "status", "--json")
+    build = run(root, "build", "--allow-incomplete", "--json")
+    return {
+        "check": (check.exit_code, check.stdout),
+        "status": (status.exit_code, status.stdout),
+        "build": (build.exit_code, build.stdout),
+        "files": {k: v for k, v in snapshot(root).items()
+                  if k.startswith(("dist/", "locales/"))},
+    }
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = make_workspace(tmp_path, {"sleep.md": ARTICLE, "zinc.md": SECOND})
+    assert run(root, "sync").exit_code == 0
+    translate_all(root, wrong="Zinc is needed by 300 enzymes.² A typical dose is 15 mg.")
+    return root
+
+
+def test_deleting_the_cache_changes_no_result(workspace: Path) -> None:
+    first = outputs(workspace)  # cold: fills the cache
+    assert (workspace / CACHE_DIR / DB_NAME).is_file()
+    warm = outputs(workspace)  # every answer from the cache
+    shutil.rmtree(workspace / CACHE_DIR)
+    cold = outputs(workspace)
+    assert first == warm == cold
+    findings = json.loads(first["check"][1])["findings"]  # type: ignore[index]
+    assert {f["check"] for f in findings if f["severity"] == "error"} == {"numbers"}
+
+
+def test_an_edit_is_seen_even_with_the_same_size_and_mtime(workspace: Path) -> None:
+    outputs(workspace)
+    po = workspace / "locales" / "nl" / "zinc.po"
+    st = po.stat()
+    text = po.read_text(encoding="utf-8")
+    assert "50 mg" in text
+    po.write_text(text.replace("50 mg", "15 mg"), encoding="utf-8")  # fixed, same size
+    os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the same mtime
+    after = outputs(workspace)
+    shutil.rmtree(workspace / CACHE_DIR)
+    assert after == outputs(workspace)
+    assert json.loads(after["check"][1])["counts"]["error"] == 0  # type: ignore[index]
+
+
+def test_a_changed_article_is_rebuilt_and_others_are_reused(workspace: Path) -> None:
+    outputs(workspace)
+    article = workspace / "articles" / "sleep.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "Order one of our products now.", "Order one of our products today."), encoding="utf-8")
+    assert run(workspace, "sync").exit_code == 0
+    translate_all(workspace)
+    after = outputs(workspace)
+    assert "today" in (workspace / "dist" / "nl" / "sleep.md").read_text(encoding="utf-8")
+    shutil.rmtree(workspace / CACHE_DIR)
+    assert after == outputs(workspace)
+
+
+def test_a_deleted_output_is_written_again(workspace: Path) -> None:
+    outputs(workspace)
+    published = workspace / "dist" / "nl" / "sleep.md"
+    text = published.read_bytes()
+    published.unlink()
+    result = run(workspace, "build", "--allow-incomplete")
+    assert result.exit_code == 0
+    assert published.read_bytes() == text
+
+
+def test_a_corrupt_cache_is_ignored(workspace: Path) -> None:
+    first = outputs(workspace)
+    (workspace / CACHE_DIR / DB_NAME).write_bytes(b"not a database" * 100)
+    assert outputs(workspace) == first
+
+
+def test_a_recently_changed_file_is_hashed_again(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("one", encoding="utf-8")
+    mtime = path.stat().st_mtime_ns
+    # Hashed right after its change: the size and mtime alone are not trusted later.
+    cache = ResultCache(tmp_path, clock_ns=lambda: mtime + 1)
+    first = cache.digest(path)
+    cache.save()
+    cache.close()
+    path.write_text("two", encoding="utf-8")
+    os.utime(path, ns=(mtime, mtime))
+    again = ResultCache(tmp_path, clock_ns=lambda: mtime + 1)
+    assert again.digest(path) != first
+    # Hashed long after its change: size and mtime are enough, nothing is read.
+    trusted = ResultCache(tmp_path, clock_ns=lambda: mtime + 10**10)
+    trusted.remember(path, path.read_bytes())
+    trusted.save()
+    trusted.close()
+    reader = ResultCache(tmp_path)
+    assert reader.digest(path) == again.digest(path)
+
+
+def test_dry_run_writes_no_cache(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path)
+    assert run(root, "build", "--dry-run").exit_code == 0
+    assert not (root / CACHE_DIR / DB_NAME).exists()

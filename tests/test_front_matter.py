@@ -1,0 +1,149 @@
+"""Nested front matter (dotted paths, list items) in YAML and TOML: golden files and hostile text.
+
+``case.md`` beside ``case.md.expect.json``; ``TRANSFLOW_UPDATE_GOLDEN=1`` rewrites the
+expectations so a change shows up as a reviewed diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from transflow.errors import ArticleError
+from transflow.formats import frontmatter
+from transflow.formats.markdown import parse, render
+
+GOLDEN = Path(__file__).parent / "golden" / "front_matter"
+CASES = sorted(GOLDEN.glob("*.md"))
+FIELDS = ("title", "og.title", "seo.description", "hero.title", "summary[]", "faq[].question")
+
+
+def read(path: Path) -> str:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+def test_golden(case: Path) -> None:
+    source = read(case)
+    doc = parse(source, front_matter_fields=FIELDS)
+    got = {
+        "metadata": dict(doc.metadata),
+        "segments": [{"text": s.text, "kind": s.kind, "line": s.line} for s in doc.segments],
+    }
+    expect_path = case.with_name(case.name + ".expect.json")
+    if os.environ.get("TRANSFLOW_UPDATE_GOLDEN") == "1":
+        expect_path.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    assert got == json.loads(expect_path.read_text("utf-8"))
+    assert render(doc, lambda s: s.text) == source
+    assert render(doc, lambda s: s.text, force_replace=True) == source or any(
+        "\n" in source[s.start : s.end] for s in doc.segments
+    )
+    for seg in doc.segments:
+        assert source.count("\n", 0, seg.start) + 1 == seg.line
+
+
+def _front_matter(text: str) -> dict[str, Any]:
+    opener = text[:3]
+    body = text[4 : text.index("\n" + opener + "\n", 4)]
+    data = tomllib.loads(body) if opener == "+++" else yaml.safe_load(body)
+    assert isinstance(data, dict)
+    return data
+
+
+def _plain(data: Any) -> Any:
+    """JSON-like data (TOML dates as text), block scalars without their final newline."""
+    if isinstance(data, dict):
+        return {k: _plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_plain(v) for v in data]
+    return data.rstrip("\n") if isinstance(data, str) else json.loads(json.dumps(data, default=str))
+
+
+def _translated(data: Any, text: str) -> Any:
+    """``data`` with every configured field's string value replaced by ``text``.
+
+    The alias ``*cta`` in the YAML case is the anchored node again: never a segment.
+    """
+    data = _plain(data)
+    data["title"] = text
+    if "og.title" in data:
+        data["og.title"] = text
+    data["seo"]["description"] = text
+    data["hero"]["title"] = text
+    data["summary"] = [
+        text if isinstance(v, str) and v != "Read more" else v for v in data["summary"]
+    ]
+    for item in data["faq"]:
+        item["question"] = text
+    return data
+
+
+HOSTILE = [
+    "a: b # c",
+    'say "hi" and \\ back',
+    "it's [x, y] {k: v}, then",
+    "- item",
+    "yes",
+    "12",
+    "*alias &anchor !tag",
+    "# not a comment",
+    "---",
+    "+++",
+    "'''",
+    '"""',
+    "tab\there",
+    "line one\nline two",
+    "ends with colon:",
+    "@handle % 100",
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_translations_stay_values(case: Path, hostile: str) -> None:
+    """Whatever a translator writes, each field reads back as that text and nothing moves."""
+    source = read(case)
+    doc = parse(source, front_matter_fields=FIELDS)
+    out = render(doc, lambda s: hostile if s.kind.startswith("front matter") else None)
+    expected_text = hostile.replace("\n", " ")
+    before = _front_matter(source)
+    after = _front_matter(out)
+    assert _plain(after) == _translated(before, expected_text)
+    again = parse(out, front_matter_fields=FIELDS)
+    assert list(again.metadata) == list(doc.metadata)
+    assert [s.kind for s in again.segments] == [s.kind for s in doc.segments]
+    assert out.endswith("# Body\n\nText.\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        ("---\ntitle: ok\nseo:\n  description: a: b\n---\n", 4),
+        ("---\ntitle: ok\n  bad indent: x\n---\n", 3),
+        ("---\nsummary: [one, two\n---\n", 2),
+        ("+++\nseo = { description = 'x' \n+++\n", 2),
+    ],
+)
+def test_invalid_front_matter_is_refused_with_its_line(source: str, line: int) -> None:
+    with pytest.raises(ArticleError) as err:
+        parse(source, front_matter_fields=FIELDS)
+    assert err.value.line == line
+
+
+def test_a_plain_field_name_does_not_reach_into_lists_or_tables() -> None:
+    """``summary`` names a string; a list of them is ``summary[]`` (no surprise segments)."""
+    source = "---\nsummary:\n  - one\nseo:\n  title: x\n---\n"
+    assert parse(source, front_matter_fields=("summary", "title")).segments == []
+
+
+def test_flow_plain_values_are_quoted_when_they_would_end_the_flow() -> None:
+    assert frontmatter.quote_yaml("een, twee", "flow") == '"een, twee"'
+    assert frontmatter.quote_yaml("een twee", "flow") == "een twee"
+    assert frontmatter.quote_yaml("een, twee", "plain") == "een, twee"
