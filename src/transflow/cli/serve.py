@@ -44,6 +44,26 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket, or one line saying why not (werkzeug would exit on its own)."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host.strip("[]"), port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as exc:
+        raise TransflowError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                             hint="check --host") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise TransflowError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                             hint="pick another port with --port N (0: any free port)") from None
+    return sock
+
+
 @main.command("serve")
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
               help="Port to listen on (0: any free port).")
@@ -96,15 +116,15 @@ def serve_cmd(ctx: click.Context, port: int, host: str, open_browser: bool,
         workspace.rows(lambda done, total: progress(done, total, ""))
     app = create_app(config, token=token, reviewer=reviewer, allowed_hosts=allowed,
                      workspace=workspace)
+    listener = _listen(host, port)
     try:
-        server = make_server(host, port, app, threaded=True)
-    except OSError as exc:
-        raise TransflowError(f"cannot listen on {host}:{port}: {exc.strerror}",
-                             hint="pick another port with --port N (0: any free port)") from None
+        server = make_server(host, port, app, threaded=True, fd=listener.fileno())
+    finally:
+        listener.close()  # the server holds its own copy of the socket
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     if ":" in shown and not shown.startswith("["):
         shown = f"[{shown}]"
-    url = f"http://{shown}:{server.server_port}/?token={token}"
+    url = f"http://{shown}:{server.socket.getsockname()[1]}/?token={token}"
     info(f"Serving {config.root} (Ctrl+C stops)")
     info(f"Open: {url}")
     if open_browser:

@@ -164,6 +164,7 @@ class ArticlePage:
     catalog: str
     segments: list[SegmentRow]
     preview_html: str
+    current_html: str
     publish: str
     counts: dict[str, int]
 
@@ -305,11 +306,18 @@ class Workspace:
             if entry_state(e) >= config.publish
         }
 
+        current = {msgid: e.msgstr for msgid, e in entries.items() if e.msgstr}
+
         def translate(seg: Segment) -> str | None:
             return published.get(seg.text)
 
+        def translate_all(seg: Segment) -> str | None:
+            return current.get(seg.text)
+
         preview = article_html(article.render(translate, lang), fmt)
-        return ArticlePage(row, lang, name, segments, preview, config.publish.label, counts)
+        drafts = article_html(article.render(translate_all, lang), fmt)
+        return ArticlePage(row, lang, name, segments, preview, drafts, config.publish.label,
+                           counts)
 
     def live_check(self, slug: str, path: Path, lang: str, key: str,
                    text: str) -> tuple[list[tuple[str, str, str]], str]:

@@ -23,6 +23,7 @@ SHORTCUTS = (
     ("1 … 6", "show or hide a state"),
     ("0", "show every state"),
     ("p", "the preview of the built translation"),
+    ("Esc", "back to the segments"),
     ("?", "this list"),
 )
 

@@ -30,6 +30,14 @@
   tabs.forEach((t) => t.addEventListener("click", () => showTab(t.dataset.tab)));
   if (tabs.length) showTab("segments");
 
+  // Preview: as build would publish it, or with every current translation (drafts too).
+  const previewMode = document.getElementById("preview-drafts");
+  function applyPreview() {
+    document.getElementById("preview-published").hidden = previewMode.checked;
+    document.getElementById("preview-current").hidden = !previewMode.checked;
+  }
+  if (previewMode) { previewMode.addEventListener("change", applyPreview); applyPreview(); }
+
   // Article page: filter segments by state.
   const filters = Array.from(document.querySelectorAll("input.state-filter"));
   function applyFilters() {
@@ -108,9 +116,11 @@
         list.replaceChildren(...data.findings.map((f) => {
           const li = document.createElement("li");
           li.className = f.severity;
+          const span = document.createElement("span");
           const b = document.createElement("b"); b.textContent = f.severity;
           const c = document.createElement("code"); c.textContent = f.check;
-          li.append(b, " ", c, " ", f.message);
+          span.append(b, " ", c, " ", f.message);
+          li.append(span);
           return li;
         }));
         if (!data.findings.length) {
@@ -125,7 +135,11 @@
       if (ev.key === "Escape") { form.closest("details").open = false; area.blur(); }
     });
     form.closest("details").addEventListener("toggle", (ev) => {
-      if (ev.target.open) { area.focus(); check(); }
+      if (ev.target.open) {
+        area.focus();
+        area.setSelectionRange(area.value.length, area.value.length);
+        check();
+      }
     });
   });
 
