@@ -44,7 +44,8 @@ def test_no_edit_is_lost_while_sync_and_build_run(tmp_path: Path,
     edit_articles(tmp_path, seed=2)
     with Translator(catalogs(tmp_path), seed=3, keep=unchanged) as translator:
         for command in commands:
-            transflow(tmp_path, command)
+            # build may skip unfinished articles (exit 1 or 3); what counts here is the edits
+            transflow(tmp_path, command, check=command == "sync")
             edit_articles(tmp_path, seed=4 + len(command))  # the second sync has work too
     print(f"{' + '.join(commands)}: {translator.made} edits made, "
           f"{len(translator.lost())} lost")

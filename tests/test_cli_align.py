@@ -332,8 +332,9 @@ def test_every_corpus_pair_aligns_and_rebuilds_close_to_the_translation(
     print("\n".join(failures))
     assert len(aligned) >= len(pairs) - 1
     build = run(root, "build", "--allow-incomplete", "--json")
-    assert build.exit_code == 0, build.stderr
     gated = {a["article"] for a in json.loads(build.stdout)["left_out"]}
+    # Articles held back by a gate make build exit 3 (a gate failed); nothing else may fail.
+    assert build.exit_code == (3 if gated else 0), build.stderr
     print(f"build --allow-incomplete: {len(gated)} article(s) held back by gates (checks)")
     # The figure measures the alignment, so it is taken from a build without gates: the
     # quality checks rightly flag localised URLs in human translations, which is not a

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 
-from tests.helpers import REPO_ROOT, make_workspace, run
+from tests.helpers import ARTICLE, REPO_ROOT, make_workspace, run
 
 
 def sample_workspace(tmp_path: Path) -> Path:
@@ -37,28 +37,36 @@ def test_run_builds_every_sample_pair_without_a_key(tmp_path: Path) -> None:
     assert doc["steps"][0]["summary"]["written"] == []
 
 
-def test_run_stops_at_check_errors_with_exit_3_and_builds_nothing(tmp_path: Path) -> None:
-    make_workspace(tmp_path)
+def test_run_builds_what_passes_and_exits_3_for_check_errors(tmp_path: Path) -> None:
+    make_workspace(tmp_path, {"sleep.md": ARTICLE, "other.md": "# Other\n\nPlain text.\n"})
     assert run(tmp_path, "sync").exit_code == 0
-    po_path = tmp_path / "locales/nl/sleep.po"
-    po = polib.pofile(str(po_path))
-    for entry in po:
-        entry.msgstr = entry.msgid.replace("200 mg", "2000 mg")
-    po.save()
+    for name in ("sleep", "other"):
+        po_path = tmp_path / f"locales/nl/{name}.po"
+        po = polib.pofile(str(po_path))
+        for entry in po:
+            entry.msgstr = entry.msgid.replace("200 mg", "2000 mg")
+        po.save()
     result = run(tmp_path, "run", "--json")
     assert result.exit_code == 3
     doc = json.loads(result.stdout)
-    assert doc["stopped_at"] == "check"
-    assert [s["step"] for s in doc["steps"]] == ["sync", "translate", "check"]
-    assert not (tmp_path / "dist").exists()
+    assert doc["stopped_at"] is None
+    assert [s["step"] for s in doc["steps"]] == ["sync", "translate", "check", "build"]
+    assert [s["exit_code"] for s in doc["steps"]] == [0, 0, 3, 3]
+    assert doc["steps"][3]["summary"]["built"] == ["articles/other.md"]
+    assert doc["steps"][3]["summary"]["refused"] == ["articles/sleep.md"]
+    assert (tmp_path / "dist/nl/other.md").exists()
+    assert not (tmp_path / "dist/nl/sleep.md").exists()
 
 
-def test_run_reports_a_bad_article_as_exit_1_at_sync(tmp_path: Path) -> None:
-    make_workspace(tmp_path, {"bad.md": "---\ntitle: [never closed\n---\n\nText.\n"})
+def test_run_reports_a_bad_article_with_exit_1_and_goes_on(tmp_path: Path) -> None:
+    make_workspace(tmp_path, {"bad.md": "---\ntitle: x\nlang: nk\n---\n\nText.\n",
+                              "good.md": "Plain text.\n"})
     result = run(tmp_path, "run")
     assert result.exit_code == 1
-    assert "run: sync      failed (exit 1)" in result.stderr
-    assert "articles/bad.md" in result.stderr
+    assert "run: sync      failed (exit 1): 1 article(s) or catalog(s) skipped" in result.stderr
+    # Every step meets the bad article; it is listed once.
+    assert result.stderr.count("Error: articles/bad.md:3: unknown language 'nk'") == 1
+    assert (tmp_path / "locales/nl/good.po").exists()
 
 
 def test_run_dry_run_writes_nothing(tmp_path: Path) -> None:

@@ -234,14 +234,16 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(
     assert snapshot(tmp_path) == before
 
 
-def test_a_bad_article_among_good_ones_writes_nothing_at_all(tmp_path: Path) -> None:
+def test_a_bad_article_among_good_ones_is_skipped_and_the_rest_synced(tmp_path: Path) -> None:
     make_workspace(tmp_path, {"a.md": "Alpha text.\n", "b.md": "Beta text.\n",
                               "c.md": "---\nlang: xx-nope\n---\n\nGamma.\n"})
     result = run(tmp_path, "sync")
     assert result.exit_code == 1
-    assert "articles/c.md" in result.stderr
-    locales = tmp_path / "locales"
-    assert not locales.exists() or not [p for p in locales.rglob("*") if p.is_file()]
+    assert "Error: articles/c.md" in result.stderr
+    written = sorted(p.relative_to(tmp_path).as_posix()
+                     for p in (tmp_path / "locales").rglob("*") if p.is_file())
+    assert written == ["locales/nl/a.po", "locales/nl/b.po",
+                       "locales/templates/a.pot", "locales/templates/b.pot"]
 
 
 def test_regional_lang_in_front_matter_maps_to_the_configured_language(tmp_path: Path) -> None:
@@ -285,7 +287,8 @@ def test_parallel_sync_matches_sequential_and_aborts_cleanly(
     assert out1 == out2 and len(out1) == 30
     for rel in out1:
         assert (tmp_path / "out1" / rel).read_bytes() == (tmp_path / "out2" / rel).read_bytes()
-    # A bad article in a parallel run: exit 1, nothing written, no temp file left behind.
+    # A bad article in a parallel run: exit 1, the others synced as in a clean run, nothing
+    # written for the bad one, no temp file left behind.
     bad = tmp_path / "bad"
     bad.mkdir()
     make_workspace(bad, articles)
@@ -293,7 +296,11 @@ def test_parallel_sync_matches_sequential_and_aborts_cleanly(
     result = run(bad, "sync", "--jobs", "2")
     assert result.exit_code == 1
     assert "articles/z.md:1: not valid UTF-8" in result.stderr
-    assert not [p for p in bad.rglob("*") if p.is_file() and "locales" in p.parts]
+    written = sorted(p.relative_to(bad).as_posix() for p in (bad / "locales").rglob("*")
+                     if p.is_file())
+    assert written == files
+    for name in files:
+        assert (seq / name).read_bytes() == (bad / name).read_bytes()
 
 
 def test_a_second_writing_command_waits_for_the_workspace_lock(tmp_path: Path) -> None:
@@ -358,9 +365,22 @@ def test_a_changed_lang_warns_about_the_catalog_left_behind(tmp_path: Path) -> N
 
 def test_an_error_under_json_is_a_json_document_too(tmp_path: Path) -> None:
     make_workspace(tmp_path)
-    result = run(tmp_path, "status", "nope.md", "--json")
+    (tmp_path / "transflow.toml").write_text('articles = "nope"\n')
+    result = run(tmp_path, "status", "--json")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert doc == {"version": 1, "exit_code": 1, "error": {
-        "message": "article not found", "path": "nope.md", "line": None, "hint": None}}
+        "message": "articles folder not found: nope", "path": "transflow.toml", "line": None,
+        "hint": "create it or set 'articles' in the configuration"}}
+    assert "Error: transflow.toml: articles folder not found: nope" in result.stderr
+
+
+def test_a_skipped_article_under_json_is_listed_in_the_document(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    result = run(tmp_path, "status", "nope.md", "articles/sleep.md", "--json")
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert doc["problems"] == [
+        {"path": "nope.md", "line": None, "message": "article not found", "hint": None}]
+    assert [a["article"] for a in doc["articles"]] == ["articles/sleep.md"]
     assert "Error: nope.md: article not found" in result.stderr

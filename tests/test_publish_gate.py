@@ -102,7 +102,7 @@ def test_injected_markup_is_refused_by_check_and_build(
 
     for flags in ([], ["--allow-incomplete"]):
         built = run(pair, "build", *flags)
-        assert built.exit_code == 0, built.output
+        assert built.exit_code == 3, built.output  # a gate refused an article
         articles = manifest(pair)
         hostile = articles[f"articles/{hostile_slug}.{'md' if fmt == 'markdown' else 'html'}"]
         assert hostile["built"] is False
@@ -159,7 +159,8 @@ def test_check_errors_block_build_even_with_allow_incomplete(pair: Path) -> None
     assert run(pair, "check").exit_code == 3
     for flags in ([], ["--allow-incomplete"]):
         result = run(pair, "build", *flags)
-        assert result.exit_code == 0
+        assert result.exit_code == 3  # the other article is built; the gate failure shows
+        assert manifest(pair)["articles/page.html"]["built"] is True
         article = manifest(pair)["articles/sleep.md"]
         assert article["built"] is False
         assert article["reasons"] == [

@@ -30,7 +30,7 @@ def workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_run_hands_each_step_to_the_callback_and_stops_at_the_failing_one(
+def test_run_hands_each_step_to_the_callback_and_goes_through_every_step(
     tmp_path: Path,
 ) -> None:
     root = workspace(tmp_path)
@@ -40,9 +40,10 @@ def test_run_hands_each_step_to_the_callback_and_stops_at_the_failing_one(
                  on_step=seen.append)
     assert [s.name for s in seen] == ["sync", "translate", "check", "build"]
     assert report.steps == seen
-    assert report.exit_code == 3 and report.stopped_at == "build"  # nothing translated yet
+    assert report.exit_code == 3 and report.stopped_at is None  # nothing translated yet
     assert isinstance(seen[1].report, TranslateReport)
-    assert report.to_json()["stopped_at"] == "build"
+    assert report.to_json()["stopped_at"] is None
+    assert [s.exit_code for s in seen] == [0, 0, 0, 3]
 
 
 def test_run_reports_a_factory_error_as_the_translate_step(tmp_path: Path) -> None:
@@ -53,10 +54,23 @@ def test_run_reports_a_factory_error_as_the_translate_step(tmp_path: Path) -> No
         raise EngineError("no engine today", hint="try tomorrow")
 
     report = run(config, engine_factory=broken)
-    assert [s.name for s in report.steps] == ["sync", "translate"]
-    step = report.steps[-1]
+    # An engine failure does not stop the check and the build of what is finished.
+    assert [s.name for s in report.steps] == ["sync", "translate", "check", "build"]
+    step = report.steps[1]
     assert step.exit_code == 1 and step.error is not None and step.report is None
     assert step.message == "no engine today"
+    assert report.exit_code == 1 and report.stopped_at is None
+
+
+def test_run_stops_when_a_step_fails_as_a_whole(tmp_path: Path) -> None:
+    root = workspace(tmp_path)
+    config = load_config(explicit=root / "transflow.toml")
+    import shutil
+
+    shutil.rmtree(root / "articles")
+    report = run(config)
+    assert [s.name for s in report.steps] == ["sync"]
+    assert report.stopped_at == "sync" and report.exit_code == 1
 
 
 def test_the_plan_is_public_and_the_report_is_made_from_it(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ Every error carries the file (and line, when known) it is about, so the CLI can 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -124,3 +125,34 @@ def _blocking(path: Path) -> Path | None:
         except OSError:
             return None
     return None
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One article or catalog that a command reported and skipped (it went on with the rest).
+
+    Per-article commands (``sync``, ``status``, ``check``, ``build``, ``run``) collect these
+    instead of stopping at the first bad file; the CLI lists every one and exits 1 at the end.
+    A plain frozen value, so parallel workers can hand it back and ``run`` can list each once.
+    """
+
+    path: str | None
+    line: int | None
+    message: str
+    hint: str | None = None
+
+    @classmethod
+    def of(cls, error: TransflowError) -> Problem:
+        """The problem an error describes (its file, line, message and hint)."""
+        path = error.path.as_posix() if error.path is not None else None
+        return cls(path, error.line, error.message, error.hint)
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        """One item of a command's ``problems`` list."""
+        return {"path": self.path, "line": self.line, "message": self.message,
+                "hint": self.hint}

@@ -12,11 +12,13 @@ from transflow.cli.common import (
     articles_argument,
     check_language,
     emit_json,
+    exit_code,
     get_config,
     info,
     json_option,
     lang_option,
     progress_bar,
+    render_problems,
 )
 from transflow.workflow.check import CheckFinding, CheckReport, check
 
@@ -66,6 +68,7 @@ def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | No
     with progress_bar("Checking", not as_json) as progress:
         report = check(config, list(articles), language=check_language(config, language),
                        progress=progress)
+    render_problems(report.problems)
     if as_json:
         document = report.to_json()
         if errors_only:
@@ -74,8 +77,7 @@ def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | No
         emit_json(document)
     else:
         render_check(report, errors_only=errors_only)
-    if report.errors:
-        ctx.exit(3)
+    ctx.exit(exit_code(report.problems, gate_failed=bool(report.errors)))
 
 
 def render_check(report: CheckReport, *, errors_only: bool = False) -> None:

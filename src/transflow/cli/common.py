@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import click
 
 from transflow.config import Config, load_config
-from transflow.errors import TransflowError, os_error
+from transflow.errors import Problem, TransflowError, os_error
 from transflow.workflow.workspace import Progress, no_progress, recover, workspace_lock
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -130,6 +130,20 @@ def emit_json(document: object) -> None:
 def info(message: str) -> None:
     """A message for people: stderr, so stdout stays data."""
     click.echo(message, err=True)
+
+
+def render_problems(problems: Sequence[Problem]) -> None:
+    """Every article or catalog a command skipped: one ``Error:`` line each, plus its hint."""
+    for problem in problems:
+        echo_error(str(problem), problem.hint)
+
+
+def exit_code(problems: Sequence[Problem], *, gate_failed: bool = False) -> int:
+    """The exit code of a per-article command: 1 when something could not be read (that
+    wins: the result is incomplete), 3 when a gate failed, else 0."""
+    if problems:
+        return 1
+    return 3 if gate_failed else 0
 
 
 @contextmanager

@@ -14,11 +14,13 @@ from transflow.cli.common import (
     articles_argument,
     check_language,
     emit_json,
+    exit_code,
     get_config,
     info,
     json_option,
     lang_option,
     progress_bar,
+    render_problems,
 )
 from transflow.config import STARTER, parse_config, validate_language
 from transflow.errors import ConfigError
@@ -87,10 +89,12 @@ def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, jobs
     with progress_bar("Syncing", not as_json) as progress:
         report = sync(config, list(articles), dry_run=dry_run, progress=progress,
                       workers=jobs or os.cpu_count() or 1)
+    render_problems(report.problems)
     if as_json:
         emit_json(sync_json(report))
-        return
-    render_sync(report)
+    else:
+        render_sync(report)
+    ctx.exit(exit_code(report.problems))
 
 
 def sync_json(report: SyncReport) -> dict[str, object]:
@@ -117,6 +121,7 @@ def sync_json(report: SyncReport) -> dict[str, object]:
             for a in report.articles
         ],
         "orphans": report.orphans,
+        "problems": [p.to_json() for p in report.problems],
     }
 
 
@@ -138,8 +143,9 @@ def render_sync(report: SyncReport) -> None:
     for orphan in report.orphans:
         info(f"Warning: {orphan} has no article (deleted or renamed?); its catalogs are kept")
     changed = len(report.written)
-    total = len(report.articles) + report.unchanged
-    info(f"sync: {total} article(s), {verb} {changed} file(s)")
+    total = len(report.articles) + report.unchanged + len(report.problems)
+    skipped = f", {len(report.problems)} skipped (see the errors)" if report.problems else ""
+    info(f"sync: {total} article(s), {verb} {changed} file(s){skipped}")
 
 
 @main.command("status")
@@ -164,6 +170,7 @@ def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | N
     report = status(config, list(articles), language=check_language(config, language),
                     workers=os.cpu_count() or 1)
     below = report.below(*gate) if gate is not None else []
+    render_problems(report.problems)
     if as_json:
         document = report.to_json()
         if gate is not None:
@@ -181,7 +188,7 @@ def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | N
         state, pct = gate
         for item in below:
             info(f"{item.catalog}: {item.percent(state):.1f}% {state.label}, below {pct:g}%")
-        ctx.exit(3)
+    ctx.exit(exit_code(report.problems, gate_failed=gate is not None and bool(below)))
 
 
 def parse_fail_under(value: str) -> tuple[State, float]:
@@ -257,12 +264,18 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
                        gates=default_gates(config, use_cache=not dry_run), dry_run=dry_run,
                        progress=progress,
                        workers=os.cpu_count() or 1)
+    render_problems(report.problems)
     if as_json:
-        emit_json(report.to_json())
+        emit_json(build_json(report))
     else:
         render_build(report)
-    if strict and report.unfinished:
-        ctx.exit(3)
+    ctx.exit(exit_code(report.problems, gate_failed=bool(
+        report.blocked or (strict and report.unfinished))))
+
+
+def build_json(report: BuildReport) -> dict[str, object]:
+    """The build document: the manifest, plus the articles that could not be read."""
+    return {**report.to_json(), "problems": [p.to_json() for p in report.problems]}
 
 
 def render_build(report: BuildReport) -> None:
@@ -277,4 +290,8 @@ def render_build(report: BuildReport) -> None:
     for path in report.removed:
         info(f"removed {path}: its article is gone (deleted, moved or renamed)")
     built = sum(1 for a in report.articles if a.built)
-    info(f"build: {built} of {len(report.articles)} article(s) built into {report.output}/")
+    total = len(report.articles) + len(report.problems)
+    refused = f", {len(report.blocked)} refused by checks" if report.blocked else ""
+    unreadable = f", {len(report.problems)} with problems" if report.problems else ""
+    info(f"build: {built} of {total} article(s) built into {report.output}/"
+         f"{refused}{unreadable}")

@@ -1,4 +1,8 @@
-"""``transflow run``: sync → translate → check → build in one command, for pipelines."""
+"""``transflow run``: sync → translate → check → build in one command, for pipelines.
+
+Per article (see :mod:`transflow.workflow.run`): each step's own output as it ends, then
+every skipped article or catalog once, then one line per step.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from transflow.cli.common import (
     get_config,
     info,
     json_option,
+    render_problems,
     show_error,
 )
 from transflow.cli.core import render_build, render_sync
@@ -50,12 +55,13 @@ from transflow.workflow.translate_report import TranslateReport
 def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
             max_chars: int | None, out: Path | None, allow_incomplete: bool, strict: bool,
             dry_run: bool, report_dir: Path | None, as_json: bool) -> None:
-    """Run sync, translate, check and build; stop at the first step that fails.
+    """Run sync, translate, check and build, article by article.
 
-    The exit code is that of the step that stopped the run: 1 for an error (a bad
-    article, DeepL quota or key), 3 when check finds errors or, with --strict, when an
-    article is unfinished. Without DEEPL_AUTH_KEY, translate applies translation memory
-    only and the run goes on.
+    A broken article or catalog is reported and skipped, and an article with check
+    errors is left out of the build; every other article goes through every step. The
+    exit code at the end: 1 for an error (a bad article or catalog, DeepL quota or key),
+    else 3 when check finds errors or, with --strict, when an article is unfinished.
+    Without DEEPL_AUTH_KEY, translate applies translation memory only.
 
     \b
     Example (CI):
@@ -82,6 +88,7 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
         written = write_report_folder(config, report_dir, quiet=quiet)
         report_doc = {"out": config.relative(written.out), "pages": written.pages,
                       "problems": written.problems}
+    render_problems(report.problems)
     if as_json:
         emit_json({**report.to_json(),
                    **({"report": report_doc} if report_doc is not None else {})})

@@ -18,11 +18,13 @@ from transflow.cli.common import (
     check_language,
     echo_error,
     emit_json,
+    exit_code,
     get_config,
     info,
     json_option,
     lang_option,
     progress_bar,
+    render_problems,
 )
 from transflow.errors import AuthorizationError, QuotaExceededError
 from transflow.mt import Engine
@@ -73,6 +75,7 @@ def translate_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str 
         report = translate(config, list(articles), language=lang, engine=engine,
                            engine_name=engine_name, refresh_fuzzy=refresh_fuzzy,
                            dry_run=dry_run, max_chars=max_chars, progress=progress)
+    render_problems(report.problems)
     if as_json:
         emit_json(report.to_json())
     elif dry_run:
@@ -89,6 +92,7 @@ def translate_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str 
     if report.stopped is not None:
         render_stop(report)
         ctx.exit(1)
+    ctx.exit(exit_code(report.problems))
 
 
 def render_plan(report: TranslateReport) -> None:

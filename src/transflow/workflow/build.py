@@ -6,7 +6,9 @@ or a fuzzy entry is never published silently. An article is *finished* when ever
 every target language reaches the threshold and no gate (``Gate``, e.g. the quality checks)
 objects. Unfinished articles are skipped and listed, or, with ``allow_incomplete``, built with
 the source text in place of each unfinished segment and marked so in the manifest.
-Files whose content would not change are not rewritten.
+Files whose content would not change are not rewritten. Articles are independent: each one's
+outputs become visible together, and one that cannot be read is reported and skipped while
+the rest are built.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from transflow.config import Config
-from transflow.errors import CatalogError
+from transflow.errors import CatalogError, Problem, TransflowError
 from transflow.formats import Segment
 from transflow.po import catalog
 from transflow.states import State, approval_is_stale, entry_state, view
@@ -30,9 +32,10 @@ from transflow.workflow.workspace import (
     Article,
     Progress,
     catalog_path,
-    discover,
+    discover_each,
     journal_of,
     no_progress,
+    problem_of,
     read_article,
     slug_of,
 )
@@ -70,6 +73,11 @@ class ArticleBuild:
     reasons: list[str] = field(default_factory=list)
     #: Pages this build does not publish (they must not exist; not part of the manifest).
     unpublished: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        """A gate (quality checks, unsafe markup) refused the article."""
+        return any(lb.gate_problems for lb in self.languages)
 
     def to_json(self) -> dict[str, object]:
         """The manifest entry."""
@@ -122,11 +130,18 @@ class BuildReport:
     carried: list[dict[str, Any]] = field(default_factory=list)
     #: Published files removed because their article is gone (deleted, moved or renamed).
     removed: list[str] = field(default_factory=list)
+    #: Articles and catalogs that could not be read (reported and skipped).
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def unfinished(self) -> list[ArticleBuild]:
         """Articles that are not finished (skipped, or built with fallback)."""
         return [a for a in self.articles if not a.finished]
+
+    @property
+    def blocked(self) -> list[ArticleBuild]:
+        """Articles a gate refused (a gate failure: ``build`` exits 3)."""
+        return [a for a in self.articles if a.blocked]
 
     def to_json(self) -> dict[str, object]:
         """The manifest document (public contract, versioned)."""
@@ -167,10 +182,15 @@ def build(
     An article whose file and catalogs are unchanged since an earlier build, and whose
     published files are still exactly what that build wrote, is taken from the results cache
     without being parsed, checked or written (only with gates that have a ``cache_key``).
+
+    Each article is on its own: its files are made visible together once it went through,
+    and an article or catalog that cannot be read is listed in ``report.problems`` (never
+    cached) and skipped (what was published from it stays as it was) while the others are
+    built.
     """
     out = (output or config.output).resolve()
     report = BuildReport(config.relative(out), config.publish, allow_incomplete=allow_incomplete)
-    all_files = discover(config, paths)
+    all_files, report.problems = discover_each(config, paths)
     manifest = config.manifest or out / "manifest.json"
     previous = _previous_manifest(manifest)
     gate_keys = [getattr(gate, "cache_key", None) for gate in gates]
@@ -181,60 +201,73 @@ def build(
     keys = {p: _build_key(cache, base, config, p) for p in all_files} if cache.enabled else {}
     reused = {p: hit for p, key in keys.items() if (hit := _reuse(cache, config, p, key))}
     files = [p for p in all_files if p not in reused]
-    # Outputs are staged and made visible together at the end: a bad article anywhere leaves
-    # the output folder untouched, and only one parsed article per process is in memory.
     # The journal lets the next command finish (or clean up after) a killed build.
     journal = journal_of(config) if not dry_run else None
     if journal is not None and out != config.output:
         journal.begin([out])
-    with cache, catalog.Transaction(journal=journal) as transaction:
+    with cache:
+        outcomes: list[_Outcome] = []
         if parallel.worth_it(files, workers):
             done = [0]
 
-            def adopt(result: tuple[list[tuple[ArticleBuild, list[str]]], catalog.Staged]) -> None:
-                items, staged = result
-                transaction.adopt(staged)
+            def adopt(items: list[tuple[_Outcome, catalog.Staged | None]]) -> None:
+                for _, staged in items:
+                    if staged is not None:  # each article's files together
+                        transaction = catalog.Transaction(journal=journal)
+                        transaction.adopt(staged)
+                        transaction.commit()
                 done[0] += len(items)
-                progress(done[0], len(files), items[-1][0].article if items else "")
+                progress(done[0], len(files), items[-1][0][0] if items else "")
 
             chunks = parallel.map_chunks(
                 _build_chunk, files, workers=workers,
                 args=(config, out, tuple(gates), allow_incomplete, dry_run), on_result=adopt,
             )
-            outcomes = [item for items, _ in chunks for item in items]
+            outcomes = [outcome for items in chunks for outcome, _ in items]
         else:
-            outcomes = []
             for n, path in enumerate(files, 1):
                 progress(n, len(files), config.relative(path))
-                outcomes.append(
-                    _build_one(config, path, out, gates, allow_incomplete, dry_run, transaction)
-                )
-        built = dict(zip(files, outcomes, strict=True))
+                outcome, _ = _build_one(config, path, out, gates, allow_incomplete, dry_run,
+                                        commit=True)
+                outcomes.append(outcome)
+        built: dict[Path, tuple[ArticleBuild, list[str]]] = {}
+        broken: set[str] = set()
+        for path, (rel, result) in zip(files, outcomes, strict=True):
+            if isinstance(result, Problem):
+                report.problems.append(result)
+                broken.add(rel)
+            else:
+                built[path] = result
         for path in all_files:
-            result, written = reused.get(path) or built[path]
-            report.articles.append(result)
-            report.written += written
+            done_item = reused.get(path) or built.get(path)
+            if done_item is not None:
+                report.articles.append(done_item[0])
+                report.written += done_item[1]
         seen = {a.article for a in report.articles}
-        for old in previous:
-            if old.get("article") in seen:
-                continue
-            if paths:  # a partial build: other articles' entries stay as they were
-                report.carried.append(old)
-                continue
-            # A full build: the article is gone, so is what was published from it.
-            for rel in dict(old.get("files") or {}).values():
-                dest = (config.root / str(rel)).resolve()
-                if dest.is_relative_to(out) and dest.is_file():
-                    report.removed.append(config.relative(dest))
-                    if not dry_run:
-                        transaction.unlink(dest)
-        if not dry_run:
-            text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-            if _changed(manifest, text):
-                transaction.write(manifest, text)
-                report.written.append(config.relative(manifest))
-        _flush(gates)
-        transaction.commit()  # before remembering what the outputs now hold
+        # Removals of gone articles and the manifest are made visible together, last.
+        with catalog.Transaction(journal=journal) as transaction:
+            for old in previous:
+                if old.get("article") in seen:
+                    continue
+                if paths or old.get("article") in broken:
+                    # A partial build, or an article that cannot be read now: what was
+                    # published from it stays as it was, and so does its manifest entry.
+                    report.carried.append(old)
+                    continue
+                # A full build: the article is gone, so is what was published from it.
+                for rel in dict(old.get("files") or {}).values():
+                    dest = (config.root / str(rel)).resolve()
+                    if dest.is_relative_to(out) and dest.is_file():
+                        report.removed.append(config.relative(dest))
+                        if not dry_run:
+                            transaction.unlink(dest)
+            if not dry_run:
+                text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+                if _changed(manifest, text):
+                    transaction.write(manifest, text)
+                    report.written.append(config.relative(manifest))
+            _flush(gates)
+        # Committed: now remember what the outputs hold.
         for path, key in keys.items():
             if path in built:
                 _remember(cache, config, out, path, key, built[path][0])
@@ -303,6 +336,10 @@ def _previous_manifest(path: Path) -> list[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict) and isinstance(i.get("article"), str)]
 
 
+#: (article rel, its result and the files written, or the problem that stopped it).
+_Outcome = tuple[str, "tuple[ArticleBuild, list[str]] | Problem"]
+
+
 def _build_chunk(
     paths: list[Path],
     config: Config,
@@ -310,19 +347,23 @@ def _build_chunk(
     gates: Sequence[Gate],
     allow_incomplete: bool,
     dry_run: bool,
-) -> tuple[list[tuple[ArticleBuild, list[str]]], catalog.Staged]:
-    """Worker: build a chunk of articles, staging files for the parent to commit or abort."""
-    transaction = catalog.Transaction()
+) -> list[tuple[_Outcome, catalog.Staged | None]]:
+    """Worker: build a chunk of articles, staging each one's files for the parent to commit."""
+    items: list[tuple[_Outcome, catalog.Staged | None]] = []
     try:
-        items = [
-            _build_one(config, p, out, gates, allow_incomplete, dry_run, transaction)
-            for p in paths
-        ]
+        for p in paths:
+            items.append(
+                _build_one(config, p, out, gates, allow_incomplete, dry_run, commit=False)
+            )
         _flush(gates)
     except BaseException:
-        transaction.abort()
+        for _, staged in items:
+            if staged is not None:
+                dropped = catalog.Transaction()
+                dropped.adopt(staged)
+                dropped.abort()
         raise
-    return items, transaction.detach()
+    return items
 
 
 def _build_one(
@@ -332,25 +373,39 @@ def _build_one(
     gates: Sequence[Gate],
     allow_incomplete: bool,
     dry_run: bool,
-    transaction: catalog.Transaction,
-) -> tuple[ArticleBuild, list[str]]:
-    """Assess one article and stage its outputs; returns the result and the files written."""
-    article = read_article(config, path)
-    result, rendered = _assess(config, article, gates, allow_incomplete)
-    written: list[str] = []
-    for page in pages(config, article, out, rendered):
-        dest, text = page.dest, page.text
-        if result.built and (text is not None or page.kept):
-            result.files[page.language] = config.relative(dest)
-            if text is not None and not dry_run and _changed(dest, text):
-                transaction.write(dest, text)
-                written.append(config.relative(dest))
-        elif not page.kept:
-            result.unpublished.append(config.relative(dest))
-            if not dry_run and dest.exists():
-                # A previously published version must not outlive the article's readiness.
-                transaction.unlink(dest)
-    return result, written
+    *,
+    commit: bool,
+) -> tuple[_Outcome, catalog.Staged | None]:
+    """Assess one article and write its outputs together (``commit``) or hand them back
+    staged (a worker); a problem leaves its outputs untouched."""
+    rel = config.relative(path)
+    transaction = catalog.Transaction(journal=journal_of(config) if commit else None)
+    try:
+        article = read_article(config, path)
+        result, rendered = _assess(config, article, gates, allow_incomplete)
+        written: list[str] = []
+        for page in pages(config, article, out, rendered):
+            dest, text = page.dest, page.text
+            if result.built and (text is not None or page.kept):
+                result.files[page.language] = config.relative(dest)
+                if text is not None and not dry_run and _changed(dest, text):
+                    transaction.write(dest, text)
+                    written.append(config.relative(dest))
+            elif not page.kept:
+                result.unpublished.append(config.relative(dest))
+                if not dry_run and dest.exists():
+                    # A previously published version must not outlive the article's readiness.
+                    transaction.unlink(dest)
+    except TransflowError as exc:
+        transaction.abort()
+        return (rel, problem_of(config, exc, path)), None
+    except BaseException:
+        transaction.abort()
+        raise
+    if commit:
+        transaction.commit()
+        return (rel, (result, written)), None
+    return (rel, (result, written)), transaction.detach()
 
 
 def assess(

@@ -21,6 +21,7 @@ from typing import Any
 
 from transflow.checks import CHECKS, CheckContext, Finding, Severity, run_checks
 from transflow.config import Config
+from transflow.errors import Problem, TransflowError
 from transflow.glossary import Glossary, load_glossary
 from transflow.po import catalog
 from transflow.states import State, entry_state
@@ -29,8 +30,9 @@ from transflow.workflow.workspace import (
     Article,
     Progress,
     catalog_path,
-    discover,
+    discover_each,
     no_progress,
+    problem_of,
     read_article,
     slug_of,
 )
@@ -89,6 +91,8 @@ class CheckReport:
     catalogs: int = 0
     entries: int = 0
     missing: list[str] = field(default_factory=list)
+    #: Articles and catalogs that could not be read (reported and skipped).
+    problems: list[Problem] = field(default_factory=list)
 
     def count(self, severity: Severity, *, drafts: bool = False) -> int:
         """Findings of one severity, in published-level entries (or in drafts)."""
@@ -112,6 +116,7 @@ class CheckReport:
             "catalogs": self.catalogs,
             "entries": self.entries,
             "missing_catalogs": self.missing,
+            "problems": [p.to_json() for p in self.problems],
         }
 
 
@@ -290,13 +295,15 @@ def check(
     ``glossary`` defaults to the workspace glossary; catalogs that do not exist yet are
     listed in ``missing`` (``sync`` creates them) rather than failing the run. An article
     whose file, catalogs and glossary are unchanged since an earlier check is answered from
-    the results cache; in a changed catalog only the entries never checked before are.
+    the results cache; in a changed catalog only the entries never checked before are. An
+    article or catalog that cannot be read is listed in ``problems`` (never cached); the
+    others are checked.
     """
     explicit = glossary is not None
     if glossary is None:
         glossary = workspace_glossary(config)
     report = CheckReport()
-    files = discover(config, paths)
+    files, report.problems = discover_each(config, paths)
     memo = EntryMemo(config.root if use_cache else None)
     with ResultCache(config.root, enabled=use_cache and not explicit) as cache:
         words = config.deepl.glossary
@@ -312,7 +319,11 @@ def check(
             if hit is not None:
                 parts = [CatalogCheck.from_json(d) for d in json.loads(hit)]
             else:
-                parts = _check_article(config, path, glossary, memo)
+                try:
+                    parts = _check_article(config, path, glossary, memo)
+                except TransflowError as exc:
+                    report.problems.append(problem_of(config, exc, path))
+                    continue
                 cache.put("check", rel, key, json.dumps([p.to_json() for p in parts]))
             for part in parts:
                 if language and part.language != language:

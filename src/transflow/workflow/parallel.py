@@ -2,10 +2,9 @@
 
 Parsing Markdown and rendering catalogs is pure-Python CPU work, so large runs (thousands of
 articles) use a process pool. Workers never make files visible: they stage them and hand the
-staged names back, and the parent commits or aborts everything in one transaction, so the
-all-or-nothing guarantee of a sequential run holds. A failing chunk does not leak the staged
-files of the others: every finished result still reaches ``on_result`` before the first
-error is raised.
+staged names back, and the parent commits each article's files together, as a sequential run
+does. A failing chunk does not leak the staged files of the others: every finished result
+still reaches ``on_result`` before the first error is raised.
 """
 
 from __future__ import annotations

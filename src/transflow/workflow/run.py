@@ -2,10 +2,15 @@
 
 Invariants:
 
-* the steps run in that order and the run stops at the first step that fails; a step fails
-  with a typed error (exit code of the error: 1, or 2/3 for its kind), with a translate
-  stopped by the engine (exit 1: quota, key, service down, after saving what arrived), with
-  check errors (exit 3), or, with ``strict``, with unfinished articles in the build (exit 3);
+* the steps run in that order, per article: an article or catalog a step cannot read is one
+  of that step's ``problems`` (exit 1) and skipped, an article with check errors is left out
+  of the build (exit 3), and every other article goes through every step. Only a step that
+  fails as a whole with a typed error (the configuration, the workspace; exit code of the
+  error) stops the run (``stopped_at``); an engine failure (quota, key, service down: exit 1,
+  after saving what arrived) does not stop the check and the build of what is finished;
+* the run's exit code: 1 when any step had an error, else 3 when any gate failed
+  (check errors, an article the build's checks refused, unfinished articles under
+  ``strict``), else 0; each problem is listed once (``RunReport.problems``);
 * each step's report is handed to ``on_step`` as soon as the step ends (the CLI renders it
   there, so a long run shows progress step by step), then kept in the :class:`RunReport`;
 * the engine is made only when the translate step starts (``engine_factory``), so a sync
@@ -22,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from transflow.config import Config
-from transflow.errors import TransflowError
+from transflow.errors import EngineError, Problem, TransflowError
 from transflow.mt import Engine
 from transflow.workflow.build import BuildReport, build
 from transflow.workflow.check import CheckReport, check
@@ -51,27 +56,34 @@ class Step:
     report: StepReport | None = None
     #: The typed error that ended the step, if any.
     error: TransflowError | None = None
+    #: Articles and catalogs this step reported and skipped.
+    problems: list[Problem] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         """The step's part of the run document."""
         return {"step": self.name, "ok": self.exit_code == 0, "exit_code": self.exit_code,
-                "message": self.message, "summary": self.summary}
+                "message": self.message, "summary": self.summary,
+                "problems": [p.to_json() for p in self.problems]}
 
 
 @dataclass(slots=True)
 class RunReport:
-    """Every step that ran, in order; the last one decides the exit code."""
+    """Every step that ran, in order."""
 
     steps: list[Step] = field(default_factory=list)
+    #: The step that failed as a whole and stopped the run (None: every step ran).
+    stopped_at: str | None = None
 
     @property
     def exit_code(self) -> int:
-        return self.steps[-1].exit_code if self.steps else 0
+        """1 when any step had an error (that wins), else 3 for a failed gate, else 0."""
+        codes = {s.exit_code for s in self.steps} or {0}
+        return 1 if 1 in codes else max(codes)
 
     @property
-    def stopped_at(self) -> str | None:
-        """The step that failed, or None when every step passed."""
-        return self.steps[-1].name if self.exit_code else None
+    def problems(self) -> list[Problem]:
+        """Every article or catalog a step skipped, each once (steps meet the same files)."""
+        return list(dict.fromkeys(p for s in self.steps for p in s.problems))
 
     def to_json(self) -> dict[str, object]:
         """The versioned JSON document of ``run --json``."""
@@ -80,6 +92,7 @@ class RunReport:
             "exit_code": self.exit_code,
             "stopped_at": self.stopped_at,
             "steps": [s.to_json() for s in self.steps],
+            "problems": [p.to_json() for p in self.problems],
         }
 
 
@@ -104,7 +117,7 @@ def run(
     engine_factory: Callable[[], Engine | None] = lambda: None,
     on_step: Callable[[Step], None] = lambda step: None,
 ) -> RunReport:
-    """Run sync, translate, check and build; stop at the first step that fails.
+    """Run sync, translate, check and build, article by article (see the module docstring).
 
     ``engine_factory`` returns the translation engine (None: translation memory only).
     ``on_step`` sees each step when it ends, failed or not.
@@ -127,9 +140,17 @@ def run(
             step.message = str(exc)
             step.error = exc
         on_step(step)
-        if step.exit_code:
+        if step.error is not None and not isinstance(step.error, EngineError):
+            report.stopped_at = name  # the whole step failed: so would the ones after it
             break
     return report
+
+
+def _problems(step: Step, problems: list[Problem]) -> None:
+    step.problems = problems
+    if problems:
+        step.exit_code = 1
+        step.message = f"{len(problems)} article(s) or catalog(s) skipped"
 
 
 def _sync(config: Config, step: Step, paths: list[Path], options: RunOptions) -> None:
@@ -137,6 +158,7 @@ def _sync(config: Config, step: Step, paths: list[Path], options: RunOptions) ->
     step.report = report
     step.summary = {"articles": len(report.articles) + report.unchanged,
                     "written": report.written, "orphans": report.orphans}
+    _problems(step, report.problems)
 
 
 def _translate(config: Config, step: Step, paths: list[Path], options: RunOptions,
@@ -146,6 +168,7 @@ def _translate(config: Config, step: Step, paths: list[Path], options: RunOption
     step.report = report
     totals = report.to_json()["totals"]
     step.summary = totals if isinstance(totals, dict) else {}
+    _problems(step, report.problems)
     if report.stopped is not None:
         step.exit_code = 1
         step.message = str(report.stopped)
@@ -156,7 +179,8 @@ def _check(config: Config, step: Step, paths: list[Path], dry_run: bool) -> None
     step.report = report
     errors = report.errors
     step.summary = {"errors": len(errors), "warnings": report.count("warning")}
-    if errors:
+    _problems(step, report.problems)
+    if errors and not step.exit_code:
         step.exit_code = 3
         step.message = f"{len(errors)} check error(s)"
 
@@ -169,7 +193,14 @@ def _build(config: Config, step: Step, paths: list[Path], options: RunOptions) -
     step.report = report
     step.summary = {"built": [a.article for a in report.articles if a.built],
                     "unfinished": [a.article for a in report.unfinished],
+                    "refused": [a.article for a in report.blocked],
                     "output": report.output}
-    if options.strict and report.unfinished:
+    _problems(step, report.problems)
+    if step.exit_code:
+        return
+    if report.blocked:
+        step.exit_code = 3
+        step.message = f"{len(report.blocked)} article(s) refused by the checks"
+    elif options.strict and report.unfinished:
         step.exit_code = 3
         step.message = f"{len(report.unfinished)} unfinished article(s)"

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from transflow.config import Config
+from transflow.errors import Problem, TransflowError
 from transflow.po import catalog
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
@@ -21,8 +22,9 @@ from transflow.workflow.cache import ResultCache, config_key, make_key
 from transflow.workflow.workspace import (
     Progress,
     catalog_path,
-    discover,
+    discover_each,
     no_progress,
+    problem_of,
     read_article,
     slug_of,
     template_path,
@@ -83,6 +85,8 @@ class StatusReport:
     """Status of every selected article and target language."""
 
     items: list[CatalogStatus] = field(default_factory=list)
+    #: Articles and catalogs that could not be read (reported and skipped).
+    problems: list[Problem] = field(default_factory=list)
 
     def totals(self) -> CatalogStatus:
         """All items summed (article and language fields are ``*``)."""
@@ -109,6 +113,7 @@ class StatusReport:
             "version": JSON_VERSION,
             "articles": [i.to_json() for i in self.items],
             "totals": totals,
+            "problems": [p.to_json() for p in self.problems],
         }
 
 
@@ -135,10 +140,12 @@ def status(
     """Count states for the given articles (all when ``paths`` is empty).
 
     An article whose files (article, template, catalogs) are unchanged since an earlier
-    ``status`` is answered from the results cache without reading a catalog.
+    ``status`` is answered from the results cache without reading a catalog. An article or
+    catalog that cannot be read is listed in ``report.problems`` (never cached); the other
+    articles are counted as usual.
     """
     report = StatusReport()
-    files = discover(config, paths)
+    files, report.problems = discover_each(config, paths)
     found: dict[Path, list[CatalogStatus]] = {}
     with ResultCache(config.root, enabled=use_cache) as cache:
         base = config_key(config)
@@ -152,10 +159,11 @@ def status(
         done = [len(found)]
         if parallel.worth_it(todo, workers):
 
-            def collect(chunk: list[list[CatalogStatus]]) -> None:
+            def collect(chunk: list[list[CatalogStatus] | Problem]) -> None:
                 done[0] += len(chunk)
                 last = chunk[-1] if chunk else []
-                progress(done[0], len(files), last[-1].article if last else "")
+                label = last[-1].article if isinstance(last, list) and last else ""
+                progress(done[0], len(files), label)
 
             chunks = parallel.map_chunks(
                 _status_chunk, todo, workers=workers, args=(config,), on_result=collect
@@ -166,8 +174,12 @@ def status(
             for path in todo:
                 done[0] += 1
                 progress(done[0], len(files), config.relative(path))
-                computed.append(_status_path(config, path, None))
+                computed.append(_status_one(config, path))
         for path, items in zip(todo, computed, strict=True):
+            if isinstance(items, Problem):
+                report.problems.append(items)
+                found[path] = []
+                continue
             found[path] = items
             value = json.dumps([_item_to_json(i) for i in items], separators=(",", ":"))
             cache.put("status", config.relative(path), keys[path], value)
@@ -205,9 +217,16 @@ def _item_from_json(data: dict[str, Any]) -> CatalogStatus:
     )
 
 
-def _status_chunk(paths: list[Path], config: Config) -> list[list[CatalogStatus]]:
-    """Worker: the status items of each article of a chunk."""
-    return [_status_path(config, path, None) for path in paths]
+def _status_chunk(paths: list[Path], config: Config) -> list[list[CatalogStatus] | Problem]:
+    """Worker: the status items (or the problem) of each article of a chunk."""
+    return [_status_one(config, path) for path in paths]
+
+
+def _status_one(config: Config, path: Path) -> list[CatalogStatus] | Problem:
+    try:
+        return _status_path(config, path, None)
+    except TransflowError as exc:
+        return problem_of(config, exc, path)
 
 
 def _status_path(config: Config, path: Path, language: str | None) -> list[CatalogStatus]:

@@ -4,7 +4,9 @@ Invariants: no translation is ever lost (changed segments go fuzzy with the prev
 vanished ones obsolete; a renamed article's catalog seeds the new one); running sync twice
 writes nothing the second time; an article whose bytes, configuration and catalogs are
 unchanged since the last sync is skipped without being parsed (``SyncCache``), so the cost of a
-sync follows the edits, not the size of the workspace.
+sync follows the edits, not the size of the workspace. Articles are independent: each one's
+files are written together (atomically per article), and an article or catalog that cannot
+be read is reported in ``SyncReport.problems`` and skipped, never blocking the others.
 """
 
 from __future__ import annotations
@@ -19,16 +21,18 @@ from pathlib import Path
 
 from transflow import __version__
 from transflow.config import Config
+from transflow.errors import Problem, TransflowError
 from transflow.po import catalog
 from transflow.workflow import parallel
 from transflow.workflow.workspace import (
-    CACHE_FOLDER,
     Article,
     Clock,
     Progress,
     catalog_path,
-    discover,
+    discover_each,
+    journal_of,
     no_progress,
+    problem_of,
     read_article,
     slug_of,
     template_path,
@@ -61,6 +65,8 @@ class SyncReport:
     unchanged_articles: list[str] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: Articles and catalogs that could not be synced (reported and skipped).
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def unchanged(self) -> int:
@@ -160,16 +166,21 @@ def sync(
     use_cache: bool = True,
     workers: int = 1,
 ) -> SyncReport:
-    """Sync the given articles (all when ``paths`` is empty); see the module docstring."""
+    """Sync the given articles (all when ``paths`` is empty); see the module docstring.
+
+    Each article is on its own: its template and catalogs are staged and made visible
+    together once the article went through, and an article or catalog that cannot be read
+    is listed in ``report.problems`` and skipped (its files untouched) while the others go on.
+    """
     report = SyncReport(dry_run=dry_run)
-    files = discover(config, paths)
+    files, report.problems = discover_each(config, paths)
     cache = SyncCache(config) if use_cache and not dry_run else None
     now = clock()
     existing_templates = _templates(config)
     known_slugs = {slug_of(config, p) for p in files}
+    known_slugs |= {slug_of(config, config.root / p.path) for p in report.problems
+                    if p.path is not None and _inside(config, config.root / p.path)}
     orphans = [s for s in existing_templates if s not in known_slugs] if not paths else []
-    # Every write is staged and made visible at the end: a bad article anywhere leaves the
-    # disk untouched, and only one parsed article per process is in memory at a time.
     todo: list[Path] = []
     for path in files:
         if cache is not None and cache.fresh(config.relative(path), path):
@@ -177,17 +188,20 @@ def sync(
         else:
             todo.append(path)
     done: list[_Done] = []
-    # Each catalog is merged with what is on disk right before its rename (a translator's
-    # save meanwhile wins); the journal lets the next command finish a killed commit.
-    journal = catalog.Journal(config.root / CACHE_FOLDER) if not dry_run else None
-    with catalog.transaction(journal) as transaction:
-        if parallel.worth_it(todo, workers) and not orphans:
-            done = _sync_parallel(config, todo, now, dry_run, transaction, workers, progress)
+    if parallel.worth_it(todo, workers) and not orphans:
+        outcomes = _sync_parallel(config, todo, now, dry_run, workers, progress)
+    else:
+        outcomes = []
+        for n, path in enumerate(todo, 1):
+            progress(n, len(todo), config.relative(path))
+            outcomes.append(_sync_one(config, path, now, dry_run, orphans, commit=True)[0])
+    for outcome in outcomes:
+        if isinstance(outcome, Problem):
+            report.problems.append(outcome)
         else:
-            for n, path in enumerate(todo, 1):
-                progress(n, len(todo), config.relative(path))
-                done.append(_sync_path(config, path, now, dry_run, orphans, transaction))
+            done.append(outcome)
     report.articles = [item[0] for item in done]
+    # An orphan is a template without an article; a broken article still has one.
     report.orphans = [config.relative(template_path(config, s)) for s in orphans]
     if cache is not None:
         for _, rel, path, digest, outputs in done:
@@ -196,34 +210,63 @@ def sync(
     return report
 
 
+def _inside(config: Config, path: Path) -> bool:
+    return path.resolve().is_relative_to(config.articles)
+
+
 #: (result, article rel, article path, digest, catalog files): what the cache needs.
 _Done = tuple[ArticleSync, str, Path, str, list[Path]]
 
 
-def _sync_path(
+def _sync_one(
     config: Config,
     path: Path,
     now: datetime,
     dry_run: bool,
     orphans: list[str],
-    transaction: catalog.Transaction,
-) -> _Done:
-    article = read_article(config, path)
-    result, outputs = _sync_article(config, article, now, dry_run, orphans, transaction)
-    return result, article.rel, article.path, article.digest, outputs
+    *,
+    commit: bool,
+) -> tuple[_Done | Problem, catalog.Staged | None]:
+    """Sync one article in its own transaction: all of its files, or (on a problem) none.
+
+    ``commit`` makes them visible at once; otherwise (a worker process) the staged files
+    are handed back for the parent to commit.
+    """
+    # Each catalog is merged with what is on disk right before its rename (a translator's
+    # save meanwhile wins); the journal lets the next command finish a killed commit.
+    transaction = catalog.transaction(journal_of(config))
+    try:
+        article = read_article(config, path)
+        result, outputs = _sync_article(config, article, now, dry_run, orphans, transaction)
+    except TransflowError as exc:
+        transaction.abort()
+        return problem_of(config, exc, path), None
+    except BaseException:
+        transaction.abort()
+        raise
+    done = (result, article.rel, article.path, article.digest, outputs)
+    if commit:
+        transaction.commit()
+        return done, None
+    return done, transaction.detach()
 
 
 def _sync_chunk(
     paths: list[Path], config: Config, now: datetime, dry_run: bool
-) -> tuple[list[_Done], catalog.Staged]:
-    """Worker: sync a chunk of articles, staging files for the parent to commit or abort."""
-    transaction = catalog.Transaction()
+) -> list[tuple[_Done | Problem, catalog.Staged | None]]:
+    """Worker: sync a chunk of articles, staging each one's files for the parent to commit."""
+    out: list[tuple[_Done | Problem, catalog.Staged | None]] = []
     try:
-        done = [_sync_path(config, p, now, dry_run, [], transaction) for p in paths]
+        for p in paths:
+            out.append(_sync_one(config, p, now, dry_run, [], commit=False))
     except BaseException:
-        transaction.abort()
+        for _, staged in out:
+            if staged is not None:
+                dropped = catalog.Transaction()
+                dropped.adopt(staged)
+                dropped.abort()
         raise
-    return done, transaction.detach()
+    return out
 
 
 def _sync_parallel(
@@ -231,23 +274,26 @@ def _sync_parallel(
     paths: list[Path],
     now: datetime,
     dry_run: bool,
-    transaction: catalog.Transaction,
     workers: int,
     progress: Progress,
-) -> list[_Done]:
-    """Parse and render on every core; the parent adopts the staged files."""
+) -> list[_Done | Problem]:
+    """Parse and render on every core; the parent commits each article as it arrives."""
     finished = [0]
 
-    def adopt(result: tuple[list[_Done], catalog.Staged]) -> None:
-        items, staged = result
-        transaction.adopt(staged)
+    def adopt(items: list[tuple[_Done | Problem, catalog.Staged | None]]) -> None:
+        for _, staged in items:
+            if staged is not None:
+                transaction = catalog.transaction(journal_of(config))
+                transaction.adopt(staged)
+                transaction.commit()
         finished[0] += len(items)
-        progress(finished[0], len(paths), items[-1][1] if items else "")
+        last = items[-1][0] if items else None
+        progress(finished[0], len(paths), last[1] if isinstance(last, tuple) else "")
 
     chunks = parallel.map_chunks(
         _sync_chunk, paths, workers=workers, args=(config, now, dry_run), on_result=adopt
     )
-    return [item for items, _ in chunks for item in items]
+    return [outcome for items in chunks for outcome, _ in items]
 
 
 def _templates(config: Config) -> list[str]:

@@ -25,14 +25,15 @@ from pathlib import Path
 
 from transflow import mt
 from transflow.config import Config
-from transflow.errors import TransflowError
+from transflow.errors import Problem, TransflowError
 from transflow.mt.placeholders import normalize_format
 from transflow.po import catalog
 from transflow.states import State, engine_origin, entry_state
 from transflow.workflow.workspace import (
     Article,
     catalog_path,
-    discover,
+    discover_each,
+    problem_of,
     read_article,
 )
 
@@ -118,6 +119,8 @@ class TranslatePlan:
     """Every catalog ``translate`` will touch, in order, with its targets and batches."""
 
     catalogs: list[CatalogPlan] = field(default_factory=list)
+    #: Articles and catalogs that could not be read (reported and skipped).
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def characters(self) -> int:
@@ -214,7 +217,13 @@ def plan(
     catalogs of the same language pair, so the figures are those of the real run.
     """
     result = TranslatePlan()
-    articles = [read_article(config, p) for p in discover(config, paths)]
+    files, result.problems = discover_each(config, paths)
+    articles = []
+    for file in files:  # an unreadable article is reported; the others are translated
+        try:
+            articles.append(read_article(config, file))
+        except TransflowError as exc:
+            result.problems.append(problem_of(config, exc, file))
     everything, earlier = build_memory(config, articles)
     memory = everything if use_memory else None
     planned: set[tuple[str, str, str]] = set()
@@ -227,7 +236,12 @@ def plan(
             path = catalog_path(config, lang, article.slug)
             if not path.exists():
                 continue  # not synced yet: sync reports it
-            item = CatalogPlan(article, lang, path, config.relative(path), catalog.load(path))
+            try:
+                po = catalog.load(path)
+            except TransflowError as exc:
+                result.problems.append(problem_of(config, exc, path))
+                continue
+            item = CatalogPlan(article, lang, path, config.relative(path), po)
             to_send: list[str] = []
             for entry in catalog.active_entries(item.catalog):
                 if not _is_target(entry, refresh_fuzzy):

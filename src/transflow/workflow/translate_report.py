@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from transflow import mt
-from transflow.errors import EngineError
+from transflow.errors import EngineError, Problem
 
 if TYPE_CHECKING:
     from transflow.workflow.translate_plan import CatalogPlan, TranslatePlan
@@ -109,11 +109,14 @@ class TranslateReport:
     engine_name: str = "deepl"
     #: What the engine worked around without stopping (e.g. a glossary the server refused).
     warnings: list[str] = field(default_factory=list)
+    #: Articles and catalogs that could not be read (reported and skipped).
+    problems: list[Problem] = field(default_factory=list)
 
     @classmethod
     def from_plan(cls, planned: TranslatePlan) -> TranslateReport:
         """One row per planned catalog, in plan order, with the planned figures."""
-        return cls([CatalogTranslate.from_plan(c) for c in planned.catalogs])
+        return cls([CatalogTranslate.from_plan(c) for c in planned.catalogs],
+                   problems=list(planned.problems))
 
     def total(self, name: str) -> int:
         return sum(int(getattr(c, name)) for c in self.catalogs)
@@ -170,4 +173,5 @@ class TranslateReport:
             "usage": usage,
             "stopped": str(self.stopped) if self.stopped else None,
             "warnings": list(self.warnings),
+            "problems": [p.to_json() for p in self.problems],
         }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -26,7 +27,7 @@ except ImportError:  # pragma: no cover - Windows
 
 from transflow.atomic import Journal
 from transflow.config import Config, validate_language
-from transflow.errors import ArticleError, ConfigError, TransflowError
+from transflow.errors import ArticleError, ConfigError, Problem, TransflowError
 from transflow.formats import (
     EXTENSIONS,
     Document,
@@ -192,34 +193,57 @@ def recover(config: Config) -> None:
 
 
 def discover(config: Config, paths: Sequence[Path] | None = None) -> list[Path]:
-    """The article files to work on: the given ones (checked) or all under ``articles``."""
+    """The article files to work on; the first unusable one raises (see ``discover_each``)."""
+    files, problems = discover_each(config, paths)
+    if problems:
+        first = problems[0]
+        raise ArticleError(first.message, path=first.path, line=first.line, hint=first.hint)
+    return files
+
+
+def discover_each(
+    config: Config, paths: Sequence[Path] | None = None
+) -> tuple[list[Path], list[Problem]]:
+    """The article files to work on (the given ones, checked, or all under ``articles``),
+    and a problem for each one that cannot be used: the others go on without it.
+
+    Only a missing articles folder stops everything (a configuration error).
+    """
     if not config.articles.is_dir():
         raise ConfigError(
             f"articles folder not found: {config.relative(config.articles)}",
             path=config.path,
             hint="create it or set 'articles' in the configuration",
         )
+    problems: list[Problem] = []
     if paths:
         found = []
         for raw in paths:
             path = Path(os.path.abspath(raw))
-            if not path.is_file():
-                raise ArticleError("article not found", path=raw)
-            if not path.is_relative_to(config.articles):
-                raise ArticleError(
-                    f"outside the articles folder {config.relative(config.articles)}",
-                    path=raw,
-                )
-            if path.suffix.lower() not in EXTENSIONS:
-                format_for(path)  # raises the "unsupported article type" error
+            try:
+                if not path.is_file():
+                    raise ArticleError("article not found", path=raw)
+                if not path.is_relative_to(config.articles):
+                    raise ArticleError(
+                        f"outside the articles folder {config.relative(config.articles)}",
+                        path=raw,
+                    )
+                if path.suffix.lower() not in EXTENSIONS:
+                    format_for(path)  # raises the "unsupported article type" error
+            except TransflowError as exc:
+                if exc.path is None:
+                    exc.path = raw
+                problems.append(Problem.of(exc))
+                continue
             found.append(path)
-        return _unique_slugs(config, found)
-    found = sorted(
-        p
-        for p in config.articles.rglob("*")
-        if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith(".")
-    )
-    return _unique_slugs(config, _without_outputs(config, found))
+    else:
+        found = _without_outputs(config, sorted(
+            p
+            for p in config.articles.rglob("*")
+            if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith(".")
+        ))
+    files = _unique_slugs(config, found, problems)
+    return files, problems
 
 
 def _without_outputs(config: Config, paths: list[Path]) -> list[Path]:
@@ -237,19 +261,32 @@ def _without_outputs(config: Config, paths: list[Path]) -> list[Path]:
     ]
 
 
-def _unique_slugs(config: Config, paths: list[Path]) -> list[Path]:
-    """Refuse two articles that would share one set of catalogs (``x.md`` and ``x.html``)."""
-    seen: dict[str, Path] = {}
-    for path in paths:
-        slug = slug_of(config, path)
-        if slug in seen and seen[slug] != path:
-            raise ArticleError(
-                f"would share the catalogs of '{slug}' with {config.relative(seen[slug])}",
-                path=config.relative(path),
-                hint="rename one of them: an article's catalogs are named after its file name",
-            )
-        seen[slug] = path
-    return paths
+def _unique_slugs(config: Config, paths: list[Path], problems: list[Problem]) -> list[Path]:
+    """Refuse two articles that would share one set of catalogs (``x.md`` and ``x.html``):
+    neither can be told to own them, so both are reported and skipped."""
+    by_slug: dict[str, list[Path]] = {}
+    for path in dict.fromkeys(paths):  # the same file given twice is one article
+        by_slug.setdefault(slug_of(config, path), []).append(path)
+    kept: list[Path] = []
+    for slug, same in by_slug.items():
+        if len(same) == 1:
+            kept.append(same[0])
+            continue
+        for path in same:
+            others = ", ".join(config.relative(o) for o in same if o != path)
+            problems.append(Problem(
+                config.relative(path), None,
+                f"would share the catalogs of '{slug}' with {others}",
+                "rename one of them: an article's catalogs are named after its file name",
+            ))
+    return kept
+
+
+def problem_of(config: Config, error: TransflowError, path: Path) -> Problem:
+    """The problem ``error`` reports about article ``path``, its file shown from the root."""
+    where = error.path if error.path is not None else path
+    shown = config.relative(where) if where.is_absolute() else where.as_posix()
+    return Problem(shown, error.line, error.message, error.hint)
 
 
 def slug_of(config: Config, path: Path) -> str:
@@ -262,7 +299,17 @@ def slug_of(config: Config, path: Path) -> str:
 
 
 def decode(data: bytes, path: Path) -> str:
-    """UTF-8 strictly (a BOM is kept as a character so identity stays byte-exact)."""
+    """UTF-8 strictly (a BOM is kept as a character so identity stays byte-exact).
+
+    A NUL byte means a binary file (an image saved as ``.md``) or UTF-16: not an article.
+    """
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ArticleError(
+            "not a text file (it contains a NUL byte: binary, or UTF-16)",
+            path=path, line=data[:nul].count(b"\n") + 1,
+            hint="save the article as UTF-8 text, or move it out of the articles folder",
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -346,14 +393,16 @@ def read_article(config: Config, path: Path, data: bytes | None = None) -> Artic
         try:
             source = validate_language(lang, key="lang")
         except ConfigError as exc:
-            raise ArticleError(exc.message, path=rel, hint=exc.hint) from None
+            raise ArticleError(exc.message, path=rel, line=_key_line(text),
+                               hint=exc.hint) from None
         base = source.split("_")[0]
         if source not in config.languages and base in config.languages:
             source = base  # lang: nl-NL in a workspace of nl and en is Dutch
         if source not in config.languages:
             raise ArticleError(
                 f"lang '{lang}' is not one of the configured languages {list(config.languages)}",
-                path=rel,
+                path=rel, line=_key_line(text),
+                hint="set lang: to one of them, or add the language to the configuration",
             )
     else:
         source = config.source_language
@@ -368,6 +417,15 @@ def read_article(config: Config, path: Path, data: bytes | None = None) -> Artic
         lang_segments=lang_segments,
         warnings=list(doc.warnings),
     )
+
+
+_LANG_KEY = re.compile(r"^\s*[\"']?(?:lang|language)[\"']?\s*[:=]", re.MULTILINE)
+
+
+def _key_line(text: str) -> int | None:
+    """The line of the front matter's ``lang:`` (or ``language:``) key, for error messages."""
+    m = _LANG_KEY.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
 
 
 def template_path(config: Config, slug: str) -> Path:
