@@ -96,8 +96,9 @@ def _read(path: Path) -> str:
 def _doc(item: Input) -> Document:
     if not item.front_matter:
         return parse(item.text, front_matter=False)
-    first = parse(item.text)
-    return parse(item.text, front_matter_fields=list(first.metadata))
+    mdx = item.name.endswith(".mdx")
+    first = parse(item.text, mdx=mdx)
+    return parse(item.text, front_matter_fields=list(first.metadata), mdx=mdx)
 
 
 def signature(text: str) -> list[tuple[object, ...]]:

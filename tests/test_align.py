@@ -28,8 +28,10 @@ def seg(text: str, kind: str = "paragraph") -> Segment:
 
 
 def parse_markdown(path: Path) -> Document:
-    module = pytest.importorskip("transflow.formats.markdown")
-    doc: Document = module.FORMAT.parse(
+    """The article read by the format ``sync`` uses for it (MDX for ``.mdx``)."""
+    from transflow.formats import format_for
+
+    doc: Document = format_for(path).parse(
         path.read_text(encoding="utf-8"), front_matter_fields=FRONT_MATTER_FIELDS
     )
     return doc

@@ -10,12 +10,12 @@ from transflow.formats.base import Document, Format, Markup, Segment, Translate
 
 __all__ = ["EXTENSIONS", "Document", "Format", "Markup", "Segment", "Translate", "format_for"]
 
-#: extension -> module that defines ``FORMAT``; imported lazily so a Markdown-only run
-#: never pays for the HTML parser.
+#: extension -> module that defines ``FORMAT`` (or ``module:NAME`` for another name);
+#: imported lazily so a Markdown-only run never pays for the HTML parser.
 EXTENSIONS: dict[str, str] = {
     ".md": "transflow.formats.markdown",
     ".markdown": "transflow.formats.markdown",
-    ".mdx": "transflow.formats.markdown",  # MDX: JSX blocks stay as raw HTML, round-trips
+    ".mdx": "transflow.formats.markdown:MDX_FORMAT",
     ".html": "transflow.formats.html",
     ".htm": "transflow.formats.html",
     ".txt": "transflow.formats.text",
@@ -25,13 +25,13 @@ EXTENSIONS: dict[str, str] = {
 def format_for(path: Path | str) -> Format:
     """Return the format for an article path, or raise ``ArticleError`` naming the file."""
     suffix = Path(path).suffix.lower()
-    module_name = EXTENSIONS.get(suffix)
-    if module_name is None:
+    module_name, _, attribute = (EXTENSIONS.get(suffix) or "").partition(":")
+    if not module_name:
         known = ", ".join(sorted(EXTENSIONS))
         raise ArticleError(f"unsupported article type {suffix!r} (known: {known})", path=path)
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as exc:  # a format not built yet
         raise ArticleError(f"no reader for {suffix!r} articles yet", path=path) from exc
-    fmt: Format = module.FORMAT
+    fmt: Format = getattr(module, attribute or "FORMAT")
     return fmt

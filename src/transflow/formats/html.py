@@ -330,6 +330,19 @@ class _Extractor:
         #: Starts of content segments whose text is Markdown to the page generator: the
         #: content of a ``markdown="1"`` element (kramdown, Jekyll).
         self.markdown_runs: set[int] = set()
+        #: The attributes whose values are segments (an MDX workspace configures its props).
+        self.attribute_names: tuple[str, ...] = TRANSLATABLE_ATTRIBUTES
+        #: JSX: elements named with a capital (``<Quote>``) are components, never inline,
+        #: and kinds keep their names as written.
+        self.components = False
+
+    def name(self, node: _Node) -> str:
+        """The element's name for a kind: as written for a JSX component, else lower case."""
+        if self.components:
+            raw = _TAG_NAME.match(self.source, node.start)
+            if raw and raw.group().lstrip("<").rstrip()[:1].isupper():
+                return raw.group()[1:].rstrip(" \t\n\r\f/")
+        return node.tag
 
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self.lines, offset)
@@ -377,7 +390,7 @@ class _Extractor:
         kind = KINDS.get(parent.tag)
         if kind is None:
             is_heading = re.fullmatch(r"h[1-6]", parent.tag)
-            kind = f"heading {parent.tag[1]}" if is_heading else f"text in {parent.tag}"
+            kind = f"heading {parent.tag[1]}" if is_heading else f"text in {self.name(parent)}"
         self.add(start, end, fold_whitespace(self.source[start:end]), kind)
         if (_attr(parent, "markdown") or "").lower() in _MARKDOWN_ON:
             self.markdown_runs.add(start)
@@ -395,7 +408,7 @@ class _Extractor:
             return
         if node.tag == "html" and _attr(node, "lang"):
             self.metadata.setdefault("lang", (_attr(node, "lang") or "").strip())
-        names = list(TRANSLATABLE_ATTRIBUTES)
+        names = [name.lower() for name in self.attribute_names]
         if node.tag == "html" and self.lang_field:
             names.append("lang")
         meta_name = (_attr(node, "name") or _attr(node, "property") or "").strip().lower()
@@ -415,7 +428,11 @@ class _Extractor:
             value_start = node.start + m.start(3) + len(quote)
             value_end = node.start + m.end(3) - len(quote)
             text = fold_whitespace(html.unescape(self.source[value_start:value_end]))
-            kind = "front matter: lang" if name == "lang" else f"attribute {name} of {node.tag}"
+            kind = (
+                "front matter: lang"
+                if name == "lang"
+                else f"attribute {m.group(1) if self.components else name} of {self.name(node)}"
+            )
             if text:
                 self.quotes[value_start] = quote
                 self.add(value_start, value_end, text, kind)
@@ -453,17 +470,38 @@ class Region:
     markdown: frozenset[int]
 
 
-def extract(source: str, begin: int, end: int) -> Region:
+def extract(
+    source: str,
+    begin: int,
+    end: int,
+    *,
+    attributes: Sequence[str] = TRANSLATABLE_ATTRIBUTES,
+    components: bool = False,
+) -> Region:
     """Segment ``source[begin:end]`` by this format's rules (offsets are into ``source``).
 
     Other formats call this for the HTML they embed, so an HTML block in a Markdown article
     offers exactly what the same markup in an ``.html`` article would, and nothing more.
+    MDX passes its configured props as ``attributes`` and ``components=True`` (JSX).
     """
     ex = _Extractor(source)
+    ex.attribute_names = tuple(attributes)
+    ex.components = components
     root = _build(_tokenize(source, begin, end), begin, end)
+    if components:
+        _mark_components(root, source)
     ex.container(root)
     segments = sorted(ex.segments, key=lambda s: s.start)
     return Region(segments, ex.quotes, frozenset(ex.markdown_runs))
+
+
+def _mark_components(node: _Node, source: str) -> None:
+    """A JSX component (``<Quote>``, capitalised) holds blocks, so it is never inline."""
+    for child in node.children:
+        if isinstance(child, _Node):
+            if source[child.start + 1 : child.start + 2].isupper():
+                child._inline = False
+            _mark_components(child, source)
 
 
 def escape_attribute(text: str, quote: str) -> str:

@@ -53,10 +53,11 @@ from transflow.formats import frontmatter, markdown_html, shortcodes
 from transflow.formats.base import Document, Markup, Segment, Translate, splice
 from transflow.formats.markdown_dialect import markdown_parser
 
-__all__ = ["BODY_START", "FORMAT", "MarkdownFormat", "new_parser", "parse", "render"]
+__all__ = ["BODY_START", "FORMAT", "MDX_FORMAT", "MarkdownFormat", "new_parser", "parse", "render"]
 
 _EXTRA_KEY = "markdown.render"
 _MARKUP_KEY = "markdown.markup"
+_MDX_KEY = "markdown.mdx"
 #: ``Document.extra`` key: offset where the Markdown body starts (after BOM and front matter).
 BODY_START = "markdown.body_start"
 _NEWLINES_RE = re.compile(r"\r\n?")
@@ -157,6 +158,30 @@ class _Offsets:
 
 
 _FOLD = re.compile(r"\s*\n\s*")
+_JSX_LINE = re.compile(r"[ \t]*</?[A-Z][\w.]*(?:\s[^<>]*)?/?>[ \t]*")
+
+
+def _lone_jsx_lines(norm: str, lines: Sequence[tuple[int, int]]) -> list[int]:
+    """Indexes of the paragraph lines that hold nothing but one JSX tag (``</Callout>``)."""
+    return [i for i, (b, e) in enumerate(lines) if _JSX_LINE.fullmatch(norm, b, e)]
+
+
+def _groups(
+    lines: Sequence[tuple[int, int]], skip: Sequence[int]
+) -> list[tuple[int, list[tuple[int, int]]]]:
+    """Runs of consecutive lines not in ``skip``: (index of the first, the lines)."""
+    groups: list[tuple[int, list[tuple[int, int]]]] = []
+    for index, span in enumerate(lines):
+        if index in skip:
+            continue
+        if groups and groups[-1][0] + len(groups[-1][1]) == index:
+            groups[-1][1].append(span)
+        else:
+            groups.append((index, [span]))
+    return groups
+
+
+_MDX_NOT_TEXT = re.compile(r"(?:import|export)(?:\s|\{|\*)|\{(?:.|\n)*\}\s*\Z")
 
 
 def _without_shortcodes(text: str) -> str:
@@ -227,9 +252,16 @@ def parse(
     front_matter_fields: Sequence[str] = (),
     front_matter: bool = True,
     markup: Markup | None = None,
+    mdx: bool = False,
 ) -> Document:
-    """Split ``source`` into segments; ``front_matter=False`` reads it as plain CommonMark."""
+    """Split ``source`` into segments; ``front_matter=False`` reads it as plain CommonMark.
+
+    ``mdx`` reads the article as MDX: HTML is JSX (components hold blocks, the configured
+    ``props`` are the attributes offered, ``{…}`` expressions in tags are never read), and
+    top-level ``import``/``export`` statements and ``{…}`` expression blocks are not text.
+    """
     markup = markup or _DEFAULT_MARKUP
+    props = markup.props if mdx else None
     base = 1 if source.startswith("\ufeff") else 0
     segments: list[Segment] = []
     spans: dict[tuple[int, int], _Span] = {}
@@ -273,13 +305,20 @@ def parse(
 
     source_lines: list[int] | None = None
 
-    def add_pieces(start: int, end: int, *, attributes_only: bool = False) -> None:
+    def add_pieces(
+        start: int, end: int, *, attributes_only: bool = False, markdown: bool = False
+    ) -> None:
         """Segments of embedded HTML (normalised offsets in, source offsets out)."""
         nonlocal source_lines
         if source_lines is None:
             source_lines = [0] + [m.end() for m in re.finditer("\n", source)]
         for piece in markdown_html.region(
-            source, offsets(start), offsets(end), attributes_only=attributes_only
+            source,
+            offsets(start),
+            offsets(end),
+            attributes_only=attributes_only,
+            props=props,
+            markdown=markdown,
         ):
             if piece.mode != "attr" and not _has_words(_without_shortcodes(piece.text)):
                 for code in shortcodes.scan(source, piece.start, piece.end):
@@ -350,7 +389,27 @@ def parse(
                         if "{%" in token.content or "{{" in token.content
                         else None
                     )
-                    if split is not None:
+                    if mdx and not containers and _MDX_NOT_TEXT.match(token.content):
+                        pass  # ESM or a {…} expression block: code, not text
+                    elif mdx and (lone := _lone_jsx_lines(norm, lines)) and len(lone) < len(lines):
+                        # A closing tag after text (no blank line) is JSX, not paragraph text.
+                        for index, group in _groups(lines, lone):
+                            _paragraph(
+                                norm,
+                                group,
+                                where,
+                                block == "paragraph" and first_in_item and index == 0,
+                                line + index,
+                                line_start(line + index),
+                                add,
+                                continues=index > 0,
+                            )
+                        for index in lone:
+                            add_pieces(lines[index][0], lines[index][1], attributes_only=True)
+                    elif mdx and token.content.startswith("<") and block == "paragraph":
+                        # JSX written as a paragraph: its props and its Markdown children
+                        add_pieces(lines[0][0], lines[-1][1], markdown=True)
+                    elif split is not None:
                         for code in split.standalone:
                             add_params(code, None)
                         for index, group in split.groups:
@@ -379,7 +438,9 @@ def parse(
             block = ""
         previous = kind
     segments.sort(key=lambda s: s.start)
-    extra: dict[str, object] = {_EXTRA_KEY: spans, BODY_START: base, _MARKUP_KEY: markup}
+    extra: dict[str, object] = {
+        _EXTRA_KEY: spans, BODY_START: base, _MARKUP_KEY: markup, _MDX_KEY: mdx
+    }
     return Document(source, segments, metadata, extra, warnings)
 
 
@@ -469,16 +530,24 @@ def render(doc: Document, translate: Translate, *, force_replace: bool = False) 
             doc.source,
             front_matter_fields=fields,
             markup=markup if isinstance(markup, Markup) else None,
+            mdx=doc.extra.get(_MDX_KEY) is True,
         ).extra[_EXTRA_KEY]
         assert isinstance(spans, dict)
     newline = "\r\n" if "\r\n" in doc.source else "\n"
+    mdx = doc.extra.get(_MDX_KEY) is True
 
     def encode(segment: Segment, translation: str) -> str:
         span: _Span = spans[(segment.start, segment.end)]
         source_span = doc.source[segment.start : segment.end]
+        if mdx and span.mode in _MDX_TEXT_MODES:
+            translation = markdown_html.escape_mdx_text(translation, segment.text)
         return _encode(translation, span, newline, segment.text, source_span)
 
     return splice(doc, translate, encode, force=force_replace)
+
+
+#: Span modes whose text MDX reads as Markdown with JSX and ``{…}`` expressions.
+_MDX_TEXT_MODES = frozenset({"block", "atx", "cell", "html", "html-md"})
 
 
 def _encode(text: str, span: _Span, newline: str, original: str, original_span: str) -> str:
@@ -577,16 +646,19 @@ def _stays_inline(line: str, previous: str | None) -> bool:
 
 
 class MarkdownFormat:
-    """The ``Format`` for ``.md``/``.markdown`` articles."""
+    """The ``Format`` for ``.md``/``.markdown`` articles (and, with ``mdx``, ``.mdx``)."""
 
     name = "markdown"
-    extensions = (".md", ".markdown")
+
+    def __init__(self, *, mdx: bool = False) -> None:
+        self.mdx = mdx
+        self.extensions = (".mdx",) if mdx else (".md", ".markdown")
 
     def parse(
         self, source: str, *, front_matter_fields: Sequence[str] = (), markup: Markup | None = None
     ) -> Document:
         """Split ``source`` into segments (see the module docstring for what they are)."""
-        return parse(source, front_matter_fields=front_matter_fields, markup=markup)
+        return parse(source, front_matter_fields=front_matter_fields, markup=markup, mdx=self.mdx)
 
     def render(self, doc: Document, translate: Translate) -> str:
         """Replace each segment's span with its translation; everything else stays."""
@@ -594,3 +666,5 @@ class MarkdownFormat:
 
 
 FORMAT = MarkdownFormat()
+#: MDX: Markdown with JSX components, ESM and expressions (see ``parse``).
+MDX_FORMAT = MarkdownFormat(mdx=True)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from transflow.formats import html
 
-__all__ = ["Piece", "encode_attribute", "encode_content", "region"]
+__all__ = ["Piece", "encode_attribute", "encode_content", "escape_mdx_text", "region"]
 
 _LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n?|\n)\s*")
 
@@ -48,22 +48,91 @@ class Piece:
     style: str = ""
 
 
-def region(source: str, start: int, end: int, *, attributes_only: bool = False) -> list[Piece]:
-    """The pieces of ``source[start:end]``, an HTML block or a tag-only paragraph."""
-    found = html.extract(source, start, end)
+def region(
+    source: str,
+    start: int,
+    end: int,
+    *,
+    attributes_only: bool = False,
+    props: tuple[str, ...] | None = None,
+    markdown: bool = False,
+) -> list[Piece]:
+    """The pieces of ``source[start:end]``, an HTML block or a tag-only paragraph.
+
+    ``props`` (MDX) reads the region as JSX: those props are the attributes whose values are
+    segments, capitalised components hold blocks, and ``{…}`` expressions in tags are masked
+    so the HTML tokenizer never reads a ``>`` or a quote inside one. ``markdown``: all the
+    region's text is Markdown (JSX written as a paragraph), escaped as such when translated.
+    """
+    if props is None:
+        found = html.extract(source, start, end)
+    else:
+        masked = mask_expressions(source, start, end)
+        found = html.extract(masked, start, end, attributes=props, components=True)
     pieces: list[Piece] = []
     for seg in found.segments:
         if seg.start in found.quotes:
+            if props is not None and not found.quotes[seg.start]:
+                continue  # JSX: an unquoted value is an expression (masked), never text
             pieces.append(
                 Piece(seg.text, seg.kind, seg.start, seg.end, "attr", found.quotes[seg.start])
             )
         elif not attributes_only:
-            markdown = seg.start in found.markdown
+            markdown = markdown or seg.start in found.markdown
             kind = "paragraph" if seg.kind == "text" else seg.kind
             # Folded as Markdown folds a paragraph (line breaks only), not as HTML does.
             text = _LINE_BREAKS.sub(" ", source[seg.start : seg.end])
             pieces.append(Piece(text, kind, seg.start, seg.end, "html-md" if markdown else "html"))
     return pieces
+
+
+_EXPRESSION_START = re.compile(r"=\s*\{|\{\s*\.\.\.")
+
+
+def mask_expressions(source: str, start: int, end: int) -> str:
+    """``source`` with each JSX attribute expression (``={…}``, ``{...spread}``) in
+    ``[start, end)`` blanked to ``_`` (line breaks kept), so offsets stay the same."""
+    chars: list[str] | None = None
+    pos = start
+    while True:
+        m = _EXPRESSION_START.search(source, pos, end)
+        if m is None:
+            break
+        open_at = source.index("{", m.start())
+        close = _matching_brace(source, open_at, end)
+        if close < 0:
+            break
+        if chars is None:
+            chars = list(source)
+        for i in range(open_at + 1, close):
+            if chars[i] not in "\r\n":
+                chars[i] = "_"
+        pos = close + 1
+    return source if chars is None else "".join(chars)
+
+
+def _matching_brace(source: str, open_at: int, end: int) -> int:
+    """The offset of the ``}`` closing the ``{`` at ``open_at`` (strings skipped), or -1."""
+    depth = 0
+    quote = ""
+    i = open_at
+    while i < end:
+        ch = source[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
 
 
 _LEAD = re.compile(r"(<[^<>]*>)([ \t]*(?:\r\n?|\n)[ \t]*)")
@@ -100,3 +169,24 @@ def encode_attribute(translation: str, quote: str, raw: str) -> str:
     if "&#39;" in raw and quote != "'":
         written = written.replace("'", "&#39;")
     return written
+
+
+_MDX_MARKUP = re.compile(r"\{[^{}]*\}|</?[A-Za-z][^<>]*>")
+_MDX_OPENERS = re.compile(r"(?<!\\)([{}<])")
+
+
+def escape_mdx_text(translation: str, msgid: str) -> str:
+    """MDX text: a ``{``, ``}`` or ``<`` the msgid does not have as an expression or a tag is
+    backslash-escaped, so a translation can neither open a JSX expression nor a component
+    (MDX refuses to compile ``a { b`` or ``a < b``; ``\\{`` and ``\\<`` read as the characters).
+    """
+    allowed = {m.group() for m in _MDX_MARKUP.finditer(msgid)}
+    out: list[str] = []
+    pos = 0
+    for m in _MDX_MARKUP.finditer(translation):
+        if m.group() in allowed:
+            out.append(_MDX_OPENERS.sub(r"\\\1", translation[pos : m.start()]))
+            out.append(m.group())
+            pos = m.end()
+    out.append(_MDX_OPENERS.sub(r"\\\1", translation[pos:]))
+    return "".join(out)
