@@ -22,6 +22,17 @@ def corpus_path() -> Path | None:
     return None
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that asks for the corpus or the gettext tools carries that marker by itself,
+    so ``make test-fast`` (``-m "not corpus and not gettext"``) leaves every such test out."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "corpus" in names:
+            item.add_marker(pytest.mark.corpus)
+        if "gettext_tools" in names:
+            item.add_marker(pytest.mark.gettext)
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     """The shared corpus folder; tests that need it are skipped cleanly when it is absent."""

@@ -134,7 +134,10 @@ TOOL_OPERATIONS: dict[str, Operation] = {
 GNU = {"msgcat", "msgmerge --previous"}
 
 CASES = [
-    pytest.param(writer, name, msgid, state, id=f"{writer}-{name}-{state.key}")
+    pytest.param(
+        writer, name, msgid, state, id=f"{writer}-{name}-{state.key}",
+        marks=[pytest.mark.gettext] if name in GNU else [],
+    )
     for writer in ("polib", "render_po")
     for name in [*TOOL_OPERATIONS, "translator edit"]
     for msgid, state in BUILT.items()

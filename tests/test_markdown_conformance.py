@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -77,11 +76,10 @@ def test_po4a_peer_report_runs(corpus: Path, capsys: pytest.CaptureFixture[str])
     assert "po4a peer suite:" in out and "TOTAL" in out
 
 
-def test_parse_and_render_are_fast(corpus: Path) -> None:
+def test_perf_line_measures_the_seed_article(corpus: Path) -> None:
+    """The timing itself is a benchmark (``benchmarks/bench_formats.py``), never asserted."""
     seed = corpus.parent / "seed" / "magnesium-l-threonate.txt"
     if not seed.is_file():
         pytest.skip("seed article not found")
-    started = time.perf_counter()
-    conformance.perf_line(corpus, rounds=50)
-    # ~1.5 ms per article here; a generous bound that still catches quadratic work
-    assert time.perf_counter() - started < 2.5
+    line = conformance.perf_line(corpus, rounds=2)
+    assert line.startswith(f"perf: parse+render of {seed.name}") and "x2:" in line

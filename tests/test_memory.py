@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import time
+import difflib
+
+import pytest
 
 from transflow.mt.memory import TranslationMemory
 
@@ -47,13 +49,26 @@ def test_first_translation_wins_and_empty_is_ignored() -> None:
     assert match is not None and match.translation.startswith("Voor")
 
 
-def test_lookup_is_fast_on_thousands_of_units() -> None:
-    tm = TranslationMemory()
+def test_a_lookup_costs_at_most_max_candidates_ratios(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counted, not timed: however large the memory, a close lookup computes at most
+    ``max_candidates`` quadratic ratios (the wall clock lives in benchmarks/)."""
+    tm = TranslationMemory(max_candidates=40)
     for i in range(2000):
         tm.add(f"Sentence number {i} about product {i % 97} and shipping {i % 13}.",
                f"Zin {i}", source_lang="en", target_lang="nl", origin="x.po")
-    start = time.perf_counter()
+    calls = 0
+    real_ratio = difflib.SequenceMatcher.ratio
+
+    def counting(self: difflib.SequenceMatcher[str]) -> float:
+        nonlocal calls
+        calls += 1
+        return real_ratio(self)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", counting)
+    found = 0
     for i in range(100):
-        tm.lookup(f"Sentence number {i} about product {i % 97} and shipping!",
-                  source_lang="en", target_lang="nl")
-    assert time.perf_counter() - start < 5.0
+        match = tm.lookup(f"Sentence number {i} about product {i % 97} and shipping!",
+                          source_lang="en", target_lang="nl")
+        found += match is not None and match.translation == f"Zin {i}"
+    assert 0 < calls <= 100 * tm.max_candidates
+    assert found == 100

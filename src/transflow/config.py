@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -353,16 +354,53 @@ def parse_config(table: dict[str, Any], *, root: Path, path: Path | None = None)
 
 STARTER = """\
 # transflow workspace configuration (see 'transflow --help').
-articles = "articles"          # where the source articles live (.md, .html, .txt)
+articles = "{articles}"{pad_a}# where the source articles live (.md, .html, .txt)
 locales = "locales"            # catalogs: locales/<lang>/<slug>.po, templates/<slug>.pot
-output = "dist"                # finished pairs: dist/<lang>/<slug>.md + manifest.json
+output = "{output}"{pad_o}# {output_note}
+layout = "{layout}"{pad_l}# where each language goes: {pattern}
 source_language = "{source}"   # default when an article's front matter has no `lang:`
 languages = [{languages}]
 front_matter = ["title", "description", "summary"]
 publish = "reviewed"           # or "translated": the state every segment needs to publish
 references = "file"            # '#:' lines name the article only ("line": with line numbers)
 
+[site]                         # the front matter each language's page gets
+{site}
 [deepl]
 # formality = "prefer_less"    # for Dutch targets: je/jij rather than u
 # glossary = "glossary.csv"    # first row: language codes (nl,en); then one term pair a row
 """
+
+#: ``[site]`` lines of the starter, per layout preset (see README "Use it on your own site").
+_STARTER_SITE = {
+    "lang-folders": '# translation_key = "translationKey"  # the same value in every language\n',
+    "hugo-filename": 'translation_key = "translationKey"   # Hugo links the two pages by it\n',
+    "content-folders": 'translation_key = "translationKey"   # Hugo links the two pages by it\n',
+    "filename": 'source_file = "keep"           # the article is its own page; x.en.md beside it\n',
+}
+
+
+def starter(source: str, languages: Sequence[str], *, articles: str = "articles",
+            output: str | None = None, layout: str = "lang-folders") -> str:
+    """The ``transflow.toml`` that ``init`` writes (validated by the caller like any other).
+
+    With the in-place ``filename`` layout the output is the articles folder itself.
+    """
+    if output is None:
+        output = articles if layout == "filename" else "dist"
+    pattern = site_layout.resolve(layout)
+    notes = {
+        "lang-folders": "finished pairs: <lang>/<slug>.md + manifest.json",
+        "filename": "translations beside the articles (x.en.md next to x.md)",
+    }
+
+    def pad(value: str, width: int) -> str:
+        return " " * max(1, width - len(value))
+
+    return STARTER.format(
+        articles=articles, pad_a=pad(articles, 18), output=output, pad_o=pad(output, 20),
+        output_note=notes.get(layout, "the site's root folder; manifest.json goes there"),
+        layout=layout, pad_l=pad(layout, 20), pattern=pattern, source=source,
+        languages=", ".join(f'"{c}"' for c in languages),
+        site=_STARTER_SITE.get(layout, ""),
+    )

@@ -22,8 +22,9 @@ from transflow.cli.common import (
     progress_bar,
     render_problems,
 )
-from transflow.config import STARTER, parse_config, validate_language
+from transflow.config import parse_config, starter, validate_language
 from transflow.errors import ConfigError
+from transflow.site.layout import PRESETS
 from transflow.states import State
 from transflow.workflow.build import BuildReport, build
 from transflow.workflow.status import StatusReport, status
@@ -36,32 +37,49 @@ from transflow.workflow.sync import SyncReport, sync
               help="Default language of the articles.")
 @click.option("--languages", default="nl,en", show_default=True,
               help="Comma-separated languages of the workspace.")
-def init(directory: Path, source_language: str, languages: str) -> None:
-    """Create a starter workspace: transflow.toml, articles/ and locales/.
+@click.option("--articles", "articles_dir", default="articles", show_default=True,
+              metavar="DIR", help="Folder of the source articles (inside DIRECTORY).")
+@click.option("--output", "output_dir", metavar="DIR",
+              help="Where build writes: dist, or the site's root for the site layouts "
+                   "(default: dist; the articles folder for --layout filename).")
+@click.option("--layout", type=click.Choice(list(PRESETS)), default="lang-folders",
+              show_default=True, help="Output layout preset (README: 'Use it on your own site').")
+def init(directory: Path, source_language: str, languages: str, articles_dir: str,
+         output_dir: str | None, layout: str) -> None:
+    """Create a starter workspace: transflow.toml, the articles folder and locales/.
 
     \b
-    Example:
+    Examples:
       transflow init blog && cd blog && transflow sync
+      transflow init . --articles site/content/posts --output site --layout hugo-filename
+      transflow init . --articles content --layout filename --source-language nl
     """
     codes = [validate_language(c, key="--languages") for c in languages.split(",") if c.strip()]
     source = validate_language(source_language, key="--source-language")
     if source not in codes:
         raise ConfigError(f"--source-language {source} is not in --languages {codes}")
-    text = STARTER.format(source=source, languages=", ".join(f'"{c}"' for c in codes))
-    # The starter must pass the same validation every later command applies.
-    parse_config(tomllib.loads(text), root=directory.resolve())
+    text = starter(source, codes, articles=articles_dir, output=output_dir, layout=layout)
     config_file = directory / "transflow.toml"
     if config_file.exists():
         raise ConfigError("already a transflow workspace", path=config_file,
                           hint="edit it, or choose another directory")
+    # The starter must pass the same validation every later command applies.
+    config = parse_config(tomllib.loads(text), root=directory.resolve(), path=config_file)
     directory.mkdir(parents=True, exist_ok=True)
     config_file.write_text(text, encoding="utf-8")
-    for folder in ("articles", "locales/templates", *(f"locales/{c}" for c in codes)):
-        (directory / folder).mkdir(parents=True, exist_ok=True)
+    for folder in (config.articles, config.locales / "templates",
+                   *(config.locales / c for c in codes)):
+        folder.mkdir(parents=True, exist_ok=True)
     ignore = directory / ".gitignore"
-    if not ignore.exists():  # the cache and the build output are derived, not sources
-        ignore.write_text(f".transflow-cache/\ndist/\n{TEMP_PATTERN}\n", encoding="utf-8")
-    info(f"Created {config_file}; put articles in {directory / 'articles'} and run "
+    if not ignore.exists():
+        # Derived, not sources: the cache, the .mo files Poedit writes beside each .po, the
+        # temp files of a killed run, and the build output when it is transflow's own folder
+        # (a site's root is the user's).
+        lines = [".transflow-cache/", "*.mo", TEMP_PATTERN]
+        if layout == "lang-folders":
+            lines.append(f"{config.relative(config.output)}/")
+        ignore.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    info(f"Created {config_file}; put articles in {config.relative(config.articles)}/ and run "
          "'transflow sync'.")
 
 

@@ -1,0 +1,100 @@
+"""A new user's first steps: ``init`` options and layouts, Poedit's ``.mo`` files, shell
+completion, and a package that installs without setuptools warnings."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.helpers import ARTICLE, REPO_ROOT, run
+from transflow.cli import main
+from transflow.config import load_config
+
+
+@pytest.mark.parametrize(
+    ("args", "articles", "output", "layout", "site", "ignored"),
+    [
+        ([], "articles", "dist", "{lang}/{path}", {}, [".transflow-cache/", "*.mo", "dist/"]),
+        (["--articles", "posts", "--output", "public"], "posts", "public", "{lang}/{path}", {},
+         [".transflow-cache/", "*.mo", "public/"]),
+        (["--articles", "site/content/posts", "--output", "site", "--layout", "hugo-filename"],
+         "site/content/posts", "site", "content/{dir}/{stem}.{lang}{ext}",
+         {"translation_key": "translationKey"}, [".transflow-cache/", "*.mo"]),
+        (["--articles", "content", "--layout", "filename"], "content", "content",
+         "{dir}/{stem}.{lang}{ext}", {"source_file": "keep"}, [".transflow-cache/", "*.mo"]),
+        (["--layout", "content-folders", "--output", "site"], "articles", "site",
+         "content/{lang}/{path}", {"translation_key": "translationKey"},
+         [".transflow-cache/", "*.mo"]),
+    ],
+    ids=["default", "folders", "hugo-filename", "filename-in-place", "content-folders"],
+)
+def test_init_options(tmp_path: Path, args: list[str], articles: str, output: str, layout: str,
+                      site: dict[str, str], ignored: list[str]) -> None:
+    result = run(tmp_path, "init", "blog", *args)
+    assert result.exit_code == 0, result.stderr
+    root = tmp_path / "blog"
+    config = load_config(root)
+    assert config.relative(config.articles) == articles and config.articles.is_dir()
+    assert config.relative(config.output) == output
+    assert config.layout == layout and config.references == "file"
+    for key, value in site.items():
+        assert getattr(config.site, key) == value
+    assert (root / ".gitignore").read_text(encoding="utf-8").splitlines() == ignored
+    table = tomllib.loads((root / "transflow.toml").read_text(encoding="utf-8"))
+    assert table["layout"] in ("lang-folders", "hugo-filename", "filename", "content-folders")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--layout", "jekyll"], 2, "'jekyll' is not one of"),
+        (["--articles", "../elsewhere"], 1, "articles: expected a folder path inside"),
+    ],
+)
+def test_init_refuses(tmp_path: Path, args: list[str], code: int, message: str) -> None:
+    result = run(tmp_path, "init", "blog", *args)
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert not (tmp_path / "blog" / "transflow.toml").exists()
+
+
+def test_poedit_mo_files_are_ignored(tmp_path: Path) -> None:
+    """Poedit saves x.mo beside x.po: sync, status and build neither read nor complain."""
+    assert run(tmp_path, "init", "blog").exit_code == 0
+    root = tmp_path / "blog"
+    (root / "articles" / "sleep.md").write_text(ARTICLE, encoding="utf-8")
+    assert run(root, "sync").exit_code == 0
+    mo = root / "locales" / "nl" / "sleep.mo"
+    mo.write_bytes(b"\xde\x12\x04\x95" + bytes(64))  # a binary .mo header
+    synced = run(root, "sync", "--json")
+    assert synced.exit_code == 0, synced.stderr
+    assert all(not a["written"] for a in json.loads(synced.stdout)["articles"])
+    status = run(root, "status", "--json")
+    assert status.exit_code == 0, status.stderr
+    assert "sleep.mo" not in status.stdout
+    assert run(root, "build").exit_code == 0
+    assert mo.read_bytes().startswith(b"\xde\x12\x04\x95")
+
+
+def test_shell_completion_offers_commands_and_layouts() -> None:
+    runner = CliRunner()
+    env = {"_TRANSFLOW_COMPLETE": "bash_complete", "COMP_WORDS": "transflow bu",
+           "COMP_CWORD": "1"}
+    result = runner.invoke(main, [], env=env, prog_name="transflow")
+    assert "plain,build" in result.stdout.splitlines()
+    env = {"_TRANSFLOW_COMPLETE": "bash_complete",
+           "COMP_WORDS": "transflow init --layout hu", "COMP_CWORD": "3"}
+    result = runner.invoke(main, [], env=env, prog_name="transflow")
+    assert result.stdout.splitlines() == ["plain,hugo-filename"]
+
+
+def test_package_metadata_has_no_deprecated_license_table() -> None:
+    """setuptools warns (twice) about ``project.license`` as a table: an SPDX string it is."""
+    data = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert data["project"]["license"] == "MIT"
+    requires = data["build-system"]["requires"]
+    assert any(r.replace(" ", "").startswith("setuptools>=77") for r in requires)
