@@ -5,8 +5,8 @@ interrupted commit from the journal or leaves the files as they were, and remove
 files of the killed run: 0 temp files, and each article's files (its template and catalogs,
 or its published pair) are either all as before or all as a clean run leaves them, never a
 mix (each article is committed on its own, so articles may differ from each other). A rerun
-then equals a clean run. Half of the kills are timed on the commit itself (when the journal appears), the other
-half at seeded moments of the whole run. Nothing asserts a duration.
+then equals a clean run. Half of the kills are timed on the commit itself (when the journal
+appears), the other half at seeded moments of the whole run. Nothing asserts a duration.
 """
 
 from __future__ import annotations

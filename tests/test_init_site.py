@@ -14,21 +14,24 @@ from tests.helpers import ARTICLE, REPO_ROOT, run
 from transflow.cli import main
 from transflow.config import load_config
 
+#: What init's .gitignore always holds (the cache, Poedit's .mo files, a killed run's temps).
+IGNORED = [".transflow-cache/", "*.mo", ".*.transflow-tmp"]
+
 
 @pytest.mark.parametrize(
     ("args", "articles", "output", "layout", "site", "ignored"),
     [
-        ([], "articles", "dist", "{lang}/{path}", {}, [".transflow-cache/", "*.mo", "dist/"]),
+        ([], "articles", "dist", "{lang}/{path}", {}, [*IGNORED, "dist/"]),
         (["--articles", "posts", "--output", "public"], "posts", "public", "{lang}/{path}", {},
-         [".transflow-cache/", "*.mo", "public/"]),
+         [*IGNORED, "public/"]),
         (["--articles", "site/content/posts", "--output", "site", "--layout", "hugo-filename"],
          "site/content/posts", "site", "content/{dir}/{stem}.{lang}{ext}",
-         {"translation_key": "translationKey"}, [".transflow-cache/", "*.mo"]),
+         {"translation_key": "translationKey"}, [*IGNORED]),
         (["--articles", "content", "--layout", "filename"], "content", "content",
-         "{dir}/{stem}.{lang}{ext}", {"source_file": "keep"}, [".transflow-cache/", "*.mo"]),
+         "{dir}/{stem}.{lang}{ext}", {"source_file": "keep"}, [*IGNORED]),
         (["--layout", "content-folders", "--output", "site"], "articles", "site",
          "content/{lang}/{path}", {"translation_key": "translationKey"},
-         [".transflow-cache/", "*.mo"]),
+         [*IGNORED]),
     ],
     ids=["default", "folders", "hugo-filename", "filename-in-place", "content-folders"],
 )
