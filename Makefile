@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test test-fast lint conformance bench clean
+.PHONY: demo test test-fast lint conformance bench bench-peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,10 +43,20 @@ conformance: $(STAMP)
 	$(BIN)/python scripts/align_report.py
 	$(BIN)/python scripts/translate_report.py
 
+# The peers compared by bench_compare.py live in their own venv, never in the project's deps.
+PEERS := benchmarks/.venv-peers
+
+bench-peers:
+	$(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet mdpo 'translate-toolkit[markdown]'
+
+# transflow beside mdpo and translate-toolkit (when 'make bench-peers' installed them),
+# N = 500 and 2,000; memory at 10,000: benchmarks/bench_compare.py -n 10000 --only transflow
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_align.py
 	$(BIN)/python benchmarks/bench_formats.py
+	$(BIN)/python benchmarks/bench_compare.py -n 500 2000
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

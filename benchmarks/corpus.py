@@ -2,7 +2,7 @@
 
 Shared by ``bench_compare.py`` (transflow against its peers) and by hand-run profiles::
 
-    python benchmarks/corpus.py /tmp/ws 2000      # a synced, fully translated workspace
+    python benchmarks/corpus.py workspace /tmp/ws 2000   # a synced, fully translated workspace
 
 Variant ``i`` is ``sample_articles/magnesium-l-threonate.md`` with ``(i)`` in its title and
 heading and ``Variant i.`` after each body paragraph, so most entries are unique per article
@@ -130,5 +130,20 @@ def make_workspace(root: Path, n: int, *, translated: bool = True) -> None:
         translate_transflow(root, translator())
 
 
+def main(argv: list[str]) -> None:
+    """``workspace ROOT N`` | ``articles DIR N`` | ``fill-po DIR`` | ``fill-transflow ROOT``."""
+    command, *rest = argv
+    if command == "workspace":
+        make_workspace(Path(rest[0]), int(rest[1]))
+    elif command == "articles":
+        write_articles(Path(rest[0]), int(rest[1]))
+    elif command == "fill-po":
+        translate_po_files(Path(rest[0]), translator())
+    elif command == "fill-transflow":
+        translate_transflow(Path(rest[0]), translator())
+    else:
+        raise SystemExit(main.__doc__)
+
+
 if __name__ == "__main__":
-    make_workspace(Path(sys.argv[1]), int(sys.argv[2]))
+    main(sys.argv[1:])

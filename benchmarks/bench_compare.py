@@ -1,0 +1,201 @@
+"""transflow beside its peers, step by step, on one generated corpus (cold and warm).
+
+The corpus is ``corpus.py``'s: N numbered variants of the sample article, every entry
+translated, ``publish = "translated"``. Every step is a whole process (interpreter start
+included), timed by wall clock; peak memory is the process's max RSS, its workers included
+(``wait4``). Each cold sequence runs ``--repeat`` times on a fresh copy and the median is
+printed, and so is each warm step. Peers run when their interpreter has them (see
+``make bench``): mdpo through its Python API once per file (``peers.py``), translate-toolkit
+in directory mode (``md2po``/``po2md``/``pocount``). Never part of the test suite::
+
+    python benchmarks/bench_compare.py -n 500 2000
+    python benchmarks/bench_compare.py -n 10000 --only transflow     # memory at 10,000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "corpus.py"
+PEERS = HERE / "peers.py"
+DEFAULT_PEERS_PYTHON = HERE / ".venv-peers" / "bin" / "python"
+
+Measure = tuple[float, float]  # (seconds, peak MiB)
+
+
+def timed(argv: list[str], cwd: Path) -> Measure:
+    """Run one step; (wall seconds, peak MiB of it and its workers). A failure stops all."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 3):  # 3: a gate said "not ready", still a finished run
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err.decode()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def run_quiet(argv: list[str], cwd: Path) -> None:
+    """An untimed preparation step."""
+    subprocess.run(argv, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+
+
+def edit_one(folder: Path) -> None:
+    """The "one article edited" change: a paragraph added to the first article."""
+    first = sorted(folder.glob("*.md"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\nOne more paragraph.\n",
+                     encoding="utf-8")
+
+
+def transflow_steps(base: Path) -> dict[str, Measure]:
+    """The transflow sequence on a fresh copy of the articles."""
+    tf = [str(Path(sys.executable).parent / "transflow")]
+    py = sys.executable
+    root = base / "transflow"
+    root.mkdir()
+    (root / "transflow.toml").write_text(
+        'articles = "articles"\nlocales = "locales"\noutput = "dist"\nsource_language = "en"\n'
+        'languages = ["nl", "en"]\npublish = "translated"\n', encoding="utf-8")
+    shutil.copytree(base / "articles", root / "articles")
+    out: dict[str, Measure] = {}
+    out["sync cold"] = timed([*tf, "sync"], root)
+    out["sync unchanged"] = timed([*tf, "sync"], root)
+    run_quiet([py, str(CORPUS), "fill-transflow", str(root)], root)
+    out["build cold"] = timed([*tf, "build"], root)
+    out["build unchanged"] = timed([*tf, "build"], root)
+    out["check"] = timed([*tf, "check", "--json"], root)
+    out["check unchanged"] = timed([*tf, "check", "--json"], root)
+    out["status"] = timed([*tf, "status"], root)
+    out["status unchanged"] = timed([*tf, "status"], root)
+    edit_one(root / "articles")
+    out["sync one edited"] = timed([*tf, "sync"], root)
+    out["build one edited"] = timed([*tf, "build", "--allow-incomplete"], root)
+    shutil.rmtree(root / ".transflow-cache")
+    shutil.rmtree(root / "dist")
+    out["build no cache"] = timed([*tf, "build", "--allow-incomplete"], root)
+    shutil.rmtree(root)
+    return out
+
+
+def mdpo_steps(base: Path, peers: str) -> dict[str, Measure]:
+    """mdpo: md2po per file (cold, then unchanged), then po2md per file."""
+    root = base / "mdpo"
+    root.mkdir()
+    shutil.copytree(base / "articles", root / "articles")
+    out: dict[str, Measure] = {}
+    extract = [peers, str(PEERS), "mdpo-extract", "articles", "po"]
+    out["sync cold"] = timed(extract, root)
+    out["sync unchanged"] = timed(extract, root)
+    run_quiet([peers, str(CORPUS), "fill-po", "po"], root)
+    out["build cold"] = timed([peers, str(PEERS), "mdpo-build", "articles", "po", "out"], root)
+    edit_one(root / "articles")
+    out["sync one edited"] = timed(extract, root)
+    shutil.rmtree(root)
+    return out
+
+
+def toolkit_steps(base: Path, peers: str) -> dict[str, Measure]:
+    """translate-toolkit in directory mode: md2po, po2md (template = the articles), pocount."""
+    root = base / "toolkit"
+    root.mkdir()
+    shutil.copytree(base / "articles", root / "articles")
+    out: dict[str, Measure] = {}
+    extract = [peers, "-m", "translate.convert.md2po", "-i", "articles", "-o", "po"]
+    out["sync cold"] = timed(extract, root)
+    run_quiet([peers, str(CORPUS), "fill-po", "po"], root)
+    out["build cold"] = timed([peers, "-m", "translate.convert.po2md", "-i", "po", "-t",
+                               "articles", "-o", "out"], root)
+    out["status"] = timed([peers, "-m", "translate.tools.pocount", "po"], root)
+    shutil.rmtree(root)
+    return out
+
+
+def has_peer(peers: str, module: str) -> bool:
+    """True when the peers' interpreter can import ``module``."""
+    if not Path(peers).exists():
+        return False
+    probe = subprocess.run([peers, "-c", f"import {module}"], capture_output=True, check=False)
+    return probe.returncode == 0
+
+
+def median(runs: list[dict[str, Measure]]) -> dict[str, Measure]:
+    """Per step: the median time and the largest peak of the repetitions."""
+    return {
+        step: (statistics.median(r[step][0] for r in runs), max(r[step][1] for r in runs))
+        for step in runs[0]
+    }
+
+
+def table(n: int, results: dict[str, dict[str, Measure]]) -> str:
+    """One Markdown table per N: seconds (peak MiB) per tool, and transflow's ratios."""
+    tools = list(results)
+    steps = list(dict.fromkeys(s for r in results.values() for s in r))
+    head = ["step", *tools, *(f"transflow / {t}" for t in tools[1:])]
+    lines = [f"N = {n:,}", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for step in steps:
+        cells = [step]
+        for tool in tools:
+            m = results[tool].get(step)
+            cells.append(f"{m[0]:.2f} s ({m[1]:.0f} MiB)" if m else "–")
+        ours = results["transflow"].get(step)
+        for tool in tools[1:]:
+            theirs = results[tool].get(step)
+            cells.append(f"{ours[0] / theirs[0]:.2f}×" if ours and theirs else "–")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", "-n", type=int, nargs="+", default=[500, 2000])
+    parser.add_argument("--repeat", "-r", type=int, default=3)
+    parser.add_argument("--peers-python", default=str(DEFAULT_PEERS_PYTHON))
+    parser.add_argument("--only", choices=["transflow", "mdpo", "translate-toolkit"],
+                        nargs="+", default=None)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    want = set(args.only or ["transflow", "mdpo", "translate-toolkit"])
+    peers = args.peers_python
+    runners = {"transflow": transflow_steps}
+    if "mdpo" in want and has_peer(peers, "mdpo"):
+        runners["mdpo"] = lambda base: mdpo_steps(base, peers)
+    if "translate-toolkit" in want and has_peer(peers, "translate.storage.markdown"):
+        runners["translate-toolkit"] = lambda base: toolkit_steps(base, peers)
+    if "transflow" not in want:
+        runners.pop("transflow")
+    missing = want - set(runners)
+    if missing:
+        print(f"not installed (see 'make bench'): {', '.join(sorted(missing))}", file=sys.stderr)
+    report = {}
+    for n in args.articles:
+        base = Path(tempfile.mkdtemp(prefix="transflow-compare-"))
+        try:
+            run_quiet([sys.executable, str(CORPUS), "articles", str(base / "articles"), str(n)],
+                      base)
+            results = {}
+            for tool, steps in runners.items():
+                results[tool] = median([steps(base) for _ in range(args.repeat)])
+            report[n] = results
+            if not args.json:
+                print(table(n, results) if "transflow" in results else results, flush=True)
+                print(flush=True)
+        finally:
+            shutil.rmtree(base, ignore_errors=True)
+    if args.json:
+        print(json.dumps({str(n): r for n, r in report.items()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
