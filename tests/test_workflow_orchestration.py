@@ -3,6 +3,7 @@ public translate plan, used directly (no click)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -110,3 +111,14 @@ def test_review_batch_refuses_unknown_lines_before_writing(tmp_path: Path) -> No
     assert states == {State.REVIEWED}
     doc = done.to_json()
     assert doc["article"] == "articles/sleep.md" and doc["reviewer"] == "Jane"
+
+
+def test_errors_are_printed_in_one_place() -> None:
+    """Only ``cli/common.py`` writes ``Error:``/``Hint:`` lines; every command goes through it."""
+    src = Path(__file__).resolve().parent.parent / "src" / "transflow"
+    printers = sorted(
+        path.relative_to(src).as_posix()
+        for path in src.rglob("*.py")
+        if re.search(r"[\"'](Error|Hint): ", path.read_text(encoding="utf-8"))
+    )
+    assert printers == ["cli/common.py"]

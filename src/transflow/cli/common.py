@@ -62,40 +62,34 @@ class TransflowGroup(click.Group):
         except TransflowError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            show_error(exc)
-            if ctx.meta.get(JSON_META):  # a pipeline asked for JSON: it gets a document
-                emit_json({
-                    "version": 1,
-                    "error": {
-                        "message": exc.message,
-                        "path": exc.path.as_posix() if exc.path is not None else None,
-                        "line": exc.line,
-                        "hint": exc.hint,
-                    },
-                    "exit_code": exc.exit_code,
-                })
-            ctx.exit(exc.exit_code)
+            _fail(ctx, exc)
         except OSError as exc:
             # A library function let a filesystem error through (disk full, permission, a
             # file where a folder should be): still one line naming the path, exit 1.
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            error = os_error(exc)
-            if error.path is not None and error.path.is_absolute():
-                with contextlib.suppress(ValueError):
-                    error.path = error.path.relative_to(Path.cwd())
-            click.echo(f"Error: {error}", err=True)
-            if error.hint:
-                click.echo(f"Hint: {error.hint}", err=True)
-            if ctx.meta.get(JSON_META):
-                emit_json({"version": 1, "error": {
-                    "message": error.message,
-                    "path": error.path.as_posix() if error.path is not None else None,
-                    "line": None, "hint": error.hint}, "exit_code": 1})
-            ctx.exit(1)
+            _fail(ctx, os_error(exc))
         except KeyboardInterrupt:
             click.echo("Interrupted; everything finished so far is saved.", err=True)
             ctx.exit(130)
+
+
+def _fail(ctx: click.Context, exc: TransflowError) -> None:
+    """End the command on a library error: the lines on stderr, the JSON document on stdout
+    when ``--json`` was asked for, and the error's exit code."""
+    show_error(exc)
+    if ctx.meta.get(JSON_META):  # a pipeline asked for JSON: it gets a document
+        emit_json({
+            "version": 1,
+            "error": {
+                "message": exc.message,
+                "path": exc.path.as_posix() if exc.path is not None else None,
+                "line": exc.line,
+                "hint": exc.hint,
+            },
+            "exit_code": exc.exit_code,
+        })
+    ctx.exit(exc.exit_code)
 
 
 def echo_error(message: str, hint: str | None = None, details: Sequence[str] = ()) -> None:

@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 import click
 
 from transflow.cli import main
-from transflow.cli.common import emit_json, get_config, info, json_option, progress_bar
+from transflow.cli.common import (
+    echo_error,
+    emit_json,
+    get_config,
+    info,
+    json_option,
+    progress_bar,
+)
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.workflow.review import default_git_runner, reviewer_name
@@ -170,7 +177,7 @@ def write_report_folder(config: Config, out: Path | None, *, quiet: bool) -> Rep
         result = write_report(config, folder, progress=progress)
     if not quiet:
         for problem in result.problems:
-            info(f"Error: {problem}")
+            echo_error(problem)
         info(f"report: {result.pages} page(s) for {result.articles} article(s) in "
              f"{config.relative(folder)}/index.html")
     return result
