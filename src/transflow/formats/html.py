@@ -48,14 +48,30 @@ import bisect
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 
 from transflow.formats import frontmatter
 from transflow.formats.base import Document, Markup, Segment, Translate, splice
+from transflow.formats.html_tree import (
+    KINDS,
+    META_CONTENT_NAMES,
+    OPAQUE,
+    TRANSLATABLE_ATTRIBUTES,
+    Node,
+    Token,
+    attr,
+    build_tree,
+    fold_whitespace,
+    has_text,
+    is_inline,
+    no_translate,
+    textless,
+    tokenize,
+)
 
 __all__ = [
     "FORMAT",
+    "TRANSLATABLE_ATTRIBUTES",
     "HtmlFormat",
     "Region",
     "escape_attribute",
@@ -66,250 +82,11 @@ __all__ = [
     "restore_tags",
 ]
 
-
-def _names(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-VOID = _names("area base br col embed hr img input keygen link meta param source track wbr")
-BLOCK = _names(
-    """address article aside audio blockquote body canvas caption center col colgroup dd
-    details dialog dir div dl dt fieldset figcaption figure footer form frameset h1 h2 h3 h4
-    h5 h6 head header hgroup hr html iframe legend li link main menu meta nav noscript
-    object ol optgroup option p pre script section style summary table tbody td template
-    textarea tfoot th thead title tr ul video base"""
-)
-#: Elements whose content is never extracted (nor their attributes).
-OPAQUE = _names("script style pre template textarea iframe object svg math noembed")
-#: Inline elements whose text does not count as translatable text of a run.
-UNTRANSLATED_INLINE = _names("code kbd samp var svg math script style")
-TRANSLATABLE_ATTRIBUTES = ("alt", "title", "aria-label", "placeholder")
-META_CONTENT_NAMES = _names("description og:title og:description twitter:title twitter:description")
-KINDS = {
-    "p": "paragraph",
-    "li": "list item",
-    "td": "table cell",
-    "th": "table cell",
-    "dt": "definition term",
-    "dd": "definition",
-    "caption": "table caption",
-    "figcaption": "figure caption",
-    "blockquote": "block quote",
-    "summary": "summary",
-    "title": "title",
-    "legend": "legend",
-    "option": "option",
-    "#root": "text",
-}
-#: Start tags that close an open ``<p>`` (HTML's "close a p element").
-CLOSES_P = _names(
-    """address article aside blockquote center details dialog dir div dl dd dt fieldset
-    figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol p
-    pre section table ul"""
-)
-#: Elements that stop the search for an element to close implicitly.
-SCOPE = _names("html body table td th caption template object ul ol dl tr tbody thead tfoot select")
-IMPLIED = {
-    "li": ({"li"}, {"ul", "ol", "menu"}),
-    "dt": ({"dt", "dd"}, {"dl"}),
-    "dd": ({"dt", "dd"}, {"dl"}),
-    "tr": ({"tr", "td", "th"}, {"table", "tbody", "thead", "tfoot"}),
-    "td": ({"td", "th"}, {"tr", "table"}),
-    "th": ({"td", "th"}, {"tr", "table"}),
-    "tbody": ({"tbody", "thead", "tfoot", "tr", "td", "th"}, {"table"}),
-    "thead": ({"tbody", "thead", "tfoot", "tr", "td", "th"}, {"table"}),
-    "tfoot": ({"tbody", "thead", "tfoot", "tr", "td", "th"}, {"table"}),
-    "option": ({"option"}, {"select", "datalist", "optgroup"}),
-    "optgroup": ({"optgroup", "option"}, {"select"}),
-}
-
-_WS = re.compile(r"[ \t\n\r\f]+")
 # The tolerant attribute syntax of html.parser, over one raw start tag.
 _ATTR = re.compile(
     r"((?<=['\"\s/])[^\s/>][^\s/=>]*)(\s*=+\s*('[^']*'|\"[^\"]*\"|(?!['\"])[^>\s]*))?(?:\s|/(?!>))*"
 )
 _TAG_NAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*(?:[\s/]*)")
-
-
-def fold_whitespace(text: str) -> str:
-    """Fold ASCII whitespace runs to one space and trim: re-wrapping the source changes nothing."""
-    return _WS.sub(" ", text).strip(" ")
-
-
-# ---------------------------------------------------------------------------------------------
-# Tokens and tree
-
-
-@dataclass(slots=True)
-class _Token:
-    kind: str  # start, startend, end, text, comment, decl
-    start: int
-    tag: str = ""
-    attrs: list[tuple[str, str | None]] = field(default_factory=list)
-    raw_len: int = 0
-    end: int = 0
-
-
-class _Tokenizer(HTMLParser):
-    """Records every HTMLParser event with its source offset."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self._lines = [0] + [m.end() for m in re.finditer("\n", source)]
-        self.tokens: list[_Token] = []
-
-    def _at(self) -> int:
-        line, col = self.getpos()
-        return self._lines[line - 1] + col
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        raw = self.get_starttag_text() or ""
-        self.tokens.append(_Token("start", self._at(), tag, attrs, len(raw)))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        raw = self.get_starttag_text() or ""
-        self.tokens.append(_Token("startend", self._at(), tag, attrs, len(raw)))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.tokens.append(_Token("end", self._at(), tag))
-
-    def handle_data(self, data: str) -> None:
-        self.tokens.append(_Token("text", self._at()))
-
-    def handle_entityref(self, name: str) -> None:
-        self.tokens.append(_Token("text", self._at()))
-
-    def handle_charref(self, name: str) -> None:
-        self.tokens.append(_Token("text", self._at()))
-
-    def handle_comment(self, data: str) -> None:
-        self.tokens.append(_Token("comment", self._at()))
-
-    def handle_decl(self, decl: str) -> None:
-        self.tokens.append(_Token("decl", self._at()))
-
-    def handle_pi(self, data: str) -> None:
-        self.tokens.append(_Token("decl", self._at()))
-
-    def unknown_decl(self, data: str) -> None:
-        self.tokens.append(_Token("decl", self._at()))
-
-
-def _tokenize(source: str, begin: int, end: int | None = None) -> list[_Token]:
-    """Tokens of ``source[begin:end]`` with absolute offsets; each ends where the next starts."""
-    stop = len(source) if end is None else end
-    tokenizer = _Tokenizer(source[begin:stop])
-    tokenizer.feed(source[begin:stop])
-    tokenizer.close()
-    tokens = sorted(tokenizer.tokens, key=lambda t: t.start)
-    for token in tokens:
-        token.start += begin
-    for i, token in enumerate(tokens):
-        token.end = tokens[i + 1].start if i + 1 < len(tokens) else stop
-    return tokens
-
-
-@dataclass(slots=True, eq=False)
-class _Node:
-    tag: str
-    attrs: list[tuple[str, str | None]]
-    start: int  # start of the start tag (or of the content, for the root)
-    tag_len: int  # length of the raw start tag
-    children: list[_Node | _Token] = field(default_factory=list)
-    end: int = 0
-    _inline: bool | None = None
-
-
-def _build(tokens: Sequence[_Token], begin: int, length: int) -> _Node:
-    root = _Node("#root", [], begin, 0)
-    stack = [root]
-
-    def close_to(index: int, at: int) -> None:
-        for node in stack[index:]:
-            node.end = max(node.end, at)
-        del stack[index:]
-
-    def find(names: set[str] | frozenset[str], stop: set[str] | frozenset[str]) -> int:
-        for index in range(len(stack) - 1, 0, -1):
-            tag = stack[index].tag
-            if tag in names:
-                return index
-            if tag in stop or tag in SCOPE:
-                return -1
-        return -1
-
-    for token in tokens:
-        if token.kind in ("start", "startend"):
-            tag = token.tag
-            if tag in CLOSES_P:
-                index = find({"p"}, set())
-                if index > 0:
-                    close_to(index, token.start)
-            if tag in IMPLIED:
-                names, stop = IMPLIED[tag]
-                index = find(names, stop)
-                if index > 0:
-                    close_to(index, token.start)
-            node = _Node(tag, token.attrs, token.start, token.raw_len, end=token.end)
-            stack[-1].children.append(node)
-            if token.kind == "start" and tag not in VOID:
-                stack.append(node)
-        elif token.kind == "end":
-            for index in range(len(stack) - 1, 0, -1):
-                if stack[index].tag == token.tag:
-                    close_to(index, token.end)
-                    break
-            # a stray end tag stays with its parent as markup
-            else:
-                stack[-1].children.append(token)
-        else:
-            stack[-1].children.append(token)
-        for node in stack:
-            node.end = max(node.end, token.end)
-    close_to(0, length)
-    return root
-
-
-def _attr(node: _Node, name: str) -> str | None:
-    for key, value in node.attrs:
-        if key == name:
-            return value if value is not None else ""
-    return None
-
-
-def _no_translate(node: _Node) -> bool:
-    if (_attr(node, "translate") or "").strip().lower() == "no":
-        return True
-    return "notranslate" in (_attr(node, "class") or "").split()
-
-
-def _is_inline(node: _Node) -> bool:
-    if node._inline is None:
-        node._inline = node.tag not in BLOCK and (
-            node.tag in ("svg", "math")
-            or all(not isinstance(child, _Node) or _is_inline(child) for child in node.children)
-        )
-    return node._inline
-
-
-def _has_text(item: _Node | _Token, source: str) -> bool:
-    if isinstance(item, _Token):
-        return item.kind == "text" and bool(html.unescape(source[item.start : item.end]).strip())
-    if item.tag in UNTRANSLATED_INLINE or _no_translate(item):
-        return False
-    return any(_has_text(child, source) for child in item.children)
-
-
-def _textless(item: _Node | _Token, source: str) -> bool:
-    """An edge item a run is trimmed of: whitespace, comments, and elements without any text
-    (``<img>``, ``<br>``, an icon ``<svg>``), whose attributes are then extracted on their own."""
-    if isinstance(item, _Token):
-        if item.kind in ("comment", "decl", "end"):  # a stray end tag is markup
-            return True
-        return item.kind == "text" and not source[item.start : item.end].strip(" \t\n\r\f")
-    if item.tag in ("svg", "math"):
-        return True
-    return all(_textless(child, source) for child in item.children)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -336,7 +113,7 @@ class _Extractor:
         #: and kinds keep their names as written.
         self.components = False
 
-    def name(self, node: _Node) -> str:
+    def name(self, node: Node) -> str:
         """The element's name for a kind: as written for a JSX component, else lower case."""
         if self.components:
             raw = _TAG_NAME.match(self.source, node.start)
@@ -351,10 +128,10 @@ class _Extractor:
         if text:
             self.segments.append(Segment(text, kind, self.line(start), start, end))
 
-    def container(self, node: _Node) -> None:
-        run: list[_Node | _Token] = []
+    def container(self, node: Node) -> None:
+        run: list[Node | Token] = []
         for child in node.children:
-            if isinstance(child, _Token) or (_is_inline(child) and child.tag not in OPAQUE):
+            if isinstance(child, Token) or (is_inline(child) and child.tag not in OPAQUE):
                 run.append(child)
                 continue
             self.run(node, run)
@@ -362,25 +139,25 @@ class _Extractor:
             self.block(child)
         self.run(node, run)
 
-    def block(self, node: _Node) -> None:
-        if node.tag in OPAQUE or _no_translate(node):
+    def block(self, node: Node) -> None:
+        if node.tag in OPAQUE or no_translate(node):
             return
         self.attributes(node)
         self.container(node)
 
-    def run(self, parent: _Node, run: list[_Node | _Token]) -> None:
-        if not any(_has_text(item, self.source) for item in run):
+    def run(self, parent: Node, run: list[Node | Token]) -> None:
+        if not any(has_text(item, self.source) for item in run):
             for item in run:
-                if isinstance(item, _Node):
+                if isinstance(item, Node):
                     self.inline_attributes(item)
             return
         first, last = 0, len(run) - 1
-        while _textless(run[first], self.source):
+        while textless(run[first], self.source):
             first += 1
-        while _textless(run[last], self.source):
+        while textless(run[last], self.source):
             last -= 1
         for item in run[:first] + run[last + 1 :]:
-            if isinstance(item, _Node):
+            if isinstance(item, Node):
                 self.inline_attributes(item)
         start, end = run[first].start, run[last].end
         while self.source[start] in " \t\n\r\f":
@@ -392,30 +169,30 @@ class _Extractor:
             is_heading = re.fullmatch(r"h[1-6]", parent.tag)
             kind = f"heading {parent.tag[1]}" if is_heading else f"text in {self.name(parent)}"
         self.add(start, end, fold_whitespace(self.source[start:end]), kind)
-        if (_attr(parent, "markdown") or "").lower() in _MARKDOWN_ON:
+        if (attr(parent, "markdown") or "").lower() in _MARKDOWN_ON:
             self.markdown_runs.add(start)
 
-    def inline_attributes(self, node: _Node) -> None:
-        if node.tag in OPAQUE or _no_translate(node):
+    def inline_attributes(self, node: Node) -> None:
+        if node.tag in OPAQUE or no_translate(node):
             return
         self.attributes(node)
         for child in node.children:
-            if isinstance(child, _Node):
+            if isinstance(child, Node):
                 self.inline_attributes(child)
 
-    def attributes(self, node: _Node) -> None:
+    def attributes(self, node: Node) -> None:
         if node.tag == "#root":
             return
-        if node.tag == "html" and _attr(node, "lang"):
-            self.metadata.setdefault("lang", (_attr(node, "lang") or "").strip())
+        if node.tag == "html" and attr(node, "lang"):
+            self.metadata.setdefault("lang", (attr(node, "lang") or "").strip())
         names = [name.lower() for name in self.attribute_names]
         if node.tag == "html" and self.lang_field:
             names.append("lang")
-        meta_name = (_attr(node, "name") or _attr(node, "property") or "").strip().lower()
+        meta_name = (attr(node, "name") or attr(node, "property") or "").strip().lower()
         if node.tag == "meta" and meta_name in META_CONTENT_NAMES:
             names.append("content")
             if meta_name == "description":
-                self.metadata.setdefault("description", _attr(node, "content") or "")
+                self.metadata.setdefault("description", attr(node, "content") or "")
         raw_tag = self.source[node.start : node.start + node.tag_len]
         match = _TAG_NAME.match(raw_tag)
         pos = match.end() if match else 0
@@ -487,7 +264,7 @@ def extract(
     ex = _Extractor(source)
     ex.attribute_names = tuple(attributes)
     ex.components = components
-    root = _build(_tokenize(source, begin, end), begin, end)
+    root = build_tree(tokenize(source, begin, end), begin, end)
     if components:
         _mark_components(root, source)
     ex.container(root)
@@ -495,10 +272,10 @@ def extract(
     return Region(segments, ex.quotes, frozenset(ex.markdown_runs))
 
 
-def _mark_components(node: _Node, source: str) -> None:
+def _mark_components(node: Node, source: str) -> None:
     """A JSX component (``<Quote>``, capitalised) holds blocks, so it is never inline."""
     for child in node.children:
-        if isinstance(child, _Node):
+        if isinstance(child, Node):
             if source[child.start + 1 : child.start + 2].isupper():
                 child._inline = False
             _mark_components(child, source)
@@ -519,8 +296,8 @@ def parse(source: str, *, front_matter_fields: Sequence[str] = ()) -> Document:
     ex = _Extractor(source)
     ex.lang_field = "lang" in front_matter_fields
     begin = _front_matter(source, front_matter_fields, ex)
-    tokens = _tokenize(source, begin)
-    root = _build(tokens, begin, len(source))
+    tokens = tokenize(source, begin)
+    root = build_tree(tokens, begin, len(source))
     ex.container(root)
     segments = sorted(ex.segments, key=lambda s: s.start)
     return Document(

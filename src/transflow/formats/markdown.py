@@ -11,7 +11,12 @@ Extraction principles (after translate-toolkit's ``translate/storage/markdown.py
   front-matter fields (see ``frontmatter.py``). ``kind`` is ``heading N``, ``paragraph``,
   ``list item``, ``block quote``, ``footnote`` (the innermost container decides),
   ``table cell`` or ``front matter: <key>``.
-* Never segments: code (fenced, indented), math blocks, raw HTML blocks, link reference
+* Embedded markup is read by its own extractor, each feeding the same spans: a raw HTML block
+  (and a paragraph of tags only) by the HTML format's rules (``markdown_html``); shortcodes
+  (``{{< >}}``, ``{{% %}}``, ``{% %}``) standing on their own lines by ``shortcodes`` (their
+  configured parameters are segments, the Markdown between a pair is a paragraph); in MDX
+  (``mdx=True``), JSX components with the configured props and Markdown children.
+* Never segments: code (fenced, indented), math blocks, link reference
   definitions, thematic breaks, front-matter keys, a task-list checkbox (``[ ]``/``[x]``), and
   text with nothing to translate: no letter or digit once code spans, HTML tags, link
   destinations and URLs are set aside (so ``|``, ``---``, emoji-only or ```code```-only
@@ -30,12 +35,12 @@ Reassembly principles:
 
 * ``render`` replaces only segment spans; every other byte is the source's. A translation
   that is ``None``, empty, or equal to the msgid keeps the original bytes of its span.
-* A translation cannot change the block structure: blank lines in it are folded, each of its
-  line breaks gets the container's continuation prefix (``> ``, list indentation) and the
-  file's line ending, a line that would open a block (``# ``, ``- ``, ``1. ``, ``> ``, ``===``,
-  a fence, a table delimiter row, HTML block, reference definition) gets a backslash, table
-  cells escape ``|``, ATX headings are one line with a trailing ``#`` escaped, and front-matter
-  values are re-quoted (original style kept when it can represent the text).
+* A translation cannot change the block structure (``markdown_escape``): blank lines in it are
+  folded, each of its line breaks gets the container's continuation prefix and the file's
+  line ending, a line that would open a block gets a backslash, table cells escape ``|``, ATX
+  headings stay on one line, front-matter values are re-quoted, HTML-block text stays on one
+  line, attribute and shortcode values are escaped for their quotes, and in MDX a ``{``,
+  ``}`` or ``<`` the msgid did not have is escaped.
 """
 
 from __future__ import annotations
@@ -43,7 +48,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
@@ -52,6 +56,8 @@ from markdown_it.rules_block import StateBlock
 from transflow.formats import frontmatter, markdown_html, shortcodes
 from transflow.formats.base import Document, Markup, Segment, Translate, splice
 from transflow.formats.markdown_dialect import markdown_parser
+from transflow.formats.markdown_escape import MDX_TEXT_MODES, Span
+from transflow.formats.markdown_escape import encode as encode_span
 
 __all__ = ["BODY_START", "FORMAT", "MDX_FORMAT", "MarkdownFormat", "new_parser", "parse", "render"]
 
@@ -76,8 +82,6 @@ _NOISE_RE = re.compile(
     r"|</?[A-Za-z][^<>]*>|<!--(?:.|\n)*?-->"  # HTML tags and comments
     r"|\bhttps?://\S+"  # bare URLs
 )
-# First characters after which a line might open a block (then a real parse decides).
-_SUSPECT_RE = re.compile(r"[ \t]*(?:[#>+*=_~`<|\[$\-]|\d)")
 
 
 def _record_lines(rule: Callable[..., bool]) -> Callable[..., bool]:
@@ -121,17 +125,6 @@ def new_parser(*, block_only: bool = False) -> MarkdownIt:
 
 _BLOCK_MD = new_parser(block_only=True)
 _DEFAULT_MARKUP = Markup()
-
-
-@dataclass(frozen=True, slots=True)
-class _Span:
-    """How to write a translation back into one segment's span."""
-
-    #: ``block`` (paragraph, setext heading), ``atx``, ``cell``, ``yaml``, ``toml``.
-    mode: str
-    #: Continuation prefix for new lines (``> ``, list indentation); ``style`` for quoting.
-    prefix: str = ""
-    style: str = ""
 
 
 class _Offsets:
@@ -264,7 +257,7 @@ def parse(
     props = markup.props if mdx else None
     base = 1 if source.startswith("\ufeff") else 0
     segments: list[Segment] = []
-    spans: dict[tuple[int, int], _Span] = {}
+    spans: dict[tuple[int, int], Span] = {}
     metadata: dict[str, str] = {}
     warnings: list[str] = []
     fm_lines = 0
@@ -282,7 +275,7 @@ def parse(
                 segments.append(
                     Segment(field.text, f"front matter: {field.key}", line, field.start, field.end)
                 )
-                spans[(field.start, field.end)] = _Span(mode, style=field.style)
+                spans[(field.start, field.end)] = Span(mode, style=field.style)
             base = found.body_start
     body = source[base:]
     norm = _NEWLINES_RE.sub("\n", body).replace("\0", "\ufffd")
@@ -296,7 +289,7 @@ def parse(
             line_starts = [0] + [m.end() for m in re.finditer("\n", norm)]
         return line_starts[line]
 
-    def add(text: str, kind: str, line: int, start: int, end: int, span: _Span) -> None:
+    def add(text: str, kind: str, line: int, start: int, end: int, span: Span) -> None:
         if not text or not _has_words(text):
             return
         o_start, o_end = offsets(start), offsets(end)
@@ -326,7 +319,7 @@ def parse(
                 continue
             line = bisect_right(source_lines, piece.start)
             segments.append(Segment(piece.text, piece.kind, line, piece.start, piece.end))
-            spans[(piece.start, piece.end)] = _Span(piece.mode, style=piece.style)
+            spans[(piece.start, piece.end)] = Span(piece.mode, style=piece.style)
 
     def add_params(code: shortcodes.Shortcode, lines_at: list[int] | None) -> None:
         """Segments of a shortcode's parameters (source offsets when ``lines_at`` is given)."""
@@ -339,7 +332,7 @@ def parse(
                 start, end = offsets(start), offsets(end)
             line = bisect_right(lines_at, start) if lines_at else source.count("\n", 0, start) + 1
             segments.append(Segment(text, kind, line, start, end))
-            spans[(start, end)] = _Span("shortcode", style=param.quote + code.syntax)
+            spans[(start, end)] = Span("shortcode", style=param.quote + code.syntax)
 
     containers: list[str] = []
     block = ""  # what the next inline token belongs to
@@ -444,7 +437,7 @@ def parse(
     return Document(source, segments, metadata, extra, warnings)
 
 
-_Add = Callable[[str, str, int, int, int, _Span], None]
+_Add = Callable[[str, str, int, int, int, Span], None]
 
 
 def _atx(norm: str, span: tuple[int, int], content: str, level: int, line: int, add: _Add) -> None:
@@ -453,7 +446,7 @@ def _atx(norm: str, span: tuple[int, int], content: str, level: int, line: int, 
         begin += 1
     start = norm.find(content, begin, stop) if content else -1
     if start >= 0:
-        add(content, f"heading {level}", line, start, start + len(content), _Span("atx"))
+        add(content, f"heading {level}", line, start, start + len(content), Span("atx"))
 
 
 def _paragraph(
@@ -476,7 +469,7 @@ def _paragraph(
         if task:
             text, start = text[task.end() :], start + task.end()
     prefix = _continuation_prefix(norm[line_begin:start])
-    add(text, kind, line, start, end, _Span("block", prefix, "continues" if continues else ""))
+    add(text, kind, line, start, end, Span("block", prefix, "continues" if continues else ""))
 
 
 def _cell(norm: str, span: tuple[int, int], index: int, line: int, add: _Add) -> None:
@@ -509,7 +502,7 @@ def _cell(norm: str, span: tuple[int, int], index: int, line: int, add: _Add) ->
         end -= 1
     # a cell that opens its row (no leading pipe) must not look like a block marker either
     add(
-        norm[start:end], "table cell", line, start, end, _Span("cell", "" if start > begin else "^")
+        norm[start:end], "table cell", line, start, end, Span("cell", "" if start > begin else "^")
     )
 
 
@@ -537,112 +530,13 @@ def render(doc: Document, translate: Translate, *, force_replace: bool = False) 
     mdx = doc.extra.get(_MDX_KEY) is True
 
     def encode(segment: Segment, translation: str) -> str:
-        span: _Span = spans[(segment.start, segment.end)]
+        span: Span = spans[(segment.start, segment.end)]
         source_span = doc.source[segment.start : segment.end]
-        if mdx and span.mode in _MDX_TEXT_MODES:
+        if mdx and span.mode in MDX_TEXT_MODES:
             translation = markdown_html.escape_mdx_text(translation, segment.text)
-        return _encode(translation, span, newline, segment.text, source_span)
+        return encode_span(translation, span, newline, segment.text, source_span)
 
     return splice(doc, translate, encode, force=force_replace)
-
-
-#: Span modes whose text MDX reads as Markdown with JSX and ``{…}`` expressions.
-_MDX_TEXT_MODES = frozenset({"block", "atx", "cell", "html", "html-md"})
-
-
-def _encode(text: str, span: _Span, newline: str, original: str, original_span: str) -> str:
-    if span.mode == "attr":
-        return markdown_html.encode_attribute(text, span.style, original_span)
-    if span.mode == "shortcode":
-        return shortcodes.encode(text, span.style[:1], span.style[1:])
-    if span.mode in ("html", "html-md"):
-        written = markdown_html.encode_content(text, original_span)
-        return _escape_line(written, None) if span.mode == "html-md" else written
-    text = _NEWLINES_RE.sub("\n", text).strip()
-    if span.mode == "yaml":
-        return frontmatter.quote_yaml(text, span.style, original)
-    if span.mode == "toml":
-        return frontmatter.quote_toml(text, span.style)
-    if span.mode in ("atx", "cell"):
-        text = re.sub(r"[ \t]*\n[ \t]*", " ", text)
-        if span.mode == "cell":
-            text = re.sub(r"(?<!\\)\|", r"\\|", text)
-            return _escape_line(text, None) if span.prefix == "^" else text
-        closing = re.search(r"(?:^|[ \t])(#+)$", text)
-        if closing:
-            text = text[: closing.start(1)] + "\\" + text[closing.start(1) :]
-        return text
-    text = re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n", text)  # no new paragraphs
-    lines: list[str] = []
-    # After a shortcode line of the same paragraph, a first line of ``===`` would underline it.
-    before = "x" if span.style == "continues" else None
-    for raw in text.split("\n"):
-        lines.append(
-            _escape_line(raw.lstrip(" \t") if lines else raw, lines[-1] if lines else before)
-        )
-    # A first line can depend on the lines after it (``[a]:`` with its destination on the
-    # next line is a link reference definition): the whole text must stay one paragraph.
-    if (
-        len(lines) > 1
-        and lines[0][:1] in _ASCII_PUNCTUATION
-        and not _stays_inline(lines[-1], "\n".join(lines[:-1]))
-    ):
-        lines[0] = "\\" + lines[0]
-    return (newline + span.prefix).join(lines)
-
-
-_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-
-
-def _escape_line(line: str, previous: str | None) -> str:
-    """Backslash-escape a line that would open a block where it is written.
-
-    ``previous`` is the line before it in the same paragraph (None for the first line): a
-    table needs both its header and its delimiter row, a setext heading its text line.
-    """
-    for _ in range(3):
-        if not _SUSPECT_RE.match(line):
-            return line
-        # Openers whose block runs until a closing line elsewhere (a fence, math, a raw HTML
-        # block of types 1-5) would swallow what follows, even if alone they look harmless.
-        if _stays_inline(line, previous) and _opens_nothing(line, previous):
-            return line
-        lead = len(line) - len(line.lstrip(" \t"))
-        if lead:
-            line = line[lead:]
-            continue
-        if line[0].isdigit():
-            digits = len(line) - len(line.lstrip("0123456789"))
-            line = line[:digits] + "\\" + line[digits:]
-        else:
-            line = "\\" + line
-    return line
-
-
-#: Lines that would close any block a line could open and leave open (fences, math, raw HTML
-#: of types 1-5), after a blank line so that nothing else can continue. A line that opens
-#: nothing parses with them exactly like a plain word does.
-_CLOSERS = "\n\n$$\n```\n~~~\n-->\n?>\n]]>\n</script>\n</pre>\n</style>\n</textarea>\n"
-
-
-def _shape(text: str) -> list[tuple[str, str, tuple[int, ...]]]:
-    return [(t.type, t.tag, tuple(t.map or ())) for t in _BLOCK_MD.parse(text, {})]
-
-
-def _opens_nothing(line: str, previous: str | None) -> bool:
-    """True when ``line`` leaves no block open that later lines would fall into."""
-    before = "" if previous is None else previous + "\n"
-    return _shape(before + line + _CLOSERS) == _shape(before + "x" + _CLOSERS)
-
-
-def _stays_inline(line: str, previous: str | None) -> bool:
-    probe = line if previous is None else previous + "\n" + line
-    tokens = _BLOCK_MD.parse(probe, {})
-    return (
-        len(tokens) == 3
-        and tokens[0].type == "paragraph_open"
-        and tokens[1].map == [0, probe.count("\n") + 1]
-    )
 
 
 class MarkdownFormat:

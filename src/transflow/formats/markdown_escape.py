@@ -1,0 +1,137 @@
+"""How a translation is written into a Markdown span without changing the block structure.
+
+The Markdown format (``markdown.py``) finds spans; this module owns what goes into one: blank
+lines folded, each new line given the container's prefix and the file's line ending, a line
+that would open a block (``# ``, ``- ``, ``1. ``, ``> ``, ``===``, a fence, a table delimiter
+row, an HTML block, a reference definition) backslash-escaped, table cells with ``|`` escaped,
+ATX headings kept on one line, front-matter values re-quoted, and the embedded kinds (HTML
+block text and attributes, shortcode parameters) written by their own modules' encoders.
+Whether a line opens a block is asked of markdown-it itself (the shared dialect), never
+guessed from a list of markers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from transflow.formats import frontmatter, markdown_html, shortcodes
+from transflow.formats.markdown_dialect import markdown_parser
+
+__all__ = ["MDX_TEXT_MODES", "Span", "encode", "escape_line"]
+
+_NEWLINES_RE = re.compile(r"\r\n?")
+# First characters after which a line might open a block (then a real parse decides).
+_SUSPECT_RE = re.compile(r"[ \t]*(?:[#>+*=_~`<|\[$\-]|\d)")
+_BLOCK = markdown_parser()
+_BLOCK.core.ruler.enableOnly(["normalize", "block"])
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """How to write a translation back into one segment's span."""
+
+    #: ``block`` (paragraph, setext heading), ``atx``, ``cell``, ``yaml``, ``toml``.
+    mode: str
+    #: Continuation prefix for new lines (``> ``, list indentation); ``style`` for quoting.
+    prefix: str = ""
+    style: str = ""
+
+
+#: Span modes whose text MDX reads as Markdown with JSX and ``{…}`` expressions.
+MDX_TEXT_MODES = frozenset({"block", "atx", "cell", "html", "html-md"})
+
+
+def encode(text: str, span: Span, newline: str, original: str, original_span: str) -> str:
+    if span.mode == "attr":
+        return markdown_html.encode_attribute(text, span.style, original_span)
+    if span.mode == "shortcode":
+        return shortcodes.encode(text, span.style[:1], span.style[1:])
+    if span.mode in ("html", "html-md"):
+        written = markdown_html.encode_content(text, original_span)
+        return escape_line(written, None) if span.mode == "html-md" else written
+    text = _NEWLINES_RE.sub("\n", text).strip()
+    if span.mode == "yaml":
+        return frontmatter.quote_yaml(text, span.style, original)
+    if span.mode == "toml":
+        return frontmatter.quote_toml(text, span.style)
+    if span.mode in ("atx", "cell"):
+        text = re.sub(r"[ \t]*\n[ \t]*", " ", text)
+        if span.mode == "cell":
+            text = re.sub(r"(?<!\\)\|", r"\\|", text)
+            return escape_line(text, None) if span.prefix == "^" else text
+        closing = re.search(r"(?:^|[ \t])(#+)$", text)
+        if closing:
+            text = text[: closing.start(1)] + "\\" + text[closing.start(1) :]
+        return text
+    text = re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n", text)  # no new paragraphs
+    lines: list[str] = []
+    # After a shortcode line of the same paragraph, a first line of ``===`` would underline it.
+    before = "x" if span.style == "continues" else None
+    for raw in text.split("\n"):
+        lines.append(
+            escape_line(raw.lstrip(" \t") if lines else raw, lines[-1] if lines else before)
+        )
+    # A first line can depend on the lines after it (``[a]:`` with its destination on the
+    # next line is a link reference definition): the whole text must stay one paragraph.
+    if (
+        len(lines) > 1
+        and lines[0][:1] in _ASCII_PUNCTUATION
+        and not _stays_inline(lines[-1], "\n".join(lines[:-1]))
+    ):
+        lines[0] = "\\" + lines[0]
+    return (newline + span.prefix).join(lines)
+
+
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def escape_line(line: str, previous: str | None) -> str:
+    """Backslash-escape a line that would open a block where it is written.
+
+    ``previous`` is the line before it in the same paragraph (None for the first line): a
+    table needs both its header and its delimiter row, a setext heading its text line.
+    """
+    for _ in range(3):
+        if not _SUSPECT_RE.match(line):
+            return line
+        # Openers whose block runs until a closing line elsewhere (a fence, math, a raw HTML
+        # block of types 1-5) would swallow what follows, even if alone they look harmless.
+        if _stays_inline(line, previous) and _opens_nothing(line, previous):
+            return line
+        lead = len(line) - len(line.lstrip(" \t"))
+        if lead:
+            line = line[lead:]
+            continue
+        if line[0].isdigit():
+            digits = len(line) - len(line.lstrip("0123456789"))
+            line = line[:digits] + "\\" + line[digits:]
+        else:
+            line = "\\" + line
+    return line
+
+
+#: Lines that would close any block a line could open and leave open (fences, math, raw HTML
+#: of types 1-5), after a blank line so that nothing else can continue. A line that opens
+#: nothing parses with them exactly like a plain word does.
+_CLOSERS = "\n\n$$\n```\n~~~\n-->\n?>\n]]>\n</script>\n</pre>\n</style>\n</textarea>\n"
+
+
+def _shape(text: str) -> list[tuple[str, str, tuple[int, ...]]]:
+    return [(t.type, t.tag, tuple(t.map or ())) for t in _BLOCK.parse(text, {})]
+
+
+def _opens_nothing(line: str, previous: str | None) -> bool:
+    """True when ``line`` leaves no block open that later lines would fall into."""
+    before = "" if previous is None else previous + "\n"
+    return _shape(before + line + _CLOSERS) == _shape(before + "x" + _CLOSERS)
+
+
+def _stays_inline(line: str, previous: str | None) -> bool:
+    probe = line if previous is None else previous + "\n" + line
+    tokens = _BLOCK.parse(probe, {})
+    return (
+        len(tokens) == 3
+        and tokens[0].type == "paragraph_open"
+        and tokens[1].map == [0, probe.count("\n") + 1]
+    )
