@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -26,9 +27,13 @@ from transflow.config import parse_config, starter, validate_language
 from transflow.errors import ConfigError
 from transflow.site.layout import PRESETS
 from transflow.states import State
-from transflow.workflow.build import BuildReport, build
-from transflow.workflow.status import StatusReport, status
-from transflow.workflow.sync import SyncReport, sync
+
+# Each command imports its workflow when it runs: "status" with nothing changed answers from
+# the results cache and must not pay for the catalog, Markdown and check modules.
+if TYPE_CHECKING:
+    from transflow.workflow.build import BuildReport
+    from transflow.workflow.status import StatusReport
+    from transflow.workflow.sync import SyncReport
 
 
 @main.command()
@@ -105,6 +110,8 @@ def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, jobs
     """
     config = get_config(ctx, lock=not dry_run)
     with progress_bar("Syncing", not as_json) as progress:
+        from transflow.workflow.sync import sync
+
         report = sync(config, list(articles), dry_run=dry_run, progress=progress,
                       workers=jobs or os.cpu_count() or 1)
     render_problems(report.problems)
@@ -185,6 +192,8 @@ def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | N
     """
     config = get_config(ctx)
     gate = parse_fail_under(fail_under) if fail_under else None
+    from transflow.workflow.status import status
+
     report = status(config, list(articles), language=check_language(config, language),
                     workers=os.cpu_count() or 1)
     below = report.below(*gate) if gate is not None else []
@@ -278,6 +287,8 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
 
     config = get_config(ctx, lock=not dry_run)
     with progress_bar("Building", not as_json) as progress:
+        from transflow.workflow.build import build
+
         report = build(config, list(articles), output=out, allow_incomplete=allow_incomplete,
                        gates=default_gates(config, use_cache=not dry_run), dry_run=dry_run,
                        progress=progress,

@@ -33,11 +33,11 @@ from transflow.workflow.workspace import (
     Progress,
     catalog_path,
     discover_each,
+    input_files,
     journal_of,
     no_progress,
     problem_of,
     read_article,
-    slug_of,
 )
 
 MANIFEST_VERSION = 1
@@ -198,6 +198,8 @@ def build(
         config.root, enabled=use_cache and not dry_run and all(k for k in gate_keys)
     )
     base = make_key("build", config_key(config), out, allow_incomplete, *gate_keys)
+    if cache.enabled:
+        cache.preload("build")
     keys = {p: _build_key(cache, base, config, p) for p in all_files} if cache.enabled else {}
     reused = {p: hit for p, key in keys.items() if (hit := _reuse(cache, config, p, key))}
     files = [p for p in all_files if p not in reused]
@@ -284,9 +286,8 @@ def _flush(gates: Sequence[Gate]) -> None:
 
 def _build_key(cache: ResultCache, base: str, config: Config, path: Path) -> str:
     """Everything one article's build depends on: the article and all its catalogs."""
-    slug = slug_of(config, path)
-    inputs = [path, *(catalog_path(config, lang, slug) for lang in config.languages)]
-    return make_key(base, config.relative(path), *cache.digests(inputs))
+    rel, inputs = input_files(config, path)
+    return make_key(base, rel, *cache.digests(inputs))
 
 
 def _reuse(

@@ -131,6 +131,7 @@ class ResultCache:
         self._files: dict[str, tuple[str, str, int]] = {}
         self._new_files: dict[str, tuple[str, str, int]] = {}
         self._new_results: dict[tuple[str, str], tuple[str, str]] = {}
+        self._loaded: dict[str, dict[str, tuple[str, str]]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -159,7 +160,7 @@ class ResultCache:
 
     # -- file digests -----------------------------------------------------------------
 
-    def digest(self, path: Path) -> str | None:
+    def digest(self, path: Path | str) -> str | None:
         """The SHA-256 of the file's bytes (``None`` when it does not exist or is unreadable).
 
         Trusted from size, mtime, ctime and inode when the file was hashed well after its
@@ -177,12 +178,13 @@ class ResultCache:
             if stat == _stat_key(st) and _trusted(st, hashed):
                 return sha
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError:
             return None
         return self.remember(path, data, st)
 
-    def remember(self, path: Path, data: bytes, st: os.stat_result | None = None) -> str:
+    def remember(self, path: Path | str, data: bytes, st: os.stat_result | None = None) -> str:
         """Record the digest of bytes just read from ``path`` (saves reading them twice)."""
         sha = hashlib.sha256(data).hexdigest()
         if st is None:
@@ -199,26 +201,42 @@ class ResultCache:
             self._new_files[key] = entry
         return sha
 
-    def digests(self, paths: Iterable[Path]) -> list[str | None]:
+    def digests(self, paths: Iterable[Path | str]) -> list[str | None]:
         """:meth:`digest` of each path, in order."""
         return [self.digest(p) for p in paths]
 
     # -- results per slot -------------------------------------------------------------
+
+    def preload(self, kind: str) -> None:
+        """Read every stored result of ``kind`` at once (cheaper than one query per slot
+        when most slots will be asked for; costs memory in proportion to the results)."""
+        db = self._open()
+        if db is None or kind in self._loaded:
+            return
+        try:
+            rows = db.execute("SELECT slot, key, value FROM results WHERE kind = ?", (kind,))
+            self._loaded[kind] = {slot: (key, value) for slot, key, value in rows}
+        except sqlite3.Error:
+            return
 
     def get(self, kind: str, slot: str, key: str) -> str | None:
         """The value stored for ``slot`` when it was computed under exactly ``key``."""
         pending = self._new_results.get((kind, slot))
         if pending is not None:
             return pending[1] if pending[0] == key else None
-        db = self._open()
-        if db is None:
-            return None
-        try:
-            row = db.execute(
-                "SELECT key, value FROM results WHERE kind = ? AND slot = ?", (kind, slot)
-            ).fetchone()
-        except sqlite3.Error:
-            return None
+        loaded = self._loaded.get(kind)
+        if loaded is not None:
+            row: tuple[str, str] | None = loaded.get(slot)
+        else:
+            db = self._open()
+            if db is None:
+                return None
+            try:
+                row = db.execute(
+                    "SELECT key, value FROM results WHERE kind = ? AND slot = ?", (kind, slot)
+                ).fetchone()
+            except sqlite3.Error:
+                return None
         if row is None or row[0] != key:
             self.misses += 1
             return None

@@ -31,10 +31,10 @@ from transflow.workflow.workspace import (
     Progress,
     catalog_path,
     discover_each,
+    input_files,
     no_progress,
     problem_of,
     read_article,
-    slug_of,
 )
 
 JSON_VERSION = 1
@@ -308,13 +308,11 @@ def check(
     with ResultCache(config.root, enabled=use_cache and not explicit) as cache:
         words = config.deepl.glossary
         base = make_key("check", config_key(config), cache.digest(words) if words else None)
+        cache.preload("check")
         for done, path in enumerate(files, 1):
-            rel = config.relative(path)
+            rel, inputs = input_files(config, path)
             progress(done, len(files), rel)
-            slug = slug_of(config, path)
-            key = make_key(base, rel, *cache.digests(
-                [path, *(catalog_path(config, lang, slug) for lang in config.languages)]
-            ))
+            key = make_key(base, rel, *cache.digests(inputs))
             hit = cache.get("check", rel, key)
             if hit is not None:
                 parts = [CatalogCheck.from_json(d) for d in json.loads(hit)]

@@ -15,7 +15,6 @@ from typing import Any
 
 from transflow.config import Config
 from transflow.errors import Problem, TransflowError
-from transflow.po import catalog
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
 from transflow.workflow.cache import ResultCache, config_key, make_key
@@ -23,6 +22,7 @@ from transflow.workflow.workspace import (
     Progress,
     catalog_path,
     discover_each,
+    input_files,
     no_progress,
     problem_of,
     read_article,
@@ -148,11 +148,13 @@ def status(
     files, report.problems = discover_each(config, paths)
     found: dict[Path, list[CatalogStatus]] = {}
     with ResultCache(config.root, enabled=use_cache) as cache:
-        base = config_key(config)
+        base = make_key("status", config_key(config))
+        cache.preload("status")
         keys: dict[Path, str] = {}
         for path in files:
-            keys[path] = _status_key(cache, base, config, path)
-            hit = cache.get("status", config.relative(path), keys[path])
+            rel, inputs = input_files(config, path)
+            keys[path] = make_key(base, rel, *cache.digests(inputs))
+            hit = cache.get("status", rel, keys[path])
             if hit is not None:
                 found[path] = [_item_from_json(d) for d in json.loads(hit)]
         todo = [p for p in files if p not in found]
@@ -186,14 +188,6 @@ def status(
     for path in files:
         report.items += [i for i in found[path] if not language or i.language == language]
     return report
-
-
-def _status_key(cache: ResultCache, base: str, config: Config, path: Path) -> str:
-    """Everything an article's status items are computed from."""
-    slug = slug_of(config, path)
-    inputs = [path, template_path(config, slug)]
-    inputs += [catalog_path(config, lang, slug) for lang in config.languages]
-    return make_key("status", base, config.relative(path), *cache.digests(inputs))
 
 
 def _item_to_json(item: CatalogStatus) -> dict[str, object]:
@@ -248,12 +242,16 @@ def _status_path(config: Config, path: Path, language: str | None) -> list[Catal
             item.states[State.UNTRANSLATED] = item.segments
             item.words_by_state[State.UNTRANSLATED] = item.words
         else:
+            from transflow.po import catalog  # only for a changed article (polib is slow to load)
+
             _count(item, catalog.load(po_path))
         items.append(item)
     return items
 
 
-def _count(item: CatalogStatus, cat: catalog.Catalog) -> None:
+def _count(item: CatalogStatus, cat: Any) -> None:
+    from transflow.po import catalog
+
     for entry in catalog.active_entries(cat):
         words = count_words(entry.msgid)
         state = entry_state(entry)

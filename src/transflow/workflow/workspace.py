@@ -428,6 +428,29 @@ def _key_line(text: str) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
+def input_files(config: Config, path: Path) -> tuple[str, list[str]]:
+    """An article's workspace-relative name, and its file, template and one catalog per
+    configured language as strings: what the results cache keys an article's results on.
+
+    String work, because on a workspace where nothing changed this runs for every article
+    and pathlib would cost more than the ``stat`` calls it feeds. Same names as
+    :func:`slug_of`, :func:`template_path` and :func:`catalog_path` give.
+    """
+    text = str(path)
+    root, articles = f"{config.root}{os.sep}", f"{config.articles}{os.sep}"
+    if os.sep != "/" or not (text.startswith(root) and text.startswith(articles)):
+        slug = slug_of(config, path)
+        files = [text, str(template_path(config, slug))]
+        files += [str(catalog_path(config, lang, slug)) for lang in config.languages]
+        return config.relative(path), files
+    stem = text[len(articles):]
+    slug = stem[: len(stem) - len(path.suffix)]
+    locales = str(config.locales)
+    files = [text, f"{locales}/templates/{slug}.pot"]
+    files += [f"{locales}/{lang}/{slug}.po" for lang in config.languages]
+    return text[len(root):], files
+
+
 def template_path(config: Config, slug: str) -> Path:
     """``locales/templates/<slug>.pot``."""
     return config.locales / "templates" / f"{slug}.pot"
