@@ -322,7 +322,7 @@ class Journal:
             data = None
         except (OSError, ValueError):
             data = None  # a journal cut short: its commit had not started
-        folders = self._folders()
+        folders = [*self._folders(), str(self.folder)]  # the journal's own temp, too
         if isinstance(data, dict):
             for item in data.get("files", []):
                 path, tmp = Path(item["path"]), str(item["tmp"])
