@@ -8,14 +8,13 @@ elements ``unsafe-markup`` already reports, so each defect is reported once.
 
 from __future__ import annotations
 
-import html
-import re
 from collections import Counter
 from collections.abc import Iterable
 
 from .registry import CheckContext, define
 from .safety import DANGEROUS_TAGS
 from .safety import disallowed_markup as html_disallowed_markup
+from .script_urls import markdown_script_urls
 from .text import _CODE_SPAN, _HTML_COMMENT, _HTML_TAG, _counter_diff, _strip_footnote_sups
 
 
@@ -25,36 +24,19 @@ def _tags(text: str) -> list[tuple[str, str, str]]:
     return [(m.group(1), m.group(2).lower(), m.group(3)) for m in _HTML_TAG.finditer(text)]
 
 
-_LINK_DEST = re.compile(r"\]\(\s*<?([^)>\s]*)|<([A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>")
-_URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
-_SCRIPT_SCHEME = re.compile(r"^(javascript|vbscript|livescript|mocha|data):", re.I)
-
-
-def _markdown_script_urls(text: str) -> Counter[str]:
-    """Script URLs in Markdown link destinations and autolinks (HTML attributes are html.py's)."""
-    found: Counter[str] = Counter()
-    if "](" not in text and "<" not in text:
-        return found  # neither a link destination nor an autolink
-    for m in _LINK_DEST.finditer(text):
-        url = _URL_JUNK.sub("", html.unescape(m.group(1) or m.group(2) or ""))
-        scheme = _SCRIPT_SCHEME.match(url)
-        if scheme:
-            found[scheme.group(1).lower()] += 1
-    return found
-
-
 def disallowed_markup(source: str, translation: str) -> list[str]:
     """Script-capable markup the translation adds: the ``unsafe-markup`` findings.
 
     HTML is judged by :func:`transflow.formats.html.disallowed_markup` (forbidden tags such
     as ``<script>``/``<iframe>``, ``on…=`` handlers, script URLs in attributes, ``style=``,
     comments, unterminated tags), minus its plain "adds tag" findings, which the
-    ``html-tags`` check owns; Markdown link destinations and autolinks with a
-    ``javascript:``-like scheme are added here. Markup already in the source is the author's.
+    ``html-tags`` check owns; Markdown link and image destinations, autolinks and link
+    definitions with a ``javascript:``-like scheme, as a CommonMark parser resolves them
+    (:mod:`.script_urls`), are added here. Markup already in the source is the author's.
     """
     problems = [p for p in html_disallowed_markup(source, translation)
                 if not p.startswith("adds tag ")]
-    added = _markdown_script_urls(translation) - _markdown_script_urls(source)
+    added = markdown_script_urls(translation) - markdown_script_urls(source)
     problems += [f"adds a {scheme}: URL in a Markdown link" for scheme in sorted(added)]
     return problems
 

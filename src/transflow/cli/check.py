@@ -8,6 +8,7 @@ import click
 
 from transflow.checks import CHECKS
 from transflow.cli import main
+from transflow.cli.accept import accept_cmd
 from transflow.cli.common import (
     articles_argument,
     check_language,
@@ -40,10 +41,19 @@ def format_finding(finding: CheckFinding) -> str:
 @articles_argument
 @lang_option
 @click.option("--errors-only", is_flag=True, help="Leave warnings out of the output.")
+@click.option("--accept", "accept_ref", nargs=2, metavar="REF CHECK",
+              help="Accept the CHECK finding at REF (FILE:LINE of the .po or the article, as "
+                   "printed) as correct; markup injection can never be accepted.")
+@click.option("--reason", metavar="TEXT", default="",
+              help="With --accept: why the finding is right (stored with it).")
+@click.option("--reviewer", metavar="NAME",
+              help="With --accept: who accepts (default: git config user.name, then the "
+                   "login name).")
 @json_option
 @click.pass_context
 def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | None,
-              errors_only: bool, as_json: bool) -> None:
+              errors_only: bool, accept_ref: tuple[str, str] | None, reason: str,
+              reviewer: str | None, as_json: bool) -> None:
     """Run the quality checks on every translated entry; exit 3 on any error.
 
     Numbers and units, URLs, footnote markers, inline markup, injected HTML, glossary
@@ -63,7 +73,21 @@ def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | No
     \b
     A finding (catalog:line: severity [check]: message (article:line)):
       locales/nl/x.po:42: error [numbers]: missing from the translation: 2 g (articles/x.md:12)
+
+    A finding a person verified as right (a localized URL, an HTML link where the
+    source has Markdown) is accepted with --accept REF CHECK: it is stored in the .po
+    as '# transflow: accepted CHECK <fingerprint> <reviewer> <date>: <reason>', listed
+    apart from then on and no longer blocks 'build' until the source or the
+    translation changes.
+
+    \b
+      transflow check --accept locales/en/x.po:42 urls --reason "our English page"
+      transflow check --accept articles/x.md:12 html-tags
     """
+    if accept_ref is not None:
+        accept_cmd(ctx, accept_ref, reason=reason, reviewer=reviewer, language=language,
+                   as_json=as_json)
+        return
     config = get_config(ctx)
     with progress_bar("Checking", not as_json) as progress:
         report = check(config, list(articles), language=check_language(config, language),
@@ -72,7 +96,7 @@ def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | No
     if as_json:
         document = report.to_json()
         if errors_only:
-            document["findings"] = [f.to_json() for f in report.findings
+            document["findings"] = [f.to_json() for f in report.open
                                     if f.severity == "error"]
         emit_json(document)
     else:
@@ -81,8 +105,8 @@ def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | No
 
 
 def render_check(report: CheckReport, *, errors_only: bool = False) -> None:
-    """Findings on stdout, a summary (counting every finding) on stderr."""
-    for finding in report.findings:
+    """Open findings on stdout, a summary (counting every finding) on stderr."""
+    for finding in report.open:
         if finding.severity == "error" or not errors_only:
             click.echo(format_finding(finding))
     for name in report.missing:
@@ -92,4 +116,6 @@ def render_check(report: CheckReport, *, errors_only: bool = False) -> None:
                f"warning(s) in {report.entries} entries of {report.catalogs} catalog(s)")
     if drafts:
         summary += f"; {drafts} finding(s) in drafts, not published"
+    if report.accepted:
+        summary += f"; {len(report.accepted)} accepted as correct (see --json)"
     info(summary)

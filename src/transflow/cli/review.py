@@ -20,6 +20,7 @@ from typing import TextIO
 import click
 
 from transflow.cli import main
+from transflow.cli.accept import accept_cmd
 from transflow.cli.common import check_language, emit_json, get_config, info, json_option
 from transflow.cli.review_ui import (
     EditAbout,
@@ -146,11 +147,17 @@ def _targets(config: Config, article: Article, language: str | None) -> list[str
 @click.option("--include-drafts", is_flag=True,
               help="Also approve machine drafts and needs-work entries, as your own text.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--accept", "accept_ref", nargs=2, metavar="LINE CHECK",
+              help="Accept the CHECK finding at LINE of the article as correct (as 'transflow "
+                   "check --accept'); markup injection can never be accepted.")
+@click.option("--reason", metavar="TEXT", default="",
+              help="With --accept: why the finding is right.")
 @json_option
 @click.pass_context
 def review_cmd(ctx: click.Context, article_path: Path, language: str | None, approve_all: bool,
                approve_lines: tuple[str, ...], unapprove: bool, reviewer: str | None,
-               include_drafts: bool, dry_run: bool, as_json: bool) -> None:
+               include_drafts: bool, dry_run: bool, accept_ref: tuple[str, str] | None,
+               reason: str, as_json: bool) -> None:
     """Approve an article's translations (name it by path, slug or .po file).
 
     On a terminal, without flags, shows one entry at a time (source, translation, check
@@ -170,8 +177,16 @@ def review_cmd(ctx: click.Context, article_path: Path, language: str | None, app
       transflow review articles/magnesium.md --approve 12,14 --reviewer "Jane Doe"
       transflow review articles/magnesium.md --approve-all --include-drafts
       transflow review articles/magnesium.md --unapprove --approve 12
+      transflow review articles/magnesium.md --accept 12 urls --reason "our English page"
     """
     config = get_config(ctx)
+    if accept_ref is not None:
+        if approve_all or approve_lines or unapprove or dry_run:
+            raise click.UsageError("--accept goes alone (with --lang, --reason, --reviewer)")
+        found, po_language = find_article(config, article_path)
+        accept_cmd(ctx, accept_ref, reason=reason, reviewer=reviewer,
+                   language=language or po_language, as_json=as_json, article=found)
+        return
     lines = parse_lines(approve_lines)
     if approve_all and lines:
         raise click.UsageError("use either --approve-all or --approve LINE, not both")

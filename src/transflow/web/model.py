@@ -262,6 +262,8 @@ class Workspace:
         for f in findings:
             if f.draft:
                 lrow.draft_findings += 1
+            elif f.accepted:
+                continue  # verified by a person: neither an error nor a warning any more
             elif f.severity == "error":
                 lrow.errors += 1
             else:

@@ -473,19 +473,34 @@ def _assess(
         if cat is not None:
             for gate in gates:
                 lb.gate_problems.extend(gate(article, lang, cat))
-        result.reasons.extend(f"{lang}: {p}" for p in lb.gate_problems)
-        finished = finished and not lb.unfinished_lines and not lb.gate_problems
         if not lb.gate_problems:
 
             def translate(seg: Segment, table: dict[str, str] = published) -> str | None:
                 return table.get(seg.text)
 
-            rendered[lang] = article.render(translate, lang)
+            page = article.render(translate, lang)
+            # The page as a renderer will parse it: a script URL the source has not (a link
+            # definition in one entry used by another, …) is refused, gates or not.
+            unsafe = _unsafe_page(article, page, published)
+            lb.gate_problems += [f"{lb.catalog}: unsafe markup: {u}" for u in unsafe]
+            if not unsafe:
+                rendered[lang] = page
+        result.reasons.extend(f"{lang}: {p}" for p in lb.gate_problems)
+        finished = finished and not lb.unfinished_lines and not lb.gate_problems
     result.finished = finished
     # Gate problems (e.g. injected markup) block an article even under --allow-incomplete.
     blocked = any(lb.gate_problems for lb in result.languages)
     result.built = finished or (allow_incomplete and not blocked)
     return result, rendered
+
+
+def _unsafe_page(article: Article, page: str, published: dict[str, str]) -> list[str]:
+    """Script URLs the built page has and the article has not (see ``checks.script_urls``)."""
+    if page == article.text or not any(t != s for s, t in published.items()):
+        return []  # nothing translated differs from its source: nothing can be added
+    from transflow.checks.script_urls import added_script_urls  # only pages with changes
+
+    return added_script_urls(article.text, page, article.fmt.name)
 
 
 def _changed(path: Path, text: str) -> bool:

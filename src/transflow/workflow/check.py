@@ -24,7 +24,7 @@ from transflow.config import Config
 from transflow.errors import Problem, TransflowError
 from transflow.glossary import Glossary, load_glossary
 from transflow.po import catalog
-from transflow.states import State, entry_state
+from transflow.states import NEVER_ACCEPTED, State, accepted_findings, entry_state, view
 from transflow.workflow.cache import EntryMemo, ResultCache, code_key, config_key, make_key
 from transflow.workflow.workspace import (
     Article,
@@ -56,6 +56,10 @@ class CheckFinding:
     reference: str
     language: str
     state: State
+    #: Who verified this finding as correct (``# transflow: accepted``, still valid), if
+    #: anyone: an accepted finding is listed apart and never gates.
+    accepted_by: str | None = None
+    accepted_reason: str = ""
 
     @property
     def draft(self) -> bool:
@@ -63,12 +67,21 @@ class CheckFinding:
         return self.state < GATING_STATE
 
     @property
+    def accepted(self) -> bool:
+        """True when a person accepted this finding (see ``states.accept_finding``)."""
+        return self.accepted_by is not None
+
+    @property
     def gating(self) -> bool:
-        """An error in an entry that is (or will be) published."""
-        return self.severity == "error" and not self.draft
+        """An error in an entry that is (or will be) published, that nobody accepted."""
+        return self.severity == "error" and not self.draft and not self.accepted
 
     def to_json(self) -> dict[str, object]:
-        """One item of the ``findings`` list."""
+        """One item of the ``findings`` (or ``accepted``) list."""
+        extra: dict[str, object] = (
+            {"accepted_by": self.accepted_by, "reason": self.accepted_reason}
+            if self.accepted else {}
+        )
         return {
             "catalog": self.catalog,
             "line": self.line,
@@ -80,6 +93,7 @@ class CheckFinding:
             "language": self.language,
             "state": self.state.key,
             "draft": self.draft,
+            **extra,
         }
 
 
@@ -95,8 +109,19 @@ class CheckReport:
     problems: list[Problem] = field(default_factory=list)
 
     def count(self, severity: Severity, *, drafts: bool = False) -> int:
-        """Findings of one severity, in published-level entries (or in drafts)."""
-        return sum(1 for f in self.findings if f.severity == severity and f.draft == drafts)
+        """Open findings of one severity, in published-level entries (or in drafts)."""
+        return sum(1 for f in self.findings
+                   if f.severity == severity and f.draft == drafts and not f.accepted)
+
+    @property
+    def open(self) -> list[CheckFinding]:
+        """The findings nobody accepted (what ``check`` lists)."""
+        return [f for f in self.findings if not f.accepted]
+
+    @property
+    def accepted(self) -> list[CheckFinding]:
+        """The findings a person accepted as correct (listed apart)."""
+        return [f for f in self.findings if f.accepted]
 
     @property
     def errors(self) -> list[CheckFinding]:
@@ -107,7 +132,8 @@ class CheckReport:
         """The versioned JSON document (public contract)."""
         return {
             "version": JSON_VERSION,
-            "findings": [f.to_json() for f in self.findings],
+            "findings": [f.to_json() for f in self.open],
+            "accepted": [f.to_json() for f in self.accepted],
             "counts": {"error": self.count("error"), "warning": self.count("warning")},
             "drafts": {
                 "error": self.count("error", drafts=True),
@@ -191,6 +217,12 @@ def check_catalog(
         selected, entry_findings([e for e, _ in selected], ctx, skip=skip, memo=memo),
         strict=True,
     ):
+        # Valid acceptances only (stale as soon as source or translation changed), and none
+        # at all on an entry that injects markup, whatever a hand-edited comment says.
+        injected = any(f.check in NEVER_ACCEPTED for f in found)
+        accepted = {} if injected else {
+            a.check: a for a in accepted_findings(view(entry)) if a.check not in NEVER_ACCEPTED
+        }
         findings.extend(
             CheckFinding(
                 catalog=catalog_name,
@@ -202,6 +234,8 @@ def check_catalog(
                 reference=article.reference(entry.msgid),
                 language=language,
                 state=state,
+                accepted_by=accepted[f.check].reviewer if f.check in accepted else None,
+                accepted_reason=accepted[f.check].reason if f.check in accepted else "",
             )
             for f in found
         )
@@ -275,7 +309,8 @@ class CatalogCheck:
             CheckFinding(catalog=f["catalog"], line=f["line"], severity=f["severity"],
                          check=f["check"], message=f["message"], article=f["article"],
                          reference=f["reference"], language=f["language"],
-                         state=states[f["state"]])
+                         state=states[f["state"]], accepted_by=f.get("accepted_by"),
+                         accepted_reason=f.get("reason", ""))
             for f in data["findings"]
         ]
         return cls(data["language"], data["catalog"], data["missing"], data["checked"], findings)

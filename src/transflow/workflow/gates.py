@@ -93,7 +93,7 @@ class QualityGate:
             article, language, cat, catalog_name=name, min_state=config.publish,
             skip=(MARKUP_CHECK, "glossary"), memo=self.memo,
         )
-        errors = [f for f in findings if f.severity == "error"]
+        errors = [f for f in findings if f.severity == "error" and not f.accepted]
         if not errors:
             return []
         first = errors[0]

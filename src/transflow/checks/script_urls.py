@@ -1,0 +1,154 @@
+"""Script URLs (``javascript:``, ``vbscript:``, ``data:`` …) decided on the parsed result.
+
+A translation that smuggles a script URL past a check and into the site is a live link on any
+renderer that does not filter URLs. Matching the text with a regular expression misses what a
+CommonMark parser resolves: backslash escapes (``javascript\\:``), angle brackets
+(``<javascript:…>``, ``< javascript:…>``), entities (``&#106;avascript:``), link reference
+definitions (``[r]: javascript:…`` used as ``[r][]``), autolinks. So the destinations are read
+the way a renderer reads them: Markdown through transflow's one markdown-it dialect, with URL
+*validation and normalisation turned off* (markdown-it's own filter would hide exactly the
+links a filter-less renderer makes live), and HTML through ``html.parser`` (entities in
+attribute values decoded). Each URL is then judged as a browser reads it: entities decoded,
+control characters, tabs, newlines and spaces dropped, scheme compared case-insensitively.
+
+Two users:
+
+* the ``unsafe-markup`` check compares one entry's translation with its source
+  (:func:`markdown_script_urls`; HTML attributes are :mod:`.safety`'s);
+* ``build`` parses every page it is about to publish and compares it with the article it came
+  from (:func:`added_script_urls`), so a definition in one entry used by another, or a
+  context that changes how a translation parses, is caught too.
+
+Judging errs on the side of refusing: a URL that a browser might not run but that looks like
+one of these schemes after cleaning is refused (the source can always carry it).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from html.parser import HTMLParser
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from transflow.formats.markdown_dialect import markdown_parser
+
+from .safety import URL_ATTRIBUTES
+
+__all__ = [
+    "SCRIPT_SCHEMES",
+    "added_script_urls",
+    "html_urls",
+    "markdown_script_urls",
+    "markdown_urls",
+    "script_scheme",
+]
+
+#: Schemes that run code (or carry a whole document) when a browser follows the URL.
+SCRIPT_SCHEMES = ("javascript", "vbscript", "livescript", "mocha", "data")
+
+_JUNK = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME = re.compile(r"^(" + "|".join(SCRIPT_SCHEMES) + r"):", re.I)
+
+
+def script_scheme(url: str) -> str | None:
+    """The script scheme a browser would see in ``url`` (lower-cased), or None.
+
+    Entities are decoded (once more: harmless for a clean URL), and control characters,
+    tabs, newlines and spaces are dropped anywhere, as browsers drop them around and inside
+    a scheme.
+    """
+    if not url:
+        return None
+    m = _SCHEME.match(_JUNK.sub("", html.unescape(url)))
+    return m.group(1).lower() if m else None
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    """The dialect's parser with markdown-it's URL filter and normalisation switched off."""
+    md = markdown_parser()
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    return md
+
+
+def _walk(tokens: Sequence[Token]) -> Iterable[Token]:
+    for tok in tokens:
+        yield tok
+        if tok.children:
+            yield from _walk(tok.children)
+
+
+def markdown_urls(text: str, *, with_html: bool = True) -> list[str]:
+    """Every URL a renderer would put in an ``href``/``src`` for Markdown ``text``.
+
+    Link and image destinations (inline, reference, collapsed, shortcut) and autolinks as the
+    parser resolves them, the destination of every link reference definition (used or not),
+    and, with ``with_html``, the URL attributes of raw HTML in the text.
+    """
+    env: dict[str, Any] = {}
+    tokens = _parser().parse(text, env)
+    urls: list[str] = []
+    for tok in _walk(tokens):
+        if tok.type == "link_open":
+            urls.append(str(tok.attrs.get("href", "")))
+        elif tok.type == "image":
+            urls.append(str(tok.attrs.get("src", "")))
+        elif with_html and tok.type in ("html_inline", "html_block"):
+            urls += html_urls(tok.content)
+    references = env.get("references") or {}
+    urls += [str(ref.get("href", "")) for ref in references.values()]
+    return urls
+
+
+class _UrlCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in URL_ATTRIBUTES:
+                self.urls += value.split(",") if name == "srcset" else [value]
+            elif name == "content" and (dict(attrs).get("http-equiv") or "").lower() == "refresh":
+                self.urls.append(value.partition("=")[2] or value)
+
+    handle_startendtag = handle_starttag
+
+
+def html_urls(text: str) -> list[str]:
+    """The URL attributes of every tag in HTML ``text`` (entities decoded, as a browser)."""
+    collector = _UrlCollector()
+    collector.feed(text)
+    collector.close()
+    return collector.urls
+
+
+def _count(urls: Iterable[str]) -> Counter[str]:
+    return Counter(s for s in map(script_scheme, urls) if s is not None)
+
+
+def markdown_script_urls(text: str) -> Counter[str]:
+    """Script schemes in the Markdown links, images, autolinks and link definitions of
+    ``text`` (raw HTML attributes are left to :func:`.safety.disallowed_markup`)."""
+    if ":" not in text and "&" not in text:
+        return Counter()  # no scheme can be spelled without a colon (or an entity for one)
+    return _count(markdown_urls(text, with_html=False))
+
+
+def added_script_urls(source: str, page: str, fmt: str) -> list[str]:
+    """Script URLs the built ``page`` has and its ``source`` article has not, one line per
+    scheme (empty when the page is safe). ``fmt`` is the article's format name: HTML pages
+    are read as HTML, everything else as Markdown (with its raw HTML)."""
+    extract = html_urls if fmt == "html" else markdown_urls
+    added = _count(extract(page)) - _count(extract(source))
+    return [f"the page would have {n} {scheme}: URL(s) its source does not have"
+            for scheme, n in sorted(added.items())]
