@@ -83,7 +83,7 @@ def test_mark_needs_work_carries_the_old_translation_without_its_approval() -> N
 
 def test_display_notes() -> None:
     comment = ("mine\n\ntransflow: draft deepl 2026-11-26\ntransflow: reviewed 2026-11-26 x J\n"
-               "transflow: accepted urls 0123456789ab J 2026-11-26")
+               "transflow: accepted urls 0123456789ab 2026-11-26 J")
     assert states.display_notes(comment) == ["mine", "draft deepl 2026-11-26"]
 
 
@@ -111,15 +111,13 @@ def translated() -> polib.POEntry:
 
 def test_accept_finding_writes_a_readable_line_and_holds_until_the_text_changes() -> None:
     entry = translated()
-    assert states.accept_finding(entry, "urls", " Jane  Doe ", DAY,
-                                 "the English page\nof the same site")
+    assert states.accept_finding(entry, "urls", " Jane  Doe ", DAY, "our English\npage")
     fp = states.fingerprint(entry.msgid, entry.msgstr)
     assert entry.tcomment == (
-        f"mine\ntransflow: accepted urls {fp} Jane Doe 2026-11-26: the English page of the "
-        "same site")
+        f"mine\ntransflow: accepted urls {fp} 2026-11-26 Jane Doe: our English page")
     [found] = states.accepted_findings(states.view(entry))
     assert (found.check, found.reviewer, found.day, found.reason) == (
-        "urls", "Jane Doe", "2026-11-26", "the English page of the same site")
+        "urls", "Jane Doe", "2026-11-26", "our English page")
     assert entry_state(entry) is State.TRANSLATED  # an acceptance is not an approval
     # accepting again changes nothing (no date churn); another check adds its own line
     assert not states.accept_finding(entry, "urls", "Jane Doe", LATER)
@@ -140,7 +138,7 @@ def test_accept_finding_writes_a_readable_line_and_holds_until_the_text_changes(
 def test_accept_finding_without_reason_and_a_changed_source() -> None:
     entry = translated()
     states.accept_finding(entry, "urls", "Jane", DAY)
-    assert entry.tcomment.endswith(" Jane 2026-11-26")
+    assert entry.tcomment.endswith(" 2026-11-26 Jane")
     assert states.accepted_findings(states.view(entry))[0].reason == ""
     entry.msgid = "See [our pages](https://x.nl/nl/a)."
     assert states.accepted_findings(states.view(entry)) == []
@@ -153,6 +151,16 @@ def test_markup_injection_can_never_be_accepted(check: str) -> None:
     with pytest.raises(TransflowError, match="cannot be accepted"):
         states.accept_finding(entry, check, "Jane", DAY)
     assert entry.tcomment == "mine"
+
+
+def test_a_long_reason_is_shortened_to_fit_babels_comment_width() -> None:
+    entry = translated()
+    states.accept_finding(entry, "link-targets", "Jane Doe", DAY, "because " * 30)
+    [line] = states.transflow_lines(entry.tcomment, "accepted")
+    assert states.COMMENT_WIDTH - 2 <= len(line) <= states.COMMENT_WIDTH
+    assert line.endswith("…")
+    [found] = states.accepted_findings(states.view(entry))
+    assert found.reviewer == "Jane Doe" and found.reason.startswith("because")
 
 
 def test_accept_finding_refuses_nonsense() -> None:

@@ -18,7 +18,15 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 from transflow.po.layout import render_po
-from transflow.states import State, approve, entry_state
+from transflow.states import (
+    State,
+    accept_finding,
+    acceptances,
+    accepted_findings,
+    approve,
+    entry_state,
+    view,
+)
 
 DAY = date(2026, 11, 26)
 
@@ -194,3 +202,39 @@ def test_render_po_output_is_stable_under_msgcat(tmp_path: Path, gettext_tools: 
     assert path.read_text(encoding="utf-8") == before
     assert "# transflow: reviewed 2026-11-26 " in before
     assert "#| msgid \"A paragraph whose source was different.\"" in before
+
+
+ACCEPTED_ON = "A paragraph a person translated."
+
+
+def _with_acceptance(writer: str, path: Path) -> None:
+    po = build_catalog()
+    entry = next(e for e in po if e.msgid == ACCEPTED_ON)
+    assert accept_finding(entry, "urls", "Jane Doe", DAY,
+                          "links to the English page of the same site, which is right here")
+    write_catalog(po, path, writer)
+
+
+@pytest.mark.parametrize(
+    ("writer", "operation"),
+    [
+        pytest.param(writer, name, id=f"{writer}-{name}",
+                     marks=[pytest.mark.gettext] if name in GNU else [])
+        for writer in ("polib", "render_po")
+        for name in [*TOOL_OPERATIONS, "translator edit"]
+    ],
+)
+def test_accepted_finding_survives_and_goes_stale_on_an_edit(
+    writer: str, operation: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if operation in GNU:
+        request.getfixturevalue("gettext_tools")
+    path = tmp_path / "a.po"
+    _with_acceptance(writer, path)
+    TOOL_OPERATIONS.get(operation, op_translator_edit)(path)
+    entry = next(e for e in polib.pofile(str(path)) if e.msgid == ACCEPTED_ON)
+    valid = [a.check for a in accepted_findings(view(entry))]
+    assert valid == ([] if operation == "translator edit" else ["urls"])
+    [kept] = acceptances(entry.tcomment)
+    assert (kept.check, kept.reviewer, kept.day) == ("urls", "Jane Doe", "2026-11-26")
+    assert kept.reason.startswith("links to the") and kept.reason.endswith("…")

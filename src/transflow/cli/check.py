@@ -76,7 +76,7 @@ def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | No
 
     A finding a person verified as right (a localized URL, an HTML link where the
     source has Markdown) is accepted with --accept REF CHECK: it is stored in the .po
-    as '# transflow: accepted CHECK <fingerprint> <reviewer> <date>: <reason>', listed
+    as '# transflow: accepted CHECK <fingerprint> <date> <reviewer>: <reason>', listed
     apart from then on and no longer blocks 'build' until the source or the
     translation changes.
 

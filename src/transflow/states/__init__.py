@@ -16,7 +16,7 @@ reviewed       ``# transflow: reviewed <date> <fingerprint> <reviewer>`` that ma
 =============  =====================================================================
 
 A check finding a person verified is stored as ``# transflow: accepted <check> <fingerprint>
-<reviewer> <date>[: <reason>]`` and covers the finding while the fingerprint matches.
+<date> <reviewer>[: <reason>]`` and covers the finding while the fingerprint matches.
 
 The package is the single owner of this idea; no other module edits an entry's flags,
 previous fields or ``# transflow:`` lines, and none parses those lines:
@@ -60,6 +60,7 @@ from .decide import (
     view,
 )
 from .notes import (
+    COMMENT_WIDTH,
     MARKER,
     Acceptance,
     Approval,
@@ -78,6 +79,7 @@ from .notes import (
 )
 
 __all__ = [
+    "COMMENT_WIDTH",
     "MARKER",
     "NEVER_ACCEPTED",
     "Acceptance",

@@ -193,7 +193,7 @@ def accept_finding(
 ) -> bool:
     """Record that ``reviewer`` verified ``check``'s finding on this entry as correct.
 
-    Writes ``# transflow: accepted <check> <fingerprint> <reviewer> <date>[: <reason>]``,
+    Writes ``# transflow: accepted <check> <fingerprint> <date> <reviewer>[: <reason>]``,
     replacing an earlier acceptance of the same check. The acceptance holds while source
     and translation stay as they are (:func:`transflow.states.accepted_findings`). Returns
     False when a valid acceptance of this check is already there (no date churn). Raises

@@ -7,13 +7,16 @@ Babel and Poedit keep (see the package docstring). The translator comments trans
     # transflow: draft memory 2026-11-26 locales/nl/other.po (92%)
     # transflow: problem placeholder {1} missing from the draft
     # transflow: reviewed 2026-11-26 3f2a9c1b0d4e Jane Doe
-    # transflow: accepted urls 3f2a9c1b0d4e Jane Doe 2026-11-26: the English page of our site
+    # transflow: accepted urls 3f2a9c1b0d4e 2026-11-26 Jane Doe: our English page
 
 ``draft <origin>`` records where a machine draft came from; ``problem <text>`` why a draft
 failed validation; ``reviewed <date> <fingerprint> <reviewer>`` an approval;
-``accepted <check> <fingerprint> <reviewer> <date>[: <reason>]`` a check finding a person
-verified as correct. Fingerprints cover msgctxt + msgid + msgstr, so an approval or an
-acceptance whose text changed afterwards is *stale*. Lines that do not start with
+``accepted <check> <fingerprint> <date> <reviewer>[: <reason>]`` a check finding a person
+verified as correct. Free text (reviewer, reason) comes last and an ``accepted`` line is
+kept within :data:`COMMENT_WIDTH` columns (a long reason is shortened), because Babel's
+``write_po`` wraps longer comments: a wrap may then only ever cut free text. Fingerprints
+cover msgctxt + msgid + msgstr, so an approval or an acceptance whose text changed
+afterwards is *stale*. Lines that do not start with
 ``transflow:`` are the translator's own and are never touched; transflow lines are written
 after them.
 
@@ -29,6 +32,9 @@ from dataclasses import dataclass
 from datetime import date
 
 MARKER = "transflow:"
+
+#: Babel's ``write_po`` wraps translator comments longer than this (msgcat and polib do not).
+COMMENT_WIDTH = 76
 
 #: The verbs transflow writes after the marker.
 DRAFT = "draft"
@@ -61,7 +67,7 @@ _REVIEWED = re.compile(
     r"^transflow:\s+reviewed\s+(\d{4}-\d{2}-\d{2})\s+([0-9a-f]{12})\s*(.*)$"
 )
 _ACCEPTED = re.compile(
-    r"^transflow:\s+accepted\s+(\S+)\s+([0-9a-f]{12})\s+(.+?)\s+(\d{4}-\d{2}-\d{2})"
+    r"^transflow:\s+accepted\s+(\S+)\s+([0-9a-f]{12})\s+(\d{4}-\d{2}-\d{2})\s+(.+?)"
     r"(?::\s*(.*))?$"
 )
 
@@ -171,8 +177,8 @@ def acceptances(tcomment: str) -> list[Acceptance]:
     for line in transflow_lines(tcomment, ACCEPTED):
         m = _ACCEPTED.match(line)
         if m:
-            found[m.group(1)] = Acceptance(m.group(1), m.group(2), m.group(3).strip(),
-                                           m.group(4), (m.group(5) or "").strip())
+            found[m.group(1)] = Acceptance(m.group(1), m.group(2), m.group(4).strip(),
+                                           m.group(3), (m.group(5) or "").strip())
     return list(found.values())
 
 
@@ -180,7 +186,11 @@ def acceptance_text(
     check: str, msgid: str, msgstr: str, msgctxt: str | None, reviewer: str, day: date,
     reason: str = "",
 ) -> str:
-    """The body of a ``transflow: accepted`` line (one line: newlines in the reason fold)."""
-    text = f"{check} {fingerprint(msgid, msgstr, msgctxt)} {reviewer} {day.isoformat()}"
+    """The body of a ``transflow: accepted`` line: one line (newlines in the reason fold),
+    the reason shortened with "…" so the whole comment fits :data:`COMMENT_WIDTH`."""
+    text = f"{check} {fingerprint(msgid, msgstr, msgctxt)} {day.isoformat()} {reviewer}"
     why = " ".join(reason.split())
+    room = COMMENT_WIDTH - len(f"{MARKER} {ACCEPTED} {text}: ")
+    if len(why) > room:
+        why = why[: max(room - 1, 0)].rstrip() + "…" if room > 1 else ""
     return f"{text}: {why}" if why else text

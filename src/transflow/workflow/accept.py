@@ -3,7 +3,7 @@
 A finding is named the way ``check`` prints it: ``REF CHECK``, where REF is the catalog line
 (``locales/en/x.po:42``) or the article line (``articles/x.md:12``; every target catalog of
 the article, or the one ``language`` names). The acceptance itself is
-``states.accept_finding``: a ``# transflow: accepted <check> <fingerprint> <reviewer> <date>``
+``states.accept_finding``: a ``# transflow: accepted <check> <fingerprint> <date> <reviewer>``
 line that survives the gettext tools like an approval and goes stale as soon as source or
 translation changes. Invariants:
 
