@@ -100,11 +100,6 @@ def entry_state(entry: Entry) -> State:
     return state_of(view(entry))
 
 
-def is_fuzzy(entry: Entry) -> bool:
-    """True when the entry carries gettext's ``fuzzy`` flag (a draft or needs work)."""
-    return "fuzzy" in entry.flags
-
-
 def accepted_findings(entry: EntryView) -> list[Acceptance]:
     """The acceptances that still hold: their fingerprint matches source + translation.
 

@@ -202,6 +202,44 @@ def article_format(article: Article) -> str:
     return normalize_format(article.fmt.name)
 
 
+@dataclass(slots=True)
+class _Chooser:
+    """The order of preference for one target entry, with what the run has planned so far."""
+
+    memory: mt.TranslationMemory | None
+    earlier: EarlierDrafts
+    with_engine: bool
+    #: (source language, target language, text) planned for sending in this run.
+    planned: set[tuple[str, str, str]] = field(default_factory=set)
+    #: (format, text) → whether the text needs translating at all (cached: it is parsed).
+    protected: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+    def choose(self, entry: catalog.Entry, article: Article, lang: str) -> tuple[Target, bool]:
+        """The entry's target, and True when its text is planned for sending first here."""
+        text, src, fmt = entry.msgid, article.source_language, article_format(article)
+        key = (src, lang, text)
+        match = None
+        if self.memory is not None:
+            match = self.memory.lookup(text, source_lang=src, target_lang=lang)
+        if match is not None and match.exact:
+            return Target(entry, MEMORY, match), False
+        if key in self.earlier:
+            return Target(entry, REUSE, draft=self.earlier[key]), False
+        if key in self.planned and self.with_engine:
+            return Target(entry, REUSE), False
+        needs = self.protected.get((fmt, text))
+        if needs is None:
+            needs = self.protected[(fmt, text)] = mt.protect(text, fmt).needs_translation
+        if not needs:
+            return Target(entry, COPY), False
+        if match is not None:
+            return Target(entry, MEMORY, match), False
+        if key in self.planned:
+            return Target(entry, SEND), False
+        self.planned.add(key)
+        return Target(entry, SEND), True
+
+
 def plan(
     config: Config,
     paths: Sequence[Path] | None = None,
@@ -225,11 +263,8 @@ def plan(
         except TransflowError as exc:
             result.problems.append(problem_of(config, exc, file))
     everything, earlier = build_memory(config, articles)
-    memory = everything if use_memory else None
-    planned: set[tuple[str, str, str]] = set()
-    protected: dict[tuple[str, str], bool] = {}
+    chooser = _Chooser(everything if use_memory else None, earlier, with_engine)
     for article in articles:
-        fmt = article_format(article)
         for lang in config.targets_for(article.source_language):
             if language is not None and lang != language:
                 continue
@@ -244,38 +279,14 @@ def plan(
             item = CatalogPlan(article, lang, path, config.relative(path), po)
             to_send: list[str] = []
             for entry in catalog.active_entries(item.catalog):
-                if not _is_target(entry, refresh_fuzzy):
-                    continue
-                text = entry.msgid
-                key = (article.source_language, lang, text)
-                match = None
-                if memory is not None:
-                    match = memory.lookup(text, source_lang=article.source_language,
-                                          target_lang=lang)
-                if match is not None and match.exact:
-                    item.targets.append(Target(entry, MEMORY, match))
-                    continue
-                if key in earlier:
-                    item.targets.append(Target(entry, REUSE, draft=earlier[key]))
-                    continue
-                if key in planned and with_engine:
-                    item.targets.append(Target(entry, REUSE))
-                    continue
-                needs = protected.get((fmt, text))
-                if needs is None:
-                    needs = protected[(fmt, text)] = mt.protect(text, fmt).needs_translation
-                if not needs:
-                    item.targets.append(Target(entry, COPY))
-                    continue
-                if match is not None:
-                    item.targets.append(Target(entry, MEMORY, match))
-                    continue
-                item.targets.append(Target(entry, SEND))
-                if key not in planned:
-                    planned.add(key)
-                    to_send.append(text)
+                if _is_target(entry, refresh_fuzzy):
+                    target, new_text = chooser.choose(entry, article, lang)
+                    item.targets.append(target)
+                    if new_text:
+                        to_send.append(entry.msgid)
             if to_send:
-                batches = mt.plan(to_send, fmt=fmt, context=article_title(article))
+                batches = mt.plan(to_send, fmt=article_format(article),
+                                  context=article_title(article))
                 item.batches = [PlannedBatch([to_send[i] for i in b.indices], b.characters)
                                 for b in batches]
             result.catalogs.append(item)
