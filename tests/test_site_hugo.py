@@ -11,7 +11,6 @@ Skipped cleanly where ``hugo`` is not installed (``.ci/run`` installs it).
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import REPO_ROOT, run
-from transflow.po import catalog
+from tests.site_pages import assert_pair, catalog_texts
 from transflow.site.frontmatter import metadata, slugify
 
 SITE = Path(__file__).resolve().parent / "sites" / "hugo"
@@ -95,21 +94,6 @@ def _workspace(tmp_path: Path, case: Case) -> Path:
     return root
 
 
-def _text(page: str) -> str:
-    """The visible text of ``<main>``: tags dropped, entities decoded, spaces folded."""
-    main = re.search(r'<main id="content">(.*)</main>', page, re.S)
-    assert main is not None
-    body = re.sub(r"<[^>]+>", " ", main.group(1))
-    return " ".join(html.unescape(body).split())
-
-
-def _plain(text: str) -> str | None:
-    """A segment text Hugo shows as it is written (no markup, no typographic quotes)."""
-    if re.search(r"[*_`\[\]<>&\"'|\\]|--|\.\.\.", text) or len(text) < 40:
-        return None
-    return " ".join(text.split())
-
-
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.layout}-{c.source_file}" for c in CASES])
 def test_hugo_renders_both_languages_linked(tmp_path: Path, hugo: str, case: Case) -> None:
     root = _workspace(tmp_path, case)
@@ -134,36 +118,13 @@ def test_hugo_renders_both_languages_linked(tmp_path: Path, hugo: str, case: Cas
         meta = metadata(source_text)
         source = str(meta["lang"])
         target = "en" if source == "nl" else "nl"
-        po = catalog.load(root / "locales" / target / f"{article.stem}.po")
-        entries = {e.msgid: e.msgstr for e in catalog.active_entries(po)}
-        body = {e.msgid: e.msgstr for e in catalog.active_entries(po)
-                if not e.comment.startswith("front matter")}
+        entries, body = catalog_texts(root / "locales" / target / f"{article.stem}.po")
         section = "blog/" if case.articles.startswith("site/content/blog") else ""
         urls = {
             source: f"/{source}/{section}{meta['slug']}/",
             target: f"/{target}/{section}{slugify(entries[str(meta['title'])])}/",
         }
-        pages = {}
-        for lang, url in urls.items():
-            page_file = public / url.strip("/") / "index.html"
-            assert page_file.is_file(), f"{article.name}: no {lang} page at {url}"
-            pages[lang] = page_file.read_text(encoding="utf-8")
-            assert f'<html lang="{lang}">' in pages[lang]
-        for lang, other in ((source, target), (target, source)):
-            link = f'<a hreflang="{other}" href="{urls[other]}">'
-            assert link in pages[lang], f"{article.name}: {lang} page does not link {urls[other]}"
-        shown = {lang: _text(page) for lang, page in pages.items()}
-        checked = 0
-        for msgid, msgstr in body.items():
-            original, translation = _plain(msgid), _plain(msgstr)
-            if original is None or translation is None or original == translation:
-                continue
-            assert translation in shown[target], f"{article.name}: translation missing"
-            assert original not in shown[target], f"{article.name}: source text on {target} page"
-            assert original in shown[source]
-            assert translation not in shown[source]
-            checked += 1
-        assert checked >= 3, f"{article.name}: too few plain paragraphs to compare"
+        assert_pair(public, article.name, urls, source, target, body)
 
 
 def test_in_place_translations_are_not_read_back_as_articles(tmp_path: Path, hugo: str) -> None:

@@ -71,7 +71,7 @@ class SiteOptions:
     #: How absolute ``url``/``permalink``/``aliases``/``path`` values change per language
     #: (``{lang}``, ``{url}``); empty: copied as they are.
     urls: str = "/{lang}{url}"
-    url_keys: tuple[str, ...] = ("url", "permalink", "aliases", "path")
+    url_keys: tuple[str, ...] = ("url", "permalink", "aliases", "path", "redirect_from")
     #: A key written with the same value (the article's slug) in every language, e.g.
     #: Hugo's ``translationKey``; empty: none.
     translation_key: str = ""
@@ -319,7 +319,7 @@ SCHEMA = Table("transflow", [
         Key("slug", Text(["keep", "segment", "title"]), "keep"),
         Key("urls", Custom("a URL rule", _url_rule), "/{lang}{url}"),
         Key("url_keys", ListOf(Text(expected="a front-matter key")),
-            ["url", "permalink", "aliases", "path"]),
+            ["url", "permalink", "aliases", "path", "redirect_from"]),
         Key("translation_key", Custom("a front-matter key", _key_name), ""),
     ], into=SiteOptions),
     Table("deepl", [

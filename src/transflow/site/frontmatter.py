@@ -8,9 +8,10 @@ keys, comments, order, quoting) stays as it was:
 
 * ``slug``: kept, slugified from its translation (``slug`` listed in ``front_matter``), or
   derived from the translated ``title``;
-* URL keys (``url``, ``permalink``, ``aliases``, ``path``): every absolute value goes
-  through the rule (``/{lang}{url}``), after the old slug in it is replaced by the new one;
-  relative values are relative to the page, which is already per language, and stay;
+* URL keys (``url``, ``permalink``, ``aliases``, ``path``, Jekyll's ``redirect_from``):
+  every absolute value goes through the rule (``/{lang}{url}``), after the old slug in it
+  is replaced by the new one; relative values are relative to the page, which is already
+  per language, and stay;
 * the translation key (``translationKey`` for Hugo): the same value in every language,
   inserted when absent.
 
@@ -28,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 #: Keys holding a page address, rewritten per language.
-URL_KEYS = ("url", "permalink", "aliases", "path")
+URL_KEYS = ("url", "permalink", "aliases", "path", "redirect_from")
 
 
 @dataclass(frozen=True, slots=True)
