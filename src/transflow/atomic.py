@@ -267,16 +267,21 @@ class Journal:
     commit and removes temp files of transflow's naming from those folders.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, folders: Iterable[Path] = ()) -> None:
         self.folder = folder
         self.dirty = folder / "dirty.json"
         self.commits = folder / "journal.json"
+        #: Where a writing run may leave temp files whatever ``dirty.json`` says.
+        self.folders = [str(f) for f in folders]
 
     def begin(self, folders: Iterable[Path]) -> None:
         """Note that temp files may appear in ``folders`` until ``end``."""
         wanted = sorted({str(f) for f in folders} | set(self._folders()))
-        with contextlib.suppress(OSError, TransflowError):
-            write_atomic(self.dirty, json.dumps(wanted))
+        # Written in place, not through a temp file: even a half-written marker says
+        # "a run was here" (``recover`` then cleans the default folders).
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.dirty.write_text(json.dumps(wanted), encoding="utf-8")
 
     def end(self) -> None:
         """The run ended normally: nothing of it is left to clean up."""
@@ -311,7 +316,12 @@ class Journal:
 
     def pending(self) -> bool:
         """True when a run was interrupted (a commit or temp files may be left)."""
-        return self.commits.exists() or self.dirty.exists()
+        if self.commits.exists() or self.dirty.exists():
+            return True
+        try:
+            return any(n.endswith(TEMP_SUFFIX) for n in os.listdir(self.folder))
+        except OSError:
+            return False
 
     def recover(self, merge: Merge | None) -> tuple[int, int]:
         """Finish an interrupted commit, remove stray temp files; (installed, removed)."""
@@ -322,7 +332,7 @@ class Journal:
             data = None
         except (OSError, ValueError):
             data = None  # a journal cut short: its commit had not started
-        folders = [*self._folders(), str(self.folder)]  # the journal's own temp, too
+        folders = [*self._folders(), *self.folders, str(self.folder)]  # the journal's, too
         if isinstance(data, dict):
             for item in data.get("files", []):
                 path, tmp = Path(item["path"]), str(item["tmp"])

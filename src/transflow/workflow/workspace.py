@@ -176,7 +176,7 @@ def workspace_lock(
 
 def journal_of(config: Config) -> Journal:
     """The workspace's commit journal (in ``.transflow-cache/``)."""
-    return Journal(config.root / CACHE_FOLDER)
+    return Journal(config.root / CACHE_FOLDER, [config.locales, config.output])
 
 
 def recover(config: Config) -> None:
