@@ -52,11 +52,10 @@ def run_quiet(argv: list[str], cwd: Path) -> None:
     subprocess.run(argv, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
 
 
-def edit_one(folder: Path) -> None:
+def edit_one(folder: Path, paragraph: str) -> None:
     """The "one article edited" change: a paragraph added to the first article."""
     first = sorted(folder.glob("*.md"))[0]
-    first.write_text(first.read_text(encoding="utf-8") + "\nOne more paragraph.\n",
-                     encoding="utf-8")
+    first.write_text(first.read_text(encoding="utf-8") + f"\n{paragraph}\n", encoding="utf-8")
 
 
 def transflow_steps(base: Path) -> dict[str, Measure]:
@@ -72,6 +71,8 @@ def transflow_steps(base: Path) -> dict[str, Measure]:
     out: dict[str, Measure] = {}
     out["sync cold"] = timed([*tf, "sync"], root)
     out["sync unchanged"] = timed([*tf, "sync"], root)
+    edit_one(root / "articles", "Edited before translation.")
+    out["sync one edited"] = timed([*tf, "sync"], root)
     run_quiet([py, str(CORPUS), "fill-transflow", str(root)], root)
     out["build cold"] = timed([*tf, "build"], root)
     out["build unchanged"] = timed([*tf, "build"], root)
@@ -79,8 +80,7 @@ def transflow_steps(base: Path) -> dict[str, Measure]:
     out["check unchanged"] = timed([*tf, "check", "--json"], root)
     out["status"] = timed([*tf, "status"], root)
     out["status unchanged"] = timed([*tf, "status"], root)
-    edit_one(root / "articles")
-    out["sync one edited"] = timed([*tf, "sync"], root)
+    edit_one(root / "articles", "Edited after the build.")  # not synced: built with fallback
     out["build one edited"] = timed([*tf, "build", "--allow-incomplete"], root)
     shutil.rmtree(root / ".transflow-cache")
     shutil.rmtree(root / "dist")
@@ -98,10 +98,10 @@ def mdpo_steps(base: Path, peers: str) -> dict[str, Measure]:
     extract = [peers, str(PEERS), "mdpo-extract", "articles", "po"]
     out["sync cold"] = timed(extract, root)
     out["sync unchanged"] = timed(extract, root)
+    edit_one(root / "articles", "Edited before translation.")
+    out["sync one edited"] = timed(extract, root)
     run_quiet([peers, str(CORPUS), "fill-po", "po"], root)
     out["build cold"] = timed([peers, str(PEERS), "mdpo-build", "articles", "po", "out"], root)
-    edit_one(root / "articles")
-    out["sync one edited"] = timed(extract, root)
     shutil.rmtree(root)
     return out
 

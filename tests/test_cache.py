@@ -146,3 +146,55 @@ def test_dry_run_writes_no_cache(tmp_path: Path) -> None:
     root = make_workspace(tmp_path)
     assert run(root, "build", "--dry-run").exit_code == 0
     assert not (root / CACHE_DIR / DB_NAME).exists()
+
+
+def test_a_build_answered_from_the_cache_equals_a_computed_one(workspace: Path) -> None:
+    from transflow.config import load_config
+    from transflow.workflow.build import build
+    from transflow.workflow.gates import default_gates
+
+    config = load_config(workspace)
+    computed = build(config, gates=default_gates(config), allow_incomplete=True)
+    cached = build(config, gates=default_gates(config), allow_incomplete=True)
+    assert cached.articles == computed.articles  # every field, not only the manifest's
+    assert [a.blocked for a in cached.articles] == [False, True]
+    assert cached.written == []
+
+
+def test_the_manifest_is_written_as_json_dumps_would(workspace: Path) -> None:
+    from transflow.config import load_config
+    from transflow.workflow.build import build
+    from transflow.workflow.gates import default_gates
+
+    config = load_config(workspace)
+    report = build(config, gates=default_gates(config))  # one built, one left out (errors)
+    report.carried.append({"article": "articles/a-gone.md", "built": True, "finished": True,
+                           "files": {"nl": "dist/nl/a-gone.md"}, "reasons": ["é"]})
+    expected = json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+    assert report.manifest_text() == expected
+    assert report.blocked and any(a.built for a in report.articles)
+    report.articles.clear()
+    report.carried.clear()
+    assert report.manifest_text() == json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+
+
+def test_the_previous_manifest_is_read_entry_by_entry(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from transflow.workflow import build as build_module
+
+    assert run(workspace, "build", "--allow-incomplete").exit_code == 3  # zinc: a check error
+    manifest = workspace / "dist" / "manifest.json"
+    whole = build_module._entries(manifest.read_text(encoding="utf-8"), {"articles/zinc.md"})
+    assert [e["article"] for e in whole] == ["articles/sleep.md"]
+
+    def slow(text: str, seen: set[str]) -> list[dict[str, object]]:
+        raise AssertionError("read whole")
+
+    monkeypatch.setattr(build_module, "_entries", slow)
+    assert build_module._previous_manifest(manifest, {"articles/zinc.md"}) == whole
+    assert build_module._previous_manifest(manifest, {"articles/zinc.md",
+                                                      "articles/sleep.md"}) == []
+    monkeypatch.undo()
+    manifest.write_text(manifest.read_text(encoding="utf-8")[:-20], encoding="utf-8")
+    assert build_module._previous_manifest(manifest, set()) == []  # cut short: unreadable

@@ -100,21 +100,31 @@ class ArticleBuild:
             "reasons": self.reasons,
         }
 
+    def to_cache(self) -> dict[str, object]:
+        """Every field, as JSON (what the results cache keeps; :meth:`from_cache` reverses it)."""
+        return {
+            "article": self.article, "slug": self.slug, "source_language": self.source_language,
+            "finished": self.finished, "built": self.built, "files": self.files,
+            "languages": [
+                [lb.language, lb.catalog, {s.key: n for s, n in lb.states.items()}, lb.missing,
+                 lb.unfinished_lines, lb.gate_problems]
+                for lb in self.languages
+            ],
+            "reasons": self.reasons, "unpublished": self.unpublished,
+        }
+
     @classmethod
-    def from_json(
-        cls, data: dict[str, Any], gate_problems: dict[str, list[str]]
-    ) -> ArticleBuild:
-        """Back from :meth:`to_json` (the results cache keeps that form)."""
+    def from_cache(cls, data: dict[str, Any]) -> ArticleBuild:
+        """Back from :meth:`to_cache`."""
         states = {s.key: s for s in State}
-        result = cls(data["article"], data["slug"], data["source_language"], data["finished"],
-                     data["built"], dict(data["files"]), reasons=list(data["reasons"]))
-        for lang, item in data["languages"].items():
-            result.languages.append(LanguageBuild(
-                lang, item["catalog"], {states[k]: n for k, n in item["states"].items()},
-                item["not_in_catalog"], list(item["unfinished_lines"]),
-                list(gate_problems.get(lang, [])),
-            ))
-        return result
+        return cls(
+            data["article"], data["slug"], data["source_language"], data["finished"],
+            data["built"], data["files"],
+            [LanguageBuild(lang, name, {states[k]: n for k, n in counts.items()}, missing,
+                           lines, problems)
+             for lang, name, counts, missing, lines, problems in data["languages"]],
+            data["reasons"], data["unpublished"],
+        )
 
 
 @dataclass(slots=True)
@@ -142,6 +152,35 @@ class BuildReport:
     def blocked(self) -> list[ArticleBuild]:
         """Articles a gate refused (a gate failure: ``build`` exits 3)."""
         return [a for a in self.articles if a.blocked]
+
+    def manifest_text(self) -> str:
+        """``json.dumps(self.to_json(), indent=2, ensure_ascii=False)``, byte for byte, built
+        one article at a time, so the whole document never exists as Python objects (a
+        10,000-article manifest would take tens of MB that way)."""
+        items: list[tuple[str, ArticleBuild | dict[str, Any]]] = [
+            *((a.article, a) for a in self.articles),
+            *((str(c["article"]), c) for c in self.carried),
+        ]
+        items.sort(key=lambda item: item[0])
+        pairs: list[str] = []
+        articles: list[str] = []
+        left_out: list[str] = []
+        for _, item in items:
+            entry = item.to_json() if isinstance(item, ArticleBuild) else item
+            articles.append(_nested(entry))
+            if entry["built"]:
+                pairs.append(_nested({"article": entry["article"], "files": entry["files"],
+                                      "finished": entry["finished"]}))
+            else:
+                left_out.append(_nested({"article": entry["article"],
+                                         "reasons": entry["reasons"]}))
+        head = {"version": MANIFEST_VERSION, "publish": self.publish.key,
+                "allow_incomplete": self.allow_incomplete}
+        fields = [f"  {_dumps(k)}: {_dumps(v)}" for k, v in head.items()]
+        for name, listed in (("pairs", pairs), ("articles", articles), ("left_out", left_out)):
+            body = "[\n" + ",\n".join(listed) + "\n  ]" if listed else "[]"
+            fields.append(f"  {_dumps(name)}: {body}")
+        return "{\n" + ",\n".join(fields) + "\n}"
 
     def to_json(self) -> dict[str, object]:
         """The manifest document (public contract, versioned)."""
@@ -192,14 +231,11 @@ def build(
     report = BuildReport(config.relative(out), config.publish, allow_incomplete=allow_incomplete)
     all_files, report.problems = discover_each(config, paths)
     manifest = config.manifest or out / "manifest.json"
-    previous = _previous_manifest(manifest)
     gate_keys = [getattr(gate, "cache_key", None) for gate in gates]
     cache = ResultCache(
         config.root, enabled=use_cache and not dry_run and all(k for k in gate_keys)
     )
     base = make_key("build", config_key(config), out, allow_incomplete, *gate_keys)
-    if cache.enabled:
-        cache.preload("build")
     keys = {p: _build_key(cache, base, config, p) for p in all_files} if cache.enabled else {}
     reused = {p: hit for p, key in keys.items() if (hit := _reuse(cache, config, p, key))}
     files = [p for p in all_files if p not in reused]
@@ -248,9 +284,7 @@ def build(
         seen = {a.article for a in report.articles}
         # Removals of gone articles and the manifest are made visible together, last.
         with catalog.Transaction(journal=journal) as transaction:
-            for old in previous:
-                if old.get("article") in seen:
-                    continue
+            for old in _previous_manifest(manifest, seen):
                 if paths or old.get("article") in broken:
                     # A partial build, or an article that cannot be read now: what was
                     # published from it stays as it was, and so does its manifest entry.
@@ -264,7 +298,7 @@ def build(
                         if not dry_run:
                             transaction.unlink(dest)
             if not dry_run:
-                text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+                text = report.manifest_text() + "\n"
                 if _changed(manifest, text):
                     transaction.write(manifest, text)
                     report.written.append(config.relative(manifest))
@@ -301,9 +335,9 @@ def _reuse(
     for rel, sha in data["outputs"].items():
         if cache.digest(config.root / rel) != sha:
             return None
-    if any((config.root / rel).exists() for rel in data["absent"]):
+    if any((config.root / rel).exists() for rel in data["result"]["unpublished"]):
         return None
-    return ArticleBuild.from_json(data["result"], data["gate_problems"]), []
+    return ArticleBuild.from_cache(data["result"]), []
 
 
 def _remember(
@@ -315,26 +349,73 @@ def _remember(
     outputs = {rel: cache.digest(config.root / rel) for rel in result.files.values()}
     if any(sha is None for sha in outputs.values()):
         return
-    absent = result.unpublished
-    value = {
-        "result": result.to_json(),
-        "gate_problems": {lb.language: lb.gate_problems for lb in result.languages},
-        "outputs": outputs,
-        "absent": absent,
-    }
+    value = {"result": result.to_cache(), "outputs": outputs}
     cache.put("build", config.relative(path), key, json.dumps(value, ensure_ascii=False))
 
 
-def _previous_manifest(path: Path) -> list[dict[str, Any]]:
-    """The article entries of an earlier manifest (none when missing or unreadable)."""
+def _dumps(value: object) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _nested(value: object) -> str:
+    """``value`` as ``json.dumps(..., indent=2)`` writes it as an item of a top-level list."""
+    return "    " + _dumps(value).replace("\n", "\n    ")  # JSON strings hold no raw newline
+
+
+_ARTICLES_LIST = '\n  "articles": ['
+
+
+def _previous_manifest(path: Path, seen: set[str]) -> list[dict[str, Any]]:
+    """The entries of an earlier manifest for articles not in ``seen`` (none when it is
+    missing or unreadable). A manifest as ``build`` writes it is decoded entry by entry and
+    only those entries are kept, so memory never holds all of a large manifest as objects."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, ValueError):
+        return []
+    start = text.find(_ARTICLES_LIST)
+    if start < 0:
+        return _entries(text, seen)
+    decoder = json.JSONDecoder()
+    pos = start + len(_ARTICLES_LIST)
+    found: list[dict[str, Any]] = []
+    try:
+        while True:
+            pos = _skip_space(text, pos)
+            if text.startswith("]", pos):
+                break
+            item, pos = decoder.raw_decode(text, pos)
+            article = item.get("article") if isinstance(item, dict) else None
+            if isinstance(article, str) and article not in seen:
+                found.append(item)
+            pos = _skip_space(text, pos)
+            if text.startswith(",", pos):
+                pos += 1
+        tail = json.loads("{" + text[pos + 1 :].lstrip(", \t\r\n"))  # valid to the end
+    except ValueError:
+        return _entries(text, seen)
+    if not text.startswith("{") or not isinstance(tail, dict):
+        return _entries(text, seen)
+    return found
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _entries(text: str, seen: set[str]) -> list[dict[str, Any]]:
+    """The slow way: the whole document at once."""
+    try:
+        data = json.loads(text)
+    except ValueError:
         return []
     items = data.get("articles") if isinstance(data, dict) else None
     if not isinstance(items, list):
         return []
-    return [i for i in items if isinstance(i, dict) and isinstance(i.get("article"), str)]
+    return [i for i in items if isinstance(i, dict) and isinstance(i.get("article"), str)
+            and i["article"] not in seen]
 
 
 #: (article rel, its result and the files written, or the problem that stopped it).
