@@ -20,6 +20,8 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 
 from tests.helpers import make_workspace, run
+from transflow.checks import CheckContext
+from transflow.cli.review_ui import findings_from_checks
 from transflow.po import catalog
 from transflow.po.layout import render_po
 from transflow.states import accept_finding, accepted_findings, view
@@ -263,3 +265,17 @@ def test_accept_usage_errors(tmp_path: Path, args: list[str], code: int, message
     assert result.exit_code == code, result.stderr
     assert message in result.stderr
     assert (root / "locales" / "nl" / "sleep.po").read_text(encoding="utf-8") == before
+
+
+def test_terminal_review_shows_an_acceptance() -> None:
+    entry = polib.POEntry(
+        msgid="Zie [de video](https://www.rivm.nl/coronavirus-covid-19/video-isolatie) hier.",
+        msgstr="Watch [the video](https://www.rivm.nl/en/coronavirus-covid-19/video-isolation) "
+               "here.",
+    )
+    findings = findings_from_checks(CheckContext("nl", "en", "markdown"))
+    assert findings(entry) and not any("accepted" in f for f in findings(entry))
+    assert accept_finding(entry, "urls", "Jane Doe", DAY)
+    assert all(f.endswith("(accepted by Jane Doe)") for f in findings(entry))
+    entry.msgstr += " Now."
+    assert not any("accepted" in f for f in findings(entry))  # stale

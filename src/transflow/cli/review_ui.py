@@ -31,7 +31,15 @@ import click
 
 from transflow.checks import CheckContext, run_checks
 from transflow.po.model import Entry
-from transflow.states import State, approve, entry_state, set_translation
+from transflow.states import (
+    NEVER_ACCEPTED,
+    State,
+    accepted_findings,
+    approve,
+    entry_state,
+    set_translation,
+    view,
+)
 from transflow.worddiff import word_chunks
 
 #: States a review session walks through.
@@ -282,9 +290,15 @@ def findings_from_checks(ctx: CheckContext) -> Callable[[Entry], list[str]]:
     """A ``findings`` callback showing the quality checks' verdict under each translation."""
 
     def findings(entry: Entry) -> list[str]:
+        found = run_checks(entry.msgid, entry.msgstr, ctx)
+        # A valid acceptance is shown as such (never on an entry that injects markup).
+        injected = any(f.check in NEVER_ACCEPTED for f in found)
+        accepted = {} if injected else {a.check: a.reviewer
+                                        for a in accepted_findings(view(entry))}
         return [
             f"{f.severity}: {f.check}: {f.message}"
-            for f in run_checks(entry.msgid, entry.msgstr, ctx)
+            + (f" (accepted by {accepted[f.check]})" if f.check in accepted else "")
+            for f in found
         ]
 
     return findings
