@@ -80,5 +80,29 @@ def test_a_hostile_translation_cannot_add_jsx_or_break_a_prop(hostile: str) -> N
         written = out[victim.start : len(out) - (len(SOURCE) - victim.end)]
         if not victim.kind.startswith(("attribute", "front matter")):
             assert "{process" not in written.replace("\\{process", "")
-            assert "<Evil" not in written.replace("\\<Evil", "")
-            assert "</Quote>" not in written.replace("\\</Quote>", "")
+            assert "<Evil" not in written
+            assert "</Quote>" not in written
+
+
+def test_markup_injected_in_mdx_is_refused_by_check_and_escaped_in_the_build(
+    tmp_path: Path,
+) -> None:
+    import polib
+
+    from tests.helpers import make_workspace, run
+
+    root = make_workspace(tmp_path, {"a.mdx": read(GOLDEN / "components.mdx")})
+    assert run(root, "sync").exit_code == 0
+    path = root / "locales/nl/a.po"
+    po = polib.pofile(str(path))
+    child = "The quoted *Markdown* children."
+    for entry in po:
+        entry.msgstr = "Kind <Evil /> {process.exit()}" if entry.msgid == child else entry.msgid
+    po.save()
+    line = next(e.linenum for e in polib.pofile(str(path)) if e.msgid == child)
+    checked = run(root, "check", "--errors-only")
+    assert checked.exit_code == 3
+    assert f"locales/nl/a.po:{line}: error [html-tags]" in checked.stdout
+    run(root, "build", "--allow-incomplete")
+    out = root / "dist/nl/a.mdx"
+    assert not out.exists() or "&lt;Evil /> \\{process.exit()\\}" in out.read_text("utf-8")

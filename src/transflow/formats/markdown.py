@@ -388,6 +388,9 @@ def parse(
                     )
                     if mdx and not containers and _MDX_NOT_TEXT.match(token.content):
                         pass  # ESM or a {…} expression block: code, not text
+                    elif mdx and token.content.startswith("<") and block == "paragraph":
+                        # JSX written as a paragraph: its props and its Markdown children
+                        add_pieces(lines[0][0], lines[-1][1], markdown=True)
                     elif mdx and (lone := _lone_jsx_lines(norm, lines)) and len(lone) < len(lines):
                         # A closing tag after text (no blank line) is JSX, not paragraph text.
                         for index, group in _groups(lines, lone):
@@ -403,9 +406,6 @@ def parse(
                             )
                         for index in lone:
                             add_pieces(lines[index][0], lines[index][1], attributes_only=True)
-                    elif mdx and token.content.startswith("<") and block == "paragraph":
-                        # JSX written as a paragraph: its props and its Markdown children
-                        add_pieces(lines[0][0], lines[-1][1], markdown=True)
                     elif split is not None:
                         for code in split.standalone:
                             add_params(code, None)
@@ -434,6 +434,9 @@ def parse(
                         )
             block = ""
         previous = kind
+    hidden = [(offsets(a), offsets(b)) for a, b in shortcodes.opaque(norm)]
+    if hidden:  # code a shortcode pair protects ({% raw %}, highlight) is never text
+        segments = [s for s in segments if not any(a <= s.start < b for a, b in hidden)]
     segments.sort(key=lambda s: s.start)
     extra: dict[str, object] = {
         _EXTRA_KEY: spans, BODY_START: base, _MARKUP_KEY: markup, _MDX_KEY: mdx

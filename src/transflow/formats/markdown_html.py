@@ -172,21 +172,26 @@ def encode_attribute(translation: str, quote: str, raw: str) -> str:
 
 
 _MDX_MARKUP = re.compile(r"\{[^{}]*\}|</?[A-Za-z][^<>]*>")
-_MDX_OPENERS = re.compile(r"(?<!\\)([{}<])")
+_MDX_OPENERS = re.compile(r"(?<!\\)[{}]|<")
+
+
+def _escape_mdx(text: str) -> str:
+    return _MDX_OPENERS.sub(lambda m: "&lt;" if m.group() == "<" else "\\" + m.group(), text)
 
 
 def escape_mdx_text(translation: str, msgid: str) -> str:
     """MDX text: a ``{``, ``}`` or ``<`` the msgid does not have as an expression or a tag is
-    backslash-escaped, so a translation can neither open a JSX expression nor a component
-    (MDX refuses to compile ``a { b`` or ``a < b``; ``\\{`` and ``\\<`` read as the characters).
+    escaped (``\\{``, ``\\}``, ``&lt;``), so a translation can neither open a JSX expression nor
+    a component (MDX refuses to compile ``a { b`` or ``a < b``); MDX reads both escapes as the
+    characters, and ``&lt;`` is text to an HTML tokenizer too.
     """
     allowed = {m.group() for m in _MDX_MARKUP.finditer(msgid)}
     out: list[str] = []
     pos = 0
     for m in _MDX_MARKUP.finditer(translation):
         if m.group() in allowed:
-            out.append(_MDX_OPENERS.sub(r"\\\1", translation[pos : m.start()]))
+            out.append(_escape_mdx(translation[pos : m.start()]))
             out.append(m.group())
             pos = m.end()
-    out.append(_MDX_OPENERS.sub(r"\\\1", translation[pos:]))
+    out.append(_escape_mdx(translation[pos:]))
     return "".join(out)

@@ -17,7 +17,8 @@ followed is the generators' own, kept deliberately small:
   their closing quote). Comments (``{{</* */>}}``) are not shortcodes.
 * Liquid (Jekyll, Eleventy, Shopify): ``{%``/``{%-``, a tag name, then arguments until
   ``%}``/``-%}``: ``"value"``, ``'value'`` (no escapes in Liquid strings), ``key="value"``,
-  ``key: "value"``, bare words and commas. ``{% raw %}``/``{% comment %}`` … are kept whole.
+  ``key: "value"``, bare words and commas. ``{% raw %}``/``{% comment %}``/``{% highlight %}``
+  and Hugo's ``highlight``/``code`` pairs are kept whole: nothing between them is text.
 * Anything the scanner does not understand is not a shortcode and stays byte for byte.
 
 What is a segment (decided by the caller's ``Markup``): a *quoted* value of a named parameter
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 
 from transflow.formats.base import Markup
 
-__all__ = ["Param", "Shortcode", "encode", "scan", "segments", "visible"]
+__all__ = ["Param", "Shortcode", "encode", "opaque", "scan", "segments", "split_lines", "visible"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,8 @@ _LIQUID_VALUE = re.compile(r"\"[^\"]*\"|'[^']*'|[^\s,\"']+?(?=[\s,]|-?%\}|$)")
 _KEY = re.compile(r"([A-Za-z_][\w\-]*)\s*([=:])\s*")
 #: Liquid blocks whose body is not Liquid: kept whole, never scanned.
 _OPAQUE = {"raw": "endraw", "comment": "endcomment", "highlight": "endhighlight"}
+#: Hugo pairs whose body is code, not text (``{{< highlight go >}}`` … ``{{< /highlight >}}``).
+_HUGO_OPAQUE = frozenset({"highlight", "code", "raw"})
 
 
 def scan(text: str, start: int = 0, end: int | None = None) -> list[Shortcode]:
@@ -98,6 +101,11 @@ def scan(text: str, start: int = 0, end: int | None = None) -> list[Shortcode]:
             after = closer.search(text, code.end, stop)
             end = after.end() if after else stop
             code = Shortcode("liquid", code.name, False, code.start, end, ())
+        elif code.syntax == "hugo" and code.name in _HUGO_OPAQUE and not code.closing:
+            closer = re.compile(r"\{\{[<%]\s*/\s*" + re.escape(code.name) + r"\s*[>%]\}\}")
+            after = closer.search(text, code.end, stop)
+            if after:
+                code = Shortcode("hugo", code.name, False, code.start, after.end(), ())
         found.append(code)
         pos = code.end
 
@@ -171,6 +179,19 @@ def _liquid(text: str, m: re.Match[str], stop: int) -> Shortcode | None:
             positional += 1
             params.append(Param(None, positional, decoded, quote, value.start(), value.end()))
         pos = value.end()
+
+
+def opaque(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds code a shortcode pair protects (``{% raw %}``, ``highlight``…):
+    nothing inside is text, even paragraphs separated from the tags by blank lines."""
+    if "{%" not in text and "{{" not in text:
+        return []
+    return [
+        (c.start, c.end)
+        for c in scan(text)
+        if (c.syntax == "liquid" and c.name in _OPAQUE)
+        or (c.syntax == "hugo" and c.name in _HUGO_OPAQUE)
+    ]
 
 
 def segments(code: Shortcode, markup: Markup) -> Iterator[tuple[Param, str]]:
