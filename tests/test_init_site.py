@@ -47,6 +47,8 @@ def test_init_options(tmp_path: Path, args: list[str], articles: str, output: st
     for key, value in site.items():
         assert getattr(config.site, key) == value
     assert (root / ".gitignore").read_text(encoding="utf-8").splitlines() == ignored
+    assert not config.manifest_path.is_relative_to(config.root / "site" / "content")
+    assert not config.manifest_path.is_relative_to(config.articles)
     table = tomllib.loads((root / "transflow.toml").read_text(encoding="utf-8"))
     assert table["layout"] in ("lang-folders", "hugo-filename", "filename", "content-folders")
 

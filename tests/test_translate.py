@@ -90,7 +90,7 @@ def test_sample_workspace_bills_unique_text_once_and_rerun_sends_nothing(
     assert len(sent) == len(set(sent)) == unique
     assert sum(PROMO in t for t in sent) == 1  # the promo block is shared by two articles
     for item in report.catalogs:
-        assert item.requests_sent <= -(-item.to_send // 50)
+        assert item.batches_sent <= -(-item.to_send // 50)
     for _, entry in all_entries(config):
         assert entry_state(entry) == State.MACHINE_DRAFT
     before = len(deepl_server.requests)

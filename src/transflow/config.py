@@ -358,7 +358,7 @@ articles = "{articles}"{pad_a}# where the source articles live (.md, .html, .txt
 locales = "locales"            # catalogs: locales/<lang>/<slug>.po, templates/<slug>.pot
 output = "{output}"{pad_o}# {output_note}
 layout = "{layout}"{pad_l}# where each language goes: {pattern}
-source_language = "{source}"   # default when an article's front matter has no `lang:`
+{manifest}source_language = "{source}"   # default when an article's front matter has no `lang:`
 languages = [{languages}]
 front_matter = ["title", "description", "summary"]
 publish = "reviewed"           # or "translated": the state every segment needs to publish
@@ -403,4 +403,7 @@ def starter(source: str, languages: Sequence[str], *, articles: str = "articles"
         layout=layout, pad_l=pad(layout, 20), pattern=pattern, source=source,
         languages=", ".join(f'"{c}"' for c in languages),
         site=_STARTER_SITE.get(layout, ""),
+        # In place, <output>/manifest.json would sit in the site's content folder.
+        manifest=('manifest = "transflow-manifest.json"  # outside the content folder\n'
+                  if layout == "filename" else ""),
     )

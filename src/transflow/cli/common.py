@@ -14,6 +14,7 @@ import difflib
 import importlib
 import json
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,18 +61,23 @@ class TransflowGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TransflowError as exc:
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
+            _traceback(ctx)
             _fail(ctx, exc)
         except OSError as exc:
             # A library function let a filesystem error through (disk full, permission, a
             # file where a folder should be): still one line naming the path, exit 1.
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
+            _traceback(ctx)
             _fail(ctx, os_error(exc))
         except KeyboardInterrupt:
             click.echo("Interrupted; everything finished so far is saved.", err=True)
             ctx.exit(130)
+
+
+def _traceback(ctx: click.Context) -> None:
+    """With ``--debug``, the traceback on stderr; the error line, the JSON document and the
+    exit code follow as without it (``--debug`` never suppresses ``--json``)."""
+    if ctx.obj and ctx.obj.get("debug"):
+        click.echo(traceback.format_exc().rstrip(), err=True)
 
 
 def _fail(ctx: click.Context, exc: TransflowError) -> None:

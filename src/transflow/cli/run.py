@@ -23,13 +23,12 @@ from transflow.cli.common import (
     show_error,
 )
 from transflow.cli.core import render_build, render_sync
-from transflow.cli.translate import KEY_VARIABLE, URL_VARIABLE, render_stop, render_summary
+from transflow.cli.translate import KEY_VARIABLE, deepl_engine, render_stop, render_summary
 from transflow.mt import Engine
 from transflow.workflow.build import BuildReport
 from transflow.workflow.check import CheckReport
 from transflow.workflow.run import RunOptions, Step, run
 from transflow.workflow.sync import SyncReport
-from transflow.workflow.translate import make_deepl_engine
 from transflow.workflow.translate_report import TranslateReport
 
 
@@ -40,6 +39,8 @@ from transflow.workflow.translate_report import TranslateReport
               help="Drafting engine; without DEEPL_AUTH_KEY only memory is used.")
 @click.option("--max-chars", type=click.IntRange(min=0), metavar="N",
               help="Stop before sending when DeepL would need more than N characters.")
+@click.option("--fit", is_flag=True,
+              help="Over the quota (or --max-chars): draft whole articles while they fit.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output folder (default: 'output' from the configuration).")
 @click.option("--allow-incomplete", is_flag=True,
@@ -53,8 +54,8 @@ from transflow.workflow.translate_report import TranslateReport
 @json_option
 @click.pass_context
 def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
-            max_chars: int | None, out: Path | None, allow_incomplete: bool, strict: bool,
-            dry_run: bool, report_dir: Path | None, as_json: bool) -> None:
+            max_chars: int | None, fit: bool, out: Path | None, allow_incomplete: bool,
+            strict: bool, dry_run: bool, report_dir: Path | None, as_json: bool) -> None:
     """Run sync, translate, check and build, article by article.
 
     A broken article or catalog is reported and skipped, and an article with check
@@ -68,15 +69,12 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
       transflow run --strict --json > run.json
     """
     config = get_config(ctx, lock=not dry_run)
-    key = os.environ.get(KEY_VARIABLE, "").strip()
     quiet = as_json
 
     def engine() -> Engine | None:
-        if engine_name != "deepl" or not key:
-            return None
-        return make_deepl_engine(config, key, server_url=os.environ.get(URL_VARIABLE) or None)
+        return deepl_engine(config) if engine_name == "deepl" else None
 
-    options = RunOptions(engine_name=engine_name, max_chars=max_chars, output=out,
+    options = RunOptions(engine_name=engine_name, max_chars=max_chars, fit=fit, output=out,
                          allow_incomplete=allow_incomplete, strict=strict, dry_run=dry_run,
                          workers=os.cpu_count() or 1)
     report = run(config, list(articles), options=options, engine_factory=engine,

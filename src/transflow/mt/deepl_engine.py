@@ -25,7 +25,13 @@ Invariants:
   with a configuration hint instead of splitting the batch text by text;
 * a response the client cannot read is tolerated: a missing ``billed_characters`` is
   estimated from the text sent (the client would crash on it), a missing translation
-  becomes a refused text that a rerun retries.
+  becomes a refused text that a rerun retries;
+* the key is checked before any request (:func:`check_auth_key`: one line of visible ASCII)
+  and never appears in a message: a key with a line break or a non-Latin-1 character is a
+  configuration error, not an outage to retry;
+* every HTTP request is counted (``requests_sent``, retries included, usage and glossary
+  calls too: what the server saw) and every retry is announced through ``on_retry``
+  (``"429 Too Many Requests, waiting 2 s …"``) before the wait.
 
 Library code: no printing, no environment; the key and URL come from the caller.
 """
@@ -78,6 +84,33 @@ _OPTION_NAMES = frozenset({
 _QUOTED_RE = re.compile(r"'(\w+)'")
 
 
+def check_auth_key(key: str) -> None:
+    """Refuse, before any request, a key that cannot be a DeepL key; never echo it.
+
+    A key travels in an HTTP header, so it is one line of visible ASCII (DeepL's are a UUID,
+    ``:fx`` for the free plan). A line break or a non-Latin-1 character would make the HTTP
+    library fail (and print the header, key included) or retry as if DeepL were down.
+    """
+    if not key:
+        raise AuthorizationError("no DeepL key", hint="set DEEPL_AUTH_KEY to enable machine drafts")
+    for position, char in enumerate(key, 1):
+        if "\x21" <= char <= "\x7e":
+            continue
+        if char in "\r\n":
+            what = "a line break"
+        elif char.isspace():
+            what = "a space or tab"
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            what = "a control character"
+        else:
+            what = "a non-ASCII character"
+        raise ConfigError(
+            f"DEEPL_AUTH_KEY has {what} at position {position} of {len(key)}: a DeepL key "
+            "is one line of letters, digits, '-' and ':'",
+            hint="set DEEPL_AUTH_KEY again to exactly the key shown in your DeepL account",
+        )
+
+
 def read_glossary(path: Path, *, languages: tuple[str, str] | None = None) -> Glossary:
     """The workspace glossary (``transflow.glossary``) in DeepL's shape: both directions,
     keyed by upper-case language codes (``("EN", "NL"): {term: translation}``)."""
@@ -116,11 +149,9 @@ class DeepLEngine:
         sleep: Callable[[float], None] = time.sleep,
         max_texts: int = MAX_TEXTS,
         max_bytes: int = MAX_REQUEST_BYTES,
+        on_retry: Callable[[str], None] | None = None,
     ) -> None:
-        if not auth_key:
-            raise AuthorizationError(
-                "no DeepL key", hint="set DEEPL_AUTH_KEY to enable machine drafts"
-            )
+        check_auth_key(auth_key)
         if model_type is not None and model_type not in MODEL_TYPES:
             raise ConfigError(
                 f"deepl.model_type: unknown value {model_type!r}",
@@ -141,8 +172,13 @@ class DeepLEngine:
         self.max_bytes = max_bytes
         #: (source, target) → glossary id; None until the glossary was set up (once).
         self._glossary_ids: dict[tuple[str, str], str] | None = None
-        #: Attempts made (requests sent, retries included): for reports and tests.
+        #: Attempts made (HTTP requests sent, retries included): for reports and tests.
         self.requests_sent = 0
+        #: Of those, the repeats after a 429, a 5xx, a timeout or a connection error.
+        self.retries = 0
+        #: Told about each retry before its wait (the CLI prints it on stderr).
+        self.on_retry = on_retry or (lambda message: None)
+        self._key = auth_key
         #: Things the run's report should mention (glossary not used, …); never fatal.
         self.warnings: list[str] = []
 
@@ -249,21 +285,32 @@ class DeepLEngine:
                     ) from exc
                 if status == 400 and _names_option(str(exc)):
                     raise _Rejected(
-                        f"DeepL refused the request options (400): {exc}", status=status,
+                        f"DeepL refused the request options (400): {self._redact(exc)}",
+                        status=status,
                         hint="check the [deepl] options in transflow.toml (formality, "
                              "model_type, variants, glossary)",
                     ) from exc
                 if status in _SPLIT_STATUSES:
-                    raise _Refused(f"{status}: {exc}") from exc
+                    raise _Refused(f"{status}: {self._redact(exc)}") from exc
                 if not retryable:
-                    raise _Rejected(f"DeepL request failed: {exc}", status=status) from exc
+                    raise _Rejected(f"DeepL request failed: {self._redact(exc)}",
+                                    status=status) from exc
                 if attempt > self.max_retries:
                     raise EngineError(
-                        f"DeepL still failing after {attempt} attempts: {exc}",
+                        f"DeepL still failing after {attempt} attempts: {self._redact(exc)}",
                         hint="try again later; finished drafts are saved",
                     ) from exc
-                self.sleep(min(delay, self.max_backoff))
+                wait = min(delay, self.max_backoff)
+                self.retries += 1
+                self.on_retry(f"DeepL: {_failure(status)}, waiting {wait:g} s "
+                              f"(retry {attempt} of {self.max_retries})")
+                self.sleep(wait)
                 delay *= 2
+
+    def _redact(self, exc: BaseException) -> str:
+        """An exception's text with the key taken out (in case a library put it there)."""
+        text = str(exc)
+        return text.replace(self._key, "[DEEPL_AUTH_KEY]") if self._key else text
 
     def _glossary_for(self, source: str, target: str) -> str | None:
         if not self.glossary.get((source, target)):
@@ -356,6 +403,15 @@ class _Client(deepl.DeepLClient):
                     text = sent[i] if i < len(sent) and isinstance(sent[i], str) else ""
                     item["billed_characters"] = billable_characters(text)
         return status, content, body
+
+
+def _failure(status: int | None) -> str:
+    """What went wrong with an attempt, for the retry line (never the exception text)."""
+    if status == 429:
+        return "429 Too Many Requests"
+    if status is not None:
+        return f"{status} server error"
+    return "no answer (connection error or timeout)"
 
 
 def _names_option(message: str) -> bool:

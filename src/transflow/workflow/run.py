@@ -102,6 +102,7 @@ class RunOptions:
 
     engine_name: str = "deepl"
     max_chars: int | None = None
+    fit: bool = False
     output: Path | None = None
     allow_incomplete: bool = False
     strict: bool = False
@@ -164,7 +165,7 @@ def _sync(config: Config, step: Step, paths: list[Path], options: RunOptions) ->
 def _translate(config: Config, step: Step, paths: list[Path], options: RunOptions,
                engine_factory: Callable[[], Engine | None]) -> None:
     report = translate(config, paths, engine=engine_factory(), engine_name=options.engine_name,
-                       max_chars=options.max_chars, dry_run=options.dry_run)
+                       max_chars=options.max_chars, fit=options.fit, dry_run=options.dry_run)
     step.report = report
     totals = report.to_json()["totals"]
     step.summary = totals if isinstance(totals, dict) else {}

@@ -13,8 +13,12 @@ Invariants:
   finished batch is saved atomically (``catalog.save``) before the next one is sent, so a
   crash, Ctrl-C or quota stop loses nothing and a rerun sends only what was not saved;
 * the whole run is planned before anything is written or sent (``plan`` is what
-  ``dry_run`` returns), and a run whose planned characters exceed ``max_chars`` or the
-  remaining quota stops before sending anything;
+  ``dry_run`` returns, also when the real run would be refused: ``report.refused``), and a
+  run whose planned characters exceed ``max_chars`` or the remaining quota stops before
+  sending anything, unless ``fit``: then whole articles are drafted in plan order while
+  they fit, and the rest is left for a later run (``report.deferred``);
+* the report counts the HTTP requests the engine actually sent (retries included) apart
+  from the batches, so what it says is what the server saw;
 * a text the engine refused stays untranslated (with a problem line), so a rerun retries it.
 
 Never prints, never reads the environment: the engine (or None for memory only), the clock
@@ -87,6 +91,7 @@ __all__ = [
     "check_budget",
     "deepl_source",
     "deepl_target",
+    "fit_to_budget",
     "make_deepl_engine",
     "plan",
     "send_batches",
@@ -185,15 +190,50 @@ def check_budget(
     if engine is not None and max_chars is not None and planned > max_chars:
         raise EngineError(
             f"the plan needs {planned} DeepL characters, more than --max-chars {max_chars}",
-            hint="raise --max-chars, or translate fewer articles at a time",
+            hint="raise --max-chars, or use --fit to draft the articles that fit",
         )
     remaining = usage.remaining if usage is not None else None
     if engine is not None and remaining is not None and planned > remaining:
         raise QuotaExceededError(
             f"the plan needs {planned} DeepL characters but only {remaining} are left "
             "this billing period",
-            hint="translate fewer articles, or rerun when the quota resets",
+            hint="use --fit to draft the articles that fit, or rerun when the quota resets",
         )
+
+
+def budget(max_chars: int | None, usage: mt.Usage | None) -> int | None:
+    """What a run may spend: the smaller of ``max_chars`` and the quota left (None: no limit
+    is known)."""
+    limits = [n for n in (max_chars, usage.remaining if usage is not None else None)
+              if n is not None]
+    return min(limits) if limits else None
+
+
+def fit_to_budget(planned: TranslatePlan, limit: int) -> dict[str, int]:
+    """Keep whole articles, in plan order, while their characters fit in ``limit``.
+
+    From the first article that does not fit on, nothing is sent (its batches are dropped:
+    its entries stay untranslated, its memory hits and copies are still applied, since they
+    cost nothing). Returns the articles left for later with the characters each needs.
+    Whole articles, never half of one: a translator gets finished drafts to review.
+    """
+    spent = 0
+    cut = False
+    deferred: dict[str, int] = {}
+    order: dict[str, list[CatalogPlan]] = {}
+    for item in planned.catalogs:
+        order.setdefault(item.article.rel, []).append(item)
+    for rel, items in order.items():
+        need = sum(i.characters for i in items)
+        if not cut and spent + need <= limit:
+            spent += need
+            continue
+        cut = True
+        if need:
+            deferred[rel] = need
+            for item in items:
+                item.batches = []
+    return deferred
 
 
 @dataclass(slots=True)
@@ -292,7 +332,7 @@ def send_batches(
     src, lang = item.article.source_language, item.language
     for batch in item.batches:
         drafts, stop = _send(config, item, batch, engine)
-        row.requests_sent += 1
+        row.batches_sent += 1
         run.requests += 1
         for draft in drafts:
             run.drafted[(src, lang, draft.source)] = draft
@@ -353,6 +393,7 @@ def translate(
     refresh_fuzzy: bool = False,
     dry_run: bool = False,
     max_chars: int | None = None,
+    fit: bool = False,
     clock: Clock = utc_now,
     progress: Progress = no_progress,
 ) -> TranslateReport:
@@ -361,30 +402,57 @@ def translate(
     plan → budget check → per catalog: local drafts, then batches. Returns the report; an
     engine failure that ends the run early (quota, key, service down) is in
     ``report.stopped`` after everything finished was saved. Refusals before anything is
-    sent (``max_chars``, remaining quota) raise ``EngineError``.
+    sent (``max_chars``, remaining quota) raise ``EngineError``; a dry run returns its plan
+    with the refusal in ``report.refused`` instead. With ``fit``, nothing is refused: whole
+    articles are drafted while they fit (``fit_to_budget``), the rest is ``deferred``.
     """
     planned = plan(config, paths, language=language, use_memory=use_memory,
                    refresh_fuzzy=refresh_fuzzy,
                    with_engine=engine is not None or engine_name != "memory")
+    sent_before = _sent(engine)
+    usage = None
+    if engine is not None and (planned.characters or dry_run):
+        usage = engine.usage()
+    limit = budget(max_chars, usage) if engine is not None else None
+    deferred = fit_to_budget(planned, limit) if fit and limit is not None else {}
     report = TranslateReport.from_plan(planned)
     report.dry_run = dry_run
     report.engine = engine.name if engine is not None else None
     report.engine_name = engine_name
-    if engine is not None and (planned.characters or dry_run):
-        report.usage = engine.usage()
-    check_budget(planned.characters, engine, max_chars, report.usage)
-    if dry_run:
-        return report
-    run = RunState(clock(), progress, planned.targets)
-    for item, row in zip(planned.catalogs, report.catalogs, strict=True):
-        waiting = apply_local(item, row, run)
-        if engine is None:
-            continue
-        stop = send_batches(config, item, row, waiting, engine, run, report)
-        if stop is not None:
-            report.stopped = stop
+    report.usage = usage
+    if fit and limit is not None:
+        report.fit_budget, report.deferred = limit, deferred
+        for row in report.catalogs:
+            row.deferred = row.article in deferred
+    try:
+        check_budget(planned.characters, engine, max_chars, usage)
+    except EngineError as exc:
+        if not dry_run:
+            raise
+        report.refused = exc
+    try:
+        if dry_run:
             return report
-    return report
+        run = RunState(clock(), progress, planned.targets)
+        for item, row in zip(planned.catalogs, report.catalogs, strict=True):
+            waiting = apply_local(item, row, run)
+            if engine is None:
+                continue
+            stop = send_batches(config, item, row, waiting, engine, run, report)
+            if stop is not None:
+                report.stopped = stop
+                return report
+        return report
+    finally:
+        report.http_requests, report.retries = (
+            a - b for a, b in zip(_sent(engine), sent_before, strict=True))
+
+
+def _sent(engine: mt.Engine | None) -> tuple[int, int]:
+    """HTTP requests an engine sent so far, and the retries among them (0 when it does not
+    count: the ``Engine`` protocol does not require it)."""
+    return (int(getattr(engine, "requests_sent", 0) or 0),
+            int(getattr(engine, "retries", 0) or 0))
 
 
 def _engine_warnings(engine: mt.Engine) -> list[str]:

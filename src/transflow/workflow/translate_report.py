@@ -40,7 +40,8 @@ class CatalogTranslate:
     # outcome
     drafted_by_engine: int = 0
     billed: int = 0
-    requests_sent: int = 0
+    #: Batches sent (one translate request each, before retries).
+    batches_sent: int = 0
     problems: int = 0
     failures: list[str] = field(default_factory=list)
     #: Entries that received a draft in this run (memory, copy, reuse or engine).
@@ -48,6 +49,8 @@ class CatalogTranslate:
     #: Of those, engine drafts reused from earlier in the run or an earlier run (not billed).
     reused_done: int = 0
     saved: bool = False
+    #: Left for a later run by ``--fit``: the article did not fit in the budget.
+    deferred: bool = False
 
     @classmethod
     def from_plan(cls, planned: CatalogPlan) -> CatalogTranslate:
@@ -86,11 +89,12 @@ class CatalogTranslate:
             "requests": self.requests,
             "drafted_by_engine": self.drafted_by_engine,
             "billed_characters": self.billed,
-            "requests_sent": self.requests_sent,
+            "batches_sent": self.batches_sent,
             "problems": self.problems,
             "drafted": self.drafted,
             "reused_done": self.reused_done,
             "failures": self.failures,
+            "deferred": self.deferred,
         }
 
 
@@ -111,6 +115,16 @@ class TranslateReport:
     warnings: list[str] = field(default_factory=list)
     #: Articles and catalogs that could not be read (reported and skipped).
     problems: list[Problem] = field(default_factory=list)
+    #: HTTP requests the engine sent in this run (retries, usage and glossary calls
+    #: included: what the server saw), and how many of them were retries.
+    http_requests: int = 0
+    retries: int = 0
+    #: A dry run whose plan the real run would refuse (over ``max_chars`` or the quota).
+    refused: EngineError | None = None
+    #: ``fit``: the characters the run could spend, and the articles left for later with
+    #: the characters each would need (in plan order).
+    fit_budget: int | None = None
+    deferred: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_plan(cls, planned: TranslatePlan) -> TranslateReport:
@@ -144,6 +158,13 @@ class TranslateReport:
                 "character_limit": self.usage.character_limit,
                 "remaining": self.usage.remaining,
             }
+        fit = None
+        if self.fit_budget is not None:
+            fit = {"budget": self.fit_budget, "deferred_articles": list(self.deferred),
+                   "deferred_characters": sum(self.deferred.values())}
+        refused = None
+        if self.refused is not None:
+            refused = {"message": self.refused.message, "hint": self.refused.hint}
         return {
             "version": JSON_VERSION,
             "dry_run": self.dry_run,
@@ -162,7 +183,9 @@ class TranslateReport:
                 "requests": self.total("requests"),
                 "drafted_by_engine": self.total("drafted_by_engine"),
                 "billed_characters": self.total("billed"),
-                "requests_sent": self.total("requests_sent"),
+                "batches_sent": self.total("batches_sent"),
+                "requests_sent": self.http_requests,
+                "retries": self.retries,
                 "problems": self.total("problems"),
                 "failures": len(self.failures),
                 "drafted": self.total("drafted"),
@@ -172,6 +195,8 @@ class TranslateReport:
             },
             "usage": usage,
             "stopped": str(self.stopped) if self.stopped else None,
+            "refused": refused,
+            "fit": fit,
             "warnings": list(self.warnings),
             "problems": [p.to_json() for p in self.problems],
         }
