@@ -23,7 +23,7 @@ from tests.campaign import (
     transflow,
 )
 
-ARTICLES, PARAGRAPHS = 40, 15
+ARTICLES, PARAGRAPHS = 30, 15
 
 
 def unchanged(msgid: str) -> bool:

@@ -22,7 +22,7 @@ import pytest
 
 from tests.campaign import edit_articles, make_articles, start, temp_files, transflow, tree
 
-ARTICLES, PARAGRAPHS, KILLS = 40, 12, 6
+ARTICLES, PARAGRAPHS, KILLS = 30, 12, 6
 
 
 def _kill(root: Path, args: tuple[str, ...], rng: random.Random, on_commit: bool,
