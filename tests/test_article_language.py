@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.helpers import make_workspace, run
+from transflow import language_guess
+from transflow.formats.markdown import parse
 
 
 def test_an_unclosed_front_matter_opener_is_markdown_and_sync_warns(tmp_path: Path) -> None:
@@ -14,3 +17,89 @@ def test_an_unclosed_front_matter_opener_is_markdown_and_sync_warns(tmp_path: Pa
     assert "Warning: articles/plus.md: line 1: '+++' opens no front matter" in result.stderr
     pot = (root / "locales/templates/plus.pot").read_text(encoding="utf-8")
     assert 'msgid "+++ Titel zonder einde"' in pot and 'msgid "De tekst."' in pot
+
+
+ENGLISH = (
+    "Magnesium is one of the minerals that the body needs for hundreds of reactions, and most "
+    "people get enough of it from their food. If you take a supplement, it is best to take it "
+    "with a meal, because that is when the body can absorb it most easily.\n"
+)
+DUTCH = (
+    "Magnesium is een van de mineralen die het lichaam nodig heeft voor honderden reacties, en "
+    "de meeste mensen krijgen er genoeg van binnen via hun voeding. Als je een supplement "
+    "neemt, kun je het het beste bij een maaltijd innemen, omdat het lichaam het dan het "
+    "makkelijkst opneemt.\n"
+)
+
+
+def _dutch_workspace(root: Path, articles: dict[str, str]) -> Path:
+    make_workspace(root, articles)
+    config = root / "transflow.toml"
+    config.write_text(config.read_text().replace('source_language = "en"',
+                                                 'source_language = "nl"'))
+    return root
+
+
+def test_language_markdown_is_the_subject_not_the_language(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, {"md.md": "---\nlanguage: markdown\n---\n\n" + ENGLISH})
+    result = run(root, "sync")
+    assert result.exit_code == 0, result.stderr
+    assert "Warning" not in result.stderr
+    assert (root / "locales/nl/md.po").exists()  # read as English, the workspace default
+
+
+def test_a_lang_that_is_no_language_is_ignored_with_one_warning(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, {"nk.md": "---\ntitle: x\nlang: nk\n---\n\n" + ENGLISH})
+    result = run(root, "sync")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("Warning: articles/nk.md: line 3: unknown language 'nk'") == 1
+    assert (root / "locales/nl/nk.po").exists()
+
+
+def test_the_configured_key_decides_the_language(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, {"a.md": "---\nlocale: nl\nlang: en\n---\n\n" + DUTCH})
+    config = root / "transflow.toml"
+    config.write_text(config.read_text() + 'lang_key = "locale"\n')
+    result = run(root, "sync")
+    assert result.exit_code == 0, result.stderr
+    assert (root / "locales/en/a.po").exists() and not (root / "locales/nl/a.po").exists()
+    assert "Warning" not in result.stderr
+
+
+def test_sync_warns_when_the_text_is_not_in_the_articles_language(tmp_path: Path) -> None:
+    root = _dutch_workspace(tmp_path, {"en.md": ENGLISH, "nl.md": DUTCH,
+                                       "said.md": "---\nlang: nl\n---\n\n" + ENGLISH})
+    result = run(root, "sync")
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning")]
+    assert len(warnings) == 2, result.stderr
+    assert warnings[0].startswith("Warning: articles/en.md: the text looks like 'en'")
+    assert "the workspace default says 'nl'" in warnings[0] and "'lang: en'" in warnings[0]
+    assert warnings[1].startswith("Warning: articles/said.md: the text looks like 'en'")
+    assert "its lang: says 'nl'" in warnings[1]
+
+
+def _corpus_files(corpus: Path) -> list[tuple[Path, str]]:
+    files = [(p, lang) for lang in ("en", "nl")
+             for p in sorted((corpus / "articles" / lang).glob("*.md"))]
+    for info in json.loads((corpus / "pairs" / "pairs.json").read_text("utf-8")):
+        files += [(corpus / "pairs" / info[lang]["file"], lang) for lang in ("nl", "en")]
+    return files
+
+
+def test_the_detector_on_the_corpus_no_false_warning_every_mislabel_warned(corpus: Path) -> None:
+    """Each corpus article and pair file, as labelled and mislabelled (what sync reads)."""
+    files = _corpus_files(corpus)
+    assert len(files) >= 40
+    false_warnings, missed = [], []
+    for path, lang in files:
+        doc = parse(path.read_text(encoding="utf-8"), front_matter_fields=("title",))
+        texts = [s.text for s in doc.segments]
+        if language_guess.article_mismatch(texts, lang) is not None:
+            false_warnings.append(path.name)
+        other = "nl" if lang == "en" else "en"
+        found = language_guess.article_mismatch(texts, other)
+        if found is None or found.language != lang:
+            missed.append(path.name)
+    assert false_warnings == []
+    assert missed == []

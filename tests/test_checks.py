@@ -89,6 +89,8 @@ SEEDED: list[tuple[str, str, str, CheckContext]] = [
      "Magnesium-L-threonaat ondersteunt het geheugen.", GLOSSARY_CTX),
     ("identical", "Magnesium is important for your sleep quality.",
      "Magnesium is important for your sleep quality.", EN_NL),
+    ("target-language", "Het is een goed idee om de code te testen voor je hem deelt.",
+     "Het is een goed idee om de code te testen voor je hem deelt.", EN_NL),
     ("length", "Magnesium supports hundreds of processes in the human body every day.",
      "Magnesium helpt.", EN_NL),
     ("whitespace", "Magnesium helps.", "Magnesium helpt. ", EN_NL),

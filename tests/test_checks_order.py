@@ -23,7 +23,8 @@ def test_every_defined_check_is_listed_once() -> None:
 def test_the_order_is_the_list_order() -> None:
     assert check_names() == [
         "numbers", "urls", "footnotes", "links", "link-targets", "code", "images", "emphasis",
-        "unsafe-markup", "html-tags", "glossary", "identical", "length", "whitespace",
+        "unsafe-markup", "html-tags", "glossary", "target-language", "identical", "length",
+        "whitespace",
         "punctuation",
     ]
     ctx = CheckContext("en", "nl")

@@ -59,13 +59,14 @@ def test_run_builds_what_passes_and_exits_3_for_check_errors(tmp_path: Path) -> 
 
 
 def test_run_reports_a_bad_article_with_exit_1_and_goes_on(tmp_path: Path) -> None:
-    make_workspace(tmp_path, {"bad.md": "---\ntitle: x\nlang: nk\n---\n\nText.\n",
+    # lang: de is a language, but not one of the workspace's (lang: nk would only warn)
+    make_workspace(tmp_path, {"bad.md": "---\ntitle: x\nlang: de\n---\n\nText.\n",
                               "good.md": "Plain text.\n"})
     result = run(tmp_path, "run")
     assert result.exit_code == 1
     assert "run: sync      failed (exit 1): 1 article(s) or catalog(s) skipped" in result.stderr
     # Every step meets the bad article; it is listed once.
-    assert result.stderr.count("Error: articles/bad.md:3: unknown language 'nk'") == 1
+    assert result.stderr.count("Error: articles/bad.md:3: lang 'de' is not one of the") == 1
     assert (tmp_path / "locales/nl/good.po").exists()
 
 

@@ -203,8 +203,8 @@ DUP_PO = 'msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n'
          "articles/latin.md:1: not valid UTF-8"),
         (lambda r: (r / "articles/fm.md").write_text("---\ntitle: a: b\n---\n\nText.\n"),
          ["sync"], "articles/fm.md:2: front matter is not valid YAML"),
-        (lambda r: (r / "articles/de.md").write_text("---\nlang: nk\n---\n\nHallo.\n"), ["sync"],
-         "unknown language 'nk'"),
+        (lambda r: (r / "articles/de.md").write_text("---\nlang: de\n---\n\nHallo.\n"), ["sync"],
+         "articles/de.md:2: lang 'de' is not one of the configured languages"),
         (lambda r: (r / "transflow.toml").write_text('articles = "nope"\n'), ["sync"],
          "articles folder not found: nope"),
         (lambda r: (r / "elsewhere.md").write_text("Hi.\n"), ["sync", "elsewhere.md"],
@@ -236,7 +236,7 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(
 
 def test_a_bad_article_among_good_ones_is_skipped_and_the_rest_synced(tmp_path: Path) -> None:
     make_workspace(tmp_path, {"a.md": "Alpha text.\n", "b.md": "Beta text.\n",
-                              "c.md": "---\nlang: xx-nope\n---\n\nGamma.\n"})
+                              "c.md": "---\nlang: fr\n---\n\nGamma.\n"})
     result = run(tmp_path, "sync")
     assert result.exit_code == 1
     assert "Error: articles/c.md" in result.stderr

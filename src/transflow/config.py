@@ -93,6 +93,9 @@ class Config:
     memory_threshold: float = 0.85
     #: ``#:`` references in catalogs: "line", "file" or "none" (``REFERENCE_MODES``).
     references: str = "line"
+    #: The front-matter key that says an article's language (``language:`` is often the
+    #: subject, e.g. learnxinyminutes' ``language: markdown``: never read as one).
+    lang_key: str = "lang"
     #: MDX component props and named shortcode parameters whose string values are segments.
     props: tuple[str, ...] = DEFAULT_PROPS
     #: Shortcode name -> 1-based positions of its positional parameters that are segments.
@@ -304,6 +307,9 @@ SCHEMA = Table("transflow", [
     # Workspaces made before this key existed keep line numbers; `init` writes "file".
     Key("references", Text(REFERENCE_MODES), "line",
         hint='use "file" (no line numbers: no churn when articles change), "line" or "none"'),
+    # The front-matter key that says an article's language.
+    Key("lang_key", Text(pattern=r"[A-Za-z_][\w\-]*", expected="a front-matter key such as "
+                         '"lang"'), "lang"),
     # MDX component props and named shortcode parameters whose quoted values are segments.
     Key("props", ListOf(Text(pattern=r"[A-Za-z_:][\w.:\-]*", expected="a prop name")),
         list(DEFAULT_PROPS)),

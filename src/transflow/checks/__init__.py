@@ -50,6 +50,7 @@ from .wording import (
     check_identical,
     check_length,
     check_punctuation,
+    check_target_language,
     check_whitespace,
 )
 
@@ -77,6 +78,7 @@ __all__ = [
     "check_names",
     "check_numbers",
     "check_punctuation",
+    "check_target_language",
     "check_unsafe_markup",
     "check_urls",
     "check_whitespace",

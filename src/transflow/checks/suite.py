@@ -27,6 +27,7 @@ from .wording import (
     check_identical,
     check_length,
     check_punctuation,
+    check_target_language,
     check_whitespace,
 )
 
@@ -44,6 +45,7 @@ CHECKS: tuple[Check, ...] = (
     check_unsafe_markup,
     check_html_tags,
     check_glossary,
+    check_target_language,
     check_identical,
     check_length,
     check_whitespace,

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from transflow.language_guess import already_in
+
 from .registry import CheckContext, define
 from .text import (
     _BARE_URL,
@@ -59,8 +61,21 @@ def check_identical(source: str, translation: str, ctx: CheckContext) -> Iterabl
         return
     if _BARE_URL.search(source) or _DOI.search(source) or _CITATION.search(source):
         return  # a bibliography entry (authors, title, journal, URL) is cited as published
+    if already_in(source, ctx.target_lang, ctx.source_lang):
+        return  # the target-language check reports it
     if translation.strip() == source.strip() and len(_WORD.findall(_prose(source))) > 5:
         yield "the translation is identical to the source"
+
+
+@define("target-language", "warning", "the source is already in the target language")
+def check_target_language(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
+    """An English quote in a Dutch article needs no translation: its draft is a copy.
+
+    Only a warning so that a person sees it (a quote may still deserve a translation beside
+    it); the detection is ``language_guess.already_in`` (strict: enough function words).
+    """
+    if already_in(source, ctx.target_lang, ctx.source_lang):
+        yield f"the source is already in '{ctx.target_lang}': its translation is a copy"
 
 
 #: Typical length of a translation relative to its source, per (source, target) language.

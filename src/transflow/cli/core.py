@@ -256,6 +256,9 @@ def render_status(report: StatusReport, publish: State) -> None:
     for item in report.items:
         if item.changed_after_review:
             info(f"{item.catalog}: {item.changed_after_review} changed after review")
+        if item.already_in_target:
+            info(f"{item.catalog}: {item.already_in_target} segment(s) already in "
+                 f"{item.language} (drafted as copies, not sent to DeepL)")
         if item.missing:
             info(f"{item.catalog}: missing (run 'transflow sync')")
     info(f"ready = share of segments {publish.label} or better (publish = \"{publish.key}\")")

@@ -197,7 +197,7 @@ def _read_translation(config: Config, article: Article, path: Path, language: st
         raise
     if not doc.segments:
         raise ArticleError("translation has no translatable segments", path=path)
-    declared = doc.metadata.get("lang") or doc.metadata.get("language")
+    declared = doc.metadata.get(config.lang_key)
     if declared:
         try:
             code = validate_language(declared, key="lang")

@@ -15,6 +15,7 @@ from typing import Any
 
 from transflow.config import Config
 from transflow.errors import Problem, TransflowError
+from transflow.language_guess import already_in
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
 from transflow.workflow.cache import ResultCache, config_key, make_key
@@ -52,6 +53,8 @@ class CatalogStatus:
     states: dict[State, int] = field(default_factory=lambda: dict.fromkeys(State, 0))
     words_by_state: dict[State, int] = field(default_factory=lambda: dict.fromkeys(State, 0))
     changed_after_review: int = 0
+    #: Segments whose source is already in the target language (drafted as copies).
+    already_in_target: int = 0
     missing: bool = False
 
     def at_least(self, state: State) -> int:
@@ -74,6 +77,7 @@ class CatalogStatus:
             "states": {s.key: n for s, n in self.states.items()},
             "words_by_state": {s.key: n for s, n in self.words_by_state.items()},
             "changed_after_review": self.changed_after_review,
+            "already_in_target_language": self.already_in_target,
             "percent_translated": round(self.percent(State.TRANSLATED), 1),
             "percent_reviewed": round(self.percent(State.REVIEWED), 1),
             "catalog_missing": self.missing,
@@ -95,6 +99,7 @@ class StatusReport:
             total.segments += item.segments
             total.words += item.words
             total.changed_after_review += item.changed_after_review
+            total.already_in_target += item.already_in_target
             for s in State:
                 total.states[s] += item.states[s]
                 total.words_by_state[s] += item.words_by_state[s]
@@ -197,6 +202,7 @@ def _item_to_json(item: CatalogStatus) -> dict[str, object]:
         "words": item.words, "states": {s.key: n for s, n in item.states.items()},
         "words_by_state": {s.key: n for s, n in item.words_by_state.items()},
         "changed_after_review": item.changed_after_review, "missing": item.missing,
+        "already_in_target": item.already_in_target,
     }
 
 
@@ -208,6 +214,7 @@ def _item_from_json(data: dict[str, Any]) -> CatalogStatus:
         states={by_key[k]: n for k, n in data["states"].items()},
         words_by_state={by_key[k]: n for k, n in data["words_by_state"].items()},
         changed_after_review=data["changed_after_review"], missing=data["missing"],
+        already_in_target=data.get("already_in_target", 0),
     )
 
 
@@ -261,3 +268,5 @@ def _count(item: CatalogStatus, cat: Any) -> None:
         item.words_by_state[state] += words
         if state == State.TRANSLATED and approval_is_stale(view(entry)):
             item.changed_after_review += 1
+        if already_in(entry.msgid, item.language, item.source_language):
+            item.already_in_target += 1

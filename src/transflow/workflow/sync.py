@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from transflow import __version__
+from transflow import __version__, language_guess
 from transflow.config import Config
 from transflow.errors import Problem, TransflowError
 from transflow.po import catalog
@@ -303,6 +303,11 @@ def _templates(config: Config) -> list[str]:
     return sorted(p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.pot"))
 
 
+def segments_text(article: Article) -> list[str]:
+    """The article's segment texts (what a reader reads; code and markup keys left out)."""
+    return [s.text for s in article.doc.segments]
+
+
 def _sync_article(
     config: Config,
     article: Article,
@@ -316,6 +321,15 @@ def _sync_article(
     # Counted like status counts them: entries (identical segments share one).
     result = ArticleSync(article.rel, article.source_language, len(template))
     result.warnings += article.warnings
+    looks = language_guess.article_mismatch(segments_text(article), article.source_language)
+    if looks is not None:
+        said = (f"its {config.lang_key}:" if article.doc.metadata.get(config.lang_key)
+                else "the workspace default")
+        result.warnings.append(
+            f"the text looks like '{looks.language}' ({looks.hits} of {looks.total} function "
+            f"words), but {said} says '{article.source_language}'; if it is "
+            f"'{looks.language}', write '{config.lang_key}: {looks.language}' in its front matter"
+        )
     project = article.slug
     outputs: list[Path] = []
 

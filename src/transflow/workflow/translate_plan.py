@@ -12,7 +12,8 @@ Invariants:
 * only untranslated entries (and, with ``refresh_fuzzy``, needs-work entries) are targets;
 * the order of preference is fixed: an exact memory hit, then a sound engine draft saved by
   an earlier run (``build_memory``), then a text already planned for sending in this run,
-  then a copy when nothing needs translating, then a close memory hit, else send;
+  then a copy when nothing needs translating or the text is already in the target
+  language, then a close memory hit, else send;
 * a source text is planned for sending at most once per language pair, so the planned
   characters and requests are those the real run will bill and send.
 """
@@ -26,6 +27,7 @@ from pathlib import Path
 from transflow import mt
 from transflow.config import Config
 from transflow.errors import Problem, TransflowError
+from transflow.language_guess import already_in
 from transflow.mt.placeholders import normalize_format
 from transflow.po import catalog
 from transflow.states import State, engine_origin, entry_state
@@ -40,7 +42,9 @@ from transflow.workflow.workspace import (
 #: What happens to one target entry.
 MEMORY = "memory"  # exact or close translation-memory hit
 REUSE = "reuse"  # the same text is drafted by the engine earlier in this run
-COPY = "copy"  # nothing to translate (markup, digits, punctuation): the source is the draft
+#: nothing to translate (markup, digits, punctuation) or the text is already in the target
+#: language (an English quote in a Dutch article): the source is the draft
+COPY = "copy"
 SEND = "send"  # sent to the engine
 
 
@@ -230,7 +234,7 @@ class _Chooser:
         needs = self.protected.get((fmt, text))
         if needs is None:
             needs = self.protected[(fmt, text)] = mt.protect(text, fmt).needs_translation
-        if not needs:
+        if not needs or already_in(text, lang, src):
             return Target(entry, COPY), False
         if match is not None:
             return Target(entry, MEMORY, match), False

@@ -375,37 +375,48 @@ def read_article(config: Config, path: Path, data: bytes | None = None) -> Artic
             raise ArticleError(f"cannot read: {exc.strerror}", path=rel) from None
     text = decode(data, Path(rel))
     fmt = format_for(path)
+    key = config.lang_key
     try:
         fields = config.front_matter
-        doc = fmt.parse(text, front_matter_fields=(*fields, LANG_FIELD), markup=markup_of(config))
+        doc = fmt.parse(text, front_matter_fields=(*fields, key, LANG_FIELD),
+                        markup=markup_of(config))
     except TransflowError as exc:
         if exc.path is None:
             exc.path = Path(rel)
         raise
     lang_segments: list[Segment] = []
-    if LANG_FIELD not in fields:
-        lang_kind = f"front matter: {LANG_FIELD}"
-        lang_segments = [s for s in doc.segments if s.kind == lang_kind]
+    if key not in fields:
+        # ``<html lang>`` is the ``lang`` field of an HTML article, whatever the key is.
+        kinds = {f"front matter: {key}", f"front matter: {LANG_FIELD}"} - {
+            f"front matter: {f}" for f in fields
+        }
+        lang_segments = [s for s in doc.segments if s.kind in kinds]
         if lang_segments:
-            doc.segments = [s for s in doc.segments if s.kind != lang_kind]
-    lang = doc.metadata.get("lang") or doc.metadata.get("language")
+            doc.segments = [s for s in doc.segments if s.kind not in kinds]
+    warnings = list(doc.warnings)
+    source = config.source_language
+    lang = doc.metadata.get(key) or (doc.metadata.get(LANG_FIELD) if fmt.name == "html" else None)
     if lang:
+        line = _key_line(text, key)
         try:
-            source = validate_language(lang, key="lang")
+            declared = validate_language(lang, key=key)
         except ConfigError as exc:
-            raise ArticleError(exc.message, path=rel, line=_key_line(text),
-                               hint=exc.hint) from None
-        base = source.split("_")[0]
-        if source not in config.languages and base in config.languages:
-            source = base  # lang: nl-NL in a workspace of nl and en is Dutch
-        if source not in config.languages:
-            raise ArticleError(
-                f"lang '{lang}' is not one of the configured languages {list(config.languages)}",
-                path=rel, line=_key_line(text),
-                hint="set lang: to one of them, or add the language to the configuration",
-            )
-    else:
-        source = config.source_language
+            # Not a language at all: one warning, and the workspace default applies.
+            where = f"line {line}: " if line else ""
+            warnings.append(f"{where}{exc.message} in {key}: (ignored; the article is read as "
+                            f"{source}, the workspace default)")
+        else:
+            base = declared.split("_")[0]
+            if declared not in config.languages and base in config.languages:
+                declared = base  # lang: nl-NL in a workspace of nl and en is Dutch
+            if declared not in config.languages:
+                raise ArticleError(
+                    f"{key} '{lang}' is not one of the configured languages "
+                    f"{list(config.languages)}",
+                    path=rel, line=line,
+                    hint=f"set {key}: to one of them, or add the language to the configuration",
+                )
+            source = declared
     return Article(
         path=path,
         rel=rel,
@@ -415,16 +426,13 @@ def read_article(config: Config, path: Path, data: bytes | None = None) -> Artic
         source_language=source,
         digest=hashlib.sha256(data).hexdigest(),
         lang_segments=lang_segments,
-        warnings=list(doc.warnings),
+        warnings=warnings,
     )
 
 
-_LANG_KEY = re.compile(r"^\s*[\"']?(?:lang|language)[\"']?\s*[:=]", re.MULTILINE)
-
-
-def _key_line(text: str) -> int | None:
-    """The line of the front matter's ``lang:`` (or ``language:``) key, for error messages."""
-    m = _LANG_KEY.search(text)
+def _key_line(text: str, key: str) -> int | None:
+    """The line of the front matter's language key, for messages."""
+    m = re.search(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[:=]", text, re.MULTILINE)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 

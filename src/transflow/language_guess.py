@@ -1,0 +1,130 @@
+"""Which language a text is written in, offline: a stop-word profile for Dutch and English.
+
+Two questions need it. ``sync`` asks whether an article's text looks like the language its
+front matter (or the workspace default) says; ``translate``, ``status`` and ``check`` ask
+whether one segment is already in the target language (an English quote in a Dutch article:
+its translation is a copy, never a DeepL request).
+
+Why stop words, not a model: the only languages transflow's workspaces pair today are Dutch and
+English, function words tell those two apart with near certainty on a paragraph, the profile
+is a few hundred bytes that ship with the code (no model download, no dependency), and the
+answer is explainable. Precision matters more than recall: a wrong "this is English" on a
+Dutch segment would skip its translation, so a guess needs enough function words and a clear
+majority, and a language without a profile is never guessed (the caller then says nothing).
+
+Invariants: words that are function words in both languages (``in``, ``is``, ``was``,
+``we``, ``of``, ``over``, ``had``, ``me``, ``met``, ``die``, ``door``, ``ben``) count for
+neither; code spans, URLs, HTML tags and e-mail addresses are removed before counting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+PROFILES: dict[str, frozenset[str]] = {
+    "en": _words(
+        "the and to that for with this are be by not or have from at but an they which you "
+        "can will has their more if about what there all would when been who our its than "
+        "only into your how these may should were other do does them some such because he "
+        "she his her my us no up out just like very also any each most many much then those "
+        "where while why after before both could did during here however it's don't can't "
+        "i'm we're they're isn't doesn't won't there's let's"
+    ),
+    "nl": _words(
+        "de het een en van dat op te voor zijn niet aan er om ook als dan maar bij uit "
+        "wordt worden naar heeft hebben nog kan meer wat deze dit wel geen wij ze zij hij "
+        "hun onze ons jij je jouw uw mijn hoe waar wanneer omdat zo tot veel moet moeten "
+        "kunnen zal zullen waren werd gaat tussen onder zonder tegen sinds daar echter "
+        "alleen dus nu andere welke hebt zich wie waarom hier zoals binnen"
+    ),
+}
+
+_NOISE = re.compile(
+    r"`[^`]*`"  # code spans
+    r"|\]\([^)]*\)"  # link destinations
+    r"|<[^>]*>"  # HTML tags
+    r"|\b(?:https?://|www\.)\S+"  # URLs
+    r"|\S+@\S+"  # e-mail addresses
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    """The language with most function words, how many it had, and how many all had."""
+
+    language: str
+    hits: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return self.hits / self.total if self.total else 0.0
+
+
+def base_language(code: str) -> str:
+    """``en_GB`` / ``en-GB`` -> ``en`` (profiles are per base language)."""
+    return code.replace("-", "_").split("_")[0].lower()
+
+
+def count_function_words(text: str) -> dict[str, int]:
+    """Function words of each profiled language in ``text`` (markup and URLs set aside)."""
+    counts = dict.fromkeys(PROFILES, 0)
+    for match in _WORD.finditer(_NOISE.sub(" ", text)):
+        word = match.group().lower().replace("’", "'")
+        for language, words in PROFILES.items():
+            if word in words:
+                counts[language] += 1
+    return counts
+
+
+def guess(text: str, *, min_hits: int, min_share: float) -> Guess | None:
+    """The language of ``text`` when the evidence is clear, else None.
+
+    Clear means at least ``min_hits`` function words of the winning language and at least
+    ``min_share`` of all function words found.
+    """
+    counts = count_function_words(text)
+    total = sum(counts.values())
+    if not total:
+        return None
+    language = max(counts, key=lambda lang: counts[lang])
+    found = Guess(language, counts[language], total)
+    if found.hits < min_hits or found.share < min_share:
+        return None
+    return found
+
+
+#: An article: a whole text, so ten function words and a two-thirds majority are plenty.
+ARTICLE_HITS, ARTICLE_SHARE = 10, 0.75
+#: One segment: stricter, since a wrong answer skips a translation.
+SEGMENT_HITS, SEGMENT_SHARE = 4, 0.9
+
+
+def article_mismatch(texts: Iterable[str], declared: str) -> Guess | None:
+    """The guess when an article's text is clearly in another profiled language than
+    ``declared``; None when it matches, is unclear, or ``declared`` has no profile."""
+    declared = base_language(declared)
+    if declared not in PROFILES:
+        return None
+    found = guess("\n".join(texts), min_hits=ARTICLE_HITS, min_share=ARTICLE_SHARE)
+    if found is None or found.language == declared:
+        return None
+    return found
+
+
+def already_in(text: str, target: str, source: str) -> bool:
+    """True when segment ``text`` of a ``source``-language article is clearly written in
+    ``target`` already (its translation is a copy of it)."""
+    target, source = base_language(target), base_language(source)
+    if target == source or target not in PROFILES or source not in PROFILES:
+        return False
+    found = guess(text, min_hits=SEGMENT_HITS, min_share=SEGMENT_SHARE)
+    return found is not None and found.language == target
