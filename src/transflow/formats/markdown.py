@@ -361,7 +361,10 @@ def parse(
             line_start(0)
             assert line_starts is not None
             end = line_starts[last] if last < len(line_starts) else len(norm)
-            add_pieces(line_start(first), end)
+            # The block starts at its content, after a list marker on the same line.
+            opener = token.content.split("\n", 1)[0].strip()
+            begin = norm.find(opener, line_start(first), end) if opener else -1
+            add_pieces(begin if begin >= 0 else line_start(first), end)
         elif kind == "tr_open":
             cell = -1
         elif kind in ("th_open", "td_open"):

@@ -1,0 +1,59 @@
+"""The residue measurement (``scripts/residue.py``): its rules, and the gate on the corpus.
+
+Residue is the share of the visible letters of a fully pseudo-translated build that are still
+source-language words a reader sees (issue 11). The corpus gate keeps it at 0.5% or less.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "residue.py"
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("transflow_residue", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+residue = _load()
+
+
+def test_pseudo_keeps_markup_and_swaps_words() -> None:
+    msgid = "See `code` at [the site](https://example.org/A) &amp; <b>Bold</b> [^1]"
+    assert residue.pseudo(msgid) == (
+        "sEE `code` AT [THE SITE](https://example.org/A) &amp; <b>bOLD</b> [^1]"
+    )
+
+
+def test_visible_text_counts_what_a_reader_sees() -> None:
+    page = (
+        "---\ntitle: Hidden\n---\n\nA *visible* paragraph, mail me@example.org.\n\n"
+        "```\ncode words\n```\n\n<img src=a.png alt=\"Alt words\">\n\n"
+        '{{< figure src="pic.png" class="center" caption="Shown caption" >}}\n'
+    )
+    words = residue.visible_text(page, markdown=True).split()
+    assert words == ["A", "visible", "paragraph,", "mail", ".", "Alt", "words", "Shown", "caption"]
+
+
+def test_a_word_left_in_the_source_case_is_residue_unless_ambiguous() -> None:
+    result = residue.residue("I like Tea and tea", "i LIKE Tea")
+    assert (result.residue, result.letters) == (3, 8)  # "i": both cases stand in the source
+
+
+@pytest.mark.corpus
+def test_residue_on_the_corpus_is_at_most_half_a_percent(corpus: Path) -> None:
+    results = residue.measure(corpus)
+    letters = sum(r.letters for r in results)
+    left = sum(r.residue for r in results)
+    assert len(results) >= 40
+    assert left / letters <= 0.005, [(r.name, r.words[:10]) for r in results if r.residue]
