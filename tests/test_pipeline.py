@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polib
@@ -14,6 +15,7 @@ from transflow.config import load_config
 from transflow.workflow.build import build
 from transflow.workflow.gates import default_gates
 from transflow.workflow.status import status
+from transflow.workflow.sync import sync
 
 _URL = re.compile(r"(\(https?://[^)]*\))")
 
@@ -264,8 +266,12 @@ def test_parallel_sync_matches_sequential_and_aborts_cleanly(
     for root in (seq, par):
         root.mkdir()
         make_workspace(root, articles)
-    assert run(seq, "sync", "--jobs", "1").exit_code == 0
-    assert run(par, "sync", "--jobs", "2").exit_code == 0
+    # One fixed clock for both runs: the headers' creation date would differ across a minute.
+    def clock() -> datetime:
+        return datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+    assert not sync(load_config(seq), clock=clock, workers=1).problems
+    assert not sync(load_config(par), clock=clock, workers=2).problems
     files = sorted(p.relative_to(seq).as_posix() for p in (seq / "locales").rglob("*.po*"))
     assert len(files) == 40
     for name in files:
@@ -299,8 +305,12 @@ def test_parallel_sync_matches_sequential_and_aborts_cleanly(
     written = sorted(p.relative_to(bad).as_posix() for p in (bad / "locales").rglob("*")
                      if p.is_file())
     assert written == files
-    for name in files:
-        assert (seq / name).read_bytes() == (bad / name).read_bytes()
+    for name in files:  # the same catalogs; only the run's clock may differ in the header
+        assert _undated((seq / name).read_bytes()) == _undated((bad / name).read_bytes())
+
+
+def _undated(po: bytes) -> bytes:
+    return re.sub(rb'"(POT-Creation|PO-Revision)-Date: [^"]*"', b"", po)
 
 
 def test_a_second_writing_command_waits_for_the_workspace_lock(tmp_path: Path) -> None:
@@ -384,3 +394,17 @@ def test_a_skipped_article_under_json_is_listed_in_the_document(tmp_path: Path) 
         {"path": "nope.md", "line": None, "message": "article not found", "hint": None}]
     assert [a["article"] for a in doc["articles"]] == ["articles/sleep.md"]
     assert "Error: nope.md: article not found" in result.stderr
+
+
+def test_a_missing_dependency_is_named_not_taken_for_a_missing_format(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import transflow.formats as formats
+    from transflow.errors import ArticleError
+
+    def missing(name: str) -> None:
+        raise ModuleNotFoundError("No module named 'yaml'", name="yaml")
+
+    monkeypatch.setattr(formats.importlib, "import_module", missing)
+    with pytest.raises(ArticleError, match="Python package 'yaml' is missing"):
+        formats.format_for("a.md")

@@ -47,6 +47,7 @@ __all__ = [
     "markdown_script_urls",
     "markdown_urls",
     "script_scheme",
+    "text_script_urls",
 ]
 
 #: Schemes that run code (or carry a whole document) when a browser follows the URL.
@@ -142,6 +143,25 @@ def markdown_script_urls(text: str) -> Counter[str]:
     if ":" not in text and "&" not in text:
         return Counter()  # no scheme can be spelled without a colon (or an entity for one)
     return _count(markdown_urls(text, with_html=False))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_TEXT_SCHEME = re.compile(
+    r"(?<![a-z0-9+.-])(javascript|vbscript|livescript|mocha)\s*:"
+    r"|(?<![a-z0-9+.-])(data)\s*:\s*[a-z]+/[a-z0-9.+-]+\s*[;,]",
+    re.I,
+)
+
+
+def text_script_urls(text: str) -> Counter[str]:
+    """Script URLs written anywhere in ``text``, links or not (entities decoded, backslashes
+    and control characters dropped): the last net, for parameters the Markdown and HTML
+    parsers do not see as URLs (a Hugo shortcode's ``href="…"``, an MDX component's
+    ``href={"…"}``), which a site template may still turn into a live link."""
+    if ":" not in text and "&" not in text:
+        return Counter()
+    cleaned = _CONTROL.sub("", html.unescape(text.replace("\\", "")))
+    return Counter((m.group(1) or m.group(2)).lower() for m in _TEXT_SCHEME.finditer(cleaned))
 
 
 def added_script_urls(source: str, page: str, fmt: str) -> list[str]:

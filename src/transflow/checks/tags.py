@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from .registry import CheckContext, define
 from .safety import DANGEROUS_TAGS
 from .safety import disallowed_markup as html_disallowed_markup
-from .script_urls import markdown_script_urls
+from .script_urls import markdown_script_urls, text_script_urls
 from .text import _CODE_SPAN, _HTML_COMMENT, _HTML_TAG, _counter_diff, _strip_footnote_sups
 
 
@@ -32,12 +32,18 @@ def disallowed_markup(source: str, translation: str) -> list[str]:
     comments, unterminated tags), minus its plain "adds tag" findings, which the
     ``html-tags`` check owns; Markdown link and image destinations, autolinks and link
     definitions with a ``javascript:``-like scheme, as a CommonMark parser resolves them
-    (:mod:`.script_urls`), are added here. Markup already in the source is the author's.
+    (:mod:`.script_urls`), are added here, and, when nothing else was found, a script URL
+    anywhere in the text (a shortcode or component parameter a template may link).
+    Markup already in the source is the author's.
     """
     problems = [p for p in html_disallowed_markup(source, translation)
                 if not p.startswith("adds tag ")]
     added = markdown_script_urls(translation) - markdown_script_urls(source)
     problems += [f"adds a {scheme}: URL in a Markdown link" for scheme in sorted(added)]
+    if not problems:  # the last net: a script URL as a shortcode or component parameter
+        text = text_script_urls(translation) - text_script_urls(source)
+        problems += [f"adds a {scheme}: URL in its text (a shortcode or component "
+                     "parameter?)" for scheme in sorted(text)]
     return problems
 
 

@@ -31,7 +31,13 @@ def format_for(path: Path | str) -> Format:
         raise ArticleError(f"unsupported article type {suffix!r} (known: {known})", path=path)
     try:
         module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:  # a format not built yet
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:  # a dependency is missing: say which, not "no reader"
+            raise ArticleError(
+                f"cannot read {suffix!r} articles: the Python package {exc.name!r} is missing",
+                path=path,
+                hint="reinstall transflow with its dependencies (pip install transflow)",
+            ) from exc
         raise ArticleError(f"no reader for {suffix!r} articles yet", path=path) from exc
     fmt: Format = getattr(module, attribute or "FORMAT")
     return fmt
