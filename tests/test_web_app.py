@@ -281,3 +281,17 @@ def test_index_and_article_show_states_findings_and_build(client: Any) -> None:
     assert "not in the source: 2019" in page
     assert "<del>energy</del><ins>ATP</ins> <del>use</del><ins>binding</ins>" in page
     assert 'id="preview"' in page and "Magnesium" in page
+
+
+def test_a_save_of_another_entry_meanwhile_is_kept(client: Any, root: Path) -> None:
+    """A translator saved entry 3 in their editor after the page was shown; approving entry
+    7 in the page keeps their save (the catalog is read right before the write)."""
+    path = root / SEED_PO
+    shown = _entries(root)
+    cat = catalog.load(path)
+    list(catalog.active_entries(cat))[3].msgstr = "Door de vertaler bewaard."
+    path.write_text(catalog.render(cat), encoding="utf-8")  # as an editor would: no lock
+    assert _post(client, _action(shown[7], "approve"), base=shown[7].msgstr).status_code == 303
+    after = _entries(root)
+    assert after[3].msgstr == "Door de vertaler bewaard."
+    assert entry_state(after[7]) is State.REVIEWED

@@ -118,9 +118,9 @@ def serve_cmd(ctx: click.Context, port: int, host: str, open_browser: bool,
         except TransflowError:
             reviewer = None  # the page asks for it once
     token = secrets.token_urlsafe(24)
-    workspace = Workspace(config)
+    workspace = Workspace(config, workers=os.cpu_count() or 1)
     with progress_bar("Reading articles", True) as progress:
-        workspace.rows(lambda done, total: progress(done, total, ""))
+        workspace.rows(progress)
     app = create_app(config, token=token, reviewer=reviewer, allowed_hosts=allowed,
                      workspace=workspace)
     listener = _listen(host, port)
@@ -169,12 +169,14 @@ def report_cmd(ctx: click.Context, out: Path | None, as_json: bool) -> None:
 def write_report_folder(config: Config, out: Path | None, *, quiet: bool) -> ReportResult:
     """Write the report (``run --report`` uses this too) and say where it is."""
     try:
+        from transflow.web.model import Workspace
         from transflow.web.report import write_report
     except ImportError as exc:
         raise _needs_extra(exc) from None
     folder = (out or config.root / "transflow-report").resolve()
+    workspace = Workspace(config, workers=os.cpu_count() or 1)
     with progress_bar("Writing report", not quiet) as progress:
-        result = write_report(config, folder, progress=progress)
+        result = write_report(config, folder, workspace=workspace, progress=progress)
     if not quiet:
         for problem in result.problems:
             echo_error(problem)

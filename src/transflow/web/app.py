@@ -38,7 +38,7 @@ from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.web.actions import ACTIONS, Conflict, EntryGone, Request, perform
 from transflow.web.model import Workspace
-from transflow.web.pages import HERE, Links, index_context, page_context
+from transflow.web.pages import HERE, Links, RowCache, index_context, page_context
 
 TOKEN_COOKIE = "transflow_token"
 REVIEWER_COOKIE = "transflow_reviewer"
@@ -151,10 +151,16 @@ def create_app(
             abort(404, "not a language of this workspace")
         return path
 
+    row_cache = RowCache()
+
+    def render_row(row: Any) -> str:
+        return app.jinja_env.get_template("row.html").render(row=row, links=links, here=HERE)
+
     @app.get("/")
     def index() -> str:
-        return render_template("index.html", **index_context(ws, links), static=False,
-                               csrf=csrf, reviewer=current_reviewer())
+        context = index_context(ws, links, render_row, row_cache)
+        return render_template("index.html", **context, static=False, csrf=csrf,
+                               reviewer=current_reviewer())
 
     @app.get("/a/<language>/<path:slug>")
     def article(language: str, slug: str) -> str:

@@ -7,12 +7,13 @@ state, a finding or a build verdict itself:
   *changed after review* split off *translated* as ``status`` counts it;
 * findings come from ``workflow.check.check_catalog`` (the same checks, scope and skips as
   ``transflow check``), joined to their entries by catalog line;
-* the build verdict comes from ``workflow.build.assess`` with the default gates, the same
-  call ``build`` makes.
+* the index rows are the reports of ``status``, ``check`` and a dry-run ``build`` (default
+  gates) of the articles, so the index says exactly what those commands say, and shares
+  their results cache (``.transflow-cache``) and worker processes.
 
-A ``Workspace`` remembers each article's row until the article or one of its catalogs
-changes on disk (by size and modification time), so the index of a large workspace is
-recomputed only for what changed since the last look.
+A ``Workspace`` also remembers each article's row in memory until the article, its
+template or one of its catalogs changes on disk (by size and modification time), so a page
+load of a large workspace recomputes only what changed since the last one.
 """
 
 from __future__ import annotations
@@ -20,20 +21,19 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from transflow.checks import run_checks
 from transflow.config import Config
 from transflow.errors import TransflowError
-from transflow.formats import Segment
+from transflow.formats import Segment, format_for
 from transflow.glossary import Glossary
 from transflow.po import catalog
 from transflow.states import (
     NEVER_ACCEPTED,
     State,
-    accepted_findings,
     approval,
     approval_is_stale,
     display_notes,
@@ -42,17 +42,27 @@ from transflow.states import (
 )
 from transflow.web.render import article_html, block_tag, segment_html
 from transflow.worddiff import word_chunks
-from transflow.workflow.build import assess
+from transflow.workflow.build import build
 from transflow.workflow.check import (
     MARKUP_CHECKS,
     CheckFinding,
+    check,
     check_catalog,
     context_for,
     is_attribute_only,
     workspace_glossary,
 )
 from transflow.workflow.gates import default_gates
-from transflow.workflow.workspace import Article, catalog_path, discover, read_article, slug_of
+from transflow.workflow.status import status
+from transflow.workflow.workspace import (
+    Progress,
+    catalog_path,
+    discover,
+    no_progress,
+    read_article,
+    slug_of,
+    template_path,
+)
 
 #: The buckets of the state bar, in order (``changed_after_review`` is split off translated).
 BUCKETS = ("untranslated", "machine_draft", "needs_work", "translated", "changed_after_review",
@@ -187,10 +197,12 @@ def _stamp(paths: Sequence[Path]) -> Stamp:
 class Workspace:
     """The review pages' view of one workspace (see the module docstring for the caching)."""
 
-    def __init__(self, config: Config, *, glossary: Glossary | None = None) -> None:
+    def __init__(self, config: Config, *, glossary: Glossary | None = None,
+                 workers: int = 1) -> None:
         self.config = config
         self.glossary = glossary if glossary is not None else workspace_glossary(config)
         self.gates = default_gates(config)
+        self.workers = workers
         self._rows: dict[str, tuple[Stamp, ArticleRow]] = {}
         self._lock = threading.Lock()
 
@@ -199,76 +211,83 @@ class Workspace:
         """Slug -> article path, for every article of the workspace (the only paths served)."""
         return {slug_of(self.config, p): p for p in discover(self.config)}
 
-    def _targets_paths(self, slug: str) -> list[Path]:
-        return [catalog_path(self.config, lang, slug) for lang in self.config.languages]
+    def _stamp(self, slug: str, path: Path) -> Stamp:
+        paths = [catalog_path(self.config, lang, slug) for lang in self.config.languages]
+        return _stamp([path, template_path(self.config, slug), *paths])
 
     # -- the index -------------------------------------------------------------------------
-    def rows(self, progress: Callable[[int, int], None] | None = None) -> list[ArticleRow]:
+    def rows(self, progress: Progress = no_progress) -> list[ArticleRow]:
         """Every article's row, recomputed only where a file changed since the last call."""
         found = self.articles()
-        rows: list[ArticleRow] = []
         with self._lock:
-            for done, (slug, path) in enumerate(sorted(found.items()), 1):
-                rows.append(self._row(slug, path))
-                if progress is not None:
-                    progress(done, len(found))
+            stamps = {slug: self._stamp(slug, path) for slug, path in found.items()}
+            stale = {slug: found[slug] for slug in found
+                     if slug not in self._rows or self._rows[slug][0] != stamps[slug]}
+            if stale:
+                for slug, row in self._compute_rows(stale, progress).items():
+                    self._rows[slug] = (stamps[slug], row)
             for gone in set(self._rows) - set(found):
                 del self._rows[gone]
-        return rows
+            return [self._rows[slug][1] for slug in sorted(found)]
 
     def row(self, slug: str, path: Path) -> ArticleRow:
         """One article's row (cached like ``rows``)."""
         with self._lock:
-            return self._row(slug, path)
-
-    def _row(self, slug: str, path: Path) -> ArticleRow:
-        stamp = _stamp([path, *self._targets_paths(slug)])
-        cached = self._rows.get(slug)
-        if cached is not None and cached[0] == stamp:
+            stamp = self._stamp(slug, path)
+            cached = self._rows.get(slug)
+            if cached is None or cached[0] != stamp:
+                cached = (stamp, self._compute_rows({slug: path})[slug])
+                self._rows[slug] = cached
             return cached[1]
-        row = self._compute_row(slug, path)
-        self._rows[slug] = (stamp, row)
-        return row
 
-    def _compute_row(self, slug: str, path: Path) -> ArticleRow:
+    def _compute_rows(self, paths: dict[str, Path],
+                      progress: Progress = no_progress) -> dict[str, ArticleRow]:
+        """Rows from ``status``, ``check`` and a dry-run ``build`` of these articles: the same
+        reports (and results cache) as the commands, so the index never disagrees with them."""
         config = self.config
-        row = ArticleRow(config.relative(path), slug)
-        try:
-            article = read_article(config, path)
-            row.fmt = article.fmt.name
-            row.source_language = article.source_language
-            for lang in config.targets_for(article.source_language):
-                row.languages.append(self._language_row(article, lang))
-            verdict, _ = assess(config, article, self.gates)
-            row.built = verdict.built
-            row.reasons = verdict.reasons
-        except TransflowError as exc:  # one bad article never hides the others
-            row.error = str(exc)
-        return row
-
-    def _language_row(self, article: Article, lang: str) -> LanguageRow:
-        config = self.config
-        po_path = catalog_path(config, lang, article.slug)
-        lrow = LanguageRow(lang, config.relative(po_path))
-        if not po_path.exists():
-            lrow.missing = True
-            lrow.counts["untranslated"] = len({s.text for s in article.doc.segments})
-            return lrow
-        cat = catalog.load(po_path)
-        for entry in catalog.active_entries(cat):
-            lrow.counts[bucket_of(entry)] += 1
-        findings, _ = check_catalog(article, lang, cat, catalog_name=lrow.catalog,
-                                    glossary=self.glossary)
-        for f in findings:
+        chosen = list(paths.values())
+        counted = status(config, chosen, workers=self.workers)
+        checked = check(config, chosen, progress=progress)
+        built = build(config, chosen, gates=self.gates, dry_run=True, workers=self.workers)
+        rows = {slug: ArticleRow(config.relative(path), slug, format_for(path).name)
+                for slug, path in paths.items()}
+        by_article = {row.article: row for row in rows.values()}
+        languages: dict[tuple[str, str], LanguageRow] = {}
+        for item in counted.items:
+            row = by_article.get(item.article)
+            if row is None:
+                continue
+            row.source_language = item.source_language
+            lrow = LanguageRow(item.language, item.catalog, missing=item.missing)
+            for state, n in item.states.items():
+                lrow.counts[state.key] += n
+            lrow.counts["translated"] -= item.changed_after_review
+            lrow.counts["changed_after_review"] = item.changed_after_review
+            row.languages.append(lrow)
+            languages[(item.article, item.language)] = lrow
+        for f in checked.findings:
+            target = languages.get((f.article, f.language))
+            if target is None:
+                continue
             if f.draft:
-                lrow.draft_findings += 1
+                target.draft_findings += 1
             elif f.accepted:
                 continue  # verified by a person: neither an error nor a warning any more
             elif f.severity == "error":
-                lrow.errors += 1
+                target.errors += 1
             else:
-                lrow.warnings += 1
-        return lrow
+                target.warnings += 1
+        for result in built.articles:
+            row = by_article.get(result.article)
+            if row is not None:
+                row.built, row.reasons = result.built, list(result.reasons)
+        catalogs = {lrow.catalog: article for (article, _), lrow in languages.items()}
+        for problem in [*counted.problems, *checked.problems, *built.problems]:
+            where = problem.path or ""
+            row = by_article.get(catalogs.get(where, where))
+            if row is not None and row.error is None:
+                row.error = str(problem)
+        return rows
 
     # -- one article -----------------------------------------------------------------------
     def page(self, slug: str, path: Path, lang: str) -> ArticlePage:
@@ -351,8 +370,6 @@ def _segment_row(number: int, seg: Segment, entry: catalog.Entry | None, fmt: st
     previous = (entry.previous_msgid or None) if entry is not None else None
     tcomment = (entry.tcomment or "") if entry is not None else ""
     found = approval(tcomment)
-    accepted = ({a.check: a.reviewer for a in accepted_findings(view(entry))}
-                if entry is not None else {})
     notes = display_notes(tcomment)
     return SegmentRow(
         number=number,
@@ -363,7 +380,7 @@ def _segment_row(number: int, seg: Segment, entry: catalog.Entry | None, fmt: st
         translation=translation,
         state=state,
         in_catalog=entry is not None,
-        findings=[(f.severity, f.check, f.message, accepted.get(f.check)) for f in findings],
+        findings=[(f.severity, f.check, f.message, f.accepted_by) for f in findings],
         previous_source=previous if state == "needs_work" else None,
         notes=notes,
         reviewer=found.reviewer if found is not None else None,

@@ -6,8 +6,11 @@ report to relative ``.html`` files, so a report opens from disk without a server
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup
 
 from transflow.web.model import BUCKETS, LABELS, ArticleRow, Workspace
 
@@ -54,11 +57,37 @@ def totals(rows: list[ArticleRow]) -> dict[str, int]:
     return out
 
 
-def index_context(ws: Workspace, links: Links) -> dict[str, Any]:
-    """What ``index.html`` shows."""
+class RowCache:
+    """Each article's index rows as HTML, rendered again only when its row was recomputed.
+
+    The workspace keeps an ``ArticleRow`` object until the article's files change, so the
+    object's identity says whether its HTML is still right; the index of a large workspace
+    then costs a join, not a template run per article.
+    """
+
+    def __init__(self) -> None:
+        self._html: dict[str, tuple[ArticleRow, Markup]] = {}
+
+    def render(self, rows: list[ArticleRow],
+               render_one: Callable[[ArticleRow], str]) -> list[Markup]:
+        """The HTML of ``rows``, in order (``render_one`` is called for new rows only)."""
+        fresh: dict[str, tuple[ArticleRow, Markup]] = {}
+        for row in rows:
+            hit = self._html.get(row.slug)
+            if hit is None or hit[0] is not row:
+                hit = (row, Markup(render_one(row)))  # the template escaped every value
+            fresh[row.slug] = hit
+        self._html = fresh
+        return [fresh[row.slug][1] for row in rows]
+
+
+def index_context(ws: Workspace, links: Links, render_row: Callable[[ArticleRow], str],
+                  cache: RowCache | None = None) -> dict[str, Any]:
+    """What ``index.html`` shows; ``render_row`` renders ``row.html`` for one article."""
     rows = ws.rows()
     return {
         "rows": rows,
+        "row_html": (cache or RowCache()).render(rows, render_row),
         "totals": totals(rows),
         "built": sum(1 for r in rows if r.built),
         "links": links,

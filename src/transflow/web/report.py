@@ -22,6 +22,7 @@ from transflow.atomic import Transaction
 from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.web.model import Workspace
+from transflow.web.pages import HERE as HERE_STATES
 from transflow.web.pages import Links, index_context, page_context
 
 HERE = Path(__file__).parent
@@ -80,7 +81,10 @@ def write_report(config: Config, out: Path, *, workspace: Workspace | None = Non
                               "csrf": "", "reviewer": ""}
     paths = ws.articles()
     with Transaction() as transaction:
-        context = index_context(ws, StaticLinks(0))
+        top = StaticLinks(0)
+        row_template = env.get_template("row.html")
+        context = index_context(ws, top, lambda row: row_template.render(
+            row=row, links=top, here=HERE_STATES))
         transaction.write(out / "index.html",
                           env.get_template("index.html").render(**context, **shared))
         result.pages += 1
