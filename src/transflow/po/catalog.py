@@ -19,6 +19,7 @@ read from); entries are typed by the :class:`~transflow.po.model.Entry` protocol
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -71,6 +72,8 @@ class MergeReport:
     fuzzy: int = 0
     obsolete: int = 0
     revived: int = 0
+    #: Plural entries (``msgid_plural``) found: transflow does not handle them; kept as is.
+    plurals: int = 0
 
 
 def build_template(
@@ -101,7 +104,7 @@ def _occurrences(tmpl: TemplateEntry) -> list[tuple[str, str]]:
 def active_entries(catalog: Catalog) -> Iterator[Entry]:
     """Entries that are neither the header nor obsolete."""
     for entry in catalog:
-        if not entry.obsolete and entry.msgid != "":
+        if not entry.obsolete and entry.msgid != "" and not entry.msgid_plural:
             yield entry
 
 
@@ -175,13 +178,18 @@ def merge(
     Exact msgid matches keep everything (translation, flags, comments); an obsolete entry whose
     msgid returns is revived; a new msgid close to a vanished one (``similarity`` ≥ 0.6) takes
     its translation as fuzzy with ``#| msgid``; other vanished translated entries become
-    obsolete; vanished untranslated ones are dropped (msgmerge does the same).
+    obsolete; vanished untranslated ones are dropped (msgmerge does the same). Plural entries
+    (added by hand or by another tool) are never dropped: kept as they are, and counted.
     """
     report = MergeReport()
     old: dict[tuple[str | None, str], Entry] = {}
     obsolete: dict[tuple[str | None, str], Entry] = {}
+    plurals: list[Entry] = []
     for existing in catalog:
         if existing.msgid == "" and not existing.obsolete:
+            continue
+        if existing.msgid_plural and not existing.obsolete:
+            plurals.append(existing)  # not ours to judge: kept as it is, where it is
             continue
         key = (existing.msgctxt, existing.msgid)
         (obsolete if existing.obsolete else old)[key] = existing
@@ -224,7 +232,9 @@ def merge(
             obsolete[key] = entry
             report.obsolete += 1
     header_entry = [e for e in catalog if e.msgid == "" and not e.obsolete]
-    catalog.file[:] = header_entry + [e for e in result if e is not None] + list(obsolete.values())
+    report.plurals = len(plurals)
+    catalog.file[:] = (header_entry + [e for e in result if e is not None] + plurals
+                       + list(obsolete.values()))
     return report
 
 
@@ -254,17 +264,62 @@ def load(path: Path) -> Catalog:
     return catalog
 
 
+_CHARSET = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset the header declares (``Content-Type: …; charset=ISO-8859-1``), if any."""
+    head = data[: data.find(b"\n\n")] if b"\n\n" in data else data[:4096]
+    m = _CHARSET.search(head)
+    if m is None:
+        return None
+    name = m.group(1).decode("ascii")
+    return None if name.upper() == "CHARSET" else name  # a template's placeholder
+
+
 def decode(data: bytes, path: Path | None) -> str:
-    """A catalog's text: UTF-8 (what transflow writes and most editors save)."""
+    """A catalog's text: UTF-8, or the charset its header declares (gettext does the same).
+
+    A catalog in another charset (``ISO-8859-1`` from an older tool) is read as such;
+    ``save`` writes it back as UTF-8 (and says so in the header).
+    """
+    charset = declared_charset(data)
+    if charset is not None:
+        try:
+            codec = codecs.lookup(charset).name
+        except LookupError:
+            raise CatalogError(f"unknown charset '{charset}' in the header", path=path,
+                               hint="declare charset=UTF-8 and save the file as UTF-8") from None
+        if codec not in ("utf-8", "ascii"):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count(b"\n") + 1
+                raise CatalogError(f"not valid {charset}, the charset its header declares",
+                                   path=path, line=line) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError("not valid UTF-8", path=path, line=line) from None
+        raise CatalogError("not valid UTF-8", path=path, line=line,
+                           hint="save it as UTF-8, or declare its charset in the header") from None
+
+
+def converted_from(catalog: Catalog) -> str | None:
+    """The charset a catalog declares when it is not UTF-8 (``save`` converts it)."""
+    content = catalog.metadata.get("Content-Type", "")
+    m = re.search(r"charset=([A-Za-z0-9_.:-]+)", content)
+    if m is None or m.group(1).upper() == "CHARSET":
+        return None
+    try:
+        codec = codecs.lookup(m.group(1)).name
+    except LookupError:
+        return None
+    return None if codec in ("utf-8", "ascii") else m.group(1)
 
 
 def encode(text: str, path: Path | None) -> bytes:
-    """The bytes of a catalog's text, as ``decode`` reads them back."""
+    """The bytes of a catalog's text: always UTF-8 (``render`` declares it)."""
     return text.encode("utf-8")
 
 
@@ -330,6 +385,8 @@ def save(
     """
     previous_bytes = read_bytes(path)
     if previous_bytes is None:
+        if converted_from(catalog) is not None:
+            catalog.metadata["Content-Type"] = "text/plain; charset=UTF-8"
         text = render(catalog)
         _write(path, text, None, transaction)
         catalog.loaded = text
@@ -355,6 +412,8 @@ def save(
             if base is not None:
                 # Someone (a translator's editor, another tool) saved the file meanwhile.
                 keep_their_edits(parse(base, path=path), catalog, old, add_theirs=True)
+    if converted_from(catalog) is not None:  # written back as UTF-8, and said so
+        catalog.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     text = render(catalog)
     if text == previous:
         catalog.loaded = previous

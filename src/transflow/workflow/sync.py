@@ -360,8 +360,17 @@ def _sync_article(
             po.metadata["Project-Id-Version"] = project
         else:
             po = catalog.new_catalog(lang, project, now)
+        charset = catalog.converted_from(po)
+        if charset is not None:
+            result.warnings.append(f"{config.relative(po_path)} declares charset {charset}: "
+                                   "read as such, written back as UTF-8")
         fix_header(po, lang, project, now)
-        result.merges[lang] = catalog.merge(po, template)
+        merged = result.merges[lang] = catalog.merge(po, template)
+        if merged.plurals:
+            result.warnings.append(
+                f"{config.relative(po_path)}: {merged.plurals} plural entr"
+                f"{'y' if merged.plurals == 1 else 'ies'} (msgid_plural) kept as they are; "
+                "transflow does not translate, check or publish plural entries")
         _write(config, po, po_path, now, dry_run, result, transaction)
         outputs.append(po_path)
     return result, outputs
