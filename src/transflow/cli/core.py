@@ -247,12 +247,14 @@ def render_status(report: StatusReport, publish: State) -> None:
     rows.append(["total", "", str(total.segments), str(total.words),
                  *[str(total.states[s]) for s in order], f"{total.percent(publish):.0f}%"])
     widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    lines = []
     for n, row in enumerate([headers, *rows]):
         if n == len(rows):
-            click.echo("  ".join("-" * w for w in widths))
+            lines.append("  ".join("-" * w for w in widths))
         cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
         cells += [c.rjust(w) for c, w in zip(row[2:], widths[2:], strict=True)]
-        click.echo("  ".join(cells).rstrip())
+        lines.append("  ".join(cells).rstrip())
+    click.echo("\n".join(lines))  # one write: thousands of rows are printed at once
     for item in report.items:
         if item.changed_after_review:
             info(f"{item.catalog}: {item.changed_after_review} changed after review")

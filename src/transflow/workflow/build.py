@@ -332,11 +332,17 @@ def _reuse(
     if raw is None:
         return None
     data = json.loads(raw)
-    for rel, sha in data["outputs"].items():
-        if cache.digest(config.root / rel) != sha:
+    refreshed = {}
+    for rel, record in data["outputs"].items():
+        fresh = cache.holds(config.root / rel, record)
+        if fresh is None:
             return None
+        refreshed[rel] = fresh
     if any((config.root / rel).exists() for rel in data["result"]["unpublished"]):
         return None
+    if refreshed != data["outputs"]:  # re-hashed (too recent before): trusted from now on
+        data["outputs"] = refreshed
+        cache.put("build", config.relative(path), key, json.dumps(data, ensure_ascii=False))
     return ArticleBuild.from_cache(data["result"]), []
 
 
@@ -346,8 +352,8 @@ def _remember(
     """Store an article's outcome with the digests of the files it published."""
     if not cache.enabled:
         return
-    outputs = {rel: cache.digest(config.root / rel) for rel in result.files.values()}
-    if any(sha is None for sha in outputs.values()):
+    outputs = {rel: cache.record(config.root / rel) for rel in result.files.values()}
+    if any(record is None for record in outputs.values()):
         return
     value = {"result": result.to_cache(), "outputs": outputs}
     cache.put("build", config.relative(path), key, json.dumps(value, ensure_ascii=False))

@@ -28,7 +28,7 @@ import hashlib
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import transflow
@@ -71,6 +71,9 @@ def _prepare(db: sqlite3.Connection) -> None:
         db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
     for sql in _SCHEMA_SQL:
         db.execute(sql)
+
+#: Pending results are written in batches of this many (memory stays flat).
+FLUSH_EVERY = 500
 
 #: Above this many remembered entry fingerprints the table is emptied (it only saves time).
 MAX_ENTRIES = 2_000_000
@@ -201,6 +204,33 @@ class ResultCache:
             self._new_files[key] = entry
         return sha
 
+    def record(self, path: Path | str) -> list[object] | None:
+        """A stand-alone record of a file's content, ``[stat, sha, hashed]`` (None when it
+        cannot be read), for files a result owns (a build's outputs): kept in the result
+        itself rather than in the files table, so memory does not grow with them."""
+        try:
+            st = os.stat(path)
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        if st.st_size != len(data):
+            return None
+        return [_stat_key(st), hashlib.sha256(data).hexdigest(), self._clock_ns()]
+
+    def holds(self, path: Path | str, record: Sequence[object]) -> list[object] | None:
+        """The file's up-to-date record when it still holds the content ``record`` describes
+        (re-hashed when its stat changed or was too recent to trust), else None."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        stat, sha, hashed = record
+        if stat == _stat_key(st) and isinstance(hashed, int) and _trusted(st, hashed):
+            return list(record)
+        fresh = self.record(path)
+        return fresh if fresh is not None and fresh[1] == sha else None
+
     def digests(self, paths: Iterable[Path | str]) -> list[str | None]:
         """:meth:`digest` of each path, in order."""
         return [self.digest(p) for p in paths]
@@ -247,6 +277,8 @@ class ResultCache:
         """Store ``value`` for ``slot`` (replacing what the slot held), written by :meth:`save`."""
         if self.enabled and not self.readonly:
             self._new_results[(kind, slot)] = (key, value)
+            if len(self._new_results) >= FLUSH_EVERY:
+                self.save()  # written in batches: memory does not grow with the workspace
 
     # -- writing ----------------------------------------------------------------------
 

@@ -291,6 +291,11 @@ def problem_of(config: Config, error: TransflowError, path: Path) -> Problem:
 
 def slug_of(config: Config, path: Path) -> str:
     """``<articles>/news/x.md`` -> ``news/x``."""
+    text, base = str(path), f"{config.articles}{os.sep}"
+    if os.sep == "/" and text.startswith(base) and "/." not in text[len(base) - 1 :]:
+        # The common case as string work (it runs for every article of every command).
+        stem, suffix = text[len(base) :], path.suffix
+        return stem[: len(stem) - len(suffix)] if suffix else stem
     if not path.is_absolute() or ".." in path.parts:
         # Lexically (no resolve()): a symlink inside the articles folder is named after the
         # link; discover() already gives absolute, normal paths, so this costs no syscall.
@@ -445,14 +450,12 @@ def input_files(config: Config, path: Path) -> tuple[str, list[str]]:
     :func:`slug_of`, :func:`template_path` and :func:`catalog_path` give.
     """
     text = str(path)
-    root, articles = f"{config.root}{os.sep}", f"{config.articles}{os.sep}"
-    if os.sep != "/" or not (text.startswith(root) and text.startswith(articles)):
-        slug = slug_of(config, path)
+    root = f"{config.root}{os.sep}"
+    slug = slug_of(config, path)
+    if os.sep != "/" or not text.startswith(root):
         files = [text, str(template_path(config, slug))]
         files += [str(catalog_path(config, lang, slug)) for lang in config.languages]
         return config.relative(path), files
-    stem = text[len(articles):]
-    slug = stem[: len(stem) - len(path.suffix)]
     locales = str(config.locales)
     files = [text, f"{locales}/templates/{slug}.pot"]
     files += [f"{locales}/{lang}/{slug}.po" for lang in config.languages]
