@@ -114,3 +114,31 @@ def test_markup_injected_in_a_pull_quote_is_refused_by_check_and_build(
     assert f"locales/nl/lead.po:{line}: error [{check}]" in checked.stdout
     built = run(root, "build", "--allow-incomplete")
     assert not (root / "dist/nl/lead.md").exists(), built.output
+
+
+QUOTED = """\
+> Intro.
+>
+> <div class="note">
+> <p>Quoted HTML
+> text.</p>
+> <img src="a.png" alt="Quoted alt">
+> </div>
+>
+> After.
+
+End.
+"""
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_html_in_a_block_quote_is_offered_and_keeps_its_blocks(hostile: str) -> None:
+    doc = FORMAT.parse(QUOTED)
+    assert [s.text for s in doc.segments] == [
+        "Intro.", "Quoted HTML text.", "Quoted alt", "After.", "End."
+    ]
+    assert FORMAT.render(doc, lambda s: s.text) == QUOTED
+    for victim in doc.segments[1:3]:
+        out = FORMAT.render(doc, lambda s, v=victim: hostile if s is v else None)
+        assert blocks(out) == blocks(QUOTED), out
+        assert [s.text for s in FORMAT.parse(out).segments][-2:] == ["After.", "End."]

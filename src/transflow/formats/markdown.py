@@ -303,7 +303,12 @@ def parse(
     source_lines: list[int] | None = None
 
     def add_pieces(
-        start: int, end: int, *, attributes_only: bool = False, markdown: bool = False
+        start: int,
+        end: int,
+        *,
+        attributes_only: bool = False,
+        markdown: bool = False,
+        quoted: bool = False,
     ) -> None:
         """Segments of embedded HTML (normalised offsets in, source offsets out)."""
         nonlocal source_lines
@@ -316,6 +321,7 @@ def parse(
             attributes_only=attributes_only,
             props=props,
             markdown=markdown,
+            quoted=quoted,
         ):
             if piece.mode != "attr" and not _has_words(_without_shortcodes(piece.text)):
                 for code in shortcodes.scan(source, piece.start, piece.end):
@@ -356,7 +362,7 @@ def parse(
         elif kind == "paragraph_open":
             block = "paragraph"
             first_in_item = previous == "list_item_open"
-        elif kind == "html_block" and token.map and "block quote" not in containers:
+        elif kind == "html_block" and token.map:
             first, last = token.map
             line_start(0)
             assert line_starts is not None
@@ -364,7 +370,9 @@ def parse(
             # The block starts at its content, after a list marker on the same line.
             opener = token.content.split("\n", 1)[0].strip()
             begin = norm.find(opener, line_start(first), end) if opener else -1
-            add_pieces(begin if begin >= 0 else line_start(first), end)
+            add_pieces(
+                begin if begin >= 0 else line_start(first), end, quoted="block quote" in containers
+            )
         elif kind == "tr_open":
             cell = -1
         elif kind in ("th_open", "td_open"):

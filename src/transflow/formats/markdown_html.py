@@ -10,8 +10,8 @@ turns its segments into Markdown segments; it is one more extractor feeding the 
 
 Principles:
 
-* A block is read as the source's bytes, so offsets are exact; a block inside a block quote is
-  left alone (its lines carry ``>`` markers that are not HTML).
+* A block is read as the source's bytes, so offsets are exact; inside a block quote its lines'
+  ``>`` markers are read as blanks (a copy of the same length), so they are never HTML text.
 * Loose text of the block and the content of ``markdown="1"`` elements is Markdown to the page
   generator (kramdown, Jekyll): its kind is ``paragraph`` and a translation is escaped as a
   Markdown line; other content keeps the HTML kinds (``figure caption``, ``summary``…).
@@ -56,6 +56,7 @@ def region(
     attributes_only: bool = False,
     props: tuple[str, ...] | None = None,
     markdown: bool = False,
+    quoted: bool = False,
 ) -> list[Piece]:
     """The pieces of ``source[start:end]``, an HTML block or a tag-only paragraph.
 
@@ -63,7 +64,11 @@ def region(
     segments, capitalised components hold blocks, and ``{…}`` expressions in tags are masked
     so the HTML tokenizer never reads a ``>`` or a quote inside one. ``markdown``: all the
     region's text is Markdown (JSX written as a paragraph), escaped as such when translated.
+    ``quoted``: the block is inside a block quote, so its lines' ``>`` markers are read as
+    blanks (a translation is written on one line, where the first marker already stands).
     """
+    if quoted:
+        source = _mask_quote_markers(source, start, end)
     if props is None:
         found = html.extract(source, start, end)
     else:
@@ -78,12 +83,26 @@ def region(
                 Piece(seg.text, seg.kind, seg.start, seg.end, "attr", found.quotes[seg.start])
             )
         elif not attributes_only:
-            markdown = markdown or seg.start in found.markdown
+            as_markdown = markdown or seg.start in found.markdown
             kind = "paragraph" if seg.kind == "text" else seg.kind
             # Folded as Markdown folds a paragraph (line breaks only), not as HTML does.
-            text = _LINE_BREAKS.sub(" ", source[seg.start : seg.end])
-            pieces.append(Piece(text, kind, seg.start, seg.end, "html-md" if markdown else "html"))
+            text = _LINE_BREAKS.sub(" ", source[seg.start : seg.end]).strip()
+            mode = "html-md" if as_markdown else "html"
+            pieces.append(Piece(text, kind, seg.start, seg.end, mode))
     return pieces
+
+
+_QUOTE_MARKERS = re.compile(r"^[ \t]*>(?:[ \t]*>)*[ \t]?", re.MULTILINE)
+
+
+def _mask_quote_markers(source: str, start: int, end: int) -> str:
+    """``source`` with the block-quote markers of the lines in ``[start, end)`` as spaces."""
+    chars = list(source)
+    line_begin = source.rfind("\n", 0, start) + 1
+    for m in _QUOTE_MARKERS.finditer(source, line_begin, end):
+        for i in range(max(m.start(), start), m.end()):
+            chars[i] = " "
+    return "".join(chars)
 
 
 _EXPRESSION_START = re.compile(r"=\s*\{|\{\s*\.\.\.")
