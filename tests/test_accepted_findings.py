@@ -173,9 +173,15 @@ def test_coronamelder_pair_is_published_once_its_findings_are_accepted(
     po_path = root / "locales" / "en" / f"{PAIR}.po"
     text = po_path.read_text(encoding="utf-8")
     again = run(root, "check", "--accept", f"{url['catalog']}:{url['line']}", "urls",
-                "--reviewer", "Jane Doe")
+                "--reviewer", "Someone Else")
     assert again.exit_code == 0 and "already accepted" in again.stderr
+    assert "by Jane Doe" in again.stderr and "Someone Else" not in again.stderr
     assert po_path.read_text(encoding="utf-8") == text
+    # A catalog line past the end of the file is a wrong REF, not the last entry's.
+    lines = len(text.splitlines())
+    past = run(root, "check", "--accept", f"{url['catalog']}:{lines + 1}", "urls",
+               "--reviewer", "Jane Doe")
+    assert past.exit_code == 1 and "no 'urls' finding" in past.stderr, past.stderr
 
     # The translation changes: every acceptance of that entry is stale, the error is back.
     po = catalog.load(po_path)

@@ -101,8 +101,10 @@ def test_5xx_retried_then_gives_up(make_engine: Make, deepl_server: FakeDeepL) -
 
 def test_hang_is_retried_without_duplicates(make_engine: Make, deepl_server: FakeDeepL) -> None:
     deepl_server.faults = ["hang"]
-    deepl_server.hang_seconds = 2.5
-    results = make_engine(timeout=0.3).translate(
+    # A timeout well above a loaded machine's slowest answer: a normal request that timed
+    # out would be retried too and change the counts below.
+    deepl_server.hang_seconds = 3.5
+    results = make_engine(timeout=1.5).translate(
         ["One", "Two"], source_lang="en", target_lang="nl"
     )
     assert [r.text for r in results] == ["oNE", "tWO"]

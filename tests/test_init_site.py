@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from tests.helpers import ARTICLE, REPO_ROOT, run
 from transflow.cli import main
 from transflow.config import load_config
+from transflow.po import catalog
 
 #: What init's .gitignore always holds (the cache, Poedit's .mo files, a killed run's temps).
 IGNORED = [".transflow-cache/", "*.mo", ".*.transflow-tmp"]
@@ -103,3 +104,52 @@ def test_package_metadata_has_no_deprecated_license_table() -> None:
     assert data["project"]["license"] == "MIT"
     requires = data["build-system"]["requires"]
     assert any(r.replace(" ", "").startswith("setuptools>=77") for r in requires)
+
+
+def test_init_adds_its_lines_to_an_existing_gitignore(tmp_path: Path) -> None:
+    """A folder that already has a .gitignore keeps it and gains only the missing lines."""
+    root = tmp_path / "blog"
+    root.mkdir()
+    (root / ".gitignore").write_text("node_modules/\n*.mo", encoding="utf-8")
+    assert run(tmp_path, "init", "blog").exit_code == 0
+    lines = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert lines == ["node_modules/", "*.mo", ".transflow-cache/", "dist/"]
+
+
+DUTCH = """\
+---
+title: Magnesium en slaap
+lang: nl
+---
+
+Magnesium speelt een rol bij de slaap.
+"""
+
+
+def test_a_layout_that_lands_on_the_article_never_rewrites_it(tmp_path: Path) -> None:
+    """Articles in Hugo's Dutch content folder with ``content-folders``: the Dutch page *is*
+    the article, so build leaves it byte for byte and writes only the English page (without
+    a translation key the untouched article lacks: Hugo links the two by path)."""
+    args = ["--articles", "site/content/nl", "--output", "site", "--layout",
+            "content-folders", "--source-language", "nl"]
+    assert run(tmp_path, "init", "blog", *args).exit_code == 0
+    root = tmp_path / "blog"
+    config = root / "transflow.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'publish = "reviewed"', 'publish = "translated"'), encoding="utf-8")
+    article = root / "site" / "content" / "nl" / "slaap.md"
+    article.write_text(DUTCH, encoding="utf-8")
+    assert run(root, "sync").exit_code == 0
+    po_path = root / "locales" / "en" / "slaap.po"
+    po = catalog.load(po_path)
+    for entry in catalog.active_entries(po):
+        entry.msgstr = {"Magnesium en slaap": "Magnesium and sleep"}.get(
+            entry.msgid, "Magnesium plays a role in sleep.")
+    catalog.save(po, po_path)
+    result = run(root, "build", "--strict", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert article.read_text(encoding="utf-8") == DUTCH
+    english = (root / "site" / "content" / "en" / "slaap.md").read_text(encoding="utf-8")
+    assert "Magnesium plays a role in sleep." in english and "translationKey" not in english
+    files = json.loads(result.stdout)["articles"][0]["files"]
+    assert files == {"nl": "site/content/nl/slaap.md", "en": "site/content/en/slaap.md"}

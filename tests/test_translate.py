@@ -266,8 +266,10 @@ def test_three_429_then_success_and_hang_retried_without_duplicates(
     config = sample_workspace(tmp_path)
     _, chars = unique_billable(config)
     deepl_server.faults = ["ok", 429, 429, 429, "ok", "hang"]  # "ok": the usage call
-    deepl_server.hang_seconds = 1.5
-    engine = make_engine(timeout=0.5)
+    # A timeout well above a loaded machine's slowest answer: a normal request that timed
+    # out would be retried too and change the counts below.
+    deepl_server.hang_seconds = 3.5
+    engine = make_engine(timeout=1.5)
     report = translate(config, engine=engine, clock=clock)
     assert report.stopped is None and not report.failures
     assert engine.sleeps[:3] == [1.0, 2.0, 4.0]  # type: ignore[attr-defined]

@@ -33,7 +33,7 @@ def main(ctx: click.Context, config_path: str | None, debug: bool) -> None:
       transflow translate   drafts from translation memory, then DeepL
       transflow review      approve translations
       transflow check       numbers, links, footnotes, markup, glossary
-      transflow build       finished pairs -> dist/<lang>/<slug>.md
+      transflow build       finished pairs -> dist/<lang>/<slug>.md (or a site layout)
       transflow run         all of the above for pipelines
 
     Exit codes: 0 fine, 1 error, 2 usage, 3 not ready.

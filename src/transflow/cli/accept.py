@@ -38,4 +38,4 @@ def accept_cmd(ctx: click.Context, ref: tuple[str, str], *, reason: str,
     for item in report.accepted:
         verb = "accepted" if item.changed else "already accepted"
         info(f"{item.catalog}:{item.line}: {verb} [{item.check}] ({item.reference}) by "
-             f"{report.reviewer}")
+             f"{item.reviewer or report.reviewer}")

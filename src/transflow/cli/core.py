@@ -56,7 +56,7 @@ def init(directory: Path, source_language: str, languages: str, articles_dir: st
     \b
     Examples:
       transflow init blog && cd blog && transflow sync
-      transflow init . --articles site/content/posts --output site --layout hugo-filename
+      transflow init . --articles articles --output site --layout hugo-filename
       transflow init . --articles content --layout filename --source-language nl
     """
     codes = [validate_language(c, key="--languages") for c in languages.split(",") if c.strip()]
@@ -76,14 +76,18 @@ def init(directory: Path, source_language: str, languages: str, articles_dir: st
                    *(config.locales / c for c in codes)):
         folder.mkdir(parents=True, exist_ok=True)
     ignore = directory / ".gitignore"
-    if not ignore.exists():
-        # Derived, not sources: the cache, the .mo files Poedit writes beside each .po, the
-        # temp files of a killed run, and the build output when it is transflow's own folder
-        # (a site's root is the user's).
-        lines = [".transflow-cache/", "*.mo", TEMP_PATTERN]
-        if layout == "lang-folders":
-            lines.append(f"{config.relative(config.output)}/")
-        ignore.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Derived, not sources: the cache, the .mo files Poedit writes beside each .po, the temp
+    # files of a killed run, and the build output when it is transflow's own folder (a
+    # site's root is the user's).
+    lines = [".transflow-cache/", "*.mo", TEMP_PATTERN]
+    if layout == "lang-folders":
+        lines.append(f"{config.relative(config.output)}/")
+    # A folder that already has a .gitignore keeps it; only the missing lines are added.
+    old = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
+    missing = [line for line in lines if line not in old.splitlines()]
+    if missing:
+        sep = "\n" if old and not old.endswith("\n") else ""
+        ignore.write_text(old + sep + "\n".join(missing) + "\n", encoding="utf-8")
     info(f"Created {config_file}; put articles in {config.relative(config.articles)}/ and run "
          "'transflow sync'.")
 
@@ -279,7 +283,7 @@ def render_status(report: StatusReport, publish: State) -> None:
 @click.pass_context
 def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
               allow_incomplete: bool, strict: bool, dry_run: bool, as_json: bool) -> None:
-    """Write finished NL/EN pairs and dist/manifest.json.
+    """Write finished NL/EN pairs where the layout puts them, and the manifest.
 
     An article is finished when every segment reaches the 'publish' threshold of the
     configuration (translated or reviewed) and the quality checks find no error.

@@ -51,11 +51,14 @@ class Accepted:
     check: str
     #: False when a valid acceptance of this check was already there.
     changed: bool
+    #: Who accepted it: this run's reviewer, or the one named by the acceptance already there.
+    reviewer: str = ""
 
     def to_json(self) -> dict[str, object]:
         """One item of the ``accepted`` list."""
         return {"catalog": self.catalog, "line": self.line, "reference": self.reference,
-                "language": self.language, "check": self.check, "changed": self.changed}
+                "language": self.language, "check": self.check, "changed": self.changed,
+                "reviewer": self.reviewer}
 
 
 @dataclass(slots=True)
@@ -130,7 +133,8 @@ def accept(
     for item in opened:
         entries = item.entries()
         if po_language is not None:
-            at = _entry_at(entries, line)
+            # A line past the end of the file is a wrong REF, not the last entry's.
+            at = _entry_at(entries, line) if line <= _line_count(item.path) else None
             candidates = [at] if at is not None else []
         else:
             candidates = [e for e in entries if line in article.lines_of(e.msgid)]
@@ -156,12 +160,13 @@ def accept(
     report = AcceptReport(check, reviewer, " ".join(reason.split()))
     changed: set[str] = set()
     for item, entry in picked:
-        before = any(a.check == check for a in accepted_findings(view(entry)))
+        before = [a for a in accepted_findings(view(entry)) if a.check == check]
         done = False if before else accept_finding(entry, check, reviewer, day, reason)
         if done:
             changed.add(item.name)
         report.accepted.append(Accepted(
             item.name, 0, article.reference(entry.msgid), item.language, check, done,
+            before[0].reviewer if before else reviewer,
         ))
     for item in opened:
         if item.name in changed and not dry_run:
@@ -173,6 +178,15 @@ def accept(
     for acc, (_, entry) in zip(report.accepted, picked, strict=True):
         acc.line = int(entry.linenum or 0)
     return report
+
+
+def _line_count(path: Path) -> int:
+    """How many lines ``path`` has (0 when it cannot be read: no entry matches then)."""
+    try:
+        with path.open("rb") as f:
+            return sum(1 for _ in f)
+    except OSError:
+        return 0
 
 
 def _finding_names(

@@ -39,24 +39,41 @@ def pages(config: Config, article: Article, out: Path, rendered: dict[str, str])
     """
     source = article.source_language
     result: list[Page] = []
+    # A layout that places the source-language page on the article itself (articles inside
+    # the site's content folder) must never rewrite the article: it is kept, as with "keep".
+    keep = config.site.source_file == "keep" or _same_file(
+        out / layout.destination(config.layout, article.slug, article.path.suffix, source,
+                                 source),
+        article.path,
+    )
     for lang in [source, *config.targets_for(source)]:
-        if lang == source and config.site.source_file == "keep":
+        if lang == source and keep:
             result.append(Page(lang, article.path, None, kept=True))
             continue
         rel = layout.destination(config.layout, article.slug, article.path.suffix, lang, source)
         text = article.text if lang == source else rendered.get(lang)
         if text is not None and article.fmt.name == "markdown":
-            text = frontmatter.rewrite(text, changes(config, article, lang, text))
+            text = frontmatter.rewrite(text, changes(config, article, lang, text, keep=keep))
         result.append(Page(lang, out / rel, text))
     return result
 
 
-def changes(config: Config, article: Article, lang: str, text: str) -> frontmatter.Changes:
-    """The front-matter changes of ``lang``'s page (``text``: the page as rendered)."""
+def _same_file(a: Path, b: Path) -> bool:
+    """True when ``a`` and ``b`` name one file (``b`` exists: it is the article)."""
+    return a.absolute() == b.absolute() or (a.exists() and a.samefile(b))
+
+
+def changes(
+    config: Config, article: Article, lang: str, text: str, *, keep: bool | None = None
+) -> frontmatter.Changes:
+    """The front-matter changes of ``lang``'s page (``text``: the page as rendered;
+    ``keep``: the article itself is its source-language page, default from the config)."""
     site = config.site
+    if keep is None:
+        keep = site.source_file == "keep"
     # A key only links the pages when every language carries it: an untouched source page
     # cannot, so then the generator's own link by file path (x.md, x.en.md) is left to work.
-    shared = site.translation_key and site.source_file != "keep"
+    shared = site.translation_key and not keep
     defaults = {site.translation_key: article.slug} if shared else {}
     if lang == article.source_language:
         return frontmatter.Changes(defaults=defaults)
