@@ -113,7 +113,7 @@ def test_init_adds_its_lines_to_an_existing_gitignore(tmp_path: Path) -> None:
     (root / ".gitignore").write_text("node_modules/\n*.mo", encoding="utf-8")
     assert run(tmp_path, "init", "blog").exit_code == 0
     lines = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
-    assert lines == ["node_modules/", "*.mo", ".transflow-cache/", "dist/"]
+    assert lines == ["node_modules/", "*.mo", ".transflow-cache/", ".*.transflow-tmp", "dist/"]
 
 
 DUTCH = """\
