@@ -496,14 +496,6 @@ def _build_one(
     return (rel, (result, written)), transaction.detach()
 
 
-def assess(
-    config: Config, article: Article, gates: Sequence[Gate], allow_incomplete: bool = False
-) -> tuple[ArticleBuild, dict[str, str]]:
-    """What ``build`` would do with one article, and the texts it would write (no IO but
-    reading the catalogs): the review pages show this verdict beside each article."""
-    return _assess(config, article, gates, allow_incomplete)
-
-
 def _assess(
     config: Config, article: Article, gates: Sequence[Gate], allow_incomplete: bool
 ) -> tuple[ArticleBuild, dict[str, str]]:
