@@ -25,8 +25,8 @@ IGNORED = [".transflow-cache/", "*.mo", ".*.transflow-tmp"]
         ([], "articles", "dist", "{lang}/{path}", {}, [*IGNORED, "dist/"]),
         (["--articles", "posts", "--output", "public"], "posts", "public", "{lang}/{path}", {},
          [*IGNORED, "public/"]),
-        (["--articles", "site/content/posts", "--output", "site", "--layout", "hugo-filename"],
-         "site/content/posts", "site", "content/{dir}/{stem}.{lang}{ext}",
+        (["--articles", "posts", "--output", "site", "--layout", "hugo-filename"],
+         "posts", "site", "content/{dir}/{stem}.{lang}{ext}",
          {"translation_key": "translationKey"}, [*IGNORED]),
         (["--articles", "content", "--layout", "filename"], "content", "content",
          "{dir}/{stem}.{lang}{ext}", {"source_file": "keep"}, [*IGNORED]),
@@ -59,6 +59,8 @@ def test_init_options(tmp_path: Path, args: list[str], articles: str, output: st
     [
         (["--layout", "jekyll"], 2, "'jekyll' is not one of"),
         (["--articles", "../elsewhere"], 1, "articles: expected a folder path inside"),
+        (["--articles", "site/content/posts", "--output", "site", "--layout", "hugo-filename"],
+         1, "inside the site's content folder site/content: Hugo would publish every article"),
     ],
 )
 def test_init_refuses(tmp_path: Path, args: list[str], code: int, message: str) -> None:

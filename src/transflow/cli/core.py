@@ -70,6 +70,16 @@ def init(directory: Path, source_language: str, languages: str, articles_dir: st
                           hint="edit it, or choose another directory")
     # The starter must pass the same validation every later command applies.
     config = parse_config(tomllib.loads(text), root=directory.resolve(), path=config_file)
+    content = config.output / "content"
+    if layout == "hugo-filename" and config.articles.is_relative_to(content):
+        # Hugo renders every file of its content folder: each article would be published a
+        # second time, in the site's default language, beside its x.nl.md / x.en.md pages.
+        raise ConfigError(
+            f"--articles {articles_dir} is inside the site's content folder "
+            f"{config.relative(content)}: Hugo would publish every article twice",
+            hint="keep the articles outside it (--articles articles), or write the "
+                 "translations beside them with --layout filename",
+        )
     directory.mkdir(parents=True, exist_ok=True)
     config_file.write_text(text, encoding="utf-8")
     for folder in (config.articles, config.locales / "templates",
