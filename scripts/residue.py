@@ -13,10 +13,11 @@ taken as a source article of a throw-away workspace under a temporary folder:
    matter) through markdown-it with HTML on, HTML articles as they are; the *visible text* is
    the text outside ``code``/``pre``/``script``/``style`` (and math, ``class="math"``: a
    formula is not prose) plus ``alt``/``title`` attribute values, less URLs and e-mail
-   addresses. A shortcode (``{{< >}}``, ``{{% %}}``, ``{% %}``) is rendered by the page
-   generator, so a reader sees neither its name nor its layout: what counts is the quoted
-   values of its ``alt``/``title``/``caption`` parameters and its quoted positional values that
-   read as prose (two words or more); ``{{ expression }}`` output is not visible text.
+   addresses; an MDX article's ``import``/``export`` statements are code. A shortcode
+   (``{{< >}}``, ``{{% %}}``, ``{% %}``) is rendered by the page generator, so a reader sees
+   neither its name nor its layout: what counts is the quoted values of its
+   ``alt``/``title``/``caption`` parameters and its quoted positional values that read as prose
+   (two words or more); ``{{ expression }}`` output is not visible text.
 3. Residue letters: the letters of the built page's visible words (letter runs) that also
    stand, spelled the same, in the source's visible text; a word whose swapped case also
    stands in the source is ambiguous (``I``/``i``) and not counted. The figure is residue
@@ -66,6 +67,8 @@ _URLS = re.compile(
     r"\b(?:https?|ftp|mailto):[^\s<>\"']+|\bwww\.[^\s<>\"']+|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
 )
 _WORD = re.compile(r"[^\W\d_]+")
+#: MDX ``import``/``export`` statements: a block that starts a line with one, to a blank line.
+_ESM = re.compile(r"^(?:import|export)\b.*?(?:\n[ \t]*\n|\Z)", re.MULTILINE | re.DOTALL)
 _EXPRESSION = re.compile(r"\{\{(?![<%]).*?\}\}", re.DOTALL)
 _HIDDEN = frozenset({"code", "pre", "script", "style", "template", "textarea", "head"})
 _VOID = frozenset(
@@ -138,11 +141,13 @@ def _without_shortcodes(page: str) -> str:
     return _EXPRESSION.sub(" ", "".join(out))
 
 
-def visible_text(page: str, *, markdown: bool) -> str:
+def visible_text(page: str, *, markdown: bool, mdx: bool = False) -> str:
     """The text a reader sees on ``page`` (see the module docstring), URLs and e-mails removed."""
     found = frontmatter.read(page, 1 if page.startswith("\ufeff") else 0, ())
     if found is not None:
         page = page[found.body_start :]
+    if mdx:
+        page = _ESM.sub("\n", page)
     page = _without_shortcodes(page)
     rendered = _MD.render(page) if markdown else page
     parser = _Visible()
@@ -234,10 +239,11 @@ def measure_language(work: Path, language: str, group: list[Item]) -> list[FileR
     for path, item in names.items():
         article = read_article(config, path)
         out = config.output / target / (article.slug + path.suffix)
-        markdown = path.suffix != ".html"
-        src = visible_text(path.read_text(encoding="utf-8"), markdown=markdown)
+        markdown, mdx = path.suffix != ".html", path.suffix == ".mdx"
+        src = visible_text(path.read_text(encoding="utf-8"), markdown=markdown, mdx=mdx)
         built = out.read_text(encoding="utf-8") if out.is_file() else path.read_text("utf-8")
-        results.append(residue(src, visible_text(built, markdown=markdown), item.name))
+        built_text = visible_text(built, markdown=markdown, mdx=mdx)
+        results.append(residue(src, built_text, item.name))
     return results
 
 

@@ -87,7 +87,7 @@ def test_deepl_timeout_is_configurable_and_checked(tmp_path: Path) -> None:
 def test_props_and_shortcodes_are_read_and_checked(tmp_path: Path) -> None:
     config = parse_config({}, root=tmp_path)
     assert "caption" in config.props and "aria-label" in config.props
-    assert config.shortcodes == (("image", (2,)),)
+    assert config.shortcodes == (("image", (2,)), ("notice", (2,)))
     config = parse_config(
         {"props": ["title", "quote"], "shortcodes": {"notice": [2], "img": [3, 1]}}, root=tmp_path
     )

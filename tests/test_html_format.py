@@ -347,3 +347,16 @@ def test_byte_order_mark_stays_outside_the_segments(source: str) -> None:
     out = render(doc, lambda s: {"Titel": "Title", "Tekst": "Text"}[s.text])
     assert out == source.replace("Titel", "Title").replace("Tekst", "Text")
     assert out.startswith("\ufeff")
+
+
+def test_iframe_title_is_offered_and_a_hostile_translation_stays_in_it() -> None:
+    """An iframe's content is opaque, but its title (the frame's accessible name) is a segment."""
+    source = '<iframe src="/v" title="Tour">fallback <b>text</b></iframe>\n'
+    doc = parse(source)
+    assert [(s.kind, s.text) for s in doc.segments] == [("attribute title of iframe", "Tour")]
+    out = render(doc, lambda s: '"><script>x</script>')
+    assert out == (
+        '<iframe src="/v" title="&quot;&gt;&lt;script&gt;x&lt;/script&gt;">'
+        "fallback <b>text</b></iframe>\n"
+    )
+    assert parse('<iframe title="Tour" translate="no"></iframe>').segments == []

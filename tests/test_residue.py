@@ -57,3 +57,12 @@ def test_residue_on_the_corpus_is_at_most_half_a_percent(corpus: Path) -> None:
     left = sum(r.residue for r in results)
     assert len(results) >= 40
     assert left / letters <= 0.005, [(r.name, r.words[:10]) for r in results if r.residue]
+
+
+def test_mdx_import_and_export_statements_are_not_visible() -> None:
+    page = (
+        "---\ntitle: T\n---\n\nimport { Callout } from '../components'\n"
+        "export const meta = {\n  author: 'Appt'\n}\n\nVisible *text*.\n\nexport default Layout\n"
+    )
+    assert residue.visible_text(page, markdown=True, mdx=True).split() == ["Visible", "text", "."]
+    assert "Callout" in residue.visible_text(page, markdown=True).split()

@@ -52,8 +52,12 @@ class Document:
 #: Props and named shortcode parameters whose string values are segments, by default.
 DEFAULT_PROPS = ("title", "description", "alt", "caption", "label", "aria-label", "placeholder")
 
-#: Eleventy's image shortcode: ``{% image "src", "alt" %}``.
-DEFAULT_SHORTCODES: tuple[tuple[str, tuple[int, ...]], ...] = (("image", (2,)),)
+#: Eleventy's image shortcode, ``{% image "src", "alt" %}``, and the notice shortcode's title
+#: (hugo-notice and Hugo themes: ``{{< notice warning "Title" >}}``; shown above the box).
+DEFAULT_SHORTCODES: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("image", (2,)),
+    ("notice", (2,)),
+)
 
 
 @dataclass(frozen=True, slots=True)

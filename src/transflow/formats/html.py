@@ -21,7 +21,8 @@ Extraction principles:
   elements. Its span is trimmed of whitespace and comments at both ends; the msgid is that span
   as written (inline tags, entities and comments inside kept) with whitespace runs folded to
   one space.
-* Never segments: ``script``, ``style``, ``pre``, ``template``, ``textarea``, ``iframe``,
+* Never segments: ``script``, ``style``, ``pre``, ``template``, ``textarea``, ``iframe``
+  content (its ``title``, the frame's accessible name, is an attribute segment),
   ``object``, ``svg``, ``math``, and anything under ``translate="no"`` or ``class="notranslate"``;
   comments and declarations; whitespace- or markup-only runs.
 * Attribute segments: ``alt``, ``title``, ``aria-label``, ``placeholder`` on any element outside
@@ -141,6 +142,7 @@ class _Extractor:
 
     def block(self, node: Node) -> None:
         if node.tag in OPAQUE or no_translate(node):
+            self.opaque_attributes(node)
             return
         self.attributes(node)
         self.container(node)
@@ -174,11 +176,21 @@ class _Extractor:
 
     def inline_attributes(self, node: Node) -> None:
         if node.tag in OPAQUE or no_translate(node):
+            self.opaque_attributes(node)
             return
         self.attributes(node)
         for child in node.children:
             if isinstance(child, Node):
                 self.inline_attributes(child)
+
+    def opaque_attributes(self, node: Node) -> None:
+        """An ``<iframe>``'s content is never shown, but its ``title`` is its accessible name.
+
+        WCAG asks every frame for a title, and screen readers announce it, so the attributes
+        of an iframe are offered like any element's (unless it says ``translate="no"``).
+        """
+        if node.tag in _ATTRIBUTES_ONLY and not no_translate(node):
+            self.attributes(node)
 
     def attributes(self, node: Node) -> None:
         if node.tag == "#root":
@@ -234,6 +246,8 @@ def _front_matter(source: str, fields: Sequence[str], ex: _Extractor) -> int:
 
 
 _MARKDOWN_ON = ("1", "block", "span")
+#: Opaque elements whose attributes are still offered (:meth:`_Extractor.opaque_attributes`).
+_ATTRIBUTES_ONLY = frozenset({"iframe"})
 
 
 @dataclass(frozen=True, slots=True)
