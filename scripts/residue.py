@@ -54,7 +54,7 @@ _MD = new_parser()
 # What the pseudo-translation leaves as it is, in a msgid.
 _KEEP = re.compile(
     r"(`+)(?:.|\n)*?(?<!`)\1(?!`)"  # code spans
-    r"|\]\([^)]*\)"  # link destinations (and titles)
+    r"|\]\(\s*(?:<[^<>\n]*>|[^\s)]*)"  # link destinations (a title is text: swapped)
     r"|\]\[[^\]]*\]|\[\^[^\]]*\]"  # link labels, footnote labels
     r"|<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*>"  # autolinks
     r"|</?[A-Za-z][^<>]*>|<!--(?:.|\n)*?-->"  # tags, comments
@@ -260,7 +260,8 @@ def measure(corpus: Path) -> list[FileResidue]:
         results: list[FileResidue] = []
         for language in ("en", "nl"):
             group = [i for i in everything if i.language == language]
-            results += measure_language(work, language, group)
+            if group:  # a corpus may hold articles in one language only
+                results += measure_language(work, language, group)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return sorted(results, key=lambda r: r.name)

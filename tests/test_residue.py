@@ -66,3 +66,19 @@ def test_mdx_import_and_export_statements_are_not_visible() -> None:
     )
     assert residue.visible_text(page, markdown=True, mdx=True).split() == ["Visible", "text", "."]
     assert "Callout" in residue.visible_text(page, markdown=True).split()
+
+
+def test_pseudo_swaps_a_link_title_but_keeps_the_destination() -> None:
+    """A link's title is visible text (a tooltip) the translator translates; its URL is not."""
+    msgid = 'See [A](https://example.org/A "A Title") and ![B](<a b.png> \'Photo\')'
+    assert residue.pseudo(msgid) == (
+        'sEE [a](https://example.org/A "a tITLE") AND ![b](<a b.png> \'pHOTO\')'
+    )
+
+
+def test_a_corpus_with_articles_in_one_language_only_is_measured(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("x\n", "utf-8")
+    (tmp_path / "articles" / "nl").mkdir(parents=True)
+    (tmp_path / "articles" / "nl" / "a.md").write_text("Een korte zin.\n", "utf-8")
+    [result] = residue.measure(tmp_path)
+    assert result.name == "articles/nl/a.md" and result.residue == 0 and result.letters > 0
