@@ -13,7 +13,8 @@ taken as a source article of a throw-away workspace under a temporary folder:
    matter) through markdown-it with HTML on, HTML articles as they are; the *visible text* is
    the text outside ``code``/``pre``/``script``/``style`` (and math, ``class="math"``: a
    formula is not prose) plus ``alt``/``title`` attribute values, less URLs and e-mail
-   addresses; an MDX article's ``import``/``export`` statements are code. A shortcode
+   addresses; an MDX article's ``import``/``export`` statements and code spans (also those in
+   a component's children on the tag's line) are code. A shortcode
    (``{{< >}}``, ``{{% %}}``, ``{% %}``) is rendered by the page generator, so a reader sees
    neither its name nor its layout: what counts is the quoted values of its
    ``alt``/``title``/``caption`` parameters and its quoted positional values that read as prose
@@ -69,6 +70,9 @@ _URLS = re.compile(
 _WORD = re.compile(r"[^\W\d_]+")
 #: MDX ``import``/``export`` statements: a block that starts a line with one, to a blank line.
 _ESM = re.compile(r"^(?:import|export)\b.*?(?:\n[ \t]*\n|\Z)", re.MULTILINE | re.DOTALL)
+#: A one-line code span: MDX reads a component's children as Markdown even on the tag's own
+#: line (``<Tab>Use `x`</Tab>``), where markdown-it sees raw HTML and would show the backticks.
+_CODE_SPAN = re.compile(r"(?<!`)`(?!`)[^`\n]+(?<!`)`(?!`)")
 _EXPRESSION = re.compile(r"\{\{(?![<%]).*?\}\}", re.DOTALL)
 _HIDDEN = frozenset({"code", "pre", "script", "style", "template", "textarea", "head"})
 _VOID = frozenset(
@@ -147,7 +151,7 @@ def visible_text(page: str, *, markdown: bool, mdx: bool = False) -> str:
     if found is not None:
         page = page[found.body_start :]
     if mdx:
-        page = _ESM.sub("\n", page)
+        page = _CODE_SPAN.sub(" ", _ESM.sub("\n", page))
     page = _without_shortcodes(page)
     rendered = _MD.render(page) if markdown else page
     parser = _Visible()

@@ -66,6 +66,12 @@ def test_mdx_import_and_export_statements_are_not_visible() -> None:
     )
     assert residue.visible_text(page, markdown=True, mdx=True).split() == ["Visible", "text", "."]
     assert "Callout" in residue.visible_text(page, markdown=True).split()
+    tab = (
+        '<Tabs>\n  <Tab label="Android">Use `android:labelFor` here</Tab>\n</Tabs>\n\n'
+        "```js\nconst a = `x`\n```\n"
+    )
+    assert residue.visible_text(tab, markdown=True, mdx=True).split() == ["Use", "here"]
+    assert "`android:labelFor`" in residue.visible_text(tab, markdown=True).split()
 
 
 def test_pseudo_swaps_a_link_title_but_keeps_the_destination() -> None:
