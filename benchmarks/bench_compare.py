@@ -80,8 +80,8 @@ def transflow_steps(base: Path) -> dict[str, Measure]:
     out["check unchanged"] = timed([*tf, "check", "--json"], root)
     out["status"] = timed([*tf, "status"], root)
     out["status unchanged"] = timed([*tf, "status"], root)
-    edit_one(root / "articles", "Edited after the build.")  # not synced: built with fallback
-    out["build one edited"] = timed([*tf, "build", "--allow-incomplete"], root)
+    edit_one(root / "articles", "Edited after the build.")  # not synced: left out, unfinished
+    out["build one edited"] = timed([*tf, "build"], root)
     shutil.rmtree(root / ".transflow-cache")
     shutil.rmtree(root / "dist")
     out["build no cache"] = timed([*tf, "build", "--allow-incomplete"], root)

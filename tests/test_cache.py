@@ -198,3 +198,12 @@ def test_the_previous_manifest_is_read_entry_by_entry(
     monkeypatch.undo()
     manifest.write_text(manifest.read_text(encoding="utf-8")[:-20], encoding="utf-8")
     assert build_module._previous_manifest(manifest, set()) == []  # cut short: unreadable
+
+
+def test_allow_incomplete_reuses_finished_articles_only(workspace: Path) -> None:
+    strict = run(workspace, "build", "--json")
+    loose = run(workspace, "build", "--allow-incomplete", "--json")
+    again = run(workspace, "build", "--json")
+    assert strict.stdout == again.stdout != loose.stdout
+    shutil.rmtree(workspace / CACHE_DIR)
+    assert run(workspace, "build", "--allow-incomplete", "--json").stdout == loose.stdout

@@ -73,8 +73,10 @@ class Staged:
     removals: list[Path]
 
 
-def _stage(path: Path, data: bytes) -> str:
-    """Write ``data`` to a temp file beside ``path`` and return the temp file's name.
+def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str]:
+    """Write ``data`` (bytes, or text pieces written one by one as UTF-8, so a large
+    document never exists as one string) to a temp file beside ``path``; return its name
+    and the sha256 of what was written.
 
     Any ``OSError`` (disk full, no permission, a file where a folder should be) becomes a
     ``FileSystemError`` naming the path, and no temp file is left behind.
@@ -85,8 +87,12 @@ def _stage(path: Path, data: bytes) -> str:
     except OSError as exc:
         raise os_error(exc, path.parent) from exc
     try:
+        digest = hashlib.sha256()
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                raw = chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
+                digest.update(raw)
+                fh.write(raw)
         try:
             mode = path.stat().st_mode & 0o777
         except OSError:
@@ -98,7 +104,7 @@ def _stage(path: Path, data: bytes) -> str:
         if isinstance(exc, OSError):
             raise os_error(exc, path) from exc
         raise
-    return tmp
+    return tmp, digest.hexdigest()
 
 
 def _read(path: Path) -> bytes | None:
@@ -228,7 +234,7 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
 
 def _replace_tmp(tmp: str, path: Path, data: bytes) -> str:
     """Put ``data`` under the temp name ``tmp`` atomically (the journal knows that name)."""
-    new = _stage(path, data)
+    new, _ = _stage(path, data)
     try:
         os.replace(new, tmp)
     except OSError as exc:
@@ -247,7 +253,7 @@ def write_atomic(path: Path, text: str | bytes, *, base: bytes | None = None,
     per catalog would make a 2,000-article sync ten times slower.
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
-    tmp = _stage(path, data)
+    tmp, _ = _stage(path, data)
     try:
         install(path, tmp, base, merge)
     except BaseException:
@@ -405,8 +411,8 @@ class Transaction:
         self.journal = journal
         self.merge = merge
 
-    def write(self, path: Path, text: str | bytes, *, base: bytes | None = None,
-              merge: bool = False) -> None:
+    def write(self, path: Path, text: str | bytes | Iterable[str], *,
+              base: bytes | None = None, merge: bool = False) -> None:
         """Stage ``text`` for ``path`` (a later write to the same path wins).
 
         ``merge=True`` marks a file people edit too (a catalog): at commit it is merged with
@@ -417,7 +423,8 @@ class Transaction:
         if old is not None:
             with contextlib.suppress(OSError):
                 os.unlink(old.tmp)
-        self._staged[path] = StagedFile(_stage(path, data), base, merge, _digest(data))
+        tmp, digest = _stage(path, data)
+        self._staged[path] = StagedFile(tmp, base, merge, digest)
 
     def detach(self) -> Staged:
         """Hand the staged work over (to another process's transaction); forget it here."""

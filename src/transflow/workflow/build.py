@@ -14,8 +14,10 @@ the rest are built.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import itertools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,33 +156,44 @@ class BuildReport:
         return [a for a in self.articles if a.blocked]
 
     def manifest_text(self) -> str:
-        """``json.dumps(self.to_json(), indent=2, ensure_ascii=False)``, byte for byte, built
-        one article at a time, so the whole document never exists as Python objects (a
-        10,000-article manifest would take tens of MB that way)."""
+        """``json.dumps(self.to_json(), indent=2, ensure_ascii=False)``, byte for byte."""
+        return "".join(self.manifest_chunks())
+
+    def manifest_chunks(self) -> Iterator[str]:
+        """:meth:`manifest_text` in pieces, one article at a time, so the document never
+        exists whole, neither as Python objects nor as one string (a 10,000-article
+        manifest would take tens of MB that way)."""
         items: list[tuple[str, ArticleBuild | dict[str, Any]]] = [
             *((a.article, a) for a in self.articles),
             *((str(c["article"]), c) for c in self.carried),
         ]
         items.sort(key=lambda item: item[0])
-        pairs: list[str] = []
-        articles: list[str] = []
-        left_out: list[str] = []
-        for _, item in items:
-            entry = item.to_json() if isinstance(item, ArticleBuild) else item
-            articles.append(_nested(entry))
-            if entry["built"]:
-                pairs.append(_nested({"article": entry["article"], "files": entry["files"],
-                                      "finished": entry["finished"]}))
-            else:
-                left_out.append(_nested({"article": entry["article"],
-                                         "reasons": entry["reasons"]}))
-        head = {"version": MANIFEST_VERSION, "publish": self.publish.key,
-                "allow_incomplete": self.allow_incomplete}
-        fields = [f"  {_dumps(k)}: {_dumps(v)}" for k, v in head.items()]
-        for name, listed in (("pairs", pairs), ("articles", articles), ("left_out", left_out)):
-            body = "[\n" + ",\n".join(listed) + "\n  ]" if listed else "[]"
-            fields.append(f"  {_dumps(name)}: {body}")
-        return "{\n" + ",\n".join(fields) + "\n}"
+
+        def entry(item: ArticleBuild | dict[str, Any]) -> dict[str, Any]:
+            return item.to_json() if isinstance(item, ArticleBuild) else item
+
+        yield "{\n"
+        yield f'  "version": {_dumps(MANIFEST_VERSION)},\n'
+        yield f'  "publish": {_dumps(self.publish.key)},\n'
+        yield f'  "allow_incomplete": {_dumps(self.allow_incomplete)}'
+        lists: list[tuple[str, Callable[[dict[str, Any]], dict[str, Any] | None]]] = [
+            ("pairs", lambda e: {"article": e["article"], "files": e["files"],
+                                 "finished": e["finished"]} if e["built"] else None),
+            ("articles", lambda e: e),
+            ("left_out", lambda e: None if e["built"] else {"article": e["article"],
+                                                             "reasons": e["reasons"]}),
+        ]
+        for name, pick in lists:
+            yield f',\n  "{name}": '
+            first = True
+            for _, item in items:
+                value = pick(entry(item))
+                if value is None:
+                    continue
+                yield ("[\n" if first else ",\n") + _nested(value)
+                first = False
+            yield "[]" if first else "\n  ]"
+        yield "\n}"
 
     def to_json(self) -> dict[str, object]:
         """The manifest document (public contract, versioned)."""
@@ -235,9 +248,12 @@ def build(
     cache = ResultCache(
         config.root, enabled=use_cache and not dry_run and all(k for k in gate_keys)
     )
-    base = make_key("build", config_key(config), out, allow_incomplete, *gate_keys)
+    # --allow-incomplete is not part of the key: it only matters to unfinished articles,
+    # whose results record it (see _reuse), so "build" and "build --allow-incomplete" share.
+    base = make_key("build", config_key(config), out, *gate_keys)
     keys = {p: _build_key(cache, base, config, p) for p in all_files} if cache.enabled else {}
-    reused = {p: hit for p, key in keys.items() if (hit := _reuse(cache, config, p, key))}
+    reused = {p: hit for p, key in keys.items()
+              if (hit := _reuse(cache, config, p, key, allow_incomplete))}
     files = [p for p in all_files if p not in reused]
     # The journal lets the next command finish (or clean up after) a killed build.
     journal = journal_of(config) if not dry_run else None
@@ -297,16 +313,14 @@ def build(
                         report.removed.append(config.relative(dest))
                         if not dry_run:
                             transaction.unlink(dest)
-            if not dry_run:
-                text = report.manifest_text() + "\n"
-                if _changed(manifest, text):
-                    transaction.write(manifest, text)
-                    report.written.append(config.relative(manifest))
+            if not dry_run and _manifest_changed(manifest, report):
+                transaction.write(manifest, itertools.chain(report.manifest_chunks(), "\n"))
+                report.written.append(config.relative(manifest))
             _flush(gates)
         # Committed: now remember what the outputs hold.
         for path, key in keys.items():
             if path in built:
-                _remember(cache, config, out, path, key, built[path][0])
+                _remember(cache, config, path, key, built[path][0], allow_incomplete)
     return report
 
 
@@ -325,7 +339,7 @@ def _build_key(cache: ResultCache, base: str, config: Config, path: Path) -> str
 
 
 def _reuse(
-    cache: ResultCache, config: Config, path: Path, key: str
+    cache: ResultCache, config: Config, path: Path, key: str, allow_incomplete: bool
 ) -> tuple[ArticleBuild, list[str]] | None:
     """The cached outcome of an article, if its outputs are still exactly as it left them."""
     raw = cache.get("build", config.relative(path), key)
@@ -338,6 +352,8 @@ def _reuse(
         if fresh is None:
             return None
         refreshed[rel] = fresh
+    if not data["result"]["finished"] and data.get("allow_incomplete") != allow_incomplete:
+        return None
     if any((config.root / rel).exists() for rel in data["result"]["unpublished"]):
         return None
     if refreshed != data["outputs"]:  # re-hashed (too recent before): trusted from now on
@@ -347,7 +363,8 @@ def _reuse(
 
 
 def _remember(
-    cache: ResultCache, config: Config, out: Path, path: Path, key: str, result: ArticleBuild
+    cache: ResultCache, config: Config, path: Path, key: str, result: ArticleBuild,
+    allow_incomplete: bool,
 ) -> None:
     """Store an article's outcome with the digests of the files it published."""
     if not cache.enabled:
@@ -355,7 +372,8 @@ def _remember(
     outputs = {rel: cache.record(config.root / rel) for rel in result.files.values()}
     if any(record is None for record in outputs.values()):
         return
-    value = {"result": result.to_cache(), "outputs": outputs}
+    value = {"result": result.to_cache(), "outputs": outputs,
+             "allow_incomplete": allow_incomplete}
     cache.put("build", config.relative(path), key, json.dumps(value, ensure_ascii=False))
 
 
@@ -580,6 +598,22 @@ def _unsafe_page(article: Article, page: str, published: dict[str, str]) -> list
     from transflow.checks.script_urls import added_script_urls  # only pages with changes
 
     return added_script_urls(article.text, page, article.fmt.name)
+
+
+def _manifest_changed(path: Path, report: BuildReport) -> bool:
+    """False when ``path`` already holds the report's manifest (compared by hash, piece by
+    piece: neither document is ever held whole)."""
+    new = hashlib.sha256()
+    for piece in itertools.chain(report.manifest_chunks(), "\n"):
+        new.update(piece.encode("utf-8"))
+    old = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                old.update(block)
+    except OSError:
+        return True
+    return new.digest() != old.digest()
 
 
 def _changed(path: Path, text: str) -> bool:
