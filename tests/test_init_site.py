@@ -15,21 +15,24 @@ from transflow.cli import main
 from transflow.config import load_config
 from transflow.po import catalog
 
+#: What init's .gitignore always holds (the cache, Poedit's .mo files, a killed run's temps).
+IGNORED = [".transflow-cache/", "*.mo", ".*.transflow-tmp"]
+
 
 @pytest.mark.parametrize(
     ("args", "articles", "output", "layout", "site", "ignored"),
     [
-        ([], "articles", "dist", "{lang}/{path}", {}, [".transflow-cache/", "*.mo", "dist/"]),
+        ([], "articles", "dist", "{lang}/{path}", {}, [*IGNORED, "dist/"]),
         (["--articles", "posts", "--output", "public"], "posts", "public", "{lang}/{path}", {},
-         [".transflow-cache/", "*.mo", "public/"]),
+         [*IGNORED, "public/"]),
         (["--articles", "posts", "--output", "site", "--layout", "hugo-filename"],
          "posts", "site", "content/{dir}/{stem}.{lang}{ext}",
-         {"translation_key": "translationKey"}, [".transflow-cache/", "*.mo"]),
+         {"translation_key": "translationKey"}, [*IGNORED]),
         (["--articles", "content", "--layout", "filename"], "content", "content",
-         "{dir}/{stem}.{lang}{ext}", {"source_file": "keep"}, [".transflow-cache/", "*.mo"]),
+         "{dir}/{stem}.{lang}{ext}", {"source_file": "keep"}, [*IGNORED]),
         (["--layout", "content-folders", "--output", "site"], "articles", "site",
          "content/{lang}/{path}", {"translation_key": "translationKey"},
-         [".transflow-cache/", "*.mo"]),
+         [*IGNORED]),
     ],
     ids=["default", "folders", "hugo-filename", "filename-in-place", "content-folders"],
 )
@@ -112,7 +115,7 @@ def test_init_adds_its_lines_to_an_existing_gitignore(tmp_path: Path) -> None:
     (root / ".gitignore").write_text("node_modules/\n*.mo", encoding="utf-8")
     assert run(tmp_path, "init", "blog").exit_code == 0
     lines = (root / ".gitignore").read_text(encoding="utf-8").splitlines()
-    assert lines == ["node_modules/", "*.mo", ".transflow-cache/", "dist/"]
+    assert lines == ["node_modules/", "*.mo", ".transflow-cache/", ".*.transflow-tmp", "dist/"]
 
 
 DUTCH = """\

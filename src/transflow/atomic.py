@@ -1,51 +1,102 @@
-"""Writing files so that nothing is ever half-written, alone or many at once.
+"""Writing files so that nothing is ever half-written, lost to a concurrent save, or left behind.
 
-``write_atomic`` replaces one file through a temp file beside it and ``os.replace``: a crash or
-a kill at any point leaves either the old or the new file. ``Transaction`` stages many files
-the same way and makes them visible together at the end (or drops them all), so a command
-that fails half-way leaves the disk as it was; its staged work can be handed between
-processes (``detach``/``adopt``) for parallel runs.
+Every file transflow writes goes through a temp file beside it, named
+``.<name>.<random>.transflow-tmp`` (``TEMP_PATTERN``, which ``init`` puts in ``.gitignore``),
+and is put in place by ``install``:
+
+* **merge at the moment of writing**: ``install`` re-reads the destination right before the
+  rename; if it is no longer the version the new text was made from (a translator saved in
+  their editor meanwhile), the caller's ``Merge`` folds their save into ours and it tries
+  again. The rename itself is an atomic *exchange* (``renameat2(RENAME_EXCHANGE)`` on Linux),
+  so a save that lands between the check and the rename is swapped out, not unlinked, and is
+  merged in the next round: no save is ever overwritten unseen. Where the exchange is not
+  available it falls back to check-then-replace (a window of microseconds).
+* **all or nothing**: ``Transaction`` stages many files while a command works and installs
+  them together at the end; before the first rename it writes a ``Journal`` of what it is
+  about to rename, so a kill in the middle is finished by the next command
+  (``Journal.recover``), which also removes temp files a killed run left.
+
+Invariants: a destination is only ever replaced by a complete file; a temp file is either
+installed, removed, or listed in the journal; text is always written as given (no newline
+translation).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import errno
+import hashlib
+import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from transflow.errors import os_error
+from transflow.errors import TransflowError, os_error
+
+#: The suffix of every temp file transflow writes; ``TEMP_PATTERN`` is its gitignore line.
+TEMP_SUFFIX = ".transflow-tmp"
+TEMP_PATTERN = f".*{TEMP_SUFFIX}"
+
+#: (theirs, base, ours) -> merged: fold a file saved on disk meanwhile (``theirs``, made from
+#: ``base``; None when the file did not exist or the base is unknown) into ``ours``.
+Merge = Callable[[bytes, bytes | None, bytes], bytes]
+
+#: How many times a destination may change under us before ``install`` gives up.
+MAX_ROUNDS = 50
+
+
+class ConcurrentEditError(TransflowError):
+    """A file kept changing while transflow tried to write it."""
+
+
+@dataclass(frozen=True, slots=True)
+class StagedFile:
+    """A temp file waiting to be installed; ``merge`` when its destination is a catalog."""
+
+    tmp: str
+    #: The destination's content the staged text was made from (None: it did not exist).
+    base: bytes | None
+    merge: bool
+    #: sha256 of the staged content (the journal tells a finished exchange by it).
+    digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Staged:
     """Files staged (destination -> temp file) and removals, as passed between processes."""
 
-    files: dict[Path, str]
+    files: dict[Path, StagedFile]
     removals: list[Path]
 
 
-def _stage(path: Path, text: str | Iterable[str]) -> str:
-    """Write ``text`` (a string, or pieces written one by one) to a temp file beside
-    ``path`` and return the temp file's name.
+def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str]:
+    """Write ``data`` (bytes, or text pieces written one by one as UTF-8, so a large
+    document never exists as one string) to a temp file beside ``path``; return its name
+    and the sha256 of what was written.
 
     Any ``OSError`` (disk full, no permission, a file where a folder should be) becomes a
     ``FileSystemError`` naming the path, and no temp file is left behind.
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as exc:
         raise os_error(exc, path.parent) from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            if isinstance(text, str):
-                fh.write(text)
-            else:
-                fh.writelines(text)  # a large document never exists as one string
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in [data] if isinstance(data, bytes) else data:
+                raw = chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
+                digest.update(raw)
+                fh.write(raw)
+        try:
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            mode = 0o644
         os.chmod(tmp, mode)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -53,29 +104,327 @@ def _stage(path: Path, text: str | Iterable[str]) -> str:
         if isinstance(exc, OSError):
             raise os_error(exc, path) from exc
         raise
+    return tmp, digest.hexdigest()
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise os_error(exc, path) from exc
+
+
+# --------------------------------------------------------------------------- atomic exchange
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_renameat2: Callable[..., int] | None = None
+_exchange_works = True
+
+
+def _load_renameat2() -> Callable[..., int] | None:
+    global _renameat2
+    if _renameat2 is None:
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+            func = libc.renameat2
+        except (OSError, AttributeError):
+            return None
+        func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                         ctypes.c_uint]
+        func.restype = ctypes.c_int
+        _renameat2 = func
+    return _renameat2
+
+
+def _exchange(a: str, b: Path) -> bool:
+    """Swap two existing files atomically; False when the platform cannot."""
+    global _exchange_works
+    func = _load_renameat2() if _exchange_works else None
+    if func is None:
+        return False
+    if func(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        _exchange_works = False
+        return False
+    raise os_error(OSError(err, os.strerror(err), str(b)), b)
+
+
+def _put(tmp: str, path: Path, expected: bytes | None) -> bytes | bool | None:
+    """Install ``tmp`` at ``path``; return True if done, or what was displaced instead.
+
+    ``expected`` is what ``path`` held when last read. A new file is created with ``link``
+    (fails if someone created it meanwhile); an existing one is exchanged, so whatever was
+    there at the instant of the rename is still readable under ``tmp``'s name.
+    """
+    if expected is None:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return _read(path)  # someone created it: merge with theirs
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
+                raise os_error(exc, path) from exc
+            os.replace(tmp, path)  # no hard links here (some network file systems)
+            return True
+        os.unlink(tmp)
+        return True
+    try:
+        swapped = _exchange(tmp, path)
+    except TransflowError:
+        if path.exists():
+            raise
+        swapped = False
+    if not swapped:
+        current = _read(path)
+        if current != expected:
+            return current
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise os_error(exc, path) from exc
+        return True
+    displaced = Path(tmp).read_bytes()
+    os.unlink(tmp)
+    return True if displaced == expected else displaced
+
+
+def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> None:
+    """Put the staged ``tmp`` at ``path``, folding in any save made since ``base``.
+
+    With ``merge`` None (derived files such as build outputs) the new content simply wins.
+    """
+    expected = base
+    ours = Path(tmp).read_bytes() if merge is not None else b""
+    for _ in range(MAX_ROUNDS):
+        current = _read(path) if merge is not None else None
+        if merge is not None and current != expected:
+            if current is not None:
+                ours = merge(current, expected, ours)
+                tmp = _replace_tmp(tmp, path, ours)
+            expected = current
+        if merge is None:
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise os_error(exc, path) from exc
+            return
+        result = _put(tmp, path, expected)
+        if result is True:
+            return
+        displaced = result if isinstance(result, bytes) else None
+        if displaced is None:
+            continue
+        # A save landed between our read and the rename: it is not lost; ours is on disk
+        # now (or theirs, when it was a creation race), so merge theirs into ours again.
+        if Path(tmp).exists():  # not installed: path holds theirs, the next round merges
+            continue
+        previous_ours = ours
+        ours = merge(displaced, expected, ours)
+        expected = previous_ours
+        tmp = _replace_tmp(tmp, path, ours)
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+    raise ConcurrentEditError(f"changed {MAX_ROUNDS} times while transflow was writing it",
+                              path=path, hint="run the command again when the edits stop")
+
+
+def _replace_tmp(tmp: str, path: Path, data: bytes) -> str:
+    """Put ``data`` under the temp name ``tmp`` atomically (the journal knows that name)."""
+    new, _ = _stage(path, data)
+    try:
+        os.replace(new, tmp)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(new)
+        raise os_error(exc, path) from exc
     return tmp
 
 
+def write_atomic(path: Path, text: str | bytes, *, base: bytes | None = None,
+                 merge: Merge | None = None) -> None:
+    """Write ``text`` to ``path`` via a temp file (UTF-8 for ``str``; no partial files).
+
+    With ``merge``, a save made since ``base`` is folded in first (see ``install``). There
+    is no fsync: surviving a power cut is left to the filesystem's journal, since an fsync
+    per catalog would make a 2,000-article sync ten times slower.
+    """
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    tmp, _ = _stage(path, data)
+    try:
+        install(path, tmp, base, merge)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+# --------------------------------------------------------------------------- the journal
+class Journal:
+    """What a run is about to rename, and where it may have left temp files.
+
+    Lives in the workspace's ``.transflow-cache/``: ``dirty.json`` lists the folders a
+    writing run puts temp files in (removed when it ends normally), ``journal.json`` the
+    renames of a commit in progress (removed when the commit is done). If either is there
+    when no command holds the workspace lock, a run was killed: ``recover`` finishes the
+    commit and removes temp files of transflow's naming from those folders.
+    """
+
+    def __init__(self, folder: Path, folders: Iterable[Path] = ()) -> None:
+        self.folder = folder
+        self.dirty = folder / "dirty.json"
+        self.commits = folder / "journal.json"
+        #: Where a writing run may leave temp files whatever ``dirty.json`` says.
+        self.folders = [str(f) for f in folders]
+
+    def begin(self, folders: Iterable[Path]) -> None:
+        """Note that temp files may appear in ``folders`` until ``end``."""
+        wanted = sorted({str(f) for f in folders} | set(self._folders()))
+        # Written in place, not through a temp file: even a half-written marker says
+        # "a run was here" (``recover`` then cleans the default folders).
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.dirty.write_text(json.dumps(wanted), encoding="utf-8")
+
+    def end(self) -> None:
+        """The run ended normally: nothing of it is left to clean up."""
+        if self.commits.exists():
+            return  # a commit failed half-way: the next command finishes it
+        with contextlib.suppress(OSError):
+            self.dirty.unlink()
+
+    def _folders(self) -> list[str]:
+        try:
+            data = json.loads(self.dirty.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return []
+        return [str(f) for f in data] if isinstance(data, list) else []
+
+    def write(self, staged: dict[Path, StagedFile], removals: list[Path]) -> None:
+        """Record the renames about to happen (before the first one)."""
+        entries = [
+            {"path": str(p), "tmp": f.tmp, "merge": f.merge, "ours": f.digest,
+             "base": _digest(f.base) if f.base is not None else None}
+            for p, f in staged.items()
+        ]
+        text = json.dumps({"version": 1, "files": entries,
+                           "removals": [str(p) for p in removals]})
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.commits, text)
+
+    def done(self) -> None:
+        """The commit finished."""
+        with contextlib.suppress(FileNotFoundError):
+            self.commits.unlink()
+
+    def pending(self) -> bool:
+        """True when a run was interrupted (a commit or temp files may be left)."""
+        if self.commits.exists() or self.dirty.exists():
+            return True
+        try:
+            return any(n.endswith(TEMP_SUFFIX) for n in os.listdir(self.folder))
+        except OSError:
+            return False
+
+    def recover(self, merge: Merge | None) -> tuple[int, int]:
+        """Finish an interrupted commit, remove stray temp files; (installed, removed)."""
+        installed = 0
+        try:
+            data = json.loads(self.commits.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            data = None
+        except (OSError, ValueError):
+            data = None  # a journal cut short: its commit had not started
+        folders = [*self._folders(), *self.folders, str(self.folder)]  # the journal's, too
+        if isinstance(data, dict):
+            for item in data.get("files", []):
+                path, tmp = Path(item["path"]), str(item["tmp"])
+                folders.append(str(path.parent))
+                if not os.path.exists(tmp):
+                    continue  # installed before the kill
+                current = _read(path)
+                if current is not None and _digest(current) == item.get("ours"):
+                    # Killed right after an exchange: ``tmp`` holds what was displaced.
+                    displaced = Path(tmp).read_bytes()
+                    os.unlink(tmp)
+                    if merge is not None and item.get("merge") and \
+                            _digest(displaced) != item.get("base"):
+                        write_atomic(path, merge(displaced, None, current), base=current,
+                                     merge=merge)  # a save swapped out: theirs win
+                    installed += 1
+                    continue
+                known = current is not None and _digest(current) == item.get("base")
+                base = current if known or (current is None and item["base"] is None) else None
+                use = merge if item.get("merge") else None
+                if use is not None and current is not None and base is None:
+                    # Changed since the run read it, base unknown: their fields win.
+                    install(path, tmp, None, use)
+                else:
+                    install(path, tmp, base, use)
+                installed += 1
+            for raw in data.get("removals", []):
+                with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+                    Path(raw).unlink()
+            self.done()
+        removed = 0
+        for folder in sorted(set(folders)):
+            removed += remove_temp_files(Path(folder))
+        with contextlib.suppress(OSError):
+            self.dirty.unlink()
+        return installed, removed
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def remove_temp_files(folder: Path) -> int:
+    """Delete ``.*.transflow-tmp`` files under ``folder`` (a killed run's leftovers)."""
+    removed = 0
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(dirpath, name))
+                    removed += 1
+    return removed
+
+
+# --------------------------------------------------------------------------- transactions
 class Transaction:
     """Stage many file writes and make them visible together, or not at all.
 
     Commands that write many files (sync, build) stage each one as a temp file beside its
     destination while they work, so memory stays flat however many articles there are, and
-    rename them into place only when every article went through: a bad article, an error or
-    Ctrl-C half-way leaves the disk exactly as it was. Each rename is atomic on its own.
+    install them only when every article went through: a bad article, an error or Ctrl-C
+    half-way leaves the disk exactly as it was. With a ``journal``, the renames are written
+    down first, so a kill during them is finished by the next command; with a ``merge``,
+    each catalog is merged with what is on disk right before its rename (``install``).
     """
 
-    def __init__(self) -> None:
-        self._staged: dict[Path, str] = {}
+    def __init__(self, *, journal: Journal | None = None, merge: Merge | None = None) -> None:
+        self._staged: dict[Path, StagedFile] = {}
         self._removals: list[Path] = []
+        self.journal = journal
+        self.merge = merge
 
-    def write(self, path: Path, text: str | Iterable[str]) -> None:
-        """Stage ``text`` for ``path`` (a later write to the same path wins)."""
+    def write(self, path: Path, text: str | bytes | Iterable[str], *,
+              base: bytes | None = None, merge: bool = False) -> None:
+        """Stage ``text`` for ``path`` (a later write to the same path wins).
+
+        ``merge=True`` marks a file people edit too (a catalog): at commit it is merged with
+        any save made since ``base`` (the content ``text`` was made from).
+        """
+        data = text.encode("utf-8") if isinstance(text, str) else text
         old = self._staged.pop(path, None)
         if old is not None:
             with contextlib.suppress(OSError):
-                os.unlink(old)
-        self._staged[path] = _stage(path, text)
+                os.unlink(old.tmp)
+        tmp, digest = _stage(path, data)
+        self._staged[path] = StagedFile(tmp, base, merge, digest)
 
     def detach(self) -> Staged:
         """Hand the staged work over (to another process's transaction); forget it here."""
@@ -86,32 +435,47 @@ class Transaction:
     def adopt(self, staged: Staged) -> None:
         """Take over work staged by ``detach`` elsewhere; commit or abort it with ours."""
         self._removals.extend(staged.removals)
-        for path, tmp in staged.files.items():
+        for path, item in staged.files.items():
             old = self._staged.pop(path, None)
             if old is not None:
                 with contextlib.suppress(OSError):
-                    os.unlink(old)
-            self._staged[path] = tmp
+                    os.unlink(old.tmp)
+            self._staged[path] = item
 
     def unlink(self, path: Path) -> None:
         """Remove ``path`` at commit time."""
         self._removals.append(path)
 
     def commit(self) -> None:
-        """Move every staged file into place and perform the removals."""
-        for path, tmp in self._staged.items():
-            os.replace(tmp, path)
-        self._staged.clear()
+        """Install every staged file (merged with saves made meanwhile), then the removals."""
+        if not self._staged and not self._removals:
+            return
+        if self.journal is not None:
+            self.journal.write(self._staged, self._removals)
+        problems: list[TransflowError] = []
+        for path, item in list(self._staged.items()):
+            try:
+                install(path, item.tmp, item.base, self.merge if item.merge else None)
+            except TransflowError as exc:  # e.g. a save meanwhile that cannot be read:
+                problems.append(exc)       # it is left as it is; the others go on
+                with contextlib.suppress(OSError):
+                    os.unlink(item.tmp)
+            del self._staged[path]
         for path in self._removals:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
         self._removals.clear()
+        if self.journal is not None:
+            self.journal.done()
+        if problems:
+            problems[0].also = tuple(problems[1:])
+            raise problems[0]
 
     def abort(self) -> None:
         """Drop every staged file; the destinations are untouched."""
-        for tmp in self._staged.values():
+        for item in self._staged.values():
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                os.unlink(item.tmp)
         self._staged.clear()
         self._removals.clear()
 
@@ -123,13 +487,3 @@ class Transaction:
             self.commit()
         else:
             self.abort()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 text to ``path`` via a temp file and ``os.replace`` (no partial files).
-
-    A crash or kill of transflow at any point leaves either the old or the new file. There
-    is no fsync: surviving a power cut is left to the filesystem's journal, since an fsync
-    per catalog would make a 2,000-article sync ten times slower.
-    """
-    os.replace(_stage(path, text), path)

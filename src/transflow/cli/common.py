@@ -24,7 +24,7 @@ import click
 
 from transflow.config import Config, load_config
 from transflow.errors import Problem, TransflowError, os_error
-from transflow.workflow.workspace import Progress, no_progress, workspace_lock
+from transflow.workflow.workspace import Progress, no_progress, recover, workspace_lock
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -178,6 +178,9 @@ def get_config(ctx: click.Context, *, lock: bool = False) -> Config:
     if lock and not obj.get("locked"):
         ctx.with_resource(workspace_lock(config))
         obj["locked"] = True
+    elif not obj.get("recovered"):
+        recover(config)  # any command finishes what a killed run left
+        obj["recovered"] = True
     return config
 
 

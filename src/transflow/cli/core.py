@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from transflow.atomic import TEMP_PATTERN
 from transflow.cli import main
 from transflow.cli.common import (
     articles_argument,
@@ -85,9 +86,10 @@ def init(directory: Path, source_language: str, languages: str, articles_dir: st
                    *(config.locales / c for c in codes)):
         folder.mkdir(parents=True, exist_ok=True)
     ignore = directory / ".gitignore"
-    # Derived, not sources: the cache, the .mo files Poedit writes beside each .po, and
-    # the build output when it is transflow's own folder (a site's root is the user's).
-    lines = [".transflow-cache/", "*.mo"]
+    # Derived, not sources: the cache, the .mo files Poedit writes beside each .po, the temp
+    # files of a killed run, and the build output when it is transflow's own folder (a
+    # site's root is the user's).
+    lines = [".transflow-cache/", "*.mo", TEMP_PATTERN]
     if layout == "lang-folders":
         lines.append(f"{config.relative(config.output)}/")
     # A folder that already has a .gitignore keeps it; only the missing lines are added.

@@ -19,7 +19,7 @@ read from); entries are typed by the :class:`~transflow.po.model.Entry` protocol
 
 from __future__ import annotations
 
-import contextlib
+import codecs
 import difflib
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,10 +31,11 @@ import polib
 from babel.messages.plurals import get_plural
 
 from transflow import __version__
+from transflow.atomic import Journal as Journal
 from transflow.atomic import Staged as Staged
 from transflow.atomic import Transaction as Transaction
 from transflow.atomic import write_atomic as write_atomic
-from transflow.errors import CatalogError
+from transflow.errors import CatalogError, os_error
 from transflow.po.model import Catalog as Catalog
 from transflow.po.model import Entry as Entry
 from transflow.po.model import POFile as POFile
@@ -71,6 +72,8 @@ class MergeReport:
     fuzzy: int = 0
     obsolete: int = 0
     revived: int = 0
+    #: Plural entries (``msgid_plural``) found: transflow does not handle them; kept as is.
+    plurals: int = 0
 
 
 def build_template(
@@ -101,7 +104,7 @@ def _occurrences(tmpl: TemplateEntry) -> list[tuple[str, str]]:
 def active_entries(catalog: Catalog) -> Iterator[Entry]:
     """Entries that are neither the header nor obsolete."""
     for entry in catalog:
-        if not entry.obsolete and entry.msgid != "":
+        if not entry.obsolete and entry.msgid != "" and not entry.msgid_plural:
             yield entry
 
 
@@ -175,13 +178,18 @@ def merge(
     Exact msgid matches keep everything (translation, flags, comments); an obsolete entry whose
     msgid returns is revived; a new msgid close to a vanished one (``similarity`` ≥ 0.6) takes
     its translation as fuzzy with ``#| msgid``; other vanished translated entries become
-    obsolete; vanished untranslated ones are dropped (msgmerge does the same).
+    obsolete; vanished untranslated ones are dropped (msgmerge does the same). Plural entries
+    (added by hand or by another tool) are never dropped: kept as they are, and counted.
     """
     report = MergeReport()
     old: dict[tuple[str | None, str], Entry] = {}
     obsolete: dict[tuple[str | None, str], Entry] = {}
+    plurals: list[Entry] = []
     for existing in catalog:
         if existing.msgid == "" and not existing.obsolete:
+            continue
+        if existing.msgid_plural and not existing.obsolete:
+            plurals.append(existing)  # not ours to judge: kept as it is, where it is
             continue
         key = (existing.msgctxt, existing.msgid)
         (obsolete if existing.obsolete else old)[key] = existing
@@ -224,7 +232,9 @@ def merge(
             obsolete[key] = entry
             report.obsolete += 1
     header_entry = [e for e in catalog if e.msgid == "" and not e.obsolete]
-    catalog.file[:] = header_entry + [e for e in result if e is not None] + list(obsolete.values())
+    report.plurals = len(plurals)
+    catalog.file[:] = (header_entry + [e for e in result if e is not None] + plurals
+                       + list(obsolete.values()))
     return report
 
 
@@ -248,14 +258,69 @@ def load(path: Path) -> Catalog:
         raise CatalogError("catalog not found", path=path) from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError("not valid UTF-8", path=path, line=line) from None
+    text = decode(data, path)
     catalog = parse(text, path=path)
     catalog.loaded = text  # the base of save's three-way merge
     return catalog
+
+
+_CHARSET = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The charset the header declares (``Content-Type: …; charset=ISO-8859-1``), if any."""
+    head = data[: data.find(b"\n\n")] if b"\n\n" in data else data[:4096]
+    m = _CHARSET.search(head)
+    if m is None:
+        return None
+    name = m.group(1).decode("ascii")
+    return None if name.upper() == "CHARSET" else name  # a template's placeholder
+
+
+def decode(data: bytes, path: Path | None) -> str:
+    """A catalog's text: UTF-8, or the charset its header declares (gettext does the same).
+
+    A catalog in another charset (``ISO-8859-1`` from an older tool) is read as such;
+    ``save`` writes it back as UTF-8 (and says so in the header).
+    """
+    charset = declared_charset(data)
+    if charset is not None:
+        try:
+            codec = codecs.lookup(charset).name
+        except LookupError:
+            raise CatalogError(f"unknown charset '{charset}' in the header", path=path,
+                               hint="declare charset=UTF-8 and save the file as UTF-8") from None
+        if codec not in ("utf-8", "ascii"):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count(b"\n") + 1
+                raise CatalogError(f"not valid {charset}, the charset its header declares",
+                                   path=path, line=line) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CatalogError("not valid UTF-8", path=path, line=line,
+                           hint="save it as UTF-8, or declare its charset in the header") from None
+
+
+def converted_from(catalog: Catalog) -> str | None:
+    """The charset a catalog declares when it is not UTF-8 (``save`` converts it)."""
+    content = catalog.metadata.get("Content-Type", "")
+    m = re.search(r"charset=([A-Za-z0-9_.:-]+)", content)
+    if m is None or m.group(1).upper() == "CHARSET":
+        return None
+    try:
+        codec = codecs.lookup(m.group(1)).name
+    except LookupError:
+        return None
+    return None if codec in ("utf-8", "ascii") else m.group(1)
+
+
+def encode(text: str, path: Path | None) -> bytes:
+    """The bytes of a catalog's text: always UTF-8 (``render`` declares it)."""
+    return text.encode("utf-8")
 
 
 def parse(text: str, *, path: Path | None = None) -> Catalog:
@@ -311,28 +376,44 @@ def save(
 ) -> bool:
     """Write atomically; return False (and touch nothing) when the content is unchanged.
 
-    Date fields are refreshed only when something else changed, so a command run twice in a
-    row writes nothing the second time.
+    The one way every command writes a catalog. A save made on disk since the catalog was
+    read (a translator's editor, another tool) is merged in now, and again right before the
+    rename (``atomic.install`` with ``merge_saved``), so it is never overwritten; with a
+    ``transaction`` the rename (and that last merge) happens when it commits. Date fields
+    are refreshed only when something else changed, so a command run twice in a row writes
+    nothing the second time.
     """
-    previous: str | None
-    try:
-        previous = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        previous = None
-    write = transaction.write if transaction is not None else write_atomic
-    if previous is None:
-        write(path, render(catalog))
+    previous_bytes = read_bytes(path)
+    if previous_bytes is None:
+        if converted_from(catalog) is not None:
+            catalog.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+        text = render(catalog)
+        _write(path, text, None, transaction)
+        catalog.loaded = text
         return True
+    previous = decode(previous_bytes, path)
     base = catalog.loaded
     if base != previous:  # read from elsewhere, or the file changed since it was read
-        with contextlib.suppress(CatalogError):
+        try:
             old = parse(previous, path=path)
+        except CatalogError as exc:
+            if base is None:
+                old = None  # never ours to judge: replaced as before
+            else:
+                raise CatalogError(
+                    f"changed on disk since transflow read it and cannot be read now "
+                    f"({exc.message}); left as it is", path=path, line=exc.line,
+                    hint="fix or re-save it in the editor, then run the command again",
+                ) from None
+        if old is not None:
             for key in DATE_FIELDS:
                 if key in old.metadata and key in catalog.metadata:
                     catalog.metadata[key] = old.metadata[key]
             if base is not None:
                 # Someone (a translator's editor, another tool) saved the file meanwhile.
-                keep_their_edits(parse(base, path=path), catalog, old)
+                keep_their_edits(parse(base, path=path), catalog, old, add_theirs=True)
+    if converted_from(catalog) is not None:  # written back as UTF-8, and said so
+        catalog.metadata["Content-Type"] = "text/plain; charset=UTF-8"
     text = render(catalog)
     if text == previous:
         catalog.loaded = previous
@@ -344,12 +425,58 @@ def save(
             catalog.metadata[field] = now.strftime("%Y-%m-%d %H:%M%z")
             new_line = f'"{field}: {catalog.metadata[field]}\\n"\n'
             text = text.replace(old_line, new_line, 1) if old_line in text else render(catalog)
-    write(path, text)
+    _write(path, text, previous_bytes, transaction)
     catalog.loaded = text
     return True
 
 
-def keep_their_edits(base: Catalog, ours: Catalog, theirs: Catalog) -> int:
+def _write(path: Path, text: str, base: bytes | None, transaction: Transaction | None) -> None:
+    data = encode(text, path)
+    if transaction is not None:
+        transaction.write(path, data, base=base, merge=True)
+    else:
+        write_atomic(path, data, base=base, merge=merge_saved)
+
+
+def transaction(journal: Journal | None = None) -> Transaction:
+    """A transaction whose catalogs are merged with saves made meanwhile at commit."""
+    return Transaction(journal=journal, merge=merge_saved)
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """A file's bytes, None when missing; other OS errors name the path."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise os_error(exc, path) from exc
+
+
+def merge_saved(theirs: bytes, base: bytes | None, ours: bytes) -> bytes:
+    """``atomic.Merge`` for catalogs: fold a save made on disk meanwhile into ours.
+
+    ``theirs`` was made from ``base`` (None: unknown, then every field that differs is
+    theirs). Edited fields of an entry take their value; entries they added (a plural
+    entry, an entry of their own) are kept. A save that cannot be read is not overwritten.
+    """
+    try:
+        their_text = decode(theirs, None)
+        their_cat = parse(their_text)
+    except CatalogError as exc:
+        raise CatalogError(
+            f"changed on disk while transflow was writing it and cannot be read "
+            f"({exc.message}); left as it is",
+            hint="fix or re-save it in the editor, then run the command again",
+        ) from None
+    ours_cat = parse(decode(ours, None))
+    base_cat = parse(decode(base, None)) if base is not None else Catalog(polib.POFile())
+    keep_their_edits(base_cat, ours_cat, their_cat, add_theirs=True)
+    return encode(render(ours_cat), None)
+
+
+def keep_their_edits(base: Catalog, ours: Catalog, theirs: Catalog, *,
+                     add_theirs: bool = False) -> int:
     """Three-way merge, in place into ``ours``: an entry edited on disk since ``base`` keeps
     the edit from disk (a person's work wins over what a command did meanwhile).
 
@@ -362,13 +489,28 @@ def keep_their_edits(base: Catalog, ours: Catalog, theirs: Catalog) -> int:
     before = {key(e): edited_fields(e) for e in base}
     on_disk = {key(e): e for e in theirs}
     taken = 0
+    mine = set()
     for entry in ours:
         k = key(entry)
+        mine.add(k)
         disk = on_disk.get(k)
-        if disk is None or k not in before or edited_fields(disk) == before[k]:
+        if disk is None or edited_fields(disk) == before.get(k, _NOT_THERE):
+            continue
+        if k not in before and edited_fields(disk) == edited_fields(entry):
             continue
         take_edits(entry, disk)
         taken += 1
+    for field, value in theirs.metadata.items():  # Poedit's Last-Translator and the like
+        if base.metadata.get(field) != value and field not in DATE_FIELDS:
+            ours.metadata[field] = value
+    if add_theirs:
+        for k, disk in on_disk.items():
+            if k not in mine and k not in before and disk.msgid != "":
+                ours.file.append(disk)  # added on disk meanwhile (by hand, another tool)
+                taken += 1
     return taken
+
+
+_NOT_THERE = object()
 
 

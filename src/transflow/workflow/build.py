@@ -36,6 +36,7 @@ from transflow.workflow.workspace import (
     catalog_path,
     discover_each,
     input_files,
+    journal_of,
     no_progress,
     problem_of,
     read_article,
@@ -260,6 +261,10 @@ def build(
     reused = {p: hit for p, key in keys.items()
               if (hit := _reuse(cache, config, p, key, allow_incomplete))}
     files = [p for p in all_files if p not in reused]
+    # The journal lets the next command finish (or clean up after) a killed build.
+    journal = journal_of(config) if not dry_run else None
+    if journal is not None and out != config.output:
+        journal.begin([out])
     with cache:
         outcomes: list[_Outcome] = []
         if parallel.worth_it(files, workers):
@@ -268,7 +273,7 @@ def build(
             def adopt(items: list[tuple[_Outcome, catalog.Staged | None]]) -> None:
                 for _, staged in items:
                     if staged is not None:  # each article's files together
-                        transaction = catalog.Transaction()
+                        transaction = catalog.Transaction(journal=journal)
                         transaction.adopt(staged)
                         transaction.commit()
                 done[0] += len(items)
@@ -300,7 +305,7 @@ def build(
                 report.written += done_item[1]
         seen = {a.article for a in report.articles}
         # Removals of gone articles and the manifest are made visible together, last.
-        with catalog.Transaction() as transaction:
+        with catalog.Transaction(journal=journal) as transaction:
             for old in _previous_manifest(manifest, seen):
                 if paths or old.get("article") in broken:
                     # A partial build, or an article that cannot be read now: what was
@@ -494,7 +499,7 @@ def _build_one(
     """Assess one article and write its outputs together (``commit``) or hand them back
     staged (a worker); a problem leaves its outputs untouched."""
     rel = config.relative(path)
-    transaction = catalog.Transaction()
+    transaction = catalog.Transaction(journal=journal_of(config) if commit else None)
     try:
         article = read_article(config, path)
         result, rendered = _assess(config, article, gates, allow_incomplete)

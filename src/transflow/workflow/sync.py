@@ -30,6 +30,7 @@ from transflow.workflow.workspace import (
     Progress,
     catalog_path,
     discover_each,
+    journal_of,
     no_progress,
     problem_of,
     read_article,
@@ -231,7 +232,9 @@ def _sync_one(
     ``commit`` makes them visible at once; otherwise (a worker process) the staged files
     are handed back for the parent to commit.
     """
-    transaction = catalog.Transaction()
+    # Each catalog is merged with what is on disk right before its rename (a translator's
+    # save meanwhile wins); the journal lets the next command finish a killed commit.
+    transaction = catalog.transaction(journal_of(config))
     try:
         article = read_article(config, path)
         result, outputs = _sync_article(config, article, now, dry_run, orphans, transaction)
@@ -280,7 +283,7 @@ def _sync_parallel(
     def adopt(items: list[tuple[_Done | Problem, catalog.Staged | None]]) -> None:
         for _, staged in items:
             if staged is not None:
-                transaction = catalog.Transaction()
+                transaction = catalog.transaction(journal_of(config))
                 transaction.adopt(staged)
                 transaction.commit()
         finished[0] += len(items)
@@ -357,8 +360,17 @@ def _sync_article(
             po.metadata["Project-Id-Version"] = project
         else:
             po = catalog.new_catalog(lang, project, now)
+        charset = catalog.converted_from(po)
+        if charset is not None:
+            result.warnings.append(f"{config.relative(po_path)} declares charset {charset}: "
+                                   "read as such, written back as UTF-8")
         fix_header(po, lang, project, now)
-        result.merges[lang] = catalog.merge(po, template)
+        merged = result.merges[lang] = catalog.merge(po, template)
+        if merged.plurals:
+            result.warnings.append(
+                f"{config.relative(po_path)}: {merged.plurals} plural entr"
+                f"{'y' if merged.plurals == 1 else 'ies'} (msgid_plural) kept as they are; "
+                "transflow does not translate, check or publish plural entries")
         _write(config, po, po_path, now, dry_run, result, transaction)
         outputs.append(po_path)
     return result, outputs

@@ -8,6 +8,7 @@ languages.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -24,6 +25,7 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
+from transflow.atomic import Journal
 from transflow.config import Config, validate_language
 from transflow.errors import ArticleError, ConfigError, Problem, TransflowError
 from transflow.formats import (
@@ -38,6 +40,9 @@ from transflow.formats import (
 from transflow.site import layout as site_layout
 
 LANG_FIELD = "lang"
+
+#: Derived state (caches, the lock, the commit journal); ignored by git.
+CACHE_FOLDER = ".transflow-cache"
 
 #: progress(done, total, label): the CLI passes a progress bar, tests a list.append.
 Progress = Callable[[int, int, str], None]
@@ -118,19 +123,21 @@ class WorkspaceBusyError(TransflowError):
 
 @contextmanager
 def workspace_lock(
-    config: Config, *, timeout: float = 60.0, sleep: Callable[[float], None] = time.sleep
+    config: Config, *, timeout: float = 60.0, sleep: Callable[[float], None] = time.sleep,
+    write: bool = True,
 ) -> Iterator[None]:
     """Let one writing command at a time change a workspace (sync, translate, build, …).
 
     An advisory ``flock`` on ``.transflow-cache/lock``: a second command waits up to
     ``timeout`` seconds, then stops with a clear error instead of interleaving its writes.
     The lock goes with the process, so a crash or kill -9 never leaves it stuck. Editors do
-    not take it; ``catalog.save`` merges their edits instead.
+    not take it; ``catalog.save`` merges their edits instead. Whoever takes the lock first
+    finishes what a killed run left (``Journal.recover``).
     """
     if fcntl is None:  # pragma: no cover - platforms without flock
         yield
         return
-    folder = config.root / ".transflow-cache"
+    folder = config.root / CACHE_FOLDER
     try:
         folder.mkdir(exist_ok=True)
         handle = (folder / "lock").open("a+")
@@ -151,9 +158,38 @@ def workspace_lock(
                         hint="wait for it to finish, then run this command again",
                     ) from None
                 sleep(0.2)
-        yield
+        journal = journal_of(config)
+        if journal.pending():  # the last writer was killed: finish its commit, clean up
+            from transflow.po.catalog import merge_saved
+
+            journal.recover(merge_saved)
+        if write:
+            journal.begin([config.locales, config.output])
+        try:
+            yield
+        finally:
+            if write:
+                journal.end()
     finally:
         handle.close()  # closing releases the lock
+
+
+def journal_of(config: Config) -> Journal:
+    """The workspace's commit journal (in ``.transflow-cache/``)."""
+    return Journal(config.root / CACHE_FOLDER, [config.locales, config.output])
+
+
+def recover(config: Config) -> None:
+    """Finish a killed run's commit and remove its temp files, unless a command is running.
+
+    Every command calls this first (the CLI does), so whatever command comes after a
+    ``kill -9`` leaves the workspace as a completed run would have, with no temp files.
+    """
+    if not journal_of(config).pending():
+        return
+    with contextlib.suppress(WorkspaceBusyError), \
+            workspace_lock(config, timeout=0, write=False):
+        pass
 
 
 def discover(config: Config, paths: Sequence[Path] | None = None) -> list[Path]:

@@ -1,0 +1,130 @@
+"""Merge at the moment of writing, and the commit journal (``atomic``, ``catalog.save``).
+
+Deterministic versions of the campaign's races: a save lands right before the rename (the
+exchange swaps it out and it is merged), with and without ``RENAME_EXCHANGE``; a commit
+killed half-way is finished by ``Journal.recover``; stray temp files are removed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+from transflow import atomic
+from transflow.po import catalog
+
+PO = """\
+msgid ""
+msgstr ""
+"Language: nl\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "One."
+msgstr ""
+
+msgid "Two."
+msgstr ""
+"""
+
+
+def their_save(path: Path, msgid: str, text: str) -> None:
+    po = polib.pofile(str(path))
+    po.find(msgid).msgstr = text
+    tmp = path.with_name(".poedit.po")
+    po.save(str(tmp))
+    tmp.replace(path)
+
+
+def translations(path: Path) -> dict[str, str]:
+    return {e.msgid: e.msgstr for e in polib.pofile(str(path)) if e.msgid}
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "check-then-replace"])
+def test_a_save_landing_right_before_the_rename_is_merged_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, exchange: bool
+) -> None:
+    path = tmp_path / "a.po"
+    path.write_text(PO, encoding="utf-8")
+    ours = catalog.load(path)
+    ours.file.find("Two.").msgstr = "Twee."
+    real = atomic._exchange
+    saves = []
+
+    def racing_exchange(tmp: str, dest: Path) -> bool:
+        if not saves:  # the translator saves between our last read and the rename
+            their_save(dest, "One.", "Een.")
+            saves.append(1)
+        return real(tmp, dest) if exchange else False
+
+    monkeypatch.setattr(atomic, "_exchange", racing_exchange)
+    assert catalog.save(ours, path)
+    assert translations(path) == {"One.": "Een.", "Two.": "Twee."}
+    assert [p.name for p in tmp_path.iterdir()] == ["a.po"]
+
+
+def test_a_save_after_staging_is_merged_at_commit(tmp_path: Path) -> None:
+    path = tmp_path / "a.po"
+    path.write_text(PO, encoding="utf-8")
+    ours = catalog.load(path)
+    ours.file.find("Two.").msgstr = "Twee."
+    with catalog.transaction() as transaction:
+        catalog.save(ours, path, transaction=transaction)
+        their_save(path, "One.", "Een.")  # saved while the run goes on
+    assert translations(path) == {"One.": "Een.", "Two.": "Twee."}
+
+
+def test_their_added_plural_entry_is_kept_by_a_save(tmp_path: Path) -> None:
+    path = tmp_path / "a.po"
+    path.write_text(PO, encoding="utf-8")
+    ours = catalog.load(path)
+    ours.file.find("Two.").msgstr = "Twee."
+    po = polib.pofile(str(path))
+    po.append(polib.POEntry(msgid="one item", msgid_plural="%d items",
+                            msgstr_plural={0: "een ding", 1: "%d dingen"}))
+    po.save(str(path))
+    catalog.save(ours, path)
+    text = path.read_text(encoding="utf-8")
+    assert 'msgid_plural "%d items"' in text and 'msgstr[1] "%d dingen"' in text
+    assert translations(path)["Two."] == "Twee."
+
+
+def test_an_unreadable_save_meanwhile_is_left_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "a.po"
+    path.write_text(PO, encoding="utf-8")
+    ours = catalog.load(path)
+    ours.file.find("Two.").msgstr = "Twee."
+    path.write_text(PO + 'msgid "broken\n', encoding="utf-8")
+    with pytest.raises(catalog.CatalogError, match="left as it is"):
+        catalog.save(ours, path)
+    assert path.read_text(encoding="utf-8").endswith('msgid "broken\n')
+
+
+def test_a_commit_killed_half_way_is_finished_by_recover(tmp_path: Path) -> None:
+    cache = tmp_path / ".transflow-cache"
+    journal = atomic.Journal(cache)
+    journal.begin([tmp_path / "out"])
+    transaction = atomic.Transaction(journal=journal)
+    for n in range(3):
+        transaction.write(tmp_path / "out" / f"f{n}.txt", f"new {n}\n")
+    stray = tmp_path / "out" / f".x.abc{atomic.TEMP_SUFFIX}"
+    stray.write_text("half", encoding="utf-8")
+    staged = transaction.detach()
+    journal.write(staged.files, staged.removals)
+    first = next(iter(staged.files.items()))
+    atomic.install(first[0], first[1].tmp, None, None)  # one rename, then the "kill"
+    assert journal.pending()
+    installed, removed = journal.recover(catalog.merge_saved)
+    assert (installed, removed) == (2, 1)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["f0.txt", "f1.txt",
+                                                                     "f2.txt"]
+    assert not journal.pending()
+
+
+def test_a_run_killed_before_its_commit_leaves_nothing_behind(tmp_path: Path) -> None:
+    journal = atomic.Journal(tmp_path / ".transflow-cache")
+    journal.begin([tmp_path / "out"])
+    atomic.Transaction().write(tmp_path / "out" / "f.txt", "staged, never committed\n")
+    assert journal.recover(None) == (0, 1)
+    assert list((tmp_path / "out").iterdir()) == []
