@@ -381,6 +381,8 @@ class EntryMemo:
         self._keep(key, value)
         if self.path is not None:
             self._new[key] = value
+            if len(self._new) >= MEMO_SIZE // 10:
+                self.flush()  # in batches: memory does not grow with the workspace
 
     def _keep(self, key: str, value: str) -> None:
         if len(self._local) >= MEMO_SIZE:
@@ -414,4 +416,4 @@ class EntryMemo:
 
 
 #: Items an :class:`EntryMemo` keeps in memory at most.
-MEMO_SIZE = 50_000
+MEMO_SIZE = 20_000
