@@ -157,6 +157,8 @@ def test_a_build_answered_from_the_cache_equals_a_computed_one(workspace: Path) 
     computed = build(config, gates=default_gates(config), allow_incomplete=True)
     cached = build(config, gates=default_gates(config), allow_incomplete=True)
     assert cached.articles == computed.articles  # every field, not only the manifest's
+    assert all(a.pieces is not None for a in cached.articles)  # manifest text from the cache
+    assert cached.manifest_text() == json.dumps(cached.to_json(), indent=2, ensure_ascii=False)
     assert [a.blocked for a in cached.articles] == [False, True]
     assert cached.written == []
 

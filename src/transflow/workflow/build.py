@@ -75,6 +75,17 @@ class ArticleBuild:
     reasons: list[str] = field(default_factory=list)
     #: Pages this build does not publish (they must not exist; not part of the manifest).
     unpublished: list[str] = field(default_factory=list)
+    #: This article's manifest text (entry, pair, left-out item) when it came from the
+    #: results cache: an unchanged build writes its manifest without encoding JSON again.
+    pieces: tuple[str, str | None, str | None] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def manifest_pieces(self) -> tuple[str, str | None, str | None]:
+        """(entry, pair or None, left-out item or None) as the manifest writes them."""
+        if self.pieces is not None:
+            return self.pieces
+        return _pieces(self.to_json())
 
     @property
     def blocked(self) -> bool:
@@ -113,6 +124,7 @@ class ArticleBuild:
                 for lb in self.languages
             ],
             "reasons": self.reasons, "unpublished": self.unpublished,
+            "pieces": list(self.manifest_pieces()),
         }
 
     @classmethod
@@ -126,6 +138,7 @@ class ArticleBuild:
                            lines, problems)
              for lang, name, counts, missing, lines, problems in data["languages"]],
             data["reasons"], data["unpublished"],
+            tuple(data["pieces"]) if len(data.get("pieces") or ()) == 3 else None,
         )
 
 
@@ -169,28 +182,21 @@ class BuildReport:
         ]
         items.sort(key=lambda item: item[0])
 
-        def entry(item: ArticleBuild | dict[str, Any]) -> dict[str, Any]:
-            return item.to_json() if isinstance(item, ArticleBuild) else item
+        def entry(item: ArticleBuild | dict[str, Any]) -> tuple[str, str | None, str | None]:
+            return item.manifest_pieces() if isinstance(item, ArticleBuild) else _pieces(item)
 
         yield "{\n"
         yield f'  "version": {_dumps(MANIFEST_VERSION)},\n'
         yield f'  "publish": {_dumps(self.publish.key)},\n'
         yield f'  "allow_incomplete": {_dumps(self.allow_incomplete)}'
-        lists: list[tuple[str, Callable[[dict[str, Any]], dict[str, Any] | None]]] = [
-            ("pairs", lambda e: {"article": e["article"], "files": e["files"],
-                                 "finished": e["finished"]} if e["built"] else None),
-            ("articles", lambda e: e),
-            ("left_out", lambda e: None if e["built"] else {"article": e["article"],
-                                                             "reasons": e["reasons"]}),
-        ]
-        for name, pick in lists:
+        for index, name in ((1, "pairs"), (0, "articles"), (2, "left_out")):
             yield f',\n  "{name}": '
             first = True
             for _, item in items:
-                value = pick(entry(item))
-                if value is None:
+                piece = entry(item)[index]
+                if piece is None:
                     continue
-                yield ("[\n" if first else ",\n") + _nested(value)
+                yield ("[\n" if first else ",\n") + piece
                 first = False
             yield "[]" if first else "\n  ]"
         yield "\n}"
@@ -379,6 +385,14 @@ def _remember(
 
 def _dumps(value: object) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _pieces(entry: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    """A manifest entry's text in the three lists (None where it is not listed)."""
+    pair = {"article": entry["article"], "files": entry["files"], "finished": entry["finished"]}
+    left = {"article": entry["article"], "reasons": entry["reasons"]}
+    return (_nested(entry), _nested(pair) if entry["built"] else None,
+            None if entry["built"] else _nested(left))
 
 
 def _nested(value: object) -> str:
