@@ -23,14 +23,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from transflow.checks import disallowed_markup as markdown_disallowed_markup
-from transflow.checks.safety import disallowed_markup as html_disallowed_markup
 from transflow.config import Config
 from transflow.po import catalog
 from transflow.states import entry_state
 from transflow.workflow.build import Gate
 from transflow.workflow.cache import EntryMemo
-from transflow.workflow.check import check_catalog, is_attribute_only
+
+# The checks (and markdown-it under them) are imported when a gate first runs: a build
+# answered from the results cache never runs one, and must not pay for loading them.
 from transflow.workflow.workspace import Article, catalog_path
 
 #: The check the markup gate owns; the quality gate skips it so nothing is counted twice.
@@ -43,7 +43,11 @@ MAX_NAMED = 5
 def markup_problems(article: Article, source: str, translation: str) -> list[str]:
     """Markup the translation adds that must never reach the site, for this article's format."""
     if article.fmt.name == "html":
+        from transflow.checks.safety import disallowed_markup as html_disallowed_markup
+
         return html_disallowed_markup(source, translation)
+    from transflow.checks import disallowed_markup as markdown_disallowed_markup
+
     return markdown_disallowed_markup(source, translation)
 
 
@@ -66,6 +70,8 @@ class MarkupGate:
         for entry in catalog.active_entries(cat):
             if not entry.msgstr or entry_state(entry) < config.publish:
                 continue
+            from transflow.workflow.check import is_attribute_only
+
             if is_attribute_only(entry):
                 continue  # written escaped: a "<tag>" in an alt text is text
             problems = markup_problems(article, entry.msgid, entry.msgstr)
@@ -89,6 +95,8 @@ class QualityGate:
     def __call__(self, article: Article, language: str, cat: catalog.Catalog) -> list[str]:
         config = self.config
         name = config.relative(catalog_path(config, language, article.slug))
+        from transflow.workflow.check import check_catalog
+
         findings, _ = check_catalog(
             article, language, cat, catalog_name=name, min_state=config.publish,
             skip=(MARKUP_CHECK, "glossary"), memo=self.memo,
