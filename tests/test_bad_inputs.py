@@ -79,6 +79,22 @@ def article(name: str, text: str = "# Title\n\nA paragraph.\n") -> Setup:
     return setup
 
 
+def po(text: str) -> Setup:
+    """Replace the Dutch catalog with ``text``."""
+
+    def setup(root: Path) -> None:
+        (root / "locales/nl/sleep.po").write_text(text, encoding="utf-8")
+
+    return setup
+
+
+def raw_po(data: bytes) -> Setup:
+    def setup(root: Path) -> None:
+        (root / "locales/nl/sleep.po").write_bytes(data)
+
+    return setup
+
+
 def no_space(root: Path) -> None:
     """Every temp-file write fails as on a full disk (patched in-process)."""
 
@@ -212,6 +228,62 @@ CASES = [
          ("articles/bad\\x1bname.md: the file name has a control character",)),
     Case("article-line-separator-name", article("bad\u2028name.md"), ("sync",),
          ("the file name has a control character",)),
+    # --- catalogs and articles that cannot be read -----------------------------------------
+    Case("po-unterminated", po('msgid "x"\nmsgstr "open\n'), ("status",),
+         ("unterminated string",)),
+    Case("po-garbage-line", po("this is not gettext\n"), ("sync",), ("syntax error",)),
+    Case("po-duplicate", po('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n'),
+         ("check",), ("duplicate entry",)),
+    Case("po-latin1-undeclared", raw_po(b'msgid "a"\nmsgstr "caf\xe9"\n'), ("status",),
+         ("not valid UTF-8",)),
+    Case("po-unknown-charset", raw_po(b'msgid ""\nmsgstr "Content-Type: text/plain; '
+                                      b'charset=KLINGON\\n"\n'), ("status",),
+         ("unknown charset 'KLINGON'",)),
+    Case("po-is-folder", lambda r: ((r / "locales/nl/sleep.po").unlink(),
+                                    (r / "locales/nl/sleep.po").mkdir()), ("status",),
+         ("locales/nl/sleep.po",)),
+    Case("article-latin1", lambda r: (r / "articles/x.md").write_bytes(b"Caf\xe9\n"),
+         ("sync",), ("articles/x.md:1: not valid UTF-8",)),
+    Case("article-binary", lambda r: (r / "articles/x.md").write_bytes(b"\xff\xfe\x00\x01"),
+         ("sync",), ("articles/x.md:1: not a text file",)),
+    Case("article-lang-not-configured", article("de.md", "---\nlang: de\n---\n\nHallo.\n"),
+         ("sync",), ("lang 'de' is not one of the configured languages",)),
+    Case("article-missing-arg", lambda r: None, ("sync", "nope.md"),
+         ("nope.md: article not found",)),
+    Case("article-outside-arg", lambda r: (r / "else.md").write_text("Hi.\n"),
+         ("sync", "else.md"), ("else.md: outside the articles folder",)),
+    Case("config-explicit-missing", lambda r: None, ("--config", "nope.toml", "status"),
+         ("nope.toml",)),
+    Case("config-explicit-folder", lambda r: (r / "cfg").mkdir(), ("--config", "cfg", "status"),
+         ("'cfg' is a directory",), 2),
+    Case("config-duplicate-key", config("memory_threshold = 0.9\nmemory_threshold = 0.8\n"),
+         ("sync",), ("invalid TOML",)),
+    Case("config-languages-empty", config("", replace="languages = []\n"), ("sync",),
+         ("languages: expected a list of at least two languages",)),
+    Case("config-publish-empty", config("", replace='publish = ""\n'), ("build",),
+         ("publish:",)),
+    Case("config-source-empty", config("", replace='source_language = ""\n'), ("sync",),
+         ("source_language: expected a language code",)),
+    Case("config-references-number", config("references = 1\n"), ("sync",),
+         ("references: expected one of",)),
+    Case("config-nul-in-path", config("", replace='articles = "a\\u0000b"\n'), ("sync",),
+         ("articles: expected a folder name",)),
+    Case("config-deepl-variants-nested", config(DEEPL + "variants = { en = { x = 1 } }\n"),
+         ("sync",), ("deepl.variants: expected a table such as",)),
+    Case("config-deepl-glossary-list", config(DEEPL + 'glossary = ["g.csv"]\n'), ("sync",),
+         ("deepl.glossary: expected a file name",)),
+    # --- usage errors: exit 2 ------------------------------------------------------------------
+    Case("usage-lang", lambda r: None, ("status", "--lang", "xx"), ("'xx' is not one of",), 2),
+    Case("usage-fail-under-word", lambda r: None, ("status", "--fail-under", "abc"),
+         ("not a percentage",), 2),
+    Case("usage-fail-under-range", lambda r: None, ("status", "--fail-under", "150"),
+         ("between 0 and 100",), 2),
+    Case("usage-jobs-zero", lambda r: None, ("sync", "--jobs", "0"), ("--jobs",), 2),
+    Case("usage-max-chars-negative", lambda r: None, ("translate", "--max-chars", "-1"),
+         ("--max-chars",), 2),
+    Case("usage-engine", lambda r: None, ("translate", "--engine", "google"), ("--engine",), 2),
+    Case("usage-unknown-command", lambda r: None, ("synk",), ("No such command",), 2),
+    Case("usage-unknown-option", lambda r: None, ("sync", "--fast"), ("No such option",), 2),
     Case("disk-full-sync", article("new.md"), ("sync",), ("no space left on device",),
          enospc=True),
     Case("disk-full-build", lambda r: None, ("build", "--allow-incomplete"),
@@ -242,6 +314,9 @@ def test_bad_input_gets_one_line_per_problem_and_writes_nothing(
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
     assert "Traceback" not in result.stderr
     assert result.exit_code == case.exit_code, result.stderr
+    if case.exit_code == 2:  # click's usage errors: a usage line, then one Error line
+        assert len(errors) == 1 and case.errors[0] in errors[0], result.stderr
+        return
     assert len(errors) == len(case.errors), result.stderr
     for line, expected in zip(errors, case.errors, strict=True):
         assert expected in line, result.stderr
