@@ -209,3 +209,22 @@ def test_allow_incomplete_reuses_finished_articles_only(workspace: Path) -> None
     assert strict.stdout == again.stdout != loose.stdout
     shutil.rmtree(workspace / CACHE_DIR)
     assert run(workspace, "build", "--allow-incomplete", "--json").stdout == loose.stdout
+
+
+def test_a_dry_run_reads_the_cache_and_stores_nothing(workspace: Path) -> None:
+    assert run(workspace, "build", "--allow-incomplete").exit_code in (0, 3)
+    db = workspace / CACHE_DIR / DB_NAME
+    before = db.read_bytes()
+    warm = run(workspace, "build", "--allow-incomplete", "--dry-run", "--json")
+    assert db.read_bytes() == before  # a dry run stores nothing
+    shutil.rmtree(workspace / CACHE_DIR)
+    cold = run(workspace, "build", "--allow-incomplete", "--dry-run", "--json")
+    assert not (workspace / CACHE_DIR / DB_NAME).exists()
+    assert (warm.exit_code, warm.stdout) == (cold.exit_code, cold.stdout)
+    # an edited article is seen by a dry run answered from the cache
+    assert run(workspace, "build", "--allow-incomplete").exit_code in (0, 3)
+    (workspace / "articles" / "zinc.md").write_text(SECOND + "\nA new paragraph.\n")
+    again = run(workspace, "build", "--allow-incomplete", "--dry-run", "--json")
+    shutil.rmtree(workspace / CACHE_DIR)
+    fresh = run(workspace, "build", "--allow-incomplete", "--dry-run", "--json")
+    assert (again.exit_code, again.stdout) == (fresh.exit_code, fresh.stdout)

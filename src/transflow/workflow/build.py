@@ -251,8 +251,9 @@ def build(
     all_files, report.problems = discover_each(config, paths)
     manifest = config.manifest or out / "manifest.json"
     gate_keys = [getattr(gate, "cache_key", None) for gate in gates]
+    # A dry run reads the cache (an unchanged article would write nothing) but stores nothing.
     cache = ResultCache(
-        config.root, enabled=use_cache and not dry_run and all(k for k in gate_keys)
+        config.root, enabled=use_cache and all(k for k in gate_keys), readonly=dry_run
     )
     # --allow-incomplete is not part of the key: it only matters to unfinished articles,
     # whose results record it (see _reuse), so "build" and "build --allow-incomplete" share.
