@@ -107,7 +107,8 @@ def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str]:
     return tmp, digest.hexdigest()
 
 
-def _read(path: Path) -> bytes | None:
+def read_bytes(path: Path) -> bytes | None:
+    """A file's bytes, None when missing; other OS errors name the path."""
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -164,7 +165,7 @@ def _put(tmp: str, path: Path, expected: bytes | None) -> bytes | bool | None:
         try:
             os.link(tmp, path)
         except FileExistsError:
-            return _read(path)  # someone created it: merge with theirs
+            return read_bytes(path)  # someone created it: merge with theirs
         except OSError as exc:
             if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK, errno.EXDEV):
                 raise os_error(exc, path) from exc
@@ -179,7 +180,7 @@ def _put(tmp: str, path: Path, expected: bytes | None) -> bytes | bool | None:
             raise
         swapped = False
     if not swapped:
-        current = _read(path)
+        current = read_bytes(path)
         if current != expected:
             return current
         try:
@@ -200,7 +201,7 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
     expected = base
     ours = Path(tmp).read_bytes() if merge is not None else b""
     for _ in range(MAX_ROUNDS):
-        current = _read(path) if merge is not None else None
+        current = read_bytes(path) if merge is not None else None
         if merge is not None and current != expected:
             if current is not None:
                 ours = merge(current, expected, ours)
@@ -345,7 +346,7 @@ class Journal:
                 folders.append(str(path.parent))
                 if not os.path.exists(tmp):
                     continue  # installed before the kill
-                current = _read(path)
+                current = read_bytes(path)
                 if current is not None and _digest(current) == item.get("ours"):
                     # Killed right after an exchange: ``tmp`` holds what was displaced.
                     displaced = Path(tmp).read_bytes()

@@ -34,8 +34,9 @@ from transflow import __version__
 from transflow.atomic import Journal as Journal
 from transflow.atomic import Staged as Staged
 from transflow.atomic import Transaction as Transaction
+from transflow.atomic import read_bytes
 from transflow.atomic import write_atomic as write_atomic
-from transflow.errors import CatalogError, os_error
+from transflow.errors import CatalogError
 from transflow.po.model import Catalog as Catalog
 from transflow.po.model import Entry as Entry
 from transflow.po.model import POFile as POFile
@@ -443,14 +444,6 @@ def transaction(journal: Journal | None = None) -> Transaction:
     return Transaction(journal=journal, merge=merge_saved)
 
 
-def read_bytes(path: Path) -> bytes | None:
-    """A file's bytes, None when missing; other OS errors name the path."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise os_error(exc, path) from exc
 
 
 def merge_saved(theirs: bytes, base: bytes | None, ours: bytes) -> bytes:
