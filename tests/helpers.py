@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 
 from transflow.cli import main
+from transflow.formats.base import Document
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,3 +72,34 @@ def snapshot(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and ".transflow-cache" not in p.parts
     }
+
+
+def read_exact(path: Path) -> str:
+    """A text file as written (no newline translation), as the formats read articles."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def assert_markdown_golden(case: Path, fields: Sequence[str]) -> tuple[str, Document]:
+    """``case.md`` against ``case.md.expect.json`` (rewritten with TRANSFLOW_UPDATE_GOLDEN=1),
+    and the format's contract: identity byte-exact, also through the replace path, and each
+    segment's line right."""
+    from transflow.formats.markdown import parse, render
+
+    source = read_exact(case)
+    doc = parse(source, front_matter_fields=tuple(fields))
+    got = {
+        "metadata": dict(doc.metadata),
+        "segments": [{"text": s.text, "kind": s.kind, "line": s.line} for s in doc.segments],
+    }
+    expect_path = case.with_name(case.name + ".expect.json")
+    if os.environ.get("TRANSFLOW_UPDATE_GOLDEN") == "1":
+        expect_path.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    assert got == json.loads(expect_path.read_text("utf-8"))
+    assert render(doc, lambda s: s.text) == source
+    assert render(doc, lambda s: s.text, force_replace=True) == source or any(
+        "\n" in source[s.start : s.end] for s in doc.segments
+    )
+    for seg in doc.segments:
+        assert source.count("\n", 0, seg.start) + 1 == seg.line
+    return source, doc

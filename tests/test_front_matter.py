@@ -7,7 +7,6 @@ expectations so a change shows up as a reviewed diff.
 from __future__ import annotations
 
 import json
-import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.helpers import assert_markdown_golden
 from transflow.errors import ArticleError
 from transflow.formats import frontmatter
 from transflow.formats.markdown import parse, render
@@ -31,22 +31,7 @@ def read(path: Path) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_golden(case: Path) -> None:
-    source = read(case)
-    doc = parse(source, front_matter_fields=FIELDS)
-    got = {
-        "metadata": dict(doc.metadata),
-        "segments": [{"text": s.text, "kind": s.kind, "line": s.line} for s in doc.segments],
-    }
-    expect_path = case.with_name(case.name + ".expect.json")
-    if os.environ.get("TRANSFLOW_UPDATE_GOLDEN") == "1":
-        expect_path.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    assert got == json.loads(expect_path.read_text("utf-8"))
-    assert render(doc, lambda s: s.text) == source
-    assert render(doc, lambda s: s.text, force_replace=True) == source or any(
-        "\n" in source[s.start : s.end] for s in doc.segments
-    )
-    for seg in doc.segments:
-        assert source.count("\n", 0, seg.start) + 1 == seg.line
+    assert_markdown_golden(case, FIELDS)
 
 
 def _front_matter(text: str) -> dict[str, Any]:

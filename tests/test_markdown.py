@@ -7,14 +7,13 @@ rewrites the expectations, so a change in extraction shows up as a reviewed diff
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import assert_markdown_golden
 from transflow.errors import ArticleError
 from transflow.formats.base import Document, Format, Segment
 from transflow.formats.markdown import FORMAT, new_parser, parse, render
@@ -43,23 +42,8 @@ def structure(text: str) -> list[tuple[str, str, int]]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
 def test_golden(case: Path) -> None:
-    source = read(case)
-    doc = parse(source, front_matter_fields=FIELDS)
-    got = {
-        "metadata": dict(doc.metadata),
-        "segments": [{"text": s.text, "kind": s.kind, "line": s.line} for s in doc.segments],
-    }
-    expect_path = case.with_name(case.name + ".expect.json")
-    if os.environ.get("TRANSFLOW_UPDATE_GOLDEN") == "1":
-        expect_path.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    assert got == json.loads(expect_path.read_text("utf-8"))
-    # the contract: identity is byte-exact, also through the replace path
-    assert render(doc, lambda s: s.text) == source
-    assert render(doc, lambda s: s.text, force_replace=True) == source or any(
-        "\n" in source[s.start : s.end] for s in doc.segments
-    )
-    for seg in doc.segments:
-        assert source.count("\n", 0, seg.start) + 1 == seg.line
+    source, doc = assert_markdown_golden(case, FIELDS)
+    for seg in doc.segments:  # each segment alone through the replace path, too
         if "\n" not in source[seg.start : seg.end]:
             one = render(doc, lambda s, seg=seg: s.text if s is seg else None, force_replace=True)
             assert one == source, seg

@@ -397,6 +397,7 @@ def parse(
                         if "{%" in token.content or "{{" in token.content
                         else None
                     )
+
                     if mdx and not containers and _MDX_NOT_TEXT.match(token.content):
                         pass  # ESM or a {…} expression block: code, not text
                     elif mdx and token.content.startswith("<") and block == "paragraph":
@@ -404,33 +405,15 @@ def parse(
                         add_pieces(lines[0][0], lines[-1][1], markdown=True)
                     elif mdx and (lone := _lone_jsx_lines(norm, lines)) and len(lone) < len(lines):
                         # A closing tag after text (no blank line) is JSX, not paragraph text.
-                        for index, group in _groups(lines, lone):
-                            _paragraph(
-                                norm,
-                                group,
-                                where,
-                                block == "paragraph" and first_in_item and index == 0,
-                                line + index,
-                                line_start(line + index),
-                                add,
-                                continues=index > 0,
-                            )
+                        _paragraphs(_groups(lines, lone), norm, where,
+                                    block == "paragraph" and first_in_item, line, line_start, add)
                         for index in lone:
                             add_pieces(lines[index][0], lines[index][1], attributes_only=True)
                     elif split is not None:
                         for code in split.standalone:
                             add_params(code, None)
-                        for index, group in split.groups:
-                            _paragraph(
-                                norm,
-                                group,
-                                where,
-                                block == "paragraph" and first_in_item and index == 0,
-                                line + index,
-                                line_start(line + index),
-                                add,
-                                continues=index > 0,
-                            )
+                        _paragraphs(split.groups, norm, where,
+                                    block == "paragraph" and first_in_item, line, line_start, add)
                     elif "<" in token.content and not _has_words(token.content):
                         add_pieces(lines[0][0], lines[-1][1], attributes_only=True)
                     else:
@@ -465,6 +448,29 @@ def _atx(norm: str, span: tuple[int, int], content: str, level: int, line: int, 
     start = norm.find(content, begin, stop) if content else -1
     if start >= 0:
         add(content, f"heading {level}", line, start, start + len(content), Span("atx"))
+
+
+def _paragraphs(
+    groups: Sequence[tuple[int, Sequence[tuple[int, int]]]],
+    norm: str,
+    where: str,
+    first_in_item: bool,
+    line: int,
+    line_start: Callable[[int], int],
+    add: _Add,
+) -> None:
+    """Each run of text lines a paragraph of its own (lone JSX tags or shortcodes apart)."""
+    for index, group in groups:
+        _paragraph(
+            norm,
+            group,
+            where,
+            first_in_item and index == 0,
+            line + index,
+            line_start(line + index),
+            add,
+            continues=index > 0,
+        )
 
 
 def _paragraph(
