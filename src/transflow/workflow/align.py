@@ -44,6 +44,7 @@ from transflow.align import aligner
 from transflow.config import Config, validate_language
 from transflow.errors import ArticleError, ConfigError, TransflowError
 from transflow.formats import Document, format_for
+from transflow.formats.base import outer
 from transflow.po import catalog
 from transflow.states import mark_draft, set_translation
 from transflow.workflow.sync import fix_header
@@ -218,7 +219,10 @@ def _prepare(
     article = _read_source(config, source_path)
     lang = _target_language(config, article, language)
     translation = _read_translation(config, article, translation_path, lang)
-    alignment = aligner.align(article.doc.segments, translation.segments)
+    # Inner segments (a tag's title inside a paragraph) travel with their paragraph.
+    translation = Document(translation.source, outer(translation.segments),
+                           translation.metadata, translation.extra, translation.warnings)
+    alignment = aligner.align(outer(article.doc.segments), translation.segments)
     return _Prepared(article, translation_path, translation, lang, alignment)
 
 
@@ -257,7 +261,7 @@ class _Fill:
 
 def _fills(prepared: _Prepared, day: str) -> dict[str, _Fill]:
     """msgid → what the alignment proposes for it (best link wins, see module docstring)."""
-    src = prepared.article.doc.segments
+    src = outer(prepared.article.doc.segments)
     tgt = prepared.translation.segments
     proposals: dict[str, _Fill] = {}
 
@@ -333,7 +337,7 @@ def _apply(config: Config, prepared: _Prepared, dry_run: bool, clock: Clock) -> 
         catalog=config.relative(po_path),
         language=lang,
         alignment=prepared.alignment,
-        source_segments=len(article.doc.segments),
+        source_segments=len(outer(article.doc.segments)),
         target_segments=len(prepared.translation.segments),
         dry_run=dry_run,
     )
