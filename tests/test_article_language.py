@@ -103,3 +103,10 @@ def test_the_detector_on_the_corpus_no_false_warning_every_mislabel_warned(corpu
             missed.append(path.name)
     assert false_warnings == []
     assert missed == []
+
+
+def test_function_words_are_counted_each_time_in_any_case() -> None:
+    """Repeats count every time; case and the typographic apostrophe fold; markup is noise."""
+    text = "The the THE it’s It's `the the` <a title='de'> De het HET Over zonder"
+    assert language_guess.count_function_words(text) == {"en": 5, "nl": 4}
+    assert language_guess.count_function_words("") == {"en": 0, "nl": 0}

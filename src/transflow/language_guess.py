@@ -20,6 +20,7 @@ neither; code spans, URLs, HTML tags and e-mail addresses are removed before cou
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -44,6 +45,13 @@ PROFILES: dict[str, frozenset[str]] = {
         "kunnen zal zullen waren werd gaat tussen onder zonder tegen sinds daar echter "
         "alleen dus nu andere welke hebt zich wie waarom hier zoals binnen"
     ),
+}
+
+#: For each function word, the profiles it belongs to (in PROFILES order).
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {
+    word: tuple(lang for lang, words in PROFILES.items() if word in words)
+    for words_ in PROFILES.values()
+    for word in words_
 }
 
 _NOISE = re.compile(
@@ -77,11 +85,12 @@ def base_language(code: str) -> str:
 def count_function_words(text: str) -> dict[str, int]:
     """Function words of each profiled language in ``text`` (markup and URLs set aside)."""
     counts = dict.fromkeys(PROFILES, 0)
-    for match in _WORD.finditer(_NOISE.sub(" ", text)):
-        word = match.group().lower().replace("’", "'")
-        for language, words in PROFILES.items():
-            if word in words:
-                counts[language] += 1
+    # Each distinct word is looked up once (a text repeats its words): the words are found
+    # and counted in C, and only the distinct ones are folded and checked in Python.
+    for found, times in Counter(_WORD.findall(_NOISE.sub(" ", text))).items():
+        word = found.lower().replace("’", "'")
+        for language in _LANGUAGES_OF.get(word, ()):
+            counts[language] += times
     return counts
 
 

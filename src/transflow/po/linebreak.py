@@ -203,28 +203,35 @@ def line_breaks(text: str, prohibited: Iterable[int], width: int, start_column: 
 _SIMPLE_BASE = 0x41  # class c is written chr(0x41 + c); a space stays a space
 
 
-def _simple_class_table() -> dict[int, int]:
-    table = {0x20: 0x20}
-    excluded = {_HL, _RI, _ZWJ}
-    for lo, hi in ((0x21, 0x250), (0x2000, 0x2070), (0x20A0, 0x20C1)):
-        for cp in range(lo, hi):
-            lb, width = _char_info(chr(cp))
-            if lb in (_AI, _SA, _XX):
-                lb = _AL
-            if width == 1 and lb < 33 and lb not in excluded:
-                table[cp] = _SIMPLE_BASE + lb
-    return table
+def _simple_letter(ch: str) -> str:
+    """The fast path's letter for one character, or the character itself when it is not simple
+    (every non-simple character is outside the letters, so ``_NOT_SIMPLE`` finds it)."""
+    lb, width = _char_info(ch)
+    if lb in (_AI, _SA, _XX):
+        lb = _AL
+    if width == 1 and lb < 33 and lb not in (_HL, _RI, _ZWJ):
+        return chr(_SIMPLE_BASE + lb)
+    return ch
 
 
-_SIMPLE_CLASS = _simple_class_table()
-# The same mapping for ASCII as a bytes table: bytes.translate is far faster than a
-# dict-driven str.translate, and most of any text is ASCII.
-_ASCII_CLASS = bytes(_SIMPLE_CLASS.get(b, b) for b in range(128)) + bytes(range(128, 256))
+class _Letters(dict[str, str]):
+    """``_simple_letter`` of each character met so far: any script takes the fast path, and
+    nothing is computed at import for the characters a workspace never uses."""
+
+    def __missing__(self, ch: str) -> str:
+        letter = self[ch] = _simple_letter(ch)
+        return letter
+
+
+_LETTERS = _Letters()
+# ASCII as a bytes table: bytes.translate is far faster than a per-character lookup, and
+# most of any text is ASCII.
+_ASCII_CLASS = bytes(ord(_simple_letter(chr(b))) for b in range(128)) + bytes(range(128, 256))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _classes(text: str) -> str:
-    """``text.translate(_SIMPLE_CLASS)``, computed through bytes for the ASCII part."""
+    """Each character's fast-path letter (``_simple_letter``), through bytes for the ASCII part."""
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_CLASS).decode("ascii")
     # "replace" turns each non-ASCII code point into exactly one "?", so positions align.
@@ -234,8 +241,7 @@ def _classes(text: str) -> str:
     for m in _NON_ASCII.finditer(text):
         i = m.start()
         parts.append(base[last:i])
-        code = ord(text[i])
-        parts.append(chr(_SIMPLE_CLASS.get(code, code)))
+        parts.append(_LETTERS[text[i]])
         last = i + 1
     parts.append(base[last:])
     return "".join(parts)
