@@ -24,6 +24,11 @@ taken as a source article of a throw-away workspace under a temporary folder:
    stands in the source is ambiguous (``I``/``i``) and not counted. The figure is residue
    letters / visible letters of the built page, per file and in total.
 
+``--placeholders`` pseudo-translates only the text DeepL would receive (``mt.placeholders``):
+markup sent as a placeholder (an image with its alt, a link destination with its title, inline
+HTML with its attributes, a shortcode) stays as written, as a machine translation leaves it, so
+what only a separate entry can translate is counted.
+
 The method is general (nothing in it knows the corpus); ``make conformance`` prints it.
 """
 

@@ -300,3 +300,25 @@ def test_no_residue_on_the_inline_fixtures() -> None:
         results = residue.measure(fixtures, as_engine)  # type: ignore[attr-defined]
         assert len(results) == 4
         assert [(r.name, r.words) for r in results if r.residue] == []
+
+
+def test_align_pairs_inner_entries_of_aligned_paragraphs(tmp_path: Path) -> None:
+    source = (
+        "# Magnesium\n\nThe <abbr title=\"World Health Organization\">WHO</abbr> advises "
+        "350 mg a day, see [the table](https://x.org/t \"Daily amounts by age\").\n"
+    )
+    translation = (
+        "# Magnesium\n\nDe <abbr title=\"Wereldgezondheidsorganisatie\">WHO</abbr> adviseert "
+        "350 mg per dag, zie [de tabel](https://x.org/t "
+        "\"Dagelijkse hoeveelheden per leeftijd\").\n"
+    )
+    make_workspace(tmp_path, {"mg.md": source})
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old/mg.md").write_text(translation, "utf-8")
+    assert run(tmp_path, "align", "articles/mg.md", "old/mg.md").exit_code == 0
+    po = polib.pofile(str(tmp_path / "locales/nl/mg.po"))
+    got = {e.msgid: e.msgstr for e in po}
+    assert got["World Health Organization"] == "Wereldgezondheidsorganisatie"
+    assert got["Daily amounts by age"] == "Dagelijkse hoeveelheden per leeftijd"
+    assert run(tmp_path, "build").exit_code == 0
+    assert (tmp_path / "dist/nl/mg.md").read_text("utf-8").endswith(translation[12:])
