@@ -184,7 +184,8 @@ def is_attribute_only(entry: catalog.Entry) -> bool:
 
     Attribute translations are written escaped (``<`` becomes ``&lt;``), so text that looks
     like a tag there is text, not markup, and the markup checks do not apply. A shortcode
-    parameter is not: the page generator's template may write it unescaped, so it is checked.
+    parameter is not one of them: templates often pass it through ``markdownify``, so the
+    markup checks judge it like text.
     """
     kinds = [k.strip() for k in (entry.comment or "").split(";") if k.strip()]
     return bool(kinds) and all(
