@@ -228,3 +228,59 @@ def test_a_dry_run_reads_the_cache_and_stores_nothing(workspace: Path) -> None:
     shutil.rmtree(workspace / CACHE_DIR)
     fresh = run(workspace, "build", "--allow-incomplete", "--dry-run", "--json")
     assert (again.exit_code, again.stdout) == (fresh.exit_code, fresh.stdout)
+
+
+def test_lookups_in_batches_give_the_same_build(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from transflow.workflow import build as build_module
+
+    first = outputs(workspace)
+    monkeypatch.setattr(build_module, "LOOKUP_BATCH", 1)  # one query per article
+    assert outputs(workspace) == first
+    (workspace / "dist" / "nl" / "sleep.md").write_text("behind its back", encoding="utf-8")
+    batched = run(workspace, "build", "--allow-incomplete", "--json")
+    assert "behind its back" not in (workspace / "dist" / "nl" / "sleep.md").read_text()
+    assert json.loads(batched.stdout)["pairs"] == json.loads(first["build"][1])["pairs"]
+
+
+def test_an_unchanged_manifest_is_not_read_again_but_a_gone_article_is_seen(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from transflow.workflow import build as build_module
+
+    assert run(workspace, "build", "--allow-incomplete").exit_code == 3
+    read = []
+    real = build_module._previous_manifest
+
+    def spy(path: Path, seen: set[str]) -> list[dict[str, object]]:
+        read.append(path)
+        return real(path, seen)
+
+    monkeypatch.setattr(build_module, "_previous_manifest", spy)
+    assert run(workspace, "build", "--allow-incomplete").exit_code == 3
+    assert read == []  # the manifest already lists exactly these articles
+    (workspace / "articles" / "sleep.md").unlink()
+    result = run(workspace, "build", "--allow-incomplete")
+    assert read and not (workspace / "dist" / "nl" / "sleep.md").exists()
+    assert "removed dist/nl/sleep.md" in result.stderr
+
+
+@pytest.mark.parametrize("links", [False, True])
+def test_articles_are_found_as_rglob_finds_them(tmp_path: Path, links: bool) -> None:
+    from transflow.formats import EXTENSIONS
+    from transflow.workflow.workspace import _article_files
+
+    names = ["a.md", "a-b.md", "a/b.md", "a/c.MD", ".hidden.md", "notes.txt", "x.png",
+             "dir.md/inner.md", ".git/z.md", "a b/c.html", "z/.q/y.md", "b.tar.md", "e."]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    if links:
+        os.symlink(tmp_path / "a", tmp_path / "linked-folder")  # not entered
+        os.symlink(tmp_path / "a.md", tmp_path / "linked.md")  # a file: found
+        os.symlink(tmp_path / "missing.md", tmp_path / "broken.md")  # not a file
+    expected = sorted(p for p in tmp_path.rglob("*") if p.is_file()
+                      and p.suffix.lower() in EXTENSIONS and not p.name.startswith("."))
+    assert _article_files(tmp_path) == expected
+    assert (tmp_path / "a" / "b.md") in expected

@@ -24,13 +24,10 @@ translation).
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +78,8 @@ def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str]:
     Any ``OSError`` (disk full, no permission, a file where a folder should be) becomes a
     ``FileSystemError`` naming the path, and no temp file is left behind.
     """
+    import tempfile  # imported on the first write: a command that writes nothing needs none
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
@@ -127,6 +126,8 @@ _exchange_works = True
 def _load_renameat2() -> Callable[..., int] | None:
     global _renameat2
     if _renameat2 is None:
+        import ctypes.util  # on the first exchange only (ctypes.util loads subprocess)
+
         try:
             libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
             func = libc.renameat2
@@ -147,6 +148,8 @@ def _exchange(a: str, b: Path) -> bool:
         return False
     if func(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
+    import ctypes
+
     err = ctypes.get_errno()
     if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
         _exchange_works = False

@@ -17,15 +17,17 @@ import contextlib
 import hashlib
 import itertools
 import json
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from transflow.atomic import Staged, Transaction
 from transflow.config import Config
 from transflow.errors import CatalogError, Problem, TransflowError
 from transflow.formats import Segment
-from transflow.po import catalog
+from transflow.po.model import Catalog
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
 from transflow.workflow.cache import ResultCache, config_key, make_key
@@ -44,9 +46,16 @@ from transflow.workflow.workspace import (
 
 MANIFEST_VERSION = 1
 
+#: State by its JSON key (``State.key`` is slow to compute per cached result).
+_STATES = {s.key: s for s in State}
+
 #: A gate gets the article, the target language and its catalog, and returns reasons to
 #: refuse publishing it (empty when fine). The quality checks plug in here.
-Gate = Callable[[Article, str, catalog.Catalog], list[str]]
+Gate = Callable[[Article, str, Catalog], list[str]]
+
+#: Articles looked up in the results cache per query (one query per article costs more than
+#: reading its result; all at once would hold every result in memory).
+LOOKUP_BATCH = 500
 
 
 @dataclass(slots=True)
@@ -130,7 +139,7 @@ class ArticleBuild:
     @classmethod
     def from_cache(cls, data: dict[str, Any]) -> ArticleBuild:
         """Back from :meth:`to_cache`."""
-        states = {s.key: s for s in State}
+        states = _STATES
         return cls(
             data["article"], data["slug"], data["source_language"], data["finished"],
             data["built"], data["files"],
@@ -258,9 +267,19 @@ def build(
     # --allow-incomplete is not part of the key: it only matters to unfinished articles,
     # whose results record it (see _reuse), so "build" and "build --allow-incomplete" share.
     base = make_key("build", config_key(config), out, *gate_keys)
-    keys = {p: _build_key(cache, base, config, p) for p in all_files} if cache.enabled else {}
-    reused = {p: hit for p, key in keys.items()
-              if (hit := _reuse(cache, config, p, key, allow_incomplete))}
+    keys: dict[Path, tuple[str, str]] = {}
+    reused: dict[Path, tuple[ArticleBuild, list[str]]] = {}
+    for start in range(0, len(all_files) if cache.enabled else 0, LOOKUP_BATCH):
+        batch = all_files[start : start + LOOKUP_BATCH]
+        for path in batch:
+            keys[path] = _build_key(cache, base, config, path)
+        rows = cache.get_many("build", dict(keys[p] for p in batch))
+        for path in batch:
+            rel, key = keys[path]
+            raw = rows.get(rel)
+            hit = _reuse(cache, config, rel, key, raw, allow_incomplete) if raw else None
+            if hit is not None:
+                reused[path] = hit
     files = [p for p in all_files if p not in reused]
     # The journal lets the next command finish (or clean up after) a killed build.
     journal = journal_of(config) if not dry_run else None
@@ -271,10 +290,10 @@ def build(
         if parallel.worth_it(files, workers):
             done = [0]
 
-            def adopt(items: list[tuple[_Outcome, catalog.Staged | None]]) -> None:
+            def adopt(items: list[tuple[_Outcome, Staged | None]]) -> None:
                 for _, staged in items:
                     if staged is not None:  # each article's files together
-                        transaction = catalog.Transaction(journal=journal)
+                        transaction = Transaction(journal=journal)
                         transaction.adopt(staged)
                         transaction.commit()
                 done[0] += len(items)
@@ -305,9 +324,13 @@ def build(
                 report.articles.append(done_item[0])
                 report.written += done_item[1]
         seen = {a.article for a in report.articles}
+        # A full build whose manifest already lists exactly these articles as they are: no
+        # article is gone, nothing is carried, nothing to write (the common unchanged case,
+        # where reading the old manifest entry by entry would cost more than all the rest).
+        same = not paths and not broken and not _manifest_changed(manifest, report)
         # Removals of gone articles and the manifest are made visible together, last.
-        with catalog.Transaction(journal=journal) as transaction:
-            for old in _previous_manifest(manifest, seen):
+        with Transaction(journal=journal) as transaction:
+            for old in [] if same else _previous_manifest(manifest, seen):
                 if paths or old.get("article") in broken:
                     # A partial build, or an article that cannot be read now: what was
                     # published from it stays as it was, and so does its manifest entry.
@@ -320,14 +343,14 @@ def build(
                         report.removed.append(config.relative(dest))
                         if not dry_run:
                             transaction.unlink(dest)
-            if not dry_run and _manifest_changed(manifest, report):
+            if not dry_run and not same and _manifest_changed(manifest, report):
                 transaction.write(manifest, itertools.chain(report.manifest_chunks(), "\n"))
                 report.written.append(config.relative(manifest))
             _flush(gates)
         # Committed: now remember what the outputs hold.
-        for path, key in keys.items():
+        for path, (rel, key) in keys.items():
             if path in built:
-                _remember(cache, config, path, key, built[path][0], allow_incomplete)
+                _remember(cache, config, rel, key, built[path][0], allow_incomplete)
     return report
 
 
@@ -339,49 +362,49 @@ def _flush(gates: Sequence[Gate]) -> None:
             flush()
 
 
-def _build_key(cache: ResultCache, base: str, config: Config, path: Path) -> str:
-    """Everything one article's build depends on: the article and all its catalogs."""
+def _build_key(cache: ResultCache, base: str, config: Config, path: Path) -> tuple[str, str]:
+    """The article's name, and everything its build depends on: the article and all its
+    catalogs."""
     rel, inputs = input_files(config, path)
-    return make_key(base, rel, *cache.digests(inputs))
+    return rel, make_key(base, rel, *cache.digests(inputs))
 
 
 def _reuse(
-    cache: ResultCache, config: Config, path: Path, key: str, allow_incomplete: bool
+    cache: ResultCache, config: Config, rel: str, key: str, raw: str, allow_incomplete: bool
 ) -> tuple[ArticleBuild, list[str]] | None:
-    """The cached outcome of an article, if its outputs are still exactly as it left them."""
-    raw = cache.get("build", config.relative(path), key)
-    if raw is None:
-        return None
+    """The cached outcome ``raw`` of an article, if its outputs are still exactly as it left
+    them (paths as strings: this runs for every article of an unchanged workspace)."""
     data = json.loads(raw)
+    root = config.root
     refreshed = {}
-    for rel, record in data["outputs"].items():
-        fresh = cache.holds(config.root / rel, record)
+    for name, record in data["outputs"].items():
+        fresh = cache.holds(os.path.join(root, name), record)
         if fresh is None:
             return None
-        refreshed[rel] = fresh
+        refreshed[name] = fresh
     if not data["result"]["finished"] and data.get("allow_incomplete") != allow_incomplete:
         return None
-    if any((config.root / rel).exists() for rel in data["result"]["unpublished"]):
+    if any(os.path.exists(os.path.join(root, name)) for name in data["result"]["unpublished"]):
         return None
     if refreshed != data["outputs"]:  # re-hashed (too recent before): trusted from now on
         data["outputs"] = refreshed
-        cache.put("build", config.relative(path), key, json.dumps(data, ensure_ascii=False))
+        cache.put("build", rel, key, json.dumps(data, ensure_ascii=False))
     return ArticleBuild.from_cache(data["result"]), []
 
 
 def _remember(
-    cache: ResultCache, config: Config, path: Path, key: str, result: ArticleBuild,
+    cache: ResultCache, config: Config, rel: str, key: str, result: ArticleBuild,
     allow_incomplete: bool,
 ) -> None:
     """Store an article's outcome with the digests of the files it published."""
     if not cache.enabled:
         return
-    outputs = {rel: cache.record(config.root / rel) for rel in result.files.values()}
+    outputs = {name: cache.record(config.root / name) for name in result.files.values()}
     if any(record is None for record in outputs.values()):
         return
     value = {"result": result.to_cache(), "outputs": outputs,
              "allow_incomplete": allow_incomplete}
-    cache.put("build", config.relative(path), key, json.dumps(value, ensure_ascii=False))
+    cache.put("build", rel, key, json.dumps(value, ensure_ascii=False))
 
 
 def _dumps(value: object) -> str:
@@ -468,9 +491,9 @@ def _build_chunk(
     gates: Sequence[Gate],
     allow_incomplete: bool,
     dry_run: bool,
-) -> list[tuple[_Outcome, catalog.Staged | None]]:
+) -> list[tuple[_Outcome, Staged | None]]:
     """Worker: build a chunk of articles, staging each one's files for the parent to commit."""
-    items: list[tuple[_Outcome, catalog.Staged | None]] = []
+    items: list[tuple[_Outcome, Staged | None]] = []
     try:
         for p in paths:
             items.append(
@@ -480,7 +503,7 @@ def _build_chunk(
     except BaseException:
         for _, staged in items:
             if staged is not None:
-                dropped = catalog.Transaction()
+                dropped = Transaction()
                 dropped.adopt(staged)
                 dropped.abort()
         raise
@@ -496,11 +519,11 @@ def _build_one(
     dry_run: bool,
     *,
     commit: bool,
-) -> tuple[_Outcome, catalog.Staged | None]:
+) -> tuple[_Outcome, Staged | None]:
     """Assess one article and write its outputs together (``commit``) or hand them back
     staged (a worker); a problem leaves its outputs untouched."""
     rel = config.relative(path)
-    transaction = catalog.Transaction(journal=journal_of(config) if commit else None)
+    transaction = Transaction(journal=journal_of(config) if commit else None)
     try:
         article = read_article(config, path)
         result, rendered = _assess(config, article, gates, allow_incomplete)
@@ -532,6 +555,8 @@ def _build_one(
 def _assess(
     config: Config, article: Article, gates: Sequence[Gate], allow_incomplete: bool
 ) -> tuple[ArticleBuild, dict[str, str]]:
+    from transflow.po import catalog  # polib: only for an article that is built
+
     result = ArticleBuild(article.rel, article.slug, article.source_language)
     rendered: dict[str, str] = {}
     finished = True

@@ -273,6 +273,38 @@ class ResultCache:
         self.hits += 1
         return str(row[1])
 
+    def get_many(self, kind: str, wanted: dict[str, str]) -> dict[str, str]:
+        """:meth:`get` for many slots (slot -> key) in one query: the values found."""
+        found: dict[str, str] = {}
+        ask: list[str] = []
+        for slot, key in wanted.items():
+            if (kind, slot) in self._new_results or kind in self._loaded:
+                value = self.get(kind, slot, key)
+                if value is not None:
+                    found[slot] = value
+            else:
+                ask.append(slot)
+        db = self._open() if ask else None
+        rows: dict[str, tuple[str, str]] = {}
+        if db is not None:
+            try:
+                for start in range(0, len(ask), 500):
+                    chunk = ask[start : start + 500]
+                    sql = ("SELECT slot, key, value FROM results WHERE kind = ? AND slot IN"
+                           f" ({','.join('?' * len(chunk))})")
+                    rows.update((slot, (key, value))
+                                for slot, key, value in db.execute(sql, (kind, *chunk)))
+            except sqlite3.Error:
+                rows = {}
+        for slot in ask:
+            row = rows.get(slot)
+            if row is None or row[0] != wanted[slot]:
+                self.misses += 1
+            else:
+                self.hits += 1
+                found[slot] = str(row[1])
+        return found
+
     def put(self, kind: str, slot: str, key: str, value: str) -> None:
         """Store ``value`` for ``slot`` (replacing what the slot held), written by :meth:`save`."""
         if self.enabled and not self.readonly:

@@ -39,6 +39,9 @@ from transflow.workflow.workspace import (
 
 JSON_VERSION = 1
 
+#: State by its JSON key (``State.key`` is slow to compute per cached result).
+_STATES = {s.key: s for s in State}
+
 #: Entries at this state or better gate publishing when a check finds an error in them.
 GATING_STATE = State.TRANSLATED
 
@@ -308,7 +311,7 @@ class CatalogCheck:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CatalogCheck:
         """Back from :meth:`to_json`."""
-        states = {s.key: s for s in State}
+        states = _STATES
         findings = [
             CheckFinding(catalog=f["catalog"], line=f["line"], severity=f["severity"],
                          check=f["check"], message=f["message"], article=f["article"],

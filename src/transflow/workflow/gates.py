@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from transflow.config import Config
-from transflow.po import catalog
+from transflow.po.model import Catalog
 from transflow.states import entry_state
 from transflow.workflow.build import Gate
 from transflow.workflow.cache import EntryMemo
@@ -63,7 +63,9 @@ class MarkupGate:
     #: Names the gate in build's cache keys (its code is part of every key anyway).
     cache_key: ClassVar[str] = "markup"
 
-    def __call__(self, article: Article, language: str, cat: catalog.Catalog) -> list[str]:
+    def __call__(self, article: Article, language: str, cat: Catalog) -> list[str]:
+        from transflow.po import catalog  # a build answered from the cache loads no polib
+
         config = self.config
         name = config.relative(catalog_path(config, language, article.slug))
         found: list[str] = []
@@ -92,7 +94,7 @@ class QualityGate:
     memo: EntryMemo | None = field(default=None, compare=False)
     cache_key: ClassVar[str] = "quality"
 
-    def __call__(self, article: Article, language: str, cat: catalog.Catalog) -> list[str]:
+    def __call__(self, article: Article, language: str, cat: Catalog) -> list[str]:
         config = self.config
         name = config.relative(catalog_path(config, language, article.slug))
         from transflow.workflow.check import check_catalog

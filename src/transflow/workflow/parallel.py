@@ -10,7 +10,6 @@ still reaches ``on_result`` before the first error is raised.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -38,6 +37,9 @@ def map_chunks(
     ``func`` must be a module-level function and its arguments picklable. Results come back
     in the order of the chunks; ``on_result`` sees each one as soon as it arrives.
     """
+    # Imported here: multiprocessing is not needed by a run that turns out small.
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     size = max(8, min(64, len(items) // (workers * 4) or 1))
     chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
     results: list[R | None] = [None] * len(chunks)

@@ -32,6 +32,9 @@ from transflow.workflow.workspace import (
 )
 
 JSON_VERSION = 1
+
+#: State by its JSON key (``State.key`` is slow to compute per cached result).
+_STATES = {s.key: s for s in State}
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
@@ -207,7 +210,7 @@ def _item_to_json(item: CatalogStatus) -> dict[str, object]:
 
 
 def _item_from_json(data: dict[str, Any]) -> CatalogStatus:
-    by_key = {s.key: s for s in State}
+    by_key = _STATES
     return CatalogStatus(
         data["article"], data["source_language"], data["language"], data["catalog"],
         segments=data["segments"], words=data["words"],

@@ -237,13 +237,39 @@ def discover_each(
                 continue
             found.append(path)
     else:
-        found = _without_outputs(config, sorted(
-            p
-            for p in config.articles.rglob("*")
-            if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith(".")
-        ))
+        found = _without_outputs(config, _article_files(config.articles))
     files = _unique_slugs(config, found, problems)
     return files, problems
+
+
+def _article_files(folder: Path) -> list[Path]:
+    """The files under ``folder`` with an article extension, not hidden, sorted as paths.
+
+    What ``sorted(p for p in folder.rglob("*") if p.is_file() and …)`` gives (folders linked
+    into it are not entered, files linked into it are), with ``os.scandir``: no ``stat`` for
+    a plain file, no ``Path`` for what is not an article, and string sorting; it runs for
+    every command, and an unchanged workspace has little else to do.
+    """
+    found: list[str] = []
+    todo = [str(folder)]
+    while todo:
+        try:
+            entries = os.scandir(todo.pop())
+        except OSError:  # unreadable: skipped, as rglob does
+            continue
+        with entries:
+            for entry in entries:
+                try:
+                    if entry.is_dir():
+                        if not entry.is_symlink():
+                            todo.append(entry.path)
+                    elif (not entry.name.startswith(".") and entry.is_file()
+                          and os.path.splitext(entry.name)[1].lower() in EXTENSIONS):
+                        found.append(entry.path)
+                except OSError:
+                    continue
+    found.sort(key=lambda name: name.split(os.sep))  # Path order: part by part
+    return [Path(name) for name in found]
 
 
 def _without_outputs(config: Config, paths: list[Path]) -> list[Path]:
