@@ -18,7 +18,9 @@ the test suite, the sample workspace and generated edge cases.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from transflow.errors import CatalogError
 from transflow.po.catalog import _VALID_LINE, decode, parse
@@ -31,28 +33,37 @@ class _Fallback(Exception):
     """The lean reader does not judge this file: polib (through ``catalog.parse``) does."""
 
 
+@dataclass(slots=True, eq=False)
 class ReadEntry:
-    """One entry as polib's ``POEntry`` holds it (the attributes of ``model.Entry``)."""
+    """One entry as polib's ``POEntry`` holds it (the attributes of ``model.Entry``).
 
-    __slots__ = ("comment", "flags", "linenum", "msgctxt", "msgid", "msgid_plural", "msgstr",
-                 "msgstr_plural", "obsolete", "occurrences", "previous_msgctxt",
-                 "previous_msgid", "previous_msgid_plural", "tcomment")
+    Made once the entry is read whole (from a :func:`_blank` record the parser fills), so
+    this module never writes review state on an entry (that is ``transflow.states``'s)."""
 
-    def __init__(self, linenum: int) -> None:
-        self.msgid = ""
-        self.msgstr = ""
-        self.msgid_plural = ""
-        self.msgstr_plural: dict[int, str] = {}
-        self.msgctxt: str | None = None
-        self.obsolete = False
-        self.comment = ""
-        self.tcomment = ""
-        self.occurrences: list[tuple[str, str]] = []
-        self.flags: list[str] = []
-        self.previous_msgctxt: str | None = None
-        self.previous_msgid: str | None = None
-        self.previous_msgid_plural: str | None = None
-        self.linenum: int | None = linenum
+    msgid: str
+    msgstr: str
+    msgctxt: str | None
+    msgid_plural: str
+    msgstr_plural: dict[int, str]
+    flags: list[str]
+    tcomment: str
+    comment: str
+    occurrences: list[tuple[str, str]]
+    previous_msgid: str | None
+    previous_msgctxt: str | None
+    previous_msgid_plural: str | None
+    obsolete: bool
+    linenum: int | None
+
+
+#: Positions in the record an entry is read into (ReadEntry's fields, in order).
+(_ID, _STR, _CTXT, _PLURAL, _STRS, _FLAGS, _NOTES, _COMMENT, _OCC, _PREV_ID, _PREV_CTXT,
+ _PREV_PLURAL, _OBSOLETE, _LINE) = range(14)
+
+
+def _blank(linenum: int) -> list[Any]:
+    """A new entry's record, with polib's ``POEntry`` defaults."""
+    return ["", "", None, "", {}, [], "", "", [], None, None, None, False, linenum]
 
 
 class ReadFile(list[Entry]):
@@ -122,7 +133,7 @@ _STARTERS = frozenset({"tc", "gc", "oc", "fl", "pp", "pm", "pc", "ct", "mi"})
 def _entries(text: str) -> ReadFile:
     """polib's ``_POFileParser.parse`` on ``text`` (see the module docstring)."""
     out = ReadFile()
-    entry = ReadEntry(0)
+    entry = _blank(0)
     state = "st"
     index = 0
     tokens: list[str] = []
@@ -189,21 +200,21 @@ def _entries(text: str) -> ReadFile:
         if symbol == "mc":
             piece = _unescape(token[1:-1])
             if state == "ct":
-                entry.msgctxt = _join(entry.msgctxt, piece)
+                entry[_CTXT] = _join(entry[_CTXT], piece)
             elif state == "mi":
-                entry.msgid += piece
+                entry[_ID] += piece
             elif state == "mp":
-                entry.msgid_plural += piece
+                entry[_PLURAL] += piece
             elif state == "ms":
-                entry.msgstr += piece
+                entry[_STR] += piece
             elif state == "mx":
-                entry.msgstr_plural[index] += piece
+                entry[_STRS][index] += piece
             elif state == "pp":
-                entry.previous_msgid_plural = _join(entry.previous_msgid_plural, piece)
+                entry[_PREV_PLURAL] = _join(entry[_PREV_PLURAL], piece)
             elif state == "pm":
-                entry.previous_msgid = _join(entry.previous_msgid, piece)
+                entry[_PREV_ID] = _join(entry[_PREV_ID], piece)
             elif state == "pc":
-                entry.previous_msgctxt = _join(entry.previous_msgctxt, piece)
+                entry[_PREV_CTXT] = _join(entry[_PREV_CTXT], piece)
             continue  # a continuation never changes the state
         if target == "he":
             if out.header != "":
@@ -212,51 +223,51 @@ def _entries(text: str) -> ReadFile:
             state = target
             continue
         if symbol in _STARTERS and state in ("ms", "mx"):
-            out.append(entry)
-            entry = ReadEntry(number)
+            out.append(ReadEntry(*entry))
+            entry = _blank(number)
         if symbol == "tc":
-            if entry.tcomment != "":
-                entry.tcomment += "\n"
+            if entry[_NOTES] != "":
+                entry[_NOTES] += "\n"
             comment = token.lstrip("#")
-            entry.tcomment += comment[1:] if comment.startswith(" ") else comment
+            entry[_NOTES] += comment[1:] if comment.startswith(" ") else comment
         elif symbol == "gc":
-            if entry.comment != "":
-                entry.comment += "\n"
-            entry.comment += token[3:]
+            if entry[_COMMENT] != "":
+                entry[_COMMENT] += "\n"
+            entry[_COMMENT] += token[3:]
         elif symbol == "oc":
             for occurrence in token[3:].split():
                 if ":" in occurrence:
                     where, at = occurrence.rsplit(":", 1)
                     if not at.isdigit():
                         where, at = occurrence, ""
-                    entry.occurrences.append((where, at))
+                    entry[_OCC].append((where, at))
                 else:
-                    entry.occurrences.append((occurrence, ""))
+                    entry[_OCC].append((occurrence, ""))
         elif symbol == "fl":
-            entry.flags += [c.strip() for c in token[3:].split(",")]
+            entry[_FLAGS] += [c.strip() for c in token[3:].split(",")]
         elif symbol == "pp":
-            entry.previous_msgid_plural = _unescape(token[1:-1])
+            entry[_PREV_PLURAL] = _unescape(token[1:-1])
         elif symbol == "pm":
-            entry.previous_msgid = _unescape(token[1:-1])
+            entry[_PREV_ID] = _unescape(token[1:-1])
         elif symbol == "pc":
-            entry.previous_msgctxt = _unescape(token[1:-1])
+            entry[_PREV_CTXT] = _unescape(token[1:-1])
         elif symbol == "ct":
-            entry.msgctxt = _unescape(token[1:-1])
+            entry[_CTXT] = _unescape(token[1:-1])
         elif symbol == "mi":
-            entry.obsolete = obsolete
-            entry.msgid = _unescape(token[1:-1])
+            entry[_OBSOLETE] = obsolete
+            entry[_ID] = _unescape(token[1:-1])
         elif symbol == "mp":
-            entry.msgid_plural = _unescape(token[1:-1])
+            entry[_PLURAL] = _unescape(token[1:-1])
         elif symbol == "ms":
-            entry.msgstr = _unescape(token[1:-1])
+            entry[_STR] = _unescape(token[1:-1])
         elif symbol == "mx":
             if not token[7:8].isdigit():
                 raise _Fallback
             index = int(token[7])
-            entry.msgstr_plural[index] = _unescape(token[token.find('"') + 1:-1])
+            entry[_STRS][index] = _unescape(token[token.find('"') + 1:-1])
         state = target
     if tokens and not tokens[0].startswith("#"):
-        out.append(entry)
+        out.append(ReadEntry(*entry))
     _header(out)
     return out
 
