@@ -555,7 +555,7 @@ def _build_one(
 def _assess(
     config: Config, article: Article, gates: Sequence[Gate], allow_incomplete: bool
 ) -> tuple[ArticleBuild, dict[str, str]]:
-    from transflow.po import catalog  # polib: only for an article that is built
+    from transflow.po import catalog, reader  # only for an article that is built
 
     result = ArticleBuild(article.rel, article.slug, article.source_language)
     rendered: dict[str, str] = {}
@@ -565,7 +565,7 @@ def _assess(
         lb = LanguageBuild(lang, config.relative(po_path))
         result.languages.append(lb)
         try:
-            cat = catalog.load(po_path)
+            cat = reader.read(po_path)  # read-only: the lean reader (polib's answers)
         except CatalogError as exc:
             if po_path.exists():
                 raise
