@@ -8,6 +8,7 @@ article, a deleted output, the configuration) means the command runs instead.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import time
@@ -76,13 +77,14 @@ COMMANDS = [
 def test_an_unchanged_command_prints_what_running_it_prints(
     workspace: Path, args: tuple[str, ...]
 ) -> None:
-    record(workspace, *args)
-    if args[0] == "build":
-        assert replayed(workspace, *args) is None  # it wrote the outputs: kept nothing
+    first = record(workspace, *args)  # a build writes the pages: it keeps its rerun's answer
+    kept_first = replayed(workspace, *args)
     ran = record(workspace, *args)  # nothing changed: kept
     kept = replayed(workspace, *args)
-    assert kept == ran
+    assert kept == kept_first == ran
     assert kept[0] in (0, 3)
+    if args == ("build",):
+        assert first[1] and not ran[1]  # the first printed the pages it wrote
     assert replayed(workspace, *args, "--debug") is None  # another command line: runs
 
 
@@ -132,7 +134,7 @@ def test_any_change_runs_the_command(workspace: Path, change: str) -> None:
 
 def test_a_recent_file_or_a_write_keeps_no_answer(workspace: Path) -> None:
     now = time.time_ns()
-    assert record(workspace, "build", started=now)[1]  # wrote the outputs: nothing kept
+    assert record(workspace, "build", started=now)[1]  # the sources are new: nothing kept
     assert replayed(workspace, "build") is None
     assert record(workspace, "status", started=now)[0] == 0  # files changed just now
     assert replayed(workspace, "status") is None
@@ -202,3 +204,40 @@ def test_the_journal_names_are_the_atomic_modules() -> None:
     assert (journal.dirty.name, journal.commits.name) == snapshot.JOURNAL_FILES
     assert snapshot.TEMP_SUFFIX == atomic.TEMP_SUFFIX
     assert snapshot.CACHE_DIR == CACHE_DIR and snapshot.DB_NAME == DB_NAME
+
+
+def test_a_build_that_wrote_keeps_the_answer_of_its_next_run(workspace: Path) -> None:
+    time.sleep(0.15)  # the sources are older than the racy window; the outputs are new
+    wrote = record(workspace, "build", "--allow-incomplete", started=time.time_ns())
+    assert "dist/nl/sleep.md" in wrote[1].splitlines()
+    kept = replayed(workspace, "build", "--allow-incomplete")
+    assert kept is not None and "dist/nl/sleep.md" not in kept[1]
+    assert kept == record(workspace, "build", "--allow-incomplete")  # what running it prints
+    (workspace / "dist" / "nl" / "sleep.md").unlink()
+    assert replayed(workspace, "build", "--allow-incomplete") is None
+
+
+def test_written_files_must_hold_what_was_written(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    out.mkdir()
+    old = out / "old.md"
+    old.write_text("there before", encoding="utf-8")
+    time.sleep(0.15)
+    started = time.time_ns()  # the command starts, then writes a.md
+    page = out / "a.md"
+    page.write_text("written", encoding="utf-8")
+    sha = hashlib.sha256(b"written").hexdigest()
+
+    def taken(written: dict[str, str | None], *, into: bool = True) -> bytes | None:
+        shot = snapshot.Snapshot(started, written)
+        shot.folder(out, written_into=into)
+        return shot.encode()
+
+    assert taken({str(page): sha}, into=False) is None  # a source folder: nothing may change
+    assert taken({str(page): "0" * 64}) is None  # not what the command wrote
+    assert taken({}) is None  # written by someone else during the command
+    assert taken({str(page): sha, str(out / "gone.md"): None}) is None  # a claimed file is gone
+    blob = taken({str(page): sha, str(old): None})
+    assert blob is not None and snapshot.unchanged(blob)  # a.md is re-hashed: still the same
+    (out / "new.md").write_text("x", encoding="utf-8")
+    assert not snapshot.unchanged(blob)

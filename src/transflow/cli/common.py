@@ -75,11 +75,13 @@ class TransflowGroup(click.Group):
             except click.exceptions.Exit as exc:
                 if recorder is not None:
                     recorder.keep((ctx.obj or {}).get("config"), exc.exit_code,
-                                  wrote=bool(ctx.meta.get(replay.WROTE_META)))
+                                  wrote=bool(ctx.meta.get(replay.WROTE_META)),
+                                  rerun=ctx.meta.get(replay.RERUN_META))
                 raise
             if recorder is not None:
                 recorder.keep((ctx.obj or {}).get("config"), 0,
-                              wrote=bool(ctx.meta.get(replay.WROTE_META)))
+                              wrote=bool(ctx.meta.get(replay.WROTE_META)),
+                              rerun=ctx.meta.get(replay.RERUN_META))
             return result
         except TransflowError as exc:
             _traceback(ctx)

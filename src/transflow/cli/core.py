@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from pathlib import Path
@@ -23,8 +24,8 @@ from transflow.cli.common import (
     progress_bar,
     render_problems,
 )
-from transflow.cli.replay import WROTE_META
-from transflow.config import parse_config, starter, validate_language
+from transflow.cli.replay import RERUN_META, WROTE_META, Rerun, captured
+from transflow.config import Config, parse_config, starter, validate_language
 from transflow.errors import ConfigError
 from transflow.site.layout import PRESETS
 from transflow.states import State
@@ -313,14 +314,34 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
                        gates=default_gates(config, use_cache=not dry_run), dry_run=dry_run,
                        progress=progress,
                        workers=os.cpu_count() or 1)
-    ctx.meta[WROTE_META] = bool(report.written or report.removed)  # no answer kept (replay)
-    render_problems(report.problems)
-    if as_json:
-        emit_json(build_json(report))
-    else:
-        render_build(report)
+    wrote = bool(report.written or report.removed)
+    ctx.meta[WROTE_META] = wrote
+
+    def render(report: BuildReport) -> None:
+        render_problems(report.problems)
+        if as_json:
+            emit_json(build_json(report))
+        else:
+            render_build(report)
+
+    render(report)
+    if wrote and not report.problems:
+        # What the next build prints if nothing changes meanwhile: the same, minus the
+        # writes; kept (replay) with what this one wrote, so that one is not run at all.
+        rerun = dataclasses.replace(report, written=[], removed=[])
+        ctx.meta[RERUN_META] = Rerun(captured(lambda: render(rerun)),
+                                     claimed_files(config, report))
     ctx.exit(exit_code(report.problems, gate_failed=bool(
         report.blocked or (strict and report.unfinished))))
+
+
+def claimed_files(config: Config, report: BuildReport) -> dict[str, str | None]:
+    """Every file a build's report says it published (absolute path -> SHA-256 of what it
+    wrote there, None for a file it left as it was), and the manifest."""
+    digests = report.written_digests()
+    files = [rel for a in report.articles for rel in a.files.values()]
+    files.append(config.relative(config.manifest_path))
+    return {os.path.join(config.root, rel): digests.get(rel) for rel in files}
 
 
 def build_json(report: BuildReport) -> dict[str, object]:

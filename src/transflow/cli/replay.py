@@ -19,7 +19,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from transflow import __version__
@@ -40,6 +41,9 @@ CONFIG_NAMES = ("transflow.toml", "pyproject.toml")  # as ``config.CONFIG_NAMES`
 
 #: ``ctx.meta`` key a command sets when it wrote or removed files (its answer is not kept).
 WROTE_META = "transflow.wrote"
+#: ``ctx.meta`` key of a :class:`Rerun`: what a command that wrote files would print if run
+#: again with nothing changed (kept instead of what it printed).
+RERUN_META = "transflow.rerun"
 
 
 def replayable(argv: Sequence[str]) -> bool:
@@ -132,6 +136,52 @@ def unrecorded(stream: TextIO) -> TextIO:
     return inner if inner is not None else stream
 
 
+@dataclass(slots=True)
+class Rerun:
+    """The answer of running a command again right after it wrote files: what it would print,
+    and every file that answer claims (absolute path -> SHA-256 of what the command wrote
+    there, or None for a file it found as it had to be)."""
+
+    chunks: list[tuple[int, str]] = field(default_factory=list)
+    written: dict[str, str | None] = field(default_factory=dict)
+
+
+class _Collect:
+    """A text stream that only keeps what is written to it (see :func:`captured`)."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def __init__(self, index: int, chunks: list[tuple[int, str]]) -> None:
+        self._index = index
+        self._chunks = chunks
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str")
+        self._chunks.append((self._index, text))
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+    def isatty(self) -> bool:
+        return False
+
+
+def captured(render: Callable[[], None]) -> list[tuple[int, str]]:
+    """What ``render`` prints (stdout 0, stderr 1, in order), printed nowhere."""
+    chunks: list[tuple[int, str]] = []
+    saved = (sys.stdout, sys.stderr)
+    sys.stdout = _Collect(0, chunks)
+    sys.stderr = _Collect(1, chunks)
+    try:
+        render()
+    finally:
+        sys.stdout, sys.stderr = saved
+    return chunks
+
+
 class Recorder:
     """Keeps what one replayable command prints, and stores it when the command succeeded."""
 
@@ -147,29 +197,44 @@ class Recorder:
         """Stop recording (the streams are the original ones again)."""
         sys.stdout, sys.stderr = self._saved
 
-    def keep(self, config: Config | None, code: int, *, wrote: bool = False) -> None:
-        """Store the answer with a snapshot of what it depends on, when that can be trusted
-        (never after a run that wrote or removed a file: the next one would print less)."""
+    def keep(
+        self, config: Config | None, code: int, *, wrote: bool = False,
+        rerun: Rerun | None = None,
+    ) -> None:
+        """Store the answer with a snapshot of what it depends on, when that can be trusted.
+        After a run that wrote or removed files, what it printed is not the answer of the
+        next run: only a :class:`Rerun` is kept then, with the digests of what was written."""
         self.stop()
-        if config is None or config.path is None or code not in (0, 3) or wrote:
+        if config is None or config.path is None or code not in (0, 3):
+            return
+        if wrote and rerun is None:
             return
         if snapshot.journal_pending(config.root):
             return
-        blob = take_snapshot(config, self.argv[0], self.started)
+        written = rerun.written if wrote and rerun is not None else {}
+        blob = take_snapshot(config, self.argv[0], self.started, written)
         if blob is not None:
+            chunks = rerun.chunks if wrote and rerun is not None else self.chunks
             cwd = os.getcwd()
-            snapshot.store_answer(config.root, key_of(self.argv, cwd), blob, self.chunks, code)
+            snapshot.store_answer(config.root, key_of(self.argv, cwd), blob, chunks, code)
 
 
-def take_snapshot(config: Config, command: str, started_ns: int) -> bytes | None:
+def take_snapshot(
+    config: Config, command: str, started_ns: int,
+    written: dict[str, str | None] | None = None,
+) -> bytes | None:
     """The snapshot of everything ``command`` reads in this workspace (None when it cannot
-    be trusted: something changed lately, or during the command)."""
+    be trusted: something changed lately, or during the command). ``written``: the files a
+    build claims (see :class:`Rerun`), in an output folder apart from the sources."""
     import transflow
 
-    shot = snapshot.Snapshot(started_ns)
-    if command == "build":  # the output first: right after a build it is the recent part
-        shot.folder(config.output)
-        shot.file(config.manifest_path)
+    shot = snapshot.Snapshot(started_ns, written)
+    if command == "build":
+        out = config.output
+        apart = not any(out.is_relative_to(f) or f.is_relative_to(out)
+                        for f in (config.articles, config.locales))
+        shot.folder(out, written_into=apart)
+        shot.file(config.manifest_path, written_into=apart)
     shot.folder(config.articles)
     shot.folder(config.locales)
     if command != "status" and config.deepl.glossary is not None:

@@ -89,6 +89,9 @@ class ArticleBuild:
     pieces: tuple[str, str | None, str | None] | None = field(
         default=None, compare=False, repr=False
     )
+    #: SHA-256 of each file this build wrote (workspace-relative name -> digest): what the
+    #: CLI's kept answer checks those files against (never cached).
+    written_digests: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def manifest_pieces(self) -> tuple[str, str | None, str | None]:
         """(entry, pair or None, left-out item or None) as the manifest writes them."""
@@ -166,6 +169,13 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     #: Articles and catalogs that could not be read (reported and skipped).
     problems: list[Problem] = field(default_factory=list)
+    #: SHA-256 of the manifest (workspace-relative name -> digest) when this build wrote it.
+    manifest_digest: dict[str, str] = field(default_factory=dict)
+
+    def written_digests(self) -> dict[str, str]:
+        """SHA-256 of every file this build wrote, by workspace-relative name."""
+        digests = {name: sha for a in self.articles for name, sha in a.written_digests.items()}
+        return {**digests, **self.manifest_digest}
 
     @property
     def unfinished(self) -> list[ArticleBuild]:
@@ -327,7 +337,8 @@ def build(
         # A full build whose manifest already lists exactly these articles as they are: no
         # article is gone, nothing is carried, nothing to write (the common unchanged case,
         # where reading the old manifest entry by entry would cost more than all the rest).
-        same = not paths and not broken and not _manifest_changed(manifest, report)
+        on_disk = _file_digest(manifest)
+        same = not paths and not broken and _manifest_digest(report) == on_disk
         # Removals of gone articles and the manifest are made visible together, last.
         with Transaction(journal=journal) as transaction:
             for old in [] if same else _previous_manifest(manifest, seen):
@@ -343,9 +354,11 @@ def build(
                         report.removed.append(config.relative(dest))
                         if not dry_run:
                             transaction.unlink(dest)
-            if not dry_run and not same and _manifest_changed(manifest, report):
+            digest = None if same or dry_run else _manifest_digest(report)
+            if digest is not None and digest != on_disk:
                 transaction.write(manifest, itertools.chain(report.manifest_chunks(), "\n"))
                 report.written.append(config.relative(manifest))
+                report.manifest_digest = {report.written[-1]: digest}
             _flush(gates)
         # Committed: now remember what the outputs hold.
         for path, (rel, key) in keys.items():
@@ -535,6 +548,8 @@ def _build_one(
                 if text is not None and not dry_run and _changed(dest, text):
                     transaction.write(dest, text)
                     written.append(config.relative(dest))
+                    result.written_digests[written[-1]] = hashlib.sha256(
+                        text.encode("utf-8")).hexdigest()
             elif not page.kept:
                 result.unpublished.append(config.relative(dest))
                 if not dry_run and dest.exists():
@@ -640,20 +655,25 @@ def _unsafe_page(article: Article, page: str, published: dict[str, str]) -> list
     return added_script_urls(article.text, page, article.fmt.name)
 
 
-def _manifest_changed(path: Path, report: BuildReport) -> bool:
-    """False when ``path`` already holds the report's manifest (compared by hash, piece by
-    piece: neither document is ever held whole)."""
+def _manifest_digest(report: BuildReport) -> str:
+    """SHA-256 of the report's manifest as written, computed piece by piece (the document
+    is never held whole)."""
     new = hashlib.sha256()
     for piece in itertools.chain(report.manifest_chunks(), "\n"):
         new.update(piece.encode("utf-8"))
+    return new.hexdigest()
+
+
+def _file_digest(path: Path) -> str | None:
+    """SHA-256 of a file's bytes, read block by block (None when it cannot be read)."""
     old = hashlib.sha256()
     try:
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 old.update(block)
     except OSError:
-        return True
-    return new.digest() != old.digest()
+        return None
+    return old.hexdigest()
 
 
 def _changed(path: Path, text: str) -> bool:

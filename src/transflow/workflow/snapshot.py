@@ -14,9 +14,11 @@ Invariants (the results cache's, see ``cache.py``):
   mtime, ctime and inode. A folder gains or loses an entry only by changing its own mtime
   and ctime, and a file's content only by changing its ctime (which no program can set
   back). A snapshot is only taken when every entry was already older than the racy window
-  when the command *started*: the command read exactly what the snapshot describes, and no
-  later change can keep an entry's stat. A command that wrote anything takes none (its
-  next run, with nothing changed, does);
+  when the command *started* (the command read exactly what the snapshot describes, and no
+  later change can keep an entry's stat), except the files the command wrote itself, in an
+  output folder apart from its sources: each must hold exactly what was written (compared
+  by SHA-256), every file the answer claims must be there, and one written within the racy
+  window before the snapshot is hashed again (a folder: listed again) when it is checked;
 * **best effort**: anything unusual (a symlinked folder, an unreadable entry, a run that was
   killed half-way) means no snapshot, and the command simply runs.
 """
@@ -28,14 +30,16 @@ import hashlib
 import marshal
 import os
 import sqlite3
-from collections.abc import Iterable
+import stat
+import time
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the answer of an unchanged command is printed without loading pathlib
     from pathlib import Path
 
 #: Bumped whenever the encoding below changes (old snapshots are then never matched).
-VERSION = 1
+VERSION = 2
 
 CACHE_DIR = ".transflow-cache"
 DB_NAME = "results.sqlite3"
@@ -52,42 +56,82 @@ RACY_COARSE_NS = 2_000_000_000
 MAX_ENTRIES = 400_000
 
 Stat = tuple[int, int, int, int]
-#: (folder, its stat, entry names, their stats).
-Folder = tuple[str, Stat, tuple[str, ...], tuple[Stat, ...]]
+#: (folder, its stat, its files' names, their stats, every name in it when it changed just
+#: before the snapshot (else None), the names left out).
+Folder = tuple[str, Stat, tuple[str, ...], tuple[Stat, ...], "tuple[str, ...] | None",
+               tuple[str, ...]]
 #: (file, its stat or None when it must not exist).
 File = tuple[str, "Stat | None"]
+#: (file, its stat, the SHA-256 of its content): written just before the snapshot, so its
+#: content is hashed again when the snapshot is checked.
+Hashed = tuple[str, Stat, str]
 
 
 def _stat(st: os.stat_result) -> Stat:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
+def _sha(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return None
+
+
 class Snapshot:
     """A snapshot being taken at the end of a command that started at ``started_ns``.
 
-    Call :meth:`folder` and :meth:`file` for everything the answer depends on. Every entry
-    must have been older than the racy window when the command started (so the command read
-    what the snapshot describes, and a later change cannot keep its stat); :attr:`usable`
-    turns False at the first entry that is not, and :meth:`encode` then gives None.
+    Call :meth:`folder` and :meth:`file` for everything the answer depends on. An entry must
+    have been older than the racy window when the command started (the command read what the
+    snapshot describes), unless the command wrote it: ``written`` maps each file the answer
+    claims (absolute path) to the SHA-256 of what the command wrote there, or to None for a
+    file it left as it was, and only folders taken with ``written_into=True`` may hold such
+    files. A written file must hold exactly that now; a claimed file must be there. An entry
+    changed within the racy window before the snapshot is checked again by content (a file)
+    or by its names (a folder) when the snapshot is checked. :attr:`usable` turns False at
+    the first entry that cannot be trusted, and :meth:`encode` then gives None.
     """
 
-    def __init__(self, started_ns: int) -> None:
+    def __init__(self, started_ns: int, written: Mapping[str, str | None] | None = None) -> None:
         self.started = started_ns
+        self.now = time.time_ns()
+        self.written = dict(written or {})
         self.usable = True
         self.folders: list[Folder] = []
         self.files: list[File] = []
+        self.hashed: list[Hashed] = []
         self._seen: set[str] = set()
         self._entries = 0
 
-    def _old(self, st: os.stat_result) -> bool:
+    def _trusted(self, path: str, st: os.stat_result, written_into: bool) -> bool:
+        """True when ``path`` may be recorded with this stat (see the class docstring)."""
         changed = max(st.st_mtime_ns, st.st_ctime_ns)
         window = RACY_COARSE_NS if changed % 1_000_000_000 == 0 else RACY_NS
-        return self.started - changed > window
+        if self.started - changed > window:
+            return True
+        if not written_into:
+            return False  # changed during the command (or just before): it may have read less
+        if stat.S_ISDIR(st.st_mode):
+            return True  # its entries are each checked; recent: its names are kept too
+        expected = self.written.get(path)
+        if expected is None or _sha(path) != expected:
+            return False  # not written by the command, or not as it wrote it
+        if self.now - changed <= window:
+            self.hashed.append((path, _stat(st), expected))
+        return True
 
-    def folder(self, path: Path | str, *, skip: tuple[str, ...] = ()) -> None:
+    def _recent(self, st: os.stat_result) -> bool:
+        changed = max(st.st_mtime_ns, st.st_ctime_ns)
+        window = RACY_COARSE_NS if changed % 1_000_000_000 == 0 else RACY_NS
+        return self.now - changed <= window
+
+    def folder(
+        self, path: Path | str, *, skip: tuple[str, ...] = (), written_into: bool = False
+    ) -> None:
         """Every entry under ``path``, recursively, leaving out ``.transflow-cache`` and the
         folders named in ``skip`` (``__pycache__`` under the code); a missing folder is
-        recorded as such."""
+        recorded as such. ``written_into``: the command wrote some files under ``path``."""
         left_out = {CACHE_DIR, *skip}
         todo = [os.path.abspath(path)]
         while todo and self.usable:
@@ -103,16 +147,18 @@ class Snapshot:
             except OSError:
                 self.usable = False
                 return
-            if not self._old(st):
+            if not self._trusted(current, st, written_into):
                 self.usable = False  # entries came or went lately
                 return
             names: list[str] = []
             stats: list[Stat] = []
+            listing: list[str] = []
             try:
                 with os.scandir(current) as entries:
                     for entry in entries:
                         if entry.name in left_out:
                             continue
+                        listing.append(entry.name)
                         if entry.is_dir(follow_symlinks=False):
                             todo.append(entry.path)
                             continue
@@ -120,9 +166,11 @@ class Snapshot:
                             self.usable = False  # a linked folder: not followed, not trusted
                             return
                         est = entry.stat()
-                        if not self._old(est):
+                        if not self._trusted(entry.path, est, written_into):
                             self.usable = False
                             return
+                        self.written.pop(entry.path, "")
+                        self._seen.add(entry.path)  # a file() call for it is then a no-op
                         names.append(entry.name)
                         stats.append(_stat(est))
             except OSError:
@@ -132,10 +180,15 @@ class Snapshot:
             if self._entries > MAX_ENTRIES:
                 self.usable = False
                 return
-            self.folders.append((current, _stat(st), tuple(names), tuple(stats)))
+            # A folder changed just now may change again within the same timestamp tick:
+            # its names are kept and listed again when the snapshot is checked.
+            recent = tuple(sorted(listing)) if self._recent(st) else None
+            self.folders.append((current, _stat(st), tuple(names), tuple(stats), recent,
+                                 tuple(sorted(left_out))))
 
-    def file(self, path: Path | str) -> None:
-        """One file (the configuration, the glossary), or the fact that it does not exist."""
+    def file(self, path: Path | str, *, written_into: bool = False) -> None:
+        """One file (the configuration, the glossary, the manifest), or the fact that it does
+        not exist."""
         name = os.path.abspath(path)
         if name in self._seen:
             return
@@ -148,43 +201,49 @@ class Snapshot:
         except OSError:
             self.usable = False
             return
-        if not self._old(st):
+        if not self._trusted(name, st, written_into):
             self.usable = False
             return
+        self.written.pop(name, "")
         self.files.append((name, _stat(st)))
 
     def encode(self) -> bytes | None:
-        """The snapshot as stored (None when it cannot be trusted)."""
-        if not self.usable:
+        """The snapshot as stored (None when it cannot be trusted, or a file the answer
+        claims was not found)."""
+        if not self.usable or self.written:
             return None
-        return marshal.dumps((VERSION, self.folders, self.files))
+        return marshal.dumps((VERSION, self.folders, self.files, self.hashed))
 
 
 def unchanged(blob: bytes) -> bool:
     """True when every folder and file of the snapshot is exactly as it was taken."""
     try:
-        version, folders, files = marshal.loads(blob)
+        version, folders, files, hashed = marshal.loads(blob)
     except (ValueError, EOFError, TypeError):
         return False
     if version != VERSION:
         return False
-    stat = os.stat
+    stat_of = os.stat
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
     try:
-        for path, st, names, stats in folders:
-            if _stat(stat(path)) != st:
+        for path, st, names, stats, recent, left_out in folders:
+            if _stat(stat_of(path)) != st:
                 return False
             fd = os.open(path, flags)
             try:
+                if recent is not None and recent != tuple(
+                    sorted(n for n in os.listdir(fd) if n not in left_out)
+                ):
+                    return False
                 for name, expected in zip(names, stats, strict=True):
-                    s = stat(name, dir_fd=fd)
+                    s = stat_of(name, dir_fd=fd)
                     if (s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino) != expected:
                         return False
             finally:
                 os.close(fd)
         for path, st in files:
             try:
-                now = _stat(stat(path))
+                now = _stat(stat_of(path))
             except FileNotFoundError:
                 if st is not None:
                     return False
@@ -193,7 +252,7 @@ def unchanged(blob: bytes) -> bool:
                 return False
     except (OSError, ValueError, TypeError):
         return False
-    return True
+    return all(_sha(path) == sha for path, _, sha in hashed)
 
 
 def journal_pending(root: Path | str) -> bool:
