@@ -241,3 +241,15 @@ def test_written_files_must_hold_what_was_written(tmp_path: Path) -> None:
     assert blob is not None and snapshot.unchanged(blob)  # a.md is re-hashed: still the same
     (out / "new.md").write_text("x", encoding="utf-8")
     assert not snapshot.unchanged(blob)
+
+
+def test_a_build_that_rebuilt_few_articles_keeps_no_answer(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from transflow.cli import core
+
+    monkeypatch.setattr(core, "RERUN_SHARE", 0)  # as if every build rebuilt too few
+    assert record(workspace, "build")[1]  # wrote the pages
+    assert replayed(workspace, "build") is None  # no snapshot taken: that stays cheap
+    ran = record(workspace, "build")  # wrote nothing: kept
+    assert replayed(workspace, "build") == ran

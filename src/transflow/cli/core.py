@@ -325,7 +325,8 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
             render_build(report)
 
     render(report)
-    if wrote and not report.problems:
+    rebuilt = sum(1 for a in report.articles if a.written_digests)
+    if wrote and not report.problems and rebuilt * RERUN_SHARE >= len(report.articles):
         # What the next build prints if nothing changes meanwhile: the same, minus the
         # writes; kept (replay) with what this one wrote, so that one is not run at all.
         rerun = dataclasses.replace(report, written=[], removed=[])
@@ -333,6 +334,12 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
                                      claimed_files(config, report))
     ctx.exit(exit_code(report.problems, gate_failed=bool(
         report.blocked or (strict and report.unfinished))))
+
+
+#: A build that wrote the pages of fewer than one article in this many keeps no answer for
+#: its next run: the snapshot of the workspace would cost more than that run answering every
+#: article from the results cache (one edited article must stay cheap to build).
+RERUN_SHARE = 20
 
 
 def claimed_files(config: Config, report: BuildReport) -> dict[str, str | None]:

@@ -338,7 +338,8 @@ def build(
         # article is gone, nothing is carried, nothing to write (the common unchanged case,
         # where reading the old manifest entry by entry would cost more than all the rest).
         on_disk = _file_digest(manifest)
-        same = not paths and not broken and _manifest_digest(report) == on_disk
+        digest = _manifest_digest(report)
+        same = not paths and not broken and digest == on_disk
         # Removals of gone articles and the manifest are made visible together, last.
         with Transaction(journal=journal) as transaction:
             for old in [] if same else _previous_manifest(manifest, seen):
@@ -354,8 +355,9 @@ def build(
                         report.removed.append(config.relative(dest))
                         if not dry_run:
                             transaction.unlink(dest)
-            digest = None if same or dry_run else _manifest_digest(report)
-            if digest is not None and digest != on_disk:
+            if report.carried:  # entries kept from the old manifest: another document
+                digest = _manifest_digest(report)
+            if not same and not dry_run and digest != on_disk:
                 transaction.write(manifest, itertools.chain(report.manifest_chunks(), "\n"))
                 report.written.append(config.relative(manifest))
                 report.manifest_digest = {report.written[-1]: digest}

@@ -153,26 +153,31 @@ class Snapshot:
             names: list[str] = []
             stats: list[Stat] = []
             listing: list[str] = []
+            old = self.started - RACY_COARSE_NS  # older than this: trusted whatever the window
             try:
                 with os.scandir(current) as entries:
                     for entry in entries:
-                        if entry.name in left_out:
+                        name = entry.name
+                        if name in left_out:
                             continue
-                        listing.append(entry.name)
+                        listing.append(name)
                         if entry.is_dir(follow_symlinks=False):
                             todo.append(entry.path)
                             continue
-                        if entry.is_symlink() and entry.is_dir():
+                        est = entry.stat()  # through a link, as the commands read it
+                        if stat.S_ISDIR(est.st_mode):
                             self.usable = False  # a linked folder: not followed, not trusted
                             return
-                        est = entry.stat()
-                        if not self._trusted(entry.path, est, written_into):
+                        mtime, ctime = est.st_mtime_ns, est.st_ctime_ns
+                        if (mtime >= old or ctime >= old) and \
+                                not self._trusted(entry.path, est, written_into):
                             self.usable = False
                             return
-                        self.written.pop(entry.path, "")
-                        self._seen.add(entry.path)  # a file() call for it is then a no-op
-                        names.append(entry.name)
-                        stats.append(_stat(est))
+                        if written_into:
+                            self.written.pop(entry.path, "")
+                            self._seen.add(entry.path)  # a file() call for it is then a no-op
+                        names.append(name)
+                        stats.append((est.st_size, mtime, ctime, est.st_ino))
             except OSError:
                 self.usable = False
                 return
