@@ -70,18 +70,21 @@ class TransflowGroup(click.Group):
             started = (ctx.obj or {}).get("started") or time.time_ns()
             recorder = replay.Recorder(args, started)
         try:
+            code: int | None = None
             try:
                 result = super().invoke(ctx)
             except click.exceptions.Exit as exc:
-                if recorder is not None:
-                    recorder.keep((ctx.obj or {}).get("config"), exc.exit_code,
-                                  wrote=bool(ctx.meta.get(replay.WROTE_META)),
-                                  rerun=ctx.meta.get(replay.RERUN_META))
-                raise
+                if recorder is None:
+                    raise
+                code = exc.exit_code
             if recorder is not None:
-                recorder.keep((ctx.obj or {}).get("config"), 0,
+                # Kept once the command's frames are gone (the exception held them, and with
+                # them its report: a 10,000-article build's would double the peak memory).
+                recorder.keep((ctx.obj or {}).get("config"), code or 0,
                               wrote=bool(ctx.meta.get(replay.WROTE_META)),
                               rerun=ctx.meta.get(replay.RERUN_META))
+            if code is not None:
+                raise click.exceptions.Exit(code)
             return result
         except TransflowError as exc:
             _traceback(ctx)
