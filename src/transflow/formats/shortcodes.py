@@ -96,9 +96,11 @@ _OPAQUE = {
     "mermaid": "endmermaid", "katex": "endkatex", "math": "endmath", "plantuml": "endplantuml",
 }
 #: Hugo pairs whose body is code, not text (``{{< highlight go >}}`` … ``{{< /highlight >}}``,
-#: a diagram, a formula, a chart's JSON).
+#: a diagram, a formula, a chart's JSON, ``code-toggle``: a configuration shown as TOML, YAML
+#: and JSON tabs, as Hugo's own documentation writes it).
 _HUGO_OPAQUE = frozenset(
-    {"highlight", "code", "raw", "mermaid", "katex", "math", "chart", "plantuml", "diagram"}
+    {"highlight", "code", "raw", "mermaid", "katex", "math", "chart", "plantuml", "diagram",
+     "code-toggle"}
 )
 
 
