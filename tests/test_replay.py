@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import marshal
 import os
 import time
 from pathlib import Path
@@ -253,3 +254,23 @@ def test_a_build_that_rebuilt_few_articles_keeps_no_answer(
     assert replayed(workspace, "build") is None  # no snapshot taken: that stays cheap
     ran = record(workspace, "build")  # wrote nothing: kept
     assert replayed(workspace, "build") == ran
+
+
+def test_a_source_changed_just_before_the_command_is_trusted(tmp_path: Path) -> None:
+    folder = tmp_path / "locales"
+    folder.mkdir()
+    (folder / "a.po").write_text("x", encoding="utf-8")
+    changed = max(max(p.stat().st_mtime_ns, p.stat().st_ctime_ns)
+                  for p in (folder, folder / "a.po"))
+    ms = 1_000_000
+
+    def taken(started: int, now: int) -> bytes | None:
+        shot = snapshot.Snapshot(started, clock_ns=lambda: now)
+        shot.folder(folder)
+        return shot.encode()
+
+    assert taken(changed + 50 * ms, changed + 1000 * ms) is not None  # 50 ms before the start
+    assert taken(changed + 5 * ms, changed + 1000 * ms) is None  # maybe during the command
+    recent = taken(changed + 50 * ms, changed + 60 * ms)  # a later change could look the same
+    assert recent is not None and snapshot.unchanged(recent)
+    assert [h[0] for h in marshal.loads(recent)[3]] == [str(folder / "a.po")]  # by content

@@ -13,12 +13,14 @@ Invariants (the results cache's, see ``cache.py``):
 * **never wrong**: a snapshot lists every entry of every folder it covers, each with size,
   mtime, ctime and inode. A folder gains or loses an entry only by changing its own mtime
   and ctime, and a file's content only by changing its ctime (which no program can set
-  back). A snapshot is only taken when every entry was already older than the racy window
-  when the command *started* (the command read exactly what the snapshot describes, and no
-  later change can keep an entry's stat), except the files the command wrote itself, in an
-  output folder apart from its sources: each must hold exactly what was written (compared
-  by SHA-256), every file the answer claims must be there, and one written within the racy
-  window before the snapshot is hashed again (a folder: listed again) when it is checked;
+  back). A snapshot is only taken when every entry was changed before the command started
+  (by more than a clock tick: the command read exactly what the snapshot describes) and
+  longer than the racy window before the snapshot (no later change can keep its stat; a
+  more recent one is hashed, a folder's names kept, and checked again when replayed), except
+  the files the command wrote itself, in an output folder apart from its sources: each must
+  hold exactly what was written (compared by SHA-256), every file the answer claims must be
+  there, and one written within the racy window before the snapshot is hashed again (a
+  folder: listed again) when it is checked;
 * **best effort**: anything unusual (a symlinked folder, an unreadable entry, a run that was
   killed half-way) means no snapshot, and the command simply runs.
 """
@@ -32,7 +34,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the answer of an unchanged command is printed without loading pathlib
@@ -51,6 +53,9 @@ TEMP_SUFFIX = ".transflow-tmp"
 #: See ``cache.RACY_NS``: an entry changed this recently may change again unnoticed.
 RACY_NS = 100_000_000
 RACY_COARSE_NS = 2_000_000_000
+#: File times come from a clock that lags the real one by at most a scheduler tick (1-10 ms
+#: on Linux): an entry changed after the command started has a time after start - TICK_NS.
+TICK_NS = 20_000_000
 
 #: A snapshot of more entries than this is not taken (a site root full of other files).
 MAX_ENTRIES = 400_000
@@ -93,9 +98,12 @@ class Snapshot:
     the first entry that cannot be trusted, and :meth:`encode` then gives None.
     """
 
-    def __init__(self, started_ns: int, written: Mapping[str, str | None] | None = None) -> None:
+    def __init__(
+        self, started_ns: int, written: Mapping[str, str | None] | None = None, *,
+        clock_ns: Callable[[], int] = time.time_ns,
+    ) -> None:
         self.started = started_ns
-        self.now = time.time_ns()
+        self.now = clock_ns()
         self.written = dict(written or {})
         self.usable = True
         self.folders: list[Folder] = []
@@ -107,8 +115,17 @@ class Snapshot:
     def _trusted(self, path: str, st: os.stat_result, written_into: bool) -> bool:
         """True when ``path`` may be recorded with this stat (see the class docstring)."""
         changed = max(st.st_mtime_ns, st.st_ctime_ns)
-        window = RACY_COARSE_NS if changed % 1_000_000_000 == 0 else RACY_NS
-        if self.started - changed > window:
+        coarse = changed % 1_000_000_000 == 0
+        window = RACY_COARSE_NS if coarse else RACY_NS
+        if self.started - changed > (RACY_COARSE_NS if coarse else TICK_NS):
+            # Changed before the command started: it read this. Changed just before now, a
+            # later change could carry the same times: checked by content (a folder: by
+            # its names, see folder()) when the snapshot is checked.
+            if self.now - changed <= window and not stat.S_ISDIR(st.st_mode):
+                sha = _sha(path)
+                if sha is None:
+                    return False
+                self.hashed.append((path, _stat(st), sha))
             return True
         if not written_into:
             return False  # changed during the command (or just before): it may have read less
