@@ -82,15 +82,27 @@ def _prose(text: str) -> str:
 
     Several checks read the prose of the same text, so it is computed once per text.
     """
-    text = _SCRIPT_BLOCK.sub(" ", _HTML_COMMENT.sub(" ", text))
-    text = _CODE_SPAN.sub(" ", text)
-    text = _strip_footnote_sups(text)
-    text = _MD_LINK_TARGET.sub("]", text)
-    text = _HTML_TAG.sub(" ", text)
-    text = _ENTITY.sub(" ", text)
-    text = _MAILTO.sub(" ", text)
-    text = _BARE_URL.sub(" ", text)
-    text = _FOOTNOTE_REF.sub(" ", text)
+    # Each pattern is skipped when the text lacks a character it cannot match without
+    # (most prose has no markup at all); what a replacement inserts (" ", "]") never
+    # supplies one of those characters to a later pattern.
+    if "<" in text:
+        text = _SCRIPT_BLOCK.sub(" ", _HTML_COMMENT.sub(" ", text))
+    if "`" in text:
+        text = _CODE_SPAN.sub(" ", text)
+    if "<" in text:
+        text = _strip_footnote_sups(text)
+    if "](" in text:
+        text = _MD_LINK_TARGET.sub("]", text)
+    if "<" in text:
+        text = _HTML_TAG.sub(" ", text)
+    if "&" in text:
+        text = _ENTITY.sub(" ", text)
+    if ":" in text:
+        text = _MAILTO.sub(" ", text)
+    if "://" in text or "." in text:
+        text = _BARE_URL.sub(" ", text)
+    if "[^" in text:
+        text = _FOOTNOTE_REF.sub(" ", text)
     return _SUPERSCRIPT_RUN.sub(" ", text)
 
 

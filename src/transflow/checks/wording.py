@@ -125,9 +125,12 @@ _CLOSERS = " \t\n*_~)]\"'”’»›」"
 
 
 def _final_punctuation(text: str) -> str:
-    text = _FOOTNOTE_REF.sub("", _strip_footnote_sups(_SCRIPT_BLOCK.sub("", text)))
+    if "<" in text:  # no tag, script block or <sup> without one
+        text = _strip_footnote_sups(_SCRIPT_BLOCK.sub("", text))
+    if "[^" in text:
+        text = _FOOTNOTE_REF.sub("", text)
     text = _SUPERSCRIPT_RUN.sub("", text)
-    text = _TRAILING_TAGS.sub("", text.rstrip())
+    text = _TRAILING_TAGS.sub("", text.rstrip()) if "<" in text else text.rstrip()
     text = text.rstrip(_CLOSERS)
     if text.endswith(("...", "…")):
         return "…"
