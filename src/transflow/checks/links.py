@@ -29,6 +29,7 @@ from .text import (
     _base_lang,
     _counter_diff,
     _footnote_labels,
+    _may_have_bare_url,
     _norm_url,
 )
 
@@ -42,7 +43,7 @@ def _absolute_urls(text: str, fmt: str) -> frozenset[str]:
     if ":" not in text and "." not in text:
         return frozenset()  # "https://", "www." and "mailto:" all need one of them
     without_code = _CODE_SPAN.sub(" ", text) if fmt == "markdown" and "`" in text else text
-    if "://" in without_code or "." in without_code:
+    if _may_have_bare_url(without_code):
         for m in _BARE_URL.finditer(without_code):
             urls.add(_norm_url(m.group(0)))
     if ":" in without_code:

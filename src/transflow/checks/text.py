@@ -13,6 +13,15 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 _BARE_URL = re.compile(r"""(?:https?|ftp)://[^\s<>"'`\]\[)(]+|www\.[^\s<>"'`\]\[)(]+""", re.I)
+
+
+def _may_have_bare_url(text: str) -> bool:
+    """False when :data:`_BARE_URL` cannot match: it needs ``://`` or ``www.`` (``re.I``
+    folds ``w`` to ``W`` only, so ``lower`` finds every spelling). Case-insensitive
+    matching is slow for the engine: most prose is answered here instead."""
+    return "://" in text or "www." in text.lower()
+
+
 _MAILTO = re.compile(r"mailto:[^\s<>\"')\]]+", re.I)
 _MD_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\"|\s+'[^']*')?\s*\)")
 _HTML_ATTR_URL = re.compile(
@@ -99,7 +108,7 @@ def _prose(text: str) -> str:
         text = _ENTITY.sub(" ", text)
     if ":" in text:
         text = _MAILTO.sub(" ", text)
-    if "://" in text or "." in text:
+    if _may_have_bare_url(text):
         text = _BARE_URL.sub(" ", text)
     if "[^" in text:
         text = _FOOTNOTE_REF.sub(" ", text)
