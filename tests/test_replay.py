@@ -227,15 +227,15 @@ def test_written_files_must_hold_what_was_written(tmp_path: Path) -> None:
     started = time.time_ns()  # the command starts, then writes a.md
     page = out / "a.md"
     page.write_text("written", encoding="utf-8")
-    sha = hashlib.sha256(b"written").hexdigest()
+    sha = hashlib.sha256(b"written").digest()
 
-    def taken(written: dict[str, str | None], *, into: bool = True) -> bytes | None:
+    def taken(written: dict[str, bytes | None], *, into: bool = True) -> bytes | None:
         shot = snapshot.Snapshot(started, written)
         shot.folder(out, written_into=into)
         return shot.encode()
 
     assert taken({str(page): sha}, into=False) is None  # a source folder: nothing may change
-    assert taken({str(page): "0" * 64}) is None  # not what the command wrote
+    assert taken({str(page): b"0" * 32}) is None  # not what the command wrote
     assert taken({}) is None  # written by someone else during the command
     assert taken({str(page): sha, str(out / "gone.md"): None}) is None  # a claimed file is gone
     blob = taken({str(page): sha, str(old): None})

@@ -25,7 +25,7 @@ from transflow.cli.common import (
     render_problems,
 )
 from transflow.cli.replay import RERUN_META, WROTE_META, Rerun, captured
-from transflow.config import Config, parse_config, starter, validate_language
+from transflow.config import parse_config, starter, validate_language
 from transflow.errors import ConfigError
 from transflow.site.layout import PRESETS
 from transflow.states import State
@@ -325,13 +325,14 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
             render_build(report)
 
     render(report)
-    rebuilt = sum(1 for a in report.articles if a.written_digests)
+    rebuilt = sum(1 for a in report.articles if a.digests)
     if wrote and not report.problems and rebuilt * RERUN_SHARE >= len(report.articles):
         # What the next build prints if nothing changes meanwhile: the same, minus the
         # writes; kept (replay) with what this one wrote, so that one is not run at all.
         rerun = dataclasses.replace(report, written=[], removed=[])
-        ctx.meta[RERUN_META] = Rerun(captured(lambda: render(rerun)),
-                                     claimed_files(config, report))
+        ctx.meta[RERUN_META] = Rerun(
+            captured(lambda: render(rerun)),
+            report.claimed_files(config.relative(config.manifest_path)))
     ctx.exit(exit_code(report.problems, gate_failed=bool(
         report.blocked or (strict and report.unfinished))))
 
@@ -341,14 +342,6 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
 #: article from the results cache (one edited article must stay cheap to build).
 RERUN_SHARE = 20
 
-
-def claimed_files(config: Config, report: BuildReport) -> dict[str, str | None]:
-    """Every file a build's report says it published (absolute path -> SHA-256 of what it
-    wrote there, None for a file it left as it was), and the manifest."""
-    digests = report.written_digests()
-    files = [rel for a in report.articles for rel in a.files.values()]
-    files.append(config.relative(config.manifest_path))
-    return {os.path.join(config.root, rel): digests.get(rel) for rel in files}
 
 
 def build_json(report: BuildReport) -> dict[str, object]:

@@ -143,7 +143,8 @@ class Rerun:
     there, or None for a file it found as it had to be)."""
 
     chunks: list[tuple[int, str]] = field(default_factory=list)
-    written: dict[str, str | None] = field(default_factory=dict)
+    #: Workspace-relative names (those of the report: no copies) -> raw SHA-256 or None.
+    written: dict[str, bytes | None] = field(default_factory=dict)
 
 
 class _Collect:
@@ -211,7 +212,9 @@ class Recorder:
             return
         if snapshot.journal_pending(config.root):
             return
-        written = rerun.written if wrote and rerun is not None else {}
+        root = str(config.root)  # absolute names made now: the command's report is gone
+        written = {os.path.join(root, name): digest for name, digest in
+                   (rerun.written.items() if wrote and rerun is not None else ())}
         blob = take_snapshot(config, self.argv[0], self.started, written)
         if blob is not None:
             chunks = rerun.chunks if wrote and rerun is not None else self.chunks
@@ -221,7 +224,7 @@ class Recorder:
 
 def take_snapshot(
     config: Config, command: str, started_ns: int,
-    written: dict[str, str | None] | None = None,
+    written: dict[str, bytes | None] | None = None,
 ) -> bytes | None:
     """The snapshot of everything ``command`` reads in this workspace (None when it cannot
     be trusted: something changed lately, or during the command). ``written``: the files a

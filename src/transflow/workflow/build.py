@@ -90,9 +90,10 @@ class ArticleBuild:
     pieces: tuple[str, str | None, str | None] | None = field(
         default=None, compare=False, repr=False
     )
-    #: SHA-256 of each file this build wrote (workspace-relative name -> digest): what the
-    #: CLI's kept answer checks those files against (never cached).
-    written_digests: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    #: SHA-256 of each of ``files`` this build wrote (None: it was already as it had to be),
+    #: in the order of ``files``: what the CLI's kept answer checks them against (never
+    #: cached; raw digests in a tuple, as 10,000 articles hold them at once).
+    digests: tuple[bytes | None, ...] = field(default=(), compare=False, repr=False)
 
     def manifest_pieces(self) -> tuple[str, str | None, str | None]:
         """(entry, pair or None, left-out item or None) as the manifest writes them."""
@@ -177,13 +178,21 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     #: Articles and catalogs that could not be read (reported and skipped).
     problems: list[Problem] = field(default_factory=list)
-    #: SHA-256 of the manifest (workspace-relative name -> digest) when this build wrote it.
-    manifest_digest: dict[str, str] = field(default_factory=dict)
+    #: The manifest (workspace-relative) and the SHA-256 of what this build wrote there.
+    manifest_written: tuple[str, bytes] | None = None
 
-    def written_digests(self) -> dict[str, str]:
-        """SHA-256 of every file this build wrote, by workspace-relative name."""
-        digests = {name: sha for a in self.articles for name, sha in a.written_digests.items()}
-        return {**digests, **self.manifest_digest}
+    def claimed_files(self, manifest: str) -> dict[str, bytes | None]:
+        """Every file this build says is published, and its ``manifest`` (workspace-relative),
+        with the SHA-256 of what this build wrote there (None: it was already as it had to
+        be)."""
+        claimed: dict[str, bytes | None] = {}
+        for a in self.articles:
+            digests = a.digests or (None,) * len(a.files)
+            claimed.update(zip(a.files.values(), digests, strict=True))
+        claimed[manifest] = None
+        if self.manifest_written is not None:
+            claimed[self.manifest_written[0]] = self.manifest_written[1]
+        return claimed
 
     @property
     def unfinished(self) -> list[ArticleBuild]:
@@ -370,7 +379,7 @@ def build(
             if not same and not dry_run and digest != on_disk:
                 transaction.write(manifest, itertools.chain(report.manifest_chunks(), "\n"))
                 report.written.append(config.relative(manifest))
-                report.manifest_digest = {report.written[-1]: digest}
+                report.manifest_written = (report.written[-1], bytes.fromhex(digest))
             _flush(gates)
         # Committed: now remember what the outputs hold.
         for path, (rel, key) in keys.items():
@@ -605,20 +614,23 @@ def _build_one(
         article = read_article(config, path)
         result, rendered = _assess(config, article, gates, allow_incomplete)
         written: list[str] = []
+        digests: list[bytes | None] = []
         for page in pages(config, article, out, rendered):
             dest, text = page.dest, page.text
             if result.built and (text is not None or page.kept):
                 result.files[page.language] = config.relative(dest)
+                digests.append(None)
                 if text is not None and not dry_run and _changed(dest, text):
                     transaction.write(dest, text)
                     written.append(config.relative(dest))
-                    result.written_digests[written[-1]] = hashlib.sha256(
-                        text.encode("utf-8")).hexdigest()
+                    digests[-1] = hashlib.sha256(text.encode("utf-8")).digest()
             elif not page.kept:
                 result.unpublished.append(config.relative(dest))
                 if not dry_run and dest.exists():
                     # A previously published version must not outlive the article's readiness.
                     transaction.unlink(dest)
+        if any(d is not None for d in digests):
+            result.digests = tuple(digests)
     except TransflowError as exc:
         transaction.abort()
         return (rel, problem_of(config, exc, path)), None

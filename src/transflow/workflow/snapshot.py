@@ -34,14 +34,14 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the answer of an unchanged command is printed without loading pathlib
     from pathlib import Path
 
 #: Bumped whenever the encoding below changes (old snapshots are then never matched).
-VERSION = 2
+VERSION = 3
 
 CACHE_DIR = ".transflow-cache"
 DB_NAME = "results.sqlite3"
@@ -69,17 +69,18 @@ Folder = tuple[str, Stat, tuple[str, ...], tuple[Stat, ...], "tuple[str, ...] | 
 File = tuple[str, "Stat | None"]
 #: (file, its stat, the SHA-256 of its content): written just before the snapshot, so its
 #: content is hashed again when the snapshot is checked.
-Hashed = tuple[str, Stat, str]
+Hashed = tuple[str, Stat, bytes]
 
 
 def _stat(st: os.stat_result) -> Stat:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def _sha(path: str) -> str | None:
+def _digest(path: str) -> bytes | None:
+    """The raw SHA-256 of a file's bytes (None when it cannot be read)."""
     try:
         with open(path, "rb") as handle:
-            return hashlib.sha256(handle.read()).hexdigest()
+            return hashlib.sha256(handle.read()).digest()
     except OSError:
         return None
 
@@ -99,12 +100,12 @@ class Snapshot:
     """
 
     def __init__(
-        self, started_ns: int, written: Mapping[str, str | None] | None = None, *,
+        self, started_ns: int, written: dict[str, bytes | None] | None = None, *,
         clock_ns: Callable[[], int] = time.time_ns,
     ) -> None:
         self.started = started_ns
         self.now = clock_ns()
-        self.written = dict(written or {})
+        self.written = written if written is not None else {}  # consumed, not copied
         self.usable = True
         self.folders: list[Folder] = []
         self.files: list[File] = []
@@ -122,7 +123,7 @@ class Snapshot:
             # later change could carry the same times: checked by content (a folder: by
             # its names, see folder()) when the snapshot is checked.
             if self.now - changed <= window and not stat.S_ISDIR(st.st_mode):
-                sha = _sha(path)
+                sha = _digest(path)
                 if sha is None:
                     return False
                 self.hashed.append((path, _stat(st), sha))
@@ -132,7 +133,7 @@ class Snapshot:
         if stat.S_ISDIR(st.st_mode):
             return True  # its entries are each checked; recent: its names are kept too
         expected = self.written.get(path)
-        if expected is None or _sha(path) != expected:
+        if expected is None or _digest(path) != expected:
             return False  # not written by the command, or not as it wrote it
         if self.now - changed <= window:
             self.hashed.append((path, _stat(st), expected))
@@ -274,7 +275,7 @@ def unchanged(blob: bytes) -> bool:
                 return False
     except (OSError, ValueError, TypeError):
         return False
-    return all(_sha(path) == sha for path, _, sha in hashed)
+    return all(_digest(path) == sha for path, _, sha in hashed)
 
 
 def journal_pending(root: Path | str) -> bool:
