@@ -17,7 +17,8 @@ followed is the generators' own, kept deliberately small:
   their closing quote). Comments (``{{</* */>}}``) are not shortcodes.
 * Liquid (Jekyll, Eleventy, Shopify): ``{%``/``{%-``, a tag name, then arguments until
   ``%}``/``-%}``: ``"value"``, ``'value'`` (no escapes in Liquid strings), ``key="value"``,
-  ``key: "value"``, bare words and commas. ``{% raw %}``/``{% comment %}``/``{% highlight %}``
+  ``key: "value"``, bare words and commas (with commas, as in Nunjucks, a position counts
+  the comma-separated arguments, and a value inside an expression argument has none). ``{% raw %}``/``{% comment %}``/``{% highlight %}``
   (and diagram/formula pairs: ``mermaid``, ``katex``, ``math``, ``plantuml``) and Hugo's
   ``highlight``/``code``/``mermaid``/``katex``/``math``/``chart`` pairs are kept whole:
   nothing between them is text.
@@ -43,7 +44,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from transflow.formats.base import Markup
 
@@ -173,14 +174,19 @@ def _liquid(text: str, m: re.Match[str], stop: int) -> Shortcode | None:
     pos = name.end()
     params: list[Param] = []
     positional = 0
+    groups: list[int] = []  # per parameter: how many commas came before it
+    commas = 0
     while True:
         pos = _SPACE.match(text, pos, stop).end()  # type: ignore[union-attr]
         closer = re.compile(r"-?%\}").match(text, pos, stop)
         if closer:
-            return Shortcode("liquid", tag, closing, m.start(), closer.end(), tuple(params))
+            found = tuple(_by_argument(params, groups) if commas else params)
+            return Shortcode("liquid", tag, closing, m.start(), closer.end(), found)
         if text.startswith(",", pos) or text.startswith("|", pos):
+            commas += text.startswith(",", pos)
             pos += 1
             continue
+        groups.append(commas)
         key = _KEY.match(text, pos, stop)
         if key:
             pos = key.end()
@@ -196,6 +202,22 @@ def _liquid(text: str, m: re.Match[str], stop: int) -> Shortcode | None:
             positional += 1
             params.append(Param(None, positional, decoded, quote, value.start(), value.end()))
         pos = value.end()
+
+
+def _by_argument(params: list[Param], groups: list[int]) -> list[Param]:
+    """Nunjucks-style arguments (``{% image "./img/" + name, "Alt text" %}``): a positional
+    parameter's position is its comma-separated argument; a value that is only part of an
+    argument (an expression) gets position 0, which is never a segment."""
+    sizes: dict[int, int] = {}
+    for param, group in zip(params, groups, strict=True):
+        if param.name is None:
+            sizes[group] = sizes.get(group, 0) + 1
+    return [
+        param
+        if param.name is not None
+        else replace(param, position=group + 1 if sizes[group] == 1 else 0)
+        for param, group in zip(params, groups, strict=True)
+    ]
 
 
 def opaque(text: str) -> list[tuple[int, int]]:
@@ -241,7 +263,7 @@ def segments(code: Shortcode, markup: Markup) -> Iterator[tuple[Param, str]]:
         if param.name is not None:
             if param.name in markup.props:
                 yield param, f"attribute {param.name} of shortcode {code.name}"
-        elif (
+        elif param.position and (
             param.position in positions
             if positions is not None
             else code.name not in _NOT_SHOWN and reads_as_prose(param.value)
