@@ -18,8 +18,9 @@ followed is the generators' own, kept deliberately small:
 * Liquid (Jekyll, Eleventy, Shopify): ``{%``/``{%-``, a tag name, then arguments until
   ``%}``/``-%}``: ``"value"``, ``'value'`` (no escapes in Liquid strings), ``key="value"``,
   ``key: "value"``, bare words and commas (with commas, as in Nunjucks, a position counts
-  the comma-separated arguments, and a value inside an expression argument has none). ``{% raw %}``/``{% comment %}``/``{% highlight %}``
-  (and diagram/formula pairs: ``mermaid``, ``katex``, ``math``, ``plantuml``) and Hugo's
+  the comma-separated arguments, and a value inside an expression argument has none).
+  ``{% raw %}``/``{% comment %}``/``{% highlight %}`` (and diagram/formula pairs:
+  ``mermaid``, ``katex``, ``math``, ``plantuml``) and Hugo's
   ``highlight``/``code``/``mermaid``/``katex``/``math``/``chart`` pairs are kept whole:
   nothing between them is text.
 * Anything the scanner does not understand is not a shortcode and stays byte for byte.
