@@ -17,10 +17,8 @@ followed is the generators' own, kept deliberately small:
   their closing quote). Comments (``{{</* */>}}``) are not shortcodes.
 * Liquid (Jekyll, Eleventy, Shopify): ``{%``/``{%-``, a tag name, then arguments until
   ``%}``/``-%}``: ``"value"``, ``'value'`` (no escapes in Liquid strings), ``key="value"``,
-  ``key: "value"``, bare words and commas (with commas, as in Nunjucks, a position counts
-  the comma-separated arguments, and a value inside an expression argument has none).
-  ``{% raw %}``/``{% comment %}``/``{% highlight %}`` (and diagram/formula pairs:
-  ``mermaid``, ``katex``, ``math``, ``plantuml``) and Hugo's
+  ``key: "value"``, bare words and commas. ``{% raw %}``/``{% comment %}``/``{% highlight %}``
+  (and diagram/formula pairs: ``mermaid``, ``katex``, ``math``, ``plantuml``) and Hugo's
   ``highlight``/``code``/``mermaid``/``katex``/``math``/``chart`` pairs are kept whole:
   nothing between them is text.
 * Anything the scanner does not understand is not a shortcode and stays byte for byte.
@@ -45,7 +43,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from transflow.formats.base import Markup
 
@@ -68,6 +66,9 @@ class Param:
     #: Offsets of the value as written, quotes included.
     start: int
     end: int
+    #: False for a value that is only part of its argument (Nunjucks' comma-separated
+    #: ``"./img/" + name`` is one argument of three values): never a segment on its own.
+    whole: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +96,11 @@ _OPAQUE = {
     "mermaid": "endmermaid", "katex": "endkatex", "math": "endmath", "plantuml": "endplantuml",
 }
 #: Hugo pairs whose body is code, not text (``{{< highlight go >}}`` … ``{{< /highlight >}}``,
-#: a diagram, a formula, a chart's JSON).
+#: a diagram, a formula, a chart's JSON, ``code-toggle``: a configuration shown as TOML, YAML
+#: and JSON tabs, as Hugo's own documentation writes it).
 _HUGO_OPAQUE = frozenset(
-    {"highlight", "code", "raw", "mermaid", "katex", "math", "chart", "plantuml", "diagram"}
+    {"highlight", "code", "raw", "mermaid", "katex", "math", "chart", "plantuml", "diagram",
+     "code-toggle"}
 )
 
 
@@ -175,19 +178,20 @@ def _liquid(text: str, m: re.Match[str], stop: int) -> Shortcode | None:
     pos = name.end()
     params: list[Param] = []
     positional = 0
-    groups: list[int] = []  # per parameter: how many commas came before it
-    commas = 0
+    commas = 0  # Nunjucks (Eleventy) separates arguments with commas: they count positions
     while True:
         pos = _SPACE.match(text, pos, stop).end()  # type: ignore[union-attr]
         closer = re.compile(r"-?%\}").match(text, pos, stop)
         if closer:
-            found = tuple(_by_argument(params, groups) if commas else params)
-            return Shortcode("liquid", tag, closing, m.start(), closer.end(), found)
+            if commas:
+                params = _by_argument(params)
+            return Shortcode("liquid", tag, closing, m.start(), closer.end(), tuple(params))
         if text.startswith(",", pos) or text.startswith("|", pos):
-            commas += text.startswith(",", pos)
+            if text.startswith(",", pos):
+                commas += 1
+                params.append(_COMMA)
             pos += 1
             continue
-        groups.append(commas)
         key = _KEY.match(text, pos, stop)
         if key:
             pos = key.end()
@@ -205,20 +209,30 @@ def _liquid(text: str, m: re.Match[str], stop: int) -> Shortcode | None:
         pos = value.end()
 
 
-def _by_argument(params: list[Param], groups: list[int]) -> list[Param]:
-    """Nunjucks-style arguments (``{% image "./img/" + name, "Alt text" %}``): a positional
-    parameter's position is its comma-separated argument; a value that is only part of an
-    argument (an expression) gets position 0, which is never a segment."""
-    sizes: dict[int, int] = {}
-    for param, group in zip(params, groups, strict=True):
-        if param.name is None:
-            sizes[group] = sizes.get(group, 0) + 1
-    return [
-        param
-        if param.name is not None
-        else replace(param, position=group + 1 if sizes[group] == 1 else 0)
-        for param, group in zip(params, groups, strict=True)
-    ]
+_COMMA = Param(None, 0, ",", "", -1, -1)
+
+
+def _by_argument(params: list[Param]) -> list[Param]:
+    """Positions counted by comma-separated argument: in ``{% image "./img/" + name, "Alt"
+    %}`` the alt is argument 2 (not value 4), and the values of an expression argument are
+    marked as parts (``whole=False``)."""
+    groups: list[list[Param]] = [[]]
+    for param in params:
+        if param is _COMMA:
+            groups.append([])
+        else:
+            groups[-1].append(param)
+    out: list[Param] = []
+    position = 0
+    for group in groups:
+        positional = [p for p in group if p.name is None]
+        if positional:
+            position += 1
+        for p in group:
+            if p.name is None:
+                p = Param(None, position, p.value, p.quote, p.start, p.end, len(positional) == 1)
+            out.append(p)
+    return out
 
 
 def opaque(text: str) -> list[tuple[int, int]]:
@@ -259,12 +273,12 @@ def segments(code: Shortcode, markup: Markup) -> Iterator[tuple[Param, str]]:
         return
     positions = markup.positions(code.name)
     for param in code.params:
-        if not param.quote or not any(ch.isalpha() for ch in param.value):
+        if not param.quote or not param.whole or not any(ch.isalpha() for ch in param.value):
             continue
         if param.name is not None:
             if param.name in markup.props:
                 yield param, f"attribute {param.name} of shortcode {code.name}"
-        elif param.position and (
+        elif (
             param.position in positions
             if positions is not None
             else code.name not in _NOT_SHOWN and reads_as_prose(param.value)
