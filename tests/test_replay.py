@@ -274,3 +274,14 @@ def test_a_source_changed_just_before_the_command_is_trusted(tmp_path: Path) -> 
     recent = taken(changed + 50 * ms, changed + 60 * ms)  # a later change could look the same
     assert recent is not None and snapshot.unchanged(recent)
     assert [h[0] for h in marshal.loads(recent)[3]] == [str(folder / "a.po")]  # by content
+
+
+def test_only_the_latest_answers_are_kept(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(snapshot, "MAX_ANSWERS", 2)
+    for args in (("status",), ("status", "--json"), ("check",)):
+        record(workspace, *args)
+    assert replayed(workspace, "status") is None  # the oldest was dropped
+    assert replayed(workspace, "status", "--json") is not None
+    assert replayed(workspace, "check") is not None

@@ -57,6 +57,9 @@ RACY_COARSE_NS = 2_000_000_000
 #: on Linux): an entry changed after the command started has a time after start - TICK_NS.
 TICK_NS = 20_000_000
 
+#: Answers kept per workspace (the most recently stored).
+MAX_ANSWERS = 16
+
 #: A snapshot of more entries than this is not taken (a site root full of other files).
 MAX_ENTRIES = 400_000
 
@@ -341,6 +344,10 @@ def store_answer(root: Path | str, key: str, snapshot: bytes, output: Output, co
             db.execute(_TABLE)
             db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
                        (key, snapshot, marshal.dumps(output), code))
+            # The most recently stored answers only (a replaced row gets a new rowid): each
+            # command line run in a folder has its own, and a snapshot takes ~0.5 KB per file.
+            db.execute("DELETE FROM answers WHERE rowid NOT IN"
+                       " (SELECT rowid FROM answers ORDER BY rowid DESC LIMIT ?)", (MAX_ANSWERS,))
         finally:
             db.close()
 
