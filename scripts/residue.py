@@ -1,9 +1,11 @@
 """Residue: how much source-language text a reader still sees in a fully translated build.
 
 Usage: ``python scripts/residue.py [--corpus PATH] [--verbose]``; the corpus defaults to
-``$TRANSFLOW_CORPUS`` or ``../shared/corpus``. Measured on every corpus article and pair side
-(``articles/{en,nl}/*.md``, ``articles/html/*.html``, ``pairs/**/*.md`` and ``*.mdx``), each
-taken as a source article of a throw-away workspace under a temporary folder:
+``$TRANSFLOW_CORPUS`` or ``../shared/corpus`` (``tests/fixtures/residue_fresh`` has the same
+layout). Measured on every corpus article and pair side (``articles/{en,nl}/*.md`` and
+``*.mdx``, ``articles/html/*.html``, ``pairs/**/*.md`` and ``*.mdx``), each taken as a source
+article of a throw-away workspace under a temporary folder, configured as ``transflow init``
+configures a new workspace (nothing tuned per article):
 
 1. ``sync``, then every entry gets the swap-case pseudo-translation (``Hello`` -> ``hELLO``)
    with code spans, URLs, tags, entities, link destinations and link labels left as they are
@@ -18,11 +20,19 @@ taken as a source article of a throw-away workspace under a temporary folder:
    (``{{< >}}``, ``{{% %}}``, ``{% %}``) is rendered by the page generator, so a reader sees
    neither its name nor its layout: what counts is the quoted values of its
    ``alt``/``title``/``caption`` parameters and its quoted positional values that read as prose
-   (two words or more); ``{{ expression }}`` output is not visible text.
+   (two words or more); ``{{ expression }}`` output is not visible text. Markup of Markdown
+   extensions the site's processor reads (admonition fences, whose titles stay; kramdown
+   attribute lists; task-list boxes) is not text either; in MDX a component tag is read to its
+   ``>`` over blank lines, and its ``{…}`` expressions are code (JavaScript: never offered).
 3. Residue letters: the letters of the built page's visible words (letter runs) that also
    stand, spelled the same, in the source's visible text; a word whose swapped case also
    stands in the source is ambiguous (``I``/``i``) and not counted. The figure is residue
    letters / visible letters of the built page, per file and in total.
+
+4. Structure: the built page's skeleton (rendered tags and their attribute names, shortcodes
+   and their parameter names, admonition fences without titles) must equal the source's; a
+   page where it does not is flagged ``STRUCTURE CHANGED`` (a letter count cannot see a
+   translation that broke a component or a fence).
 
 The method is general (nothing in it knows the corpus); ``make conformance`` prints it.
 """
@@ -36,13 +46,14 @@ import re
 import shutil
 import sys
 import tempfile
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from transflow.config import parse_config
-from transflow.formats import frontmatter, shortcodes
+from transflow.config import parse_config, starter
+from transflow.formats import directives, frontmatter, markdown_html, shortcodes
 from transflow.formats.markdown import new_parser
 from transflow.po import catalog
 from transflow.states import set_translation
@@ -145,13 +156,51 @@ def _without_shortcodes(page: str) -> str:
     return _EXPRESSION.sub(" ", "".join(out))
 
 
+_TASK = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\](?=[ \t])", re.MULTILINE)
+
+
+def _without_extension_markup(page: str) -> str:
+    """Admonition fences (their titles kept), kramdown attribute lists and task-list boxes
+    removed: the site's Markdown processor shows none of them as text."""
+    out: list[str] = []
+    for line in page.split("\n"):
+        marks = directives.markup_lines(line, [(0, len(line))]) if ":" in line else []
+        if marks:
+            title = marks[0].title
+            line = line[title[0] : title[1]] if title else ""
+        out.append(line)
+    return _TASK.sub(r"\1", "\n".join(out))
+
+
+def _jsx_tags(page: str) -> str:
+    """MDX: each component tag on one line with its ``{…}`` expressions emptied (JS is code),
+    as MDX reads a tag whose props run over several lines, blank ones included."""
+    out: list[str] = []
+    pos = 0
+    for m in re.finditer(r"<[A-Z][\w.]*", page):
+        if m.start() < pos:
+            continue
+        end = markdown_html.jsx_tag_end(page, m.start())
+        if end < 0:
+            continue
+        tag = markdown_html.mask_expressions(page, m.start(), end)[m.start() : end]
+        tag = re.sub(r"\{[_\s]*\}", '""', re.sub(r"\{\s*\.\.\.[^}]*\}", " ", tag))
+        tag = re.sub(r"\s*\n\s*", " ", re.sub(r"_+", "_", tag))
+        out += [page[pos : m.start()], tag]
+        pos = end
+    out.append(page[pos:])
+    return "".join(out)
+
+
 def visible_text(page: str, *, markdown: bool, mdx: bool = False) -> str:
     """The text a reader sees on ``page`` (see the module docstring), URLs and e-mails removed."""
     found = frontmatter.read(page, 1 if page.startswith("\ufeff") else 0, ())
     if found is not None:
         page = page[found.body_start :]
     if mdx:
-        page = _CODE_SPAN.sub(" ", _ESM.sub("\n", page))
+        page = _jsx_tags(_CODE_SPAN.sub(" ", _ESM.sub("\n", page)))
+    if markdown:
+        page = _without_extension_markup(page)
     page = _without_shortcodes(page)
     rendered = _MD.render(page) if markdown else page
     parser = _Visible()
@@ -160,12 +209,51 @@ def visible_text(page: str, *, markdown: bool, mdx: bool = False) -> str:
     return _URLS.sub(" ", html.unescape(" ".join(parser.parts)))
 
 
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag + "(" + " ".join(sorted(name for name, _ in attrs)) + ")")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tags.append("/" + tag)
+
+
+def skeleton(page: str, *, markdown: bool) -> list[str]:
+    """What must survive a translation: the rendered tags with their attribute names, the
+    shortcodes (name and parameter names) and the admonition fences without their titles."""
+    found = frontmatter.read(page, 1 if page.startswith("\ufeff") else 0, ())
+    if found is not None:
+        page = page[found.body_start :]
+    parser = _Tags()
+    parser.feed(_MD.render(page) if markdown else page)
+    parser.close()
+    # Case apart: the pseudo-translation swaps a shortcode written inside a sentence with it.
+    codes = [
+        f"{c.syntax}:{'/' if c.closing else ''}{c.name}:"
+        f"{','.join(p.name or '' for p in c.params)}".casefold()
+        for c in shortcodes.scan(page)
+    ]
+    fences: list[str] = []
+    for line in page.split("\n") if markdown else ():
+        for mark in directives.markup_lines(line, [(0, len(line))]) if ":" in line else ():
+            fences.append(line[: mark.title[0]] if mark.title else line)
+    return parser.tags + codes + fences
+
+
 @dataclass
 class FileResidue:
     name: str
     letters: int
     residue: int
     words: list[str]
+    #: False when the built page's skeleton (tags, shortcodes, admonition fences) differs
+    #: from the source's: a translation changed structure, which residue alone cannot see.
+    same_structure: bool = True
+    #: False when the article was not built at all.
+    built: bool = True
 
     @property
     def share(self) -> float:
@@ -196,7 +284,9 @@ def items(corpus: Path) -> list[Item]:
     """Every corpus article and pair side, with the language it is written in."""
     found: list[Item] = []
     for lang in ("en", "nl"):
-        for p in sorted((corpus / "articles" / lang).glob("*.md")):
+        for p in sorted((corpus / "articles" / lang).glob("*.md*")):
+            if p.suffix not in (".md", ".mdx"):
+                continue
             found.append(Item(str(p.relative_to(corpus)), p, lang))
     for p in sorted((corpus / "articles" / "html").glob("*.html")):
         found.append(Item(str(p.relative_to(corpus)), p, "en"))
@@ -206,13 +296,11 @@ def items(corpus: Path) -> list[Item]:
     return found
 
 
-CONFIG = {
-    "articles": "articles",
-    "locales": "locales",
-    "output": "dist",
-    "languages": ["nl", "en"],
-    "publish": "translated",
-}
+def workspace_config(language: str) -> dict[str, object]:
+    """What ``transflow init --source-language LANGUAGE`` writes (nothing tuned per article),
+    publishing translated entries (the pseudo-translation is never reviewed)."""
+    table = tomllib.loads(starter(language, ["nl", "en"]))
+    return {**table, "publish": "translated"}
 
 
 def measure_language(work: Path, language: str, group: list[Item]) -> list[FileResidue]:
@@ -228,7 +316,7 @@ def measure_language(work: Path, language: str, group: list[Item]) -> list[FileR
             text = _with_lang(text, language)
         dest.write_bytes(text)
         names[dest.resolve()] = item
-    config = parse_config({**CONFIG, "source_language": language}, root=root)
+    config = parse_config(workspace_config(language), root=root)
     sync(config, use_cache=False)
     target = next(lang for lang in config.languages if lang != language)
     for path in discover(config, None):
@@ -244,10 +332,16 @@ def measure_language(work: Path, language: str, group: list[Item]) -> list[FileR
         article = read_article(config, path)
         out = config.output / target / (article.slug + path.suffix)
         markdown, mdx = path.suffix != ".html", path.suffix == ".mdx"
-        src = visible_text(path.read_text(encoding="utf-8"), markdown=markdown, mdx=mdx)
-        built = out.read_text(encoding="utf-8") if out.is_file() else path.read_text("utf-8")
+        source = path.read_text(encoding="utf-8")
+        src = visible_text(source, markdown=markdown, mdx=mdx)
+        built = out.read_text(encoding="utf-8") if out.is_file() else source
         built_text = visible_text(built, markdown=markdown, mdx=mdx)
-        results.append(residue(src, built_text, item.name))
+        result = residue(src, built_text, item.name)
+        result.built = out.is_file()
+        result.same_structure = skeleton(source, markdown=markdown) == skeleton(
+            built, markdown=markdown
+        )
+        results.append(result)
     return results
 
 
@@ -275,7 +369,9 @@ def report(corpus: Path, verbose: bool = False) -> Iterator[str]:
     results = measure(corpus)
     yield "residue (visible source-language letters after a full pseudo-translation):"
     for r in results:
-        yield f"    {r.name:78} {r.residue:6}/{r.letters:6} {100 * r.share:6.2f}%"
+        flags = ("" if r.same_structure else "  STRUCTURE CHANGED") + (
+            "" if r.built else "  NOT BUILT")
+        yield f"    {r.name:78} {r.residue:6}/{r.letters:6} {100 * r.share:6.2f}%{flags}"
         if verbose and r.words:
             yield "        " + " ".join(sorted(set(r.words)))[:400]
     letters = sum(r.letters for r in results)

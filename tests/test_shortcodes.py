@@ -77,13 +77,45 @@ def test_everything_but_the_translated_values_is_kept_byte_for_byte() -> None:
         "Be careful.", "Pas op.")
 
 
-def test_positional_parameters_are_segments_only_where_configured() -> None:
-    source = '{% gallery "one.png" "A gallery caption" %}\n'
-    assert FORMAT.parse(source).segments == []
-    doc = FORMAT.parse(source, markup=Markup(shortcodes=(("gallery", (2,)),)))
-    assert [(s.kind, s.text) for s in doc.segments] == [
+def test_positional_parameters_are_segments_where_configured_or_prose() -> None:
+    """An unconfigured shortcode offers the quoted positional values that read as prose;
+    configuring its name replaces the guess (``[]``: none)."""
+    source = '{% gallery "one.png" "A gallery caption" "btn btn-primary" %}\n'
+    guessed = FORMAT.parse(source)
+    assert [(s.kind, s.text) for s in guessed.segments] == [
         ("attribute 2 of shortcode gallery", "A gallery caption")
     ]
+    doc = FORMAT.parse(source, markup=Markup(shortcodes=(("gallery", (3,)),)))
+    assert [s.text for s in doc.segments] == ["btn btn-primary"]  # configured: offered
+    assert FORMAT.parse(source, markup=Markup(shortcodes=(("gallery", ()),))).segments == []
+
+
+@pytest.mark.parametrize(
+    ("value", "prose"),
+    [
+        ("Why not build on the server?", True),
+        ("Talk: images on the web in 2025", True),
+        ("Route in tekst", True),
+        ("Debian", False),
+        ("btn btn-primary", False),
+        ("(min-width: 40em) 50vw, 100vw", False),
+        ("%B %d, %Y", False),
+        ("/img/a photo.jpg", False),
+        ("https://example.org/a b", False),
+        ("{{ page.title }} and more", False),
+        ("linenos=table hl_lines", False),
+    ],
+)
+def test_what_reads_as_prose(value: str, prose: bool) -> None:
+    assert shortcodes.reads_as_prose(value) is prose
+
+
+def test_control_tags_and_references_never_offer_positional_values() -> None:
+    source = (
+        '{% if page.kind == "Open source project" %}\n\nText.\n\n{% endif %}\n\n'
+        '{{< relref "Getting started page" >}}\n'
+    )
+    assert [s.text for s in FORMAT.parse(source).segments] == ["Text."]
 
 
 def test_props_are_configurable() -> None:

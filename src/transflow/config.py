@@ -10,6 +10,7 @@ language codes are checked with Babel (a typo gets a suggestion), the publish th
 from __future__ import annotations
 
 import difflib
+import textwrap
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 from babel.localedata import locale_identifiers
 
 from transflow.errors import ConfigError
-from transflow.formats.base import DEFAULT_PROPS, DEFAULT_SHORTCODES
+from transflow.formats.base import DEFAULT_FRONT_MATTER, DEFAULT_PROPS, DEFAULT_SHORTCODES
 from transflow.schema import (
     Context,
     Custom,
@@ -246,7 +247,7 @@ def _position(value: object, ctx: Context) -> int:
     return value
 
 
-_SHORTCODE_MAP = MapOf(ListOf(Custom("a parameter position (1 = first)", _position), min_items=1,
+_SHORTCODE_MAP = MapOf(ListOf(Custom("a parameter position (1 = first)", _position), min_items=0,
                               expected="a list of parameter positions (1 = first)"),
                        example="{ image = [2] }")
 
@@ -299,8 +300,7 @@ SCHEMA = Table("transflow", [
     Key("languages", ListOf(Custom("a language code", _language), min_items=2,
                             expected="a list of at least two languages",
                             example='["nl", "en"]'), ["nl", "en"]),
-    Key("front_matter", ListOf(Text(expected="a field name")),
-        ["title", "description", "summary"]),
+    Key("front_matter", ListOf(Text(expected="a field name")), list(DEFAULT_FRONT_MATTER)),
     Key("publish", Custom('one of "reviewed", "translated"', _publish), "reviewed"),
     Key("memory_threshold", Number(0.5, 1.0), 0.85,
         hint="the share of similarity a memory match needs, e.g. 0.85"),
@@ -366,7 +366,9 @@ output = "{output}"{pad_o}# {output_note}
 layout = "{layout}"{pad_l}# where each language goes: {pattern}
 {manifest}source_language = "{source}"   # default when an article's front matter has no `lang:`
 languages = [{languages}]
-front_matter = ["title", "description", "summary"]
+front_matter = [               # the front-matter fields that are translated
+{front_matter}
+]
 publish = "reviewed"           # or "translated": the state every segment needs to publish
 references = "file"            # '#:' lines name the article only ("line": with line numbers)
 
@@ -403,7 +405,11 @@ def starter(source: str, languages: Sequence[str], *, articles: str = "articles"
     def pad(value: str, width: int) -> str:
         return " " * max(1, width - len(value))
 
+    fields = textwrap.fill(", ".join(f'"{f}"' for f in DEFAULT_FRONT_MATTER), 90,
+                           initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False,
+                           break_long_words=False)
     return STARTER.format(
+        front_matter=fields + ",",
         articles=articles, pad_a=pad(articles, 18), output=output, pad_o=pad(output, 20),
         output_note=notes.get(layout, "the site's root folder; manifest.json goes there"),
         layout=layout, pad_l=pad(layout, 20), pattern=pattern, source=source,

@@ -49,8 +49,27 @@ class Document:
     warnings: list[str] = field(default_factory=list)
 
 
+#: The fields a workspace translates unless it configures ``front_matter``: what themes of
+#: Hugo, Jekyll, Eleventy, Docusaurus and Astro show on the page or in its meta tags. A field
+#: the article does not have costs nothing; taxonomy (``tags``, ``categories``) is left alone
+#: because translating it would change the site's URLs.
+DEFAULT_FRONT_MATTER = (
+    "title", "description", "summary", "summary[]", "excerpt", "subtitle", "linkTitle",
+    "sidebar_label", "seo.title", "seo.description", "hero.title", "hero.subtitle",
+    "hero.tagline", "hero.description", "faq[].question", "faq[].answer", "header.caption",
+    "image.alt",
+)
+
+
 #: Props and named shortcode parameters whose string values are segments, by default.
-DEFAULT_PROPS = ("title", "description", "alt", "caption", "label", "aria-label", "placeholder")
+#: Beyond the HTML names: ``text`` (a button's or badge's words: ``{{< alert text="…" >}}``,
+#: ``<Badge text="New"/>``), ``summary`` (a details shortcode's line), ``subtitle``, ``header``
+#: (Docsy's card and tab headers), ``content`` (Jekyll's ``{% include note.html content="…" %}``)
+#: and ``quote`` (a quote component's words).
+DEFAULT_PROPS = (
+    "title", "description", "alt", "caption", "label", "aria-label", "placeholder",
+    "text", "summary", "subtitle", "header", "content", "quote",
+)
 
 #: Eleventy's image shortcode, ``{% image "src", "alt" %}``, and the notice shortcode's title
 #: (hugo-notice and Hugo themes: ``{{< notice warning "Title" >}}``; shown above the box).
@@ -72,9 +91,11 @@ class Markup:
     props: tuple[str, ...] = DEFAULT_PROPS
     shortcodes: tuple[tuple[str, tuple[int, ...]], ...] = DEFAULT_SHORTCODES
 
-    def positions(self, name: str) -> tuple[int, ...]:
-        """The translated positional parameters of shortcode ``name`` (none by default)."""
-        return next((p for n, p in self.shortcodes if n == name), ())
+    def positions(self, name: str) -> tuple[int, ...] | None:
+        """The translated positional parameters of shortcode ``name``; None when the
+        workspace does not configure that name (then a quoted value that reads as prose is
+        offered, see ``shortcodes.reads_as_prose``); ``()`` when it configures none."""
+        return next((p for n, p in self.shortcodes if n == name), None)
 
 
 #: Given a segment, the translation to put in its place, or ``None`` to keep the source.

@@ -53,7 +53,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
 from markdown_it.rules_block import StateBlock
 
-from transflow.formats import frontmatter, markdown_html, shortcodes
+from transflow.formats import directives, frontmatter, markdown_html, shortcodes
 from transflow.formats.base import Document, Markup, Segment, Translate, splice
 from transflow.formats.markdown_dialect import markdown_parser
 from transflow.formats.markdown_escape import MDX_TEXT_MODES, Span
@@ -181,12 +181,15 @@ def _groups(
 _MDX_NOT_TEXT = re.compile(r"(?:import|export)(?:\s|\{|\*)|\{(?:.|\n)*\}\s*\Z")
 
 
+_TEMPLATE_OUTPUT = re.compile(r"\{\{(?![<%]).*?\}\}", re.DOTALL)
+
+
 def _without_shortcodes(text: str) -> str:
-    """``text`` without the shortcodes in it."""
+    """``text`` without the shortcodes and template output (``{{ page.title }}``) in it."""
     codes = shortcodes.scan(text) if "{" in text else []
     for code in reversed(codes):
         text = text[: code.start] + " " + text[code.end :]
-    return text
+    return _TEMPLATE_OUTPUT.sub(" ", text) if "{{" in text else text
 
 
 _FIRST_SIGNIFICANT = re.compile(r"[`<\[(]|[^\W_]")
@@ -296,6 +299,8 @@ def parse(
     def add(text: str, kind: str, line: int, start: int, end: int, span: Span) -> None:
         if not text or not _has_words(text):
             return
+        if "{{" in text and not _has_words(_TEMPLATE_OUTPUT.sub(" ", text)):
+            return  # only template output ({{ content }}): the generator's, not text
         o_start, o_end = offsets(start), offsets(end)
         segments.append(Segment(text, kind, fm_lines + line + 1, o_start, o_end))
         spans[(o_start, o_end)] = span
@@ -350,6 +355,7 @@ def parse(
     cell = -1
     previous = ""
     first_in_item = False
+    jsx_until = -1  # MDX: end of a component tag whose props run over blank lines
     for token in tokens:
         kind = token.type
         if kind in _CONTAINERS:
@@ -380,6 +386,8 @@ def parse(
             cell += 1
         elif kind == "inline":
             lines: list[tuple[int, int]] | None = token.meta.get("tf_lines")
+            if lines and lines[0][0] < jsx_until:  # inside a tag already read as JSX
+                lines = [span for span in lines if span[0] >= jsx_until] or None
             if lines and token.map is not None:
                 line = token.map[0]
                 if block == "atx":
@@ -398,11 +406,30 @@ def parse(
                         else None
                     )
 
+                    marks = (
+                        directives.markup_lines(norm, lines)
+                        if ":::" in token.content or "{:" in token.content
+                        else None
+                    )
+
                     if mdx and not containers and _MDX_NOT_TEXT.match(token.content):
                         pass  # ESM or a {…} expression block: code, not text
+                    elif marks:
+                        # Admonition fences and attribute lists are markup; a title is text.
+                        for mark in marks:
+                            if mark.title is not None:
+                                b, e = mark.title
+                                add(norm[b:e], "admonition title", line + mark.index, b, e,
+                                    Span("bracket" if mark.form == "bracket" else "atx"))
+                        _paragraphs(_groups(lines, [m.index for m in marks]), norm, where,
+                                    block == "paragraph" and first_in_item, line, line_start, add)
                     elif mdx and token.content.startswith("<") and block == "paragraph":
-                        # JSX written as a paragraph: its props and its Markdown children
-                        add_pieces(lines[0][0], lines[-1][1], markdown=True)
+                        # JSX written as a paragraph: its props and its Markdown children;
+                        # a tag whose props run over blank lines is read to its ``>``.
+                        end = max(lines[-1][1], markdown_html.jsx_tag_end(norm, lines[0][0]))
+                        if end > lines[-1][1]:
+                            jsx_until = end
+                        add_pieces(lines[0][0], end, markdown=True)
                     elif mdx and (lone := _lone_jsx_lines(norm, lines)) and len(lone) < len(lines):
                         # A closing tag after text (no blank line) is JSX, not paragraph text.
                         _paragraphs(_groups(lines, lone), norm, where,
@@ -447,6 +474,7 @@ def _atx(norm: str, span: tuple[int, int], content: str, level: int, line: int, 
         begin += 1
     start = norm.find(content, begin, stop) if content else -1
     if start >= 0:
+        content = content[: directives.heading_attributes(content)]  # ``{#id}`` is markup
         add(content, f"heading {level}", line, start, start + len(content), Span("atx"))
 
 

@@ -23,6 +23,7 @@ __all__ = ["MDX_TEXT_MODES", "Span", "encode", "escape_line"]
 _NEWLINES_RE = re.compile(r"\r\n?")
 # First characters after which a line might open a block (then a real parse decides).
 _SUSPECT_RE = re.compile(r"[ \t]*(?:[#>+*=_~`<|\[$\-]|\d)")
+_CONTAINER_FENCE = re.compile(r"[ \t]*:::")
 _BLOCK = markdown_parser()
 _BLOCK.core.ruler.enableOnly(["normalize", "block"])
 
@@ -31,7 +32,8 @@ _BLOCK.core.ruler.enableOnly(["normalize", "block"])
 class Span:
     """How to write a translation back into one segment's span."""
 
-    #: ``block`` (paragraph, setext heading), ``atx``, ``cell``, ``yaml``, ``toml``.
+    #: ``block`` (paragraph, setext heading), ``atx`` (also an admonition title), ``bracket``
+    #: (a ``:::tip[title]``), ``cell``, ``yaml``, ``toml``.
     mode: str
     #: Continuation prefix for new lines (``> ``, list indentation); ``style`` for quoting.
     prefix: str = ""
@@ -39,7 +41,7 @@ class Span:
 
 
 #: Span modes whose text MDX reads as Markdown with JSX and ``{…}`` expressions.
-MDX_TEXT_MODES = frozenset({"block", "atx", "cell", "html", "html-md"})
+MDX_TEXT_MODES = frozenset({"block", "atx", "bracket", "cell", "html", "html-md"})
 
 
 def encode(text: str, span: Span, newline: str, original: str, original_span: str) -> str:
@@ -55,8 +57,10 @@ def encode(text: str, span: Span, newline: str, original: str, original_span: st
         return frontmatter.quote_yaml(text, span.style, original)
     if span.mode == "toml":
         return frontmatter.quote_toml(text, span.style)
-    if span.mode in ("atx", "cell"):
-        text = re.sub(r"[ \t]*\n[ \t]*", " ", text)
+    if span.mode in ("atx", "cell", "bracket"):
+        text = re.sub(r"[ \t]*(?:\n[ \t]*)+", " ", text)
+        if span.mode == "bracket":  # an admonition title in ``:::tip[…]``
+            return re.sub(r"(?<!\\)([\[\]])", r"\\\1", text)
         if span.mode == "cell":
             text = re.sub(r"(?<!\\)\|", r"\\|", text)
             return escape_line(text, None) if span.prefix == "^" else text
@@ -92,6 +96,9 @@ def escape_line(line: str, previous: str | None) -> str:
     ``previous`` is the line before it in the same paragraph (None for the first line): a
     table needs both its header and its delimiter row, a setext heading its text line.
     """
+    if _CONTAINER_FENCE.match(line):  # ``:::`` would open or close an admonition
+        lead = len(line) - len(line.lstrip(" \t"))
+        return line[:lead] + "\\" + line[lead:]
     for _ in range(3):
         if not _SUSPECT_RE.match(line):
             return line

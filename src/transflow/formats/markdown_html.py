@@ -30,7 +30,9 @@ from dataclasses import dataclass
 
 from transflow.formats import html
 
-__all__ = ["Piece", "encode_attribute", "encode_content", "escape_mdx_text", "region"]
+__all__ = [
+    "Piece", "encode_attribute", "encode_content", "escape_mdx_text", "jsx_tag_end", "region"
+]
 
 _LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n?|\n)\s*")
 
@@ -130,6 +132,33 @@ def mask_expressions(source: str, start: int, end: int) -> str:
     return source if chars is None else "".join(chars)
 
 
+def jsx_tag_end(text: str, start: int) -> int:
+    """The offset after the ``>`` ending the JSX tag that opens at ``start`` (quoted values
+    and ``{…}`` expressions skipped, blank lines allowed, as MDX reads props), or -1."""
+    i = start + 1
+    end = len(text)
+    while i < end:
+        ch = text[i]
+        if ch in "\"'":
+            close = text.find(ch, i + 1)
+            if close < 0:
+                return -1
+            i = close + 1
+            continue
+        if ch == "{":
+            close = _matching_brace(text, i, end)
+            if close < 0:
+                return -1
+            i = close + 1
+            continue
+        if ch == "<":
+            return -1  # another tag begins: this one was never closed
+        if ch == ">":
+            return i + 1
+        i += 1
+    return -1
+
+
 def _matching_brace(source: str, open_at: int, end: int) -> int:
     """The offset of the ``}`` closing the ``{`` at ``open_at`` (strings skipped), or -1."""
     depth = 0
@@ -187,7 +216,11 @@ def encode_attribute(translation: str, quote: str, raw: str) -> str:
         written = written.replace('"', "&quot;")
     if "&#39;" in raw and quote != "'":
         written = written.replace("'", "&#39;")
-    return written
+    # Spaces around the value as written (``quote="… "``) are kept, as every byte outside
+    # the text is.
+    lead = raw[: len(raw) - len(raw.lstrip(" \t"))]
+    trail = raw[len(raw.rstrip(" \t")) :] if raw.strip(" \t") else ""
+    return lead + written.strip(" \t") + trail
 
 
 _MDX_MARKUP = re.compile(r"\{[^{}]*\}|</?[A-Za-z][^<>]*>")

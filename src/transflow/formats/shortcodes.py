@@ -23,12 +23,18 @@ followed is the generators' own, kept deliberately small:
 
 What is a segment (decided by the caller's ``Markup``): a *quoted* value of a named parameter
 in ``props`` (``caption``, ``alt``, ``title`` …), and a quoted positional parameter whose
-1-based position is configured for the shortcode's name (``image = [2]``). Bare values are
-identifiers, numbers or paths and never segments. A translation is written back quoted
-(:func:`encode`): ``"`` becomes ``\\"`` in Hugo; in Liquid the other quote character is used,
-or ``&quot;`` when the text holds both; ``%}`` (which ends a Liquid tag whatever the quotes)
-becomes ``%&#125;``; line breaks fold to spaces. A Hugo quoted value may hold ``>}}``:
-Hugo reads it to the closing quote, and so does :func:`scan`.
+1-based position is configured for the shortcode's name (``image = [2]``). For a name the
+workspace does not configure, a quoted positional value is a segment when it reads as prose
+(:func:`reads_as_prose`: two words or more, no path, URL, class list or template syntax), so
+``{{< details "Why not build on the server?" >}}`` and ``{% youtube "id", "Talk: images on
+the web" %}`` are offered while ``"btn btn-primary"`` and ``"(min-width: 40em) 50vw"`` are not;
+configuring a name (``details = []`` for none) replaces the guess. Liquid's control tags
+(``if``, ``for``, ``case`` …) and Hugo's ``ref``/``relref`` never offer positional values.
+Bare values are identifiers, numbers or paths and never segments. A translation is written
+back quoted (:func:`encode`): ``"`` becomes ``\\"`` in Hugo; in Liquid the other quote
+character is used, or ``&quot;`` when the text holds both; ``%}`` (which ends a Liquid tag
+whatever the quotes) becomes ``%&#125;``; line breaks fold to spaces. A Hugo quoted value
+may hold ``>}}``: Hugo reads it to the closing quote, and so does :func:`scan`.
 """
 
 from __future__ import annotations
@@ -39,7 +45,10 @@ from dataclasses import dataclass
 
 from transflow.formats.base import Markup
 
-__all__ = ["Param", "Shortcode", "encode", "opaque", "scan", "segments", "split_lines", "visible"]
+__all__ = [
+    "Param", "Shortcode", "encode", "opaque", "reads_as_prose", "scan", "segments", "split_lines",
+    "visible",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +203,25 @@ def opaque(text: str) -> list[tuple[int, int]]:
     ]
 
 
+#: Tags whose positional values are compared or looked up, never shown as they are.
+_NOT_SHOWN = frozenset({
+    "if", "elsif", "unless", "case", "when", "for", "tablerow", "elif", "ref", "relref",
+})
+_PROSE_WORD = re.compile(r"[(\"'“‘]?[^\W\d_]+(?:['’][^\W\d_]+)*[.,:;!?)\"'”’]*")
+_NOT_PROSE = re.compile(r"[={}|<>\\]|://|^\.{0,2}/|^#")
+
+
+def reads_as_prose(value: str) -> bool:
+    """True when a quoted positional value reads as words a reader sees: two words or more
+    made of letters (with their punctuation), and nothing of a path, URL, class list
+    (``btn-primary``), media query or template syntax."""
+    text = value.strip()
+    if _NOT_PROSE.search(text):
+        return False
+    words = text.split()
+    return len(words) >= 2 and sum(1 for w in words if _PROSE_WORD.fullmatch(w)) >= 2
+
+
 def segments(code: Shortcode, markup: Markup) -> Iterator[tuple[Param, str]]:
     """The parameters of ``code`` that are segments, each with its kind."""
     if code.closing:
@@ -202,9 +230,14 @@ def segments(code: Shortcode, markup: Markup) -> Iterator[tuple[Param, str]]:
     for param in code.params:
         if not param.quote or not any(ch.isalpha() for ch in param.value):
             continue
-        if param.name is not None and param.name in markup.props:
-            yield param, f"attribute {param.name} of shortcode {code.name}"
-        elif param.name is None and param.position in positions:
+        if param.name is not None:
+            if param.name in markup.props:
+                yield param, f"attribute {param.name} of shortcode {code.name}"
+        elif (
+            param.position in positions
+            if positions is not None
+            else code.name not in _NOT_SHOWN and reads_as_prose(param.value)
+        ):
             yield param, f"attribute {param.position} of shortcode {code.name}"
 
 

@@ -183,10 +183,14 @@ def is_attribute_only(entry: catalog.Entry) -> bool:
     """True for an entry that is only ever an attribute value (``alt``, ``title``, …).
 
     Attribute translations are written escaped (``<`` becomes ``&lt;``), so text that looks
-    like a tag there is text, not markup, and the markup checks do not apply.
+    like a tag there is text, not markup, and the markup checks do not apply. A shortcode
+    parameter is not one of them: templates often pass it through ``markdownify``, so the
+    markup checks judge it like text.
     """
     kinds = [k.strip() for k in (entry.comment or "").split(";") if k.strip()]
-    return bool(kinds) and all(k.startswith("attribute ") for k in kinds)
+    return bool(kinds) and all(
+        k.startswith("attribute ") and " of shortcode " not in k for k in kinds
+    )
 
 
 def check_catalog(

@@ -1,0 +1,72 @@
+"""Lines of a Markdown paragraph that are block markup of a Markdown extension, not text.
+
+CommonMark reads these lines as paragraph text, but the site's Markdown processor reads them
+as structure, so a reader never sees them (and a translation must never touch them):
+
+* container fences: Docusaurus admonitions (``:::note``, ``:::tip[Title]``,
+  ``:::warning Title``, ``:::``), VitePress/markdown-it-container (``::: tip Title``) and
+  Pandoc fenced divs (``::: {.note}``). The title after the name is text a reader sees: it is
+  a segment of its own (kind ``admonition title``), written back on its line (``]`` and ``[``
+  escaped in the bracket form); the name, the colons and ``{…}`` attributes stay as written.
+* kramdown attribute lists on a line of their own (``{: .notice--info}``, ``{:toc}``,
+  ``{::options …}``), which style the block before or after them.
+
+The Markdown format splits a paragraph around these lines (as it does around shortcodes and
+lone JSX tags) and offers the runs of text lines between them as paragraphs; a translation
+line that would start a fence is escaped (``markdown_escape``). Trailing heading attributes
+(``## Install {#install}``, ``{.class}``, ``{: #id}``) are found by :func:`heading_attributes`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["MarkupLine", "heading_attributes", "markup_lines"]
+
+_FENCE = re.compile(
+    r"[ \t]*:{3,}[ \t]*"
+    r"(?:(?P<name>[A-Za-z][\w-]*)"
+    r"(?:\[(?P<bracket>(?:\\.|[^\[\]\n\\])*)\]|[ \t]+(?P<title>[^{\s][^{\n]*?))?"
+    r"|\{[^{}\n]*\})?"
+    r"[ \t]*(?:\{[^{}\n]*\})?[ \t]*"
+)
+_IAL = re.compile(r"[ \t]*\{:[^{}\n]*\}[ \t]*")
+_HEADING_ATTRIBUTES = re.compile(r"(?:[ \t]+\{[#.][^{}\n]*\}|[ \t]*\{:[^{}\n]*\})[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class MarkupLine:
+    """A paragraph line that is markup; ``title`` is the [start, end) of its visible title."""
+
+    index: int
+    title: tuple[int, int] | None = None
+    #: ``bracket`` when the title is written ``:::tip[Title]``, else ``line``.
+    form: str = "line"
+
+
+def markup_lines(text: str, lines: Sequence[tuple[int, int]]) -> list[MarkupLine]:
+    """The lines among ``lines`` (``[start, end)`` spans of ``text``) that are markup."""
+    found: list[MarkupLine] = []
+    for index, (begin, end) in enumerate(lines):
+        if _IAL.fullmatch(text, begin, end):
+            found.append(MarkupLine(index))
+            continue
+        m = _FENCE.fullmatch(text, begin, end)
+        if m is None:
+            continue
+        for group, form in (("bracket", "bracket"), ("title", "line")):
+            if m.group(group) and m.group(group).strip():
+                found.append(MarkupLine(index, (m.start(group), m.end(group)), form))
+                break
+        else:
+            found.append(MarkupLine(index))
+    return found
+
+
+def heading_attributes(content: str) -> int:
+    """Where a heading's trailing attribute list (``{#id}``, ``{.class}``, ``{: #id}``)
+    starts in ``content``, or ``len(content)`` when it has none."""
+    m = _HEADING_ATTRIBUTES.search(content)
+    return m.start() if m and m.start() > 0 else len(content)

@@ -1,0 +1,137 @@
+"""Extension markup inside Markdown paragraphs (``formats/directives.py``) and the constructs
+the fresh residue material showed (MDX props over blank lines, prose positional shortcode
+values, template output): hostile translations and the workflow's gates.
+
+Extraction is covered by the golden cases ``tests/golden/markdown/directives.md``,
+``tests/golden/markdown/shortcodes-prose.md`` and ``tests/golden/mdx/props-blank-lines.mdx``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+
+from tests.helpers import make_workspace, run
+from transflow.formats import directives, shortcodes
+from transflow.formats.markdown import FORMAT, MDX_FORMAT, new_parser
+
+PARSER = new_parser()
+
+ADMONITIONS = """\
+:::tip[Faster installs]
+Use a lock file.
+:::
+
+:::warning Breaking change
+Await it.
+:::
+"""
+
+
+def _translate(source: str, table: dict[str, str], *, mdx: bool = False) -> str:
+    fmt = MDX_FORMAT if mdx else FORMAT
+    doc = fmt.parse(source)
+    return fmt.render(doc, lambda s: table.get(s.text))
+
+
+def test_an_admonition_title_stays_on_its_fence_line() -> None:
+    out = _translate(ADMONITIONS, {
+        "Faster installs": "Sneller [installeren]\n:::danger",
+        "Breaking change": "Brekende\n\n:::\nwijziging",
+    })
+    assert out.splitlines()[0] == r":::tip[Sneller \[installeren\] :::danger]"
+    assert out.splitlines()[4] == ":::warning Brekende ::: wijziging"
+    # the fences are where they were: same number of lines, the body untouched
+    assert out.count("\n") == ADMONITIONS.count("\n")
+    assert [m.index for m in directives.markup_lines(out, _lines(out))] == [0, 2, 4, 6]
+
+
+def test_a_body_translation_cannot_close_the_admonition() -> None:
+    out = _translate(ADMONITIONS, {"Use a lock file.": "Gebruik\n:::\n::: danger Boem"})
+    lines = out.splitlines()
+    assert lines[1:4] == ["Gebruik", "\\:::", "\\::: danger Boem"]
+    assert [m.index for m in directives.markup_lines(out, _lines(out))] == [0, 4, 6, 8]
+
+
+def test_fences_and_attribute_lists_are_never_sent() -> None:
+    source = ":::note\n\nBody.\n\n:::\n\nText.\n{: .notice}\n\n{:toc}\n\n## Title {#anchor}\n"
+    doc = FORMAT.parse(source)
+    assert [s.text for s in doc.segments] == ["Body.", "Text.", "Title"]
+    out = FORMAT.render(doc, lambda s: s.text.upper())
+    assert out == source.replace("Body.", "BODY.").replace("Text.", "TEXT.").replace(
+        "Title {", "TITLE {")
+
+
+def test_template_output_alone_is_not_a_segment() -> None:
+    source = '{{ content }}\n\n<div class="n">{{ text | markdownify }}</div>\n\nHi {{ name }}.\n'
+    assert [s.text for s in FORMAT.parse(source).segments] == ["Hi {{ name }}."]
+
+
+def test_props_over_blank_lines_stay_props() -> None:
+    source = '<Image\n  src="/a.png"\n  alt="A photo"\n\n  width={1200}\n/>\n\nAfter.\n'
+    out = _translate(source, {"A photo": 'Een "foto" {x} <b>', "After.": "Daarna."}, mdx=True)
+    assert out == source.replace('"A photo"', '"Een &quot;foto&quot; {x} &lt;b&gt;"').replace(
+        "After.", "Daarna.")
+
+
+def test_a_prose_parameter_is_escaped_for_its_quotes() -> None:
+    source = '{{< details "Why not on the server?" >}}\nBody.\n{{< /details >}}\n'
+    out = _translate(source, {"Why not on the server?": 'Waarom "niet" >}} {{< x >}}'})
+    code = shortcodes.scan(out)[0]
+    assert code.name == "details" and code.params[0].value == 'Waarom "niet" >}} {{< x >}}'
+    assert [c.name for c in shortcodes.scan(out)] == ["details", "details"]
+    liquid = '{% callout "info", "Let op op feestdagen" %}\nTekst.\n{% endcallout %}\n'
+    out = _translate(liquid, {"Let op op feestdagen": "Mind the %} \"holidays' now"})
+    assert shortcodes.scan(out)[0].params[1].value == "Mind the %&#125; &quot;holidays' now"
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+ARTICLE = """\
+---
+title: Installing
+---
+
+:::tip[Faster installs]
+
+Use a lock file.
+
+:::
+
+{{< details "Why not build on the server?" >}}
+Because the server stays small.
+{{< /details >}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("msgid", "hostile"),
+    [
+        ("Faster installs", "Sneller <img src=x onerror=alert(1)>"),
+        ("Why not build on the server?", "Waarom [klik](javascript:alert(1))"),
+    ],
+)
+def test_check_and_build_refuse_markup_injected_in_the_new_segments(
+    tmp_path: Path, msgid: str, hostile: str
+) -> None:
+    root = make_workspace(tmp_path, {"a.md": ARTICLE})
+    assert run(root, "sync").exit_code == 0
+    path = root / "locales/nl/a.po"
+    po = polib.pofile(str(path))
+    assert msgid in [e.msgid for e in po]
+    for entry in po:
+        entry.msgstr = hostile if entry.msgid == msgid else entry.msgid + " nl"
+    po.save()
+    checked = run(root, "check")
+    assert checked.exit_code == 3 and "unsafe-markup" in checked.output + checked.stderr
+    assert run(root, "build").exit_code == 3
+    assert not (root / "dist/nl/a.md").exists()
