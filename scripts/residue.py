@@ -34,6 +34,11 @@ configures a new workspace (nothing tuned per article):
    page where it does not is flagged ``STRUCTURE CHANGED`` (a letter count cannot see a
    translation that broke a component or a fence).
 
+``--placeholders`` pseudo-translates only the text DeepL would receive (``mt.placeholders``):
+markup sent as a placeholder (an image with its alt, a link destination with its title, inline
+HTML with its attributes, a shortcode) stays as written, as a machine translation leaves it, so
+what only a separate entry can translate is counted.
+
 The method is general (nothing in it knows the corpus); ``make conformance`` prints it.
 """
 
@@ -55,6 +60,7 @@ from pathlib import Path
 from transflow.config import parse_config, starter
 from transflow.formats import directives, frontmatter, markdown_html, shortcodes
 from transflow.formats.markdown import new_parser
+from transflow.mt import placeholders
 from transflow.po import catalog
 from transflow.states import set_translation
 from transflow.workflow.build import build
@@ -91,6 +97,24 @@ _VOID = frozenset(
 )
 #: Named shortcode parameters a reader sees (the visible attributes, and a figure caption).
 _SHOWN = ("alt", "title", "caption")
+
+
+_XML_MARKUP = re.compile(r"<[^<>]*>|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def pseudo_placeholders(msgid: str, fmt: str = "markdown") -> str:
+    """Swap the case of exactly the text DeepL would receive for ``msgid`` (``--placeholders``):
+    what ``mt.placeholders`` sends as a placeholder (an image with its alt, a link's
+    destination and title, raw inline HTML with its attributes, a shortcode) stays as written."""
+    protected = placeholders.protect(msgid, fmt)
+    out: list[str] = []
+    pos = 0
+    for m in _XML_MARKUP.finditer(protected.text):
+        out.append(protected.text[pos : m.start()].swapcase())
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(protected.text[pos:].swapcase())
+    return placeholders.restore(protected, "".join(out)).text
 
 
 def pseudo(msgid: str) -> str:
@@ -303,7 +327,9 @@ def workspace_config(language: str) -> dict[str, object]:
     return {**table, "publish": "translated"}
 
 
-def measure_language(work: Path, language: str, group: list[Item]) -> list[FileResidue]:
+def measure_language(
+    work: Path, language: str, group: list[Item], as_engine: bool = False
+) -> list[FileResidue]:
     """Sync, pseudo-translate and build one workspace of articles written in ``language``."""
     root = work / language
     articles = root / "articles"
@@ -323,8 +349,10 @@ def measure_language(work: Path, language: str, group: list[Item]) -> list[FileR
         article = read_article(config, path)
         po_path = catalog_path(config, target, article.slug)
         cat = catalog.load(po_path)
+        fmt = placeholders.normalize_format(article.fmt.name)
         for entry in catalog.active_entries(cat):
-            set_translation(entry, pseudo(entry.msgid))
+            text = pseudo_placeholders(entry.msgid, fmt) if as_engine else pseudo(entry.msgid)
+            set_translation(entry, text)
         catalog.save(cat, po_path)
     build(config, allow_incomplete=True)
     results: list[FileResidue] = []
@@ -350,8 +378,9 @@ def _with_lang(data: bytes, language: str) -> bytes:
     return data
 
 
-def measure(corpus: Path) -> list[FileResidue]:
-    """Residue of every corpus article and pair side, sorted by name."""
+def measure(corpus: Path, as_engine: bool = False) -> list[FileResidue]:
+    """Residue of every corpus article and pair side, sorted by name (``as_engine``: the
+    pseudo-translation of :func:`pseudo_placeholders`)."""
     everything = items(corpus)
     work = Path(tempfile.mkdtemp(prefix="transflow-residue-"))
     try:
@@ -359,14 +388,14 @@ def measure(corpus: Path) -> list[FileResidue]:
         for language in ("en", "nl"):
             group = [i for i in everything if i.language == language]
             if group:  # a corpus may hold articles in one language only
-                results += measure_language(work, language, group)
+                results += measure_language(work, language, group, as_engine)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return sorted(results, key=lambda r: r.name)
 
 
-def report(corpus: Path, verbose: bool = False) -> Iterator[str]:
-    results = measure(corpus)
+def report(corpus: Path, verbose: bool = False, as_engine: bool = False) -> Iterator[str]:
+    results = measure(corpus, as_engine)
     yield "residue (visible source-language letters after a full pseudo-translation):"
     for r in results:
         flags = ("" if r.same_structure else "  STRUCTURE CHANGED") + (
@@ -387,11 +416,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--corpus", default=default, type=Path)
     parser.add_argument("--verbose", action="store_true", help="list the residue words")
+    parser.add_argument(
+        "--placeholders",
+        action="store_true",
+        help="swap only the text DeepL receives (markup sent as placeholders stays as written)",
+    )
     args = parser.parse_args(argv)
     if not (args.corpus / "README.md").is_file():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
-    for line in report(args.corpus, args.verbose):
+    for line in report(args.corpus, args.verbose, args.placeholders):
         print(line)
     return 0
 

@@ -123,6 +123,7 @@ def test_title_attributes_meta_and_lang() -> None:
         ("attribute content of meta", "Korte & bondige tekst"),
         ("attribute placeholder of input", "Zoek"),
         ("text in body", '<a href=x aria-label="Sluit">X</a>'),
+        ("attribute aria-label of a in text in body", "Sluit"),
     ]
     assert doc.metadata == {"lang": "nl", "description": "Korte & bondige tekst"}
 
@@ -169,8 +170,12 @@ def test_identity_and_forced_replace_are_byte_exact(source: str) -> None:
     doc = parse(source)
     assert render(doc, lambda s: s.text) == source
     assert render(doc, lambda s: None) == source
-    spans = [(s.start, s.end) for s in doc.segments]
+    # spans never overlap, but an inner segment lies inside its anchor and enclosing span
+    spans = [(s.start, s.end) for s in doc.segments if s.anchor is None]
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+    for inner in (s for s in doc.segments if s.anchor is not None):
+        assert inner.anchor[0] <= inner.start <= inner.end <= inner.anchor[1]
+        assert any(s.start <= inner.anchor[0] < s.end for s in doc.segments if s.anchor is None)
     # every span holds its msgid up to whitespace, so the forced splice only refolds it
     for segment in doc.segments:
         assert " ".join(source[segment.start : segment.end].split()) == segment.text or (

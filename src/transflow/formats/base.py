@@ -6,7 +6,11 @@ Invariants (tested for every format):
   ``doc.source`` byte for byte;
 * ``render`` replaces only the ``[start, end)`` spans of the segments and leaves every
   other character of the source exactly as it was;
-* segments come in document order, and ``line`` is the 1-based line of ``start``.
+* segments come in document order, and ``line`` is the 1-based line of ``start``;
+* spans never overlap, except an *inner* segment (``anchor`` set): a value written inside a
+  piece of markup that its enclosing segment carries as written (the ``title`` of an
+  ``<abbr>`` in a paragraph, the title of a Markdown link, a shortcode parameter). Its span
+  lies inside the anchor, and the anchor inside the enclosing segment's span.
 
 Formats never import polib, deepl or click: they turn text into segments and back.
 """
@@ -34,6 +38,9 @@ class Segment:
     line: int
     start: int
     end: int
+    #: For an inner segment: the ``[start, end)`` of the markup that holds its value (the
+    #: raw ``<abbr title="…">`` tag), which the enclosing segment's msgid carries as written.
+    anchor: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)
@@ -115,21 +122,82 @@ def splice(
     the msgid itself (unless ``force``: conformance checks use it to prove the replace path
     is faithful). ``encode`` turns a translation into what is written in the span (escaping,
     container prefixes, quoting); every byte between spans is copied unchanged.
+
+    Inner segments (``anchor`` set) are applied to what their enclosing segment writes: each
+    place where that text still carries the anchor exactly as the source wrote it gets the
+    anchor with the inner translation in the value's place. A translator who changed the
+    markup in the enclosing translation (wrote another ``title``) wins; the inner entry is
+    then not used there. Why not separate spans: the tag is part of the sentence a
+    translator (or DeepL, as a placeholder) moves around, so the value has no fixed place.
     """
     source = doc.source
     out: list[str] = []
     pos = 0
-    for segment in doc.segments:
-        translation = translate(segment)
-        if translation is None or not translation.strip():
+    segments = doc.segments
+    i = 0
+    while i < len(segments):
+        segment = segments[i]
+        i += 1
+        inner: list[Segment] = []
+        while i < len(segments) and segments[i].anchor is not None and (
+            segments[i].start < segment.end
+        ):
+            inner.append(segments[i])
+            i += 1
+        if segment.anchor is not None:
+            continue  # an inner segment without an enclosing one: nothing carries it
+        written = _written(segment, translate, encode, force)
+        edits: dict[tuple[int, int], list[tuple[Segment, str]]] = {}
+        for child in inner:
+            value = _written(child, translate, encode, force)
+            if value is not None and child.anchor is not None:
+                edits.setdefault(child.anchor, []).append((child, value))
+        if written is None and not edits:
             continue
-        if translation == segment.text and not force:
-            continue
+        if written is None:
+            written = source[segment.start : segment.end]
+        for (a_start, a_end), values in edits.items():
+            anchor = source[a_start:a_end]
+            changed = anchor
+            for child, value in sorted(values, key=lambda cv: -cv[0].start):
+                changed = changed[: child.start - a_start] + value + changed[child.end - a_start :]
+            written = written.replace(anchor, changed)
         out.append(source[pos : segment.start])
-        out.append(encode(segment, translation))
+        out.append(written)
         pos = segment.end
     out.append(source[pos:])
     return "".join(out)
+
+
+def outer(segments: Sequence[Segment]) -> list[Segment]:
+    """``segments`` without inner ones: what aligning two versions of an article compares."""
+    return [s for s in segments if s.anchor is None]
+
+
+def enclosed(segments: Sequence[Segment]) -> list[Segment]:
+    """``segments`` (in order) without inner segments that no enclosing segment carries
+    (its text was not offered after all): an entry for them could never be used."""
+    kept: list[Segment] = []
+    end = -1
+    for segment in segments:
+        if segment.anchor is None:
+            kept.append(segment)
+            end = segment.end
+        elif segment.anchor[0] < end:
+            kept.append(segment)
+    return kept
+
+
+def _written(
+    segment: Segment, translate: Translate, encode: Callable[[Segment, str], str], force: bool
+) -> str | None:
+    """What ``splice`` writes for ``segment``, or None to keep the source's bytes."""
+    translation = translate(segment)
+    if translation is None or not translation.strip():
+        return None
+    if translation == segment.text and not force:
+        return None
+    return encode(segment, translation)
 
 
 class Format(Protocol):

@@ -25,10 +25,14 @@ Extraction principles:
   content (its ``title``, the frame's accessible name, is an attribute segment),
   ``object``, ``svg``, ``math``, and anything under ``translate="no"`` or ``class="notranslate"``;
   comments and declarations; whitespace- or markup-only runs.
-* Attribute segments: ``alt``, ``title``, ``aria-label``, ``placeholder`` on any element outside
-  a content segment (inside one they are part of the msgid), and ``content`` of
-  ``<meta name="description">`` (and ``og:``/``twitter:`` title and description). The msgid is
-  the value with entities decoded and whitespace folded; kind ``attribute alt of img``.
+* Attribute segments: ``alt``, ``title``, ``aria-label``, ``placeholder`` on any element, and
+  ``content`` of ``<meta name="description">`` (and ``og:``/``twitter:`` title and
+  description). The msgid is the value with entities decoded and whitespace folded; kind
+  ``attribute alt of img``.
+  Inside a content segment the tag stays part of the msgid as written, and its values are
+  *inner* segments (``Segment.anchor`` is the raw start tag; kind ``attribute title of abbr
+  in paragraph``): ``base.splice`` writes their translations into the tag wherever the
+  enclosing translation still carries it unchanged.
 * A leading byte-order mark is never part of a segment.
 * A leading YAML (``---``) or TOML (``+++``) front matter block is read with the Markdown
   format's ``frontmatter`` module: its scalars are metadata, the fields named in
@@ -78,6 +82,7 @@ __all__ = [
     "escape_attribute",
     "extract",
     "fold_whitespace",
+    "inline_attributes",
     "parse",
     "render",
     "restore_tags",
@@ -125,9 +130,11 @@ class _Extractor:
     def line(self, offset: int) -> int:
         return bisect.bisect_right(self.lines, offset)
 
-    def add(self, start: int, end: int, text: str, kind: str) -> None:
+    def add(
+        self, start: int, end: int, text: str, kind: str, anchor: tuple[int, int] | None = None
+    ) -> None:
         if text:
-            self.segments.append(Segment(text, kind, self.line(start), start, end))
+            self.segments.append(Segment(text, kind, self.line(start), start, end, anchor))
 
     def container(self, node: Node) -> None:
         run: list[Node | Token] = []
@@ -173,6 +180,19 @@ class _Extractor:
         self.add(start, end, fold_whitespace(self.source[start:end]), kind)
         if (attr(parent, "markdown") or "").lower() in _MARKDOWN_ON:
             self.markdown_runs.add(start)
+        for item in run[first : last + 1]:
+            if isinstance(item, Node):
+                self.inner_attributes(item, kind)
+
+    def inner_attributes(self, node: Node, where: str) -> None:
+        """The values of an inline element inside a content segment (``where``) are inner
+        segments: the msgid keeps the tag, the value is offered on its own."""
+        if node.tag in OPAQUE or no_translate(node):
+            return
+        self.attributes(node, where)
+        for child in node.children:
+            if isinstance(child, Node):
+                self.inner_attributes(child, where)
 
     def inline_attributes(self, node: Node) -> None:
         if node.tag in OPAQUE or no_translate(node):
@@ -192,7 +212,8 @@ class _Extractor:
         if node.tag in _ATTRIBUTES_ONLY and not no_translate(node):
             self.attributes(node)
 
-    def attributes(self, node: Node) -> None:
+    def attributes(self, node: Node, inside: str = "") -> None:
+        """Attribute segments of ``node``; ``inside`` names the content segment holding it."""
         if node.tag == "#root":
             return
         if node.tag == "html" and attr(node, "lang"):
@@ -222,7 +243,11 @@ class _Extractor:
                 if name == "lang"
                 else f"attribute {m.group(1) if self.components else name} of {self.name(node)}"
             )
-            if text:
+            if text and inside and "\n" not in raw and "\r" not in raw:
+                self.quotes[value_start] = quote
+                anchor = (node.start, node.start + node.tag_len)
+                self.add(value_start, value_end, text, f"{kind} in {inside}", anchor)
+            elif text and not inside:
                 self.quotes[value_start] = quote
                 self.add(value_start, value_end, text, kind)
             names.remove(name)  # the first occurrence wins, as in browsers
@@ -284,6 +309,29 @@ def extract(
     ex.container(root)
     segments = sorted(ex.segments, key=lambda s: s.start)
     return Region(segments, ex.quotes, frozenset(ex.markdown_runs))
+
+
+def inline_attributes(
+    text: str,
+    where: str,
+    *,
+    attributes: Sequence[str] = TRANSLATABLE_ATTRIBUTES,
+    components: bool = False,
+) -> Region:
+    """The attribute values of the start tags in ``text``, the inline markup of a segment of
+    another format (a Markdown paragraph; the caller masks what is not markup, such as code
+    spans), as inner segments: each anchored to its raw tag, kind ``… in <where>``.
+    Offsets are into ``text``; the same attribute rules as HTML articles (first occurrence,
+    ``translate="no"`` skipped)."""
+    ex = _Extractor(text)
+    ex.attribute_names = tuple(attributes)
+    ex.components = components
+    for token in tokenize(text, 0):
+        if token.kind in ("start", "startend"):
+            node = Node(token.tag, token.attrs, token.start, token.raw_len)
+            if node.tag not in OPAQUE and not no_translate(node):
+                ex.attributes(node, where)
+    return Region(ex.segments, ex.quotes, frozenset())
 
 
 def _mark_components(node: Node, source: str) -> None:

@@ -53,8 +53,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
 from markdown_it.rules_block import StateBlock
 
-from transflow.formats import directives, frontmatter, markdown_html, shortcodes
-from transflow.formats.base import Document, Markup, Segment, Translate, splice
+from transflow.formats import directives, frontmatter, markdown_html, markdown_inner, shortcodes
+from transflow.formats.base import Document, Markup, Segment, Translate, enclosed, splice
 from transflow.formats.markdown_dialect import markdown_parser
 from transflow.formats.markdown_escape import MDX_TEXT_MODES, Span
 from transflow.formats.markdown_escape import encode as encode_span
@@ -107,6 +107,21 @@ def _record_lines(rule: Callable[..., bool]) -> Callable[..., bool]:
     return wrapped
 
 
+def _record_reference(rule: Callable[..., bool]) -> Callable[..., bool]:
+    """Wrap the link reference definition rule so each definition's content span is kept
+    (``env["tf_references"]``): its title is a segment, and the rule makes no token."""
+
+    def wrapped(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+        ok = rule(state, start_line, end_line, silent)
+        if ok and not silent and isinstance(state.env, dict):
+            begin = state.bMarks[start_line] + state.tShift[start_line]
+            found = (start_line, begin, state.eMarks[state.line - 1])
+            state.env.setdefault("tf_references", []).append(found)
+        return ok
+
+    return wrapped
+
+
 def new_parser(*, block_only: bool = False) -> MarkdownIt:
     """A markdown-it instance configured as transflow reads Markdown.
 
@@ -119,6 +134,7 @@ def new_parser(*, block_only: bool = False) -> MarkdownIt:
         alts = {rule.name: list(rule.alt) for rule in md.block.ruler.__rules__}
         for name in _SEGMENT_RULES:
             md.block.ruler.at(name, _record_lines(rules[name]), {"alt": alts[name]})
+        md.block.ruler.at("reference", _record_reference(rules["reference"]))
         md.core.ruler.enableOnly(["normalize", "block"])
         # Block structure as CommonMark defines it: markdown-it's URL filter would make
         # ``[r]: javascript:…`` a paragraph here, while a renderer without that filter
@@ -287,7 +303,8 @@ def parse(
     body = source[base:]
     norm = _NEWLINES_RE.sub("\n", body).replace("\0", "\ufffd")
     offsets = _Offsets(body, base)
-    tokens = _BLOCK_MD.parse(norm, {})
+    env: dict[str, object] = {}
+    tokens = _BLOCK_MD.parse(norm, env)
     line_starts: list[int] | None = None
 
     def line_start(line: int) -> int:
@@ -333,7 +350,9 @@ def parse(
                     add_params(code, source_lines)
                 continue
             line = bisect_right(source_lines, piece.start)
-            segments.append(Segment(piece.text, piece.kind, line, piece.start, piece.end))
+            segments.append(
+                Segment(piece.text, piece.kind, line, piece.start, piece.end, piece.anchor)
+            )
             spans[(piece.start, piece.end)] = Span(piece.mode, style=piece.style)
 
     def add_params(code: shortcodes.Shortcode, lines_at: list[int] | None) -> None:
@@ -455,10 +474,12 @@ def parse(
                         )
             block = ""
         previous = kind
+    _references(norm, env, line_start, add)
+    _inner(source, segments, spans, markup, mdx)
     hidden = [(offsets(a), offsets(b)) for a, b in shortcodes.opaque(norm)]
     if hidden:  # code a shortcode pair protects ({% raw %}, highlight) is never text
         segments = [s for s in segments if not any(a <= s.start < b for a, b in hidden)]
-    segments.sort(key=lambda s: s.start)
+    segments = enclosed(sorted(segments, key=lambda s: s.start))
     extra: dict[str, object] = {
         _EXTRA_KEY: spans, BODY_START: base, _MARKUP_KEY: markup, _MDX_KEY: mdx
     }
@@ -466,6 +487,42 @@ def parse(
 
 
 _Add = Callable[[str, str, int, int, int, Span], None]
+
+
+def _references(norm: str, env: dict[str, object], line_start: Callable[[int], int],
+                add: _Add) -> None:
+    """The title of each link reference definition (``[r]: url "Title"``) is a segment."""
+    found = env.get("tf_references")
+    refs = env.get("references")
+    if not isinstance(found, list) or not isinstance(refs, dict):
+        return
+    titles = {str(r.get("title", "")) for r in refs.values() if isinstance(r, dict)}
+    for line, begin, stop in found:
+        for text, start, end, delimiter in markdown_inner.reference_title(norm, begin, stop):
+            if not any(markdown_inner.fold(t) == markdown_inner.decode_title(text) for t in titles):
+                continue  # not the title markdown-it read (a destination in parentheses)
+            at = line + norm.count("\n", begin, start)
+            add(text, "link title", at, start, end, Span("title", style=delimiter))
+
+
+def _inner(
+    source: str, segments: list[Segment], spans: dict[tuple[int, int], Span], markup: Markup,
+    mdx: bool,
+) -> None:
+    """Inner segments (``markdown_inner``) of every paragraph, heading and table cell."""
+    for segment in list(segments):
+        span = spans.get((segment.start, segment.end))
+        if span is None or span.mode not in ("block", "atx", "cell"):
+            continue
+        for found in markdown_inner.inner(
+            source, segment.start, segment.end, segment.kind, markup, mdx=mdx
+        ):
+            line = segment.line + source.count("\n", segment.start, found.start)
+            segments.append(
+                Segment(found.text, found.kind, line, found.start, found.end, found.anchor)
+            )
+            cell = "|" if span.mode == "cell" else ""
+            spans[(found.start, found.end)] = Span(found.mode, cell, found.style)
 
 
 def _atx(norm: str, span: tuple[int, int], content: str, level: int, line: int, add: _Add) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from transflow.formats import frontmatter, markdown_html, shortcodes
+from transflow.formats import frontmatter, markdown_html, markdown_inner, shortcodes
 from transflow.formats.markdown_dialect import markdown_parser
 
 __all__ = ["MDX_TEXT_MODES", "Span", "encode", "escape_line"]
@@ -41,10 +41,17 @@ class Span:
 
 
 #: Span modes whose text MDX reads as Markdown with JSX and ``{…}`` expressions.
-MDX_TEXT_MODES = frozenset({"block", "atx", "bracket", "cell", "html", "html-md"})
+MDX_TEXT_MODES = frozenset({"alt", "block", "atx", "bracket", "cell", "html", "html-md"})
 
 
 def encode(text: str, span: Span, newline: str, original: str, original_span: str) -> str:
+    if span.prefix == "|":  # a value inside a table cell's markup: ``|`` would split the row
+        written = encode(text, Span(span.mode, "", span.style), newline, original, original_span)
+        return re.sub(r"(?<!\\)\|", r"\\|", written)
+    if span.mode == "title":
+        return markdown_inner.encode_title(text, span.style)
+    if span.mode == "alt":
+        return markdown_inner.encode_alt(text)
     if span.mode == "attr":
         return markdown_html.encode_attribute(text, span.style, original_span)
     if span.mode == "shortcode":

@@ -48,6 +48,8 @@ class Piece:
     #: ``attr`` (``style`` is the quote), ``html`` or ``html-md`` (Markdown to the generator).
     mode: str
     style: str = ""
+    #: An inner segment's anchor: the raw tag that the enclosing content carries.
+    anchor: tuple[int, int] | None = None
 
 
 def region(
@@ -81,9 +83,10 @@ def region(
         if seg.start in found.quotes:
             if props is not None and not found.quotes[seg.start]:
                 continue  # JSX: an unquoted value is an expression (masked), never text
-            pieces.append(
-                Piece(seg.text, seg.kind, seg.start, seg.end, "attr", found.quotes[seg.start])
-            )
+            quote = found.quotes[seg.start]
+            if seg.anchor is not None and attributes_only:
+                continue  # inside text this region does not offer
+            pieces.append(Piece(seg.text, seg.kind, seg.start, seg.end, "attr", quote, seg.anchor))
         elif not attributes_only:
             as_markdown = markdown or seg.start in found.markdown
             kind = "paragraph" if seg.kind == "text" else seg.kind

@@ -44,6 +44,7 @@ from transflow.align import aligner
 from transflow.config import Config, validate_language
 from transflow.errors import ArticleError, ConfigError, TransflowError
 from transflow.formats import Document, format_for
+from transflow.formats.base import Segment, outer
 from transflow.po import catalog
 from transflow.states import mark_draft, set_translation
 from transflow.workflow.sync import fix_header
@@ -218,7 +219,8 @@ def _prepare(
     article = _read_source(config, source_path)
     lang = _target_language(config, article, language)
     translation = _read_translation(config, article, translation_path, lang)
-    alignment = aligner.align(article.doc.segments, translation.segments)
+    # Inner segments (a tag's title inside a paragraph) travel with their paragraph.
+    alignment = aligner.align(outer(article.doc.segments), outer(translation.segments))
     return _Prepared(article, translation_path, translation, lang, alignment)
 
 
@@ -257,8 +259,10 @@ class _Fill:
 
 def _fills(prepared: _Prepared, day: str) -> dict[str, _Fill]:
     """msgid → what the alignment proposes for it (best link wins, see module docstring)."""
-    src = prepared.article.doc.segments
-    tgt = prepared.translation.segments
+    src_inner = _inner_by_outer(prepared.article.doc.segments)
+    tgt_inner = _inner_by_outer(prepared.translation.segments)
+    src = outer(prepared.article.doc.segments)
+    tgt = outer(prepared.translation.segments)
     proposals: dict[str, _Fill] = {}
 
     def offer(msgid: str, fill: _Fill) -> None:
@@ -271,11 +275,13 @@ def _fills(prepared: _Prepared, day: str) -> dict[str, _Fill]:
         reasons = "; ".join(link.reasons)
         if len(link.source) == 1:
             msgid = src[link.source[0]].text
-            if link.confident:
-                offer(msgid, _Fill(target_text, True, None, 0))
-            else:
-                note = f"align {day} ({link.score:.2f}, {reasons or 'doubtful'})"
-                offer(msgid, _Fill(target_text, False, note, 1))
+            note = None if link.confident else (
+                f"align {day} ({link.score:.2f}, {reasons or 'doubtful'})"
+            )
+            theirs = [s for k in link.target for s in tgt_inner[k]]
+            pairs = [(msgid, target_text), *_inner_pairs(src_inner[link.source[0]], theirs)]
+            for text, translation in pairs:
+                offer(text, _Fill(translation, link.confident, note, 0 if link.confident else 1))
             continue
         first, second = (src[k].text for k in link.source)
         cut = split_for(target_text, first, second)
@@ -288,6 +294,32 @@ def _fills(prepared: _Prepared, day: str) -> dict[str, _Fill]:
             note = f"align {day} ({why}: the whole translation of both paragraphs is here)"
             offer(first, _Fill(target_text, False, note, 2))
     return proposals
+
+
+def _inner_by_outer(segments: Sequence[Segment]) -> list[list[Segment]]:
+    """For each outer segment (in order), the inner segments it carries."""
+    found: list[list[Segment]] = []
+    for segment in segments:
+        if segment.anchor is None:
+            found.append([])
+        elif found:
+            found[-1].append(segment)
+    return found
+
+
+def _inner_pairs(source: Sequence[Segment], target: Sequence[Segment]) -> list[tuple[str, str]]:
+    """The inner segments of two aligned paragraphs paired in order, kind by kind (``title of
+    abbr``, ``link title``…), when both have as many of that kind; else none of that kind."""
+    def kind(segment: Segment) -> str:
+        return segment.kind.rsplit(" in ", 1)[0]
+
+    pairs: list[tuple[str, str]] = []
+    for name in dict.fromkeys(kind(s) for s in source):
+        mine = [s.text for s in source if kind(s) == name]
+        theirs = [s.text for s in target if kind(s) == name]
+        if len(mine) == len(theirs):
+            pairs += zip(mine, theirs, strict=True)
+    return pairs
 
 
 def _fill_catalog(po: catalog.Catalog, proposals: dict[str, _Fill], result: PairResult) -> None:
@@ -333,11 +365,11 @@ def _apply(config: Config, prepared: _Prepared, dry_run: bool, clock: Clock) -> 
         catalog=config.relative(po_path),
         language=lang,
         alignment=prepared.alignment,
-        source_segments=len(article.doc.segments),
-        target_segments=len(prepared.translation.segments),
+        source_segments=len(outer(article.doc.segments)),
+        target_segments=len(outer(prepared.translation.segments)),
         dry_run=dry_run,
     )
-    tgt = prepared.translation.segments
+    tgt = outer(prepared.translation.segments)
     result.extra_target = [
         (k, tgt[k].kind, tgt[k].text) for k in prepared.alignment.unmatched_target
     ]

@@ -41,6 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from transflow.formats import shortcodes
 from transflow.mt.placeholders.scan_html import HTML_PIECE_RE, Span, html_spans
 from transflow.mt.placeholders.scan_markdown import markdown_spans, markdown_structure
 
@@ -192,9 +193,37 @@ def _bare_links(core: str, spans: list[Span]) -> list[Span]:
     return found
 
 
+def _shortcode_atoms(codes: list[shortcodes.Shortcode], spans: list[Span]) -> list[Span]:
+    """A shortcode written inside a sentence (``{{< ref "x" >}}``) is one atom: the page
+    generator replaces it, its parameters are entries of their own (``formats.markdown_inner``),
+    and DeepL must neither translate its name nor move its quotes. One already inside markup
+    (a link destination) is left to that markup; markup inside one is dropped."""
+    atoms: list[Span] = []
+    for code in codes:
+        a, b = code.start, code.end
+        parts = [(sp.start, sp.end) for sp in spans]
+        parts += [(sp.close_start, sp.close_end) for sp in spans if sp.close_start >= 0]
+        if any(x <= a and b <= y for x, y in parts):
+            continue
+        spans = [
+            sp for sp in spans
+            if not (sp.start < b and a < sp.end)
+            and not (sp.close_start >= 0 and sp.close_start < b and a < sp.close_end)
+        ]
+        atoms.append(Span(a, b, "shortcode"))
+    return spans + atoms
+
+
 def _spans(core: str, fmt: Fmt) -> list[Span]:
+    codes = shortcodes.scan(core) if fmt == "markdown" and ("{{" in core or "{%" in core) else []
     if fmt == "markdown":
-        spans = markdown_spans(core)
+        # The page generator replaces shortcodes before Markdown is read, so one used as a
+        # link destination (``[text]({{< ref "a.md" >}})``) is read as one word: the link
+        # is still a link whose text DeepL translates.
+        masked = core
+        for code in reversed(codes):
+            masked = masked[: code.start] + "x" * (code.end - code.start) + masked[code.end :]
+        spans = markdown_spans(masked)
     elif fmt == "html":
         spans = html_spans(core)
     else:
@@ -204,6 +233,8 @@ def _spans(core: str, fmt: Fmt) -> list[Span]:
     def inside_atom(sp: Span) -> bool:
         return any(a.start <= sp.start and sp.end <= a.end and a is not sp for a in atoms)
     spans = [sp for sp in spans if not inside_atom(sp)]
+    if codes:
+        spans = _shortcode_atoms(codes, spans)
     spans += _bare_links(core, spans)
     # Text stretches: the complement of every delimiter/atom extent.
     marks: list[tuple[int, int]] = []
