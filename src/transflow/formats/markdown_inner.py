@@ -118,7 +118,8 @@ def inner(
                 add(Inner(value, f"{kind} in {where}", start + param.start, start + param.end,
                           (start + code.start, start + code.end), "shortcode",
                           param.quote + code.syntax))
-    if "<" in masked:
+    lt = masked.find("<")
+    if lt >= 0 and "=" in masked[lt:]:  # no "=" after the first "<": no attribute has a value
         names = markup.props if mdx else html.TRANSLATABLE_ATTRIBUTES
         region = html.inline_attributes(masked, where, attributes=names, components=mdx)
         for seg in region.segments:
