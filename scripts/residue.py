@@ -22,7 +22,9 @@ configures a new workspace (nothing tuned per article):
    ``alt``/``title``/``caption`` parameters and its quoted positional values that read as prose
    (two words or more); ``{{ expression }}`` output is not visible text. Markup of Markdown
    extensions the site's processor reads (admonition fences, whose titles stay; kramdown
-   attribute lists; task-list boxes) is not text either; in MDX a component tag is read to its
+   attribute lists; task-list boxes; GitHub's ``> [!NOTE]``; MkDocs' ``!!! note "Title"``,
+   whose indented body is Markdown) is not text either; nor is an
+   MDX comment (``{/* … */}``); in MDX a component tag is read to its
    ``>`` over blank lines, and its ``{…}`` expressions are code (JavaScript: never offered).
 3. Residue letters: the letters of the built page's visible words (letter runs) that also
    stand, spelled the same, in the source's visible text; a word whose swapped case also
@@ -180,6 +182,8 @@ def _without_shortcodes(page: str) -> str:
     return _EXPRESSION.sub(" ", "".join(out))
 
 
+_ALERT = re.compile(r"^([ \t]*>[ \t]*)\[![A-Za-z]+\][ \t]*$", re.MULTILINE)
+_MDX_COMMENT = re.compile(r"\{/\*.*?\*/\}", re.DOTALL)
 _TASK = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\](?=[ \t])", re.MULTILINE)
 
 
@@ -187,13 +191,19 @@ def _without_extension_markup(page: str) -> str:
     """Admonition fences (their titles kept), kramdown attribute lists and task-list boxes
     removed: the site's Markdown processor shows none of them as text."""
     out: list[str] = []
+    body = False  # inside a Python-Markdown block (``!!! note``): its body is Markdown
     for line in page.split("\n"):
-        marks = directives.markup_lines(line, [(0, len(line))]) if ":" in line else []
+        if body and line.strip() and not line.startswith(("    ", "\t")):
+            body = False
+        if body:
+            line = line[1:] if line.startswith("\t") else line[4:]
+        marks = directives.markup_lines(line, [(0, len(line))]) if line.strip() else []
         if marks:
             title = marks[0].title
+            body = body or marks[0].indented
             line = line[title[0] : title[1]] if title else ""
         out.append(line)
-    return _TASK.sub(r"\1", "\n".join(out))
+    return _ALERT.sub(r"\1", _TASK.sub(r"\1", "\n".join(out)))
 
 
 def _jsx_tags(page: str) -> str:
@@ -222,7 +232,7 @@ def visible_text(page: str, *, markdown: bool, mdx: bool = False) -> str:
     if found is not None:
         page = page[found.body_start :]
     if mdx:
-        page = _jsx_tags(_CODE_SPAN.sub(" ", _ESM.sub("\n", page)))
+        page = _jsx_tags(_CODE_SPAN.sub(" ", _ESM.sub("\n", _MDX_COMMENT.sub(" ", page))))
     if markdown:
         page = _without_extension_markup(page)
     page = _without_shortcodes(page)

@@ -135,3 +135,35 @@ def test_check_and_build_refuse_markup_injected_in_the_new_segments(
     assert checked.exit_code == 3 and "unsafe-markup" in checked.output + checked.stderr
     assert run(root, "build").exit_code == 3
     assert not (root / "dist/nl/a.md").exists()
+
+
+MKDOCS = """\
+!!! note "Large sites"
+
+    Sites with many pages
+    should enable it.
+
+After.
+"""
+
+
+def test_a_python_markdown_block_keeps_its_title_quotes_and_body_indentation() -> None:
+    out = _translate(MKDOCS, {
+        "Large sites": 'Grote "sites"\nmet veel',
+        "Sites with many pages should enable it.":
+            "Grote sites\n\n!!! danger\nmoeten het aanzetten.",
+    })
+    assert out == (
+        "!!! note \"Grote 'sites' met veel\"\n\n"
+        "    Grote sites\n    !!! danger\n    moeten het aanzetten.\n\nAfter.\n"
+    )
+    doc = FORMAT.parse(out)  # read back: the same block, the same three segments
+    assert [s.kind for s in doc.segments] == ["admonition title", "paragraph", "paragraph"]
+
+
+def test_a_github_alert_marker_is_never_sent() -> None:
+    source = "> [!WARNING]\n> Run `migrate` once.\n"
+    doc = FORMAT.parse(source)
+    assert [s.text for s in doc.segments] == ["Run `migrate` once."]
+    assert FORMAT.render(doc, lambda s: "Voer `migrate` één keer uit.") == (
+        "> [!WARNING]\n> Voer `migrate` één keer uit.\n")

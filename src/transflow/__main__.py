@@ -1,6 +1,6 @@
 """Allow ``python -m transflow``."""
 
-from transflow.cli import main
+from transflow.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -5,42 +5,41 @@ every command: data on stdout, messages and progress on stderr; ``--json`` print
 versioned document; exit 0 fine, 1 error, 2 usage, 3 not ready (a gate failed). Library
 errors arrive as ``TransflowError`` and are printed as one line naming the file, plus a hint;
 tracebacks only with ``--debug``. Each command group lives in its own module and registers
-itself on ``main``.
+itself on ``main`` (``group.py``).
+
+Importing this package is cheap on purpose: ``run`` (the ``transflow`` program) first tries
+the kept answer of an unchanged command (``replay.py``) and loads click and the commands only
+when the command has to run.
 """
 
 from __future__ import annotations
 
-import click
+import sys
+from typing import TYPE_CHECKING
 
-from transflow import __version__
-from transflow.cli.common import TransflowGroup
+if TYPE_CHECKING:
+    import click
 
-__all__ = ["main"]
-
-
-@click.group(cls=TransflowGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="transflow")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Use this transflow.toml / pyproject.toml instead of searching upwards.")
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
-@click.pass_context
-def main(ctx: click.Context, config_path: str | None, debug: bool) -> None:
-    """Keep Dutch and English articles aligned through gettext catalogs.
-
-    \b
-    The workflow:
-      transflow sync        articles -> locales/<lang>/<slug>.po
-      transflow translate   drafts from translation memory, then DeepL
-      transflow review      approve translations
-      transflow check       numbers, links, footnotes, markup, glossary
-      transflow build       finished pairs -> dist/<lang>/<slug>.md (or a site layout)
-      transflow run         all of the above for pipelines
-
-    Exit codes: 0 fine, 1 error, 2 usage, 3 not ready.
-    """
-    ctx.ensure_object(dict)
-    ctx.obj["debug"] = debug
-    ctx.obj["config_path"] = config_path
+__all__ = ["main", "run"]
 
 
-# Commands are registered lazily: see ``common.LAZY_COMMANDS``.
+def run() -> None:
+    """The ``transflow`` program."""
+    from transflow.cli.replay import replay, started_now
+
+    started = started_now()
+    code = replay(sys.argv[1:])
+    if code is not None:
+        sys.exit(code)
+    from transflow.cli.group import main
+
+    main(obj={"started": started})
+
+
+def __getattr__(name: str) -> click.Group:
+    """``main`` (the click group) is loaded when first asked for."""
+    if name == "main":
+        from transflow.cli.group import main
+
+        return main
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

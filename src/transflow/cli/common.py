@@ -14,6 +14,7 @@ import difflib
 import importlib
 import json
 import sys
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from typing import Any, TypeVar
 
 import click
 
+from transflow.cli import replay
 from transflow.config import Config, load_config
 from transflow.errors import Problem, TransflowError, os_error
 from transflow.workflow.workspace import Progress, no_progress, recover, workspace_lock
@@ -57,9 +59,28 @@ class TransflowGroup(click.Group):
             importlib.import_module(LAZY_COMMANDS[cmd_name])
         return self.commands.get(cmd_name)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[ARGS_META] = tuple(args)  # the command line as typed: an answer's key
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
+        args = ctx.meta.get(ARGS_META, ())
+        recorder = None
+        if replay.replayable(args):
+            started = (ctx.obj or {}).get("started") or time.time_ns()
+            recorder = replay.Recorder(args, started)
         try:
-            return super().invoke(ctx)
+            try:
+                result = super().invoke(ctx)
+            except click.exceptions.Exit as exc:
+                if recorder is not None:
+                    recorder.keep((ctx.obj or {}).get("config"), exc.exit_code,
+                                  wrote=bool(ctx.meta.get(replay.WROTE_META)))
+                raise
+            if recorder is not None:
+                recorder.keep((ctx.obj or {}).get("config"), 0,
+                              wrote=bool(ctx.meta.get(replay.WROTE_META)))
+            return result
         except TransflowError as exc:
             _traceback(ctx)
             _fail(ctx, exc)
@@ -71,6 +92,9 @@ class TransflowGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted; everything finished so far is saved.", err=True)
             ctx.exit(130)
+        finally:
+            if recorder is not None:
+                recorder.stop()
 
 
 def _traceback(ctx: click.Context) -> None:
@@ -152,7 +176,8 @@ def progress_bar(label: str, enabled: bool) -> Iterator[Progress]:
     if not enabled or not sys.stderr.isatty():
         yield no_progress
         return
-    with click.progressbar(length=0, label=label, file=sys.stderr) as bar:
+    # Straight to the terminal: a bar is not part of a command's kept answer (``replay``).
+    with click.progressbar(length=0, label=label, file=replay.unrecorded(sys.stderr)) as bar:
         seen = [0]
 
         def update(done: int, total: int, item: str) -> None:
@@ -183,6 +208,9 @@ def get_config(ctx: click.Context, *, lock: bool = False) -> Config:
         obj["recovered"] = True
     return config
 
+
+#: ``ctx.meta`` key of the arguments after ``transflow`` (see ``replay``).
+ARGS_META = "transflow.args"
 
 #: ``ctx.meta`` key set by ``--json`` so that an error, too, is reported as a JSON document.
 JSON_META = "transflow.json"

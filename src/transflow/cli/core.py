@@ -23,6 +23,7 @@ from transflow.cli.common import (
     progress_bar,
     render_problems,
 )
+from transflow.cli.replay import WROTE_META
 from transflow.config import parse_config, starter, validate_language
 from transflow.errors import ConfigError
 from transflow.site.layout import PRESETS
@@ -312,6 +313,7 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
                        gates=default_gates(config, use_cache=not dry_run), dry_run=dry_run,
                        progress=progress,
                        workers=os.cpu_count() or 1)
+    ctx.meta[WROTE_META] = bool(report.written or report.removed)  # no answer kept (replay)
     render_problems(report.problems)
     if as_json:
         emit_json(build_json(report))

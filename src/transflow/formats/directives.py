@@ -9,7 +9,13 @@ as structure, so a reader never sees them (and a translation must never touch th
   a segment of its own (kind ``admonition title``), written back on its line (``]`` and ``[``
   escaped in the bracket form); the name, the colons and ``{…}`` attributes stay as written.
 * kramdown attribute lists on a line of their own (``{: .notice--info}``, ``{:toc}``,
-  ``{::options …}``), which style the block before or after them.
+  ``{::options …}``), which style the block before or after them;
+* GitHub's alert marker on the first line of a block quote (``> [!NOTE]``);
+* Python-Markdown's blocks (MkDocs Material): admonitions ``!!! note "Title"``, collapsible
+  ``??? tip "Title"`` / ``???+``, content tabs ``=== "Tab"``. The quoted title is a segment
+  (a ``"`` in its translation is written ``'``, which ends no title); the body, the lines
+  indented by four spaces after the opener, is Markdown: the format reads it as such (CommonMark
+  would make it an indented code block) and writes translations back with the indentation.
 
 The Markdown format splits a paragraph around these lines (as it does around shortcodes and
 lone JSX tags) and offers the runs of text lines between them as paragraphs; a translation
@@ -33,6 +39,14 @@ _FENCE = re.compile(
     r"[ \t]*(?:\{[^{}\n]*\})?[ \t]*"
 )
 _IAL = re.compile(r"[ \t]*\{:[^{}\n]*\}[ \t]*")
+#: GitHub's alert marker, the first line of a block quote (``> [!NOTE]``).
+_ALERT = re.compile(r"[ \t]*\[![A-Za-z]+\][ \t]*")
+#: Python-Markdown blocks (MkDocs): ``!!! note "Title"``, ``??? tip``, ``???+ tip "Title"``,
+#: content tabs ``=== "Tab"``; their body is the indented lines that follow.
+_INDENTED_OPENER = re.compile(
+    r"[ \t]*(?:(?:!!!|\?\?\?\+?)[ \t]+[A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*)*"
+    r'(?:[ \t]+"(?P<title>[^"\n]*)")?|===[+!]?[ \t]+"(?P<tab>[^"\n]*)")[ \t]*'
+)
 _HEADING_ATTRIBUTES = re.compile(r"(?:[ \t]+\{[#.][^{}\n]*\}|[ \t]*\{:[^{}\n]*\})[ \t]*$")
 
 
@@ -42,19 +56,28 @@ class MarkupLine:
 
     index: int
     title: tuple[int, int] | None = None
-    #: ``bracket`` when the title is written ``:::tip[Title]``, else ``line``.
+    #: ``bracket`` when the title is written ``:::tip[Title]``, ``quoted`` for
+    #: ``!!! note "Title"``, else ``line``.
     form: str = "line"
+    #: A Python-Markdown opener: the indented lines after it are the block's Markdown body.
+    indented: bool = False
 
 
 def markup_lines(text: str, lines: Sequence[tuple[int, int]]) -> list[MarkupLine]:
     """The lines among ``lines`` (``[start, end)`` spans of ``text``) that are markup."""
     found: list[MarkupLine] = []
     for index, (begin, end) in enumerate(lines):
-        if _IAL.fullmatch(text, begin, end):
+        if _IAL.fullmatch(text, begin, end) or (index == 0 and _ALERT.fullmatch(text, begin, end)):
             found.append(MarkupLine(index))
             continue
         m = _FENCE.fullmatch(text, begin, end)
         if m is None:
+            opener = _INDENTED_OPENER.fullmatch(text, begin, end) if index == 0 else None
+            if opener is not None:
+                group = "title" if opener.group("title") is not None else "tab"
+                title = (opener.start(group), opener.end(group)) if opener.group(group) else None
+                found.append(MarkupLine(index, title if title and title[0] < title[1] else None,
+                                        "quoted", indented=True))
             continue
         for group, form in (("bracket", "bracket"), ("title", "line")):
             if m.group(group) and m.group(group).strip():

@@ -375,8 +375,11 @@ def parse(
     previous = ""
     first_in_item = False
     jsx_until = -1  # MDX: end of a component tag whose props run over blank lines
+    indented_body = False  # after ``!!! note``: an indented code block is its Markdown body
     for token in tokens:
         kind = token.type
+        if kind not in ("inline", "paragraph_close", "code_block"):
+            indented_body = False
         if kind in _CONTAINERS:
             containers.append(_CONTAINERS[kind])
         elif kind.endswith("_close") and kind[:-6] + "_open" in _CONTAINERS:
@@ -387,6 +390,18 @@ def parse(
         elif kind == "paragraph_open":
             block = "paragraph"
             first_in_item = previous == "list_item_open"
+        elif kind == "code_block" and token.map and indented_body and not containers:
+            indented_body = False
+            first, last = token.map
+            line_start(0)
+            assert line_starts is not None
+            stop = line_starts[last] if last < len(line_starts) else len(norm)
+            inner = _indented(norm, line_start(first), stop, markup=markup, mdx=mdx)
+            for seg, span in inner:
+                o_start, o_end = offsets(seg.start), offsets(seg.end)
+                segments.append(Segment(seg.text, seg.kind, fm_lines + first + seg.line,
+                                        o_start, o_end))
+                spans[(o_start, o_end)] = span
         elif kind == "html_block" and token.map:
             first, last = token.map
             line_start(0)
@@ -427,7 +442,7 @@ def parse(
 
                     marks = (
                         directives.markup_lines(norm, lines)
-                        if ":::" in token.content or "{:" in token.content
+                        if _MARKUP_HINT.search(token.content)
                         else None
                     )
 
@@ -439,7 +454,8 @@ def parse(
                             if mark.title is not None:
                                 b, e = mark.title
                                 add(norm[b:e], "admonition title", line + mark.index, b, e,
-                                    Span("bracket" if mark.form == "bracket" else "atx"))
+                                    Span(_TITLE_MODES[mark.form]))
+                        indented_body = any(m.indented for m in marks)
                         _paragraphs(_groups(lines, [m.index for m in marks]), norm, where,
                                     block == "paragraph" and first_in_item, line, line_start, add)
                     elif mdx and token.content.startswith("<") and block == "paragraph":
@@ -458,7 +474,14 @@ def parse(
                     elif split is not None:
                         for code in split.standalone:
                             add_params(code, None)
-                        _paragraphs(split.groups, norm, where,
+                        text_groups = []
+                        for group in split.groups:  # tags only between a pair: their alt/title
+                            b, e = group[1][0][0], group[1][-1][1]
+                            if "<" in norm[b:e] and not _has_words(norm[b:e]):
+                                add_pieces(b, e, attributes_only=True)
+                            else:
+                                text_groups.append(group)
+                        _paragraphs(text_groups, norm, where,
                                     block == "paragraph" and first_in_item, line, line_start, add)
                     elif "<" in token.content and not _has_words(token.content):
                         add_pieces(lines[0][0], lines[-1][1], attributes_only=True)
@@ -487,6 +510,45 @@ def parse(
 
 
 _Add = Callable[[str, str, int, int, int, Span], None]
+#: Cheap test before ``directives.markup_lines``: text that may hold extension markup lines.
+_MARKUP_HINT = re.compile(r":::|\{:|\[!|^[ \t]*(?:!!!|\?\?\?|===)", re.MULTILINE)
+_TITLE_MODES = {"bracket": "bracket", "quoted": "quoted", "line": "atx"}
+_INDENT = re.compile(r"(?: {1,4}|\t| {0,3}\t)")
+
+
+def _indented(
+    norm: str, start: int, end: int, *, markup: Markup, mdx: bool
+) -> list[tuple[Segment, Span]]:
+    """Segments of a Python-Markdown block's body, ``norm[start:end]`` indented by four
+    columns: read as Markdown once dedented, offsets mapped back into ``norm``, and each
+    span's continuation prefix given the indentation back."""
+    dedented: list[str] = []
+    starts: list[int] = []  # where each dedented line starts, in the dedented text
+    origins: list[int] = []  # and in ``norm``
+    pos, at = start, 0
+    for raw in norm[start:end].split("\n"):
+        cut = _INDENT.match(raw)
+        skip = cut.end() if cut and raw.strip() else 0
+        starts.append(at)
+        origins.append(pos + skip)
+        dedented.append(raw[skip:])
+        at += len(raw) - skip + 1
+        pos += len(raw) + 1
+    inner = parse("\n".join(dedented), front_matter=False, markup=markup, mdx=mdx)
+    inner_spans = inner.extra[_EXTRA_KEY]
+    assert isinstance(inner_spans, dict)
+
+    def where(offset: int) -> int:
+        k = bisect_right(starts, offset) - 1
+        return origins[k] + offset - starts[k]
+
+    out: list[tuple[Segment, Span]] = []
+    for seg in inner.segments:
+        span: Span = inner_spans[(seg.start, seg.end)]
+        if span.mode == "block":
+            span = Span(span.mode, "    " + span.prefix, span.style)
+        out.append((Segment(seg.text, seg.kind, seg.line, where(seg.start), where(seg.end)), span))
+    return out
 
 
 def _references(norm: str, env: dict[str, object], line_start: Callable[[int], int],

@@ -33,7 +33,7 @@ class Span:
     """How to write a translation back into one segment's span."""
 
     #: ``block`` (paragraph, setext heading), ``atx`` (also an admonition title), ``bracket``
-    #: (a ``:::tip[title]``), ``cell``, ``yaml``, ``toml``.
+    #: (a ``:::tip[title]``), ``quoted`` (``!!! note "title"``), ``cell``, ``yaml``, ``toml``.
     mode: str
     #: Continuation prefix for new lines (``> ``, list indentation); ``style`` for quoting.
     prefix: str = ""
@@ -41,7 +41,9 @@ class Span:
 
 
 #: Span modes whose text MDX reads as Markdown with JSX and ``{…}`` expressions.
-MDX_TEXT_MODES = frozenset({"alt", "block", "atx", "bracket", "cell", "html", "html-md"})
+MDX_TEXT_MODES = frozenset(
+    {"alt", "block", "atx", "bracket", "quoted", "cell", "html", "html-md"}
+)
 
 
 def encode(text: str, span: Span, newline: str, original: str, original_span: str) -> str:
@@ -64,6 +66,8 @@ def encode(text: str, span: Span, newline: str, original: str, original_span: st
         return frontmatter.quote_yaml(text, span.style, original)
     if span.mode == "toml":
         return frontmatter.quote_toml(text, span.style)
+    if span.mode == "quoted":  # a Python-Markdown title: one line, no ``"`` to end it
+        return re.sub(r"\s+", " ", text).replace('"', "'")
     if span.mode in ("atx", "cell", "bracket"):
         text = re.sub(r"[ \t]*(?:\n[ \t]*)+", " ", text)
         if span.mode == "bracket":  # an admonition title in ``:::tip[…]``

@@ -1,0 +1,204 @@
+"""Kept answers (``cli/replay.py``): an unchanged command prints what running it would print.
+
+Each test records an answer through the command line, then checks that the kept answer is
+byte-identical to running the command again (stdout, stderr, exit code), and that any change
+to what the command reads (an edit behind its back with the same size and mtime, a new
+article, a deleted output, the configuration) means the command runs instead.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.helpers import ARTICLE, make_workspace
+from tests.test_cache import SECOND, translate_all
+from transflow import atomic
+from transflow.cli import main, replay
+from transflow.workflow import snapshot
+from transflow.workflow.cache import CACHE_DIR, DB_NAME
+
+#: The recording clock one second ahead: every file of the freshly made workspace counts as
+#: older than the racy window (a real run needs them 0.1 s old; tests do not sleep).
+AHEAD = 1_000_000_000
+
+
+def record(root: Path, *args: str, started: int | None = None) -> tuple[int, str, str]:
+    """Run the command through the CLI (which keeps its answer when it may)."""
+    runner = CliRunner()
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        obj = {"started": started if started is not None else time.time_ns() + AHEAD}
+        result = runner.invoke(main, list(args), obj=obj, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def replayed(root: Path, *args: str) -> tuple[int, str, str] | None:
+    """The kept answer, printed (None when the command would have to run)."""
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        code = replay.replay(list(args), stdout=out, stderr=err)
+    finally:
+        os.chdir(old)
+    return None if code is None else (code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = make_workspace(tmp_path, {"sleep.md": ARTICLE, "zinc.md": SECOND})
+    assert record(root, "sync")[0] == 0
+    translate_all(root, wrong="Zinc is needed by 300 enzymes.² A typical dose is 15 mg.")
+    return root
+
+
+COMMANDS = [
+    ("status",),
+    ("status", "--json", "--lang", "nl"),
+    ("status", "--fail-under=100"),
+    ("check",),
+    ("check", "--json", "--errors-only"),
+    ("build",),
+    ("build", "--json", "--allow-incomplete"),
+]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a) for a in COMMANDS])
+def test_an_unchanged_command_prints_what_running_it_prints(
+    workspace: Path, args: tuple[str, ...]
+) -> None:
+    record(workspace, *args)
+    if args[0] == "build":
+        assert replayed(workspace, *args) is None  # it wrote the outputs: kept nothing
+    ran = record(workspace, *args)  # nothing changed: kept
+    kept = replayed(workspace, *args)
+    assert kept == ran
+    assert kept[0] in (0, 3)
+    assert replayed(workspace, *args, "--debug") is None  # another command line: runs
+
+
+def test_an_edit_with_the_same_size_and_mtime_runs_the_command(workspace: Path) -> None:
+    record(workspace, "check", "--json")
+    assert replayed(workspace, "check", "--json") is not None
+    po = workspace / "locales" / "nl" / "zinc.po"
+    st = po.stat()
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace("50 mg", "15 mg"), encoding="utf-8")  # fixed, same size
+    os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the same mtime
+    assert replayed(workspace, "check", "--json") is None
+    code, out, _ = record(workspace, "check", "--json")
+    assert code == 0 and '"error": 0' in out
+
+
+@pytest.mark.parametrize("change", ["new article", "deleted output", "config", "edited output",
+                                    "killed run", "glossary"])
+def test_any_change_runs_the_command(workspace: Path, change: str) -> None:
+    config = workspace / "transflow.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[deepl]\nglossary = "g.csv"\n')
+    (workspace / "g.csv").write_text("en,nl\nshop,winkel\n", encoding="utf-8")
+    record(workspace, "build", "--allow-incomplete")
+    ran = record(workspace, "build", "--allow-incomplete")
+    assert replayed(workspace, "build", "--allow-incomplete") == ran
+    published = workspace / "dist" / "nl" / "sleep.md"
+    if change == "new article":
+        (workspace / "articles" / "news").mkdir()
+        (workspace / "articles" / "news" / "x.md").write_text("# New\n", encoding="utf-8")
+    elif change == "deleted output":
+        published.unlink()
+    elif change == "edited output":
+        published.write_text(published.read_text(encoding="utf-8") + "x", encoding="utf-8")
+    elif change == "config":
+        config.write_text(config.read_text(encoding="utf-8").replace('"translated"',
+                                                                     '"reviewed"'))
+    elif change == "killed run":
+        (workspace / CACHE_DIR / "dirty.json").write_text("[]", encoding="utf-8")
+    elif change == "glossary":
+        (workspace / "g.csv").write_text("en,nl\nshop,winkels\n", encoding="utf-8")
+    assert replayed(workspace, "build", "--allow-incomplete") is None
+    after = record(workspace, "build", "--allow-incomplete")
+    if change in ("deleted output", "edited output"):
+        assert after[1].splitlines() == ["dist/nl/sleep.md"]  # written again
+        assert published.read_text(encoding="utf-8").endswith("now.\n")
+
+
+def test_a_recent_file_or_a_write_keeps_no_answer(workspace: Path) -> None:
+    now = time.time_ns()
+    assert record(workspace, "build", started=now)[1]  # wrote the outputs: nothing kept
+    assert replayed(workspace, "build") is None
+    assert record(workspace, "status", started=now)[0] == 0  # files changed just now
+    assert replayed(workspace, "status") is None
+    time.sleep(0.15)
+    ran = record(workspace, "status", started=time.time_ns())
+    assert replayed(workspace, "status") == ran
+
+
+def test_commands_that_change_files_or_debug_are_never_kept(workspace: Path) -> None:
+    assert not replay.replayable(["check", "--accept", "locales/nl/zinc.po:1", "numbers"])
+    assert not replay.replayable(["build", "--dry-run"])
+    assert not replay.replayable(["--debug", "status"])
+    assert not replay.replayable(["sync"])
+    assert not replay.replayable(["status", "--lang"])  # the value is missing
+    assert replay.replayable(["status", "articles/zinc.md", "--lang", "nl", "--json"])
+    record(workspace, "build", "--dry-run")
+    assert replayed(workspace, "build", "--dry-run") is None
+
+
+def test_deleting_the_cache_forgets_the_answers(workspace: Path) -> None:
+    record(workspace, "status")
+    ran = record(workspace, "status")
+    assert replayed(workspace, "status") == ran
+    snapshot.forget_answers(workspace)
+    assert replayed(workspace, "status") is None
+    (workspace / CACHE_DIR / DB_NAME).write_bytes(b"not a database" * 100)
+    assert replayed(workspace, "status") is None
+    assert record(workspace, "status") == ran
+
+
+def test_a_snapshot_sees_every_kind_of_change(tmp_path: Path) -> None:
+    folder = tmp_path / "tree"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("one", encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text("two", encoding="utf-8")
+    (folder / CACHE_DIR).mkdir()
+
+    def taken() -> bytes:
+        shot = snapshot.Snapshot(time.time_ns() + AHEAD)
+        shot.folder(folder)
+        shot.file(tmp_path / "absent.toml")
+        blob = shot.encode()
+        assert blob is not None
+        return blob
+
+    blob = taken()
+    assert snapshot.unchanged(blob)
+    (folder / CACHE_DIR / "x").write_text("the cache itself is left out", encoding="utf-8")
+    assert snapshot.unchanged(blob)
+    for change in (
+        lambda: (folder / "sub" / "c.txt").write_text("new", encoding="utf-8"),
+        lambda: (folder / "sub" / "b.txt").unlink(),
+        lambda: os.utime(folder / "a.txt", ns=(0, (folder / "a.txt").stat().st_mtime_ns)),
+        lambda: (tmp_path / "absent.toml").write_text("", encoding="utf-8"),
+    ):
+        change()
+        assert not snapshot.unchanged(blob)
+        blob = taken()
+    assert not snapshot.unchanged(b"garbage")
+    recent = snapshot.Snapshot(time.time_ns())  # everything was written just now
+    recent.folder(folder)
+    assert recent.encode() is None
+
+
+def test_the_journal_names_are_the_atomic_modules() -> None:
+    journal = atomic.Journal(Path("/x"))
+    assert (journal.dirty.name, journal.commits.name) == snapshot.JOURNAL_FILES
+    assert snapshot.TEMP_SUFFIX == atomic.TEMP_SUFFIX
+    assert snapshot.CACHE_DIR == CACHE_DIR and snapshot.DB_NAME == DB_NAME
