@@ -33,7 +33,7 @@ back (previous msgids of obsolete entries, ``#~|``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -231,8 +231,16 @@ def _comment_lines(marker: str, text: str) -> list[str]:
     ]
 
 
-def _reference_lines(occurrences: Iterable[tuple[str, Any]], page_width: int) -> list[str]:
+def _reference_lines(occurrences: Sequence[tuple[str, Any]], page_width: int) -> list[str]:
     """``#:`` lines: references in order, duplicates dropped, wrapped at the page width."""
+    if len(occurrences) == 1:  # the usual case, in short: one reference is one line
+        path, lineno = occurrences[0]
+        number = "" if lineno in (None, "") else str(lineno).strip()
+        if number.lstrip("-").isdigit():
+            number = str(int(number))
+        while path.startswith("./"):
+            path = path[2:]
+        return [f"#: {path}:{number}" if number else f"#: {path}"]
     lines: list[str] = []
     current = "#:"
     column = 2
