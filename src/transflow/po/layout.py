@@ -225,6 +225,8 @@ def _comment_lines(marker: str, text: str) -> list[str]:
     gettext's reader joins a line ending in a backslash with the next one, even in a comment,
     so such a line gets a trailing space; polib strips it again when reading.
     """
+    if "\n" not in text and not text.endswith("\\"):  # one plain line (most comments)
+        return [f"{marker} {text}" if text else marker]
     return [
         (f"{marker} {line} " if line.endswith("\\") else f"{marker} {line}") if line else marker
         for line in text.split("\n")
@@ -333,10 +335,12 @@ def render_entry(entry: Entry, *, page_width: int = PAGE_WIDTH) -> list[str]:
         lines += _comment_lines("#.", entry.comment)
     if entry.occurrences:
         lines += _reference_lines(entry.occurrences, page_width)
-    flag_line, wrap = _flag_line(entry.flags, fuzzy_allowed=bool(msgstrs[0]))
+    flag_line, wrap, directives = None, True, ""  # no flags: what _flag_line would say
+    if entry.flags:
+        flag_line, wrap = _flag_line(entry.flags, fuzzy_allowed=bool(msgstrs[0]))
+        directives = directive_style(entry.flags)
     if flag_line:
         lines.append(flag_line)
-    directives = directive_style(entry.flags)
     prev_prefix = "#~| " if obsolete else "#| "
     for keyword, value in (
         ("msgctxt", entry.previous_msgctxt),
@@ -359,8 +363,7 @@ def render_entry(entry: Entry, *, page_width: int = PAGE_WIDTH) -> list[str]:
     else:
         fields.append(("msgstr", msgstrs[0]))
     for keyword, value in fields:
-        lines += wrap_string(keyword, value, prefix=prefix, wrap=wrap, page_width=page_width,
-                             directives=directives)
+        lines += _wrap_cached(keyword, value, prefix, wrap, page_width, directives)
     return lines
 
 
