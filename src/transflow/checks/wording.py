@@ -26,6 +26,12 @@ from .text import (
 )
 
 
+@lru_cache(maxsize=256)
+def _already_in(text: str, target: str, source: str) -> bool:
+    """``language_guess.already_in``, which two checks ask of the same entry: answered once."""
+    return already_in(text, target, source)
+
+
 @lru_cache(maxsize=1024)
 def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){re.escape(term.strip())}", re.I)
@@ -61,7 +67,7 @@ def check_identical(source: str, translation: str, ctx: CheckContext) -> Iterabl
         return
     if _BARE_URL.search(source) or _DOI.search(source) or _CITATION.search(source):
         return  # a bibliography entry (authors, title, journal, URL) is cited as published
-    if already_in(source, ctx.target_lang, ctx.source_lang):
+    if _already_in(source, ctx.target_lang, ctx.source_lang):
         return  # the target-language check reports it
     if translation.strip() == source.strip() and len(_WORD.findall(_prose(source))) > 5:
         yield "the translation is identical to the source"
@@ -74,7 +80,7 @@ def check_target_language(source: str, translation: str, ctx: CheckContext) -> I
     Only a warning so that a person sees it (a quote may still deserve a translation beside
     it); the detection is ``language_guess.already_in`` (strict: enough function words).
     """
-    if already_in(source, ctx.target_lang, ctx.source_lang):
+    if _already_in(source, ctx.target_lang, ctx.source_lang):
         yield f"the source is already in '{ctx.target_lang}': its translation is a copy"
 
 

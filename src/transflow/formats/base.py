@@ -71,11 +71,11 @@ DEFAULT_FRONT_MATTER = (
 #: Props and named shortcode parameters whose string values are segments, by default.
 #: Beyond the HTML names: ``text`` (a button's or badge's words: ``{{< alert text="…" >}}``,
 #: ``<Badge text="New"/>``), ``summary`` (a details shortcode's line), ``subtitle``, ``header``
-#: (Docsy's card and tab headers), ``content`` (Jekyll's ``{% include note.html content="…" %}``)
-#: and ``quote`` (a quote component's words).
+#: (Docsy's card and tab headers), ``content`` (Jekyll's ``{% include note.html content="…" %}``),
+#: ``quote`` (a quote component's words), ``message`` and ``heading`` (alert includes).
 DEFAULT_PROPS = (
     "title", "description", "alt", "caption", "label", "aria-label", "placeholder",
-    "text", "summary", "subtitle", "header", "content", "quote",
+    "text", "summary", "subtitle", "header", "content", "quote", "message", "heading",
 )
 
 #: Eleventy's image shortcode, ``{% image "src", "alt" %}``, and the notice shortcode's title

@@ -18,7 +18,9 @@ followed is the generators' own, kept deliberately small:
 * Liquid (Jekyll, Eleventy, Shopify): ``{%``/``{%-``, a tag name, then arguments until
   ``%}``/``-%}``: ``"value"``, ``'value'`` (no escapes in Liquid strings), ``key="value"``,
   ``key: "value"``, bare words and commas. ``{% raw %}``/``{% comment %}``/``{% highlight %}``
-  and Hugo's ``highlight``/``code`` pairs are kept whole: nothing between them is text.
+  (and diagram/formula pairs: ``mermaid``, ``katex``, ``math``, ``plantuml``) and Hugo's
+  ``highlight``/``code``/``mermaid``/``katex``/``math``/``chart`` pairs are kept whole:
+  nothing between them is text.
 * Anything the scanner does not understand is not a shortcode and stays byte for byte.
 
 What is a segment (decided by the caller's ``Markup``): a *quoted* value of a named parameter
@@ -86,9 +88,15 @@ _HUGO_VALUE = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`=]+?(?=\s|[>%]\}\}|$)
 _LIQUID_VALUE = re.compile(r"\"[^\"]*\"|'[^']*'|[^\s,\"']+?(?=[\s,]|-?%\}|$)")
 _KEY = re.compile(r"([A-Za-z_][\w\-]*)\s*([=:])\s*")
 #: Liquid blocks whose body is not Liquid: kept whole, never scanned.
-_OPAQUE = {"raw": "endraw", "comment": "endcomment", "highlight": "endhighlight"}
-#: Hugo pairs whose body is code, not text (``{{< highlight go >}}`` … ``{{< /highlight >}}``).
-_HUGO_OPAQUE = frozenset({"highlight", "code", "raw"})
+_OPAQUE = {
+    "raw": "endraw", "comment": "endcomment", "highlight": "endhighlight",
+    "mermaid": "endmermaid", "katex": "endkatex", "math": "endmath", "plantuml": "endplantuml",
+}
+#: Hugo pairs whose body is code, not text (``{{< highlight go >}}`` … ``{{< /highlight >}}``,
+#: a diagram, a formula, a chart's JSON).
+_HUGO_OPAQUE = frozenset(
+    {"highlight", "code", "raw", "mermaid", "katex", "math", "chart", "plantuml", "diagram"}
+)
 
 
 def scan(text: str, start: int = 0, end: int | None = None) -> list[Shortcode]:

@@ -25,7 +25,7 @@ from typing import Any
 from transflow.config import Config
 from transflow.errors import CatalogError, Problem, TransflowError
 from transflow.formats import Segment
-from transflow.po import catalog
+from transflow.po import catalog, reader
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
 from transflow.workflow.cache import ResultCache, config_key, make_key
@@ -540,7 +540,7 @@ def _assess(
         lb = LanguageBuild(lang, config.relative(po_path))
         result.languages.append(lb)
         try:
-            cat = catalog.load(po_path)
+            cat = reader.read(po_path)  # read-only: the lean reader (polib's answers)
         except CatalogError as exc:
             if po_path.exists():
                 raise

@@ -23,7 +23,7 @@ from transflow.checks import CHECKS, CheckContext, Finding, Severity, run_checks
 from transflow.config import Config
 from transflow.errors import Problem, TransflowError
 from transflow.glossary import Glossary, load_glossary
-from transflow.po import catalog
+from transflow.po import catalog, reader
 from transflow.states import NEVER_ACCEPTED, State, accepted_findings, entry_state, view
 from transflow.workflow.cache import EntryMemo, ResultCache, code_key, config_key, make_key
 from transflow.workflow.workspace import (
@@ -388,7 +388,7 @@ def _check_article(
             part.missing = True
         else:
             part.findings, part.checked = check_catalog(
-                article, lang, catalog.load(po_path), catalog_name=part.catalog,
+                article, lang, reader.read(po_path), catalog_name=part.catalog,
                 glossary=glossary, memo=memo,
             )
         parts.append(part)

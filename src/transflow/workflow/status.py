@@ -249,9 +249,9 @@ def _status_path(config: Config, path: Path, language: str | None) -> list[Catal
             item.states[State.UNTRANSLATED] = item.segments
             item.words_by_state[State.UNTRANSLATED] = item.words
         else:
-            from transflow.po import catalog  # only for a changed article (polib is slow to load)
+            from transflow.po import reader  # only for a changed article (slow to import)
 
-            _count(item, catalog.load(po_path))
+            _count(item, reader.read(po_path))
         items.append(item)
     return items
 

@@ -1,0 +1,326 @@
+"""A lean, read-only catalog reader for the commands that only look (build, check, status).
+
+``catalog.load`` parses with polib, whose state machine costs a method lookup, a
+``getattr`` and a regular expression per line, and a heavy ``POEntry`` per entry: loading
+the catalogs was a tenth of a cold ``build``. :func:`read` runs the *same* state machine
+(polib's ``_POFileParser.parse``, line for line: the same tokens, transitions, handlers,
+line numbers, header and metadata rules) with cheap per-line work and slotted entries, so
+what it returns is what polib returns, attribute for attribute (``obsolete`` as a bool).
+
+Anything polib would refuse, and the few shapes where polib's own bookkeeping decides in
+ways not worth copying (more than one header entry, a header that is not the first entry),
+is handed to ``catalog.parse``, so errors and odd files come out exactly as before. The
+result must never be saved: it has no polib objects to render (``save`` stays with
+``catalog.load``). ``tests/test_po_reader.py`` compares the two readers on every catalog of
+the test suite, the sample workspace and generated edge cases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from transflow.errors import CatalogError
+from transflow.po.catalog import _VALID_LINE, decode, parse
+from transflow.po.model import Catalog, Entry
+
+__all__ = ["read", "read_text"]
+
+
+class _Fallback(Exception):
+    """The lean reader does not judge this file: polib (through ``catalog.parse``) does."""
+
+
+@dataclass(slots=True, eq=False)
+class ReadEntry:
+    """One entry as polib's ``POEntry`` holds it (the attributes of ``model.Entry``).
+
+    Made once the entry is read whole (from a :func:`_blank` record the parser fills), so
+    this module never writes review state on an entry (that is ``transflow.states``'s)."""
+
+    msgid: str
+    msgstr: str
+    msgctxt: str | None
+    msgid_plural: str
+    msgstr_plural: dict[int, str]
+    flags: list[str]
+    tcomment: str
+    comment: str
+    occurrences: list[tuple[str, str]]
+    previous_msgid: str | None
+    previous_msgctxt: str | None
+    previous_msgid_plural: str | None
+    obsolete: bool
+    linenum: int | None
+
+
+#: Positions in the record an entry is read into (ReadEntry's fields, in order).
+(_ID, _STR, _CTXT, _PLURAL, _STRS, _FLAGS, _NOTES, _COMMENT, _OCC, _PREV_ID, _PREV_CTXT,
+ _PREV_PLURAL, _OBSOLETE, _LINE) = range(14)
+
+
+def _blank(linenum: int) -> list[Any]:
+    """A new entry's record, with polib's ``POEntry`` defaults."""
+    return ["", "", None, "", {}, [], "", "", [], None, None, None, False, linenum]
+
+
+class ReadFile(list[Entry]):
+    """The entries (header entry removed, as polib does) plus the header fields."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header = ""
+        self.metadata: dict[str, str] = {}
+        self.metadata_is_fuzzy: object = 0
+
+
+_ESCAPE = re.compile(r'\\(\\|n|t|r|v|b|f|")')
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "v": "\v", "b": "\b", "f": "\f", "\\": "\\"}
+_BAD_QUOTE = re.compile(r'([^\\]|^)"')
+
+
+def _unescape(text: str) -> str:
+    """polib's ``unescape``, with the common no-backslash case answered at once."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
+
+
+def _plain_string(text: str) -> bool:
+    """``"…"`` with no quote or backslash inside: a string ``_VALID_LINE`` accepts."""
+    return (len(text) >= 2 and text[0] == '"' and text[-1] == '"'
+            and '"' not in text[1:-1] and "\\" not in text)
+
+
+def _plain_line(line: str) -> bool:
+    """A line ``_VALID_LINE`` accepts, told without the regular expression in the common
+    case (a string, or a keyword, one space and a string, with nothing to unescape)."""
+    if line[0] == '"':
+        return _plain_string(line)
+    keyword, _, rest = line.partition(" ")
+    return keyword in _KEYWORDS and _plain_string(rest)
+
+
+def _bad_quote(inner: str) -> bool:
+    return '"' in inner and _BAD_QUOTE.search(inner) is not None
+
+
+_KEYWORDS = {"msgctxt": "ct", "msgid": "mi", "msgstr": "ms", "msgid_plural": "mp"}
+_PREVIOUS = {"msgid_plural": "pp", "msgid": "pm", "msgctxt": "pc"}
+_ALL = ("st", "he", "gc", "oc", "fl", "ct", "pc", "pm", "pp", "tc", "ms", "mp", "mx", "mi")
+#: polib's transitions: (symbol, state) -> next state (its ``add`` calls, in order).
+_NEXT: dict[tuple[str, str], str] = {}
+for _symbol, _states, _next in (
+    ("tc", ("st", "he"), "he"),
+    ("tc", ("gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mp", "mx", "mi"), "tc"),
+    ("gc", _ALL, "gc"), ("oc", _ALL, "oc"), ("fl", _ALL, "fl"), ("pc", _ALL, "pc"),
+    ("pm", _ALL, "pm"), ("pp", _ALL, "pp"),
+    ("ct", ("st", "he", "gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mx"), "ct"),
+    ("mi", ("st", "he", "gc", "oc", "fl", "ct", "tc", "pc", "pm", "pp", "ms", "mx"), "mi"),
+    ("mp", ("tc", "gc", "pc", "pm", "pp", "mi"), "mp"),
+    ("ms", ("mi", "mp", "tc"), "ms"),
+    ("mx", ("mi", "mx", "mp", "tc"), "mx"),
+    ("mc", ("ct", "mi", "mp", "ms", "mx", "pm", "pp", "pc"), "mc"),
+):
+    for _state in _states:
+        _NEXT[(_symbol, _state)] = _next
+#: Handlers that start a new entry when they follow a msgstr (polib's ``in ['mc', 'ms', 'mx']``).
+_STARTERS = frozenset({"tc", "gc", "oc", "fl", "pp", "pm", "pc", "ct", "mi"})
+
+
+def _entries(text: str) -> ReadFile:
+    """polib's ``_POFileParser.parse`` on ``text`` (see the module docstring)."""
+    out = ReadFile()
+    entry = _blank(0)
+    state = "st"
+    index = 0
+    tokens: list[str] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line:
+            continue
+        if (line[0] != "#" or raw[0] != "#") and not (
+            len(raw) == len(line) and _plain_line(line)
+        ) and _VALID_LINE.match(raw) is None:
+            raise _Fallback  # catalog.parse names the line (as msgfmt would)
+        tokens = line.split(None, 2)
+        count = len(tokens)
+        if tokens[0] == "#~|":
+            continue
+        obsolete = False
+        if tokens[0] == "#~" and count > 1:
+            line = line[3:].strip()
+            tokens = tokens[1:]
+            count -= 1
+            obsolete = True
+        first = tokens[0]
+        if first in _KEYWORDS and count > 1:
+            token = line[len(first):].lstrip()
+            if _bad_quote(token[1:-1]):
+                raise _Fallback
+            symbol = _KEYWORDS[first]
+        elif first == "#:":
+            if count <= 1:
+                continue
+            token, symbol = line, "oc"
+        elif line[:1] == '"':
+            if _bad_quote(line[1:-1]):
+                raise _Fallback
+            token, symbol = line, "mc"
+        elif line[:7] == "msgstr[":
+            token, symbol = line, "mx"
+        elif first == "#,":
+            if count <= 1:
+                continue
+            token, symbol = line, "fl"
+        elif first == "#" or first.startswith("##"):
+            token, symbol = (line + " " if line == "#" else line), "tc"
+        elif first == "#.":
+            if count <= 1:
+                continue
+            token, symbol = line, "gc"
+        elif first == "#|":
+            if count <= 1:
+                raise _Fallback
+            token = line[2:].lstrip()
+            if tokens[1].startswith('"'):
+                symbol = "mc"
+            elif count == 2 or tokens[1] not in _PREVIOUS:
+                raise _Fallback
+            else:
+                token = token[len(tokens[1]):].lstrip()
+                symbol = _PREVIOUS[tokens[1]]
+        else:
+            raise _Fallback
+        target = _NEXT.get((symbol, state))
+        if target is None:
+            raise _Fallback  # polib: "Syntax error in po file"
+        if symbol == "mc":
+            piece = _unescape(token[1:-1])
+            if state == "ct":
+                entry[_CTXT] = _join(entry[_CTXT], piece)
+            elif state == "mi":
+                entry[_ID] += piece
+            elif state == "mp":
+                entry[_PLURAL] += piece
+            elif state == "ms":
+                entry[_STR] += piece
+            elif state == "mx":
+                entry[_STRS][index] += piece
+            elif state == "pp":
+                entry[_PREV_PLURAL] = _join(entry[_PREV_PLURAL], piece)
+            elif state == "pm":
+                entry[_PREV_ID] = _join(entry[_PREV_ID], piece)
+            elif state == "pc":
+                entry[_PREV_CTXT] = _join(entry[_PREV_CTXT], piece)
+            continue  # a continuation never changes the state
+        if target == "he":
+            if out.header != "":
+                out.header += "\n"
+            out.header += token[2:]
+            state = target
+            continue
+        if symbol in _STARTERS and state in ("ms", "mx"):
+            out.append(ReadEntry(*entry))
+            entry = _blank(number)
+        if symbol == "tc":
+            if entry[_NOTES] != "":
+                entry[_NOTES] += "\n"
+            comment = token.lstrip("#")
+            entry[_NOTES] += comment[1:] if comment.startswith(" ") else comment
+        elif symbol == "gc":
+            if entry[_COMMENT] != "":
+                entry[_COMMENT] += "\n"
+            entry[_COMMENT] += token[3:]
+        elif symbol == "oc":
+            for occurrence in token[3:].split():
+                if ":" in occurrence:
+                    where, at = occurrence.rsplit(":", 1)
+                    if not at.isdigit():
+                        where, at = occurrence, ""
+                    entry[_OCC].append((where, at))
+                else:
+                    entry[_OCC].append((occurrence, ""))
+        elif symbol == "fl":
+            entry[_FLAGS] += [c.strip() for c in token[3:].split(",")]
+        elif symbol == "pp":
+            entry[_PREV_PLURAL] = _unescape(token[1:-1])
+        elif symbol == "pm":
+            entry[_PREV_ID] = _unescape(token[1:-1])
+        elif symbol == "pc":
+            entry[_PREV_CTXT] = _unescape(token[1:-1])
+        elif symbol == "ct":
+            entry[_CTXT] = _unescape(token[1:-1])
+        elif symbol == "mi":
+            entry[_OBSOLETE] = obsolete
+            entry[_ID] = _unescape(token[1:-1])
+        elif symbol == "mp":
+            entry[_PLURAL] = _unescape(token[1:-1])
+        elif symbol == "ms":
+            entry[_STR] = _unescape(token[1:-1])
+        elif symbol == "mx":
+            if not token[7:8].isdigit():
+                raise _Fallback
+            index = int(token[7])
+            entry[_STRS][index] = _unescape(token[token.find('"') + 1:-1])
+        state = target
+    if tokens and not tokens[0].startswith("#"):
+        out.append(ReadEntry(*entry))
+    _header(out)
+    return out
+
+
+def _join(value: str | None, piece: str) -> str:
+    if value is None:
+        raise _Fallback  # polib: None += str, a TypeError it reports as a syntax error
+    return value + piece
+
+
+def _header(out: ReadFile) -> None:
+    """polib's ``find('')``, ``remove`` and metadata split, for the one header it expects."""
+    headers = [e for e in out if not e.obsolete and e.msgid == ""]
+    if not headers:
+        return
+    if len(headers) > 1 or out[0] is not headers[0] or any(e.msgid == "" for e in out[1:]):
+        raise _Fallback  # polib's choice and list.remove's equality: left to polib
+    found = out.pop(0)
+    out.metadata_is_fuzzy = found.flags
+    key = None
+    for msg in found.msgstr.splitlines():
+        try:
+            key, val = msg.split(":", 1)
+            out.metadata[key] = val.strip()
+        except (ValueError, KeyError):
+            if key is not None:
+                out.metadata[key] += "\n" + msg.strip()
+
+
+def read_text(text: str, *, path: Path | None = None) -> Catalog:
+    """``catalog.parse(text)``'s answer, read the lean way (errors from ``catalog.parse``)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        entries = _entries(text)
+    except _Fallback:
+        return parse(text, path=path)
+    seen: dict[tuple[bool, str | None, str], int] = {}
+    for entry in entries:
+        key = (entry.obsolete, entry.msgctxt, entry.msgid)
+        if key in seen:
+            return parse(text, path=path)  # raises the duplicate error, worded as ever
+        seen[key] = entry.linenum or 0
+    return Catalog(entries)
+
+
+def read(path: Path) -> Catalog:
+    """Read a catalog for looking only (never for ``save``): ``catalog.load``'s entries,
+    header and errors, at a fraction of the cost."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogError("catalog not found", path=path) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
+    return read_text(decode(data, path), path=path)
