@@ -41,6 +41,7 @@ conformance: $(STAMP)
 	$(BIN)/python scripts/conformance_html.py
 	$(BIN)/python scripts/residue.py
 	$(BIN)/python scripts/residue.py --corpus tests/fixtures/residue_fresh
+	$(BIN)/python scripts/residue.py --corpus tests/fixtures/residue_blind
 	$(BIN)/python scripts/align_report.py
 	$(BIN)/python scripts/translate_report.py
 

@@ -142,3 +142,41 @@ def test_html_in_a_block_quote_is_offered_and_keeps_its_blocks(hostile: str) -> 
         out = FORMAT.render(doc, lambda s, v=victim: hostile if s is v else None)
         assert blocks(out) == blocks(QUOTED), out
         assert [s.text for s in FORMAT.parse(out).segments][-2:] == ["After.", "End."]
+
+
+MARKDOWN_LINES = """\
+<div class="steps" markdown="1">
+### 1. Meld je retour aan
+- Log in op je account
+- Kies *Retourneren* bij de bestelling
+</div>
+Breng het pakket naar een afleverpunt.
+"""
+
+
+def _inside(text: str) -> str:
+    """The lines between the ``markdown="1"`` tag and ``</div>``: what kramdown reads as blocks."""
+    return text.split("\n", 1)[1].split("</div>")[0]
+
+
+@pytest.mark.parametrize("hostile", [*HOSTILE, "1. genummerd", "### kop", "- punt", "tekst #"])
+def test_markdown_lines_after_a_markdown_1_tag_keep_their_blocks(hostile: str) -> None:
+    """A heading and list items written right after ``<div markdown="1">`` are one segment
+    per block with their markers outside the msgid (kramdown reads them as blocks), and no
+    translation turns them into other blocks or ends the HTML block."""
+    doc = FORMAT.parse(MARKDOWN_LINES)
+    assert [(s.kind, s.text) for s in doc.segments] == [
+        ("heading 3", "1. Meld je retour aan"),
+        ("list item", "Log in op je account"),
+        ("list item", "Kies *Retourneren* bij de bestelling"),
+        ("paragraph", "Breng het pakket naar een afleverpunt."),
+    ]
+    assert FORMAT.render(doc, lambda s: s.text.swapcase()) == MARKDOWN_LINES.replace(
+        "1. Meld je retour aan", "1. mELD JE RETOUR AAN"
+    ).replace("Log in op je account", "lOG IN OP JE ACCOUNT").replace(
+        "Kies *Retourneren* bij de bestelling", "kIES *rETOURNEREN* BIJ DE BESTELLING"
+    ).replace("Breng het pakket naar een afleverpunt.", "bRENG HET PAKKET NAAR EEN AFLEVERPUNT.")
+    for victim in doc.segments[:3]:
+        out = FORMAT.render(doc, lambda s, v=victim: hostile if s is v else None)
+        assert blocks(out) == blocks(MARKDOWN_LINES), (victim.text, out)
+        assert blocks(_inside(out)) == blocks(_inside(MARKDOWN_LINES)), (victim.text, out)

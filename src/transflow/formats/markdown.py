@@ -350,6 +350,19 @@ def parse(
                     add_params(code, source_lines)
                 continue
             line = bisect_right(source_lines, piece.start)
+            if piece.mode == "html-md" and (
+                nested := _markdown_blocks(source, piece.start, piece.end, markup, mdx)
+            ):
+                # Markdown the page generator reads as blocks (``markdown="1"`` content with
+                # a heading or a list right after the tag): one segment per block, markers kept.
+                inner_spans = nested.extra[_EXTRA_KEY]
+                assert isinstance(inner_spans, dict)
+                for seg in nested.segments:
+                    segments.append(Segment(seg.text, seg.kind, line + seg.line - 1,
+                                            piece.start + seg.start, piece.start + seg.end))
+                    spans[(piece.start + seg.start, piece.start + seg.end)] = inner_spans[
+                        (seg.start, seg.end)]
+                continue
             segments.append(
                 Segment(piece.text, piece.kind, line, piece.start, piece.end, piece.anchor)
             )
@@ -510,6 +523,36 @@ def parse(
 
 
 _Add = Callable[[str, str, int, int, int, Span], None]
+
+
+def _markdown_blocks(
+    source: str, start: int, end: int, markup: Markup, mdx: bool
+) -> Document | None:
+    """The Markdown blocks of the text ``[start, end)`` of an HTML block, parsed on their own,
+    when the text is more than one paragraph (a heading, a list) and every letter of it falls
+    in a block segment; else None (the text stays one segment).
+
+    Only the Markdown the page generator reads (``markdown="1"`` content, loose text) asks.
+    The text starts on its line (only blanks before it), so a marker is at a line start.
+    """
+    text = source[start:end]
+    if "\n" not in text and not _BLOCK_START.match(text):
+        return None
+    line_begin = source.rfind("\n", 0, start) + 1
+    if source[line_begin:start].strip(" \t"):
+        return None
+    tokens = _BLOCK_MD.parse(_NEWLINES_RE.sub("\n", text), {})
+    if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
+        return None
+    nested = parse(text, front_matter=False, markup=markup, mdx=mdx)
+    letters = sum(ch.isalpha() for s in nested.segments if s.anchor is None for ch in s.text)
+    if not nested.segments or letters != sum(ch.isalpha() for ch in _FOLD.sub(" ", text)):
+        return None
+    nested.segments = [s for s in nested.segments if s.anchor is None]
+    return nested
+
+
+_BLOCK_START = re.compile(r"#{1,6}[ \t]|[-+*][ \t]|\d{1,9}[.)][ \t]|>")
 #: Cheap test before ``directives.markup_lines``: text that may hold extension markup lines.
 _MARKUP_HINT = re.compile(r":::|\{:|\[!|^[ \t]*(?:!!!|\?\?\?|===)", re.MULTILINE)
 _TITLE_MODES = {"bracket": "bracket", "quoted": "quoted", "line": "atx"}
