@@ -58,9 +58,13 @@ def _inner(source: str) -> list[tuple[str, str]]:
          [("attribute 2 of shortcode image in paragraph", "Kaart van de route")]),
         ('## Kop met <abbr title="uitleg in de kop">AK</abbr>\n',
          [("attribute title of abbr in heading 2", "uitleg in de kop")]),
-        # never: code spans, translate="no", values without letters, a tag spread over lines
+        # markup spread over lines, also inside a block quote
+        ('> Een <a href="/x"\n> title="twee regels">y</a> en ![een\n> lange alt](a.png).\n',
+         [("attribute title of a in block quote", "twee regels"),
+          ("image alt in block quote", "een lange alt")]),
+        # never: code spans, translate="no", values without letters
         ('Niet `<abbr title="code">` en <b translate="no" title="Merk">X</b>.\n', []),
-        ('Niet <abbr title="42">x</abbr> en <a href="/x"\ntitle="twee regels">y</a>.\n', []),
+        ('Niet <abbr title="42">x</abbr> en <a href="/x">y</a>.\n', []),
         ('Niet [a](https://x.nl "  ") en {{< ref "over-ons.md" >}}.\n', []),
     ],
 )
@@ -137,6 +141,18 @@ def test_the_inner_translation_goes_where_the_tag_is_unchanged(
     if paragraph is not None:
         table[PARA] = paragraph
     assert render(doc, _translate(table)) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("translated", [False, True])
+def test_markup_over_lines_is_found_as_written_and_as_folded(translated: bool) -> None:
+    source = '> Een <a href="/x"\n> title="twee regels">y</a> hier.\n'
+    doc = parse(source)
+    para = doc.segments[0].text
+    table = {"twee regels": "two lines"}
+    if translated:  # the msgid (and DeepL's placeholder) carry the tag on one line
+        table[para] = para.replace("Een", "A").replace("hier", "here")
+    out = render(doc, _translate(table))  # type: ignore[arg-type]
+    assert 'title="two lines"' in out and "twee" not in out
 
 
 def test_two_values_of_one_tag_and_a_repeated_tag() -> None:
@@ -265,6 +281,7 @@ def test_sync_keeps_inner_entries_states(tmp_path: Path) -> None:
         ('Lees [deze pagina]({{< ref "a.md" >}}) nu.', 'Lees <a id="1">deze pagina</a> nu.'),
         ('Een {% image "a.png", "Een kaart" %} hier.', 'Een <x id="1"/> hier.'),
         ('Zie <abbr title="Uitleg">U</abbr>.', 'Zie <x id="1"/>U<x id="2"/>.'),
+        ('Een [woordenlijst]({{ "/a/" | url }}) hier.', 'Een <a id="1">woordenlijst</a> hier.'),
     ],
 )
 def test_deepl_receives_the_markup_of_a_sentence_whole(text: str, sent: str) -> None:

@@ -17,6 +17,7 @@ Formats never import polib, deepl or click: they turn text into segments and bac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -162,11 +163,22 @@ def splice(
             for child, value in sorted(values, key=lambda cv: -cv[0].start):
                 changed = changed[: child.start - a_start] + value + changed[child.end - a_start :]
             written = written.replace(anchor, changed)
+            if "\n" in anchor:  # as a msgid folds it: a translation writes it on one line
+                written = written.replace(_fold(anchor), _fold(changed))
         out.append(source[pos : segment.start])
         out.append(written)
         pos = segment.end
     out.append(source[pos:])
     return "".join(out)
+
+
+_FOLD = re.compile(r"[ \t]*\r?\n[ \t>]*")
+
+
+def _fold(text: str) -> str:
+    """Markup spread over lines as a msgid carries it: each line break and the indentation
+    or block-quote markers after it as one space."""
+    return _FOLD.sub(" ", text)
 
 
 def outer(segments: Sequence[Segment]) -> list[Segment]:

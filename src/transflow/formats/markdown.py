@@ -610,17 +610,22 @@ def _references(norm: str, env: dict[str, object], line_start: Callable[[int], i
             add(text, "link title", at, start, end, Span("title", style=delimiter))
 
 
+_INNER_MODES = frozenset({"block", "atx", "cell", "html", "html-md"})
+
+
 def _inner(
     source: str, segments: list[Segment], spans: dict[tuple[int, int], Span], markup: Markup,
     mdx: bool,
 ) -> None:
-    """Inner segments (``markdown_inner``) of every paragraph, heading and table cell."""
+    """Inner segments (``markdown_inner``) of every paragraph, heading and table cell, and
+    of the text of HTML blocks (whose tags the HTML rules already read)."""
     for segment in list(segments):
         span = spans.get((segment.start, segment.end))
-        if span is None or span.mode not in ("block", "atx", "cell"):
+        if span is None or span.mode not in _INNER_MODES:
             continue
         for found in markdown_inner.inner(
-            source, segment.start, segment.end, segment.kind, markup, mdx=mdx
+            source, segment.start, segment.end, segment.kind, markup, mdx=mdx,
+            tags=span.mode not in ("html", "html-md"), links=span.mode != "html",
         ):
             line = segment.line + source.count("\n", segment.start, found.start)
             segments.append(

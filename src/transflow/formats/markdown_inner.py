@@ -19,9 +19,10 @@ What is read, in the source span of a paragraph, heading or table cell, after co
   accepted only when markdown-it (the format's dialect) reads the same image or link title;
 * shortcodes (``shortcodes.scan``) with the configured named/positional parameters.
 
-Only markup written on one line is read (a container prefix would stand inside a multi-line
-one). Link reference definitions (``[r]: url "Title"``) are blocks, not inline markup: their
-titles are ordinary segments of kind ``link title`` (:func:`reference_title`).
+Markup spread over lines is read too: ``base.splice`` finds it as written and as the msgid
+folds it (line breaks and container prefixes as one space). Link reference definitions
+(``[r]: url "Title"``) are blocks, not inline markup: their titles are ordinary segments of
+kind ``link title`` (:func:`reference_title`).
 
 Writing back (``markdown_escape``): attribute values are escaped for their quote, shortcode
 parameters for their syntax, a title gets its unescaped delimiters escaped,
@@ -50,10 +51,11 @@ _CODE = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _ESCAPED_LT = re.compile(r"\\[<\[\]!]")
 _DEST = r"(?:<[^<>\n]*>|[^\s()<>]*(?:\([^\s()]*\)[^\s()]*)*)"
 _TITLE = r"(\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|\((?:[^()\\\n]|\\.)*\))"
-_IMAGE = re.compile(r"!\[((?:[^\[\]\\\n]|\\.)*)\]\(\s*" + _DEST + r"(?:\s+" + _TITLE + r")?\s*\)")
+_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*)\]\(\s*" + _DEST + r"(?:\s+" + _TITLE + r")?\s*\)")
 _LINK_TITLE = re.compile(r"\]\(\s*" + _DEST + r"\s+" + _TITLE + r"\s*\)")
 _REFERENCE_TITLE = re.compile(r"(?:^|[ \t])" + _TITLE + r"[ \t]*$")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_PREFIX = re.compile(r"\n[ \t>]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,21 +87,32 @@ def _mask(text: str) -> str:
 
 
 def inner(
-    source: str, start: int, end: int, where: str, markup: Markup, *, mdx: bool = False
+    source: str,
+    start: int,
+    end: int,
+    where: str,
+    markup: Markup,
+    *,
+    mdx: bool = False,
+    tags: bool = True,
+    links: bool = True,
 ) -> list[Inner]:
-    """The inner segments of the Markdown segment ``source[start:end]`` (module docstring)."""
+    """The inner segments of the Markdown segment ``source[start:end]`` (module docstring).
+
+    ``tags=False`` for text of an HTML block (the HTML rules read its tags), ``links=False``
+    where the text is not Markdown."""
     text = source[start:end]
     if not any(c in text for c in "<[{"):
         return []
+    if "\n" in text:  # continuation lines: their container prefixes (``> ``) are no markup
+        text = _PREFIX.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)
     masked = _mask(text)
     found: list[Inner] = []
     taken: list[tuple[int, int]] = []
 
     def add(value: Inner) -> None:
-        a, b = value.anchor
-        if "\n" in source[a:b] or not any(ch.isalpha() for ch in value.text):
-            return
-        found.append(value)
+        if any(ch.isalpha() for ch in value.text):
+            found.append(value)
 
     def claim(a: int, b: int) -> bool:
         if (a, b) in taken:
@@ -119,7 +132,8 @@ def inner(
                           (start + code.start, start + code.end), "shortcode",
                           param.quote + code.syntax))
     lt = masked.find("<")
-    if lt >= 0 and "=" in masked[lt:]:  # no "=" after the first "<": no attribute has a value
+    # No "=" after the first "<": no attribute has a value, nothing for the tokenizer to read.
+    if tags and lt >= 0 and "=" in masked[lt:]:
         names = markup.props if mdx else html.TRANSLATABLE_ATTRIBUTES
         region = html.inline_attributes(masked, where, attributes=names, components=mdx)
         for seg in region.segments:
@@ -128,13 +142,13 @@ def inner(
                 continue
             add(Inner(seg.text, seg.kind, start + seg.start, start + seg.end,
                       (start + seg.anchor[0], start + seg.anchor[1]), "attr", quote))
-    if "](" in masked:
+    if links and "](" in masked:
         for m in _IMAGE.finditer(masked):
             if not _is_image(text[m.start() : m.end()]) or not claim(m.start(), m.end()):
                 continue
             anchor = (start + m.start(), start + m.end())
-            alt = text[m.start(1) : m.end(1)]
-            add(Inner(alt.strip(), f"image alt in {where}", start + m.start(1), start + m.end(1),
+            alt = fold(text[m.start(1) : m.end(1)])
+            add(Inner(alt, f"image alt in {where}", start + m.start(1), start + m.end(1),
                       anchor, "alt", ""))
             if m.group(2):
                 add(_title(text, m, 2, anchor, start, f"image title in {where}"))

@@ -9,7 +9,9 @@ it (unbalanced ``**``, link text pushed out of ``[]``, footnote markers moved or
   (``*`` or ``_``, ``](https://… "title")``) stay in a table and never leave the machine;
 * **atomic pieces** (footnote references, superscript markers ¹ ², inline code, autolinks and
   bare URLs, images, entities, escapes, raw inline HTML, line breaks, shortcut reference
-  links, unmatched delimiter characters) become empty placeholders ``<x id="3"/>``;
+  links, unmatched delimiter characters, shortcodes and ``{{ template output }}``) become
+  empty placeholders ``<x id="3"/>`` (what they carry that a reader sees, an image's alt, a
+  tag's title, is an entry of its own: ``formats.markdown_inner``);
 * text is XML-escaped; leading and trailing whitespace is cut off and restored verbatim.
 
 Invariants:
@@ -193,14 +195,26 @@ def _bare_links(core: str, spans: list[Span]) -> list[Span]:
     return found
 
 
-def _shortcode_atoms(codes: list[shortcodes.Shortcode], spans: list[Span]) -> list[Span]:
-    """A shortcode written inside a sentence (``{{< ref "x" >}}``) is one atom: the page
-    generator replaces it, its parameters are entries of their own (``formats.markdown_inner``),
-    and DeepL must neither translate its name nor move its quotes. One already inside markup
-    (a link destination) is left to that markup; markup inside one is dropped."""
+_EXPRESSION = re.compile(r"\{\{(?![<%])[^{}\n]*\}\}")
+
+
+def _templates(core: str) -> list[tuple[int, int]]:
+    """Where ``core`` holds shortcodes and ``{{ expression }}`` template output, in order."""
+    found = [(code.start, code.end) for code in shortcodes.scan(core)]
+    for m in _EXPRESSION.finditer(core):
+        if not any(a < m.end() and m.start() < b for a, b in found):
+            found.append((m.start(), m.end()))
+    return sorted(found)
+
+
+def _shortcode_atoms(codes: list[tuple[int, int]], spans: list[Span]) -> list[Span]:
+    """A shortcode written inside a sentence (``{{< ref "x" >}}``, or template output such as
+    ``{{ "/a" | url }}``) is one atom: the page generator replaces it, its parameters are
+    entries of their own (``formats.markdown_inner``), and DeepL must neither translate its
+    name nor move its quotes. One already inside markup (a link destination) is left to that
+    markup; markup inside one is dropped."""
     atoms: list[Span] = []
-    for code in codes:
-        a, b = code.start, code.end
+    for a, b in codes:
         parts = [(sp.start, sp.end) for sp in spans]
         parts += [(sp.close_start, sp.close_end) for sp in spans if sp.close_start >= 0]
         if any(x <= a and b <= y for x, y in parts):
@@ -215,14 +229,14 @@ def _shortcode_atoms(codes: list[shortcodes.Shortcode], spans: list[Span]) -> li
 
 
 def _spans(core: str, fmt: Fmt) -> list[Span]:
-    codes = shortcodes.scan(core) if fmt == "markdown" and ("{{" in core or "{%" in core) else []
+    codes = _templates(core) if fmt == "markdown" and ("{{" in core or "{%" in core) else []
     if fmt == "markdown":
         # The page generator replaces shortcodes before Markdown is read, so one used as a
         # link destination (``[text]({{< ref "a.md" >}})``) is read as one word: the link
         # is still a link whose text DeepL translates.
         masked = core
-        for code in reversed(codes):
-            masked = masked[: code.start] + "x" * (code.end - code.start) + masked[code.end :]
+        for a, b in reversed(codes):
+            masked = masked[:a] + "x" * (b - a) + masked[b:]
         spans = markdown_spans(masked)
     elif fmt == "html":
         spans = html_spans(core)
