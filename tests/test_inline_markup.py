@@ -62,6 +62,14 @@ def _inner(source: str) -> list[tuple[str, str]]:
         ('> Een <a href="/x"\n> title="twee regels">y</a> en ![een\n> lange alt](a.png).\n',
          [("attribute title of a in block quote", "twee regels"),
           ("image alt in block quote", "een lange alt")]),
+        # template syntax as a destination is one word to the generator: still an image/link
+        ('Zie ![Een kaart]({{< ref "a.png" >}} "De kaart") en [b]({{ "/b" | url }} "Titel").\n',
+         [("image alt in paragraph", "Een kaart"), ("image title in paragraph", "De kaart"),
+          ("link title in paragraph", "Titel")]),
+        # the text of an HTML block, and of an MDX component (the HTML rules read the tags)
+        ('<div class="x">\n![Een grafiek](g.svg) en {{< tip title="Uitleg" >}}\n</div>\n',
+         [("image alt in text in div", "Een grafiek"),
+          ("attribute title of shortcode tip in text in div", "Uitleg")]),
         # never: code spans, translate="no", values without letters
         ('Niet `<abbr title="code">` en <b translate="no" title="Merk">X</b>.\n', []),
         ('Niet <abbr title="42">x</abbr> en <a href="/x">y</a>.\n', []),

@@ -625,7 +625,7 @@ def _inner(
             continue
         for found in markdown_inner.inner(
             source, segment.start, segment.end, segment.kind, markup, mdx=mdx,
-            tags=span.mode not in ("html", "html-md"), links=span.mode != "html",
+            tags=span.mode not in ("html", "html-md"),
         ):
             line = segment.line + source.count("\n", segment.start, found.start)
             segments.append(

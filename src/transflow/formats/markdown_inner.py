@@ -99,8 +99,8 @@ def inner(
 ) -> list[Inner]:
     """The inner segments of the Markdown segment ``source[start:end]`` (module docstring).
 
-    ``tags=False`` for text of an HTML block (the HTML rules read its tags), ``links=False``
-    where the text is not Markdown."""
+    ``tags=False`` for text of an HTML block (the HTML rules read its tags); ``links=False``
+    leaves images and link titles alone."""
     text = source[start:end]
     if not any(c in text for c in "<[{"):
         return []
@@ -123,14 +123,22 @@ def inner(
         return True
 
     if "{{" in masked or "{%" in masked:
-        for code in shortcodes.scan(masked):
-            if code.closing or not claim(code.start, code.end):
+        codes = shortcodes.scan(masked)
+        # The generator replaces template syntax before Markdown is read: as one word, a
+        # shortcode or ``{{ "/a" | url }}`` used as a link destination keeps the link a link.
+        plain = masked
+        for a, b in sorted([(c.start, c.end) for c in codes] + _expressions(masked, codes)):
+            plain = plain[:a] + "x" * (b - a) + plain[b:]
+        for code in codes:
+            params = [] if code.closing else list(shortcodes.segments(code, markup))
+            if not params or not claim(code.start, code.end):
                 continue
-            for param, kind in shortcodes.segments(code, markup):
+            for param, kind in params:
                 value = re.sub(r"\s+", " ", param.value).strip()
                 add(Inner(value, f"{kind} in {where}", start + param.start, start + param.end,
                           (start + code.start, start + code.end), "shortcode",
                           param.quote + code.syntax))
+        masked = plain
     lt = masked.find("<")
     # No "=" after the first "<": no attribute has a value, nothing for the tokenizer to read.
     if tags and lt >= 0 and "=" in masked[lt:]:
@@ -144,7 +152,7 @@ def inner(
                       (start + seg.anchor[0], start + seg.anchor[1]), "attr", quote))
     if links and "](" in masked:
         for m in _IMAGE.finditer(masked):
-            if not _is_image(text[m.start() : m.end()]) or not claim(m.start(), m.end()):
+            if not _is_image(masked[m.start() : m.end()]) or not claim(m.start(), m.end()):
                 continue
             anchor = (start + m.start(), start + m.end())
             alt = fold(text[m.start(1) : m.end(1)])
@@ -153,12 +161,24 @@ def inner(
             if m.group(2):
                 add(_title(text, m, 2, anchor, start, f"image title in {where}"))
         for m in _LINK_TITLE.finditer(masked):
-            raw = text[m.start() : m.end()]
+            raw = masked[m.start() : m.end()]
             if not _is_link_title(raw, m.group(1)) or not claim(m.start(), m.end()):
                 continue
             anchor = (start + m.start(), start + m.end())
             add(_title(text, m, 1, anchor, start, f"link title in {where}"))
     return sorted(found, key=lambda i: i.start)
+
+
+_EXPRESSION = re.compile(r"\{\{(?![<%])[^{}\n]*\}\}")
+
+
+def _expressions(text: str, codes: list[shortcodes.Shortcode]) -> list[tuple[int, int]]:
+    """``{{ expression }}`` template output outside the shortcodes ``codes``."""
+    return [
+        (m.start(), m.end())
+        for m in _EXPRESSION.finditer(text)
+        if not any(c.start < m.end() and m.start() < c.end for c in codes)
+    ]
 
 
 def _title(
