@@ -132,3 +132,57 @@ def test_flow_plain_values_are_quoted_when_they_would_end_the_flow() -> None:
     assert frontmatter.quote_yaml("een, twee", "flow") == '"een, twee"'
     assert frontmatter.quote_yaml("een twee", "flow") == "een twee"
     assert frontmatter.quote_yaml("een, twee", "plain") == "een, twee"
+
+
+THEME_KEYS = {
+    "yaml": (
+        "---\ntitle: Eerste plugin\nog:\n  title: Deel deze les\n  description: Een korte les\n"
+        "sidebar:\n  label: Eerste les\n  order: 2\nhero:\n  actions:\n    - text: Begin de les\n"
+        "      link: '#start'\n    - text: Lees de API\n      link: /api/\n"
+        "eleventyNavigation:\n  key: les\n  title: Les een\n---\n\n# Body\n\nText.\n"
+    ),
+    "yaml-list-sidebar": (
+        "---\ntitle: Verslag\nsidebar:\n  - title: Sprekers\n    image: a.png\n"
+        "    text: Priya en Daan\n  - nav: docs\n---\n\n# Body\n\nText.\n"
+    ),
+    "toml": (
+        '+++\ntitle = "Eerste plugin"\n[og]\ntitle = "Deel deze les"\n[sidebar]\nlabel = "Les"\n'
+        '[[hero.actions]]\ntext = "Begin de les"\nlink = "#start"\n+++\n\n# Body\n\nText.\n'
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(THEME_KEYS))
+@pytest.mark.parametrize("hostile", ["", *HOSTILE])
+def test_the_default_fields_reach_the_theme_keys_site_generators_show(
+    name: str, hostile: str
+) -> None:
+    """Open Graph's card, Starlight's sidebar label and hero buttons, Minimal Mistakes'
+    sidebar and Eleventy's navigation label are offered without configuration; a hostile
+    translation reads back as that text, and the other keys (``link``, ``key``) stay."""
+    from transflow.formats.base import DEFAULT_FRONT_MATTER
+
+    source = THEME_KEYS[name]
+    doc = parse(source, front_matter_fields=DEFAULT_FRONT_MATTER)
+    fields = [s for s in doc.segments if s.kind.startswith("front matter")]
+    assert len(fields) == {"yaml": 7, "yaml-list-sidebar": 3, "toml": 4}[name]
+    text = hostile.replace("\n", " ") if hostile else "X"
+    out = render(doc, lambda s: text if s.kind.startswith("front matter") else None)
+    before, after = _plain(_front_matter(source)), _plain(_front_matter(out))
+
+    def swap(data: Any, path: list[str]) -> None:
+        head, *rest = path
+        if head.endswith("[]"):
+            for item in data.get(head[:-2], []):
+                if rest and isinstance(item, dict) and isinstance(item.get(rest[0]), str):
+                    swap(item, rest)
+        elif not rest:
+            if isinstance(data.get(head), str):
+                data[head] = text
+        elif isinstance(data.get(head), dict):
+            swap(data[head], rest)
+
+    for field in {s.kind.removeprefix("front matter: ") for s in fields}:
+        swap(before, field.split("."))
+    assert after == before
+    assert out.endswith("# Body\n\nText.\n")

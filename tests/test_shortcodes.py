@@ -149,3 +149,39 @@ def test_markup_injected_in_a_caption_is_escaped_in_the_build(tmp_path: Path) ->
     out = (root / "dist/nl/a.md").read_text(encoding="utf-8")
     assert 'caption="Kop\\" onload=\\"alert()"' in out
     assert shortcodes.scan(out)[0].params[2].value == 'Kop" onload="alert()'
+
+
+NUNJUCKS = """\
+{% image "./img/" + foto, "Het formulier met een foutmelding" %}
+
+{% image "./img/" + foto | url, "Hetzelfde formulier, nu met een icoon", "(min-width: 30em) 50vw" %}
+"""
+
+
+def test_nunjucks_arguments_are_counted_by_comma() -> None:
+    """Eleventy's ``{% image "./img/" + name, "Alt" %}``: the alt is argument 2 (the image
+    default ``[2]``), although it is the fourth value; the expression's values are parts of
+    argument 1 and never segments."""
+    [first, second] = shortcodes.scan(NUNJUCKS)
+    assert [(p.position, p.whole) for p in first.params] == [(1, False), (1, False), (1, False),
+                                                             (2, True)]
+    doc = FORMAT.parse(NUNJUCKS)
+    assert [(s.kind, s.text) for s in doc.segments] == [
+        ("attribute 2 of shortcode image", "Het formulier met een foutmelding"),
+        ("attribute 2 of shortcode image", "Hetzelfde formulier, nu met een icoon"),
+    ]
+    assert second.params[-1].position == 3
+    # Without commas (Jekyll, Liquid) every value is its own position, as before.
+    [plain] = shortcodes.scan('{% image "a.svg" "Chart of answers" %}')
+    assert [(p.position, p.whole) for p in plain.params] == [(1, True), (2, True)]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_a_hostile_translation_of_a_nunjucks_argument_keeps_the_arguments(hostile: str) -> None:
+    doc = FORMAT.parse(NUNJUCKS)
+    before = [[(p.position, p.whole) for p in c.params] for c in shortcodes.scan(NUNJUCKS)]
+    for victim in doc.segments:
+        out = FORMAT.render(doc, lambda s, v=victim: hostile if s is v else None)
+        after = [[(p.position, p.whole) for p in c.params] for c in shortcodes.scan(out)]
+        assert after == before, out  # the quote may change (the other one, as in Liquid)
+        assert "./img/" in out and "foto" in out

@@ -60,12 +60,16 @@ class Document:
 #: The fields a workspace translates unless it configures ``front_matter``: what themes of
 #: Hugo, Jekyll, Eleventy, Docusaurus and Astro show on the page or in its meta tags. A field
 #: the article does not have costs nothing; taxonomy (``tags``, ``categories``) is left alone
-#: because translating it would change the site's URLs.
+#: because translating it would change the site's URLs. ``og.*`` is Open Graph's share card,
+#: ``sidebar.label`` and ``hero.actions[].text`` Starlight's navigation label and hero buttons,
+#: ``sidebar[].title``/``text`` Minimal Mistakes' sidebar, ``eleventyNavigation.title`` the
+#: label of Eleventy's navigation plugin.
 DEFAULT_FRONT_MATTER = (
     "title", "description", "summary", "summary[]", "excerpt", "subtitle", "linkTitle",
     "sidebar_label", "seo.title", "seo.description", "hero.title", "hero.subtitle",
     "hero.tagline", "hero.description", "faq[].question", "faq[].answer", "header.caption",
-    "image.alt",
+    "image.alt", "og.title", "og.description", "sidebar.label", "sidebar[].title",
+    "sidebar[].text", "hero.actions[].text", "eleventyNavigation.title",
 )
 
 

@@ -66,6 +66,9 @@ class Param:
     #: Offsets of the value as written, quotes included.
     start: int
     end: int
+    #: False for a value that is only part of its argument (Nunjucks' comma-separated
+    #: ``"./img/" + name`` is one argument of three values): never a segment on its own.
+    whole: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +96,11 @@ _OPAQUE = {
     "mermaid": "endmermaid", "katex": "endkatex", "math": "endmath", "plantuml": "endplantuml",
 }
 #: Hugo pairs whose body is code, not text (``{{< highlight go >}}`` … ``{{< /highlight >}}``,
-#: a diagram, a formula, a chart's JSON).
+#: a diagram, a formula, a chart's JSON, ``code-toggle``: a configuration shown as TOML, YAML
+#: and JSON tabs, as Hugo's own documentation writes it).
 _HUGO_OPAQUE = frozenset(
-    {"highlight", "code", "raw", "mermaid", "katex", "math", "chart", "plantuml", "diagram"}
+    {"highlight", "code", "raw", "mermaid", "katex", "math", "chart", "plantuml", "diagram",
+     "code-toggle"}
 )
 
 
@@ -173,12 +178,18 @@ def _liquid(text: str, m: re.Match[str], stop: int) -> Shortcode | None:
     pos = name.end()
     params: list[Param] = []
     positional = 0
+    commas = 0  # Nunjucks (Eleventy) separates arguments with commas: they count positions
     while True:
         pos = _SPACE.match(text, pos, stop).end()  # type: ignore[union-attr]
         closer = re.compile(r"-?%\}").match(text, pos, stop)
         if closer:
+            if commas:
+                params = _by_argument(params)
             return Shortcode("liquid", tag, closing, m.start(), closer.end(), tuple(params))
         if text.startswith(",", pos) or text.startswith("|", pos):
+            if text.startswith(",", pos):
+                commas += 1
+                params.append(_COMMA)
             pos += 1
             continue
         key = _KEY.match(text, pos, stop)
@@ -196,6 +207,32 @@ def _liquid(text: str, m: re.Match[str], stop: int) -> Shortcode | None:
             positional += 1
             params.append(Param(None, positional, decoded, quote, value.start(), value.end()))
         pos = value.end()
+
+
+_COMMA = Param(None, 0, ",", "", -1, -1)
+
+
+def _by_argument(params: list[Param]) -> list[Param]:
+    """Positions counted by comma-separated argument: in ``{% image "./img/" + name, "Alt"
+    %}`` the alt is argument 2 (not value 4), and the values of an expression argument are
+    marked as parts (``whole=False``)."""
+    groups: list[list[Param]] = [[]]
+    for param in params:
+        if param is _COMMA:
+            groups.append([])
+        else:
+            groups[-1].append(param)
+    out: list[Param] = []
+    position = 0
+    for group in groups:
+        positional = [p for p in group if p.name is None]
+        if positional:
+            position += 1
+        for p in group:
+            if p.name is None:
+                p = Param(None, position, p.value, p.quote, p.start, p.end, len(positional) == 1)
+            out.append(p)
+    return out
 
 
 def opaque(text: str) -> list[tuple[int, int]]:
@@ -236,7 +273,7 @@ def segments(code: Shortcode, markup: Markup) -> Iterator[tuple[Param, str]]:
         return
     positions = markup.positions(code.name)
     for param in code.params:
-        if not param.quote or not any(ch.isalpha() for ch in param.value):
+        if not param.quote or not param.whole or not any(ch.isalpha() for ch in param.value):
             continue
         if param.name is not None:
             if param.name in markup.props:
