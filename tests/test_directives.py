@@ -167,3 +167,12 @@ def test_a_github_alert_marker_is_never_sent() -> None:
     assert [s.text for s in doc.segments] == ["Run `migrate` once."]
     assert FORMAT.render(doc, lambda s: "Voer `migrate` één keer uit.") == (
         "> [!WARNING]\n> Voer `migrate` één keer uit.\n")
+
+
+def test_definitions_and_abbreviations_keep_their_markers() -> None:
+    source = "Term\n: A definition.\n\n*[HTML]: Hyper Text Markup Language\n"
+    out = _translate(source, {
+        "A definition.": "Een\n\ndefinitie.",
+        "Hyper Text Markup Language": "*[X]: Hypertekst\nopmaaktaal",
+    })
+    assert out == "Term\n: Een definitie.\n\n*[HTML]: *[X]: Hypertekst opmaaktaal\n"
