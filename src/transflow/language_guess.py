@@ -54,13 +54,16 @@ _LANGUAGES_OF: dict[str, tuple[str, ...]] = {
     for word in words_
 }
 
-_NOISE = re.compile(
+_MARKUP_NOISE = (
     r"`[^`]*`"  # code spans
     r"|\]\([^)]*\)"  # link destinations
     r"|<[^>]*>"  # HTML tags
     r"|\b(?:https?://|www\.)\S+"  # URLs
-    r"|\S+@\S+"  # e-mail addresses
 )
+_NOISE = re.compile(_MARKUP_NOISE + r"|\S+@\S+")  # and e-mail addresses
+#: The same without the e-mail branch, for text with no "@" (where that branch cannot
+#: match, so the two agree): ``\S+@\S+`` alone made the scan three times slower.
+_NOISE_WITHOUT_MAIL = re.compile(_MARKUP_NOISE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -87,7 +90,8 @@ def count_function_words(text: str) -> dict[str, int]:
     counts = dict.fromkeys(PROFILES, 0)
     # Each distinct word is looked up once (a text repeats its words): the words are found
     # and counted in C, and only the distinct ones are folded and checked in Python.
-    for found, times in Counter(_WORD.findall(_NOISE.sub(" ", text))).items():
+    noise = _NOISE if "@" in text else _NOISE_WITHOUT_MAIL
+    for found, times in Counter(_WORD.findall(noise.sub(" ", text))).items():
         word = found.lower().replace("’", "'")
         for language in _LANGUAGES_OF.get(word, ()):
             counts[language] += times

@@ -29,6 +29,7 @@ from .text import (
     _base_lang,
     _counter_diff,
     _footnote_labels,
+    _may_have_bare_url,
     _norm_url,
 )
 
@@ -39,11 +40,17 @@ _ABSOLUTE_HREF = re.compile(r"(?:https?|ftp|mailto):", re.I)
 @lru_cache(maxsize=4096)
 def _absolute_urls(text: str, fmt: str) -> frozenset[str]:
     urls: set[str] = set()
-    without_code = _CODE_SPAN.sub(" ", text) if fmt == "markdown" else text
-    for m in _BARE_URL.finditer(without_code):
-        urls.add(_norm_url(m.group(0)))
-    for m in _MAILTO.finditer(without_code):
-        urls.add(_norm_url(m.group(0)))
+    if ":" not in text and "." not in text:
+        return frozenset()  # "https://", "www." and "mailto:" all need one of them
+    without_code = _CODE_SPAN.sub(" ", text) if fmt == "markdown" and "`" in text else text
+    if _may_have_bare_url(without_code):
+        for m in _BARE_URL.finditer(without_code):
+            urls.add(_norm_url(m.group(0)))
+    if ":" in without_code:
+        for m in _MAILTO.finditer(without_code):
+            urls.add(_norm_url(m.group(0)))
+    if "=" not in without_code:
+        return frozenset(urls)
     for m in _HTML_ATTR_URL.finditer(without_code):
         value = next(g for g in m.groups() if g is not None)
         if _ABSOLUTE.match(value):
@@ -100,8 +107,9 @@ def check_urls(source: str, translation: str, ctx: CheckContext) -> Iterable[str
 @define("footnotes", "error", "footnote markers ([^1], ¹, <sup>1</sup>) differ")
 def check_footnotes(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped footnote marker detaches a claim from its source."""
-    src = _footnote_labels(_CODE_SPAN.sub(" ", source))
-    tgt = _footnote_labels(_CODE_SPAN.sub(" ", translation))
+    src = _footnote_labels(_CODE_SPAN.sub(" ", source) if "`" in source else source)
+    tgt = _footnote_labels(
+        _CODE_SPAN.sub(" ", translation) if "`" in translation else translation)
     if src == tgt:
         return
     missing = sorted((src - tgt).elements())

@@ -21,7 +21,10 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from .registry import CheckContext, define
 from .text import _WORD, _base_lang, _prose
 
-_NUMBER = re.compile(r"(?<![0-9])[0-9]+(?:[.,\u00a0\u202f\u2009][0-9]+)*")
+#: Read with ``finditer`` from the start only: a match ends where its digits end, so the
+#: next one never starts inside a number, which is what a ``(?<![0-9])`` would say; without
+#: that look-behind the engine jumps from digit to digit instead of trying every position.
+_NUMBER = re.compile(r"[0-9]+(?:[.,\u00a0\u202f\u2009][0-9]+)*")
 _UNIT_ALIASES: dict[str, str] = {
     "%": "%",
     "procent": "%",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .registry import CheckContext, define
 from .safety import DANGEROUS_TAGS
@@ -36,6 +37,13 @@ def disallowed_markup(source: str, translation: str) -> list[str]:
     anywhere in the text (a shortcode or component parameter a template may link).
     Markup already in the source is the author's.
     """
+    return list(_disallowed_markup(source, translation))
+
+
+@lru_cache(maxsize=512)
+def _disallowed_markup(source: str, translation: str) -> tuple[str, ...]:
+    """:func:`disallowed_markup`, remembered: build's markup gate and the quality gate's
+    check run both ask it of every entry of an article, one after the other."""
     problems = [p for p in html_disallowed_markup(source, translation)
                 if not p.startswith("adds tag ")]
     added = markdown_script_urls(translation) - markdown_script_urls(source)
@@ -44,7 +52,7 @@ def disallowed_markup(source: str, translation: str) -> list[str]:
         text = text_script_urls(translation) - text_script_urls(source)
         problems += [f"adds a {scheme}: URL in its text (a shortcode or component "
                      "parameter?)" for scheme in sorted(text)]
-    return problems
+    return tuple(problems)
 
 
 @define("unsafe-markup", "error", "script-capable HTML (<script>, <iframe>, on…=, javascript:)")

@@ -13,6 +13,15 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 _BARE_URL = re.compile(r"""(?:https?|ftp)://[^\s<>"'`\]\[)(]+|www\.[^\s<>"'`\]\[)(]+""", re.I)
+
+
+def _may_have_bare_url(text: str) -> bool:
+    """False when :data:`_BARE_URL` cannot match: it needs ``://`` or ``www.`` (``re.I``
+    folds ``w`` to ``W`` only, so ``lower`` finds every spelling). Case-insensitive
+    matching is slow for the engine: most prose is answered here instead."""
+    return "://" in text or "www." in text.lower()
+
+
 _MAILTO = re.compile(r"mailto:[^\s<>\"')\]]+", re.I)
 _MD_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\"|\s+'[^']*')?\s*\)")
 _HTML_ATTR_URL = re.compile(
@@ -82,15 +91,27 @@ def _prose(text: str) -> str:
 
     Several checks read the prose of the same text, so it is computed once per text.
     """
-    text = _SCRIPT_BLOCK.sub(" ", _HTML_COMMENT.sub(" ", text))
-    text = _CODE_SPAN.sub(" ", text)
-    text = _strip_footnote_sups(text)
-    text = _MD_LINK_TARGET.sub("]", text)
-    text = _HTML_TAG.sub(" ", text)
-    text = _ENTITY.sub(" ", text)
-    text = _MAILTO.sub(" ", text)
-    text = _BARE_URL.sub(" ", text)
-    text = _FOOTNOTE_REF.sub(" ", text)
+    # Each pattern is skipped when the text lacks a character it cannot match without
+    # (most prose has no markup at all); what a replacement inserts (" ", "]") never
+    # supplies one of those characters to a later pattern.
+    if "<" in text:
+        text = _SCRIPT_BLOCK.sub(" ", _HTML_COMMENT.sub(" ", text))
+    if "`" in text:
+        text = _CODE_SPAN.sub(" ", text)
+    if "<" in text:
+        text = _strip_footnote_sups(text)
+    if "](" in text:
+        text = _MD_LINK_TARGET.sub("]", text)
+    if "<" in text:
+        text = _HTML_TAG.sub(" ", text)
+    if "&" in text:
+        text = _ENTITY.sub(" ", text)
+    if ":" in text:
+        text = _MAILTO.sub(" ", text)
+    if _may_have_bare_url(text):
+        text = _BARE_URL.sub(" ", text)
+    if "[^" in text:
+        text = _FOOTNOTE_REF.sub(" ", text)
     return _SUPERSCRIPT_RUN.sub(" ", text)
 
 

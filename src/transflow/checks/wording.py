@@ -21,6 +21,7 @@ from .text import (
     _SUPERSCRIPT_RUN,
     _WORD,
     _base_lang,
+    _may_have_bare_url,
     _prose,
     _strip_footnote_sups,
 )
@@ -65,7 +66,8 @@ def check_identical(source: str, translation: str, ctx: CheckContext) -> Iterabl
     """
     if _base_lang(ctx.source_lang) == _base_lang(ctx.target_lang):
         return
-    if _BARE_URL.search(source) or _DOI.search(source) or _CITATION.search(source):
+    if (_may_have_bare_url(source) and _BARE_URL.search(source)) or _DOI.search(source) \
+            or _CITATION.search(source):
         return  # a bibliography entry (authors, title, journal, URL) is cited as published
     if _already_in(source, ctx.target_lang, ctx.source_lang):
         return  # the target-language check reports it
@@ -125,9 +127,12 @@ _CLOSERS = " \t\n*_~)]\"'”’»›」"
 
 
 def _final_punctuation(text: str) -> str:
-    text = _FOOTNOTE_REF.sub("", _strip_footnote_sups(_SCRIPT_BLOCK.sub("", text)))
+    if "<" in text:  # no tag, script block or <sup> without one
+        text = _strip_footnote_sups(_SCRIPT_BLOCK.sub("", text))
+    if "[^" in text:
+        text = _FOOTNOTE_REF.sub("", text)
     text = _SUPERSCRIPT_RUN.sub("", text)
-    text = _TRAILING_TAGS.sub("", text.rstrip())
+    text = _TRAILING_TAGS.sub("", text.rstrip()) if "<" in text else text.rstrip()
     text = text.rstrip(_CLOSERS)
     if text.endswith(("...", "…")):
         return "…"

@@ -19,6 +19,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring  # the C one (ensure_ascii=False)
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,13 @@ class ArticleBuild:
         if self.pieces is not None:
             return self.pieces
         return _pieces(self.to_json())
+
+    def manifest_piece(self, index: int) -> str | None:
+        """One of :meth:`manifest_pieces` (the manifest writes its lists one after the
+        other, so each piece is made when its list is written, never all three)."""
+        if self.pieces is not None:
+            return self.pieces[index]
+        return _piece(self.to_json(), index)
 
     @property
     def blocked(self) -> bool:
@@ -182,8 +190,10 @@ class BuildReport:
         ]
         items.sort(key=lambda item: item[0])
 
-        def entry(item: ArticleBuild | dict[str, Any]) -> tuple[str, str | None, str | None]:
-            return item.manifest_pieces() if isinstance(item, ArticleBuild) else _pieces(item)
+        def entry(item: ArticleBuild | dict[str, Any], index: int) -> str | None:
+            if isinstance(item, ArticleBuild):
+                return item.manifest_piece(index)
+            return _piece(item, index)
 
         yield "{\n"
         yield f'  "version": {_dumps(MANIFEST_VERSION)},\n'
@@ -193,7 +203,7 @@ class BuildReport:
             yield f',\n  "{name}": '
             first = True
             for _, item in items:
-                piece = entry(item)[index]
+                piece = entry(item, index)
                 if piece is None:
                     continue
                 yield ("[\n" if first else ",\n") + piece
@@ -385,15 +395,67 @@ def _remember(
 
 
 def _dumps(value: object) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, byte for byte."""
+    try:
+        return _indented(value, 0)
+    except TypeError:  # a type the manifest does not use (floats …): json's own way
+        return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _indented(value: object, level: int) -> str:
+    """What ``json.dumps(indent=2, ensure_ascii=False)`` writes for ``value`` at nesting
+    ``level``, for the manifest's types (str keys; str, int, bool, None, dict, list).
+
+    json's indented encoder is pure Python (only the compact one is in C): it was most of
+    what a cold build's parent spent on its manifest. Strings go through json's own C
+    escaping; anything else raises ``TypeError`` (:func:`_dumps` then asks json).
+    """
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = "\n" + "  " * (level + 1)
+        parts = []
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(key)
+            parts.append(encode_basestring(key) + ": " + _indented(item, level + 1))
+        return "{" + inner + ("," + inner).join(parts) + "\n" + "  " * level + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = "\n" + "  " * (level + 1)
+        items = ("," + inner).join(_indented(item, level + 1) for item in value)
+        return "[" + inner + items + "\n" + "  " * level + "]"
+    raise TypeError(type(value).__name__)
 
 
 def _pieces(entry: dict[str, Any]) -> tuple[str, str | None, str | None]:
     """A manifest entry's text in the three lists (None where it is not listed)."""
-    pair = {"article": entry["article"], "files": entry["files"], "finished": entry["finished"]}
-    left = {"article": entry["article"], "reasons": entry["reasons"]}
-    return (_nested(entry), _nested(pair) if entry["built"] else None,
-            None if entry["built"] else _nested(left))
+    return (_nested(entry), _piece(entry, 1), _piece(entry, 2))
+
+
+def _piece(entry: dict[str, Any], index: int) -> str | None:
+    """One of :func:`_pieces`: the entry (0), its pair (1) or its left-out item (2)."""
+    if index == 0:
+        return _nested(entry)
+    if index == 1:
+        if not entry["built"]:
+            return None
+        return _nested({"article": entry["article"], "files": entry["files"],
+                        "finished": entry["finished"]})
+    if entry["built"]:
+        return None
+    return _nested({"article": entry["article"], "reasons": entry["reasons"]})
 
 
 def _nested(value: object) -> str:
@@ -618,6 +680,8 @@ def _unsafe_page(article: Article, page: str, published: dict[str, str]) -> list
 def _manifest_changed(path: Path, report: BuildReport) -> bool:
     """False when ``path`` already holds the report's manifest (compared by hash, piece by
     piece: neither document is ever held whole)."""
+    if not path.exists():
+        return True  # nothing to compare with (a first or cold build)
     new = hashlib.sha256()
     for piece in itertools.chain(report.manifest_chunks(), "\n"):
         new.update(piece.encode("utf-8"))

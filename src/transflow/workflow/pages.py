@@ -78,17 +78,17 @@ def changes(
     if lang == article.source_language:
         return frontmatter.Changes(defaults=defaults)
     values: dict[str, str] = {}
-    meta = frontmatter.metadata(text)
-    original = frontmatter.metadata(article.text)
-    old_slug = original.get("slug")
     new_slug: str | None = None
-    if site.slug == "title" and isinstance(meta.get("title"), str):
-        new_slug = frontmatter.slugify(str(meta["title"]))
-    elif site.slug == "segment" and isinstance(meta.get("slug"), str):
-        new_slug = frontmatter.slugify(str(meta["slug"]))
+    if site.slug in ("title", "segment"):  # the page's own front matter is read only then
+        meta = frontmatter.metadata(text)
+        if site.slug == "title" and isinstance(meta.get("title"), str):
+            new_slug = frontmatter.slugify(str(meta["title"]))
+        elif site.slug == "segment" and isinstance(meta.get("slug"), str):
+            new_slug = frontmatter.slugify(str(meta["slug"]))
     if new_slug:
         values["slug"] = new_slug
     url = None
+    old_slug = frontmatter.metadata(article.text).get("slug") if site.urls or new_slug else None
     if site.urls or (new_slug and isinstance(old_slug, str)):
         url = frontmatter.url_rule(
             site.urls, layout.language_code(lang),
