@@ -42,6 +42,8 @@ conformance: $(STAMP)
 	$(BIN)/python scripts/residue.py
 	$(BIN)/python scripts/residue.py --corpus tests/fixtures/residue_fresh
 	$(BIN)/python scripts/residue.py --corpus tests/fixtures/residue_blind
+	$(BIN)/python scripts/residue.py --corpus tests/data/inline
+	$(BIN)/python scripts/residue.py --placeholders
 	$(BIN)/python scripts/align_report.py
 	$(BIN)/python scripts/translate_report.py
 
