@@ -169,6 +169,15 @@ def test_a_github_alert_marker_is_never_sent() -> None:
         "> [!WARNING]\n> Voer `migrate` één keer uit.\n")
 
 
+def test_definitions_and_abbreviations_keep_their_markers() -> None:
+    source = "Term\n: A definition.\n\n*[HTML]: Hyper Text Markup Language\n"
+    out = _translate(source, {
+        "A definition.": "Een\n\ndefinitie.",
+        "Hyper Text Markup Language": "*[X]: Hypertekst\nopmaaktaal",
+    })
+    assert out == "Term\n: Een definitie.\n\n*[HTML]: *[X]: Hypertekst opmaaktaal\n"
+
+
 TRAILING_BACKSLASH = [
     (FORMAT, ":::tip[Faster installs]\nUse a lock file.\n:::\n", "Faster installs"),
     (FORMAT, "{{% notice info %}}\nBe careful.\n{{% /notice %}}\n", "Be careful."),

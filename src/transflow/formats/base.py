@@ -77,10 +77,11 @@ DEFAULT_FRONT_MATTER = (
 #: Beyond the HTML names: ``text`` (a button's or badge's words: ``{{< alert text="…" >}}``,
 #: ``<Badge text="New"/>``), ``summary`` (a details shortcode's line), ``subtitle``, ``header``
 #: (Docsy's card and tab headers), ``content`` (Jekyll's ``{% include note.html content="…" %}``),
-#: ``quote`` (a quote component's words), ``message`` and ``heading`` (alert includes).
+#: ``quote`` (a quote component's words), ``message`` and ``heading`` (alert includes) and
+#: ``attr`` (Hugo's figure attribution line).
 DEFAULT_PROPS = (
     "title", "description", "alt", "caption", "label", "aria-label", "placeholder",
-    "text", "summary", "subtitle", "header", "content", "quote", "message", "heading",
+    "text", "summary", "subtitle", "header", "content", "quote", "message", "heading", "attr",
 )
 
 #: Eleventy's image shortcode, ``{% image "src", "alt" %}``, and the notice shortcode's title

@@ -11,6 +11,10 @@ as structure, so a reader never sees them (and a translation must never touch th
 * kramdown attribute lists on a line of their own (``{: .notice--info}``, ``{:toc}``,
   ``{::options …}``), which style the block before or after them;
 * GitHub's alert marker on the first line of a block quote (``> [!NOTE]``);
+* definition lists' ``: definition`` lines (the term before it stays a paragraph line) and
+  abbreviation definitions (``*[HTML]: Hyper Text Markup Language``): the text after the
+  marker is a segment of its own (``definition``, ``abbreviation``), the marker and the key
+  stay as written;
 * Python-Markdown's blocks (MkDocs Material): admonitions ``!!! note "Title"``, collapsible
   ``??? tip "Title"`` / ``???+``, content tabs ``=== "Tab"``. The quoted title is a segment
   (a ``"`` in its translation is written ``'``, which ends no title); the body, the lines
@@ -47,6 +51,12 @@ _INDENTED_OPENER = re.compile(
     r"[ \t]*(?:(?:!!!|\?\?\?\+?)[ \t]+[A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*)*"
     r'(?:[ \t]+"(?P<title>[^"\n]*)")?|===[+!]?[ \t]+"(?P<tab>[^"\n]*)")[ \t]*'
 )
+#: A definition list's definition (kramdown, PHP Markdown Extra, Pandoc, MkDocs ``def_list``):
+#: ``: text`` on the line after its term.
+_DEFINITION = re.compile(r"[ \t]{0,3}:[ \t]+(?P<text>\S.*?)[ \t]*")
+#: An abbreviation definition (kramdown, PHP Markdown Extra, MkDocs ``abbr``):
+#: ``*[HTML]: Hyper Text Markup Language``; the key must stay as written.
+_ABBREVIATION = re.compile(r"[ \t]{0,3}\*\[[^\]\n]+\]:[ \t]*(?P<text>\S.*?)[ \t]*")
 _HEADING_ATTRIBUTES = re.compile(r"(?:[ \t]+\{[#.][^{}\n]*\}|[ \t]*\{:[^{}\n]*\})[ \t]*$")
 
 
@@ -61,6 +71,8 @@ class MarkupLine:
     form: str = "line"
     #: A Python-Markdown opener: the indented lines after it are the block's Markdown body.
     indented: bool = False
+    #: The kind of the title's segment.
+    kind: str = "admonition title"
 
 
 def markup_lines(text: str, lines: Sequence[tuple[int, int]]) -> list[MarkupLine]:
@@ -69,6 +81,13 @@ def markup_lines(text: str, lines: Sequence[tuple[int, int]]) -> list[MarkupLine
     for index, (begin, end) in enumerate(lines):
         if _IAL.fullmatch(text, begin, end) or (index == 0 and _ALERT.fullmatch(text, begin, end)):
             found.append(MarkupLine(index))
+            continue
+        term = _ABBREVIATION.fullmatch(text, begin, end) or (
+            _DEFINITION.fullmatch(text, begin, end) if index > 0 else None
+        )
+        if term is not None:
+            kind = "definition" if term.re is _DEFINITION else "abbreviation"
+            found.append(MarkupLine(index, (term.start("text"), term.end("text")), kind=kind))
             continue
         m = _FENCE.fullmatch(text, begin, end)
         if m is None:

@@ -466,7 +466,7 @@ def parse(
                         for mark in marks:
                             if mark.title is not None:
                                 b, e = mark.title
-                                add(norm[b:e], "admonition title", line + mark.index, b, e,
+                                add(norm[b:e], mark.kind, line + mark.index, b, e,
                                     Span(_TITLE_MODES[mark.form]))
                         indented_body = any(m.indented for m in marks)
                         _paragraphs(_groups(lines, [m.index for m in marks]), norm, where,
@@ -554,7 +554,7 @@ def _markdown_blocks(
 
 _BLOCK_START = re.compile(r"#{1,6}[ \t]|[-+*][ \t]|\d{1,9}[.)][ \t]|>")
 #: Cheap test before ``directives.markup_lines``: text that may hold extension markup lines.
-_MARKUP_HINT = re.compile(r":::|\{:|\[!|^[ \t]*(?:!!!|\?\?\?|===)", re.MULTILINE)
+_MARKUP_HINT = re.compile(r":::|\{:|\[!|^[ \t]*(?:!!!|\?\?\?|===|:[ \t]|\*\[)", re.MULTILINE)
 _TITLE_MODES = {"bracket": "bracket", "quoted": "quoted", "line": "atx"}
 _INDENT = re.compile(r"(?: {1,4}|\t| {0,3}\t)")
 
