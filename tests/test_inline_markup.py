@@ -279,6 +279,11 @@ def test_sync_keeps_inner_entries_states(tmp_path: Path) -> None:
     changed = po.find("Wereldgezondheidsorganisatie (WHO)")
     assert changed is not None and "fuzzy" in changed.flags
     assert changed.previous_msgid == "Wereldgezondheidsorganisatie"
+    (tmp_path / "articles/a.md").write_text("Zie de WHO hier.\n", "utf-8")  # the tag is gone
+    assert run(tmp_path, "sync").exit_code == 0
+    po = polib.pofile(str(po_path))
+    gone = [e for e in po if e.msgid.startswith("Wereldgezondheidsorganisatie")]
+    assert gone and all(e.obsolete for e in gone)
 
 
 # --------------------------------------------------------------------------- DeepL's view

@@ -62,7 +62,14 @@ def _trusted(st: os.stat_result, hashed: int) -> bool:
 
 
 def _prepare(db: sqlite3.Connection) -> None:
-    """Create the tables; a cache written by another schema version is dropped."""
+    """Create the tables; a cache written by another schema version is dropped.
+
+    Writes are not synced to disk (``synchronous=OFF``): the cache is derived state, and a
+    file a power cut leaves corrupt is ignored like a missing one, while each sync of a
+    commit cost a cold build of 500 articles ~90 ``fdatasync`` calls (0.7 s on a busy
+    disk). A killed process still leaves a consistent file (SQLite's journal).
+    """
+    db.execute("PRAGMA synchronous=OFF")
     db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
     row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
     if row is None or row[0] != str(SCHEMA):
