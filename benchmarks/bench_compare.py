@@ -4,7 +4,8 @@ The corpus is ``corpus.py``'s: N numbered variants of the sample article, every 
 translated, ``publish = "translated"``. Every step is a whole process (interpreter start
 included), timed by wall clock; peak memory is the process's max RSS, its workers included
 (``wait4``). Each cold sequence runs ``--repeat`` times on a fresh copy and the median is
-printed, and so is each warm step. Peers run when their interpreter has them (see
+printed, and so is each warm step. transflow's modules are byte-compiled first, as an
+installed package's are (``byte_compile_transflow``). Peers run when their interpreter has them (see
 ``make bench``): mdpo through its Python API once per file (``peers.py``), translate-toolkit
 in directory mode (``md2po``/``po2md``/``pocount``). Never part of the test suite::
 
@@ -125,6 +126,17 @@ def toolkit_steps(base: Path, peers: str) -> dict[str, Measure]:
     return out
 
 
+def byte_compile_transflow() -> None:
+    """Byte-compile transflow's modules first, as installing a package does (pip compiles a
+    wheel's modules, and the peers' are): an editable install run under
+    PYTHONDONTWRITEBYTECODE would otherwise compile every module again at every start."""
+    import transflow
+
+    folder = Path(transflow.__file__).resolve().parent
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(folder)],
+                   check=False, stdout=subprocess.DEVNULL)
+
+
 def has_peer(peers: str, module: str) -> bool:
     """True when the peers' interpreter can import ``module``."""
     if not Path(peers).exists():
@@ -181,6 +193,8 @@ def main() -> None:
     missing = want - set(runners)
     if missing:
         print(f"not installed (see 'make bench'): {', '.join(sorted(missing))}", file=sys.stderr)
+    if "transflow" in runners:
+        byte_compile_transflow()
     report = {}
     for n in args.articles:
         base = Path(tempfile.mkdtemp(prefix="transflow-compare-"))

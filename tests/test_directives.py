@@ -15,7 +15,7 @@ import pytest
 
 from tests.helpers import make_workspace, run
 from transflow.formats import directives, shortcodes
-from transflow.formats.markdown import FORMAT, MDX_FORMAT, new_parser
+from transflow.formats.markdown import FORMAT, MDX_FORMAT, MarkdownFormat, new_parser
 
 PARSER = new_parser()
 
@@ -176,3 +176,32 @@ def test_definitions_and_abbreviations_keep_their_markers() -> None:
         "Hyper Text Markup Language": "*[X]: Hypertekst\nopmaaktaal",
     })
     assert out == "Term\n: Een definitie.\n\n*[HTML]: *[X]: Hypertekst opmaaktaal\n"
+
+
+TRAILING_BACKSLASH = [
+    (FORMAT, ":::tip[Faster installs]\nUse a lock file.\n:::\n", "Faster installs"),
+    (FORMAT, "{{% notice info %}}\nBe careful.\n{{% /notice %}}\n", "Be careful."),
+    (FORMAT, ":::note\nRead this first.\n:::\n", "Read this first."),
+    (MDX_FORMAT, "<Note>Nog in **bèta**.</Note>\n", "Nog in **bèta**."),
+]
+
+
+@pytest.mark.parametrize(("fmt", "source", "victim"), TRAILING_BACKSLASH)
+def test_a_final_backslash_in_a_translation_ends_nothing(
+    fmt: MarkdownFormat, source: str, victim: str
+) -> None:
+    """A translation ending in ``\\`` (found by fuzzing the blind material) would escape the
+    ``]`` that ends an admonition title, turn the shortcode or fence line after a paragraph
+    into a hard line break, or escape the ``<`` of a component's closing tag: it is doubled,
+    which reads as the one backslash."""
+    doc = fmt.parse(source)
+    assert victim in [s.text for s in doc.segments]
+    out = fmt.render(doc, lambda s: "Vertaald \\" if s.text == victim else None)
+    assert "Vertaald \\\\" in out
+    assert [(t.type, t.tag) for t in PARSER.parse(out)] == [
+        (t.type, t.tag) for t in PARSER.parse(source)
+    ]
+    inline = [c.type for t in PARSER.parse(out) if t.children for c in t.children]
+    assert "hardbreak" not in inline
+    again = fmt.parse(out)
+    assert [s.kind for s in again.segments] == [s.kind for s in doc.segments]

@@ -128,3 +128,42 @@ def test_a_run_killed_before_its_commit_leaves_nothing_behind(tmp_path: Path) ->
     atomic.Transaction().write(tmp_path / "out" / "f.txt", "staged, never committed\n")
     assert journal.recover(None) == (0, 1)
     assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize("noreplace", [True, False], ids=["rename-noreplace", "link"])
+def test_a_file_created_after_staging_is_merged_not_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, noreplace: bool
+) -> None:
+    """A new file is put in place only if nobody created it meanwhile; if somebody did, their
+    content is merged with ours (with RENAME_NOREPLACE, and with link where there is none)."""
+    if not noreplace:
+        monkeypatch.setattr(atomic, "_noreplace_works", False)
+    merges: list[tuple[bytes, bytes | None, bytes]] = []
+
+    def merge(theirs: bytes, base: bytes | None, ours: bytes) -> bytes:
+        merges.append((theirs, base, ours))
+        return theirs + ours
+
+    path = tmp_path / "new.po"
+    transaction = atomic.Transaction(merge=merge)
+    transaction.write(path, "ours\n", merge=True)
+    path.write_text("theirs\n", encoding="utf-8")  # created between staging and the commit
+    transaction.commit()
+    assert path.read_text(encoding="utf-8") == "theirs\nours\n"
+    assert merges == [(b"theirs\n", None, b"ours\n")]
+    assert [p.name for p in tmp_path.iterdir()] == ["new.po"]  # no temp file left
+
+
+def test_written_files_keep_their_mode_and_new_ones_are_0644(tmp_path: Path) -> None:
+    old = tmp_path / "old.txt"
+    old.write_text("a", encoding="utf-8")
+    old.chmod(0o640)
+    atomic.write_atomic(old, "b")
+    new = tmp_path / "sub" / "new.txt"  # its folder is made too
+    atomic.write_atomic(new, "c")
+    assert (old.stat().st_mode & 0o777, old.read_text(encoding="utf-8")) == (0o640, "b")
+    assert (new.stat().st_mode & 0o777, new.read_text(encoding="utf-8")) == (0o644, "c")
+    tmp, _ = atomic._stage(tmp_path / "x.txt", b"x")
+    name = Path(tmp).name
+    assert name.startswith(".x.txt.") and name.endswith(atomic.TEMP_SUFFIX), name
+    assert Path(tmp).is_absolute()

@@ -28,6 +28,7 @@ import errno
 import hashlib
 import json
 import os
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,25 +79,23 @@ def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str]:
     Any ``OSError`` (disk full, no permission, a file where a folder should be) becomes a
     ``FileSystemError`` naming the path, and no temp file is left behind.
     """
-    import tempfile  # imported on the first write: a command that writes nothing needs none
-
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        mode = 0o644
+    try:
+        fd, tmp = _create_temp(path, mode)
     except OSError as exc:
         raise os_error(exc, path.parent) from exc
     try:
-        digest = hashlib.sha256()
         with os.fdopen(fd, "wb") as fh:
+            if os.fstat(fd).st_mode & 0o777 != mode:  # the umask took bits away
+                os.fchmod(fd, mode)
+            digest = hashlib.sha256()
             for chunk in [data] if isinstance(data, bytes) else data:
                 raw = chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
                 digest.update(raw)
                 fh.write(raw)
-        try:
-            mode = path.stat().st_mode & 0o777
-        except OSError:
-            mode = 0o644
-        os.chmod(tmp, mode)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -104,6 +103,30 @@ def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str]:
             raise os_error(exc, path) from exc
         raise
     return tmp, digest.hexdigest()
+
+
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
+def _create_temp(path: Path, mode: int) -> tuple[int, str]:
+    """A new ``.<name>.<random>.transflow-tmp`` beside ``path``, created with ``mode``
+    (as ``tempfile.mkstemp`` would, but with the final permissions at once: no chmod, one
+    metadata change less per file); its folder is made when missing."""
+    folder = os.path.abspath(path.parent)
+    made = False
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, mode), tmp
+        except FileExistsError:
+            continue  # the same random name: draw again
+        except OSError:
+            if made:
+                raise
+            path.parent.mkdir(parents=True, exist_ok=True)  # raises what stops the folder
+            made = True
+    raise FileExistsError(errno.EEXIST, "no unused temp file name", folder)
 
 
 def read_bytes(path: Path) -> bytes | None:
@@ -157,14 +180,43 @@ def _exchange(a: str, b: Path) -> bool:
     raise os_error(OSError(err, os.strerror(err), str(b)), b)
 
 
+_RENAME_NOREPLACE = 1
+_noreplace_works = True
+
+
+def _rename_new(tmp: str, path: Path) -> bool | None:
+    """Rename ``tmp`` to ``path`` unless ``path`` exists (``RENAME_NOREPLACE``, one step where
+    ``link`` + ``unlink`` take two): True when done, False when ``path`` exists, None when
+    the platform or file system cannot."""
+    global _noreplace_works
+    func = _load_renameat2() if _noreplace_works else None
+    if func is None:
+        return None
+    if func(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(path), _RENAME_NOREPLACE) == 0:
+        return True
+    import ctypes
+
+    err = ctypes.get_errno()
+    if err == errno.EEXIST:
+        return False
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        _noreplace_works = False
+        return None
+    raise os_error(OSError(err, os.strerror(err), str(path)), path)
+
+
 def _put(tmp: str, path: Path, expected: bytes | None) -> bytes | bool | None:
     """Install ``tmp`` at ``path``; return True if done, or what was displaced instead.
 
-    ``expected`` is what ``path`` held when last read. A new file is created with ``link``
-    (fails if someone created it meanwhile); an existing one is exchanged, so whatever was
-    there at the instant of the rename is still readable under ``tmp``'s name.
+    ``expected`` is what ``path`` held when last read. A new file is created with a rename
+    that refuses to replace (``link`` where there is none): it fails if someone created the
+    file meanwhile; an existing one is exchanged, so whatever was there at the instant of the
+    rename is still readable under ``tmp``'s name.
     """
     if expected is None:
+        created = _rename_new(tmp, path)
+        if created is not None:
+            return True if created else read_bytes(path)  # someone created it: merge
         try:
             os.link(tmp, path)
         except FileExistsError:

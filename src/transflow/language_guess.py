@@ -54,16 +54,17 @@ _LANGUAGES_OF: dict[str, tuple[str, ...]] = {
     for word in words_
 }
 
-_MARKUP_NOISE = (
+_NOISE_BRANCHES = (
     r"`[^`]*`"  # code spans
     r"|\]\([^)]*\)"  # link destinations
     r"|<[^>]*>"  # HTML tags
     r"|\b(?:https?://|www\.)\S+"  # URLs
 )
-_NOISE = re.compile(_MARKUP_NOISE + r"|\S+@\S+")  # and e-mail addresses
-#: The same without the e-mail branch, for text with no "@" (where that branch cannot
-#: match, so the two agree): ``\S+@\S+`` alone made the scan three times slower.
-_NOISE_WITHOUT_MAIL = re.compile(_MARKUP_NOISE)
+_NOISE = re.compile(_NOISE_BRANCHES + r"|\S+@\S+")  # and e-mail addresses
+#: ``_NOISE`` for a text without "@" (same matches): without the e-mail branch, which tries
+#: a ``\S+`` at every position, each branch starts with one of a few characters, and the
+#: look-ahead lets the engine skip every other position at once (4x faster).
+_NOISE_WITHOUT_MAIL = re.compile(f"(?=[`\\]<hw])(?:{_NOISE_BRANCHES})")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
@@ -85,13 +86,49 @@ def base_language(code: str) -> str:
     return code.replace("-", "_").split("_")[0].lower()
 
 
+class _StandIn(dict[str, str]):
+    """An ASCII stand-in for each non-ASCII character, with the same role in ``_WORD``.
+
+    A letter becomes ``q`` (no function word has a q, and no other non-ASCII letter lowers
+    to ASCII), the Kelvin sign ``K`` (it lowers to ``k``), the typographic apostrophe ``'``,
+    anything else a space: the words of the stand-in text are the words of the text, the
+    same wherever they could be function words.
+    """
+
+    def __missing__(self, char: str) -> str:
+        if char == "’":
+            stand_in = "'"
+        elif char == "\u212a":
+            stand_in = "K"
+        else:
+            stand_in = "q" if _LETTER.fullmatch(char) else " "
+        self[char] = stand_in
+        return stand_in
+
+
+_STAND_IN = _StandIn()
+_LETTER = re.compile(r"[^\W\d_]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+
+
+def _found_words(text: str) -> list[str]:
+    """``_WORD.findall(text)`` as far as function words go (see ``_StandIn``), faster: on
+    ASCII text a letter is ``[A-Za-z]``, which the engine tests without Unicode look-ups."""
+    if text.isascii():
+        return _ASCII_WORD.findall(text)
+    if 8 * (len(text.encode("utf-8", "surrogatepass")) - len(text)) > len(text):
+        return _WORD.findall(text)  # mostly another script: one stand-in call per character
+    return _ASCII_WORD.findall(_NON_ASCII.sub(lambda m: _STAND_IN[m.group()], text))
+
+
 def count_function_words(text: str) -> dict[str, int]:
     """Function words of each profiled language in ``text`` (markup and URLs set aside)."""
     counts = dict.fromkeys(PROFILES, 0)
     # Each distinct word is looked up once (a text repeats its words): the words are found
     # and counted in C, and only the distinct ones are folded and checked in Python.
     noise = _NOISE if "@" in text else _NOISE_WITHOUT_MAIL
-    for found, times in Counter(_WORD.findall(noise.sub(" ", text))).items():
+    for found, times in Counter(_found_words(noise.sub(" ", text))).items():
         word = found.lower().replace("’", "'")
         for language in _LANGUAGES_OF.get(word, ()):
             counts[language] += times

@@ -60,7 +60,9 @@ def encode(text: str, span: Span, newline: str, original: str, original_span: st
         return shortcodes.encode(text, span.style[:1], span.style[1:])
     if span.mode in ("html", "html-md"):
         written = markdown_html.encode_content(text, original_span)
-        return escape_line(written, None) if span.mode == "html-md" else written
+        if span.mode == "html":
+            return written
+        return escape_line(_final_backslash(written, original), None)
     text = _NEWLINES_RE.sub("\n", text).strip()
     if span.mode == "yaml":
         return frontmatter.quote_yaml(text, span.style, original)
@@ -71,7 +73,7 @@ def encode(text: str, span: Span, newline: str, original: str, original_span: st
     if span.mode in ("atx", "cell", "bracket"):
         text = re.sub(r"[ \t]*(?:\n[ \t]*)+", " ", text)
         if span.mode == "bracket":  # an admonition title in ``:::tip[…]``
-            return re.sub(r"(?<!\\)([\[\]])", r"\\\1", text)
+            return _final_backslash(re.sub(r"(?<!\\)([\[\]])", r"\\\1", text), original)
         if span.mode == "cell":
             text = re.sub(r"(?<!\\)\|", r"\\|", text)
             return escape_line(text, None) if span.prefix == "^" else text
@@ -95,7 +97,22 @@ def encode(text: str, span: Span, newline: str, original: str, original_span: st
         and not _stays_inline(lines[-1], "\n".join(lines[:-1]))
     ):
         lines[0] = "\\" + lines[0]
+    lines[-1] = _final_backslash(lines[-1], original)
     return (newline + span.prefix).join(lines)
+
+
+def _final_backslash(text: str, original: str) -> str:
+    """``text`` with a final odd ``\\`` the source text lacks doubled: before the line that
+    follows in the same paragraph (a shortcode line, an admonition's ``:::``) it would be a
+    hard line break, and before ``]`` it would escape the bracket that ends a title. At the
+    end of a paragraph ``\\\\`` reads as the one backslash it was."""
+    if _odd_final_backslashes(text) and not _odd_final_backslashes(original):
+        return text + "\\"
+    return text
+
+
+def _odd_final_backslashes(text: str) -> bool:
+    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
 
 
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")

@@ -139,7 +139,9 @@ def inner(
                           (start + code.start, start + code.end), "shortcode",
                           param.quote + code.syntax))
         masked = plain
-    if tags and "<" in masked:
+    lt = masked.find("<")
+    # No "=" after the first "<": no attribute has a value, nothing for the tokenizer to read.
+    if tags and lt >= 0 and "=" in masked[lt:]:
         names = markup.props if mdx else html.TRANSLATABLE_ATTRIBUTES
         region = html.inline_attributes(masked, where, attributes=names, components=mdx)
         for seg in region.segments:

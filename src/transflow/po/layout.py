@@ -33,7 +33,7 @@ back (previous msgids of obsolete entries, ``#~|``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -225,14 +225,24 @@ def _comment_lines(marker: str, text: str) -> list[str]:
     gettext's reader joins a line ending in a backslash with the next one, even in a comment,
     so such a line gets a trailing space; polib strips it again when reading.
     """
+    if "\n" not in text and not text.endswith("\\"):  # one plain line (most comments)
+        return [f"{marker} {text}" if text else marker]
     return [
         (f"{marker} {line} " if line.endswith("\\") else f"{marker} {line}") if line else marker
         for line in text.split("\n")
     ]
 
 
-def _reference_lines(occurrences: Iterable[tuple[str, Any]], page_width: int) -> list[str]:
+def _reference_lines(occurrences: Sequence[tuple[str, Any]], page_width: int) -> list[str]:
     """``#:`` lines: references in order, duplicates dropped, wrapped at the page width."""
+    if len(occurrences) == 1:  # the usual case, in short: one reference is one line
+        path, lineno = occurrences[0]
+        number = "" if lineno in (None, "") else str(lineno).strip()
+        if number.lstrip("-").isdigit():
+            number = str(int(number))
+        while path.startswith("./"):
+            path = path[2:]
+        return [f"#: {path}:{number}" if number else f"#: {path}"]
     lines: list[str] = []
     current = "#:"
     column = 2
@@ -325,10 +335,12 @@ def render_entry(entry: Entry, *, page_width: int = PAGE_WIDTH) -> list[str]:
         lines += _comment_lines("#.", entry.comment)
     if entry.occurrences:
         lines += _reference_lines(entry.occurrences, page_width)
-    flag_line, wrap = _flag_line(entry.flags, fuzzy_allowed=bool(msgstrs[0]))
+    flag_line, wrap, directives = None, True, ""  # no flags: what _flag_line would say
+    if entry.flags:
+        flag_line, wrap = _flag_line(entry.flags, fuzzy_allowed=bool(msgstrs[0]))
+        directives = directive_style(entry.flags)
     if flag_line:
         lines.append(flag_line)
-    directives = directive_style(entry.flags)
     prev_prefix = "#~| " if obsolete else "#| "
     for keyword, value in (
         ("msgctxt", entry.previous_msgctxt),
@@ -351,8 +363,7 @@ def render_entry(entry: Entry, *, page_width: int = PAGE_WIDTH) -> list[str]:
     else:
         fields.append(("msgstr", msgstrs[0]))
     for keyword, value in fields:
-        lines += wrap_string(keyword, value, prefix=prefix, wrap=wrap, page_width=page_width,
-                             directives=directives)
+        lines += _wrap_cached(keyword, value, prefix, wrap, page_width, directives)
     return lines
 
 

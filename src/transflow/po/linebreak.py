@@ -155,20 +155,33 @@ def _greedy_unit(opportunities: list[int], n: int, width: int, start_column: int
     return result
 
 
-def line_breaks(text: str, prohibited: Iterable[int], width: int, start_column: int) -> list[int]:
-    """Indices before which the text is broken (u8_width_linebreaks_v2 with overrides)."""
-    forbidden = set(prohibited)
+#: What ``line_breaks`` fills lines from: the opportunities of a fast-path text, or for any
+#: other text its breaks (overrides applied), column widths and whether a break is mandatory.
+_Analysis = tuple[list[int], None, None, bool] | tuple[list[int], list[int], list[int], bool]
+
+
+@lru_cache(maxsize=64)
+def _analyse(text: str, forbidden: frozenset[int]) -> _Analysis:
+    """Where ``text`` may break, whatever the width: cached, because a string that does not
+    fit after its keyword is filled twice (after ``msgid`` and then after ``msgid ""``)."""
     fast = _simple_opportunities(text)
     if fast is not None:
-        fast = [k for k in fast if k not in forbidden] if forbidden else fast
-        return _greedy_unit(fast, len(text), width, start_column)
+        return ([k for k in fast if k not in forbidden] if forbidden else fast), None, None, False
     infos = [_char_info(ch) for ch in text]
     breaks = _possible_breaks([lb for lb, _ in infos])
     for i in forbidden:
         breaks[i] = _PROHIBITED
-    if _MANDATORY not in breaks:
-        widths = [w if w > 0 else 0 for _, w in infos]
-        opportunities = [i for i, brk in enumerate(breaks) if brk == _POSSIBLE]
+    widths = [w if w > 0 else 0 for _, w in infos]
+    opportunities = [i for i, brk in enumerate(breaks) if brk == _POSSIBLE]
+    return opportunities, breaks, widths, _MANDATORY in breaks
+
+
+def line_breaks(text: str, prohibited: Iterable[int], width: int, start_column: int) -> list[int]:
+    """Indices before which the text is broken (u8_width_linebreaks_v2 with overrides)."""
+    opportunities, breaks, widths, mandatory = _analyse(text, frozenset(prohibited))
+    if breaks is None or widths is None:
+        return _greedy_unit(opportunities, len(text), width, start_column)
+    if not mandatory:
         return _greedy(opportunities, widths, len(text), width, start_column)
     result: list[int] = []
     last_p = -1
@@ -187,9 +200,7 @@ def line_breaks(text: str, prohibited: Iterable[int], width: int, start_column: 
             last_p = i
             last_column += piece_width
             piece_width = 0
-        w = infos[i][1]
-        if w > 0:
-            piece_width += w
+        piece_width += widths[i]
     if last_p >= 0 and last_column + piece_width > width:
         result.append(last_p)
     return result

@@ -281,11 +281,13 @@ def _sync_parallel(
     finished = [0]
 
     def adopt(items: list[tuple[_Done | Problem, catalog.Staged | None]]) -> None:
+        # One commit (one journal write) for the chunk's articles, each of which went
+        # through whole: a file creation per article less, and still all or nothing.
+        transaction = catalog.transaction(journal_of(config))
         for _, staged in items:
             if staged is not None:
-                transaction = catalog.transaction(journal_of(config))
                 transaction.adopt(staged)
-                transaction.commit()
+        transaction.commit()
         finished[0] += len(items)
         last = items[-1][0] if items else None
         progress(finished[0], len(paths), last[1] if isinstance(last, tuple) else "")
