@@ -54,9 +54,11 @@ def make_workspace(root: Path, articles: dict[str, str] | None = None,
     return root
 
 
-def run(root: Path, *args: str, input: str | None = None) -> Result:
-    """Invoke the CLI inside ``root`` (click's CliRunner keeps stderr separate)."""
-    runner = CliRunner()
+def run(root: Path, *args: str, input: str | None = None,
+        env: dict[str, str | None] | None = None) -> Result:
+    """Invoke the CLI inside ``root`` (click's CliRunner keeps stderr separate); ``env``
+    overrides the environment for this call (``None`` values unset a variable)."""
+    runner = CliRunner(env=env)
     old = os.getcwd()
     os.chdir(root)
     try:

@@ -7,15 +7,14 @@ It is drafted as a copy (never sent to DeepL), counted by ``status`` and reporte
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 from deepl_server import FakeDeepL
+from helpers import run
 from transflow.checks import CheckContext, run_checks
-from transflow.cli import main
 from transflow.language_guess import already_in
 from transflow.po import catalog
 
@@ -60,13 +59,8 @@ def test_check_reports_target_language_instead_of_identical() -> None:
 
 
 def _invoke(root: Path, *args: str, env: dict[str, str | None] | None = None) -> Result:
-    runner = CliRunner(env={"DEEPL_AUTH_KEY": None, "DEEPL_SERVER_URL": None, **(env or {})})
-    old = os.getcwd()
-    os.chdir(root)
-    try:
-        return runner.invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    """The CLI in ``root`` with no DeepL key or server in the environment but ``env``'s."""
+    return run(root, *args, env={"DEEPL_AUTH_KEY": None, "DEEPL_SERVER_URL": None, **(env or {})})
 
 
 def test_the_quote_is_copied_not_sent_and_status_and_check_report_it(
