@@ -126,10 +126,21 @@ def count_function_words(text: str) -> dict[str, int]:
     """Function words of each profiled language in ``text`` (markup and URLs set aside)."""
     counts = dict.fromkeys(PROFILES, 0)
     # Each distinct word is looked up once (a text repeats its words): the words are found
-    # and counted in C, and only the distinct ones are folded and checked in Python.
+    # and counted in C.
     noise = _NOISE if "@" in text else _NOISE_WITHOUT_MAIL
-    for found, times in Counter(_found_words(noise.sub(" ", text))).items():
-        word = found.lower().replace("’", "'")
+    words = _found_words(noise.sub(" ", text))
+    joined = " ".join(words)
+    if joined.isascii():
+        # ASCII words (the usual case, stand-ins included) are folded by one lower() of all
+        # of them (ASCII has no typographic apostrophe), and only the function words among
+        # the distinct ones are visited in Python.
+        found = Counter(joined.lower().split(" ")) if words else Counter()
+        for word in found.keys() & _LANGUAGES_OF.keys():
+            for language in _LANGUAGES_OF[word]:
+                counts[language] += found[word]
+        return counts
+    for word_, times in Counter(words).items():
+        word = word_.lower().replace("’", "'")
         for language in _LANGUAGES_OF.get(word, ()):
             counts[language] += times
     return counts
