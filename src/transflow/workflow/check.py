@@ -26,6 +26,7 @@ from transflow.glossary import Glossary, load_glossary
 from transflow.po import catalog, reader
 from transflow.states import NEVER_ACCEPTED, State, accepted_findings, entry_state, view
 from transflow.workflow.cache import EntryMemo, ResultCache, code_key, config_key, make_key
+from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
     Article,
     Progress,
@@ -353,6 +354,8 @@ def check(
         words = config.deepl.glossary
         base = make_key("check", config_key(config), cache.digest(words) if words else None)
         cache.preload("check")
+        parses = ParseCache(config, enabled=use_cache)
+        parses.plan(files)
         for done, path in enumerate(files, 1):
             rel, inputs = input_files(config, path)
             progress(done, len(files), rel)
@@ -362,7 +365,7 @@ def check(
                 parts = [CatalogCheck.from_json(d) for d in json.loads(hit)]
             else:
                 try:
-                    parts = _check_article(config, path, glossary, memo)
+                    parts = _check_article(config, path, glossary, memo, parses)
                 except TransflowError as exc:
                     report.problems.append(problem_of(config, exc, path))
                     continue
@@ -376,15 +379,17 @@ def check(
                 report.catalogs += 1
                 report.entries += part.checked
                 report.findings.extend(part.findings)
+        parses.save()
     memo.flush()
     return report
 
 
 def _check_article(
-    config: Config, path: Path, glossary: Glossary | None, memo: EntryMemo
+    config: Config, path: Path, glossary: Glossary | None, memo: EntryMemo,
+    parses: ParseCache | None = None,
 ) -> list[CatalogCheck]:
     """Every target language of one article (parsed once, each catalog loaded once)."""
-    article = read_article(config, path)
+    article = read_article(config, path, parses=parses)
     parts = []
     for lang in config.targets_for(article.source_language):
         po_path = catalog_path(config, lang, article.slug)
