@@ -133,19 +133,47 @@ class _Number:
 
 
 @lru_cache(maxsize=4096)
-def _numbers(text: str, lang: str) -> tuple[_Number, ...]:
-    """The numbers of ``text``'s prose (cached: a text is read by both gates and ``check``)."""
+def _tokens(text: str) -> tuple[tuple[str, str | None], ...]:
+    """(token, unit) of each number of ``text``'s prose, in order: what the numbers of a text
+    are before any language reads them (cached per text, so a source shared by several
+    catalogs and languages is read once)."""
     prose = _prose(text)
-    found: list[_Number] = []
+    found: list[tuple[str, str | None]] = []
     for m in _NUMBER.finditer(prose):
         token = m.group(0).strip("\u00a0\u202f\u2009")
         um = _UNIT_AFTER.match(prose, m.end())
-        unit = _UNIT_ALIASES.get(um.group(1).lower()) if um else None
-        found.append(_Number(token, _number_values(token, lang), unit))
+        found.append((token, _UNIT_ALIASES.get(um.group(1).lower()) if um else None))
     return tuple(found)
 
 
-@define("numbers", "error", "a number or unit differs (locale formats are accepted)")
+@lru_cache(maxsize=4096)
+def _numbers(text: str, lang: str) -> tuple[_Number, ...]:
+    """The numbers of ``text``'s prose (cached: a text is read by both gates and ``check``)."""
+    return tuple(_Number(token, _number_values(token, lang), unit)
+                 for token, unit in _tokens(text))
+
+
+_DIGIT = re.compile(r"[0-9]")
+
+
+def _may_differ(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``numbers``: False when both texts have the same numbers, in the
+    same order, with the same units (most translations), or no number at all.
+
+    Why that is safe: :data:`_NUMBER` needs a digit ``[0-9]``, and the prose of a text
+    (``text._prose``) only removes characters or puts ``" "``/``"]"`` in their place, so a
+    text without a digit has no number. With equal (token, unit) sequences the check's
+    exact pass pairs each number with its twin at the same position (equal token; every
+    earlier candidate is already taken), no unit differs, and nothing is left missing or
+    added: the check yields nothing.
+    """
+    if _DIGIT.search(source) is None and _DIGIT.search(translation) is None:
+        return False
+    return _tokens(source) != _tokens(translation)
+
+
+@define("numbers", "error", "a number or unit differs (locale formats are accepted)",
+        may_find=_may_differ)
 def check_numbers(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A changed dose or date is the worst silent error a translation can make."""
     src = list(_numbers(source, ctx.source_lang))

@@ -53,15 +53,21 @@ def _norm_url(url: str) -> str:
 
 def _footnote_labels(text: str) -> Counter[str]:
     """Footnote markers: ``[^1]``, superscript digits ``¹²``, ``<sup>1</sup>``."""
-    labels: Counter[str] = Counter()
-    for m in _FOOTNOTE_REF.finditer(text):
-        labels[m.group(1)] += 1
-    for m in _SUPERSCRIPT_RUN.finditer(text):
-        labels[m.group(0).translate(_SUPER_TO_DIGIT)] += 1
-    for m in _SUP_TAG.finditer(text):
-        inner = _HTML_TAG.sub("", m.group(1)).strip().strip("[]")
-        if _is_footnote_label(inner):
-            labels[inner] += 1
+    return Counter(_footnote_list(text))
+
+
+def _footnote_list(text: str) -> list[str]:
+    """The labels of :func:`_footnote_labels`, in the order found. Each kind of marker is
+    looked for only when the text has the character it cannot be written without (``[^``,
+    a non-ASCII superscript, ``<``): most prose has none of them."""
+    labels = [m.group(1) for m in _FOOTNOTE_REF.finditer(text)] if "[^" in text else []
+    if not text.isascii():
+        labels += [run.translate(_SUPER_TO_DIGIT) for run in _SUPERSCRIPT_RUN.findall(text)]
+    if "<" in text:
+        for m in _SUP_TAG.finditer(text):
+            inner = _HTML_TAG.sub("", m.group(1)).strip().strip("[]")
+            if _is_footnote_label(inner):
+                labels.append(inner)
     return labels
 
 
@@ -127,4 +133,6 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 def _counter_diff(src: Counter[str], tgt: Counter[str]) -> tuple[list[str], list[str]]:
+    if src == tgt:
+        return [], []  # the common case, without building two difference counters
     return sorted((src - tgt).elements()), sorted((tgt - src).elements())

@@ -43,7 +43,13 @@ def _term_present(term: str, text: str) -> bool:
     return _term_pattern(term).search(text) is not None
 
 
-@define("glossary", "warning", "a glossary term of the source is not translated as agreed")
+def _has_glossary(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``glossary``: without terms there is nothing to look for."""
+    return bool(ctx.glossary)
+
+
+@define("glossary", "warning", "a glossary term of the source is not translated as agreed",
+        may_find=_has_glossary)
 def check_glossary(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """The shop's product and ingredient names should read the same in every article."""
     for src_term, tgt_term in ctx.glossary:
@@ -57,7 +63,14 @@ _DOI = re.compile(r"\bdoi:\s*10\.|\b10\.\d{4,9}/\S+", re.I)
 _CITATION = re.compile(r"\bet al\.|\b(?:1[89]|20)\d\d;\s*\d+")
 
 
-@define("identical", "warning", "translation equals the source for a segment of over 5 words")
+def _is_copy(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``identical``: it reports only a translation equal to its source
+    (surrounding whitespace aside), the condition of its one message."""
+    return translation.strip() == source.strip()
+
+
+@define("identical", "warning", "translation equals the source for a segment of over 5 words",
+        may_find=_is_copy)
 def check_identical(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Short names and titles stay the same legitimately; whole sentences rarely do.
 
@@ -94,7 +107,16 @@ RATIO_TOLERANCE = 2.2
 RATIO_MIN_CHARS = 40
 
 
-@define("length", "warning", "translation much shorter or longer than usual")
+def _long_enough(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``length``: a source shorter than :data:`RATIO_MIN_CHARS` is never
+    judged, and the check's measure of it is never longer than the source itself (the prose
+    only removes characters or puts one in place of several; joining the words with single
+    spaces only shortens)."""
+    return len(source) >= RATIO_MIN_CHARS
+
+
+@define("length", "warning", "translation much shorter or longer than usual",
+        may_find=_long_enough)
 def check_length(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A half-length translation usually means a dropped sentence."""
     src = len(" ".join(_prose(source).split()))
@@ -107,7 +129,16 @@ def check_length(source: str, translation: str, ctx: CheckContext) -> Iterable[s
         yield f"length ratio {ratio:.2f} (typical {typical:.2f}): {src} → {tgt} characters"
 
 
-@define("whitespace", "warning", "leading or trailing whitespace differs")
+def _has_outer_space(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``whitespace``: with no whitespace at either end of either text
+    (``str.strip`` and ``str.isspace`` agree on what whitespace is), leading and trailing
+    whitespace are empty on both sides and equal."""
+    return (source[:1].isspace() or source[-1:].isspace() or translation[:1].isspace()
+            or translation[-1:].isspace())
+
+
+@define("whitespace", "warning", "leading or trailing whitespace differs",
+        may_find=_has_outer_space)
 def check_whitespace(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Leading spaces can turn Markdown into a code block; trailing ones into a line break."""
     def lead(s: str) -> str:
@@ -131,7 +162,8 @@ def _final_punctuation(text: str) -> str:
         text = _strip_footnote_sups(_SCRIPT_BLOCK.sub("", text))
     if "[^" in text:
         text = _FOOTNOTE_REF.sub("", text)
-    text = _SUPERSCRIPT_RUN.sub("", text)
+    if not text.isascii():  # superscript digits are not ASCII
+        text = _SUPERSCRIPT_RUN.sub("", text)
     text = _TRAILING_TAGS.sub("", text.rstrip()) if "<" in text else text.rstrip()
     text = text.rstrip(_CLOSERS)
     if text.endswith(("...", "…")):
