@@ -161,3 +161,12 @@ def test_function_word_counts_agree_with_the_word_by_word_count(corpus: Path) ->
     texts += [t for pair in _corpus_pairs(corpus) for t in pair]
     for text in texts:
         assert count_function_words(text) == _reference_count(text), text
+
+
+def test_number_tokens_in_one_pass_are_the_numbers_read_one_by_one(corpus: Path) -> None:
+    from transflow.checks.numbers import _numbers, _tokens
+
+    texts = [*EDGES, "5mg 5 mg 5  mg 5\u00a0mg 2,5g 10%x 3 µg 4 μg 7°C 8 °f 9 kcal1 1.000,5 l."]
+    texts += [t for pair in _corpus_pairs(corpus) for t in pair]
+    for text in texts:
+        assert _tokens(text) == tuple((n.token, n.unit) for n in _numbers(text, "en")), text

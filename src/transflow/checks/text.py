@@ -118,7 +118,7 @@ def _prose(text: str) -> str:
         text = _BARE_URL.sub(" ", text)
     if "[^" in text:
         text = _FOOTNOTE_REF.sub(" ", text)
-    return _SUPERSCRIPT_RUN.sub(" ", text)
+    return text if text.isascii() else _SUPERSCRIPT_RUN.sub(" ", text)
 
 
 _LANG_SEPARATOR = re.compile(r"[-_]")
