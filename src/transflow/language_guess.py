@@ -112,37 +112,52 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
 
-def _found_words(text: str) -> list[str]:
-    """``_WORD.findall(text)`` as far as function words go (see ``_StandIn``), faster: on
-    ASCII text a letter is ``[A-Za-z]``, which the engine tests without Unicode look-ups."""
-    if text.isascii():
-        return _ASCII_WORD.findall(text)
-    if 8 * (len(text.encode("utf-8", "surrogatepass")) - len(text)) > len(text):
-        return _WORD.findall(text)  # mostly another script: one stand-in call per character
-    return _ASCII_WORD.findall(_NON_ASCII.sub(lambda m: _STAND_IN[m.group()], text))
+#: Every ASCII character but a letter and the apostrophe, as a space: what splits an ASCII
+#: text into the runs :data:`_ASCII_WORD` finds its words in (see :func:`_ascii_words`).
+_ASCII_SPACES = {c: " " for c in range(128) if not (chr(c).isalpha() or chr(c) == "'")}
+
+
+def _ascii_words(text: str) -> Counter[str]:
+    """``Counter(w.lower() for w in _ASCII_WORD.findall(text))`` for ASCII ``text``, without
+    running the engine over every letter: a word never spans a character outside
+    ``[A-Za-z']``, so the text is cut at those (in C), and a run without an apostrophe is
+    one word; only the few runs with one are read by the pattern."""
+    runs = Counter(text.translate(_ASCII_SPACES).lower().split())
+    if "'" not in text:
+        return runs
+    for run in [r for r in runs if "'" in r]:
+        times = runs.pop(run)
+        for word in _ASCII_WORD.findall(run):
+            runs[word] += times
+    return runs
+
+
+def _without_noise(text: str) -> str:
+    """``_NOISE.sub(" ", text)``, skipped when the text has none of the characters each of
+    its branches starts with (a backtick, ``]``, ``<``, ``://`` or ``www.``, ``@``)."""
+    if "@" in text:
+        return _NOISE.sub(" ", text)
+    if "`" in text or "]" in text or "<" in text or "://" in text or "www." in text:
+        return _NOISE_WITHOUT_MAIL.sub(" ", text)
+    return text
 
 
 def count_function_words(text: str) -> dict[str, int]:
     """Function words of each profiled language in ``text`` (markup and URLs set aside)."""
     counts = dict.fromkeys(PROFILES, 0)
-    # Each distinct word is looked up once (a text repeats its words): the words are found
-    # and counted in C.
-    noise = _NOISE if "@" in text else _NOISE_WITHOUT_MAIL
-    words = _found_words(noise.sub(" ", text))
-    joined = " ".join(words)
-    if joined.isascii():
-        # ASCII words (the usual case, stand-ins included) are folded by one lower() of all
-        # of them (ASCII has no typographic apostrophe), and only the function words among
-        # the distinct ones are visited in Python.
-        found = Counter(joined.lower().split(" ")) if words else Counter()
-        for word in found.keys() & _LANGUAGES_OF.keys():
-            for language in _LANGUAGES_OF[word]:
-                counts[language] += found[word]
-        return counts
-    for word_, times in Counter(words).items():
-        word = word_.lower().replace("’", "'")
-        for language in _LANGUAGES_OF.get(word, ()):
-            counts[language] += times
+    # The words are found and counted in C; only the function words among the distinct
+    # ones are visited in Python.
+    text = _without_noise(text)
+    if text.isascii():
+        found = _ascii_words(text)
+    elif 8 * (len(text.encode("utf-8", "surrogatepass")) - len(text)) > len(text):
+        # mostly another script: one stand-in call per character would cost more
+        found = Counter(w.lower().replace("’", "'") for w in _WORD.findall(text))
+    else:
+        found = _ascii_words(_NON_ASCII.sub(lambda m: _STAND_IN[m.group()], text))
+    for word in found.keys() & _LANGUAGES_OF.keys():
+        for language in _LANGUAGES_OF[word]:
+            counts[language] += found[word]
     return counts
 
 
