@@ -254,12 +254,14 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
     With ``merge`` None (derived files such as build outputs) the new content simply wins.
     """
     expected = base
-    ours = Path(tmp).read_bytes() if merge is not None else b""
+    # Our text is read back from ``tmp`` only when a merge needs it, or before an exchange
+    # (which swaps it out of ``tmp``): a new file that nobody else created is not read.
+    ours: bytes | None = None
     for _ in range(MAX_ROUNDS):
         current = read_bytes(path) if merge is not None else None
         if merge is not None and current != expected:
             if current is not None:
-                ours = merge(current, expected, ours)
+                ours = merge(current, expected, Path(tmp).read_bytes() if ours is None else ours)
                 tmp = _replace_tmp(tmp, path, ours)
             expected = current
         if merge is None:
@@ -268,6 +270,8 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
             except OSError as exc:
                 raise os_error(exc, path) from exc
             return
+        if ours is None and expected is not None:
+            ours = Path(tmp).read_bytes()
         result = _put(tmp, path, expected)
         if result is True:
             return
@@ -278,6 +282,7 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
         # now (or theirs, when it was a creation race), so merge theirs into ours again.
         if Path(tmp).exists():  # not installed: path holds theirs, the next round merges
             continue
+        assert ours is not None  # read before the exchange that displaced theirs
         previous_ours = ours
         ours = merge(displaced, expected, ours)
         expected = previous_ours

@@ -109,27 +109,58 @@ class _StandIn(dict[str, str]):
 _STAND_IN = _StandIn()
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
 
-#: Every ASCII character but a letter and the apostrophe, as a space: what splits an ASCII
-#: text into the runs :data:`_ASCII_WORD` finds its words in (see :func:`_ascii_words`).
-_ASCII_SPACES = {c: " " for c in range(128) if not (chr(c).isalpha() or chr(c) == "'")}
+#: ASCII bytes -> the lowercase letter, the apostrophe kept, anything else a space: after it,
+#: ``split()`` gives the runs of letters and apostrophes, lowercased, in C.
+_LETTERS_ONLY = bytes(
+    b + 32 if 65 <= b <= 90 else b if 97 <= b <= 122 or b == 39 else 32 for b in range(256)
+)
+_ASCII_WORD_LOWER = re.compile(rb"[a-z]+(?:'[a-z]+)?")
+#: ``_LANGUAGES_OF`` keyed by the ASCII bytes of each function word.
+_LANGUAGES_OF_BYTES: dict[bytes, tuple[str, ...]] = {
+    word.encode("ascii"): langs for word, langs in _LANGUAGES_OF.items() if word.isascii()
+}
 
 
-def _ascii_words(text: str) -> Counter[str]:
-    """``Counter(w.lower() for w in _ASCII_WORD.findall(text))`` for ASCII ``text``, without
-    running the engine over every letter: a word never spans a character outside
-    ``[A-Za-z']``, so the text is cut at those (in C), and a run without an apostrophe is
-    one word; only the few runs with one are read by the pattern."""
-    runs = Counter(text.translate(_ASCII_SPACES).lower().split())
-    if "'" not in text:
-        return runs
-    for run in [r for r in runs if "'" in r]:
-        times = runs.pop(run)
-        for word in _ASCII_WORD.findall(run):
-            runs[word] += times
-    return runs
+def _ascii_word_counts(text: str) -> Counter[bytes]:
+    """How often each function word is a word of ``[A-Za-z]+(?:'[A-Za-z]+)?`` in ASCII
+    ``text`` (lowercased, as bytes; other words may be counted or not).
+
+    Why: ``findall`` makes a match and a string per word in the engine's loop; a byte table
+    and ``split`` find the same words in C (a run of letters without an apostrophe is one
+    word, exactly), only function words are counted, and only the few runs with an
+    apostrophe (``don't``, ``dogs'``, ``'tis``) are read again, through the pattern.
+    """
+    data = text.encode("ascii").translate(_LETTERS_ONLY)
+    counts = Counter(filter(_LANGUAGES_OF_BYTES.__contains__, data.split()))
+    at = data.find(b"'")
+    while at >= 0:
+        start = data.rfind(b" ", 0, at) + 1
+        end = data.find(b" ", at)
+        if end < 0:
+            end = len(data)
+        run = data[start:end]
+        words = _ASCII_WORD_LOWER.findall(run)
+        if words != [run]:  # the run counted as one token is not one word: count its words
+            if run in _LANGUAGES_OF_BYTES:
+                counts[run] -= 1
+            for word in words:
+                if word in _LANGUAGES_OF_BYTES:
+                    counts[word] += 1
+        at = data.find(b"'", end)
+    return counts
+
+
+def _word_counts(text: str) -> Counter[bytes] | Counter[str]:
+    """The words of ``_WORD`` in ``text`` as far as function words go (see ``_StandIn``),
+    counted, and (on the ASCII paths) already lowercased: on ASCII text a letter is
+    ``[A-Za-z]``, found without Unicode look-ups."""
+    if text.isascii():
+        return _ascii_word_counts(text)
+    if 8 * (len(text.encode("utf-8", "surrogatepass")) - len(text)) > len(text):
+        return Counter(_WORD.findall(text))  # mostly another script: one stand-in per character
+    return _ascii_word_counts(_NON_ASCII.sub(lambda m: _STAND_IN[m.group()], text))
 
 
 def _without_noise(text: str) -> str:
@@ -145,19 +176,16 @@ def _without_noise(text: str) -> str:
 def count_function_words(text: str) -> dict[str, int]:
     """Function words of each profiled language in ``text`` (markup and URLs set aside)."""
     counts = dict.fromkeys(PROFILES, 0)
-    # The words are found and counted in C; only the function words among the distinct
-    # ones are visited in Python.
-    text = _without_noise(text)
-    if text.isascii():
-        found = _ascii_words(text)
-    elif 8 * (len(text.encode("utf-8", "surrogatepass")) - len(text)) > len(text):
-        # mostly another script: one stand-in call per character would cost more
-        found = Counter(w.lower().replace("’", "'") for w in _WORD.findall(text))
-    else:
-        found = _ascii_words(_NON_ASCII.sub(lambda m: _STAND_IN[m.group()], text))
-    for word in found.keys() & _LANGUAGES_OF.keys():
-        for language in _LANGUAGES_OF[word]:
-            counts[language] += found[word]
+    # Each distinct word is looked up once (a text repeats its words): the words are found
+    # and counted in C, and only the distinct ones are folded and checked in Python.
+    found = _word_counts(_without_noise(text))
+    for word, times in found.items():
+        if isinstance(word, bytes):
+            languages = _LANGUAGES_OF_BYTES.get(word, ())
+        else:
+            languages = _LANGUAGES_OF.get(word.lower().replace("’", "'"), ())
+        for language in languages:
+            counts[language] += times
     return counts
 
 
