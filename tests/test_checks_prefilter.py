@@ -161,3 +161,39 @@ def test_function_word_counts_agree_with_the_word_by_word_count(corpus: Path) ->
     texts += [t for pair in _corpus_pairs(corpus) for t in pair]
     for text in texts:
         assert count_function_words(text) == _reference_count(text), text
+
+
+def test_number_tokens_in_one_pass_are_the_numbers_read_one_by_one(corpus: Path) -> None:
+    from transflow.checks.numbers import _numbers, _tokens
+
+    texts = [*EDGES, "5mg 5 mg 5  mg 5\u00a0mg 2,5g 10%x 3 µg 4 μg 7°C 8 °f 9 kcal1 1.000,5 l."]
+    texts += [t for pair in _corpus_pairs(corpus) for t in pair]
+    for text in texts:
+        assert _tokens(text) == tuple((n.token, n.unit) for n in _numbers(text, "en")), text
+
+
+def _reference_prose(text: str) -> str:
+    """``checks.text._prose`` with every pattern applied, whatever the text holds."""
+    from transflow.checks import text as t
+
+    text = t._SCRIPT_BLOCK.sub(" ", t._HTML_COMMENT.sub(" ", text))
+    text = t._CODE_SPAN.sub(" ", text)
+    text = t._strip_footnote_sups(text)
+    text = t._MD_LINK_TARGET.sub("]", text)
+    text = t._HTML_TAG.sub(" ", text)
+    text = t._ENTITY.sub(" ", text)
+    text = t._MAILTO.sub(" ", text)
+    text = t._BARE_URL.sub(" ", text)
+    text = t._FOOTNOTE_REF.sub(" ", text)
+    return t._SUPERSCRIPT_RUN.sub(" ", text)
+
+
+def test_prose_skips_only_patterns_that_cannot_match(corpus: Path) -> None:
+    from transflow.checks.text import _prose
+
+    tricky = ["MaıLto:x@y.z 1", "MAİLTO:x@y.z", "mailto:a@b.c", "WWW.x.org 2", "Www.x 3",
+              "ftp://x.y/z", "x&amp;y ¹² ⁰ ⁴⁵", "a<sup>1</sup>b", "[^n] `c` ](x)"]
+    texts = [*EDGES, *tricky]
+    texts += [t for pair in _corpus_pairs(corpus) for t in pair]
+    for text in texts:
+        assert _prose.__wrapped__(text) == _reference_prose(text), text

@@ -51,7 +51,9 @@ def rewrite(root: Path, slot: str, change: Callable[[str], str]) -> None:
 
 def poison(value: str) -> str:
     """A well-formed record whose segment text differs: only a reader of the row shows it."""
-    return value.replace("Order one of our products now.", "Order POISON now.")
+    data = json.loads(value)
+    data["segments"][-1][0] = "Order POISON now."  # the article's last paragraph
+    return json.dumps(data)
 
 
 def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:

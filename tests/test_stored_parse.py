@@ -132,6 +132,8 @@ def _broken(change: str) -> object:
         del data["segments"]
     elif change == "segment type":
         segments[0][2] = "1"
+    elif change == "text type":
+        segments[0][0] = 5
     elif change == "segment past the end":
         segments[0][4] = 10_000
     elif change == "short row":
@@ -154,8 +156,8 @@ def _broken(change: str) -> object:
 
 
 @pytest.mark.parametrize("change", [
-    "version", "not a dict", "missing key", "segment type", "segment past the end", "short row",
-    "bad anchor", "metadata", "unknown extra", "bad span", "bad markup", "float",
+    "version", "not a dict", "missing key", "segment type", "text type", "segment past the end",
+    "short row", "bad anchor", "metadata", "unknown extra", "bad span", "bad markup", "float",
 ])
 def test_a_bad_record_is_refused(change: str) -> None:
     _, source = _good()

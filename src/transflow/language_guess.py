@@ -163,13 +163,22 @@ def _word_counts(text: str) -> Counter[bytes] | Counter[str]:
     return _ascii_word_counts(_NON_ASCII.sub(lambda m: _STAND_IN[m.group()], text))
 
 
+def _without_noise(text: str) -> str:
+    """``_NOISE.sub(" ", text)``, skipped when the text has none of the characters each of
+    its branches starts with (a backtick, ``]``, ``<``, ``://`` or ``www.``, ``@``)."""
+    if "@" in text:
+        return _NOISE.sub(" ", text)
+    if "`" in text or "]" in text or "<" in text or "://" in text or "www." in text:
+        return _NOISE_WITHOUT_MAIL.sub(" ", text)
+    return text
+
+
 def count_function_words(text: str) -> dict[str, int]:
     """Function words of each profiled language in ``text`` (markup and URLs set aside)."""
     counts = dict.fromkeys(PROFILES, 0)
     # Each distinct word is looked up once (a text repeats its words): the words are found
     # and counted in C, and only the distinct ones are folded and checked in Python.
-    noise = _NOISE if "@" in text else _NOISE_WITHOUT_MAIL
-    found = _word_counts(noise.sub(" ", text))
+    found = _word_counts(_without_noise(text))
     for word, times in found.items():
         if isinstance(word, bytes):
             languages = _LANGUAGES_OF_BYTES.get(word, ())

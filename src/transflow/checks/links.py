@@ -31,6 +31,7 @@ from .text import (
     _footnote_labels,
     _footnote_list,
     _may_have_bare_url,
+    _may_have_mailto,
     _norm_url,
 )
 
@@ -47,7 +48,7 @@ def _absolute_urls(text: str, fmt: str) -> frozenset[str]:
     if _may_have_bare_url(without_code):
         for m in _BARE_URL.finditer(without_code):
             urls.add(_norm_url(m.group(0)))
-    if ":" in without_code:
+    if _may_have_mailto(without_code):
         for m in _MAILTO.finditer(without_code):
             urls.add(_norm_url(m.group(0)))
     if "=" not in without_code:

@@ -132,25 +132,37 @@ class _Number:
     unit: str | None
 
 
+#: :data:`_NUMBER` and :data:`_UNIT_AFTER` in one pattern, for :func:`_tokens`: the number
+#: part is the same greedy run (the optional unit never makes it give a digit back: a match
+#: without the unit always succeeds), the unit is what ``_UNIT_AFTER`` matches at its end,
+#: and the next number starts after the unit as it would after the number (a unit holds no
+#: digit and is never followed by one).
+_NUMBER_UNIT = re.compile(
+    r"([0-9]+(?:[.,\u00a0\u202f\u2009][0-9]+)*)(?:\s?(%|‰|°[cCfF]|[A-Za-zµμ]+)(?![A-Za-z0-9]))?"
+)
+
+
 @lru_cache(maxsize=4096)
 def _tokens(text: str) -> tuple[tuple[str, str | None], ...]:
-    """(token, unit) of each number of ``text``'s prose, in order: what the numbers of a text
-    are before any language reads them (cached per text, so a source shared by several
-    catalogs and languages is read once)."""
-    prose = _prose(text)
-    found: list[tuple[str, str | None]] = []
-    for m in _NUMBER.finditer(prose):
-        token = m.group(0).strip("\u00a0\u202f\u2009")
-        um = _UNIT_AFTER.match(prose, m.end())
-        found.append((token, _UNIT_ALIASES.get(um.group(1).lower()) if um else None))
-    return tuple(found)
+    """(token, unit) of each number of ``text``'s prose, in order, as :func:`_numbers` reads
+    them, in one pass of the engine: what the numbers of a text are before any language
+    reads them (cached per text, so a source shared by catalogs and languages is read once).
+    """
+    return tuple((token, _UNIT_ALIASES.get(unit.lower()) if unit else None)
+                 for token, unit in _NUMBER_UNIT.findall(_prose(text)))
 
 
 @lru_cache(maxsize=4096)
 def _numbers(text: str, lang: str) -> tuple[_Number, ...]:
     """The numbers of ``text``'s prose (cached: a text is read by both gates and ``check``)."""
-    return tuple(_Number(token, _number_values(token, lang), unit)
-                 for token, unit in _tokens(text))
+    prose = _prose(text)
+    found: list[_Number] = []
+    for m in _NUMBER.finditer(prose):
+        token = m.group(0).strip("\u00a0\u202f\u2009")
+        um = _UNIT_AFTER.match(prose, m.end())
+        unit = _UNIT_ALIASES.get(um.group(1).lower()) if um else None
+        found.append(_Number(token, _number_values(token, lang), unit))
+    return tuple(found)
 
 
 _DIGIT = re.compile(r"[0-9]")

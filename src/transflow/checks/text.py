@@ -17,9 +17,27 @@ _BARE_URL = re.compile(r"""(?:https?|ftp)://[^\s<>"'`\]\[)(]+|www\.[^\s<>"'`\]\[
 
 def _may_have_bare_url(text: str) -> bool:
     """False when :data:`_BARE_URL` cannot match: it needs ``://`` or ``www.`` (``re.I``
-    folds ``w`` to ``W`` only, so ``lower`` finds every spelling). Case-insensitive
-    matching is slow for the engine: most prose is answered here instead."""
-    return "://" in text or "www." in text.lower()
+    folds ``w`` to ``W`` only, so ``lower`` finds every spelling, and a ``w.`` or ``W.``
+    must be there first). Case-insensitive matching is slow for the engine: most prose is
+    answered here instead."""
+    return "://" in text or (("w." in text or "W." in text) and "www." in text.lower())
+
+
+#: Every spelling of ``lto:`` that ``re.I`` lets :data:`_MAILTO` match (``l``, ``t`` and
+#: ``o`` fold to their ASCII capitals only; ``i`` would not: it also matches ``ı`` and ``İ``).
+_MAILTO_TAILS = tuple(f"{a}{b}{c}:" for a in "lL" for b in "tT" for c in "oO")
+
+
+def _may_have_mailto(text: str) -> bool:
+    """False when :data:`_MAILTO` cannot match (it needs one of :data:`_MAILTO_TAILS`):
+    plain substring tests, cheaper than the case-insensitive engine over the whole text."""
+    return ":" in text and any(tail in text for tail in _MAILTO_TAILS)
+
+
+def _has_superscript(text: str) -> bool:
+    """True when ``text`` has a superscript digit: ten substring tests are cheaper than the
+    engine trying :data:`_SUPERSCRIPT_RUN` at every position of a long text."""
+    return not text.isascii() and any(digit in text for digit in _SUPERSCRIPTS)
 
 
 _MAILTO = re.compile(r"mailto:[^\s<>\"')\]]+", re.I)
@@ -61,7 +79,7 @@ def _footnote_list(text: str) -> list[str]:
     looked for only when the text has the character it cannot be written without (``[^``,
     a non-ASCII superscript, ``<``): most prose has none of them."""
     labels = [m.group(1) for m in _FOOTNOTE_REF.finditer(text)] if "[^" in text else []
-    if not text.isascii():
+    if _has_superscript(text):
         labels += [run.translate(_SUPER_TO_DIGIT) for run in _SUPERSCRIPT_RUN.findall(text)]
     if "<" in text:
         for m in _SUP_TAG.finditer(text):
@@ -112,13 +130,13 @@ def _prose(text: str) -> str:
         text = _HTML_TAG.sub(" ", text)
     if "&" in text:
         text = _ENTITY.sub(" ", text)
-    if ":" in text:
+    if _may_have_mailto(text):
         text = _MAILTO.sub(" ", text)
     if _may_have_bare_url(text):
         text = _BARE_URL.sub(" ", text)
     if "[^" in text:
         text = _FOOTNOTE_REF.sub(" ", text)
-    return _SUPERSCRIPT_RUN.sub(" ", text)
+    return _SUPERSCRIPT_RUN.sub(" ", text) if _has_superscript(text) else text
 
 
 _LANG_SEPARATOR = re.compile(r"[-_]")

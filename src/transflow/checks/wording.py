@@ -21,6 +21,7 @@ from .text import (
     _SUPERSCRIPT_RUN,
     _WORD,
     _base_lang,
+    _has_superscript,
     _may_have_bare_url,
     _prose,
     _strip_footnote_sups,
@@ -162,7 +163,7 @@ def _final_punctuation(text: str) -> str:
         text = _strip_footnote_sups(_SCRIPT_BLOCK.sub("", text))
     if "[^" in text:
         text = _FOOTNOTE_REF.sub("", text)
-    if not text.isascii():  # superscript digits are not ASCII
+    if _has_superscript(text):
         text = _SUPERSCRIPT_RUN.sub("", text)
     text = _TRAILING_TAGS.sub("", text.rstrip()) if "<" in text else text.rstrip()
     text = text.rstrip(_CLOSERS)

@@ -46,8 +46,11 @@ def dump(doc: Document) -> dict[str, Any]:
     """``doc`` without its source, as JSON-safe data (``load`` with the same source gives it
     back). Raises ``StoredError`` for an ``extra`` value of a type it does not carry."""
     segments: list[list[object]] = []
+    source = doc.source
     for s in doc.segments:
-        row: list[object] = [s.text, s.kind, s.line, s.start, s.end]
+        # a text that is its span as written (most one-line ones) is not stored twice
+        text = None if source[s.start : s.end] == s.text else s.text
+        row: list[object] = [text, s.kind, s.line, s.start, s.end]
         if s.anchor is not None:
             row += [s.anchor[0], s.anchor[1]]
         segments.append(row)
@@ -93,9 +96,13 @@ def load(data: object, source: str) -> Document:
         segments: list[Segment] = []
         for row in data["segments"]:
             text, kind, line, start, end = row[:5]
-            if not (type(text) is str and type(kind) is str and type(line) is int
-                    and type(start) is int and type(end) is int and 0 <= start <= end <= size):
+            if not (type(kind) is str and type(line) is int and type(start) is int
+                    and type(end) is int and 0 <= start <= end <= size):
                 raise StoredError("a malformed segment")
+            if text is None:
+                text = source[start:end]
+            elif type(text) is not str:
+                raise StoredError("a malformed segment text")
             if len(row) == 5:
                 segments.append(Segment(text, kind, line, start, end))
                 continue
