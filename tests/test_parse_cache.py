@@ -15,7 +15,7 @@ import pytest
 from tests.helpers import ARTICLE, make_workspace, snapshot
 from tests.test_cache import SECOND, outputs, translate_all
 from transflow.config import load_config
-from transflow.formats import markdown
+from transflow.formats import markdown, stored
 from transflow.workflow import parallel, parse_cache
 from transflow.workflow.build import BuildReport, build
 from transflow.workflow.cache import CACHE_DIR, DB_NAME
@@ -116,6 +116,13 @@ def test_other_settings_are_a_miss(root: Path) -> None:
     toml = root / "transflow.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace(
         '"summary"]', '"summary", "subtitle"]'), encoding="utf-8")
+    assert not poisoned(build(load_config(root)))
+
+
+def test_another_parser_version_is_a_miss(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rewrite(root, "articles/sleep.md", poison)
+    assert "markdown_it" in stored.parser_versions("markdown")
+    monkeypatch.setattr(stored, "parser_versions", lambda name: "markdown_it 99")
     assert not poisoned(build(load_config(root)))
 
 

@@ -20,6 +20,9 @@ is simply not stored.
 
 from __future__ import annotations
 
+import functools
+import importlib
+import sys
 from typing import TYPE_CHECKING, Any
 
 from transflow.formats.base import Document, Markup, Segment
@@ -27,7 +30,7 @@ from transflow.formats.base import Document, Markup, Segment
 if TYPE_CHECKING:
     from transflow.formats.markdown_escape import Span
 
-__all__ = ["VERSION", "StoredError", "dump", "load"]
+__all__ = ["VERSION", "StoredError", "dump", "load", "parser_versions"]
 
 #: Bumped whenever what :func:`dump` writes changes meaning; part of every stored record
 #: (and of the parse cache's key), so an old record is never read as a new one.
@@ -36,6 +39,24 @@ VERSION = 1
 _SPANS = "spans"
 _QUOTES = "quotes"
 _MARKUP = "markup"
+
+
+#: The third-party parsers each format's ``parse`` goes through: their versions (and
+#: Python's, for ``html.parser`` and ``tomllib``) are part of what a parse depends on.
+_PARSERS = {"markdown": ("markdown_it", "yaml"), "html": ("yaml",), "text": ()}
+
+
+@functools.cache
+def parser_versions(format_name: str) -> str:
+    """The versions of the parsers behind format ``format_name`` (for a stored parse's key).
+
+    Imported when asked (already loaded by the format module itself)."""
+    parts = [sys.version.split()[0]]
+    for name in _PARSERS.get(format_name, ("markdown_it", "yaml")):
+        module = importlib.import_module(name)
+        parts.append(f"{name} {getattr(module, '__version__', '?')}"
+                     f"{' C' if getattr(module, '__with_libyaml__', False) else ''}")
+    return ", ".join(parts)
 
 
 class StoredError(ValueError):

@@ -9,8 +9,9 @@ Invariants:
 
 * **keyed by everything the parse depends on**: the SHA-256 of the article's bytes as read
   this time, the format (``.md`` and ``.mdx`` differ), the configured front-matter fields and
-  language key, ``props`` and ``shortcodes``, the stored-data version and the code's own
-  fingerprint (:func:`~transflow.workflow.cache.code_key`). Anything else stored under the
+  language key, ``props`` and ``shortcodes``, the stored-data version, the code's own
+  fingerprint (:func:`~transflow.workflow.cache.code_key`) and the versions of Python and of
+  the parsers the format uses (``stored.parser_versions``). Anything else stored under the
   article's name is a miss;
 * **never wrong, never an error**: a row that is missing, from another key, corrupt or of
   another version is a miss (the article is parsed); loading one never runs code (JSON
@@ -85,7 +86,8 @@ class ParseCache:
 
     def key(self, fmt: Format, digest: str) -> str:
         """The key of a parse of bytes with SHA-256 ``digest`` by ``fmt``."""
-        return make_key(self.base, fmt.name, *fmt.extensions, digest)
+        return make_key(self.base, fmt.name, *fmt.extensions, stored.parser_versions(fmt.name),
+                        digest)
 
     def find(self, rel: str, key: str, source: str) -> Document | None:
         """The stored parse of article ``rel`` when it was made under ``key`` (from the
