@@ -104,3 +104,19 @@ def test_wide_alphabet_matches_libunistring() -> None:
         func(data, len(data), width, start, 0, None, b"UTF-8", out)
         expected = [i for i, off in enumerate(offsets) if out.raw[off] == 2]  # UC_BREAK_POSSIBLE
         assert linebreak.line_breaks(text, (), width, start) == expected, (text, width, start)
+
+
+def test_lazy_fill_equals_the_fill_of_every_opportunity() -> None:
+    """``line_breaks`` looks for breaks after spaces only where a line ends; it cuts exactly
+    where the greedy fill over the whole list of opportunities (overrides applied) cuts."""
+    rng = random.Random(15)
+    pool = [*ASCII, *ASCII, "«", "»", "“", "”", "‘", "’", "—", "–", "¿", "¡", "€", "%", "…"]
+    for text in _texts(rng, 3000, pool + SIMPLE[:200]):
+        opportunities = linebreak._simple_opportunities(text)
+        assert opportunities is not None, text
+        prohibited = {i for i in range(len(text)) if rng.random() < 0.1}
+        allowed = [k for k in opportunities if k not in prohibited]
+        for width, start in ((rng.randint(1, 40), rng.randint(0, 45)), (76, 7), (76, 0)):
+            expected = linebreak._greedy(allowed, [1] * len(text), len(text), width, start)
+            found = linebreak.line_breaks(text, prohibited, width, start)
+            assert found == expected, (text, sorted(prohibited), width, start)

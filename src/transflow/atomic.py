@@ -143,19 +143,30 @@ def read_bytes(path: Path) -> bytes | None:
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _renameat2: Callable[..., int] | None = None
+_renameat2_looked_up = False
 _exchange_works = True
 
 
 def _load_renameat2() -> Callable[..., int] | None:
-    global _renameat2
-    if _renameat2 is None:
-        import ctypes.util  # on the first exchange only (ctypes.util loads subprocess)
+    """The C library's ``renameat2``, looked up once (None where there is none)."""
+    global _renameat2, _renameat2_looked_up
+    if not _renameat2_looked_up:
+        _renameat2_looked_up = True
+        import ctypes  # on the first exchange only
 
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-            func = libc.renameat2
+            # The process's own symbols first: they include the C library's wherever it is
+            # linked dynamically (glibc, musl), with no ``ctypes.util`` (which imports
+            # subprocess and may run ``ldconfig``: tens of milliseconds per command).
+            func = ctypes.CDLL(None, use_errno=True).renameat2
         except (OSError, AttributeError):
-            return None
+            import ctypes.util
+
+            try:
+                libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+                func = libc.renameat2
+            except (OSError, AttributeError):
+                return None
         func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
                          ctypes.c_uint]
         func.restype = ctypes.c_int
@@ -254,12 +265,14 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
     With ``merge`` None (derived files such as build outputs) the new content simply wins.
     """
     expected = base
-    ours = Path(tmp).read_bytes() if merge is not None else b""
+    # Our text is read back from ``tmp`` only when a merge needs it, or before an exchange
+    # (which swaps it out of ``tmp``): a new file that nobody else created is not read.
+    ours: bytes | None = None
     for _ in range(MAX_ROUNDS):
         current = read_bytes(path) if merge is not None else None
         if merge is not None and current != expected:
             if current is not None:
-                ours = merge(current, expected, ours)
+                ours = merge(current, expected, Path(tmp).read_bytes() if ours is None else ours)
                 tmp = _replace_tmp(tmp, path, ours)
             expected = current
         if merge is None:
@@ -268,6 +281,8 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
             except OSError as exc:
                 raise os_error(exc, path) from exc
             return
+        if ours is None and expected is not None:
+            ours = Path(tmp).read_bytes()
         result = _put(tmp, path, expected)
         if result is True:
             return
@@ -278,6 +293,7 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
         # now (or theirs, when it was a creation race), so merge theirs into ours again.
         if Path(tmp).exists():  # not installed: path holds theirs, the next round merges
             continue
+        assert ours is not None  # read before the exchange that displaced theirs
         previous_ours = ours
         ours = merge(displaced, expected, ours)
         expected = previous_ours

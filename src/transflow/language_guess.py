@@ -109,17 +109,68 @@ class _StandIn(dict[str, str]):
 _STAND_IN = _StandIn()
 _LETTER = re.compile(r"[^\W\d_]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
 
-def _found_words(text: str) -> list[str]:
-    """``_WORD.findall(text)`` as far as function words go (see ``_StandIn``), faster: on
-    ASCII text a letter is ``[A-Za-z]``, which the engine tests without Unicode look-ups."""
+#: ASCII bytes -> the lowercase letter, the apostrophe kept, anything else a space: after it,
+#: ``split()`` gives the runs of letters and apostrophes, lowercased, in C.
+_LETTERS_ONLY = bytes(
+    b + 32 if 65 <= b <= 90 else b if 97 <= b <= 122 or b == 39 else 32 for b in range(256)
+)
+_ASCII_WORD_LOWER = re.compile(rb"[a-z]+(?:'[a-z]+)?")
+#: ``_LANGUAGES_OF`` keyed by the ASCII bytes of each function word.
+_LANGUAGES_OF_BYTES: dict[bytes, tuple[str, ...]] = {
+    word.encode("ascii"): langs for word, langs in _LANGUAGES_OF.items() if word.isascii()
+}
+
+
+def _ascii_word_counts(text: str) -> Counter[bytes]:
+    """How often each function word is a word of ``[A-Za-z]+(?:'[A-Za-z]+)?`` in ASCII
+    ``text`` (lowercased, as bytes; other words may be counted or not).
+
+    Why: ``findall`` makes a match and a string per word in the engine's loop; a byte table
+    and ``split`` find the same words in C (a run of letters without an apostrophe is one
+    word, exactly), only function words are counted, and only the few runs with an
+    apostrophe (``don't``, ``dogs'``, ``'tis``) are read again, through the pattern.
+    """
+    data = text.encode("ascii").translate(_LETTERS_ONLY)
+    counts = Counter(filter(_LANGUAGES_OF_BYTES.__contains__, data.split()))
+    at = data.find(b"'")
+    while at >= 0:
+        start = data.rfind(b" ", 0, at) + 1
+        end = data.find(b" ", at)
+        if end < 0:
+            end = len(data)
+        run = data[start:end]
+        words = _ASCII_WORD_LOWER.findall(run)
+        if words != [run]:  # the run counted as one token is not one word: count its words
+            if run in _LANGUAGES_OF_BYTES:
+                counts[run] -= 1
+            for word in words:
+                if word in _LANGUAGES_OF_BYTES:
+                    counts[word] += 1
+        at = data.find(b"'", end)
+    return counts
+
+
+def _word_counts(text: str) -> Counter[bytes] | Counter[str]:
+    """The words of ``_WORD`` in ``text`` as far as function words go (see ``_StandIn``),
+    counted, and (on the ASCII paths) already lowercased: on ASCII text a letter is
+    ``[A-Za-z]``, found without Unicode look-ups."""
     if text.isascii():
-        return _ASCII_WORD.findall(text)
+        return _ascii_word_counts(text)
     if 8 * (len(text.encode("utf-8", "surrogatepass")) - len(text)) > len(text):
-        return _WORD.findall(text)  # mostly another script: one stand-in call per character
-    return _ASCII_WORD.findall(_NON_ASCII.sub(lambda m: _STAND_IN[m.group()], text))
+        return Counter(_WORD.findall(text))  # mostly another script: one stand-in per character
+    return _ascii_word_counts(_NON_ASCII.sub(lambda m: _STAND_IN[m.group()], text))
+
+
+def _without_noise(text: str) -> str:
+    """``_NOISE.sub(" ", text)``, skipped when the text has none of the characters each of
+    its branches starts with (a backtick, ``]``, ``<``, ``://`` or ``www.``, ``@``)."""
+    if "@" in text:
+        return _NOISE.sub(" ", text)
+    if "`" in text or "]" in text or "<" in text or "://" in text or "www." in text:
+        return _NOISE_WITHOUT_MAIL.sub(" ", text)
+    return text
 
 
 def count_function_words(text: str) -> dict[str, int]:
@@ -127,10 +178,13 @@ def count_function_words(text: str) -> dict[str, int]:
     counts = dict.fromkeys(PROFILES, 0)
     # Each distinct word is looked up once (a text repeats its words): the words are found
     # and counted in C, and only the distinct ones are folded and checked in Python.
-    noise = _NOISE if "@" in text else _NOISE_WITHOUT_MAIL
-    for found, times in Counter(_found_words(noise.sub(" ", text))).items():
-        word = found.lower().replace("’", "'")
-        for language in _LANGUAGES_OF.get(word, ()):
+    found = _word_counts(_without_noise(text))
+    for word, times in found.items():
+        if isinstance(word, bytes):
+            languages = _LANGUAGES_OF_BYTES.get(word, ())
+        else:
+            languages = _LANGUAGES_OF.get(word.lower().replace("’", "'"), ())
+        for language in languages:
             counts[language] += times
     return counts
 

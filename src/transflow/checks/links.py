@@ -29,7 +29,9 @@ from .text import (
     _base_lang,
     _counter_diff,
     _footnote_labels,
+    _footnote_list,
     _may_have_bare_url,
+    _may_have_mailto,
     _norm_url,
 )
 
@@ -46,7 +48,7 @@ def _absolute_urls(text: str, fmt: str) -> frozenset[str]:
     if _may_have_bare_url(without_code):
         for m in _BARE_URL.finditer(without_code):
             urls.add(_norm_url(m.group(0)))
-    if ":" in without_code:
+    if _may_have_mailto(without_code):
         for m in _MAILTO.finditer(without_code):
             urls.add(_norm_url(m.group(0)))
     if "=" not in without_code:
@@ -86,7 +88,14 @@ def _delocalize(url: str, subs: Iterable[tuple[re.Pattern[str], str]]) -> str:
     return url.replace("/{lang}", "")
 
 
-@define("urls", "error", "a URL differs or is missing (language codes in paths are accepted)")
+def _urls_may_differ(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``urls``: the check's own first test (equal URL sets: nothing to
+    report), without starting the check."""
+    return _absolute_urls(source, ctx.format) != _absolute_urls(translation, ctx.format)
+
+
+@define("urls", "error", "a URL differs or is missing (language codes in paths are accepted)",
+        may_find=_urls_may_differ)
 def check_urls(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A broken or swapped source link silently removes the evidence behind a claim."""
     src = _absolute_urls(source, ctx.format)
@@ -104,7 +113,22 @@ def check_urls(source: str, translation: str, ctx: CheckContext) -> Iterable[str
         yield "not in the source: " + ", ".join(added)
 
 
-@define("footnotes", "error", "footnote markers ([^1], ¹, <sup>1</sup>) differ")
+@lru_cache(maxsize=4096)
+def _footnote_marks(text: str) -> tuple[str, ...]:
+    """The footnote labels ``footnotes`` compares for ``text`` (code spans set aside), sorted:
+    one tuple per text, however many catalogs and languages share it."""
+    return tuple(sorted(_footnote_list(_CODE_SPAN.sub(" ", text) if "`" in text else text)))
+
+
+def _footnotes_may_differ(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``footnotes``: False when both texts carry the same labels, as a
+    multiset (sorted tuples are equal exactly when the check's counters are): the check then
+    stops at its first test."""
+    return _footnote_marks(source) != _footnote_marks(translation)
+
+
+@define("footnotes", "error", "footnote markers ([^1], ¹, <sup>1</sup>) differ",
+        may_find=_footnotes_may_differ)
 def check_footnotes(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped footnote marker detaches a claim from its source."""
     src = _footnote_labels(_CODE_SPAN.sub(" ", source) if "`" in source else source)
@@ -140,15 +164,20 @@ def _walk(tokens: Sequence[Token]) -> Iterable[Token]:
 
 
 #: Characters without which markdown-it produces no link, image, code or emphasis token.
-_INLINE_MARKUP = re.compile(r"[\[<`*_~]")
+_INLINE_MARKUP = "[<`*_~"
+
+
+#: What a text without inline markup has (shared: callers never mutate an ``_Inline``).
+_NO_INLINE = _Inline()
 
 
 @lru_cache(maxsize=4096)
 def _inline(text: str) -> _Inline:
     """Parsed once per text for all markup checks; callers must not mutate the result."""
+    if not ("[" in text or "<" in text or "`" in text or "*" in text or "_" in text
+            or "~" in text):  # the _INLINE_MARKUP characters, one substring test each
+        return _NO_INLINE  # no link, image, code span or emphasis can start without these
     found = _Inline()
-    if not _INLINE_MARKUP.search(text):
-        return found  # no link, image, code span or emphasis can start without these
     for tok in _walk(_MD.parseInline(text)):
         if tok.type == "link_open":
             found.links += 1
@@ -164,7 +193,21 @@ def _inline(text: str) -> _Inline:
     return found
 
 
-@define("links", "error", "the number of links differs")
+@lru_cache(maxsize=64)
+def _inline_differs(source: str, translation: str) -> bool:
+    return _inline(source) != _inline(translation)
+
+
+def _inline_may_differ(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of the five inline-markup checks (``links``, ``link-targets``,
+    ``code``, ``images``, ``emphasis``): False outside Markdown (each stays silent there)
+    and when both texts have the same inline markup: equal link counts, relative targets,
+    images, code spans and emphasis counts leave none of them anything to report (the
+    comparison is made once per pair, not once per check)."""
+    return ctx.format == "markdown" and _inline_differs(source, translation)
+
+
+@define("links", "error", "the number of links differs", may_find=_inline_may_differ)
 def check_links(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped link loses a reference; absolute targets are the ``urls`` check's."""
     if ctx.format != "markdown":
@@ -174,7 +217,8 @@ def check_links(source: str, translation: str, ctx: CheckContext) -> Iterable[st
         yield f"{src.links} link(s) in the source, {tgt.links} in the translation"
 
 
-@define("link-targets", "warning", "relative link targets differ (site pages, anchors)")
+@define("link-targets", "warning", "relative link targets differ (site pages, anchors)",
+        may_find=_inline_may_differ)
 def check_link_targets(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Only a warning: a site's own pages often have a translated slug in the other language."""
     if ctx.format != "markdown":
@@ -193,7 +237,8 @@ def check_link_targets(source: str, translation: str, ctx: CheckContext) -> Iter
         yield "link targets not in the source: " + ", ".join(added)
 
 
-@define("code", "error", "inline code spans are not identical to the source's")
+@define("code", "error", "inline code spans are not identical to the source's",
+        may_find=_inline_may_differ)
 def check_code(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Code is never translated: a changed command or name breaks what the reader copies."""
     if ctx.format != "markdown":
@@ -205,7 +250,7 @@ def check_code(source: str, translation: str, ctx: CheckContext) -> Iterable[str
         yield "code not in the source: " + ", ".join(f"`{c}`" for c in added)
 
 
-@define("images", "error", "images (count or source) differ")
+@define("images", "error", "images (count or source) differ", may_find=_inline_may_differ)
 def check_images(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped or swapped image changes what the article shows."""
     if ctx.format != "markdown":
@@ -217,7 +262,8 @@ def check_images(source: str, translation: str, ctx: CheckContext) -> Iterable[s
         yield "images not in the source: " + ", ".join(added)
 
 
-@define("emphasis", "warning", "the number of emphasis, strong or strikethrough spans differs")
+@define("emphasis", "warning", "the number of emphasis, strong or strikethrough spans differs",
+        may_find=_inline_may_differ)
 def check_emphasis(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Emphasis may move with the sentence, but its count rarely changes in a faithful text."""
     if ctx.format != "markdown":

@@ -5,6 +5,12 @@ A theme module turns a function that yields messages into a :class:`Check` with
 check's name and severity, so no check can report under another's name. Defining a check
 does not make it run: :data:`transflow.checks.suite.CHECKS` lists the checks that run, in
 order.
+
+A check may come with a pre-filter (``may_find``), written in the check's own module next to
+it: a cheap test on the two texts that answers False only when the check provably finds
+nothing on them (no digit in either text: no number can differ). ``run_checks`` skips a
+check whose pre-filter says False; ``run_checks(..., prefilter=False)`` runs every check in
+full, the reference the tests compare the fast path with.
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ class CheckContext:
 
 
 CheckFunction = Callable[[str, str, CheckContext], list[Finding]]
+#: What a theme module writes: the messages of one check on one pair.
+MessageFunction = Callable[[str, str, CheckContext], Iterable[str]]
+#: A check's pre-filter: False only when the check cannot find anything on the pair.
+PreFilter = Callable[[str, str, CheckContext], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,22 +61,30 @@ class Check:
     severity: Severity
     description: str
     function: CheckFunction
+    #: The messages as the theme module yields them (``function`` wraps each in a Finding).
+    messages: MessageFunction
+    #: The check's own conservative pre-filter, if it has one (see the module docstring).
+    may_find: PreFilter | None = None
 
     def __call__(self, source: str, translation: str, ctx: CheckContext) -> list[Finding]:
         return self.function(source, translation, ctx)
 
 
 def define(
-    name: str, severity: Severity, description: str
-) -> Callable[[Callable[[str, str, CheckContext], Iterable[str]]], Check]:
-    """Make a :class:`Check` of a function that yields messages (one finding each)."""
+    name: str, severity: Severity, description: str, *, may_find: PreFilter | None = None
+) -> Callable[[MessageFunction], Check]:
+    """Make a :class:`Check` of a function that yields messages (one finding each).
 
-    def wrap(func: Callable[[str, str, CheckContext], Iterable[str]]) -> Check:
+    ``may_find`` is the check's pre-filter: it must answer True whenever ``func`` could
+    yield a message (it may answer True needlessly, never False wrongly).
+    """
+
+    def wrap(func: MessageFunction) -> Check:
         def run(source: str, translation: str, ctx: CheckContext) -> list[Finding]:
             return [Finding(name, severity, msg) for msg in func(source, translation, ctx)]
 
         run.__name__ = func.__name__
         run.__doc__ = func.__doc__
-        return Check(name, severity, description, run)
+        return Check(name, severity, description, run, func, may_find)
 
     return wrap

@@ -9,6 +9,7 @@ alone does not make it run.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .links import (
     check_code,
@@ -20,7 +21,7 @@ from .links import (
     check_urls,
 )
 from .numbers import check_numbers
-from .registry import Check, CheckContext, Finding
+from .registry import Check, CheckContext, Finding, PreFilter
 from .tags import check_html_tags, check_unsafe_markup
 from .wording import (
     check_glossary,
@@ -59,16 +60,31 @@ def run_checks(
     ctx: CheckContext,
     *,
     skip: Iterable[str] = (),
+    prefilter: bool = True,
 ) -> list[Finding]:
-    """Every check (except those named in ``skip``) on one pair, in :data:`CHECKS` order."""
+    """Every check (except those named in ``skip``) on one pair, in :data:`CHECKS` order.
+
+    A check whose pre-filter (``Check.may_find``) says it cannot find anything on the pair
+    is not run; ``prefilter=False`` runs every check in full (the reference path: the same
+    findings, only slower).
+    """
     if not translation:
         return []
-    skipped = set(skip)
     findings: list[Finding] = []
-    for check in CHECKS:
-        if check.name not in skipped:
-            findings.extend(check(source, translation, ctx))
+    for check, may_find in _plan(skip if isinstance(skip, tuple) else tuple(skip), prefilter):
+        if may_find is not None and not may_find(source, translation, ctx):
+            continue
+        for message in check.messages(source, translation, ctx):
+            findings.append(Finding(check.name, check.severity, message))
     return findings
+
+
+@lru_cache(maxsize=32)
+def _plan(
+    skip: tuple[str, ...], prefilter: bool
+) -> tuple[tuple[Check, PreFilter | None], ...]:
+    """The checks to run and their pre-filters, worked out once per ``skip`` (a hot path)."""
+    return tuple((c, c.may_find if prefilter else None) for c in CHECKS if c.name not in skip)
 
 
 def check_names() -> list[str]:

@@ -55,13 +55,36 @@ def _disallowed_markup(source: str, translation: str) -> tuple[str, ...]:
     return tuple(problems)
 
 
-@define("unsafe-markup", "error", "script-capable HTML (<script>, <iframe>, on…=, javascript:)")
+def may_add_markup(source: str, translation: str) -> bool:
+    """False only when :func:`disallowed_markup` finds nothing: neither text has a ``<``
+    and the translation has neither ``:`` nor ``&``. Then the HTML judgement has no tag,
+    comment or opener to compare (it answers nothing without a ``<``), the translation holds
+    no Markdown script URL (``could_have_script_url`` needs a ``:`` or ``&``; nothing minus
+    the source's is nothing) and no script URL in its text (the same two characters)."""
+    return ("<" in source or "<" in translation or ":" in translation
+            or "&" in translation)
+
+
+def _may_be_unsafe(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``unsafe-markup``: :func:`may_add_markup`."""
+    return may_add_markup(source, translation)
+
+
+@define("unsafe-markup", "error", "script-capable HTML (<script>, <iframe>, on…=, javascript:)",
+        may_find=_may_be_unsafe)
 def check_unsafe_markup(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Runs in every format: a translator must not be able to inject code into the site."""
     yield from disallowed_markup(source, translation)
 
 
-@define("html-tags", "error", "HTML tags added or missing compared with the source")
+def _may_have_tags(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``html-tags``: the check's own first test (a tag needs a ``<``;
+    plain text has no tags to compare)."""
+    return ctx.format in ("markdown", "html") and ("<" in source or "<" in translation)
+
+
+@define("html-tags", "error", "HTML tags added or missing compared with the source",
+        may_find=_may_have_tags)
 def check_html_tags(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Tags may be reordered with the sentence, so their counts are compared, not their order."""
     if ctx.format not in ("markdown", "html") or ("<" not in source and "<" not in translation):

@@ -17,9 +17,41 @@ _BARE_URL = re.compile(r"""(?:https?|ftp)://[^\s<>"'`\]\[)(]+|www\.[^\s<>"'`\]\[
 
 def _may_have_bare_url(text: str) -> bool:
     """False when :data:`_BARE_URL` cannot match: it needs ``://`` or ``www.`` (``re.I``
-    folds ``w`` to ``W`` only, so ``lower`` finds every spelling). Case-insensitive
-    matching is slow for the engine: most prose is answered here instead."""
-    return "://" in text or "www." in text.lower()
+    folds ``w`` to ``W`` only, so ``lower`` finds every spelling, and a ``w.`` or ``W.``
+    must be there first). Case-insensitive matching is slow for the engine: most prose is
+    answered here instead."""
+    return "://" in text or (("w." in text or "W." in text) and "www." in text.lower())
+
+
+#: Every spelling of ``lto:`` that ``re.I`` lets :data:`_MAILTO` match (``l``, ``t`` and
+#: ``o`` fold to their ASCII capitals only; ``i`` would not: it also matches ``ı`` and ``İ``).
+_MAILTO_TAILS = tuple(f"{a}{b}{c}:" for a in "lL" for b in "tT" for c in "oO")
+
+
+def _may_have_mailto(text: str) -> bool:
+    """False when :data:`_MAILTO` cannot match (it needs one of :data:`_MAILTO_TAILS`):
+    plain substring tests, cheaper than the case-insensitive engine over the whole text."""
+    return ":" in text and any(tail in text for tail in _MAILTO_TAILS)
+
+
+def _has_superscript(text: str) -> bool:
+    """True when ``text`` has a superscript digit: ten substring tests are cheaper than the
+    engine trying :data:`_SUPERSCRIPT_RUN` at every position of a long text."""
+    return not text.isascii() and any(digit in text for digit in _SUPERSCRIPTS)
+
+
+def _replace_superscript_runs(text: str, replacement: str) -> str:
+    """``_SUPERSCRIPT_RUN.sub(replacement, text)``, with plain string replacements: every
+    superscript digit present becomes ``¹``, each run of them is shortened to one ``¹``
+    (pairs are joined until none is left), and that one becomes ``replacement``."""
+    if not _has_superscript(text):
+        return text
+    for digit in _SUPERSCRIPTS:
+        if digit != "¹" and digit in text:
+            text = text.replace(digit, "¹")
+    while "¹¹" in text:
+        text = text.replace("¹¹", "¹")
+    return text.replace("¹", replacement)
 
 
 _MAILTO = re.compile(r"mailto:[^\s<>\"')\]]+", re.I)
@@ -53,15 +85,21 @@ def _norm_url(url: str) -> str:
 
 def _footnote_labels(text: str) -> Counter[str]:
     """Footnote markers: ``[^1]``, superscript digits ``¹²``, ``<sup>1</sup>``."""
-    labels: Counter[str] = Counter()
-    for m in _FOOTNOTE_REF.finditer(text):
-        labels[m.group(1)] += 1
-    for m in _SUPERSCRIPT_RUN.finditer(text):
-        labels[m.group(0).translate(_SUPER_TO_DIGIT)] += 1
-    for m in _SUP_TAG.finditer(text):
-        inner = _HTML_TAG.sub("", m.group(1)).strip().strip("[]")
-        if _is_footnote_label(inner):
-            labels[inner] += 1
+    return Counter(_footnote_list(text))
+
+
+def _footnote_list(text: str) -> list[str]:
+    """The labels of :func:`_footnote_labels`, in the order found. Each kind of marker is
+    looked for only when the text has the character it cannot be written without (``[^``,
+    a non-ASCII superscript, ``<``): most prose has none of them."""
+    labels = [m.group(1) for m in _FOOTNOTE_REF.finditer(text)] if "[^" in text else []
+    if _has_superscript(text):
+        labels += [run.translate(_SUPER_TO_DIGIT) for run in _SUPERSCRIPT_RUN.findall(text)]
+    if "<" in text:
+        for m in _SUP_TAG.finditer(text):
+            inner = _HTML_TAG.sub("", m.group(1)).strip().strip("[]")
+            if _is_footnote_label(inner):
+                labels.append(inner)
     return labels
 
 
@@ -106,13 +144,13 @@ def _prose(text: str) -> str:
         text = _HTML_TAG.sub(" ", text)
     if "&" in text:
         text = _ENTITY.sub(" ", text)
-    if ":" in text:
+    if _may_have_mailto(text):
         text = _MAILTO.sub(" ", text)
     if _may_have_bare_url(text):
         text = _BARE_URL.sub(" ", text)
     if "[^" in text:
         text = _FOOTNOTE_REF.sub(" ", text)
-    return _SUPERSCRIPT_RUN.sub(" ", text)
+    return _replace_superscript_runs(text, " ")
 
 
 _LANG_SEPARATOR = re.compile(r"[-_]")
@@ -127,4 +165,6 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 def _counter_diff(src: Counter[str], tgt: Counter[str]) -> tuple[list[str], list[str]]:
+    if src == tgt:
+        return [], []  # the common case, without building two difference counters
     return sorted((src - tgt).elements()), sorted((tgt - src).elements())

@@ -18,11 +18,11 @@ from .text import (
     _BARE_URL,
     _FOOTNOTE_REF,
     _SCRIPT_BLOCK,
-    _SUPERSCRIPT_RUN,
     _WORD,
     _base_lang,
     _may_have_bare_url,
     _prose,
+    _replace_superscript_runs,
     _strip_footnote_sups,
 )
 
@@ -43,7 +43,13 @@ def _term_present(term: str, text: str) -> bool:
     return _term_pattern(term).search(text) is not None
 
 
-@define("glossary", "warning", "a glossary term of the source is not translated as agreed")
+def _has_glossary(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``glossary``: without terms there is nothing to look for."""
+    return bool(ctx.glossary)
+
+
+@define("glossary", "warning", "a glossary term of the source is not translated as agreed",
+        may_find=_has_glossary)
 def check_glossary(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """The shop's product and ingredient names should read the same in every article."""
     for src_term, tgt_term in ctx.glossary:
@@ -57,7 +63,14 @@ _DOI = re.compile(r"\bdoi:\s*10\.|\b10\.\d{4,9}/\S+", re.I)
 _CITATION = re.compile(r"\bet al\.|\b(?:1[89]|20)\d\d;\s*\d+")
 
 
-@define("identical", "warning", "translation equals the source for a segment of over 5 words")
+def _is_copy(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``identical``: it reports only a translation equal to its source
+    (surrounding whitespace aside), the condition of its one message."""
+    return translation.strip() == source.strip()
+
+
+@define("identical", "warning", "translation equals the source for a segment of over 5 words",
+        may_find=_is_copy)
 def check_identical(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Short names and titles stay the same legitimately; whole sentences rarely do.
 
@@ -94,7 +107,16 @@ RATIO_TOLERANCE = 2.2
 RATIO_MIN_CHARS = 40
 
 
-@define("length", "warning", "translation much shorter or longer than usual")
+def _long_enough(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``length``: a source shorter than :data:`RATIO_MIN_CHARS` is never
+    judged, and the check's measure of it is never longer than the source itself (the prose
+    only removes characters or puts one in place of several; joining the words with single
+    spaces only shortens)."""
+    return len(source) >= RATIO_MIN_CHARS
+
+
+@define("length", "warning", "translation much shorter or longer than usual",
+        may_find=_long_enough)
 def check_length(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A half-length translation usually means a dropped sentence."""
     src = len(" ".join(_prose(source).split()))
@@ -107,7 +129,16 @@ def check_length(source: str, translation: str, ctx: CheckContext) -> Iterable[s
         yield f"length ratio {ratio:.2f} (typical {typical:.2f}): {src} → {tgt} characters"
 
 
-@define("whitespace", "warning", "leading or trailing whitespace differs")
+def _has_outer_space(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``whitespace``: with no whitespace at either end of either text
+    (``str.strip`` and ``str.isspace`` agree on what whitespace is), leading and trailing
+    whitespace are empty on both sides and equal."""
+    return (source[:1].isspace() or source[-1:].isspace() or translation[:1].isspace()
+            or translation[-1:].isspace())
+
+
+@define("whitespace", "warning", "leading or trailing whitespace differs",
+        may_find=_has_outer_space)
 def check_whitespace(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Leading spaces can turn Markdown into a code block; trailing ones into a line break."""
     def lead(s: str) -> str:
@@ -131,7 +162,7 @@ def _final_punctuation(text: str) -> str:
         text = _strip_footnote_sups(_SCRIPT_BLOCK.sub("", text))
     if "[^" in text:
         text = _FOOTNOTE_REF.sub("", text)
-    text = _SUPERSCRIPT_RUN.sub("", text)
+    text = _replace_superscript_runs(text, "")
     text = _TRAILING_TAGS.sub("", text.rstrip()) if "<" in text else text.rstrip()
     text = text.rstrip(_CLOSERS)
     if text.endswith(("...", "…")):
@@ -139,7 +170,41 @@ def _final_punctuation(text: str) -> str:
     return text[-1:] if text[-1:] in (".", "?", "!", ":") else ""
 
 
-@define("punctuation", "warning", "final punctuation (. ? ! : …) differs")
+#: How much of a text's end :func:`_tail_punctuation` reads.
+_TAIL = 48
+
+
+def _tail_punctuation(text: str) -> str | None:
+    """:func:`_final_punctuation` read from the last :data:`_TAIL` characters only, or None
+    when they may not decide it (then the whole text must be read).
+
+    Why that is the same answer: without a ``<`` or ``[^`` the whole-text steps are the
+    deletion of superscript digits (character by character, so deleting them from the end
+    alone leaves the same end), then ``rstrip()`` and ``rstrip(_CLOSERS)``, then a look at the
+    last three characters at most. Stripping ``head + tail`` strips ``tail`` alone as long as
+    something of it is left; with three characters of it left, those are the characters
+    looked at.
+    """
+    if "<" in text or "[^" in text:
+        return None
+    tail = _replace_superscript_runs(text[-_TAIL:], "")
+    tail = tail.rstrip().rstrip(_CLOSERS)
+    if len(tail) < 3 and len(text) > _TAIL:
+        return None
+    if tail.endswith(("...", "…")):
+        return "…"
+    return tail[-1:] if tail[-1:] in (".", "?", "!", ":") else ""
+
+
+def _punctuation_may_differ(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``punctuation``: False when the ends of both texts (read by
+    :func:`_tail_punctuation`, not the whole texts) show the same final punctuation."""
+    src = _tail_punctuation(source)
+    return src is None or src != _tail_punctuation(translation)
+
+
+@define("punctuation", "warning", "final punctuation (. ? ! : …) differs",
+        may_find=_punctuation_may_differ)
 def check_punctuation(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A question turned statement, or a lost colon before a list, reads wrong."""
     src, tgt = _final_punctuation(source), _final_punctuation(translation)

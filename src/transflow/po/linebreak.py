@@ -17,7 +17,8 @@ UTF-8 catalog, ``u8_width_linebreaks_v2``), passing an override array that forbi
   it is not among the returned indices, which are libunistring's ``UC_BREAK_POSSIBLE`` ones.
 * The fast path (texts of one-column characters in the plain pair-table classes, scanned
   with ``str.translate`` and regular expressions) gives exactly the opportunities of the full
-  algorithm. ``tests/test_po_layout.py`` checks :func:`line_breaks` against the installed
+  algorithm; its fill looks for the common ones (after spaces) only where a line ends.
+  ``tests/test_po_layout.py`` checks :func:`line_breaks` against the installed
   libunistring's ``u8_width_linebreaks_v2`` on random texts that take either path.
 """
 
@@ -133,40 +134,21 @@ def _greedy(
     return result
 
 
-def _greedy_unit(opportunities: list[int], n: int, width: int, start_column: int) -> list[int]:
-    """:func:`_greedy` for one-column characters, by bisection instead of piece by piece.
-
-    A line starting at L (a break, or 0 at ``start_column``) always takes its first piece;
-    it ends at the opportunity before the first later opportunity, or the end of the text,
-    whose column passes ``width``.
-    """
-    result: list[int] = []
-    count = len(opportunities)
-    i = 0  # index of the first opportunity after the line start
-    limit = width - start_column  # the last position that still fits on the line
-    while i < count:
-        j = bisect_right(opportunities, limit, i + 1)
-        if j == count and n <= limit:
-            break
-        cut = opportunities[j - 1]
-        result.append(cut)
-        i = j
-        limit = cut + width
-    return result
-
-
-#: What ``line_breaks`` fills lines from: the opportunities of a fast-path text, or for any
-#: other text its breaks (overrides applied), column widths and whether a break is mandatory.
-_Analysis = tuple[list[int], None, None, bool] | tuple[list[int], list[int], list[int], bool]
+#: What ``line_breaks`` fills lines from: for a fast-path text its classes and the
+#: opportunities that are not a plain break after spaces (``_rare_opportunities``), found
+#: lazily; for any other text its breaks (overrides applied), column widths and whether a
+#: break is mandatory.
+_Analysis = tuple[str, list[int]] | tuple[list[int], list[int], list[int], bool]
 
 
 @lru_cache(maxsize=64)
 def _analyse(text: str, forbidden: frozenset[int]) -> _Analysis:
     """Where ``text`` may break, whatever the width: cached, because a string that does not
     fit after its keyword is filled twice (after ``msgid`` and then after ``msgid ""``)."""
-    fast = _simple_opportunities(text)
-    if fast is not None:
-        return ([k for k in fast if k not in forbidden] if forbidden else fast), None, None, False
+    classes = _classes(text)
+    if not _NOT_SIMPLE.search(classes):
+        rare = _rare_opportunities(classes)
+        return classes, ([k for k in rare if k not in forbidden] if forbidden else rare)
     infos = [_char_info(ch) for ch in text]
     breaks = _possible_breaks([lb for lb, _ in infos])
     for i in forbidden:
@@ -178,9 +160,12 @@ def _analyse(text: str, forbidden: frozenset[int]) -> _Analysis:
 
 def line_breaks(text: str, prohibited: Iterable[int], width: int, start_column: int) -> list[int]:
     """Indices before which the text is broken (u8_width_linebreaks_v2 with overrides)."""
-    opportunities, breaks, widths, mandatory = _analyse(text, frozenset(prohibited))
-    if breaks is None or widths is None:
-        return _greedy_unit(opportunities, len(text), width, start_column)
+    forbidden = frozenset(prohibited)
+    analysis = _analyse(text, forbidden)
+    if len(analysis) == 2:
+        classes, rare = analysis
+        return _greedy_simple(classes, rare, forbidden, width, start_column)
+    opportunities, breaks, widths, mandatory = analysis
     if not mandatory:
         return _greedy(opportunities, widths, len(text), width, start_column)
     result: list[int] = []
@@ -288,6 +273,22 @@ def _direct_pair_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 _COMMON_DIRECT, _OTHER_DIRECT = _direct_pair_patterns()
 
 
+def _after_space_classes() -> tuple[list[int], list[int]]:
+    """The classes never broken before after spaces (closing and infix punctuation), and the
+    classes after which a break after spaces depends on what follows (opening punctuation,
+    quotes): for those the pair table decides."""
+    simple = [c for c in range(33) if c not in (_HL, _RI, _ZWJ)]
+    never = [b for b in simple if all(_PAIR[a * 33 + b] == 3 for a in simple)]
+    odd = [a for a in simple if any(_PAIR[a * 33 + b] == 3 for b in simple if b not in never)]
+    return never, odd
+
+
+_NEVER_AFTER_SPACES, _ODD_BEFORE_SPACES = _after_space_classes()
+#: Their fast-path letters (what ``_last_after_spaces`` and ``_first_after_spaces`` test).
+_NEVER_LETTERS = frozenset(chr(_SIMPLE_BASE + c) for c in _NEVER_AFTER_SPACES)
+_ODD_LETTERS = frozenset(chr(_SIMPLE_BASE + c) for c in _ODD_BEFORE_SPACES)
+
+
 def _after_space_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Breaks after spaces: certain ones, and candidates to check against the pair table.
 
@@ -295,11 +296,8 @@ def _after_space_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     of closing and infix punctuation (never matched here), and for a few preceding classes
     (opening punctuation, quotes) only before some: those go through the table.
     """
-    simple = [c for c in range(33) if c not in (_HL, _RI, _ZWJ)]
-    never = [b for b in simple if all(_PAIR[a * 33 + b] == 3 for a in simple)]
-    odd = [a for a in simple if any(_PAIR[a * 33 + b] == 3 for b in simple if b not in never)]
-    never_set = "".join(_letter(b) for b in never)
-    odd_set = "".join(_letter(a) for a in odd)
+    never_set = "".join(_letter(b) for b in _NEVER_AFTER_SPACES)
+    odd_set = "".join(_letter(a) for a in _ODD_BEFORE_SPACES)
     # Patterns start with a literal space so that the regex engine can skip to it quickly.
     certain = re.compile(f"( (?<=[^ {odd_set}] ) *)(?=[^ {never_set}])")
     check = re.compile(f" (?<=[{odd_set}] ) *(?=[^ ])")
@@ -310,28 +308,113 @@ _CERTAIN_AFTER_SPACES, _CHECK_AFTER_SPACES = _after_space_patterns()
 
 
 def _simple_opportunities(text: str) -> list[int] | None:
-    """Break opportunities of a simple text, or None when the full algorithm is needed."""
+    """Every break opportunity of a simple text, or None when the full algorithm is needed
+    (``line_breaks`` finds the certain ones after spaces lazily; this is the whole list)."""
     classes = _classes(text)
     if _NOT_SIMPLE.search(classes):
         return None
-    pair = _PAIR
-    base = _SIMPLE_BASE * 34  # ord(a) * 33 + ord(b) - base == (a - B) * 33 + (b - B)
     # re.split keeps the captured spaces: the running length after each of them is a break.
     found = list(accumulate(map(len, _CERTAIN_AFTER_SPACES.split(classes))))[1::2]
-    sort = False
+    found += _rare_opportunities(classes)
+    found.sort()
+    return found
+
+
+def _rare_opportunities(classes: str) -> list[int]:
+    """The break opportunities of a fast-path text (its ``_classes``) other than the certain
+    ones after spaces: after spaces that follow opening punctuation or a quote, and direct
+    breaks between two non-spaces (after a hyphen, before an ideograph …); sorted."""
+    pair = _PAIR
+    base = _SIMPLE_BASE * 34
+    found: list[int] = []
     for m in _CHECK_AFTER_SPACES.finditer(classes):
         k = m.end()
         if pair[ord(classes[m.start() - 1]) * 33 + ord(classes[k]) - base] != 3:
             found.append(k)
-            sort = True
     for m in _COMMON_DIRECT.finditer(classes):
         found.append(m.start())
-        sort = True
     for m in _OTHER_DIRECT.finditer(classes):
         k = m.end()
         if pair[ord(classes[k - 1]) * 33 + ord(classes[k]) - base] == 1:
             found.append(k)
-            sort = True
-    if sort:
-        found.sort()
+    found.sort()
     return found
+
+
+def _certain_after_spaces(classes: str, run: int, k: int, forbidden: frozenset[int]) -> bool:
+    """True when the spaces ``classes[run:k]`` (a whole run) are followed by a certain break
+    at ``k`` (what ``_CERTAIN_AFTER_SPACES`` matches) that is not overridden."""
+    return (
+        run > 0
+        and k < len(classes)
+        and classes[k] != " "
+        and classes[k] not in _NEVER_LETTERS
+        and classes[run - 1] not in _ODD_LETTERS
+        and k not in forbidden
+    )
+
+
+def _last_after_spaces(classes: str, low: int, high: int, forbidden: frozenset[int]) -> int:
+    """The last certain break after spaces in ``(low, high]``, or -1 (searched backwards
+    from ``high``: only the end of a line is looked at, not every space of the text)."""
+    while high > low:  # (a negative ``high`` would count from the end in ``rfind``)
+        space = classes.rfind(" ", low, high)
+        if space < 0:
+            return -1
+        run = space
+        while run and classes[run - 1] == " ":
+            run -= 1
+        if _certain_after_spaces(classes, run, space + 1, forbidden):
+            return space + 1
+        high = run
+    return -1
+
+
+def _first_after_spaces(classes: str, low: int, forbidden: frozenset[int]) -> int:
+    """The first certain break after spaces after ``low``, or -1."""
+    n = len(classes)
+    space = classes.find(" ", low)
+    while space >= 0:
+        run = space
+        while run and classes[run - 1] == " ":
+            run -= 1
+        end = space
+        while end < n and classes[end] == " ":
+            end += 1
+        if _certain_after_spaces(classes, run, end, forbidden):
+            return end
+        space = classes.find(" ", end)
+    return -1
+
+
+def _greedy_simple(
+    classes: str, rare: list[int], forbidden: frozenset[int], width: int, start_column: int
+) -> list[int]:
+    """:func:`_greedy_unit` over the opportunities of a fast-path text, without listing them.
+
+    A line starting at L (a break, or 0 at ``start_column``) ends at the last opportunity
+    whose column fits, or when none fits at the first one after L (the piece overflows); the
+    certain breaks after spaces (most of them) are looked for only there, backwards.
+    """
+    n = len(classes)
+    result: list[int] = []
+    line = 0
+    limit = width - start_column  # the last position that still fits on the line
+    while n > limit:
+        cut = _last_after_spaces(classes, line, limit, forbidden)
+        j = bisect_right(rare, limit) - 1
+        if j >= 0 and rare[j] > line and rare[j] > cut:
+            cut = rare[j]
+        if cut < 0:  # nothing fits: the first piece overflows the line
+            first = _first_after_spaces(classes, line, forbidden)
+            j = bisect_right(rare, line)
+            if j < len(rare) and (first < 0 or rare[j] < first):
+                first = rare[j]
+            if first < 0:
+                break
+            cut = first
+        result.append(cut)
+        line = cut
+        limit = cut + width
+    return result
+

@@ -34,6 +34,7 @@ from transflow.workflow import parallel
 from transflow.workflow.cache import ResultCache, config_key, make_key
 from transflow.workflow.manifest_read import previous_entries
 from transflow.workflow.pages import pages
+from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
     Article,
     Progress,
@@ -311,6 +312,9 @@ def build(
             if hit is not None:
                 reused[path] = hit
     files = [p for p in all_files if p not in reused]
+    # What sync stored spares parsing again (a dry run stores nothing).
+    parses = ParseCache(config, enabled=use_cache, readonly=dry_run)
+    parses.plan(files)
     # The journal lets the next command finish (or clean up after) a killed build.
     journal = journal_of(config) if not dry_run else None
     if journal is not None and out != config.output:
@@ -331,15 +335,17 @@ def build(
 
             chunks = parallel.map_chunks(
                 _build_chunk, files, workers=workers,
-                args=(config, out, tuple(gates), allow_incomplete, dry_run), on_result=adopt,
+                args=(config, out, tuple(gates), allow_incomplete, dry_run, parses),
+                on_result=adopt,
             )
             outcomes = [outcome for items in chunks for outcome, _ in items]
         else:
             for n, path in enumerate(files, 1):
                 progress(n, len(files), config.relative(path))
                 outcome, _ = _build_one(config, path, out, gates, allow_incomplete, dry_run,
-                                        commit=True)
+                                        commit=True, parses=parses)
                 outcomes.append(outcome)
+        parses.save()
         built: dict[Path, tuple[ArticleBuild, list[str]]] = {}
         broken: set[str] = set()
         for path, (rel, result) in zip(files, outcomes, strict=True):
@@ -522,15 +528,17 @@ def _build_chunk(
     gates: Sequence[Gate],
     allow_incomplete: bool,
     dry_run: bool,
+    parses: ParseCache,
 ) -> list[tuple[_Outcome, Staged | None]]:
     """Worker: build a chunk of articles, staging each one's files for the parent to commit."""
     items: list[tuple[_Outcome, Staged | None]] = []
+    parses.plan(paths)
     try:
         for p in paths:
-            items.append(
-                _build_one(config, p, out, gates, allow_incomplete, dry_run, commit=False)
-            )
+            items.append(_build_one(config, p, out, gates, allow_incomplete, dry_run,
+                                    commit=False, parses=parses))
         _flush(gates)
+        parses.save()
     except BaseException:
         for _, staged in items:
             if staged is not None:
@@ -550,13 +558,14 @@ def _build_one(
     dry_run: bool,
     *,
     commit: bool,
+    parses: ParseCache | None = None,
 ) -> tuple[_Outcome, Staged | None]:
     """Assess one article and write its outputs together (``commit``) or hand them back
     staged (a worker); a problem leaves its outputs untouched."""
     rel = config.relative(path)
     transaction = Transaction(journal=journal_of(config) if commit else None)
     try:
-        article = read_article(config, path)
+        article = read_article(config, path, parses=parses)
         result, rendered = _assess(config, article, gates, allow_incomplete)
         written: list[str] = []
         digests: list[bytes | None] = []

@@ -131,11 +131,15 @@ class ResultCache:
         enabled: bool = True,
         readonly: bool = False,
         clock_ns: Callable[[], int] = time.time_ns,
+        files: bool = True,
     ) -> None:
         self.folder = root / CACHE_DIR
         self.enabled = enabled
         self.readonly = readonly
         self._clock_ns = clock_ns
+        #: False: results only, the file digests table is not read (a parse look-up in a
+        #: worker process needs no digests, and that table grows with the workspace).
+        self._read_files = files
         self._db: sqlite3.Connection | None = None
         self._opened = False
         self._files: dict[str, tuple[str, str, int]] = {}
@@ -161,8 +165,9 @@ class ResultCache:
                 self.folder.mkdir(exist_ok=True)
             db = sqlite3.connect(path, timeout=5.0, isolation_level=None)
             _prepare(db)
-            self._files = {p: (stat, sha, hashed) for p, stat, sha, hashed in
-                           db.execute("SELECT path, stat, sha, hashed FROM files")}
+            if self._read_files:
+                self._files = {p: (stat, sha, hashed) for p, stat, sha, hashed in
+                               db.execute("SELECT path, stat, sha, hashed FROM files")}
         except (OSError, sqlite3.Error):
             return None
         self._db = db
@@ -311,6 +316,25 @@ class ResultCache:
                 self.hits += 1
                 found[slot] = str(row[1])
         return found
+
+    def stored(self, kind: str, slots: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """The ``(key, value)`` stored for each of ``slots`` that has a row, whatever key it
+        was computed under (for callers that learn the key only later, from the bytes they
+        read): one query per 500 slots; not counted as hits or misses."""
+        rows: dict[str, tuple[str, str]] = {}
+        db = self._open()
+        if db is None:
+            return rows
+        try:
+            for start in range(0, len(slots), 500):
+                chunk = slots[start : start + 500]
+                sql = ("SELECT slot, key, value FROM results WHERE kind = ? AND slot IN"
+                       f" ({','.join('?' * len(chunk))})")
+                rows.update((slot, (key, value))
+                            for slot, key, value in db.execute(sql, (kind, *chunk)))
+        except sqlite3.Error:
+            return {}
+        return rows
 
     def put(self, kind: str, slot: str, key: str, value: str) -> None:
         """Store ``value`` for ``slot`` (replacing what the slot held), written by :meth:`save`."""

@@ -26,6 +26,7 @@ from transflow.glossary import Glossary, load_glossary
 from transflow.po import catalog, reader
 from transflow.states import NEVER_ACCEPTED, State, accepted_findings, entry_state, view
 from transflow.workflow.cache import EntryMemo, ResultCache, code_key, config_key, make_key
+from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
     Article,
     Progress,
@@ -196,6 +197,20 @@ def is_attribute_only(entry: catalog.Entry) -> bool:
     )
 
 
+#: One entry to check: the entry, its state, and whether it is only an attribute value.
+Selected = tuple[catalog.Entry, State, bool]
+
+def selected_entries(cat: catalog.Catalog, min_state: State) -> list[Selected]:
+    """The active, translated entries of ``cat`` at ``min_state`` or better, in file order."""
+    selected = []
+    for entry in catalog.active_entries(cat):
+        if entry.msgstr:
+            state = entry_state(entry)
+            if state >= min_state:
+                selected.append((entry, state, is_attribute_only(entry)))
+    return selected
+
+
 def check_catalog(
     article: Article,
     language: str,
@@ -206,24 +221,22 @@ def check_catalog(
     min_state: State = State.MACHINE_DRAFT,
     skip: Sequence[str] = (),
     memo: EntryMemo | None = None,
+    selected: list[Selected] | None = None,
 ) -> tuple[list[CheckFinding], int]:
     """Findings for every entry at ``min_state`` or better, and how many entries were checked.
 
     ``memo`` remembers the findings per entry fingerprint (see :func:`entry_findings`), so an
     entry checked before (by ``check`` or by a build's gate) is not checked again.
+    ``selected`` is ``selected_entries(cat, min_state)`` when the caller has it already.
     """
     ctx = context_for(article, language, glossary)
     findings: list[CheckFinding] = []
-    selected = []
-    for entry in catalog.active_entries(cat):
-        state = entry_state(entry)
-        if state >= min_state and entry.msgstr:
-            selected.append((entry, state))
+    if selected is None:
+        selected = selected_entries(cat, min_state)
     checked = len(selected)
-    for (entry, state), found in zip(
-        selected, entry_findings([e for e, _ in selected], ctx, skip=skip, memo=memo),
-        strict=True,
-    ):
+    found_each = entry_findings([e for e, _, _ in selected], ctx, skip=skip, memo=memo,
+                                attribute=[a for _, _, a in selected])
+    for (entry, state, _), found in zip(selected, found_each, strict=True):
         if not found:
             continue  # nothing to report, so no acceptance to read (most entries)
         # Valid acceptances only (stale as soon as source or translation changed), and none
@@ -253,6 +266,7 @@ def check_catalog(
 
 _ORDER = {c.name: i for i, c in enumerate(CHECKS)}
 _GLOSSARY = next(c for c in CHECKS if c.name == "glossary")
+_NONE = "[]"  # the remembered form of "no findings" (most entries)
 
 
 def entry_fingerprint(entry: catalog.Entry, ctx: CheckContext, attribute_only: bool) -> str:
@@ -270,10 +284,16 @@ def entry_findings(
     *,
     skip: Sequence[str] = (),
     memo: EntryMemo | None = None,
+    attribute: Sequence[bool] | None = None,
 ) -> list[list[Finding]]:
-    """The findings of each entry, as ``run_checks`` gives them, reusing remembered ones."""
+    """The findings of each entry, as ``run_checks`` gives them, reusing remembered ones.
+
+    ``attribute`` says which entries are only attribute values (:func:`is_attribute_only`),
+    when the caller knows already.
+    """
     bare = CheckContext(ctx.source_lang, ctx.target_lang, ctx.format)
-    attribute = [is_attribute_only(e) for e in entries]
+    if attribute is None:
+        attribute = [is_attribute_only(e) for e in entries]
     keys = [entry_fingerprint(e, bare, a) for e, a in zip(entries, attribute, strict=True)]
     known = memo.lookup(keys) if memo is not None else {}
     glossary = bool(ctx.glossary) and "glossary" not in skip
@@ -282,17 +302,26 @@ def entry_findings(
         raw = known.get(key)
         if raw is None:
             base = run_checks(entry.msgid, entry.msgstr, bare,
-                              skip=("glossary", *MARKUP_CHECKS) if attr else ("glossary",))
+                              skip=_ATTRIBUTE_SKIP if attr else _TEXT_SKIP)
             if memo is not None:
-                memo.store(key, json.dumps([[f.check, f.severity, f.message] for f in base]))
+                memo.store(key, json.dumps([[f.check, f.severity, f.message] for f in base])
+                           if base else _NONE)
+        elif raw == _NONE:
+            base = []
         else:
             base = [Finding(c, s, m) for c, s, m in json.loads(raw)]
-        found = [f for f in base if f.check not in skip]
+        found = [f for f in base if f.check not in skip] if base and skip else base
         if glossary:
-            found += _GLOSSARY.function(entry.msgid, entry.msgstr, ctx)
+            found = found + _GLOSSARY.function(entry.msgid, entry.msgstr, ctx)
             found.sort(key=lambda f: _ORDER[f.check])  # stable: registry order, as run_checks
         results.append(found)
     return results
+
+
+#: What ``entry_findings`` leaves to others: the glossary (run live), and for an attribute
+#: value the markup checks (see :func:`is_attribute_only`).
+_TEXT_SKIP = ("glossary",)
+_ATTRIBUTE_SKIP = ("glossary", *MARKUP_CHECKS)
 
 
 @dataclass(slots=True)
@@ -353,6 +382,8 @@ def check(
         words = config.deepl.glossary
         base = make_key("check", config_key(config), cache.digest(words) if words else None)
         cache.preload("check")
+        parses = ParseCache(config, enabled=use_cache)
+        parses.plan(files)
         for done, path in enumerate(files, 1):
             rel, inputs = input_files(config, path)
             progress(done, len(files), rel)
@@ -362,7 +393,7 @@ def check(
                 parts = [CatalogCheck.from_json(d) for d in json.loads(hit)]
             else:
                 try:
-                    parts = _check_article(config, path, glossary, memo)
+                    parts = _check_article(config, path, glossary, memo, parses)
                 except TransflowError as exc:
                     report.problems.append(problem_of(config, exc, path))
                     continue
@@ -376,15 +407,17 @@ def check(
                 report.catalogs += 1
                 report.entries += part.checked
                 report.findings.extend(part.findings)
+        parses.save()
     memo.flush()
     return report
 
 
 def _check_article(
-    config: Config, path: Path, glossary: Glossary | None, memo: EntryMemo
+    config: Config, path: Path, glossary: Glossary | None, memo: EntryMemo,
+    parses: ParseCache | None = None,
 ) -> list[CatalogCheck]:
     """Every target language of one article (parsed once, each catalog loaded once)."""
-    article = read_article(config, path)
+    article = read_article(config, path, parses=parses)
     parts = []
     for lang in config.targets_for(article.source_language):
         po_path = catalog_path(config, lang, article.slug)

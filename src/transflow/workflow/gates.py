@@ -20,18 +20,22 @@ anyway):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from transflow.config import Config
 from transflow.po.model import Catalog
-from transflow.states import entry_state
+from transflow.states import State
 from transflow.workflow.build import Gate
 from transflow.workflow.cache import EntryMemo
 
 # The checks (and markdown-it under them) are imported when a gate first runs: a build
 # answered from the results cache never runs one, and must not pay for loading them.
 from transflow.workflow.workspace import Article, catalog_path
+
+if TYPE_CHECKING:
+    from transflow.workflow.check import Selected
 
 #: The check the markup gate owns; the quality gate skips it so nothing is counted twice.
 MARKUP_CHECK = "unsafe-markup"
@@ -42,13 +46,23 @@ MAX_NAMED = 5
 
 def markup_problems(article: Article, source: str, translation: str) -> list[str]:
     """Markup the translation adds that must never reach the site, for this article's format."""
-    if article.fmt.name == "html":
+    return _markup_judge(article.fmt.name)(source, translation)
+
+
+def _markup_judge(fmt: str) -> Callable[[str, str], list[str]]:
+    """:func:`markup_problems` for one format, looked up once per article, not per entry."""
+    if fmt == "html":
         from transflow.checks.safety import disallowed_markup as html_disallowed_markup
 
-        return html_disallowed_markup(source, translation)
-    from transflow.checks import disallowed_markup as markdown_disallowed_markup
+        return html_disallowed_markup
+    from transflow.checks.tags import disallowed_markup, may_add_markup
 
-    return markdown_disallowed_markup(source, translation)
+    def judge(source: str, translation: str) -> list[str]:
+        if not may_add_markup(source, translation):
+            return []  # the check's own pre-filter: nothing it could find (most entries)
+        return disallowed_markup(source, translation)
+
+    return judge
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,25 +78,24 @@ class MarkupGate:
     cache_key: ClassVar[str] = "markup"
 
     def __call__(self, article: Article, language: str, cat: Catalog) -> list[str]:
-        from transflow.po import catalog  # a build answered from the cache loads no polib
-
         config = self.config
-        name = config.relative(catalog_path(config, language, article.slug))
-        found: list[str] = []
-        for entry in catalog.active_entries(cat):
-            if not entry.msgstr or entry_state(entry) < config.publish:
-                continue
-            from transflow.workflow.check import is_attribute_only
-
-            if is_attribute_only(entry):
+        judge = _markup_judge(article.fmt.name)
+        found: list[tuple[int, list[str]]] = []
+        for entry, _, attribute_only in _published(cat, config.publish):
+            if attribute_only:
                 continue  # written escaped: a "<tag>" in an alt text is text
-            problems = markup_problems(article, entry.msgid, entry.msgstr)
+            problems = judge(entry.msgid, entry.msgstr)
             if problems:
-                line = int(getattr(entry, "linenum", 0) or 0)
-                found.append(f"{name}:{line}: unsafe markup: {'; '.join(problems)}")
-        if len(found) > MAX_NAMED:
-            found = [*found[:MAX_NAMED], f"{len(found) - MAX_NAMED} more unsafe translation(s)"]
-        return found
+                found.append((int(getattr(entry, "linenum", 0) or 0), problems))
+        if not found:
+            return []
+        name = config.relative(catalog_path(config, language, article.slug))
+        reasons = [f"{name}:{line}: unsafe markup: {'; '.join(problems)}"
+                   for line, problems in found]
+        if len(reasons) > MAX_NAMED:
+            reasons = [*reasons[:MAX_NAMED],
+                       f"{len(reasons) - MAX_NAMED} more unsafe translation(s)"]
+        return reasons
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,26 +109,47 @@ class QualityGate:
 
     def __call__(self, article: Article, language: str, cat: Catalog) -> list[str]:
         config = self.config
-        name = config.relative(catalog_path(config, language, article.slug))
         from transflow.workflow.check import check_catalog
 
         findings, _ = check_catalog(
-            article, language, cat, catalog_name=name, min_state=config.publish,
+            article, language, cat, catalog_name="", min_state=config.publish,
             skip=(MARKUP_CHECK, "glossary"), memo=self.memo,
+            selected=_published(cat, config.publish),
         )
         errors = [f for f in findings if f.severity == "error" and not f.accepted]
         if not errors:
             return []
         first = errors[0]
+        name = config.relative(catalog_path(config, language, article.slug))
         return [
             f"{len(errors)} check error(s): run 'transflow check' (first: "
-            f"{first.catalog}:{first.line} [{first.check}])"
+            f"{name}:{first.line} [{first.check}])"
         ]
 
     def flush(self) -> None:
         """Store the findings learnt in this process (build calls it when done)."""
         if self.memo is not None:
             self.memo.flush()
+
+
+#: The last selection made by :func:`_published`: the catalog (held, so its identity is not
+#: reused), the state asked for, and the entries.
+_last: tuple[Catalog, State, list[Selected]] | None = None
+
+
+def _published(cat: Catalog, publish: State) -> list[Selected]:
+    """The entries that would be published (``selected_entries``), worked out once for both
+    gates: build calls them in turn on the same catalog, freshly read for the article and
+    not changed in between, so each entry's state and kind are read once, not once per gate.
+    """
+    global _last
+    if _last is not None and _last[0] is cat and _last[1] == publish:
+        return _last[2]
+    from transflow.workflow.check import selected_entries
+
+    selected = selected_entries(cat, publish)
+    _last = (cat, publish, selected)
+    return selected
 
 
 def markup_gate(config: Config) -> Gate:

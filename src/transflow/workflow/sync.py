@@ -22,8 +22,10 @@ from pathlib import Path
 from transflow import __version__, language_guess
 from transflow.config import Config
 from transflow.errors import Problem, TransflowError
+from transflow.formats import format_for
 from transflow.po import catalog
 from transflow.workflow import parallel
+from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
     Article,
     Clock,
@@ -188,13 +190,20 @@ def sync(
         else:
             todo.append(path)
     done: list[_Done] = []
+    # Each parse is stored for build and check (and a stored one reused: catalogs a
+    # translator saved make sync read an unchanged article again).
+    parses = ParseCache(config, enabled=use_cache and not dry_run, hand_back=True)
+    parses.plan(todo)
     if parallel.worth_it(todo, workers) and not orphans:
-        outcomes = _sync_parallel(config, todo, now, dry_run, workers, progress)
+        outcomes = _sync_parallel(config, todo, now, dry_run, workers, progress, parses)
     else:
         outcomes = []
         for n, path in enumerate(todo, 1):
             progress(n, len(todo), config.relative(path))
-            outcomes.append(_sync_one(config, path, now, dry_run, orphans, commit=True)[0])
+            outcomes.append(
+                _sync_one(config, path, now, dry_run, orphans, commit=True, parses=parses)[0]
+            )
+    parses.save()
     for outcome in outcomes:
         if isinstance(outcome, Problem):
             report.problems.append(outcome)
@@ -204,7 +213,7 @@ def sync(
     # An orphan is a template without an article; a broken article still has one.
     report.orphans = [config.relative(template_path(config, s)) for s in orphans]
     if cache is not None:
-        for _, rel, path, digest, outputs in done:
+        for _, rel, path, digest, outputs, _ in done:
             cache.remember(rel, path, digest, outputs)
         cache.save()
     return report
@@ -214,8 +223,9 @@ def _inside(config: Config, path: Path) -> bool:
     return path.resolve().is_relative_to(config.articles)
 
 
-#: (result, article rel, article path, digest, catalog files): what the cache needs.
-_Done = tuple[ArticleSync, str, Path, str, list[Path]]
+#: (result, article rel, article path, digest, catalog files, the parse a worker handed back
+#: or None): what the caches need.
+_Done = tuple[ArticleSync, str, Path, str, list[Path], "tuple[str, str] | None"]
 
 
 def _sync_one(
@@ -226,6 +236,7 @@ def _sync_one(
     orphans: list[str],
     *,
     commit: bool,
+    parses: ParseCache | None = None,
 ) -> tuple[_Done | Problem, catalog.Staged | None]:
     """Sync one article in its own transaction: all of its files, or (on a problem) none.
 
@@ -236,7 +247,7 @@ def _sync_one(
     # save meanwhile wins); the journal lets the next command finish a killed commit.
     transaction = catalog.transaction(journal_of(config))
     try:
-        article = read_article(config, path)
+        article = read_article(config, path, parses=parses)
         result, outputs = _sync_article(config, article, now, dry_run, orphans, transaction)
     except TransflowError as exc:
         transaction.abort()
@@ -244,7 +255,7 @@ def _sync_one(
     except BaseException:
         transaction.abort()
         raise
-    done = (result, article.rel, article.path, article.digest, outputs)
+    done = (result, article.rel, article.path, article.digest, outputs, article.parsed)
     if commit:
         transaction.commit()
         return done, None
@@ -252,13 +263,15 @@ def _sync_one(
 
 
 def _sync_chunk(
-    paths: list[Path], config: Config, now: datetime, dry_run: bool
+    paths: list[Path], config: Config, now: datetime, dry_run: bool, parses: ParseCache
 ) -> list[tuple[_Done | Problem, catalog.Staged | None]]:
     """Worker: sync a chunk of articles, staging each one's files for the parent to commit."""
     out: list[tuple[_Done | Problem, catalog.Staged | None]] = []
+    parses.plan(paths)
     try:
         for p in paths:
-            out.append(_sync_one(config, p, now, dry_run, [], commit=False))
+            out.append(_sync_one(config, p, now, dry_run, [], commit=False, parses=parses))
+        parses.save()
     except BaseException:
         for _, staged in out:
             if staged is not None:
@@ -276,24 +289,36 @@ def _sync_parallel(
     dry_run: bool,
     workers: int,
     progress: Progress,
+    parses: ParseCache,
 ) -> list[_Done | Problem]:
-    """Parse and render on every core; the parent commits each article as it arrives."""
+    """Parse and render on every core; the parent commits each article as it arrives (and
+    stores the parses the workers made)."""
     finished = [0]
 
     def adopt(items: list[tuple[_Done | Problem, catalog.Staged | None]]) -> None:
         # One commit (one journal write) for the chunk's articles, each of which went
         # through whole: a file creation per article less, and still all or nothing.
         transaction = catalog.transaction(journal_of(config))
-        for _, staged in items:
+        for n, (outcome, staged) in enumerate(items):
             if staged is not None:
                 transaction.adopt(staged)
+            if isinstance(outcome, tuple) and outcome[5] is not None:
+                result, rel, path, digest, outputs, record = outcome
+                parses.put(rel, record)
+                items[n] = ((result, rel, path, digest, outputs, None), staged)  # not kept
         transaction.commit()
         finished[0] += len(items)
         last = items[-1][0] if items else None
         progress(finished[0], len(paths), last[1] if isinstance(last, tuple) else "")
 
+    # The article formats are imported once, here, before the workers fork (each worker
+    # would import its own copy: ~50 ms of CPU each for Markdown).
+    for path in {p.suffix.lower(): p for p in paths}.values():
+        with contextlib.suppress(TransflowError):
+            format_for(path)
     chunks = parallel.map_chunks(
-        _sync_chunk, paths, workers=workers, args=(config, now, dry_run), on_result=adopt
+        _sync_chunk, paths, workers=workers, args=(config, now, dry_run, parses),
+        on_result=adopt,
     )
     return [outcome for items in chunks for outcome, _ in items]
 

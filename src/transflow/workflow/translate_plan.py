@@ -31,6 +31,7 @@ from transflow.language_guess import already_in
 from transflow.mt.placeholders import normalize_format
 from transflow.po import catalog
 from transflow.states import State, engine_origin, entry_state
+from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
     Article,
     catalog_path,
@@ -261,11 +262,14 @@ def plan(
     result = TranslatePlan()
     files, result.problems = discover_each(config, paths)
     articles = []
+    parses = ParseCache(config, readonly=True)  # sync's parses; a plan writes nothing
+    parses.plan(files)
     for file in files:  # an unreadable article is reported; the others are translated
         try:
-            articles.append(read_article(config, file))
+            articles.append(read_article(config, file, parses=parses))
         except TransflowError as exc:
             result.problems.append(problem_of(config, exc, file))
+    parses.save()
     everything, earlier = build_memory(config, articles)
     chooser = _Chooser(everything if use_memory else None, earlier, with_engine)
     for article in articles:

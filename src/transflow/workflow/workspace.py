@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 try:
     import fcntl
@@ -38,6 +39,9 @@ from transflow.formats import (
     format_for,
 )
 from transflow.site import layout as site_layout
+
+if TYPE_CHECKING:
+    from transflow.workflow.parse_cache import ParseCache
 
 LANG_FIELD = "lang"
 
@@ -76,6 +80,9 @@ class Article:
     #: ``lang``, text that does not look like its language. Reported, never fatal.
     warnings: list[str] = field(default_factory=list)
     _lines: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
+    #: The parse, stored, when this read parsed the article in a worker whose parse cache
+    #: hands parses back (``parse_cache.ParseCache.keep``): for the parent to store.
+    parsed: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -395,8 +402,14 @@ def check_name(config: Config, path: Path) -> Path:
     return path
 
 
-def read_article(config: Config, path: Path, data: bytes | None = None) -> Article:
-    """Read, decode and parse one article; errors name the file and line."""
+def read_article(
+    config: Config, path: Path, data: bytes | None = None, *, parses: ParseCache | None = None
+) -> Article:
+    """Read, decode and parse one article; errors name the file and line.
+
+    With ``parses``, a parse stored for exactly these bytes and settings is used instead of
+    parsing, and a fresh parse is stored (see ``parse_cache``).
+    """
     path = check_name(config, path)
     rel = config.relative(path)
     if data is None:
@@ -407,14 +420,21 @@ def read_article(config: Config, path: Path, data: bytes | None = None) -> Artic
     text = decode(data, Path(rel))
     fmt = format_for(path)
     key = config.lang_key
-    try:
-        fields = config.front_matter
-        doc = fmt.parse(text, front_matter_fields=(*fields, key, LANG_FIELD),
-                        markup=markup_of(config))
-    except TransflowError as exc:
-        if exc.path is None:
-            exc.path = Path(rel)
-        raise
+    digest = hashlib.sha256(data).hexdigest()
+    fields = config.front_matter
+    parse_key = parses.key(fmt, digest) if parses is not None else ""
+    doc = parses.find(rel, parse_key, text) if parses is not None else None
+    parsed = None
+    if doc is None:
+        try:
+            doc = fmt.parse(text, front_matter_fields=(*fields, key, LANG_FIELD),
+                            markup=markup_of(config))
+        except TransflowError as exc:
+            if exc.path is None:
+                exc.path = Path(rel)
+            raise
+        if parses is not None:  # before the lang segments are taken out below
+            parsed = parses.keep(rel, parse_key, doc)
     lang_segments: list[Segment] = []
     if key not in fields:
         # ``<html lang>`` is the ``lang`` field of an HTML article, whatever the key is.
@@ -455,9 +475,10 @@ def read_article(config: Config, path: Path, data: bytes | None = None) -> Artic
         fmt=fmt,
         doc=doc,
         source_language=source,
-        digest=hashlib.sha256(data).hexdigest(),
+        digest=digest,
         lang_segments=lang_segments,
         warnings=warnings,
+        parsed=parsed,
     )
 
 

@@ -1,0 +1,145 @@
+"""The parse of each article, kept in ``.transflow-cache/`` so one command's parse serves the next.
+
+``sync`` parses every article it reads; ``build`` and ``check`` (and anything else reading
+many articles) need exactly the same parse again. Each article's parse is stored in the
+results cache (:class:`~transflow.workflow.cache.ResultCache`, kind ``parse``, one row per
+article, replaced when it changes) as :mod:`transflow.formats.stored` data.
+
+Invariants:
+
+* **keyed by everything the parse depends on**: the SHA-256 of the article's bytes as read
+  this time, the format (``.md`` and ``.mdx`` differ), the configured front-matter fields and
+  language key, ``props`` and ``shortcodes``, the stored-data version, the code's own
+  fingerprint (:func:`~transflow.workflow.cache.code_key`) and the versions of Python and of
+  the parsers the format uses (``stored.parser_versions``). Anything else stored under the
+  article's name is a miss;
+* **never wrong, never an error**: a row that is missing, from another key, corrupt or of
+  another version is a miss (the article is parsed); loading one never runs code (JSON
+  only, every type checked by ``stored.load``);
+* **flat memory**: rows are fetched in windows of :data:`BATCH` articles in the order the
+  command will read them (:meth:`ParseCache.plan`), never the whole workspace at once;
+* **one writer**: only the process that made the cache writes to it. A copy in a worker
+  process reads the cache itself and hands what it parsed back (``Article.parsed``) for the
+  parent to store (``sync`` does; a ``build`` worker's parses are not kept).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from transflow.config import Config
+from transflow.formats import Document, Format, stored
+from transflow.workflow.cache import ResultCache, code_key, make_key
+
+KIND = "parse"
+
+#: Articles whose stored parses are fetched per query (their rows are held until the next).
+BATCH = 100
+
+#: A stored parse: (its key, the JSON text).
+Record = tuple[str, str]
+
+
+class ParseCache:
+    """Stored parses of one workspace's articles; ``enabled=False`` never hits nor stores."""
+
+    def __init__(
+        self, config: Config, *, enabled: bool = True, readonly: bool = False,
+        hand_back: bool = False, base: str | None = None,
+    ) -> None:
+        self.config = config
+        self.enabled = enabled
+        self.readonly = readonly
+        #: A worker's copy hands its fresh parses back (``Article.parsed``) for the parent.
+        self.hand_back = hand_back
+        self.base = base if base is not None else make_key(
+            KIND, stored.VERSION, code_key(), repr(config.front_matter), config.lang_key,
+            repr(config.props), repr(config.shortcodes),
+        ) if enabled else ""
+        #: Only the process that made this cache stores into it (a worker's copy does not).
+        self._writer = enabled and not readonly
+        self._cache: ResultCache | None = None
+        self._plan: list[str] = []
+        self._at: dict[str, int] = {}
+        self._rows: dict[str, tuple[str, str]] = {}
+        self._fetched: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # A worker gets a reader of its own: no connection, no plan, and no writing.
+        return (_worker_copy, (self.config, self.enabled, self.hand_back, self.base))
+
+    def _results(self) -> ResultCache:
+        if self._cache is None:
+            self._cache = ResultCache(self.config.root, enabled=self.enabled,
+                                      readonly=not self._writer, files=False)
+        return self._cache
+
+    def plan(self, paths: Sequence[Path]) -> None:
+        """The articles about to be read, in order: their rows are fetched window by window."""
+        self._plan = [self.config.relative(p) for p in paths] if self.enabled else []
+        self._at = {rel: i for i, rel in enumerate(self._plan)}
+        self._rows, self._fetched = {}, set()
+
+    def key(self, fmt: Format, digest: str) -> str:
+        """The key of a parse of bytes with SHA-256 ``digest`` by ``fmt``."""
+        return make_key(self.base, fmt.name, *fmt.extensions, stored.parser_versions(fmt.name),
+                        digest)
+
+    def find(self, rel: str, key: str, source: str) -> Document | None:
+        """The stored parse of article ``rel`` when it was made under ``key`` (from the
+        bytes ``source`` was decoded from), else None."""
+        if not self.enabled:
+            return None
+        if rel not in self._fetched:
+            at = self._at.get(rel)
+            window = self._plan[at : at + BATCH] if at is not None else [rel]
+            self._rows = self._results().stored(KIND, window)
+            self._fetched = set(window)
+        row = self._rows.pop(rel, None)
+        if row is not None and row[0] == key:
+            try:
+                doc = stored.load(json.loads(row[1]), source)
+            except (ValueError, RecursionError):  # corrupt or another version: a miss
+                pass
+            else:
+                self.hits += 1
+                return doc
+        self.misses += 1
+        return None
+
+    def keep(self, rel: str, key: str, doc: Document) -> Record | None:
+        """Store a fresh parse: written by this process when it owns the cache, else handed
+        back (a worker: the caller carries it to the parent's :meth:`put`). None when there
+        is nothing to hand back (stored, disabled, or a document that cannot be stored)."""
+        if not self.enabled or not (self._writer or self.hand_back):
+            return None
+        try:
+            record = (key, json.dumps(stored.dump(doc), ensure_ascii=False))
+        except stored.StoredError:
+            return None
+        if self._writer:
+            self.put(rel, record)
+            return None
+        return record if self.hand_back else None
+
+    def put(self, rel: str, record: Record | None) -> None:
+        """Store a parse a worker handed back (see :meth:`keep`)."""
+        if record is not None and self._writer:
+            self._results().put(KIND, rel, record[0], record[1])
+
+    def save(self) -> None:
+        """Write what is pending and close (best effort, like the results cache)."""
+        if self._cache is not None:
+            self._cache.save()
+            self._cache.close()
+            self._cache = None
+
+
+def _worker_copy(config: Config, enabled: bool, hand_back: bool, base: str) -> ParseCache:
+    """A worker's copy of a :class:`ParseCache` (see ``ParseCache.__reduce__``)."""
+    cache = ParseCache(config, enabled=enabled, readonly=True, hand_back=hand_back, base=base)
+    return cache

@@ -1,0 +1,217 @@
+"""The checks' pre-filters are conservative: the fast path finds exactly what the full one does.
+
+``run_checks`` skips a check whose pre-filter (``Check.may_find``) says it cannot find
+anything on a pair; ``run_checks(..., prefilter=False)`` runs every check in full. Both are
+run over every entry of every catalog in the shared corpus (as translated, reversed and
+crossed with a neighbour, in every format and with a glossary), and over generated pairs
+built to sit on the edge of each pre-filter; the findings must be equal, in order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import polib
+import pytest
+
+from transflow.checks import CHECKS, CheckContext, run_checks
+
+CONTEXTS = [
+    CheckContext("en", "nl"),
+    CheckContext("nl", "en"),
+    CheckContext("en", "nl", format="html"),
+    CheckContext("en", "nl", format="text"),
+    CheckContext("en", "en_GB"),
+    CheckContext("en", "nl", glossary=[("magnesium", "magnesium"), ("the", "de")]),
+]
+
+
+def assert_same(source: str, translation: str, ctx: CheckContext) -> None:
+    fast = run_checks(source, translation, ctx)
+    full = run_checks(source, translation, ctx, prefilter=False)
+    assert fast == full, (source, translation, ctx)
+
+
+def test_every_check_but_some_has_a_pre_filter() -> None:
+    """The pre-filters are wired in (else this whole module would test nothing)."""
+    assert sum(c.may_find is not None for c in CHECKS) >= 12
+
+
+#: Texts that sit on the edges of the pre-filters: digits, superscripts, footnotes, code,
+#: inline markup, tags, script URLs, entities, outer whitespace, lengths around 40.
+EDGES = [
+    "",
+    " ",
+    "Magnesium",
+    "Take 2 g a day.",
+    "Take 2 mg a day.",
+    "Take 20 g a day.",
+    "Neem twee g per dag.",
+    "Take 2,5 g and 1.000 mg (10%).",
+    "Take 1.000 mg and 2,5 g (10 %).",
+    "Take 2 g, then 3 g.",
+    "Take 3 g, then 2 g.",
+    "Variant 7.",
+    "Variant 7.¹",
+    "Variant 7.²",
+    "Sleep matters.¹²",
+    "Sleep matters.[^1]",
+    "Sleep matters.[^2] and `[^1]`",
+    "Sleep<sup>3</sup> matters.",
+    "Sleep<SUP>3</SUP> matters.",
+    "Run `make 2` now.",
+    "Run `make 3` now.",
+    "Visit [our shop](/shop) now.",
+    "Visit [our shop](/winkel) now.",
+    "Visit [our shop](https://shop.example/en/x) now.",
+    "Visit [our shop](https://shop.example/nl/x) now.",
+    "See https://example.org/a?id=12 and www.example.org.",
+    "See https://example.org/a?id=13.",
+    "Look: ![a pill](pill.png)",
+    "This is **important** and *so* is ~~this~~.",
+    "This is important and so is this.",
+    "A <b>bold</b> claim.",
+    "A <i>bold</i> claim.",
+    "A <script>steal()</script> claim.",
+    "A [link](javascript:steal()) claim.",
+    "A [link](java&#115;cript:steal()) claim.",
+    '{{< button href="javascript:alert(1)" >}}',
+    "data: text/html;base64,xx",
+    "Fish &amp; chips: 2 portions.",
+    "<!-- hidden --> text",
+    "An unclosed <b tag",
+    " Leading space.",
+    "Trailing space. ",
+    "Tabbed\t",
+    "\u00a0No-break space.",
+    "Het is een goed idee om de code te testen voor je hem deelt.",
+    "It is a good idea to test the code before you share it with the others.",
+    "Magnesium is important for your sleep quality and your health.",
+    "Magnesium is important for your sleep quality and your health. ",
+    "x" * 39,
+    "x" * 40,
+    "Word " * 8,
+    "Does magnesium help?",
+    "Does magnesium help…",
+    "Ingredients:",
+    "Gao X, et al. Nutrients. 2019;11(10):2480.",
+    "doi:10.1000/182 is cited.",
+    "Mail info@example.org about 5 things.",
+    "Temperatuur 37 °C en 98,6 °F.",
+    "Temperature 37 °C and 98.6 °F.",
+    "١٢٣ Arabic-Indic digits and ５ full-width.",
+    "Kelvin \u212a and café’s déjà vu, l’eau de la maison.",
+]
+
+
+#: Long texts whose ends sit on the edge of the punctuation pre-filter's window.
+ENDINGS = ["..¹.", ".¹²³", "?" + "¹" * 60, "!" + " " * 50, ":)" + "”" * 47, "…\u00a0)",
+           ". \u00a0 )", "x" * 45 + ".¹", "..." + "⁴" * 45 + ")", "?)" + "\t" * 46, "end"]
+EDGES += [("Word " * 12 + ending) for ending in ENDINGS]
+EDGES += [("Word " * 12)[: 48 - len(ending) + i] + ending
+          for ending in ENDINGS[:4] for i in (1, 2, 3)]
+
+
+def test_edge_pairs_agree() -> None:
+    for source, translation in itertools.product(EDGES, repeat=2):
+        for ctx in CONTEXTS[:4]:
+            assert_same(source, translation, ctx)
+
+
+def _corpus_pairs(corpus: Path) -> Iterator[tuple[str, str]]:
+    for path in sorted(corpus.rglob("*.po")):
+        try:
+            catalog = polib.pofile(str(path))
+        except (OSError, ValueError):
+            continue
+        entries = [e for e in catalog if e.msgid]
+        for entry, neighbour in zip(entries, entries[1:] + entries[:1], strict=True):
+            translation = entry.msgstr or next(iter(entry.msgstr_plural.values()), "")
+            if translation:
+                yield entry.msgid, translation
+                yield translation, entry.msgid
+            yield entry.msgid, neighbour.msgstr or neighbour.msgid
+
+
+@pytest.mark.parametrize("ctx", CONTEXTS, ids=lambda c: f"{c.source_lang}-{c.target_lang}"
+                         f"-{c.format}-{len(c.glossary)}")
+def test_corpus_pairs_agree(corpus: Path, ctx: CheckContext) -> None:
+    pairs = list(_corpus_pairs(corpus))
+    assert len(pairs) > 1000
+    findings = 0
+    for source, translation in pairs:
+        assert_same(source, translation, ctx)
+        findings += bool(run_checks(source, translation, ctx))
+    assert findings > 100  # the crossed pairs make the checks find things to agree on
+
+
+def _reference_count(text: str) -> dict[str, int]:
+    """``language_guess.count_function_words`` as first written: word by word."""
+    from collections import Counter
+
+    from transflow import language_guess as lg
+
+    counts = dict.fromkeys(lg.PROFILES, 0)
+    for found, times in Counter(lg._WORD.findall(lg._NOISE.sub(" ", text))).items():
+        word = found.lower().replace("’", "'")
+        for language in lg._LANGUAGES_OF.get(word, ()):
+            counts[language] += times
+    return counts
+
+
+def test_function_word_counts_agree_with_the_word_by_word_count(corpus: Path) -> None:
+    from transflow.language_guess import count_function_words
+
+    texts = [*EDGES, "It’s what they’re doing, isn’t it? The \u212aing’s men.",
+             "Δεν είναι the and to that."]
+    texts += [t for pair in _corpus_pairs(corpus) for t in pair]
+    for text in texts:
+        assert count_function_words(text) == _reference_count(text), text
+
+
+def test_number_tokens_in_one_pass_are_the_numbers_read_one_by_one(corpus: Path) -> None:
+    from transflow.checks.numbers import _numbers, _tokens
+
+    texts = [*EDGES, "5mg 5 mg 5  mg 5\u00a0mg 2,5g 10%x 3 µg 4 μg 7°C 8 °f 9 kcal1 1.000,5 l."]
+    texts += [t for pair in _corpus_pairs(corpus) for t in pair]
+    for text in texts:
+        assert _tokens(text) == tuple((n.token, n.unit) for n in _numbers(text, "en")), text
+
+
+def _reference_prose(text: str) -> str:
+    """``checks.text._prose`` with every pattern applied, whatever the text holds."""
+    from transflow.checks import text as t
+
+    text = t._SCRIPT_BLOCK.sub(" ", t._HTML_COMMENT.sub(" ", text))
+    text = t._CODE_SPAN.sub(" ", text)
+    text = t._strip_footnote_sups(text)
+    text = t._MD_LINK_TARGET.sub("]", text)
+    text = t._HTML_TAG.sub(" ", text)
+    text = t._ENTITY.sub(" ", text)
+    text = t._MAILTO.sub(" ", text)
+    text = t._BARE_URL.sub(" ", text)
+    text = t._FOOTNOTE_REF.sub(" ", text)
+    return t._SUPERSCRIPT_RUN.sub(" ", text)
+
+
+def test_prose_skips_only_patterns_that_cannot_match(corpus: Path) -> None:
+    from transflow.checks.text import _prose
+
+    tricky = ["MaıLto:x@y.z 1", "MAİLTO:x@y.z", "mailto:a@b.c", "WWW.x.org 2", "Www.x 3",
+              "ftp://x.y/z", "x&amp;y ¹² ⁰ ⁴⁵", "a<sup>1</sup>b", "[^n] `c` ](x)"]
+    texts = [*EDGES, *tricky]
+    texts += [t for pair in _corpus_pairs(corpus) for t in pair]
+    for text in texts:
+        assert _prose.__wrapped__(text) == _reference_prose(text), text
+
+
+def test_superscript_runs_are_replaced_as_the_pattern_replaces_them() -> None:
+    from transflow.checks.text import _SUPERSCRIPT_RUN, _replace_superscript_runs
+
+    texts = [*EDGES, "¹", "¹¹¹", "a¹²³⁴⁵⁶⁷⁸⁹⁰b", "⁰⁰x⁹", "x ¹ ² ³", "¹¹¹¹¹x¹¹", "é²"]
+    for text in texts:
+        for replacement in ("", " "):
+            assert _replace_superscript_runs(text, replacement) == _SUPERSCRIPT_RUN.sub(
+                replacement, text), text

@@ -1,0 +1,182 @@
+"""The parse cache: sync stores each article's parse, build and check reuse it instead of
+parsing; a row from other bytes, other settings, another version or a corrupt one is a miss;
+``use_cache=False`` neither reads nor writes it; deleting it changes no output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ARTICLE, make_workspace, snapshot
+from tests.test_cache import SECOND, outputs, translate_all
+from transflow.config import load_config
+from transflow.formats import markdown, stored
+from transflow.workflow import parallel, parse_cache
+from transflow.workflow.build import BuildReport, build
+from transflow.workflow.cache import CACHE_DIR, DB_NAME
+from transflow.workflow.check import check
+from transflow.workflow.sync import sync
+from transflow.workflow.workspace import read_article
+
+MORE = {f"more/a{i}.md": ARTICLE.replace("Magnesium", f"Magnesium {i}") for i in range(6)}
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = make_workspace(tmp_path, {"sleep.md": ARTICLE, "zinc.md": SECOND, **MORE})
+    sync(load_config(root))
+    translate_all(root)
+    return root
+
+
+def rows(root: Path) -> dict[str, tuple[str, str]]:
+    with sqlite3.connect(root / CACHE_DIR / DB_NAME) as db:
+        return {slot: (key, value) for slot, key, value in
+                db.execute("SELECT slot, key, value FROM results WHERE kind = 'parse'")}
+
+
+def rewrite(root: Path, slot: str, change: Callable[[str], str]) -> None:
+    """Change the stored parse of ``slot`` behind the cache's back (its key kept)."""
+    with sqlite3.connect(root / CACHE_DIR / DB_NAME) as db:
+        (value,) = db.execute("SELECT value FROM results WHERE kind = 'parse' AND slot = ?",
+                              (slot,)).fetchone()
+        db.execute("UPDATE results SET value = ? WHERE kind = 'parse' AND slot = ?",
+                   (change(value), slot))
+
+
+def poison(value: str) -> str:
+    """A well-formed record whose segment text differs: only a reader of the row shows it."""
+    data = json.loads(value)
+    data["segments"][-1][0] = "Order POISON now."  # the article's last paragraph
+    return json.dumps(data)
+
+
+def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> object:
+        raise AssertionError("parsed although sync stored the parse")
+
+    monkeypatch.setattr(markdown, "parse", refuse)
+
+
+def poisoned(report: BuildReport) -> bool:
+    """True when the build read the poisoned row: its segment is in no catalog."""
+    (sleep,) = [a for a in report.articles if a.article == "articles/sleep.md"]
+    return any("not in the catalog" in reason for reason in sleep.reasons)
+
+
+def test_sync_stores_every_parse_and_build_and_check_parse_nothing(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert set(rows(root)) == {f"articles/{name}" for name in ["sleep.md", "zinc.md", *MORE]}
+    config = load_config(root)
+    no_parsing(monkeypatch)
+    report = build(config)
+    assert not report.problems and len(report.articles) == 8
+    assert not check(config, use_cache=True).problems
+
+
+def test_a_stored_parse_is_what_build_uses_unless_the_cache_is_off(root: Path) -> None:
+    rewrite(root, "articles/sleep.md", poison)
+    config = load_config(root)
+    assert not poisoned(build(config, use_cache=False))  # use_cache=False never reads it
+    assert not check(config, use_cache=False).problems
+    assert poisoned(build(config))  # proves the row is read
+    article = root / "articles" / "sleep.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    # other bytes: the row's key no longer matches, the article is parsed
+    assert not poisoned(build(config))
+
+
+@pytest.mark.parametrize("change", [
+    lambda v: "not json {",
+    lambda v: json.dumps({**json.loads(v), "v": 0}),  # an older version
+    lambda v: json.dumps({**json.loads(v), "segments": [["x", "y", "1", 0, 1]]}),
+    lambda v: json.dumps({**json.loads(v), "extra": {"k": ["pickle", "cos\nsystem"]}}),
+    lambda v: json.dumps([1] * 5),
+    lambda v: "[" * 100_000,  # deeper than json can go
+])
+def test_a_corrupt_row_is_a_miss_never_an_error(
+    root: Path, change: Callable[[str], str]
+) -> None:
+    config = load_config(root)
+    expected = outputs(root)
+    rewrite(root, "articles/sleep.md", change)
+    assert outputs(root) == expected
+    assert read_article(config, root / "articles/sleep.md",
+                        parses=parse_cache.ParseCache(config)).doc.segments
+
+
+def test_other_settings_are_a_miss(root: Path) -> None:
+    rewrite(root, "articles/sleep.md", poison)
+    toml = root / "transflow.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace(
+        '"summary"]', '"summary", "subtitle"]'), encoding="utf-8")
+    assert not poisoned(build(load_config(root)))
+
+
+def test_another_parser_version_is_a_miss(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rewrite(root, "articles/sleep.md", poison)
+    assert "markdown_it" in stored.parser_versions("markdown")
+    monkeypatch.setattr(stored, "parser_versions", lambda name: "markdown_it 99")
+    assert not poisoned(build(load_config(root)))
+
+
+def test_no_cache_sync_stores_nothing(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, {"sleep.md": ARTICLE})
+    sync(load_config(root), use_cache=False)
+    assert not (root / CACHE_DIR / DB_NAME).exists() or not rows(root)
+
+
+def test_parallel_sync_stores_through_the_parent_and_workers_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 2)
+    root = make_workspace(tmp_path, {"sleep.md": ARTICLE, "zinc.md": SECOND, **MORE})
+    config = load_config(root)
+    sync(config, workers=2)
+    stored = rows(root)
+    assert len(stored) == 8
+    translate_all(root)
+    rewrite(root, "articles/sleep.md", poison)
+    assert poisoned(build(config, workers=2))
+
+
+def test_a_sequential_miss_is_stored_and_batches_stay_small(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parse_cache, "BATCH", 3)
+    shutil.rmtree(root / CACHE_DIR)
+    config = load_config(root)
+    check(config)  # misses: parsed and stored by check itself
+    assert len(rows(root)) == 8
+    fetched: list[int] = []
+    real = parse_cache.ResultCache.stored
+
+    def spy(self: parse_cache.ResultCache, kind: str, slots: list[str]) -> object:
+        fetched.append(len(slots))
+        return real(self, kind, slots)
+
+    monkeypatch.setattr(parse_cache.ResultCache, "stored", spy)
+    no_parsing(monkeypatch)
+    build(config)
+    assert fetched and max(fetched) <= 3 and sum(fetched) == 8
+
+
+def test_deleting_the_cache_after_a_parallel_sync_changes_no_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 2)
+    root = make_workspace(tmp_path, {"sleep.md": ARTICLE, "zinc.md": SECOND, **MORE})
+    sync(load_config(root), workers=2)
+    translate_all(root)
+    warm = outputs(root)
+    files = snapshot(root)
+    shutil.rmtree(root / CACHE_DIR)
+    assert outputs(root) == warm
+    assert snapshot(root) == files
+
