@@ -106,6 +106,14 @@ EDGES = [
 ]
 
 
+#: Long texts whose ends sit on the edge of the punctuation pre-filter's window.
+ENDINGS = ["..¹.", ".¹²³", "?" + "¹" * 60, "!" + " " * 50, ":)" + "”" * 47, "…\u00a0)",
+           ". \u00a0 )", "x" * 45 + ".¹", "..." + "⁴" * 45 + ")", "?)" + "\t" * 46, "end"]
+EDGES += [("Word " * 12 + ending) for ending in ENDINGS]
+EDGES += [("Word " * 12)[: 48 - len(ending) + i] + ending
+          for ending in ENDINGS[:4] for i in (1, 2, 3)]
+
+
 def test_edge_pairs_agree() -> None:
     for source, translation in itertools.product(EDGES, repeat=2):
         for ctx in CONTEXTS[:4]:
@@ -197,3 +205,13 @@ def test_prose_skips_only_patterns_that_cannot_match(corpus: Path) -> None:
     texts += [t for pair in _corpus_pairs(corpus) for t in pair]
     for text in texts:
         assert _prose.__wrapped__(text) == _reference_prose(text), text
+
+
+def test_superscript_runs_are_replaced_as_the_pattern_replaces_them() -> None:
+    from transflow.checks.text import _SUPERSCRIPT_RUN, _replace_superscript_runs
+
+    texts = [*EDGES, "¹", "¹¹¹", "a¹²³⁴⁵⁶⁷⁸⁹⁰b", "⁰⁰x⁹", "x ¹ ² ³", "¹¹¹¹¹x¹¹", "é²"]
+    for text in texts:
+        for replacement in ("", " "):
+            assert _replace_superscript_runs(text, replacement) == _SUPERSCRIPT_RUN.sub(
+                replacement, text), text

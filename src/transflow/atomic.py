@@ -143,19 +143,30 @@ def read_bytes(path: Path) -> bytes | None:
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _renameat2: Callable[..., int] | None = None
+_renameat2_looked_up = False
 _exchange_works = True
 
 
 def _load_renameat2() -> Callable[..., int] | None:
-    global _renameat2
-    if _renameat2 is None:
-        import ctypes.util  # on the first exchange only (ctypes.util loads subprocess)
+    """The C library's ``renameat2``, looked up once (None where there is none)."""
+    global _renameat2, _renameat2_looked_up
+    if not _renameat2_looked_up:
+        _renameat2_looked_up = True
+        import ctypes  # on the first exchange only
 
         try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-            func = libc.renameat2
+            # The process's own symbols first: they include the C library's wherever it is
+            # linked dynamically (glibc, musl), with no ``ctypes.util`` (which imports
+            # subprocess and may run ``ldconfig``: tens of milliseconds per command).
+            func = ctypes.CDLL(None, use_errno=True).renameat2
         except (OSError, AttributeError):
-            return None
+            import ctypes.util
+
+            try:
+                libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+                func = libc.renameat2
+            except (OSError, AttributeError):
+                return None
         func.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
                          ctypes.c_uint]
         func.restype = ctypes.c_int

@@ -164,7 +164,7 @@ def _walk(tokens: Sequence[Token]) -> Iterable[Token]:
 
 
 #: Characters without which markdown-it produces no link, image, code or emphasis token.
-_INLINE_MARKUP = re.compile(r"[\[<`*_~]")
+_INLINE_MARKUP = "[<`*_~"
 
 
 #: What a text without inline markup has (shared: callers never mutate an ``_Inline``).
@@ -174,7 +174,8 @@ _NO_INLINE = _Inline()
 @lru_cache(maxsize=4096)
 def _inline(text: str) -> _Inline:
     """Parsed once per text for all markup checks; callers must not mutate the result."""
-    if not _INLINE_MARKUP.search(text):
+    if not ("[" in text or "<" in text or "`" in text or "*" in text or "_" in text
+            or "~" in text):  # the _INLINE_MARKUP characters, one substring test each
         return _NO_INLINE  # no link, image, code span or emphasis can start without these
     found = _Inline()
     for tok in _walk(_MD.parseInline(text)):

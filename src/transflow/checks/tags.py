@@ -55,14 +55,19 @@ def _disallowed_markup(source: str, translation: str) -> tuple[str, ...]:
     return tuple(problems)
 
 
-def _may_be_unsafe(source: str, translation: str, ctx: CheckContext) -> bool:
-    """The pre-filter of ``unsafe-markup``: False when neither text has a ``<`` and the
-    translation has neither ``:`` nor ``&``. Then the HTML judgement has no tag, comment or
-    opener to compare (it answers nothing without a ``<``), the translation holds no
-    Markdown script URL (``could_have_script_url`` needs a ``:`` or ``&``; nothing minus
+def may_add_markup(source: str, translation: str) -> bool:
+    """False only when :func:`disallowed_markup` finds nothing: neither text has a ``<``
+    and the translation has neither ``:`` nor ``&``. Then the HTML judgement has no tag,
+    comment or opener to compare (it answers nothing without a ``<``), the translation holds
+    no Markdown script URL (``could_have_script_url`` needs a ``:`` or ``&``; nothing minus
     the source's is nothing) and no script URL in its text (the same two characters)."""
     return ("<" in source or "<" in translation or ":" in translation
             or "&" in translation)
+
+
+def _may_be_unsafe(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``unsafe-markup``: :func:`may_add_markup`."""
+    return may_add_markup(source, translation)
 
 
 @define("unsafe-markup", "error", "script-capable HTML (<script>, <iframe>, on…=, javascript:)",

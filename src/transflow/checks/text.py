@@ -40,6 +40,20 @@ def _has_superscript(text: str) -> bool:
     return not text.isascii() and any(digit in text for digit in _SUPERSCRIPTS)
 
 
+def _replace_superscript_runs(text: str, replacement: str) -> str:
+    """``_SUPERSCRIPT_RUN.sub(replacement, text)``, with plain string replacements: every
+    superscript digit present becomes ``¹``, each run of them is shortened to one ``¹``
+    (pairs are joined until none is left), and that one becomes ``replacement``."""
+    if not _has_superscript(text):
+        return text
+    for digit in _SUPERSCRIPTS:
+        if digit != "¹" and digit in text:
+            text = text.replace(digit, "¹")
+    while "¹¹" in text:
+        text = text.replace("¹¹", "¹")
+    return text.replace("¹", replacement)
+
+
 _MAILTO = re.compile(r"mailto:[^\s<>\"')\]]+", re.I)
 _MD_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\"|\s+'[^']*')?\s*\)")
 _HTML_ATTR_URL = re.compile(
@@ -136,7 +150,7 @@ def _prose(text: str) -> str:
         text = _BARE_URL.sub(" ", text)
     if "[^" in text:
         text = _FOOTNOTE_REF.sub(" ", text)
-    return _SUPERSCRIPT_RUN.sub(" ", text) if _has_superscript(text) else text
+    return _replace_superscript_runs(text, " ")
 
 
 _LANG_SEPARATOR = re.compile(r"[-_]")

@@ -18,12 +18,11 @@ from .text import (
     _BARE_URL,
     _FOOTNOTE_REF,
     _SCRIPT_BLOCK,
-    _SUPERSCRIPT_RUN,
     _WORD,
     _base_lang,
-    _has_superscript,
     _may_have_bare_url,
     _prose,
+    _replace_superscript_runs,
     _strip_footnote_sups,
 )
 
@@ -163,8 +162,7 @@ def _final_punctuation(text: str) -> str:
         text = _strip_footnote_sups(_SCRIPT_BLOCK.sub("", text))
     if "[^" in text:
         text = _FOOTNOTE_REF.sub("", text)
-    if _has_superscript(text):
-        text = _SUPERSCRIPT_RUN.sub("", text)
+    text = _replace_superscript_runs(text, "")
     text = _TRAILING_TAGS.sub("", text.rstrip()) if "<" in text else text.rstrip()
     text = text.rstrip(_CLOSERS)
     if text.endswith(("...", "…")):
@@ -172,7 +170,41 @@ def _final_punctuation(text: str) -> str:
     return text[-1:] if text[-1:] in (".", "?", "!", ":") else ""
 
 
-@define("punctuation", "warning", "final punctuation (. ? ! : …) differs")
+#: How much of a text's end :func:`_tail_punctuation` reads.
+_TAIL = 48
+
+
+def _tail_punctuation(text: str) -> str | None:
+    """:func:`_final_punctuation` read from the last :data:`_TAIL` characters only, or None
+    when they may not decide it (then the whole text must be read).
+
+    Why that is the same answer: without a ``<`` or ``[^`` the whole-text steps are the
+    deletion of superscript digits (character by character, so deleting them from the end
+    alone leaves the same end), then ``rstrip()`` and ``rstrip(_CLOSERS)``, then a look at the
+    last three characters at most. Stripping ``head + tail`` strips ``tail`` alone as long as
+    something of it is left; with three characters of it left, those are the characters
+    looked at.
+    """
+    if "<" in text or "[^" in text:
+        return None
+    tail = _replace_superscript_runs(text[-_TAIL:], "")
+    tail = tail.rstrip().rstrip(_CLOSERS)
+    if len(tail) < 3 and len(text) > _TAIL:
+        return None
+    if tail.endswith(("...", "…")):
+        return "…"
+    return tail[-1:] if tail[-1:] in (".", "?", "!", ":") else ""
+
+
+def _punctuation_may_differ(source: str, translation: str, ctx: CheckContext) -> bool:
+    """The pre-filter of ``punctuation``: False when the ends of both texts (read by
+    :func:`_tail_punctuation`, not the whole texts) show the same final punctuation."""
+    src = _tail_punctuation(source)
+    return src is None or src != _tail_punctuation(translation)
+
+
+@define("punctuation", "warning", "final punctuation (. ? ! : …) differs",
+        may_find=_punctuation_may_differ)
 def check_punctuation(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A question turned statement, or a lost colon before a list, reads wrong."""
     src, tgt = _final_punctuation(source), _final_punctuation(translation)

@@ -20,6 +20,7 @@ anyway):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
@@ -45,13 +46,23 @@ MAX_NAMED = 5
 
 def markup_problems(article: Article, source: str, translation: str) -> list[str]:
     """Markup the translation adds that must never reach the site, for this article's format."""
-    if article.fmt.name == "html":
+    return _markup_judge(article.fmt.name)(source, translation)
+
+
+def _markup_judge(fmt: str) -> Callable[[str, str], list[str]]:
+    """:func:`markup_problems` for one format, looked up once per article, not per entry."""
+    if fmt == "html":
         from transflow.checks.safety import disallowed_markup as html_disallowed_markup
 
-        return html_disallowed_markup(source, translation)
-    from transflow.checks import disallowed_markup as markdown_disallowed_markup
+        return html_disallowed_markup
+    from transflow.checks.tags import disallowed_markup, may_add_markup
 
-    return markdown_disallowed_markup(source, translation)
+    def judge(source: str, translation: str) -> list[str]:
+        if not may_add_markup(source, translation):
+            return []  # the check's own pre-filter: nothing it could find (most entries)
+        return disallowed_markup(source, translation)
+
+    return judge
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +79,12 @@ class MarkupGate:
 
     def __call__(self, article: Article, language: str, cat: Catalog) -> list[str]:
         config = self.config
+        judge = _markup_judge(article.fmt.name)
         found: list[tuple[int, list[str]]] = []
         for entry, _, attribute_only in _published(cat, config.publish):
             if attribute_only:
                 continue  # written escaped: a "<tag>" in an alt text is text
-            problems = markup_problems(article, entry.msgid, entry.msgstr)
+            problems = judge(entry.msgid, entry.msgstr)
             if problems:
                 found.append((int(getattr(entry, "linenum", 0) or 0), problems))
         if not found:
