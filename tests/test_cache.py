@@ -183,23 +183,34 @@ def test_the_manifest_is_written_as_json_dumps_would(workspace: Path) -> None:
 def test_the_previous_manifest_is_read_entry_by_entry(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from transflow.workflow import build as build_module
+    from transflow.workflow import manifest_read
 
     assert run(workspace, "build", "--allow-incomplete").exit_code == 3  # zinc: a check error
     manifest = workspace / "dist" / "manifest.json"
-    whole = build_module._entries(manifest.read_text(encoding="utf-8"), {"articles/zinc.md"})
+    text = manifest.read_text(encoding="utf-8")
+    whole = manifest_read.whole_entries(text, {"articles/zinc.md"})
     assert [e["article"] for e in whole] == ["articles/sleep.md"]
 
     def slow(text: str, seen: set[str]) -> list[dict[str, object]]:
         raise AssertionError("read whole")
 
-    monkeypatch.setattr(build_module, "_entries", slow)
-    assert build_module._previous_manifest(manifest, {"articles/zinc.md"}) == whole
-    assert build_module._previous_manifest(manifest, {"articles/zinc.md",
-                                                      "articles/sleep.md"}) == []
+    monkeypatch.setattr(manifest_read, "whole_entries", slow)
+    for block in (1, 7, 64, 1 << 16):  # entries and the marker cut at every kind of place
+        monkeypatch.setattr(manifest_read, "BLOCK", block)
+        assert manifest_read.previous_entries(manifest, {"articles/zinc.md"}) == whole
+        assert manifest_read.previous_entries(manifest, {"articles/zinc.md",
+                                                         "articles/sleep.md"}) == []
     monkeypatch.undo()
-    manifest.write_text(manifest.read_text(encoding="utf-8")[:-20], encoding="utf-8")
-    assert build_module._previous_manifest(manifest, set()) == []  # cut short: unreadable
+    manifest.write_text(text[:-20], encoding="utf-8")
+    assert manifest_read.previous_entries(manifest, set()) == []  # cut short: unreadable
+    cut_in_list = text[: text.index('"articles/sleep.md"', text.index('"articles": ['))]
+    manifest.write_text(cut_in_list, encoding="utf-8")
+    assert manifest_read.previous_entries(manifest, set()) == []
+    # Laid out otherwise (one line, as another tool may write it): read whole, same entries.
+    manifest.write_text(json.dumps(json.loads(text)), encoding="utf-8")
+    assert manifest_read.previous_entries(manifest, {"articles/zinc.md"}) == whole
+    manifest.unlink()
+    assert manifest_read.previous_entries(manifest, set()) == []
 
 
 def test_allow_incomplete_reuses_finished_articles_only(workspace: Path) -> None:
@@ -251,13 +262,13 @@ def test_an_unchanged_manifest_is_not_read_again_but_a_gone_article_is_seen(
 
     assert run(workspace, "build", "--allow-incomplete").exit_code == 3
     read = []
-    real = build_module._previous_manifest
+    real = build_module.previous_entries
 
     def spy(path: Path, seen: set[str]) -> list[dict[str, object]]:
         read.append(path)
         return real(path, seen)
 
-    monkeypatch.setattr(build_module, "_previous_manifest", spy)
+    monkeypatch.setattr(build_module, "previous_entries", spy)
     assert run(workspace, "build", "--allow-incomplete").exit_code == 3
     assert read == []  # the manifest already lists exactly these articles
     (workspace / "articles" / "sleep.md").unlink()

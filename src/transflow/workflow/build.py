@@ -32,6 +32,7 @@ from transflow.po.model import Catalog
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
 from transflow.workflow.cache import ResultCache, config_key, make_key
+from transflow.workflow.manifest_read import previous_entries
 from transflow.workflow.pages import pages
 from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
@@ -367,7 +368,7 @@ def build(
         same = not paths and not broken and digest == on_disk
         # Removals of gone articles and the manifest are made visible together, last.
         with Transaction(journal=journal) as transaction:
-            for old in [] if same else _previous_manifest(manifest, seen):
+            for old in [] if same else previous_entries(manifest, seen):
                 if paths or old.get("article") in broken:
                     # A partial build, or an article that cannot be read now: what was
                     # published from it stays as it was, and so does its manifest entry.
@@ -514,62 +515,6 @@ def _piece(entry: dict[str, Any], index: int) -> str | None:
 def _nested(value: object) -> str:
     """``value`` as ``json.dumps(..., indent=2)`` writes it as an item of a top-level list."""
     return "    " + _dumps(value).replace("\n", "\n    ")  # JSON strings hold no raw newline
-
-
-_ARTICLES_LIST = '\n  "articles": ['
-
-
-def _previous_manifest(path: Path, seen: set[str]) -> list[dict[str, Any]]:
-    """The entries of an earlier manifest for articles not in ``seen`` (none when it is
-    missing or unreadable). A manifest as ``build`` writes it is decoded entry by entry and
-    only those entries are kept, so memory never holds all of a large manifest as objects."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, ValueError):
-        return []
-    start = text.find(_ARTICLES_LIST)
-    if start < 0:
-        return _entries(text, seen)
-    decoder = json.JSONDecoder()
-    pos = start + len(_ARTICLES_LIST)
-    found: list[dict[str, Any]] = []
-    try:
-        while True:
-            pos = _skip_space(text, pos)
-            if text.startswith("]", pos):
-                break
-            item, pos = decoder.raw_decode(text, pos)
-            article = item.get("article") if isinstance(item, dict) else None
-            if isinstance(article, str) and article not in seen:
-                found.append(item)
-            pos = _skip_space(text, pos)
-            if text.startswith(",", pos):
-                pos += 1
-        tail = json.loads("{" + text[pos + 1 :].lstrip(", \t\r\n"))  # valid to the end
-    except ValueError:
-        return _entries(text, seen)
-    if not text.startswith("{") or not isinstance(tail, dict):
-        return _entries(text, seen)
-    return found
-
-
-def _skip_space(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t\r\n":
-        pos += 1
-    return pos
-
-
-def _entries(text: str, seen: set[str]) -> list[dict[str, Any]]:
-    """The slow way: the whole document at once."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return []
-    items = data.get("articles") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        return []
-    return [i for i in items if isinstance(i, dict) and isinstance(i.get("article"), str)
-            and i["article"] not in seen]
 
 
 #: (article rel, its result and the files written, or the problem that stopped it).
