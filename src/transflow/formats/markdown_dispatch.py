@@ -1,0 +1,130 @@
+"""The block phase of markdown-it, trying at each line only the rules that can start there.
+
+markdown-it's block parser tries every block rule in order at the start of each block (13 in
+transflow's dialect), and each rule is a Python call that mostly looks at the line's first
+character and gives up. Every rule but three gives up at once unless that character is its
+own marker (``#`` for a heading, ``>`` for a block quote, a digit or ``*-+`` for a list …),
+so :func:`dispatch_block_rules` makes the parser look the character up first and call only
+the rules that can match, in their order: a third of the rule calls, the same tokens.
+
+Invariants:
+
+* **the same tokens**: a rule is left out only where its own first test returns False
+  (``_MARKERS``); a line indented as code (four columns past the block indent), a rule this
+  table does not know, and the rule chains other rules consult (what may end a paragraph)
+  keep markdown-it's full order. ``tests/test_markdown_dispatch.py`` compares every token
+  (and the recorded line spans) with the plain parser on the CommonMark examples, the
+  corpus and random block starts.
+* **the loop is markdown-it's** (``ParserBlock.tokenize`` of markdown-it-py 4.x, the pinned
+  version), with only the choice of rules added; nested blocks (quotes, list items) go
+  through it too, since rules call ``state.md.block.tokenize``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import MethodType
+
+from markdown_it import MarkdownIt
+from markdown_it.parser_block import ParserBlock
+from markdown_it.rules_block import StateBlock
+
+__all__ = ["dispatch_block_rules"]
+
+Rule = Callable[[StateBlock, int, int, bool], bool]
+
+#: The first characters at which each rule can match (its first test refuses any other).
+#: Rules not listed (``table``, ``lheading``, ``paragraph``: they read further lines) are
+#: tried at every line; ``code`` only matches indented lines, which take the full chain.
+_MARKERS: dict[str, str] = {
+    "code": "",
+    "math_block": "$",
+    "fence": "`~",
+    "blockquote": ">",
+    "hr": "*-_",
+    "list": "*-+0123456789",
+    "footnote_def": "[",
+    "reference": "[",
+    "html_block": "<",
+    "heading": "#",
+}
+
+
+class _Chains:
+    """The rule chain for each first character, made from one ``getRules("")`` list."""
+
+    def __init__(self, names: list[str], rules: list[Rule]) -> None:
+        self.rules = rules
+        markers = {ch for name in names for ch in _MARKERS.get(name, "")}
+        self.default = [r for n, r in zip(names, rules, strict=True) if n not in _MARKERS]
+        self.by_first = {
+            ch: [r for n, r in zip(names, rules, strict=True)
+                 if n not in _MARKERS or ch in _MARKERS[n]]
+            for ch in markers
+        }
+
+
+def dispatch_block_rules(md: MarkdownIt) -> None:
+    """Make ``md``'s block parser call, at each line, only the rules that can start there."""
+    block = md.block
+    cache: list[_Chains] = []
+
+    def chains() -> _Chains:
+        rules = block.ruler.getRules("")
+        if not cache or cache[0].rules is not rules:  # (re)built after a rule changed
+            names = [r.name for r in block.ruler.__rules__ if r.enabled]
+            cache[:] = [_Chains(names, rules)]
+        return cache[0]
+
+    def tokenize(self: ParserBlock, state: StateBlock, startLine: int, endLine: int) -> None:
+        """``ParserBlock.tokenize`` with the rules chosen by the line's first character."""
+        table = chains()
+        full, default, by_first = table.rules, table.default, table.by_first
+        src = state.src
+        line = startLine
+        maxNesting = state.md.options.maxNesting
+        hasEmptyLines = False
+
+        while line < endLine:
+            state.line = line = state.skipEmptyLines(line)
+            if line >= endLine:
+                break
+            if state.sCount[line] < state.blkIndent:
+                # Termination condition for nested calls.
+                break
+            if state.level >= maxNesting:
+                # If nesting level exceeded - skip tail to the end.
+                state.line = endLine
+                break
+
+            pos = state.bMarks[line] + state.tShift[line]
+            if state.sCount[line] - state.blkIndent >= 4 or pos >= len(src):
+                rules = full
+            else:
+                rules = by_first.get(src[pos], default)
+            ok = False
+            for rule in rules:
+                ok = rule(state, line, endLine, False)
+                if ok:
+                    if state.line <= line:
+                        raise RuntimeError("block rule didn't increment state.line")
+                    break
+
+            if not ok:
+                raise RuntimeError("none of the block rules matched")
+
+            # set state.tight if we had an empty line before current tag
+            state.tight = not hasEmptyLines
+
+            line = state.line
+
+            # paragraph might "eat" one newline after it in nested lists
+            if (line - 1) < endLine and state.isEmpty(line - 1):
+                hasEmptyLines = True
+
+            if line < endLine and state.isEmpty(line):
+                hasEmptyLines = True
+                line += 1
+                state.line = line
+
+    block.tokenize = MethodType(tokenize, block)  # type: ignore[method-assign]
