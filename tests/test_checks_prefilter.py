@@ -215,3 +215,15 @@ def test_superscript_runs_are_replaced_as_the_pattern_replaces_them() -> None:
         for replacement in ("", " "):
             assert _replace_superscript_runs(text, replacement) == _SUPERSCRIPT_RUN.sub(
                 replacement, text), text
+
+
+def test_fingerprints_in_a_batch_are_the_entry_fingerprints() -> None:
+    from transflow.workflow.check import _fingerprints, entry_fingerprint
+
+    entries = [polib.POEntry(msgid="Take 2 g.", msgstr="Neem 2 g."),
+               polib.POEntry(msgid="Take 2 g.", msgstr="Neem 2 g.", msgctxt="dose"),
+               polib.POEntry(msgid="Täke\udcff", msgstr="", msgctxt="")]
+    for ctx in CONTEXTS[:4]:
+        for attribute in ([False, True, False], [True, False, True]):
+            assert _fingerprints(entries, ctx, attribute) == [
+                entry_fingerprint(e, ctx, a) for e, a in zip(entries, attribute, strict=True)]

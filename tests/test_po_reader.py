@@ -64,6 +64,11 @@ EDGE_CASES = [
     'msgid "a" \n  msgstr "b"  \n\t"c"\n',
     'msgstr "no id"\n',
     '#~ msgid "a"\nmsgstr "live str after obsolete id"\n',
+    # runs of continuation strings (read in one go) broken by every kind of other line
+    'msgid ""\n"one "\n"two "\n"th\\"ree"\n"four"\nmsgstr ""\n"a"\n" b"\n"\u2028c"\n"d"\n',
+    'msgid ""\n"x"\n"y" \n"z"\nmsgstr ""\n""\n"\n"w"\n',
+    'msgid "one"\nmsgid_plural ""\n"ma"\n"ny"\nmsgstr[0] ""\n"e"\n"en"\nmsgstr[1] "v"\n"eel"\n',
+    'msgctxt ""\n"c"\n"d"\nmsgid "a"\n"b"\nmsgstr "c"\n"d"\n#~ "e"\n"f"\n',
 ]
 
 

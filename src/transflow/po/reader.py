@@ -126,6 +126,8 @@ for _symbol, _states, _next in (
 ):
     for _state in _states:
         _NEXT[(_symbol, _state)] = _next
+#: States in which a continuation string is simply appended (its run is read in one go).
+_RUNS = frozenset({"mi", "ms", "mp", "mx"})
 #: Handlers that start a new entry when they follow a msgstr (polib's ``in ['mc', 'ms', 'mx']``).
 _STARTERS = frozenset({"tc", "gc", "oc", "fl", "pp", "pm", "pc", "ct", "mi"})
 
@@ -137,7 +139,37 @@ def _entries(text: str) -> ReadFile:
     state = "st"
     index = 0
     tokens: list[str] = []
-    for number, raw in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    count_lines = len(lines)
+    number = 0
+    while number < count_lines:
+        raw = lines[number]
+        number += 1  # 1-based, as polib counts
+        if state in _RUNS and raw[:1] == '"' and raw[-1:] == '"' and len(raw) > 1:
+            # The common case, most lines of a catalog: a run of continuation strings with
+            # nothing to unescape, read without the general machinery below.
+            inner = raw[1:-1]
+            if '"' not in inner and "\\" not in inner:
+                pieces = [inner]
+                while number < count_lines:
+                    nxt = lines[number]
+                    inner = nxt[1:-1]
+                    if (nxt[:1] != '"' or nxt[-1:] != '"' or len(nxt) < 2 or '"' in inner
+                            or "\\" in inner):
+                        break
+                    pieces.append(inner)
+                    number += 1
+                piece = "".join(pieces)
+                if state == "mi":
+                    entry[_ID] += piece
+                elif state == "ms":
+                    entry[_STR] += piece
+                elif state == "mp":
+                    entry[_PLURAL] += piece
+                else:
+                    entry[_STRS][index] += piece
+                tokens = [raw]
+                continue
         line = raw.strip()
         if not line:
             continue

@@ -399,7 +399,9 @@ class EntryMemo:
     Looked up in this process first, then in the cache file; picklable, so worker processes
     get their own (each opens the file itself and stores what it learnt with :meth:`flush`;
     SQLite serialises those writes). Memory stays bounded: the in-process table is emptied
-    when it passes :data:`MEMO_SIZE` items.
+    when it passes :data:`MEMO_SIZE` items. A process that finds nothing stored when it
+    first looks (a cold run) does not ask the file again: what it learns it keeps in memory,
+    and what other workers store meanwhile it can only miss (computing an entry twice).
     """
 
     def __init__(self, root: Path | None) -> None:
@@ -409,6 +411,8 @@ class EntryMemo:
         self._new: dict[str, str] = {}
         self._db: sqlite3.Connection | None = None
         self._opened = False
+        #: Whether the file held no entry when this process first looked (None: not yet).
+        self._cold: bool | None = None
 
     def __reduce__(self) -> tuple[type[EntryMemo], tuple[Path | None]]:
         return (EntryMemo, (self.root,))  # a worker starts with its own, empty memory
@@ -426,7 +430,13 @@ class EntryMemo:
         wanted = list(dict.fromkeys(keys))
         found = {k: self._local[k] for k in wanted if k in self._local}
         rest = [k for k in wanted if k not in found]
-        db = self._connect() if rest else None
+        if rest and self._cold is None:
+            self._cold = True
+            first = self._connect()
+            if first is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._cold = first.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
+        db = self._connect() if rest and not self._cold else None
         if db is not None:
             with contextlib.suppress(sqlite3.Error):
                 for start in range(0, len(rest), 500):

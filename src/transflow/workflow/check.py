@@ -13,6 +13,7 @@ the entry came from. The JSON document is a versioned public contract.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -222,12 +223,14 @@ def check_catalog(
     skip: Sequence[str] = (),
     memo: EntryMemo | None = None,
     selected: list[Selected] | None = None,
+    errors_only: bool = False,
 ) -> tuple[list[CheckFinding], int]:
     """Findings for every entry at ``min_state`` or better, and how many entries were checked.
 
     ``memo`` remembers the findings per entry fingerprint (see :func:`entry_findings`), so an
     entry checked before (by ``check`` or by a build's gate) is not checked again.
-    ``selected`` is ``selected_entries(cat, min_state)`` when the caller has it already.
+    ``selected`` is ``selected_entries(cat, min_state)`` when the caller has it already;
+    ``errors_only`` runs the error-level checks only (see :func:`entry_findings`).
     """
     ctx = context_for(article, language, glossary)
     findings: list[CheckFinding] = []
@@ -235,7 +238,7 @@ def check_catalog(
         selected = selected_entries(cat, min_state)
     checked = len(selected)
     found_each = entry_findings([e for e, _, _ in selected], ctx, skip=skip, memo=memo,
-                                attribute=[a for _, _, a in selected])
+                                attribute=[a for _, _, a in selected], errors_only=errors_only)
     for (entry, state, _), found in zip(selected, found_each, strict=True):
         if not found:
             continue  # nothing to report, so no acceptance to read (most entries)
@@ -285,43 +288,103 @@ def entry_findings(
     skip: Sequence[str] = (),
     memo: EntryMemo | None = None,
     attribute: Sequence[bool] | None = None,
+    errors_only: bool = False,
 ) -> list[list[Finding]]:
     """The findings of each entry, as ``run_checks`` gives them, reusing remembered ones.
 
     ``attribute`` says which entries are only attribute values (:func:`is_attribute_only`),
-    when the caller knows already.
+    when the caller knows already. ``errors_only`` leaves the warning-level checks out:
+    build's quality gate reports errors only, and the warning-level checks (the language
+    guess above all) are half the work. Error findings found alone are remembered under
+    their own key (:func:`_errors_key`); a later full run (``check``) reuses them and runs
+    only the warning-level checks, merged in check order (each check's findings are
+    contiguous and in order, so a stable sort by check rank gives ``run_checks``' list).
     """
     bare = CheckContext(ctx.source_lang, ctx.target_lang, ctx.format)
     if attribute is None:
         attribute = [is_attribute_only(e) for e in entries]
-    keys = [entry_fingerprint(e, bare, a) for e, a in zip(entries, attribute, strict=True)]
-    known = memo.lookup(keys) if memo is not None else {}
+    keys = _fingerprints(entries, bare, attribute)
+    part_keys = [_errors_key(k) for k in keys]
+    known = memo.lookup([*keys, *part_keys]) if memo is not None else {}
     glossary = bool(ctx.glossary) and "glossary" not in skip
     results: list[list[Finding]] = []
-    for entry, attr, key in zip(entries, attribute, keys, strict=True):
+    for entry, attr, key, part_key in zip(entries, attribute, keys, part_keys, strict=True):
         raw = known.get(key)
-        if raw is None:
-            base = run_checks(entry.msgid, entry.msgstr, bare,
-                              skip=_ATTRIBUTE_SKIP if attr else _TEXT_SKIP)
-            if memo is not None:
-                memo.store(key, json.dumps([[f.check, f.severity, f.message] for f in base])
-                           if base else _NONE)
-        elif raw == _NONE:
-            base = []
+        if raw is not None:
+            base = _decoded(raw)
+            if errors_only:
+                base = [f for f in base if f.severity == "error"]
         else:
-            base = [Finding(c, s, m) for c, s, m in json.loads(raw)]
+            part = known.get(part_key)
+            source, translation = entry.msgid, entry.msgstr
+            if errors_only:
+                if part is None:
+                    base = run_checks(source, translation, bare, skip=_SKIPS[attr, "error"])
+                    if memo is not None:
+                        memo.store(part_key, _encoded(base))
+                else:
+                    base = _decoded(part)
+            else:
+                if part is None:
+                    base = run_checks(source, translation, bare, skip=_SKIPS[attr, None])
+                else:
+                    base = _decoded(part) + run_checks(source, translation, bare,
+                                                       skip=_SKIPS[attr, "warning"])
+                    base.sort(key=_rank)
+                if memo is not None:
+                    memo.store(key, _encoded(base))
         found = [f for f in base if f.check not in skip] if base and skip else base
         if glossary:
             found = found + _GLOSSARY.function(entry.msgid, entry.msgstr, ctx)
-            found.sort(key=lambda f: _ORDER[f.check])  # stable: registry order, as run_checks
+            found.sort(key=_rank)  # stable: registry order, as run_checks
         results.append(found)
     return results
+
+
+def _fingerprints(
+    entries: Sequence[catalog.Entry], ctx: CheckContext, attribute: Sequence[bool]
+) -> list[str]:
+    """:func:`entry_fingerprint` of each entry, the text of the key built as ``make_key``
+    builds it (parts as ``str``, ``None`` as ``"\\x00"``, joined by ``"\\x1f"``) with the
+    context's parts joined once, not once per entry."""
+    head = f"entry\x1f{code_key()}\x1f{ctx.source_lang}\x1f{ctx.target_lang}\x1f{ctx.format}\x1f"
+    sha256 = hashlib.sha256
+    return [
+        sha256(f"{head}{a}\x1f{chr(0) if e.msgctxt is None else e.msgctxt}\x1f{e.msgid}\x1f"
+               f"{e.msgstr}".encode("utf-8", "surrogatepass")).hexdigest()
+        for e, a in zip(entries, attribute, strict=True)
+    ]
+
+
+def _errors_key(key: str) -> str:
+    """The key of an entry's error-level findings found alone (see ``entry_findings``)."""
+    return key + "/errors"
+
+
+def _rank(finding: Finding) -> int:
+    return _ORDER[finding.check]
+
+
+def _encoded(findings: list[Finding]) -> str:
+    return json.dumps([[f.check, f.severity, f.message] for f in findings]) if findings else _NONE
+
+
+def _decoded(raw: str) -> list[Finding]:
+    return [] if raw == _NONE else [Finding(c, s, m) for c, s, m in json.loads(raw)]
 
 
 #: What ``entry_findings`` leaves to others: the glossary (run live), and for an attribute
 #: value the markup checks (see :func:`is_attribute_only`).
 _TEXT_SKIP = ("glossary",)
 _ATTRIBUTE_SKIP = ("glossary", *MARKUP_CHECKS)
+_ERROR_CHECKS = tuple(c.name for c in CHECKS if c.severity == "error")
+_WARNING_CHECKS = tuple(c.name for c in CHECKS if c.severity == "warning")
+#: The checks ``run_checks`` skips, by (attribute value?, the severity run alone or None).
+_SKIPS: dict[tuple[bool, Severity | None], tuple[str, ...]] = {
+    (attr, only): (*(_ATTRIBUTE_SKIP if attr else _TEXT_SKIP),
+                   *{"error": _WARNING_CHECKS, "warning": _ERROR_CHECKS, None: ()}[only])
+    for attr in (False, True) for only in ("error", "warning", None)
+}
 
 
 @dataclass(slots=True)

@@ -114,7 +114,7 @@ class QualityGate:
         findings, _ = check_catalog(
             article, language, cat, catalog_name="", min_state=config.publish,
             skip=(MARKUP_CHECK, "glossary"), memo=self.memo,
-            selected=_published(cat, config.publish),
+            selected=_published(cat, config.publish), errors_only=True,
         )
         errors = [f for f in findings if f.severity == "error" and not f.accepted]
         if not errors:
