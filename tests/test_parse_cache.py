@@ -180,3 +180,17 @@ def test_deleting_the_cache_after_a_parallel_sync_changes_no_output(
     assert outputs(root) == warm
     assert snapshot(root) == files
 
+
+
+def test_articles_read_out_of_plan_order_or_skipped_still_hit(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parse_cache, "BATCH", 2)
+    config = load_config(root)
+    paths = sorted((root / "articles").rglob("*.md"))
+    cache = parse_cache.ParseCache(config, readonly=True)
+    cache.plan(paths)
+    order = [paths[1], paths[4], paths[5], paths[0], paths[7], paths[2]]  # skips, then back
+    docs = [read_article(config, p, parses=cache).doc for p in order]
+    assert (cache.hits, cache.misses) == (len(order), 0)
+    assert docs == [read_article(config, p).doc for p in order]

@@ -35,7 +35,8 @@ from transflow.workflow.cache import ResultCache, code_key, make_key
 
 KIND = "parse"
 
-#: Articles whose stored parses are fetched per query (their rows are held until the next).
+#: Articles whose stored parses are fetched per query (their rows are held until the next),
+#: and fresh parses written per transaction.
 BATCH = 100
 
 #: A stored parse: (its key, the JSON text).
@@ -61,8 +62,9 @@ class ParseCache:
         #: Only the process that made this cache stores into it (a worker's copy does not).
         self._writer = enabled and not readonly
         self._cache: ResultCache | None = None
-        self._plan: list[str] = []
-        self._at: dict[str, int] = {}
+        self._plan: Sequence[Path] = ()
+        self._next = 0
+        self._pending = 0
         self._rows: dict[str, tuple[str, str]] = {}
         self._fetched: set[str] = set()
         self.hits = 0
@@ -79,10 +81,23 @@ class ParseCache:
         return self._cache
 
     def plan(self, paths: Sequence[Path]) -> None:
-        """The articles about to be read, in order: their rows are fetched window by window."""
-        self._plan = [self.config.relative(p) for p in paths] if self.enabled else []
-        self._at = {rel: i for i, rel in enumerate(self._plan)}
+        """The articles about to be read, in this order (some may be skipped): their rows are
+        fetched window by window. ``paths`` is kept as given, not copied."""
+        self._plan = paths if self.enabled else ()
+        self._next = 0
         self._rows, self._fetched = {}, set()
+
+    def _window(self, rel: str) -> list[str]:
+        """``rel`` and the articles planned after it (:data:`BATCH` in all); just ``rel`` when
+        it is not ahead in the plan. The plan is walked forward at most once."""
+        relative, paths = self.config.relative, self._plan
+        for at in range(self._next, len(paths)):
+            if relative(paths[at]) == rel:
+                window = [relative(p) for p in paths[at : at + BATCH]]
+                self._next = at + len(window)
+                return window
+        self._plan = ()  # read out of order: one query per article from now on, not a rescan
+        return [rel]
 
     def key(self, fmt: Format, digest: str) -> str:
         """The key of a parse of bytes with SHA-256 ``digest`` by ``fmt``."""
@@ -95,8 +110,7 @@ class ParseCache:
         if not self.enabled:
             return None
         if rel not in self._fetched:
-            at = self._at.get(rel)
-            window = self._plan[at : at + BATCH] if at is not None else [rel]
+            window = self._window(rel)
             self._rows = self._results().stored(KIND, window)
             self._fetched = set(window)
         row = self._rows.pop(rel, None)
@@ -129,7 +143,12 @@ class ParseCache:
     def put(self, rel: str, record: Record | None) -> None:
         """Store a parse a worker handed back (see :meth:`keep`)."""
         if record is not None and self._writer:
-            self._results().put(KIND, rel, record[0], record[1])
+            results = self._results()
+            results.put(KIND, rel, record[0], record[1])
+            self._pending += 1
+            if self._pending >= BATCH:  # written in small batches: a parse is large
+                results.save()
+                self._pending = 0
 
     def save(self) -> None:
         """Write what is pending and close (best effort, like the results cache)."""
