@@ -8,7 +8,7 @@ order.
 
 A check may come with a pre-filter (``may_find``), written in the check's own module next to
 it: a cheap test on the two texts that answers False only when the check provably finds
-nothing on them (no digit in either text: no number can differ). ``run_checks`` skips a
+nothing on them (the same numbers in both texts: no number can differ). ``run_checks`` skips a
 check whose pre-filter says False; ``run_checks(..., prefilter=False)`` runs every check in
 full, the reference the tests compare the fast path with.
 """

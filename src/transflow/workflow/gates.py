@@ -15,7 +15,12 @@ anyway):
   ``unsafe-markup`` check, which adds Markdown link destinations. Each reason names the
   catalog file and the entry's line.
 * :func:`quality_gate`: every other error-level quality check (numbers, URLs, footnotes…),
-  summarised as one reason ("N check error(s): run 'transflow check'").
+  summarised as one reason ("N check error(s): run 'transflow check'"). Only the
+  error-level checks run: a warning never blocks a build, and the warning-level checks
+  (the language guess above all) were half the work.
+
+Both gates read the same entries of a catalog (the published ones, their states and kinds),
+worked out once per article; each check's pre-filter spares the work on most entries.
 """
 
 from __future__ import annotations
