@@ -55,10 +55,8 @@ class ParseCache:
         self.readonly = readonly
         #: A worker's copy hands its fresh parses back (``Article.parsed``) for the parent.
         self.hand_back = hand_back
-        self.base = base if base is not None else make_key(
-            KIND, stored.VERSION, code_key(), repr(config.front_matter), config.lang_key,
-            repr(config.props), repr(config.shortcodes),
-        ) if enabled else ""
+        #: What every key shares; computed when first needed (an unchanged sync reads none).
+        self._base = base
         #: Only the process that made this cache stores into it (a worker's copy does not).
         self._writer = enabled and not readonly
         self._cache: ResultCache | None = None
@@ -72,7 +70,18 @@ class ParseCache:
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # A worker gets a reader of its own: no connection, no plan, and no writing.
-        return (_worker_copy, (self.config, self.enabled, self.hand_back, self.base))
+        base = self.base() if self.enabled else ""
+        return (_worker_copy, (self.config, self.enabled, self.hand_back, base))
+
+    def base(self) -> str:
+        """The part of every key that is not the article's: settings, versions, code."""
+        if self._base is None:
+            config = self.config
+            self._base = make_key(
+                KIND, stored.VERSION, code_key(), repr(config.front_matter), config.lang_key,
+                repr(config.props), repr(config.shortcodes),
+            )
+        return self._base
 
     def _results(self) -> ResultCache:
         if self._cache is None:
@@ -101,7 +110,9 @@ class ParseCache:
 
     def key(self, fmt: Format, digest: str) -> str:
         """The key of a parse of bytes with SHA-256 ``digest`` by ``fmt``."""
-        return make_key(self.base, fmt.name, *fmt.extensions, stored.parser_versions(fmt.name),
+        if not self.enabled:
+            return ""
+        return make_key(self.base(), fmt.name, *fmt.extensions, stored.parser_versions(fmt.name),
                         digest)
 
     def find(self, rel: str, key: str, source: str) -> Document | None:
