@@ -108,7 +108,8 @@ def test_wide_alphabet_matches_libunistring() -> None:
 
 def test_lazy_fill_equals_the_fill_of_every_opportunity() -> None:
     """``line_breaks`` looks for breaks after spaces only where a line ends; it cuts exactly
-    where the greedy fill over the whole list of opportunities (overrides applied) cuts."""
+    where the greedy fill over the whole list of opportunities (overrides applied) cuts, and
+    ``breaks_at_all`` says whether it cuts at all."""
     rng = random.Random(15)
     pool = [*ASCII, *ASCII, "«", "»", "“", "”", "‘", "’", "—", "–", "¿", "¡", "€", "%", "…"]
     for text in _texts(rng, 3000, pool + SIMPLE[:200]):
@@ -120,3 +121,4 @@ def test_lazy_fill_equals_the_fill_of_every_opportunity() -> None:
             expected = linebreak._greedy(allowed, [1] * len(text), len(text), width, start)
             found = linebreak.line_breaks(text, prohibited, width, start)
             assert found == expected, (text, sorted(prohibited), width, start)
+            assert linebreak.breaks_at_all(text, prohibited, width, start) == bool(expected)

@@ -48,6 +48,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
@@ -172,6 +173,12 @@ class _Offsets:
         return self.base + self.orig_starts[k] + (pos - self.norm_starts[k])
 
 
+def _line_starts(text: str) -> list[int]:
+    """The offset where each line of ``text`` starts (after each ``\\n``), found in C."""
+    return [0, *accumulate(map(_PLUS_ONE, map(len, text.split("\n")[:-1])))]
+
+
+_PLUS_ONE = (1).__add__
 _FOLD = re.compile(r"\s*\n\s*")
 _JSX_LINE = re.compile(r"[ \t]*</?[A-Z][\w.]*(?:\s[^<>]*)?/?>[ \t]*")
 
@@ -314,7 +321,7 @@ def parse(
     def line_start(line: int) -> int:
         nonlocal line_starts
         if line_starts is None:
-            line_starts = [0] + [m.end() for m in re.finditer("\n", norm)]
+            line_starts = _line_starts(norm)
         return line_starts[line]
 
     def add(text: str, kind: str, line: int, start: int, end: int, span: Span) -> None:
@@ -339,7 +346,7 @@ def parse(
         """Segments of embedded HTML (normalised offsets in, source offsets out)."""
         nonlocal source_lines
         if source_lines is None:
-            source_lines = [0] + [m.end() for m in re.finditer("\n", source)]
+            source_lines = _line_starts(source)
         for piece in markdown_html.region(
             source,
             offsets(start),

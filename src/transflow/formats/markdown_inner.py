@@ -56,6 +56,8 @@ _LINK_TITLE = re.compile(r"\]\(\s*" + _DEST + r"\s+" + _TITLE + r"\s*\)")
 _REFERENCE_TITLE = re.compile(r"(?:^|[ \t])" + _TITLE + r"[ \t]*$")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PREFIX = re.compile(r"\n[ \t>]*")
+_NOT_NEWLINE = re.compile(r"[^\n]")
+_BLANKS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,7 @@ def _md() -> MarkdownIt:
 def _mask(text: str) -> str:
     """``text`` with code spans and backslash escapes blanked (same length, lines kept)."""
     def blank(m: re.Match[str]) -> str:
-        return re.sub(r"[^\n]", "\x01", m.group())
+        return _NOT_NEWLINE.sub("\x01", m.group())
 
     return _CODE.sub(blank, _ESCAPED_LT.sub(blank, text))
 
@@ -191,7 +193,7 @@ def _title(
 
 def fold(raw: str) -> str:
     """A title's msgid: as written (escapes kept, as in any Markdown msgid), one line."""
-    return re.sub(r"\s+", " ", raw).strip()
+    return _BLANKS.sub(" ", raw).strip()
 
 
 def decode_title(raw: str) -> str:

@@ -38,6 +38,7 @@ from functools import lru_cache
 from typing import Any
 
 from transflow.errors import CatalogError
+from transflow.po.linebreak import breaks_at_all as _breaks_at_all
 from transflow.po.linebreak import line_breaks as _line_breaks
 from transflow.po.model import Entry, POFile
 
@@ -200,17 +201,25 @@ def _wrap(
         start = len(prefix) + (len(keyword) + 1 if first_line else 0) + 1 - after_break
         cuts: list[int] = []
         prohibited: list[int] | None = None
-        if not _fits(escaped, width - start):
+        if first_line and escaped:
+            # The keyword gets a line of its own (``msgid ""``) when more portions follow or
+            # the text would be broken after it; only then are the lines cut (from column
+            # 0), so a long text is filled once, not once after the keyword and again.
+            own_line = more or start > width
+            if not own_line and not _fits(escaped, width - start):
+                prohibited = _prohibited(portion, escaped, directives)
+                own_line = _breaks_at_all(escaped, prohibited, width, start)
+            if own_line:
+                lines.append(f'{prefix}{keyword} ""')
+                first_line = False
+                start = 0
+                if not _fits(escaped, width):
+                    if prohibited is None:
+                        prohibited = _prohibited(portion, escaped, directives)
+                    cuts = _line_breaks(escaped, prohibited, width, start)
+        elif not _fits(escaped, width - start):
             prohibited = _prohibited(portion, escaped, directives)
             cuts = _line_breaks(escaped, prohibited, width, start)
-        if first_line and escaped and (more or start > width or cuts):
-            lines.append(f'{prefix}{keyword} ""')
-            first_line = False
-            start = 0
-            if cuts or not _fits(escaped, width):
-                if prohibited is None:
-                    prohibited = _prohibited(portion, escaped, directives)
-                cuts = _line_breaks(escaped, prohibited, width, start)
         head = f"{prefix}{keyword} " if first_line else prefix
         first_line = False
         begin = 0

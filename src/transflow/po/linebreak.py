@@ -32,7 +32,7 @@ from itertools import accumulate
 
 from transflow.po import _unitables
 
-__all__ = ["line_breaks"]
+__all__ = ["breaks_at_all", "line_breaks"]
 
 # libunistring's line breaking classes (unilbrk/lbrktables.h); the pair table covers 0..32.
 _BK, _CR, _LF, _CM, _ZW, _SP, _CB, _AI, _SA, _XX = 33, 34, 35, 36, 37, 38, 39, 40, 41, 42
@@ -156,6 +156,20 @@ def _analyse(text: str, forbidden: frozenset[int]) -> _Analysis:
     widths = [w if w > 0 else 0 for _, w in infos]
     opportunities = [i for i, brk in enumerate(breaks) if brk == _POSSIBLE]
     return opportunities, breaks, widths, _MANDATORY in breaks
+
+
+def breaks_at_all(text: str, prohibited: Iterable[int], width: int, start_column: int) -> bool:
+    """``bool(line_breaks(...))``: whether the text is broken at all, without filling its
+    lines when it takes the fast path (a text longer than the line that has any break
+    opportunity is broken; the greedy fill always cuts at one)."""
+    forbidden = frozenset(prohibited)
+    analysis = _analyse(text, forbidden)
+    if len(analysis) == 2:
+        classes, rare = analysis
+        if len(classes) <= width - start_column:
+            return False
+        return bool(rare) or _first_after_spaces(classes, 0, forbidden) >= 0
+    return bool(line_breaks(text, prohibited, width, start_column))
 
 
 def line_breaks(text: str, prohibited: Iterable[int], width: int, start_column: int) -> list[int]:
