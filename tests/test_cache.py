@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -67,8 +68,11 @@ def workspace(tmp_path: Path) -> Path:
 
 
 def test_deleting_the_cache_changes_no_result(workspace: Path) -> None:
-    first = outputs(workspace)  # cold: fills the cache
+    first = outputs(workspace)  # cold: fills the cache (built from the parses sync stored)
     assert (workspace / CACHE_DIR / DB_NAME).is_file()
+    with sqlite3.connect(workspace / CACHE_DIR / DB_NAME) as db:
+        parsed = {slot for (slot,) in db.execute("SELECT slot FROM results WHERE kind = 'parse'")}
+    assert parsed == {"articles/sleep.md", "articles/zinc.md"}
     warm = outputs(workspace)  # every answer from the cache
     shutil.rmtree(workspace / CACHE_DIR)
     cold = outputs(workspace)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ARTICLE, make_workspace, snapshot
+from tests.helpers import ARTICLE, REPO_ROOT, make_workspace, snapshot
 from tests.test_cache import SECOND, outputs, translate_all
 from transflow.config import load_config
 from transflow.formats import markdown, stored
@@ -194,3 +194,19 @@ def test_articles_read_out_of_plan_order_or_skipped_still_hit(
     docs = [read_article(config, p, parses=cache).doc for p in order]
     assert (cache.hits, cache.misses) == (len(order), 0)
     assert docs == [read_article(config, p).doc for p in order]
+
+
+def test_every_format_goes_through_the_cache_unchanged(tmp_path: Path) -> None:
+    html = (REPO_ROOT / "sample_articles" / "magnesium-l-threonaat-shop-export.html").read_text(
+        encoding="utf-8")
+    mdx = ('---\ntitle: Components\n---\n\nimport Note from "./note"\n\n# Heading\n\n'
+           '<Note title="Careful">\n\nSome *text* inside.\n\n</Note>\n')
+    text = "A title\n\nA paragraph of plain text\nover two lines.\n\n- one item\n"
+    root = make_workspace(tmp_path, {"a.html": html, "b.mdx": mdx, "c.txt": text,
+                                     "d.md": ARTICLE})
+    sync(load_config(root))
+    assert len(rows(root)) == 4
+    translate_all(root)
+    warm = outputs(root)
+    shutil.rmtree(root / CACHE_DIR)
+    assert outputs(root) == warm
