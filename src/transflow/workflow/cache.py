@@ -455,7 +455,9 @@ class EntryMemo:
         if self.path is not None:
             self._new[key] = value
             if len(self._new) >= MEMO_SIZE // 10:
+                cold = self._cold
                 self.flush()  # in batches: memory does not grow with the workspace
+                self._cold = cold  # still the same run: what it found first still holds
 
     def _keep(self, key: str, value: str) -> None:
         if len(self._local) >= MEMO_SIZE:
@@ -486,6 +488,7 @@ class EntryMemo:
                 self._db.close()
         self._db = None
         self._opened = False
+        self._cold = None  # a run is over: the next one (a long-lived memo) looks again
 
 
 #: Items an :class:`EntryMemo` keeps in memory at most.

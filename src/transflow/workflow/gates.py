@@ -148,8 +148,9 @@ def _published(cat: Catalog, publish: State) -> list[Selected]:
     not changed in between, so each entry's state and kind are read once, not once per gate.
     """
     global _last
-    if _last is not None and _last[0] is cat and _last[1] == publish:
-        return _last[2]
+    last = _last  # read once: another thread (the web preview's builds) may replace it
+    if last is not None and last[0] is cat and last[1] == publish:
+        return last[2]
     from transflow.workflow.check import selected_entries
 
     selected = selected_entries(cat, publish)
