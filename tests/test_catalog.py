@@ -161,3 +161,19 @@ def test_save_keeps_an_edit_made_on_disk_after_the_catalog_was_read(tmp_path: Pa
     result = {e.msgid: e.msgstr for e in catalog.active_entries(catalog.load(path))}
     assert result == {"One.": "draft One.", "Two.": "Twee (door de vertaler).",
                       "Three.": "Drie (door de vertaler)."}
+
+
+def test_entries_from_the_template_are_what_polib_makes() -> None:
+    """The fast construction of a new entry gives polib's own entry, with its own lists."""
+    tmpl = catalog.TemplateEntry("A *msgid*", ("paragraph", "heading 2"),
+                                 (("articles/a.md", 3), ("articles/a.md", None)))
+    made = catalog._entry_from_template(tmpl)
+    expected = polib.POEntry(msgid="A *msgid*", msgstr="", comment="paragraph; heading 2",
+                             occurrences=[("articles/a.md", "3"), ("articles/a.md", "")])
+    assert type(made) is polib.POEntry
+    assert vars(made) == vars(expected)
+    other = catalog._entry_from_template(tmpl)
+    other.flags.append("fuzzy")
+    other.msgstr_plural[0] = "x"
+    assert made.flags == [] and made.msgstr_plural == {}
+    assert str(made) == str(expected)

@@ -257,9 +257,13 @@ def _reference_lines(occurrences: Sequence[tuple[str, Any]], page_width: int) ->
     """``#:`` lines: references in order, duplicates dropped, wrapped at the page width."""
     if len(occurrences) == 1:  # the usual case, in short: one reference is one line
         path, lineno = occurrences[0]
-        number = "" if lineno in (None, "") else str(lineno).strip()
-        if number.lstrip("-").isdigit():
-            number = str(int(number))
+        if lineno.__class__ is str and lineno.isascii() and lineno.isdigit() \
+                and lineno[0] != "0":
+            number = lineno  # as transflow writes them: already what int() would give
+        else:
+            number = "" if lineno in (None, "") else str(lineno).strip()
+            if number.lstrip("-").isdigit():
+                number = str(int(number))
         while path.startswith("./"):
             path = path[2:]
         return [f"#: {path}:{number}" if number else f"#: {path}"]
