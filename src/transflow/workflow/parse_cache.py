@@ -42,6 +42,8 @@ BATCH = 100
 #: A stored parse: (its key, the JSON text).
 Record = tuple[str, str]
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 
 class ParseCache:
     """Stored parses of one workspace's articles; ``enabled=False`` never hits nor stores."""
@@ -143,7 +145,7 @@ class ParseCache:
         if not self.enabled or not (self._writer or self.hand_back):
             return None
         try:
-            record = (key, json.dumps(stored.dump(doc), ensure_ascii=False))
+            record = (key, _ENCODE(stored.dump(doc)))
         except stored.StoredError:
             return None
         if self._writer:
