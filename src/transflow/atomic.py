@@ -484,8 +484,9 @@ class Transaction:
         self.merge = merge
 
     def write(self, path: Path, text: str | bytes | Iterable[str], *,
-              base: bytes | None = None, merge: bool = False) -> None:
-        """Stage ``text`` for ``path`` (a later write to the same path wins).
+              base: bytes | None = None, merge: bool = False) -> str:
+        """Stage ``text`` for ``path`` (a later write to the same path wins); the SHA-256
+        (hex) of the bytes staged.
 
         ``merge=True`` marks a file people edit too (a catalog): at commit it is merged with
         any save made since ``base`` (the content ``text`` was made from).
@@ -497,6 +498,7 @@ class Transaction:
                 os.unlink(old.tmp)
         tmp, digest = _stage(path, data)
         self._staged[path] = StagedFile(tmp, base, merge, digest)
+        return digest
 
     def detach(self) -> Staged:
         """Hand the staged work over (to another process's transaction); forget it here."""

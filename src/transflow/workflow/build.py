@@ -325,11 +325,14 @@ def build(
             done = [0]
 
             def adopt(items: list[tuple[_Outcome, Staged | None]]) -> None:
-                for _, staged in items:
-                    if staged is not None:  # each article's files together
-                        transaction = Transaction(journal=journal)
+                # One commit (one journal write) for the chunk's articles, each of which
+                # went through whole: its files are visible together, as in sync.
+                transaction = Transaction(journal=journal)
+                for n, (outcome, staged) in enumerate(items):
+                    if staged is not None:
                         transaction.adopt(staged)
-                        transaction.commit()
+                        items[n] = (outcome, None)  # not kept until the build ends
+                transaction.commit()
                 done[0] += len(items)
                 progress(done[0], len(files), items[-1][0][0] if items else "")
 
@@ -364,8 +367,10 @@ def build(
         # article is gone, nothing is carried, nothing to write (the common unchanged case,
         # where reading the old manifest entry by entry would cost more than all the rest).
         on_disk = _file_digest(manifest)
-        digest = _manifest_digest(report)
-        same = not paths and not broken and digest == on_disk
+        # No manifest yet (a first build): nothing to compare, so the document is made
+        # once, as it is written.
+        digest = _manifest_digest(report) if on_disk is not None else None
+        same = not paths and not broken and on_disk is not None and digest == on_disk
         # Removals of gone articles and the manifest are made visible together, last.
         with Transaction(journal=journal) as transaction:
             for old in [] if same else previous_entries(manifest, seen):
@@ -383,8 +388,9 @@ def build(
                             transaction.unlink(dest)
             if report.carried:  # entries kept from the old manifest: another document
                 digest = _manifest_digest(report)
-            if not same and not dry_run and digest != on_disk:
-                transaction.write(manifest, itertools.chain(report.manifest_chunks(), "\n"))
+            if not same and not dry_run and (digest is None or digest != on_disk):
+                digest = transaction.write(
+                    manifest, itertools.chain(report.manifest_chunks(), "\n"))
                 report.written.append(config.relative(manifest))
                 report.manifest_written = (report.written[-1], bytes.fromhex(digest))
             _flush(gates)
@@ -585,6 +591,9 @@ def _build_one(
                     transaction.unlink(dest)
         if any(d is not None for d in digests):
             result.digests = tuple(digests)
+        # Its manifest text, made here: in a worker, on every core (the parent writes the
+        # manifest and the cache record from it, instead of making it twice, alone).
+        result.pieces = _pieces(result.to_json())
     except TransflowError as exc:
         transaction.abort()
         return (rel, problem_of(config, exc, path)), None
