@@ -121,3 +121,22 @@ def test_generated_spellings_never_slip_past_the_filter(chunk: int) -> None:
 def test_ordinary_text_does_not_need_the_parse(text: str) -> None:
     assert not could_have_script_url(text)
     assert not parsed(text)
+
+
+def test_looking_only_at_colons_finds_what_the_whole_page_search_finds() -> None:
+    """``_search_at_colons`` is ``_ANYWHERE.search`` over the whole text, answer for answer:
+    on generated texts dense in scheme letters (every case, the letters ``re.I`` folds),
+    junk runs, colons and near-misses, and on every injection text."""
+    from transflow.checks import script_urls
+
+    rng = random.Random(29)
+    pieces = [*SCRIPT_SCHEMES, *(s.upper() for s in SCRIPT_SCHEMES), "ſcript", "javaſcript",
+              "JAVA", "script", "mocha", "dat", "ata", "t", "a", "T", "A", "K", "ſ", ":", "::",
+              " ", "\t", "\n", "\x00", "\x7f", "  \n ", "x", "é", "https", "http", "<", ">",
+              "&", "(", "=", '"', "j a v a s c r i p t", "d\x00a\tt a"]
+    texts = [t for v in VARIANTS for t in (v.first, v.second, page_of(v)) if t is not None]
+    for _ in range(6000):
+        texts.append("".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))))
+    for text in texts:
+        assert script_urls._search_at_colons(text) == (
+            script_urls._ANYWHERE.search(text) is not None), repr(text)

@@ -92,7 +92,41 @@ def could_have_script_url(text: str) -> bool:
         if decoded == text:
             break
         text = decoded  # each round is shorter: an entity is longer than what it stands for
-    return _ANYWHERE.search(text) is not None
+    return _search_at_colons(text)
+
+
+#: A scheme's last letter (``t`` of the script schemes, ``a`` of mocha and data), as
+#: ``_ANYWHERE`` (``re.I``) matches it.
+_LAST_LETTER = re.compile("[ta]", re.I)
+_JUNK_CHARS = frozenset(chr(c) for c in (*range(0x21), 0x7F))
+#: The longest scheme name, in letters.
+_LONGEST = max(len(s) for s in SCRIPT_SCHEMES)
+
+
+def _search_at_colons(text: str) -> bool:
+    """``_ANYWHERE.search(text) is not None``, looking only where a match can end.
+
+    Every match ends with a colon, right after a scheme's last letter (junk between them
+    allowed), and holds exactly its scheme's letters besides junk: so it lies in the stretch
+    that ends at that colon and goes back over at most ``_LONGEST`` characters that are not
+    junk. The whole-page search tried the pattern at every character (most of a build's
+    script-URL pre-filter); the colons of a page are few, and most follow no ``t`` or ``a``.
+    """
+    colon = text.find(":")
+    while colon >= 0:
+        start = colon - 1
+        while start >= 0 and text[start] in _JUNK_CHARS:
+            start -= 1
+        if start >= 0 and _LAST_LETTER.match(text, start) is not None:
+            letters = 0
+            while start > 0 and letters < _LONGEST:
+                start -= 1
+                if text[start] not in _JUNK_CHARS:
+                    letters += 1
+            if _ANYWHERE.search(text, start, colon + 1) is not None:
+                return True
+        colon = text.find(":", colon + 1)
+    return False
 
 
 def script_scheme(url: str) -> str | None:

@@ -53,24 +53,34 @@ class _Block:
     close: int  # index of the closing line
 
 
-_SPLIT = re.compile(r"(?<=\n)")
-
-
 def _block(text: str) -> tuple[str, _Block, str] | None:
-    """(prefix, block, rest): the front matter opening ``text``, or None."""
+    """(prefix, block, rest): the front matter opening ``text``, or None.
+
+    Lines (with their ``\n``) are taken one by one up to the closing line only: the body
+    after it, most of an article, is never split (a build asks this of every page).
+    """
     prefix = "\ufeff" if text.startswith("\ufeff") else ""
-    lines = _SPLIT.split(text[len(prefix):])
-    if not lines or lines[0].rstrip() not in ("---", "+++"):
+    body = text[len(prefix):]
+    end = body.find("\n")
+    if end < 0:
+        return None  # one line: no block can close
+    opener = body[: end + 1].rstrip()
+    if opener not in ("---", "+++"):
         return None
-    opener = lines[0].rstrip()
-    if opener == "---" and (len(lines) < 2 or not lines[1].strip()):
-        return None  # a thematic break
     closers = ("---", "...") if opener == "---" else ("+++",)
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in closers:
-            block = _Block("yaml" if opener == "---" else "toml", lines[: index + 1], 1, index)
-            return prefix, block, "".join(lines[index + 1 :])
-    return None
+    lines = [body[: end + 1]]
+    while True:
+        start = end + 1
+        end = body.find("\n", start)
+        line = body[start:] if end < 0 else body[start : end + 1]
+        lines.append(line)
+        if len(lines) == 2 and opener == "---" and not line.strip():
+            return None  # a thematic break
+        if line.rstrip() in closers:
+            block = _Block("yaml" if opener == "---" else "toml", lines, 1, len(lines) - 1)
+            return prefix, block, "" if end < 0 else body[end + 1 :]
+        if end < 0:
+            return None
 
 
 def metadata(text: str) -> dict[str, str | list[str]]:
