@@ -296,18 +296,7 @@ class ResultCache:
                     found[slot] = value
             else:
                 ask.append(slot)
-        db = self._open() if ask else None
-        rows: dict[str, tuple[str, str]] = {}
-        if db is not None:
-            try:
-                for start in range(0, len(ask), 500):
-                    chunk = ask[start : start + 500]
-                    sql = ("SELECT slot, key, value FROM results WHERE kind = ? AND slot IN"
-                           f" ({','.join('?' * len(chunk))})")
-                    rows.update((slot, (key, value))
-                                for slot, key, value in db.execute(sql, (kind, *chunk)))
-            except sqlite3.Error:
-                rows = {}
+        rows = self.stored(kind, ask) if ask else {}
         for slot in ask:
             row = rows.get(slot)
             if row is None or row[0] != wanted[slot]:
