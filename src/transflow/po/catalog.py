@@ -257,15 +257,21 @@ def render(catalog: Catalog) -> str:
 _LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
 
 
-def load(path: Path) -> Catalog:
-    """Read a ``.po``/``.pot`` file; syntax errors and duplicates become ``CatalogError``."""
+def read_decoded(path: Path) -> str:
+    """A catalog file's text (decoded as its header says); a missing or unreadable file is a
+    ``CatalogError`` naming it. Shared by :func:`load` and the lean reader."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise CatalogError("catalog not found", path=path) from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
-    text = decode(data, path)
+    return decode(data, path)
+
+
+def load(path: Path) -> Catalog:
+    """Read a ``.po``/``.pot`` file; syntax errors and duplicates become ``CatalogError``."""
+    text = read_decoded(path)
     catalog = parse(text, path=path)
     catalog.loaded = text  # the base of save's three-way merge
     return catalog

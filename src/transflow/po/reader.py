@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from transflow.errors import CatalogError
-from transflow.po.catalog import _VALID_LINE, decode, parse
+from transflow.po.catalog import _VALID_LINE, parse, read_decoded
 from transflow.po.model import Catalog, Entry
 
 __all__ = ["read", "read_text"]
@@ -159,15 +158,7 @@ def _entries(text: str) -> ReadFile:
                         break
                     pieces.append(inner)
                     number += 1
-                piece = "".join(pieces)
-                if state == "mi":
-                    entry[_ID] += piece
-                elif state == "ms":
-                    entry[_STR] += piece
-                elif state == "mp":
-                    entry[_PLURAL] += piece
-                else:
-                    entry[_STRS][index] += piece
+                _continue(entry, state, index, "".join(pieces))
                 tokens = [raw]
                 continue
         line = raw.strip()
@@ -230,23 +221,7 @@ def _entries(text: str) -> ReadFile:
         if target is None:
             raise _Fallback  # polib: "Syntax error in po file"
         if symbol == "mc":
-            piece = _unescape(token[1:-1])
-            if state == "ct":
-                entry[_CTXT] = _join(entry[_CTXT], piece)
-            elif state == "mi":
-                entry[_ID] += piece
-            elif state == "mp":
-                entry[_PLURAL] += piece
-            elif state == "ms":
-                entry[_STR] += piece
-            elif state == "mx":
-                entry[_STRS][index] += piece
-            elif state == "pp":
-                entry[_PREV_PLURAL] = _join(entry[_PREV_PLURAL], piece)
-            elif state == "pm":
-                entry[_PREV_ID] = _join(entry[_PREV_ID], piece)
-            elif state == "pc":
-                entry[_PREV_CTXT] = _join(entry[_PREV_CTXT], piece)
+            _continue(entry, state, index, _unescape(token[1:-1]))
             continue  # a continuation never changes the state
         if target == "he":
             if out.header != "":
@@ -304,6 +279,26 @@ def _entries(text: str) -> ReadFile:
     return out
 
 
+def _continue(entry: list[Any], state: str, index: int, piece: str) -> None:
+    """Append a continuation string to the field ``state`` is reading (polib's ``mc``)."""
+    if state == "mi":
+        entry[_ID] += piece
+    elif state == "ms":
+        entry[_STR] += piece
+    elif state == "mp":
+        entry[_PLURAL] += piece
+    elif state == "mx":
+        entry[_STRS][index] += piece
+    elif state == "ct":
+        entry[_CTXT] = _join(entry[_CTXT], piece)
+    elif state == "pp":
+        entry[_PREV_PLURAL] = _join(entry[_PREV_PLURAL], piece)
+    elif state == "pm":
+        entry[_PREV_ID] = _join(entry[_PREV_ID], piece)
+    elif state == "pc":
+        entry[_PREV_CTXT] = _join(entry[_PREV_CTXT], piece)
+
+
 def _join(value: str | None, piece: str) -> str:
     if value is None:
         raise _Fallback  # polib: None += str, a TypeError it reports as a syntax error
@@ -349,10 +344,4 @@ def read_text(text: str, *, path: Path | None = None) -> Catalog:
 def read(path: Path) -> Catalog:
     """Read a catalog for looking only (never for ``save``): ``catalog.load``'s entries,
     header and errors, at a fraction of the cost."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError("catalog not found", path=path) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot read: {exc.strerror}", path=path) from exc
-    return read_text(decode(data, path), path=path)
+    return read_text(read_decoded(path), path=path)
