@@ -10,6 +10,7 @@ language codes are checked with Babel (a typo gets a suggestion), the publish th
 from __future__ import annotations
 
 import difflib
+import os
 import textwrap
 import tomllib
 from collections.abc import Sequence
@@ -115,6 +116,11 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the workspace root, POSIX style (for references and reports)."""
+        text, base = str(path), f"{self.root}{os.sep}"
+        if os.sep == "/" and text.startswith(base) and "/." not in text[len(base) - 1 :]:
+            # The common case as string work (several times per article of every command):
+            # a pathlib path is normalised, so below the root with no ``.``/``..`` part.
+            return text[len(base) :]
         if path.is_absolute() and ".." not in path.parts and path.is_relative_to(self.root):
             return path.relative_to(self.root).as_posix()  # no resolve(): a hot path
         try:
