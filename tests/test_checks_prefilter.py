@@ -227,3 +227,26 @@ def test_fingerprints_in_a_batch_are_the_entry_fingerprints() -> None:
         for attribute in ([False, True, False], [True, False, True]):
             assert _fingerprints(entries, ctx, attribute) == [
                 entry_fingerprint(e, ctx, a) for e, a in zip(entries, attribute, strict=True)]
+
+
+def test_fast_scan_spellings_match_as_the_plain_spellings(corpus: Path) -> None:
+    """``[0-9][0-9]*``, ``[…][…]*`` and ``(``*)`` (written for the engine's fast scan) find
+    what ``[0-9]+``, ``[…]+`` and ``(`+)`` find: the same matches, groups and spans."""
+    import re
+
+    from transflow.checks import numbers as n
+    from transflow.checks import text as t
+
+    plain = {
+        n._NUMBER: re.compile(r"[0-9]+(?:[.,\u00a0\u202f\u2009][0-9]+)*"),
+        n._NUMBER_UNIT: re.compile(r"([0-9]+(?:[.,\u00a0\u202f\u2009][0-9]+)*)"
+                                   r"(?:\s?(%|‰|°[cCfF]|[A-Za-zµμ]+)(?![A-Za-z0-9]))?"),
+        t._SUPERSCRIPT_RUN: re.compile(f"[{t._SUPERSCRIPTS}]+"),
+        t._CODE_SPAN: re.compile(r"(`+)(.+?)\1", re.S),
+    }
+    texts = [*EDGES, "12,5 1.000.000,25 3\u00a0000 7 %x ¹²³a⁴ `` `a` b ``c``` ```d``", "0"]
+    texts += [t for pair in _corpus_pairs(corpus) for t in pair]
+    for text in texts:
+        for fast, reference in plain.items():
+            assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [
+                (m.span(), m.groups()) for m in reference.finditer(text)], text
