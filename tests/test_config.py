@@ -111,3 +111,33 @@ def test_bad_props_and_shortcodes_are_refused(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         parse_config(table, root=tmp_path)
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["articles/a.md", "locales/nl/x.po", "dist/nl/news/a.md", "articles/../outside.md",
+     "articles/./a.md", "a..b/c.md", "..hidden/x.md", ""],
+)
+def test_relative_names_every_path_as_pathlib_would(tmp_path: Path, given: str) -> None:
+    """The string fast path gives what the pathlib one gives, inside and outside the root."""
+    config = parse_config({}, root=tmp_path)
+    for path in (tmp_path / given, Path(given), tmp_path.parent / "elsewhere" / given):
+        expected = (path.relative_to(tmp_path).as_posix()
+                    if path.is_absolute() and ".." not in path.parts
+                    and path.is_relative_to(tmp_path) else None)
+        if expected is None:
+            try:
+                expected = path.resolve().relative_to(tmp_path).as_posix()
+            except ValueError:
+                expected = path.as_posix()
+        assert config.relative(path) == expected
+
+
+def test_a_language_code_is_checked_every_time_it_is_asked() -> None:
+    """Babel's answers are kept per code, its refusals are not (each call reports)."""
+    from transflow.config import validate_language
+
+    assert validate_language("nl-NL") == validate_language(" nl_NL ") == "nl_NL"
+    for _ in range(2):
+        with pytest.raises(ConfigError, match="unknown language 'xx-QQ'"):
+            validate_language("xx-QQ")

@@ -248,3 +248,22 @@ def test_no_module_outside_states_touches_flags_previous_fields_or_transflow_lin
             if any(p.search(line) for p in FORBIDDEN):
                 offenders.append(f"{rel}:{number}: {line.strip()}")
     assert offenders == []
+
+
+@pytest.mark.parametrize("msgstr", ["", "De kat."])
+@pytest.mark.parametrize("flags", [[], ["fuzzy"], ["c-format"], ["fuzzy", "c-format"]])
+@pytest.mark.parametrize("previous", [None, "", "Old."])
+@pytest.mark.parametrize(
+    "tcomment",
+    ["", "my own note", "transflow draft without the colon", "transflow: draft deepl 2026-11-26",
+     "note\n  transflow: draft memory x.po (92%)", "transflow: problem bad",
+     f"transflow: reviewed 2026-11-26 {states.fingerprint('The cat.', 'De kat.')} Jane",
+     "transflow: reviewed 2026-11-26 000000000000 Jane", "a transflow: mention mid-line"],
+)
+def test_entry_state_answers_as_state_of_its_view(
+    msgstr: str, flags: list[str], previous: str | None, tcomment: str
+) -> None:
+    """``entry_state`` answers comments without the marker itself: as ``state_of`` would."""
+    entry = polib.POEntry(msgid="The cat.", msgstr=msgstr, flags=list(flags),
+                          previous_msgid=previous, tcomment=tcomment)
+    assert entry_state(entry) is states.state_of(states.view(entry))

@@ -186,3 +186,22 @@ def test_the_default_fields_reach_the_theme_keys_site_generators_show(
         swap(before, field.split("."))
     assert after == before
     assert out.endswith("# Body\n\nText.\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain words", 'a "quote"', "back\\slash", "tab\there", "nbsp\xa0here", "bell\x07",
+     "zero\u200bwidth", "café", "", "line\u2028sep", "ja: nee", "12"],
+)
+@pytest.mark.parametrize("style", ["double", "plain", "flow", "single"])
+def test_double_quoting_escapes_exactly_what_needs_it(text: str, style: str) -> None:
+    """The nothing-to-escape shortcut writes what the character loop writes."""
+    written = frontmatter.quote_yaml(text, style)
+    if written.startswith('"'):
+        body = "".join(
+            "\\" + ch if ch in '"\\' else
+            (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+            if not ch.isprintable() and ch != "\xa0" else ch
+            for ch in " ".join(text.split("\n")))
+        assert written == f'"{body}"'
+    assert yaml.safe_load(f"k: {written}")["k"] in (text, None, 12)

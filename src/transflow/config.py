@@ -10,7 +10,7 @@ language codes are checked with Babel (a typo gets a suggestion), the publish th
 from __future__ import annotations
 
 import difflib
-import os
+import functools
 import textwrap
 import tomllib
 from collections.abc import Sequence
@@ -116,11 +116,10 @@ class Config:
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the workspace root, POSIX style (for references and reports)."""
-        text, base = str(path), f"{self.root}{os.sep}"
-        if os.sep == "/" and text.startswith(base) and "/." not in text[len(base) - 1 :]:
-            # The common case as string work (several times per article of every command):
-            # a pathlib path is normalised, so below the root with no ``.``/``..`` part.
-            return text[len(base) :]
+        text, root = str(path), f"{self.root}/"
+        if root[:1] == "/" and text.startswith(root) and "/.." not in text:
+            # The common case (POSIX, absolute, normal) as string work: per article, per file.
+            return text[len(root):]
         if path.is_absolute() and ".." not in path.parts and path.is_relative_to(self.root):
             return path.relative_to(self.root).as_posix()  # no resolve(): a hot path
         try:
@@ -220,13 +219,19 @@ def _language(code: object, ctx: Context | None = None) -> str:
         raise Invalid("a language code such as \"nl\" or \"en-GB\"")
     text = code.strip().replace("-", "_")
     try:
-        locale = Locale.parse(text)
+        return _locale_name(text)
     except (UnknownLocaleError, ValueError, TypeError):
         known = sorted(locale_identifiers())
         close = difflib.get_close_matches(text, known, n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'?" if close else "use a code such as 'nl' or 'en'"
         raise Invalid("a language code", hint, message=f"unknown language '{code}'") from None
-    return str(locale)
+
+
+@functools.lru_cache(maxsize=256)
+def _locale_name(text: str) -> str:
+    """``str(Locale.parse(text))``, asked of Babel once per code (every article's ``lang:``
+    comes here, and Babel's answer for a code never changes); errors are not kept."""
+    return str(Locale.parse(text))
 
 
 def _publish(value: object, ctx: Context) -> State:

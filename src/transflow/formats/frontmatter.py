@@ -296,6 +296,8 @@ def quote_yaml(text: str, style: str, original: str | None = None) -> str:
         return text
     if style == "single" and text.isprintable():
         return "'" + text.replace("'", "''") + "'"
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return '"' + text + '"'  # nothing to escape (the loop below, told at once)
     out = []
     for ch in text:
         if ch in '"\\':

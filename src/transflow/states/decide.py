@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from transflow.po.model import Entry
 
-from .notes import DRAFT, Acceptance, acceptances, approval, fingerprint, transflow_lines
+from .notes import DRAFT, MARKER, Acceptance, acceptances, approval, fingerprint, transflow_lines
 
 
 class State(enum.IntEnum):
@@ -96,7 +96,17 @@ def view(entry: Entry) -> EntryView:
 
 
 def entry_state(entry: Entry) -> State:
-    """The review state of one catalog entry (``state_of`` on its :func:`view`)."""
+    """The review state of one catalog entry (``state_of`` on its :func:`view`).
+
+    A comment without the marker holds no transflow line (no draft, no approval): then the
+    answer is ``state_of``'s from the msgstr and the fuzzy flag alone, told without building
+    a view (a build asks this of every entry of every catalog; most have no such line).
+    """
+    if not entry.msgstr:
+        return State.UNTRANSLATED
+    tcomment = entry.tcomment
+    if not tcomment or MARKER not in tcomment:
+        return State.NEEDS_WORK if "fuzzy" in entry.flags else State.TRANSLATED
     return state_of(view(entry))
 
 

@@ -629,6 +629,8 @@ def _assess(
         published: dict[str, str] = {}
         stale = 0
         counted: set[str] = set()  # states count entries, as status does, not occurrences
+        publish, states = config.publish, lb.states
+        reviewed_only = publish > State.TRANSLATED
         for seg in article.doc.segments:
             entry = lookup.get(seg.text)
             if entry is None:
@@ -637,15 +639,14 @@ def _assess(
                 continue
             state = entry_state(entry)
             if seg.text in counted:
-                if state < config.publish:
+                if state < publish:
                     lb.unfinished_lines.append(seg.line)
                 continue
             counted.add(seg.text)
-            lb.states[state] += 1
-            translated_only = state == State.TRANSLATED and config.publish > State.TRANSLATED
-            if translated_only and approval_is_stale(view(entry)):
+            states[state] += 1
+            if reviewed_only and state == State.TRANSLATED and approval_is_stale(view(entry)):
                 stale += 1
-            if state >= config.publish:
+            if state >= publish:
                 published[seg.text] = entry.msgstr
             else:
                 lb.unfinished_lines.append(seg.line)
