@@ -14,11 +14,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from markdown_it.token import Token
-
-from transflow.formats.markdown_dialect import markdown_parser
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 from .registry import CheckContext, define
 from .text import (
@@ -144,7 +145,13 @@ def check_footnotes(source: str, translation: str, ctx: CheckContext) -> Iterabl
         yield "footnote markers not in the source: " + ", ".join(added)
 
 
-_MD = markdown_parser()
+@lru_cache(maxsize=1)
+def _md() -> MarkdownIt:
+    """The dialect's parser, made (and markdown-it imported) by the first text with inline
+    markup: a build whose texts have none never loads it."""
+    from transflow.formats.markdown_dialect import markdown_parser
+
+    return markdown_parser()
 
 
 @dataclass(slots=True)
@@ -178,7 +185,7 @@ def _inline(text: str) -> _Inline:
             or "~" in text):  # the _INLINE_MARKUP characters, one substring test each
         return _NO_INLINE  # no link, image, code span or emphasis can start without these
     found = _Inline()
-    for tok in _walk(_MD.parseInline(text)):
+    for tok in _walk(_md().parseInline(text)):
         if tok.type == "link_open":
             found.links += 1
             href = str(tok.attrs.get("href", ""))
