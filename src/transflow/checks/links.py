@@ -34,6 +34,7 @@ from .text import (
     _may_have_bare_url,
     _may_have_mailto,
     _norm_url,
+    is_plain,
 )
 
 _ABSOLUTE = re.compile(r"(?:https?|ftp|mailto):|www\.", re.I)
@@ -42,9 +43,9 @@ _ABSOLUTE_HREF = re.compile(r"(?:https?|ftp|mailto):", re.I)
 
 @lru_cache(maxsize=4096)
 def _absolute_urls(text: str, fmt: str) -> frozenset[str]:
+    if is_plain(text):
+        return frozenset()  # "https://", "mailto:" and "href=…:" need a colon; "www." is asked
     urls: set[str] = set()
-    if ":" not in text and "." not in text:
-        return frozenset()  # "https://", "www." and "mailto:" all need one of them
     without_code = _CODE_SPAN.sub(" ", text) if fmt == "markdown" and "`" in text else text
     if _may_have_bare_url(without_code):
         for m in _BARE_URL.finditer(without_code):
@@ -96,7 +97,7 @@ def _urls_may_differ(source: str, translation: str, ctx: CheckContext) -> bool:
 
 
 @define("urls", "error", "a URL differs or is missing (language codes in paths are accepted)",
-        may_find=_urls_may_differ)
+        may_find=_urls_may_differ, markup_only=True)
 def check_urls(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A broken or swapped source link silently removes the evidence behind a claim."""
     src = _absolute_urls(source, ctx.format)
@@ -214,7 +215,8 @@ def _inline_may_differ(source: str, translation: str, ctx: CheckContext) -> bool
     return ctx.format == "markdown" and _inline_differs(source, translation)
 
 
-@define("links", "error", "the number of links differs", may_find=_inline_may_differ)
+@define("links", "error", "the number of links differs", may_find=_inline_may_differ,
+        markup_only=True)
 def check_links(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped link loses a reference; absolute targets are the ``urls`` check's."""
     if ctx.format != "markdown":
@@ -225,7 +227,7 @@ def check_links(source: str, translation: str, ctx: CheckContext) -> Iterable[st
 
 
 @define("link-targets", "warning", "relative link targets differ (site pages, anchors)",
-        may_find=_inline_may_differ)
+        may_find=_inline_may_differ, markup_only=True)
 def check_link_targets(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Only a warning: a site's own pages often have a translated slug in the other language."""
     if ctx.format != "markdown":
@@ -245,7 +247,7 @@ def check_link_targets(source: str, translation: str, ctx: CheckContext) -> Iter
 
 
 @define("code", "error", "inline code spans are not identical to the source's",
-        may_find=_inline_may_differ)
+        may_find=_inline_may_differ, markup_only=True)
 def check_code(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Code is never translated: a changed command or name breaks what the reader copies."""
     if ctx.format != "markdown":
@@ -257,7 +259,8 @@ def check_code(source: str, translation: str, ctx: CheckContext) -> Iterable[str
         yield "code not in the source: " + ", ".join(f"`{c}`" for c in added)
 
 
-@define("images", "error", "images (count or source) differ", may_find=_inline_may_differ)
+@define("images", "error", "images (count or source) differ", may_find=_inline_may_differ,
+        markup_only=True)
 def check_images(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped or swapped image changes what the article shows."""
     if ctx.format != "markdown":
@@ -270,7 +273,7 @@ def check_images(source: str, translation: str, ctx: CheckContext) -> Iterable[s
 
 
 @define("emphasis", "warning", "the number of emphasis, strong or strikethrough spans differs",
-        may_find=_inline_may_differ)
+        may_find=_inline_may_differ, markup_only=True)
 def check_emphasis(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Emphasis may move with the sentence, but its count rarely changes in a faithful text."""
     if ctx.format != "markdown":
