@@ -201,7 +201,7 @@ def test_prose_skips_only_patterns_that_cannot_match(corpus: Path) -> None:
 
     tricky = ["MaıLto:x@y.z 1", "MAİLTO:x@y.z", "mailto:a@b.c", "WWW.x.org 2", "Www.x 3",
               "ftp://x.y/z", "x&amp;y ¹² ⁰ ⁴⁵", "a<sup>1</sup>b", "[^n] `c` ](x)"]
-    texts = [*EDGES, *tricky]
+    texts = [*EDGES, *tricky, *PLAIN_EDGES]
     texts += [t for pair in _corpus_pairs(corpus) for t in pair]
     for text in texts:
         assert _prose.__wrapped__(text) == _reference_prose(text), text
@@ -250,3 +250,44 @@ def test_fast_scan_spellings_match_as_the_plain_spellings(corpus: Path) -> None:
         for fast, reference in plain.items():
             assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [
                 (m.span(), m.groups()) for m in reference.finditer(text)], text
+
+
+#: Plain-looking texts at the edge of ``is_plain``: a ``www.`` in any case, URLs and
+#: markup hidden behind one character, superscript markers, digits in every notation.
+PLAIN_EDGES = ["WWW.example.org has 3 pages", "see wWw.x.nl 4", "Ww. 5 w.w. 6", "www 7",
+               "ſee 8 httpſ//x", "Take 2 g.¹ Then 3.²³", "Neem 2 g.¹ Dan 4.²³",
+               "a\u00a05 mg", "data 5 javascript 6", "mailto 7 lto 8", "x = 9 href=10",
+               "k\u212a 12 \u0130\u0131 13", "text with ! ? # $ % ^ ( ) { } | \\ / ; ' \" , ."]
+
+
+def test_markup_only_checks_find_nothing_on_plain_pairs(corpus: Path) -> None:
+    """What ``run_checks`` skips on a pair of plain texts finds nothing there, run in full."""
+    from transflow.checks.text import is_plain
+
+    markup_only = [c for c in CHECKS if c.markup_only]
+    assert {c.name for c in markup_only} >= {"urls", "links", "code", "images", "html-tags",
+                                             "unsafe-markup"}
+    texts = [*EDGES, *PLAIN_EDGES]
+    texts += [t for pair in _corpus_pairs(corpus) for t in pair]
+    plain = [t for t in dict.fromkeys(texts) if is_plain(t)]
+    assert len(plain) > 100
+    pairs = list(itertools.product(plain[:60], repeat=2))
+    pairs += list(zip(plain, plain[1:] + plain[:1], strict=True))
+    for source, translation in pairs:
+        for ctx in CONTEXTS[:4]:
+            for check in markup_only:
+                assert check(source, translation, ctx) == [], (check.name, source, translation)
+
+
+def test_plain_edge_pairs_agree() -> None:
+    for source, translation in itertools.product([*PLAIN_EDGES, *EDGES[:20]], repeat=2):
+        for ctx in CONTEXTS[:4]:
+            assert_same(source, translation, ctx)
+
+
+def test_plain_texts_have_no_markup_character() -> None:
+    from transflow.checks.text import MARKUP_CHARACTERS, is_plain
+
+    assert is_plain("Take 2 g a day.¹") and is_plain("Neem 2,5 g per dag – ’s ochtends.")
+    for text in ["See WWW.x.org", "see wWw.x", "a:b", *(f"a{c}b" for c in MARKUP_CHARACTERS)]:
+        assert not is_plain(text), text

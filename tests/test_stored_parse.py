@@ -4,6 +4,8 @@ over the shared corpus and the sample articles; a bad record is refused, never t
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -170,3 +172,26 @@ def test_a_value_it_cannot_carry_is_not_dumped() -> None:
     doc.extra["odd"] = object()
     with pytest.raises(stored.StoredError):
         stored.dump(doc)
+
+
+def test_parser_versions_are_read_without_importing_the_parsers() -> None:
+    """A build renders stored parses: asking the parsers' versions (part of a stored parse's
+    key) and rendering must not import markdown-it or PyYAML, and the versions read from
+    the installed files are the ones the imported packages report."""
+    probe = (
+        "import sys\n"
+        "from transflow.formats import format_for, stored\n"
+        "answer = stored.parser_versions('markdown')\n"
+        "format_for('a.md')\n"
+        "print(sorted(m for m in ('markdown_it', 'yaml', 'mdit_py_plugins') if m in sys.modules))\n"
+        "import markdown_it, mdit_py_plugins, yaml\n"
+        "expected = [sys.version.split()[0]] + [\n"
+        "    f'{m.__name__} {m.__version__}'\n"
+        "    + (' C' if getattr(m, '__with_libyaml__', 0) else '')\n"
+        "    for m in (markdown_it, mdit_py_plugins, yaml)]\n"
+        "print(answer == ', '.join(expected), answer)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out[0] == "[]"
+    assert out[1].startswith("True"), out[1]

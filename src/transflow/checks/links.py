@@ -14,11 +14,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from markdown_it.token import Token
-
-from transflow.formats.markdown_dialect import markdown_parser
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 from .registry import CheckContext, define
 from .text import (
@@ -33,6 +34,7 @@ from .text import (
     _may_have_bare_url,
     _may_have_mailto,
     _norm_url,
+    is_plain,
 )
 
 _ABSOLUTE = re.compile(r"(?:https?|ftp|mailto):|www\.", re.I)
@@ -41,9 +43,9 @@ _ABSOLUTE_HREF = re.compile(r"(?:https?|ftp|mailto):", re.I)
 
 @lru_cache(maxsize=4096)
 def _absolute_urls(text: str, fmt: str) -> frozenset[str]:
+    if is_plain(text):
+        return frozenset()  # "https://", "mailto:" and "href=…:" need a colon; "www." is asked
     urls: set[str] = set()
-    if ":" not in text and "." not in text:
-        return frozenset()  # "https://", "www." and "mailto:" all need one of them
     without_code = _CODE_SPAN.sub(" ", text) if fmt == "markdown" and "`" in text else text
     if _may_have_bare_url(without_code):
         for m in _BARE_URL.finditer(without_code):
@@ -95,7 +97,7 @@ def _urls_may_differ(source: str, translation: str, ctx: CheckContext) -> bool:
 
 
 @define("urls", "error", "a URL differs or is missing (language codes in paths are accepted)",
-        may_find=_urls_may_differ)
+        may_find=_urls_may_differ, markup_only=True)
 def check_urls(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A broken or swapped source link silently removes the evidence behind a claim."""
     src = _absolute_urls(source, ctx.format)
@@ -144,7 +146,13 @@ def check_footnotes(source: str, translation: str, ctx: CheckContext) -> Iterabl
         yield "footnote markers not in the source: " + ", ".join(added)
 
 
-_MD = markdown_parser()
+@lru_cache(maxsize=1)
+def _md() -> MarkdownIt:
+    """The dialect's parser, made (and markdown-it imported) by the first text with inline
+    markup: a build whose texts have none never loads it."""
+    from transflow.formats.markdown_dialect import markdown_parser
+
+    return markdown_parser()
 
 
 @dataclass(slots=True)
@@ -178,7 +186,7 @@ def _inline(text: str) -> _Inline:
             or "~" in text):  # the _INLINE_MARKUP characters, one substring test each
         return _NO_INLINE  # no link, image, code span or emphasis can start without these
     found = _Inline()
-    for tok in _walk(_MD.parseInline(text)):
+    for tok in _walk(_md().parseInline(text)):
         if tok.type == "link_open":
             found.links += 1
             href = str(tok.attrs.get("href", ""))
@@ -207,7 +215,8 @@ def _inline_may_differ(source: str, translation: str, ctx: CheckContext) -> bool
     return ctx.format == "markdown" and _inline_differs(source, translation)
 
 
-@define("links", "error", "the number of links differs", may_find=_inline_may_differ)
+@define("links", "error", "the number of links differs", may_find=_inline_may_differ,
+        markup_only=True)
 def check_links(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped link loses a reference; absolute targets are the ``urls`` check's."""
     if ctx.format != "markdown":
@@ -218,7 +227,7 @@ def check_links(source: str, translation: str, ctx: CheckContext) -> Iterable[st
 
 
 @define("link-targets", "warning", "relative link targets differ (site pages, anchors)",
-        may_find=_inline_may_differ)
+        may_find=_inline_may_differ, markup_only=True)
 def check_link_targets(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Only a warning: a site's own pages often have a translated slug in the other language."""
     if ctx.format != "markdown":
@@ -238,7 +247,7 @@ def check_link_targets(source: str, translation: str, ctx: CheckContext) -> Iter
 
 
 @define("code", "error", "inline code spans are not identical to the source's",
-        may_find=_inline_may_differ)
+        may_find=_inline_may_differ, markup_only=True)
 def check_code(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Code is never translated: a changed command or name breaks what the reader copies."""
     if ctx.format != "markdown":
@@ -250,7 +259,8 @@ def check_code(source: str, translation: str, ctx: CheckContext) -> Iterable[str
         yield "code not in the source: " + ", ".join(f"`{c}`" for c in added)
 
 
-@define("images", "error", "images (count or source) differ", may_find=_inline_may_differ)
+@define("images", "error", "images (count or source) differ", may_find=_inline_may_differ,
+        markup_only=True)
 def check_images(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """A dropped or swapped image changes what the article shows."""
     if ctx.format != "markdown":
@@ -263,7 +273,7 @@ def check_images(source: str, translation: str, ctx: CheckContext) -> Iterable[s
 
 
 @define("emphasis", "warning", "the number of emphasis, strong or strikethrough spans differs",
-        may_find=_inline_may_differ)
+        may_find=_inline_may_differ, markup_only=True)
 def check_emphasis(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Emphasis may move with the sentence, but its count rarely changes in a faithful text."""
     if ctx.format != "markdown":

@@ -10,7 +10,9 @@ A check may come with a pre-filter (``may_find``), written in the check's own mo
 it: a cheap test on the two texts that answers False only when the check provably finds
 nothing on them (the same numbers in both texts: no number can differ). ``run_checks`` skips a
 check whose pre-filter says False; ``run_checks(..., prefilter=False)`` runs every check in
-full, the reference the tests compare the fast path with.
+full, the reference the tests compare the fast path with. A check about markup, links or
+URLs is also defined ``markup_only``: on a pair of plain texts (``text.is_plain``, most
+segments) ``run_checks`` does not even ask its pre-filter.
 """
 
 from __future__ import annotations
@@ -65,18 +67,24 @@ class Check:
     messages: MessageFunction
     #: The check's own conservative pre-filter, if it has one (see the module docstring).
     may_find: PreFilter | None = None
+    #: True for a check that finds nothing when both texts are plain (``text.is_plain``: no
+    #: markup, link or URL character): ``run_checks`` skips it on such a pair, pre-filter
+    #: and all, after one cached question per text instead of one per check.
+    markup_only: bool = False
 
     def __call__(self, source: str, translation: str, ctx: CheckContext) -> list[Finding]:
         return self.function(source, translation, ctx)
 
 
 def define(
-    name: str, severity: Severity, description: str, *, may_find: PreFilter | None = None
+    name: str, severity: Severity, description: str, *, may_find: PreFilter | None = None,
+    markup_only: bool = False,
 ) -> Callable[[MessageFunction], Check]:
     """Make a :class:`Check` of a function that yields messages (one finding each).
 
     ``may_find`` is the check's pre-filter: it must answer True whenever ``func`` could
-    yield a message (it may answer True needlessly, never False wrongly).
+    yield a message (it may answer True needlessly, never False wrongly). ``markup_only``
+    says the check finds nothing on a pair of plain texts (see :attr:`Check.markup_only`).
     """
 
     def wrap(func: MessageFunction) -> Check:
@@ -85,6 +93,6 @@ def define(
 
         run.__name__ = func.__name__
         run.__doc__ = func.__doc__
-        return Check(name, severity, description, run, func, may_find)
+        return Check(name, severity, description, run, func, may_find, markup_only)
 
     return wrap

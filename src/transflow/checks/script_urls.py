@@ -31,12 +31,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-
-from transflow.formats.markdown_dialect import markdown_parser
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 from .safety import URL_ATTRIBUTES
 
@@ -144,7 +143,10 @@ def script_scheme(url: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    """The dialect's parser with markdown-it's URL filter and normalisation switched off."""
+    """The dialect's parser with markdown-it's URL filter and normalisation switched off
+    (made, and markdown-it imported, by the first page that needs it)."""
+    from transflow.formats.markdown_dialect import markdown_parser
+
     md = markdown_parser()
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.normalizeLink = lambda url: url  # type: ignore[method-assign]

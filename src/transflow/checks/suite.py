@@ -23,6 +23,7 @@ from .links import (
 from .numbers import check_numbers
 from .registry import Check, CheckContext, Finding, PreFilter
 from .tags import check_html_tags, check_unsafe_markup
+from .text import is_plain
 from .wording import (
     check_glossary,
     check_identical,
@@ -65,13 +66,16 @@ def run_checks(
     """Every check (except those named in ``skip``) on one pair, in :data:`CHECKS` order.
 
     A check whose pre-filter (``Check.may_find``) says it cannot find anything on the pair
-    is not run; ``prefilter=False`` runs every check in full (the reference path: the same
-    findings, only slower).
+    is not run, nor, when both texts are plain (``is_plain``, most pairs), a check defined
+    ``markup_only``; ``prefilter=False`` runs every check in full (the reference path: the
+    same findings, only slower).
     """
     if not translation:
         return []
     findings: list[Finding] = []
-    for check, may_find in _plan(skip if isinstance(skip, tuple) else tuple(skip), prefilter):
+    plain = prefilter and is_plain(source) and is_plain(translation)
+    for check, may_find in _plan(skip if isinstance(skip, tuple) else tuple(skip), prefilter,
+                                 plain):
         if may_find is not None and not may_find(source, translation, ctx):
             continue
         for message in check.messages(source, translation, ctx):
@@ -79,12 +83,14 @@ def run_checks(
     return findings
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=64)
 def _plan(
-    skip: tuple[str, ...], prefilter: bool
+    skip: tuple[str, ...], prefilter: bool, plain: bool = False
 ) -> tuple[tuple[Check, PreFilter | None], ...]:
-    """The checks to run and their pre-filters, worked out once per ``skip`` (a hot path)."""
-    return tuple((c, c.may_find if prefilter else None) for c in CHECKS if c.name not in skip)
+    """The checks to run and their pre-filters, worked out once per ``skip`` (a hot path);
+    for a ``plain`` pair without the ``markup_only`` checks."""
+    return tuple((c, c.may_find if prefilter else None) for c in CHECKS
+                 if c.name not in skip and not (plain and c.markup_only))
 
 
 def check_names() -> list[str]:

@@ -71,7 +71,7 @@ def _may_be_unsafe(source: str, translation: str, ctx: CheckContext) -> bool:
 
 
 @define("unsafe-markup", "error", "script-capable HTML (<script>, <iframe>, on…=, javascript:)",
-        may_find=_may_be_unsafe)
+        may_find=_may_be_unsafe, markup_only=True)
 def check_unsafe_markup(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Runs in every format: a translator must not be able to inject code into the site."""
     yield from disallowed_markup(source, translation)
@@ -84,7 +84,7 @@ def _may_have_tags(source: str, translation: str, ctx: CheckContext) -> bool:
 
 
 @define("html-tags", "error", "HTML tags added or missing compared with the source",
-        may_find=_may_have_tags)
+        may_find=_may_have_tags, markup_only=True)
 def check_html_tags(source: str, translation: str, ctx: CheckContext) -> Iterable[str]:
     """Tags may be reordered with the sentence, so their counts are compared, not their order."""
     if ctx.format not in ("markdown", "html") or ("<" not in source and "<" not in translation):

@@ -19,8 +19,10 @@ def _may_have_bare_url(text: str) -> bool:
     """False when :data:`_BARE_URL` cannot match: it needs ``://`` or ``www.`` (``re.I``
     folds ``w`` to ``W`` only, so ``lower`` finds every spelling, and a ``w.`` or ``W.``
     must be there first). Case-insensitive matching is slow for the engine: most prose is
-    answered here instead."""
-    return "://" in text or (("w." in text or "W." in text) and "www." in text.lower())
+    answered here instead. The ``:`` is looked for first: a one-character test is many
+    times cheaper than a longer one, and most prose has no colon."""
+    return (":" in text and "://" in text) or (
+        ("w." in text or "W." in text) and "www." in text.lower())
 
 
 #: Every spelling of ``lto:`` that ``re.I`` lets :data:`_MAILTO` match (``l``, ``t`` and
@@ -35,9 +37,32 @@ def _may_have_mailto(text: str) -> bool:
 
 
 def _has_superscript(text: str) -> bool:
-    """True when ``text`` has a superscript digit: ten substring tests are cheaper than the
-    engine trying :data:`_SUPERSCRIPT_RUN` at every position of a long text."""
-    return not text.isascii() and any(digit in text for digit in _SUPERSCRIPTS)
+    """True when ``text`` has a superscript digit (one of :data:`_SUPERSCRIPTS`): ten
+    one-character substring tests are cheaper than the engine trying
+    :data:`_SUPERSCRIPT_RUN` at every position of a long text (and written out, not
+    looped over: the loop cost more than the tests)."""
+    return not text.isascii() and (
+        "¹" in text or "²" in text or "³" in text or "⁴" in text or "⁵" in text
+        or "⁶" in text or "⁷" in text or "⁸" in text or "⁹" in text or "⁰" in text)
+
+
+#: Characters that no link, image, code span, emphasis, tag, comment, entity, footnote
+#: reference or script URL can be written without (``:`` for every scheme, ``[`` for
+#: Markdown links and ``[^n]``, ``<`` for tags, autolinks and ``<sup>``, ``&`` for
+#: entities, ``` `*_~ ``` for code and emphasis); a ``www.`` address is the one URL
+#: without a colon, and :func:`is_plain` asks for it apart.
+MARKUP_CHARACTERS = "<[`*_~&:"
+
+
+@lru_cache(maxsize=4096)
+def is_plain(text: str) -> bool:
+    """True when ``text`` has none of :data:`MARKUP_CHARACTERS` and no ``www.`` address:
+    prose without markup, links or URLs, whose :func:`_prose` is the text itself
+    (superscript footnote markers aside) and on which no markup, link or URL check can
+    find anything (the checks defined with ``markup_only``). Most segments are plain, so
+    the question is answered once per text (one-character tests first: cheap)."""
+    return not ("<" in text or "[" in text or "`" in text or "*" in text or "_" in text
+                or "~" in text or "&" in text or ":" in text or _may_have_bare_url(text))
 
 
 def _replace_superscript_runs(text: str, replacement: str) -> str:
@@ -133,6 +158,8 @@ def _prose(text: str) -> str:
 
     Several checks read the prose of the same text, so it is computed once per text.
     """
+    if is_plain(text):
+        return _replace_superscript_runs(text, " ")  # no pattern below can match
     # Each pattern is skipped when the text lacks a character it cannot match without
     # (most prose has no markup at all); what a replacement inserts (" ", "]") never
     # supplies one of those characters to a later pattern.

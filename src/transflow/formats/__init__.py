@@ -13,9 +13,9 @@ __all__ = ["EXTENSIONS", "Document", "Format", "Markup", "Segment", "Translate",
 #: extension -> module that defines ``FORMAT`` (or ``module:NAME`` for another name);
 #: imported lazily so a Markdown-only run never pays for the HTML parser.
 EXTENSIONS: dict[str, str] = {
-    ".md": "transflow.formats.markdown",
-    ".markdown": "transflow.formats.markdown",
-    ".mdx": "transflow.formats.markdown:MDX_FORMAT",
+    ".md": "transflow.formats.markdown_render",
+    ".markdown": "transflow.formats.markdown_render",
+    ".mdx": "transflow.formats.markdown_render:MDX_FORMAT",
     ".html": "transflow.formats.html",
     ".htm": "transflow.formats.html",
     ".txt": "transflow.formats.text",

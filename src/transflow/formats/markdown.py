@@ -1,4 +1,7 @@
-"""Markdown articles: one module that both extracts segments and reassembles translations.
+"""Markdown articles: segments extracted here, translations reassembled by ``markdown_render``.
+
+Reassembly (``render``, and the ``Format`` object) lives in ``markdown_render`` so that a
+build, which renders stored parses, never imports markdown-it; both are re-exported here.
 
 Extraction principles (after translate-toolkit's ``translate/storage/markdown.py``):
 
@@ -55,17 +58,17 @@ from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
 from markdown_it.rules_block import StateBlock
 
 from transflow.formats import directives, frontmatter, markdown_html, markdown_inner, shortcodes
-from transflow.formats.base import Document, Markup, Segment, Translate, enclosed, splice
+from transflow.formats.base import Document, Markup, Segment, enclosed
 from transflow.formats.markdown_dialect import markdown_parser
 from transflow.formats.markdown_dispatch import dispatch_block_rules
-from transflow.formats.markdown_escape import MDX_TEXT_MODES, Span
-from transflow.formats.markdown_escape import encode as encode_span
+from transflow.formats.markdown_escape import Span
+from transflow.formats.markdown_render import EXTRA_KEY as _EXTRA_KEY
+from transflow.formats.markdown_render import FORMAT, MDX_FORMAT, MarkdownFormat, render
+from transflow.formats.markdown_render import MARKUP_KEY as _MARKUP_KEY
+from transflow.formats.markdown_render import MDX_KEY as _MDX_KEY
 
 __all__ = ["BODY_START", "FORMAT", "MDX_FORMAT", "MarkdownFormat", "new_parser", "parse", "render"]
 
-_EXTRA_KEY = "markdown.render"
-_MARKUP_KEY = "markdown.markup"
-_MDX_KEY = "markdown.mdx"
 #: ``Document.extra`` key: offset where the Markdown body starts (after BOM and front matter).
 BODY_START = "markdown.body_start"
 _NEWLINES_RE = re.compile(r"\r\n?")
@@ -746,61 +749,3 @@ def _cell(norm: str, span: tuple[int, int], index: int, line: int, add: _Add) ->
     add(
         norm[start:end], "table cell", line, start, end, Span("cell", "" if start > begin else "^")
     )
-
-
-# --- reassembly ------------------------------------------------------------------------
-
-
-def render(doc: Document, translate: Translate, *, force_replace: bool = False) -> str:
-    """The source with every translated segment's span replaced.
-
-    ``force_replace`` writes even translations equal to the msgid through the escaping and
-    re-prefixing path (conformance checks use it to prove that path is faithful).
-    """
-    spans = doc.extra.get(_EXTRA_KEY)
-    if not isinstance(spans, dict) or any((s.start, s.end) not in spans for s in doc.segments):
-        fields = [s.kind.removeprefix("front matter: ") for s in doc.segments]
-        markup = doc.extra.get(_MARKUP_KEY)
-        spans = parse(
-            doc.source,
-            front_matter_fields=fields,
-            markup=markup if isinstance(markup, Markup) else None,
-            mdx=doc.extra.get(_MDX_KEY) is True,
-        ).extra[_EXTRA_KEY]
-        assert isinstance(spans, dict)
-    newline = "\r\n" if "\r\n" in doc.source else "\n"
-    mdx = doc.extra.get(_MDX_KEY) is True
-
-    def encode(segment: Segment, translation: str) -> str:
-        span: Span = spans[(segment.start, segment.end)]
-        source_span = doc.source[segment.start : segment.end]
-        if mdx and span.mode in MDX_TEXT_MODES:
-            translation = markdown_html.escape_mdx_text(translation, segment.text)
-        return encode_span(translation, span, newline, segment.text, source_span)
-
-    return splice(doc, translate, encode, force=force_replace)
-
-
-class MarkdownFormat:
-    """The ``Format`` for ``.md``/``.markdown`` articles (and, with ``mdx``, ``.mdx``)."""
-
-    name = "markdown"
-
-    def __init__(self, *, mdx: bool = False) -> None:
-        self.mdx = mdx
-        self.extensions = (".mdx",) if mdx else (".md", ".markdown")
-
-    def parse(
-        self, source: str, *, front_matter_fields: Sequence[str] = (), markup: Markup | None = None
-    ) -> Document:
-        """Split ``source`` into segments (see the module docstring for what they are)."""
-        return parse(source, front_matter_fields=front_matter_fields, markup=markup, mdx=self.mdx)
-
-    def render(self, doc: Document, translate: Translate) -> str:
-        """Replace each segment's span with its translation; everything else stays."""
-        return render(doc, translate)
-
-
-FORMAT = MarkdownFormat()
-#: MDX: Markdown with JSX components, ESM and expressions (see ``parse``).
-MDX_FORMAT = MarkdownFormat(mdx=True)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from transflow.formats import frontmatter, markdown_html, markdown_inner, shortcodes
-from transflow.formats.markdown_dialect import markdown_parser
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 __all__ = ["MDX_TEXT_MODES", "Span", "encode", "escape_line"]
 
@@ -25,8 +27,18 @@ _BLANK_LINES_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 # First characters after which a line might open a block (then a real parse decides).
 _SUSPECT_RE = re.compile(r"[ \t]*(?:[#>+*=_~`<|\[$\-]|\d)")
 _CONTAINER_FENCE = re.compile(r"[ \t]*:::")
-_BLOCK = markdown_parser()
-_BLOCK.core.ruler.enableOnly(["normalize", "block"])
+
+
+@cache
+def _block_parser() -> MarkdownIt:
+    """The block phase of transflow's Markdown dialect, made when a line looks like it may
+    open a block: most translations never need it, and a build that renders stored parses
+    then never imports markdown-it."""
+    from transflow.formats.markdown_dialect import markdown_parser
+
+    md = markdown_parser()
+    md.core.ruler.enableOnly(["normalize", "block"])
+    return md
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +63,27 @@ def encode(text: str, span: Span, newline: str, original: str, original_span: st
     if span.prefix == "|":  # a value inside a table cell's markup: ``|`` would split the row
         written = encode(text, Span(span.mode, "", span.style), newline, original, original_span)
         return re.sub(r"(?<!\\)\|", r"\\|", written)
+    # The encoders of embedded markup are imported by the spans that need them (see
+    # ``_block_parser``): markdown-it, the HTML reader and PyYAML only load when used.
     if span.mode == "title":
+        from transflow.formats import markdown_inner
+
         return markdown_inner.encode_title(text, span.style)
     if span.mode == "alt":
+        from transflow.formats import markdown_inner
+
         return markdown_inner.encode_alt(text)
     if span.mode == "attr":
+        from transflow.formats import markdown_html
+
         return markdown_html.encode_attribute(text, span.style, original_span)
     if span.mode == "shortcode":
+        from transflow.formats import shortcodes
+
         return shortcodes.encode(text, span.style[:1], span.style[1:])
     if span.mode in ("html", "html-md"):
+        from transflow.formats import markdown_html
+
         written = markdown_html.encode_content(text, original_span)
         if span.mode == "html":
             return written
@@ -68,8 +92,12 @@ def encode(text: str, span: Span, newline: str, original: str, original_span: st
         text = _NEWLINES_RE.sub("\n", text)
     text = text.strip()
     if span.mode == "yaml":
+        from transflow.formats import frontmatter
+
         return frontmatter.quote_yaml(text, span.style, original)
     if span.mode == "toml":
+        from transflow.formats import frontmatter
+
         return frontmatter.quote_toml(text, span.style)
     if span.mode == "quoted":  # a Python-Markdown title: one line, no ``"`` to end it
         return re.sub(r"\s+", " ", text).replace('"', "'")
@@ -159,7 +187,7 @@ _CLOSERS = "\n\n$$\n```\n~~~\n-->\n?>\n]]>\n</script>\n</pre>\n</style>\n</texta
 
 
 def _shape(text: str) -> list[tuple[str, str, tuple[int, ...]]]:
-    return [(t.type, t.tag, tuple(t.map or ())) for t in _BLOCK.parse(text, {})]
+    return [(t.type, t.tag, tuple(t.map or ())) for t in _block_parser().parse(text, {})]
 
 
 def _opens_nothing(line: str, previous: str | None) -> bool:
@@ -170,7 +198,7 @@ def _opens_nothing(line: str, previous: str | None) -> bool:
 
 def _stays_inline(line: str, previous: str | None) -> bool:
     probe = line if previous is None else previous + "\n" + line
-    tokens = _BLOCK.parse(probe, {})
+    tokens = _block_parser().parse(probe, {})
     return (
         len(tokens) == 3
         and tokens[0].type == "paragraph_open"

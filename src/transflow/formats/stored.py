@@ -20,8 +20,13 @@ is simply not stored.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
+import importlib.machinery
+import importlib.util
+import os
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -43,20 +48,44 @@ _MARKUP = "markup"
 
 #: The third-party parsers each format's ``parse`` goes through: their versions (and
 #: Python's, for ``html.parser`` and ``tomllib``) are part of what a parse depends on.
-_PARSERS = {"markdown": ("markdown_it", "yaml"), "html": ("yaml",), "text": ()}
+_PARSERS = {"markdown": ("markdown_it", "mdit_py_plugins", "yaml"), "html": ("yaml",),
+            "text": ()}
+_VERSION_LINE = re.compile(r"""^__version__\s*=\s*["']([^"']+)["']""", re.MULTILINE)
 
 
 @functools.cache
 def parser_versions(format_name: str) -> str:
-    """The versions of the parsers behind format ``format_name`` (for a stored parse's key).
-
-    Imported when asked (already loaded by the format module itself)."""
+    """The versions of the parsers behind format ``format_name`` (for a stored parse's key)."""
     parts = [sys.version.split()[0]]
-    for name in _PARSERS.get(format_name, ("markdown_it", "yaml")):
-        module = importlib.import_module(name)
-        parts.append(f"{name} {getattr(module, '__version__', '?')}"
-                     f"{' C' if getattr(module, '__with_libyaml__', False) else ''}")
+    parts += (_installed(name) for name in _PARSERS.get(format_name, _PARSERS["markdown"]))
     return ", ".join(parts)
+
+
+def _installed(name: str) -> str:
+    """``name version`` of an installed parser package, plus `` C`` when it carries its C
+    extension (PyYAML with libyaml), read from its files without importing it.
+
+    Why not import it: the point of a stored parse is that a build never needs the parser,
+    and importing markdown-it and PyYAML only to ask their versions cost a build a third of
+    its start-up. The version is the ``__version__ = "…"`` line of the package's
+    ``__init__.py``; a package written another way is imported and asked (same answer).
+    """
+    spec = importlib.util.find_spec(name)
+    version = None
+    if spec is not None and spec.origin and spec.submodule_search_locations is not None:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            with open(spec.origin, encoding="utf-8") as handle:
+                found = _VERSION_LINE.search(handle.read())
+            version = found.group(1) if found else None
+    if version is None:
+        version = str(getattr(importlib.import_module(name), "__version__", "?"))
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    extension = any(
+        os.path.exists(os.path.join(folder, f"_{name}{suffix}"))
+        for folder in folders
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES
+    )
+    return f"{name} {version}{' C' if extension else ''}"
 
 
 class StoredError(ValueError):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -125,10 +126,17 @@ def header(language: str | None, project: str, now: datetime) -> dict[str, str]:
         "Content-Transfer-Encoding": "8bit",
     }
     if language:
-        plural = get_plural(language)
-        meta["Plural-Forms"] = f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+        meta["Plural-Forms"] = plural_forms(language)
     meta["X-Generator"] = f"transflow {__version__}"
     return meta
+
+
+@functools.lru_cache(maxsize=64)
+def plural_forms(language: str) -> str:
+    """The ``Plural-Forms`` value for ``language`` from Babel's CLDR data (looked up once per
+    language: every catalog's header asks, a few times per article in a sync)."""
+    plural = get_plural(language)
+    return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
 
 
 def new_catalog(language: str | None, project: str, now: datetime) -> Catalog:
