@@ -13,12 +13,14 @@ the rest are built.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring  # the C one (ensure_ascii=False)
 from pathlib import Path
@@ -31,7 +33,14 @@ from transflow.formats import Segment
 from transflow.po.model import Catalog
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
-from transflow.workflow.cache import ResultCache, config_key, make_key
+from transflow.workflow.cache import (
+    RACY_NS,
+    FileEntry,
+    ResultCache,
+    config_key,
+    hash_file,
+    make_key,
+)
 from transflow.workflow.manifest_read import previous_entries
 from transflow.workflow.pages import pages
 from transflow.workflow.parse_cache import ParseCache
@@ -298,19 +307,25 @@ def build(
     # --allow-incomplete is not part of the key: it only matters to unfinished articles,
     # whose results record it (see _reuse), so "build" and "build --allow-incomplete" share.
     base = make_key("build", config_key(config), out, *gate_keys)
-    keys: dict[Path, tuple[str, str]] = {}
+    keys: dict[Path, str] = {}
     reused: dict[Path, tuple[ArticleBuild, list[str]]] = {}
     for start in range(0, len(all_files) if cache.enabled else 0, LOOKUP_BATCH):
-        batch = all_files[start : start + LOOKUP_BATCH]
-        for path in batch:
-            keys[path] = _build_key(cache, base, config, path)
-        rows = cache.get_many("build", dict(keys[p] for p in batch))
-        for path in batch:
-            rel, key = keys[path]
-            raw = rows.get(rel)
-            hit = _reuse(cache, config, rel, key, raw, allow_incomplete) if raw else None
+        batch = [(path, *input_files(config, path))
+                 for path in all_files[start : start + LOOKUP_BATCH]]
+        rows = cache.stored("build", [rel for _, rel, _ in batch])
+        for path, rel, inputs in batch:
+            row = rows.get(rel)
+            if row is None:
+                cache.misses += 1
+                continue  # never built: its key is made where it is built (on every core)
+            keys[path] = key = make_key(base, rel, *cache.digests(inputs))
+            hit = _reuse(cache, config, rel, key, row[1], allow_incomplete) \
+                if row[0] == key else None
             if hit is not None:
+                cache.hits += 1
                 reused[path] = hit
+            else:
+                cache.misses += 1
     files = [p for p in all_files if p not in reused]
     # What sync stored spares parsing again (a dry run stores nothing).
     parses = ParseCache(config, enabled=use_cache, readonly=dry_run)
@@ -319,35 +334,60 @@ def build(
     journal = journal_of(config) if not dry_run else None
     if journal is not None and out != config.output:
         journal.begin([out])
+    # Keys the parent did not make (never-built articles) are made where they are built.
+    key_base = base if cache.enabled and not dry_run else None
     with cache:
         outcomes: list[_Outcome] = []
+
+        # What each article published is read back and recorded once it is committed and
+        # has aged past the racy window (a record hashed sooner is not trusted, and the next
+        # build would read it again): in a parallel build, while the workers go on.
+        committed: collections.deque[tuple[int, _Outcome, _Keyed]] = collections.deque()
+
+        def remember(older_than: int | None) -> None:
+            while committed and (older_than is None or committed[0][0] < older_than):
+                _, (rel, result), (key, learned) = committed.popleft()
+                for name, entry in learned:  # the inputs' digests a worker found
+                    cache.learn(name, entry)
+                if key is not None and not isinstance(result, Problem):
+                    _remember(cache, config, rel, key, result[0], allow_incomplete)
+
+        def commits(outcomes: Iterable[tuple[_Outcome, _Keyed]]) -> None:
+            now = time.time_ns()
+            committed.extend((now, outcome, keyed) for outcome, keyed in outcomes)
+            remember(now - RACY_NS)
+
         if parallel.worth_it(files, workers):
             done = [0]
 
-            def adopt(items: list[tuple[_Outcome, Staged | None]]) -> None:
+            def adopt(items: list[_Built]) -> None:
                 # One commit (one journal write) for the chunk's articles, each of which
                 # went through whole: its files are visible together, as in sync.
                 transaction = Transaction(journal=journal)
-                for n, (outcome, staged) in enumerate(items):
+                for n, (outcome, staged, keyed) in enumerate(items):
                     if staged is not None:
                         transaction.adopt(staged)
-                        items[n] = (outcome, None)  # not kept until the build ends
+                        items[n] = (outcome, None, keyed)  # not kept until the build ends
                 transaction.commit()
+                commits((outcome, keyed) for outcome, _, keyed in items)
                 done[0] += len(items)
                 progress(done[0], len(files), items[-1][0][0] if items else "")
 
             chunks = parallel.map_chunks(
-                _build_chunk, files, workers=workers,
-                args=(config, out, tuple(gates), allow_incomplete, dry_run, parses),
+                _build_chunk, [(path, keys.get(path)) for path in files], workers=workers,
+                args=(config, out, tuple(gates), allow_incomplete, dry_run, parses, key_base),
                 on_result=adopt,
             )
-            outcomes = [outcome for items in chunks for outcome, _ in items]
+            outcomes = [outcome for items in chunks for outcome, _, _ in items]
         else:
             for n, path in enumerate(files, 1):
                 progress(n, len(files), config.relative(path))
-                outcome, _ = _build_one(config, path, out, gates, allow_incomplete, dry_run,
-                                        commit=True, parses=parses)
+                outcome, _, keyed = _build_keyed(
+                    config, path, keys.get(path), key_base, out, gates, allow_incomplete,
+                    dry_run, commit=True, parses=parses)
+                commits([(outcome, keyed)])
                 outcomes.append(outcome)
+        remember(None)
         parses.save()
         built: dict[Path, tuple[ArticleBuild, list[str]]] = {}
         broken: set[str] = set()
@@ -394,10 +434,6 @@ def build(
                 report.written.append(config.relative(manifest))
                 report.manifest_written = (report.written[-1], bytes.fromhex(digest))
             _flush(gates)
-        # Committed: now remember what the outputs hold.
-        for path, (rel, key) in keys.items():
-            if path in built:
-                _remember(cache, config, rel, key, built[path][0], allow_incomplete)
     return report
 
 
@@ -407,13 +443,6 @@ def _flush(gates: Sequence[Gate]) -> None:
         flush = getattr(gate, "flush", None)
         if callable(flush):
             flush()
-
-
-def _build_key(cache: ResultCache, base: str, config: Config, path: Path) -> tuple[str, str]:
-    """The article's name, and everything its build depends on: the article and all its
-    catalogs."""
-    rel, inputs = input_files(config, path)
-    return rel, make_key(base, rel, *cache.digests(inputs))
 
 
 def _reuse(
@@ -527,32 +556,71 @@ def _nested(value: object) -> str:
 _Outcome = tuple[str, "tuple[ArticleBuild, list[str]] | Problem"]
 
 
+#: What building an article hands back: its outcome, its staged files (a worker), and its
+#: results-cache key (None: not cached) with the input digests found on the way.
+_Keyed = tuple["str | None", "list[tuple[str, FileEntry]]"]
+_Built = tuple[_Outcome, "Staged | None", _Keyed]
+
+
 def _build_chunk(
-    paths: list[Path],
+    items: list[tuple[Path, str | None]],
     config: Config,
     out: Path,
     gates: Sequence[Gate],
     allow_incomplete: bool,
     dry_run: bool,
     parses: ParseCache,
-) -> list[tuple[_Outcome, Staged | None]]:
-    """Worker: build a chunk of articles, staging each one's files for the parent to commit."""
-    items: list[tuple[_Outcome, Staged | None]] = []
-    parses.plan(paths)
+    key_base: str | None,
+) -> list[_Built]:
+    """Worker: build a chunk of articles (each with its key, when the parent made it),
+    staging each one's files for the parent to commit."""
+    built: list[_Built] = []
+    parses.plan([path for path, _ in items])
     try:
-        for p in paths:
-            items.append(_build_one(config, p, out, gates, allow_incomplete, dry_run,
-                                    commit=False, parses=parses))
+        for path, key in items:
+            built.append(_build_keyed(config, path, key, key_base, out, gates,
+                                      allow_incomplete, dry_run, commit=False, parses=parses))
         _flush(gates)
         parses.save()
     except BaseException:
-        for _, staged in items:
+        for _, staged, _ in built:
             if staged is not None:
                 dropped = Transaction()
                 dropped.adopt(staged)
                 dropped.abort()
         raise
-    return items
+    return built
+
+
+def _build_keyed(
+    config: Config,
+    path: Path,
+    key: str | None,
+    key_base: str | None,
+    out: Path,
+    gates: Sequence[Gate],
+    allow_incomplete: bool,
+    dry_run: bool,
+    *,
+    commit: bool,
+    parses: ParseCache | None,
+) -> _Built:
+    """``_build_one``, with the article's results-cache key made first when the caller has
+    none (from the inputs' bytes before they are read for the build: a change meanwhile
+    gives a key the next build does not find, never a result under a wrong key)."""
+    learned: list[tuple[str, FileEntry]] = []
+    if key is None and key_base is not None:
+        rel, inputs = input_files(config, path)
+        digests: list[str | None] = []
+        for name in inputs:
+            found = hash_file(name)
+            digests.append(None if found is None else found[0])
+            if found is not None and found[1] is not None:
+                learned.append((name, found[1]))
+        key = make_key(key_base, rel, *digests)
+    outcome, staged = _build_one(config, path, out, gates, allow_incomplete, dry_run,
+                                 commit=commit, parses=parses)
+    return outcome, staged, (key, learned)
 
 
 def _build_one(
@@ -581,9 +649,8 @@ def _build_one(
                 result.files[page.language] = config.relative(dest)
                 digests.append(None)
                 if text is not None and not dry_run and _changed(dest, text):
-                    transaction.write(dest, text)
+                    digests[-1] = bytes.fromhex(transaction.write(dest, text))
                     written.append(config.relative(dest))
-                    digests[-1] = hashlib.sha256(text.encode("utf-8")).digest()
             elif not page.kept:
                 result.unpublished.append(config.relative(dest))
                 if not dry_run and dest.exists():

@@ -54,11 +54,36 @@ def _stat_key(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
-def _trusted(st: os.stat_result, hashed: int) -> bool:
-    """True when a write after the hash would have given the file a newer mtime and ctime."""
-    changed = max(st.st_mtime_ns, st.st_ctime_ns)
+#: A files-table entry: (``_stat_key``, SHA-256 hex, when it was hashed in ns).
+FileEntry = tuple[str, str, int]
+
+
+def _trusted(changed: int, hashed: int) -> bool:
+    """True when a write after the hash would have given the file a newer mtime and ctime
+    (``changed``: the later of the two when it was hashed)."""
     window = RACY_COARSE_NS if changed % 1_000_000_000 == 0 else RACY_NS
     return hashed - changed > window
+
+
+def _changed_ns(stat_key: str) -> int:
+    """The later of the mtime and ctime a ``_stat_key`` holds."""
+    _size, mtime, ctime, _inode = stat_key.split(":")
+    return max(int(mtime), int(ctime))
+
+
+def hash_file(path: str, clock_ns: Callable[[], int] = time.time_ns
+              ) -> tuple[str, FileEntry | None] | None:
+    """A file's SHA-256 and the files-table entry that records it (None when it changed
+    while read), found without a cache: a worker process hashes what its parent did not,
+    and the parent learns the entries (:meth:`ResultCache.learn`). None: unreadable."""
+    try:
+        st = os.stat(path)
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    sha = hashlib.sha256(data).hexdigest()
+    return sha, ((_stat_key(st), sha, clock_ns()) if st.st_size == len(data) else None)
 
 
 def _prepare(db: sqlite3.Connection) -> None:
@@ -190,7 +215,7 @@ class ResultCache:
         known = self._new_files.get(key) or self._files.get(key)
         if known is not None:
             stat, sha, hashed = known
-            if stat == _stat_key(st) and _trusted(st, hashed):
+            if stat == _stat_key(st) and _trusted(max(st.st_mtime_ns, st.st_ctime_ns), hashed):
                 return sha
         try:
             with open(path, "rb") as handle:
@@ -209,12 +234,16 @@ class ResultCache:
                 return sha
         if st.st_size != len(data):
             return sha  # changed between the read and the stat: do not record it
-        key = str(path)
-        entry = (_stat_key(st), sha, self._clock_ns())
-        known = self._files.get(key)
-        if known is None or known[:2] != entry[:2] or not _trusted(st, known[2]):
-            self._new_files[key] = entry
+        self.learn(str(path), (_stat_key(st), sha, self._clock_ns()))
         return sha
+
+    def learn(self, path: str, entry: FileEntry) -> None:
+        """Take a file's digest found elsewhere (``hash_file`` in a worker process) into the
+        files table, unless the table already holds it, trusted."""
+        known = self._files.get(path)
+        if known is None or known[:2] != entry[:2] or not _trusted(_changed_ns(known[0]),
+                                                                   known[2]):
+            self._new_files[path] = entry
 
     def record(self, path: Path | str) -> list[object] | None:
         """A stand-alone record of a file's content, ``[stat, sha, hashed]`` (None when it
@@ -238,7 +267,8 @@ class ResultCache:
         except OSError:
             return None
         stat, sha, hashed = record
-        if stat == _stat_key(st) and isinstance(hashed, int) and _trusted(st, hashed):
+        if (stat == _stat_key(st) and isinstance(hashed, int)
+                and _trusted(max(st.st_mtime_ns, st.st_ctime_ns), hashed)):
             return list(record)
         fresh = self.record(path)
         return fresh if fresh is not None and fresh[1] == sha else None
