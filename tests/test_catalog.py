@@ -177,3 +177,52 @@ def test_entries_from_the_template_are_what_polib_makes() -> None:
     other.msgstr_plural[0] = "x"
     assert made.flags == [] and made.msgstr_plural == {}
     assert str(made) == str(expected)
+
+
+def _both_ways(entries: list[catalog.TemplateEntry], lang: str) -> tuple[str, str]:
+    """A new catalog's text made by merging (the general way) and by ``take_entries`` with
+    the template's text (how a first sync makes it)."""
+    merged = catalog.new_catalog(lang, "a", NOW)
+    catalog.merge(merged, entries)
+    pot = catalog.new_catalog(None, "a", NOW)
+    catalog.merge(pot, entries, template_only=True)
+    pot.loaded = catalog.render(pot)
+    taken = catalog.new_catalog(lang, "a", NOW)
+    report = catalog.take_entries(taken, pot)
+    assert report == catalog.MergeReport(new=len(entries))
+    assert [e.msgid for e in taken] == [e.msgid for e in merged]
+    return catalog.render(merged), catalog.render(taken, like=pot)
+
+
+@pytest.mark.parametrize("texts", [
+    (),
+    ("Short.",),
+    ("A long paragraph " * 12, 'With "quotes", a \\ backslash\tand a tab.', "Two\nlines.",
+     "Short.", "Short.", "Ünïcödé — dashes and superscripts¹ in a long enough line " * 3),
+])
+def test_take_entries_renders_like_a_merge(texts: tuple[str, ...]) -> None:
+    for lang in ("nl", "de"):
+        general, shared = _both_ways(template(*texts), lang)
+        assert shared == general
+
+
+def test_take_entries_renders_like_a_merge_on_the_corpus(corpus: Path) -> None:
+    from transflow.formats import markdown
+
+    articles = sorted((corpus / "articles").rglob("*.md"))
+    assert articles
+    for path in articles:
+        doc = markdown.parse(path.read_text(encoding="utf-8"), front_matter_fields=("title",))
+        entries = catalog.build_template(
+            [(s.text, s.kind, s.line) for s in doc.segments], path.name)
+        general, shared = _both_ways(entries, "nl")
+        assert shared == general, path.name
+
+
+def test_take_entries_only_fills_a_new_catalog() -> None:
+    pot = catalog.new_catalog(None, "a", NOW)
+    catalog.merge(pot, template("One."), template_only=True)
+    full = catalog.new_catalog("nl", "a", NOW)
+    catalog.merge(full, template("Two."))
+    with pytest.raises(ValueError):
+        catalog.take_entries(full, pot)

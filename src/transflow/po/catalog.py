@@ -253,13 +253,30 @@ def merge(
     return report
 
 
-def render(catalog: Catalog) -> str:
-    """The catalog as text, in GNU gettext's canonical layout."""
-    try:
-        from transflow.po.layout import render_po
-    except ImportError:  # pragma: no cover - only before layout exists
-        return str(catalog) + "\n"
+def render(catalog: Catalog, *, like: Catalog | None = None) -> str:
+    """The catalog as text, in GNU gettext's canonical layout.
+
+    ``like``: a catalog with exactly the same entries, already rendered (its ``loaded``
+    text, see :func:`take_entries`): only this one's header is rendered.
+    """
+    from transflow.po.layout import render_po, render_po_like
+
+    if like is not None and like.loaded is not None:
+        return render_po_like(catalog.file, like.loaded)
     return render_po(catalog.file)
+
+
+def take_entries(catalog: Catalog, template: Catalog) -> MergeReport:
+    """``merge(catalog, entries)`` for a new, empty ``catalog`` and the entries a new template
+    was just given by ``merge(new_catalog(...), entries, template_only=True)``: the catalog
+    holds the template's entries (the same objects: neither is changed after), untranslated,
+    as that merge would make them. Save it with ``like=template`` (rendered once).
+    """
+    if len(catalog):
+        raise ValueError("take_entries fills a new, empty catalog")
+    entries = [e for e in template if e.msgid != ""]
+    catalog.file[:] = entries
+    return MergeReport(new=len(entries))
 
 
 _LINE = re.compile(r"\(line (\d+)\)|line (\d+)")
@@ -395,6 +412,7 @@ def save(
     *,
     now: datetime | None = None,
     transaction: Transaction | None = None,
+    like: Catalog | None = None,
 ) -> bool:
     """Write atomically; return False (and touch nothing) when the content is unchanged.
 
@@ -403,13 +421,13 @@ def save(
     rename (``atomic.install`` with ``merge_saved``), so it is never overwritten; with a
     ``transaction`` the rename (and that last merge) happens when it commits. Date fields
     are refreshed only when something else changed, so a command run twice in a row writes
-    nothing the second time.
+    nothing the second time. ``like`` (see :func:`render`) only serves a new file.
     """
     previous_bytes = read_bytes(path)
     if previous_bytes is None:
         if converted_from(catalog) is not None:
             catalog.metadata["Content-Type"] = "text/plain; charset=UTF-8"
-        text = render(catalog)
+        text = render(catalog, like=like)
         _write(path, text, None, transaction)
         catalog.loaded = text
         return True

@@ -405,6 +405,21 @@ def _header_lines(po: POFile, page_width: int) -> list[str]:
     return lines
 
 
+def render_po_like(po: POFile, text: str, *, page_width: int = PAGE_WIDTH) -> str:
+    """``render_po(po)`` when ``po`` holds exactly the entries of the catalog ``text`` is the
+    ``render_po`` of, and both have a header: only ``po``'s header is rendered, the entries'
+    text is taken as it is.
+
+    Why: a first sync writes an article's template and a catalog per language, all holding
+    the same new entries (untranslated); rendering those once is a good part of its cost.
+    """
+    if not (po.header or po.metadata or po.metadata_is_fuzzy):
+        return render_po(po, page_width=page_width)
+    head = "\n".join(_header_lines(po, page_width))
+    _, cut, entries = text.partition("\n\n")  # a header block has no blank line
+    return f"{head}\n\n{entries}" if cut else f"{head}\n"
+
+
 def render_po(po: POFile, *, page_width: int = PAGE_WIDTH) -> str:
     """The whole catalog (a ``polib.POFile``) as ``msgcat`` would write it.
 

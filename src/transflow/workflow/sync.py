@@ -380,6 +380,16 @@ def _sync_article(
         )
     for lang in config.targets_for(article.source_language):
         po_path = catalog_path(config, lang, article.slug)
+        fresh = is_new and seed_slug is None and pot.loaded is not None \
+            and len(pot) == len(template)  # (not a template someone wrote meanwhile)
+        if fresh and not po_path.exists():
+            # A first sync: the catalog holds the new template's entries, untranslated, and
+            # its text is the template's under its own header (rendered once).
+            po = catalog.new_catalog(lang, project, now)
+            result.merges[lang] = catalog.take_entries(po, pot)
+            _write(config, po, po_path, now, dry_run, result, transaction, like=pot)
+            outputs.append(po_path)
+            continue
         if po_path.exists():
             po = catalog.load(po_path)
         elif seed_slug is not None and catalog_path(config, lang, seed_slug).exists():
@@ -421,12 +431,13 @@ def _write(
     dry_run: bool,
     result: ArticleSync,
     transaction: catalog.Transaction,
+    like: catalog.Catalog | None = None,
 ) -> None:
     if dry_run:
         if not path.exists() or catalog.render(cat) != path.read_text(encoding="utf-8"):
             result.written.append(config.relative(path))
         return
-    if catalog.save(cat, path, now=now, transaction=transaction):
+    if catalog.save(cat, path, now=now, transaction=transaction, like=like):
         result.written.append(config.relative(path))
 
 
