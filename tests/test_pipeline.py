@@ -443,5 +443,6 @@ def test_a_missing_dependency_is_named_not_taken_for_a_missing_format(
         raise ModuleNotFoundError("No module named 'yaml'", name="yaml")
 
     monkeypatch.setattr(formats.importlib, "import_module", missing)
+    monkeypatch.setattr(formats, "_FOUND", {})  # as in a process that has read no article
     with pytest.raises(ArticleError, match="Python package 'yaml' is missing"):
         formats.format_for("a.md")
