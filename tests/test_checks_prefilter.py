@@ -291,3 +291,22 @@ def test_plain_texts_have_no_markup_character() -> None:
     assert is_plain("Take 2 g a day.¹") and is_plain("Neem 2,5 g per dag – ’s ochtends.")
     for text in ["See WWW.x.org", "see wWw.x", "a:b", *(f"a{c}b" for c in MARKUP_CHARACTERS)]:
         assert not is_plain(text), text
+
+
+def test_attribute_only_answers_as_its_plain_definition() -> None:
+    """``is_attribute_only`` answers False at once without ``attribute `` in the comment; the
+    answer is the one the kind-by-kind definition gives."""
+    from transflow.workflow.check import is_attribute_only
+
+    def reference(comment: str) -> bool:
+        kinds = [k.strip() for k in comment.split(";") if k.strip()]
+        return bool(kinds) and all(
+            k.startswith("attribute ") and " of shortcode " not in k for k in kinds)
+
+    comments = ["", "paragraph", "attribute alt", "attribute alt; attribute title",
+                "attribute alt; paragraph", " attribute title ;", ";;", "attributes x",
+                "attribute href of shortcode button", "heading 1; attribute alt",
+                "attribute\talt", "Attribute alt", "front matter: title; heading 1"]
+    for comment in comments:
+        entry = polib.POEntry(msgid="x", msgstr="y", comment=comment)
+        assert is_attribute_only(entry) == reference(comment), comment

@@ -152,9 +152,21 @@ def _tokens(text: str) -> tuple[tuple[str, str | None], ...]:
     """(token, unit) of each number of ``text``'s prose, in order, as :func:`_numbers` reads
     them, in one pass of the engine: what the numbers of a text are before any language
     reads them (cached per text, so a source shared by catalogs and languages is read once).
+    A text without an ASCII digit has none (its prose only loses characters), answered by
+    one-character tests without reading the prose.
     """
-    return tuple((token, _UNIT_ALIASES.get(unit.lower()) if unit else None)
-                 for token, unit in _NUMBER_UNIT.findall(_prose(text)))
+    if not _has_digit(text):
+        return ()
+    found = _NUMBER_UNIT.findall(_prose(text))
+    return tuple([(token, _UNIT_ALIASES.get(unit.lower()) if unit else None)
+                  for token, unit in found]) if found else ()
+
+
+def _has_digit(text: str) -> bool:
+    """True when ``text`` has an ASCII digit: ten one-character substring tests (each a fast
+    scan of the text) are cheaper than the engine's, and stop at the first digit found."""
+    return ("1" in text or "2" in text or "0" in text or "3" in text or "5" in text
+            or "4" in text or "6" in text or "7" in text or "8" in text or "9" in text)
 
 
 @lru_cache(maxsize=4096)

@@ -192,7 +192,10 @@ def is_attribute_only(entry: catalog.Entry) -> bool:
     parameter is not one of them: templates often pass it through ``markdownify``, so the
     markup checks judge it like text.
     """
-    kinds = [k.strip() for k in (entry.comment or "").split(";") if k.strip()]
+    comment = entry.comment
+    if not comment or "attribute " not in comment:
+        return False  # every kind would have to start with it (most entries: one test)
+    kinds = [k.strip() for k in comment.split(";") if k.strip()]
     return bool(kinds) and all(
         k.startswith("attribute ") and " of shortcode " not in k for k in kinds
     )
