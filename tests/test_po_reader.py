@@ -118,3 +118,94 @@ def test_mutations_agree() -> None:
             elif lines:
                 lines.insert(at, lines[rng.randrange(len(lines))])
         same("\n".join(lines))
+
+
+def general(text: str) -> object:
+    """The general state machine's answer (or its refusal), as ``shape`` gives it."""
+    try:
+        found = reader._entries(text)
+    except reader._Fallback:
+        return "refused"
+    return ([(*(getattr(e, f) for f in FIELDS), e.obsolete) for e in found], found.header,
+            found.metadata, found.metadata_is_fuzzy)
+
+
+def canonical(text: str) -> object:
+    """The entry-at-a-time reader's answer: None when the file is not of its shape."""
+    try:
+        found = reader._canonical(text)
+    except reader._Fallback:
+        return "refused"
+    if found is None:
+        return None
+    return ([(*(getattr(e, f) for f in FIELDS), e.obsolete) for e in found], found.header,
+            found.metadata, found.metadata_is_fuzzy)
+
+
+CANONICAL = [
+    'msgid "a"\nmsgstr "b"\n',
+    '# head\n#\n# more\n\n#, fuzzy\nmsgid ""\nmsgstr ""\n"Language: nl\\n"\n\n'
+    '# note\n# transflow: reviewed 2026-11-26 3f2a9c1b0d4e Jane\n#. paragraph\n#. more\n'
+    '#: a.md:1 b.md:2\n#: c.md d:e.md:x\n#, fuzzy, c-format\n#, no-wrap\n'
+    '#| msgctxt "o"\n#| "ld"\n#| msgid "Old "\n#| "te\\"xt"\nmsgctxt "c"\n"tx"\nmsgid ""\n'
+    '"New \\\\"\n"text"\nmsgstr "Nieuw"\n" \\"tekst\\"\\n"\n\n\n'
+    '#. gone\n#~ msgctxt "x"\n#~ "y"\n#~ msgid "a"\n#~ "b"\n#~ msgstr "c"\n#~ "d"\n',
+    '#. first\nmsgid "x"\nmsgstr ""\n\n#~ msgid "y"\n#~ msgstr "z"\n',
+    '# only a header comment\n',
+]
+
+
+@pytest.mark.parametrize("text", CANONICAL)
+def test_the_usual_shape_is_read_an_entry_at_a_time(text: str) -> None:
+    assert canonical(text) is not None
+    assert canonical(text) == general(text)
+    same(text)
+
+
+def test_what_transflow_writes_is_read_an_entry_at_a_time() -> None:
+    paths = [p for p in local_catalogs() if p.is_relative_to(REPO / "locales")]
+    assert paths
+    for path in paths:
+        text = catalog.decode(path.read_bytes(), path)
+        assert canonical(text) is not None, path
+        assert canonical(text) == general(text)
+
+
+def test_the_two_readers_agree_on_every_catalog(corpus: Path) -> None:
+    paths = local_catalogs() + sorted(corpus.rglob("*.po")) + sorted(corpus.rglob("*.pot"))
+    read = 0
+    for path in paths:
+        text = catalog.decode(path.read_bytes(), path).removeprefix("\ufeff")
+        found = canonical(text)
+        if found is not None:
+            read += 1
+            assert found == general(text), path
+    assert read >= len(paths) // 2  # most catalogs of every tool have the usual shape
+
+
+#: Characters that make or break the usual shape: quotes, escapes, every line break
+#: ``str.splitlines`` knows, comment markers, blank lines.
+BREAKERS = ['"', "\\", " ", "\r", "\u2028", "\x0b", "\x0c", "\x1c", "\x85", "#", "~", ":",
+            ",", ".", "|", "\n", "\n\n", "\t", '\\"', "\\n", "#~ ", "#| ", "# ", "msgid "]
+
+
+def test_the_two_readers_agree_on_mutations_of_the_usual_shape() -> None:
+    rng = random.Random(7)
+    bases = [t for t in [*CANONICAL, *(catalog.decode(p.read_bytes(), p)
+                                       for p in local_catalogs()[:8])]
+             if canonical(t) not in (None, "refused")]
+    assert len(bases) >= 8
+    read = 0
+    for _ in range(4000):
+        text = rng.choice(bases)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            if rng.random() < 0.6:
+                text = text[:at] + rng.choice(BREAKERS) + text[at:]
+            else:
+                text = text[:at] + text[at + rng.randint(1, 3):]
+        found = canonical(text)
+        if found is not None:
+            read += 1
+            assert found == general(text), repr(text)
+    assert read > 1000

@@ -229,3 +229,58 @@ def test_build_places_and_rewrites(tmp_path: Path, settings: str, dest: str, fro
     assert front in text and "lang: en\n" in text
     manifest = json.loads((root / "dist" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["pairs"][0]["files"]["en"] == dest
+
+
+@pytest.mark.parametrize(
+    "slug", ["x", "news/x", "a/b/c", "./x", "a//b", "/abs/x", "a/./b", "a/../b", "..", "", "a/"]
+)
+@pytest.mark.parametrize("suffix", [".md", ""])
+def test_destination_names_a_file_as_pathlib_would(slug: str, suffix: str) -> None:
+    """The string fast path gives pathlib's folder, name and stem; odd names go to pathlib."""
+    from pathlib import PurePosixPath
+
+    path = PurePosixPath(slug + suffix)
+    folder = path.parent.as_posix()
+    pattern = "{lang}|{source}|{path}|{dir}|{stem}|{ext}|{slug}"
+    stem = path.name[: len(path.name) - len(suffix)] if suffix else path.name
+    expected = "/".join(p for p in f"en|nl|{path.as_posix()}|{'' if folder == '.' else folder}|"
+                        f"{stem}|{suffix}|{slug}".split("/") if p and p != ".")
+    assert layout.destination(pattern, slug, suffix, "en", "nl") == expected
+
+
+URL_RULE = frontmatter.Changes(url=frontmatter.url_rule("/{lang}{url}", "en", None, None))
+
+
+@pytest.mark.parametrize(
+    ("text", "changes", "expected"),
+    [
+        ("---\ntitle: Slapen\nslug: slapen\n---\n\nTekst.\n", frontmatter.Changes(), None),
+        ("---\ntitle: Slapen\nslug: slapen\n---\n\nTekst.\n", URL_RULE, None),
+        ("---\ntitle: Pad\ndescription: het path en de url\n---\n", URL_RULE, None),
+        ("Geen front matter, url: /x/\n", URL_RULE, None),
+        ("---\ntitle: Slapen\nurl: /slapen/\naliases:\n  - /oud/\n---\n\nTekst.\n", URL_RULE,
+         '---\ntitle: Slapen\nurl: /en/slapen/\naliases:\n  - "/en/oud/"\n---\n\nTekst.\n'),
+        ('---\n"url": /quoted/\n---\n', URL_RULE, "---\nurl: /en/quoted/\n---\n"),
+        ('+++\ntitle = "Slapen"\npermalink = "/slapen/"\n+++\n', URL_RULE,
+         '+++\ntitle = "Slapen"\npermalink = "/en/slapen/"\n+++\n'),
+        ("---\ntitle: Slapen\n---\n", frontmatter.Changes(defaults={"translationKey": "x"}),
+         "---\ntitle: Slapen\ntranslationKey: x\n---\n"),
+    ],
+)
+def test_rewrite_changes_every_url_key_and_nothing_without_one(
+    text: str, changes: frontmatter.Changes, expected: str | None
+) -> None:
+    """Nothing asked, or no URL key in the block (words in values do not count): the page
+    as it is; a URL key, quoted or not, YAML or TOML: rewritten."""
+    assert frontmatter.rewrite(text, changes) == (text if expected is None else expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["---\ntitle: Slapen\nslug: slapen\n---\n", "---\nslug: [a, b]\n---\n",
+     "---\nslug:\n  - a\n---\n", '+++\nslug = "s"\n+++\n', "---\nslug: {a: b}\n---\n",
+     "---\ntitle: x\n---\n", "geen\n"],
+)
+def test_one_value_is_what_metadata_holds(text: str) -> None:
+    for key in ("slug", "title", "url"):
+        assert frontmatter.value(text, key) == frontmatter.metadata(text).get(key)

@@ -22,9 +22,16 @@ EXTENSIONS: dict[str, str] = {
 }
 
 
+#: The formats found so far, by lower-case extension (asked once per article read).
+_FOUND: dict[str, Format] = {}
+
+
 def format_for(path: Path | str) -> Format:
     """Return the format for an article path, or raise ``ArticleError`` naming the file."""
-    suffix = Path(path).suffix.lower()
+    suffix = (path if isinstance(path, Path) else Path(path)).suffix.lower()
+    found = _FOUND.get(suffix)
+    if found is not None:
+        return found
     module_name, _, attribute = (EXTENSIONS.get(suffix) or "").partition(":")
     if not module_name:
         known = ", ".join(sorted(EXTENSIONS))
@@ -40,4 +47,5 @@ def format_for(path: Path | str) -> Format:
             ) from exc
         raise ArticleError(f"no reader for {suffix!r} articles yet", path=path) from exc
     fmt: Format = getattr(module, attribute or "FORMAT")
+    _FOUND[suffix] = fmt
     return fmt

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["MDX_TEXT_MODES", "Span", "encode", "escape_line"]
 
 _NEWLINES_RE = re.compile(r"\r\n?")
+_BLANK_LINES_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 # First characters after which a line might open a block (then a real parse decides).
 _SUSPECT_RE = re.compile(r"[ \t]*(?:[#>+*=_~`<|\[$\-]|\d)")
 _CONTAINER_FENCE = re.compile(r"[ \t]*:::")
@@ -87,7 +88,9 @@ def encode(text: str, span: Span, newline: str, original: str, original_span: st
         if span.mode == "html":
             return written
         return escape_line(_final_backslash(written, original), None)
-    text = _NEWLINES_RE.sub("\n", text).strip()
+    if "\r" in text:
+        text = _NEWLINES_RE.sub("\n", text)
+    text = text.strip()
     if span.mode == "yaml":
         from transflow.formats import frontmatter
 
@@ -99,20 +102,23 @@ def encode(text: str, span: Span, newline: str, original: str, original_span: st
     if span.mode == "quoted":  # a Python-Markdown title: one line, no ``"`` to end it
         return re.sub(r"\s+", " ", text).replace('"', "'")
     if span.mode in ("atx", "cell", "bracket"):
-        text = re.sub(r"[ \t]*(?:\n[ \t]*)+", " ", text)
+        if "\n" in text:
+            text = re.sub(r"[ \t]*(?:\n[ \t]*)+", " ", text)
         if span.mode == "bracket":  # an admonition title in ``:::tip[…]``
             return _final_backslash(re.sub(r"(?<!\\)([\[\]])", r"\\\1", text), original)
         if span.mode == "cell":
             text = re.sub(r"(?<!\\)\|", r"\\|", text)
             return escape_line(text, None) if span.prefix == "^" else text
-        closing = re.search(r"(?:^|[ \t])(#+)$", text)
+        closing = re.search(r"(?:^|[ \t])(#+)$", text) if text.endswith("#") else None
         if closing:
             text = text[: closing.start(1)] + "\\" + text[closing.start(1) :]
         return text
-    text = re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n", text)  # no new paragraphs
-    lines: list[str] = []
     # After a shortcode line of the same paragraph, a first line of ``===`` would underline it.
     before = "x" if span.style == "continues" else None
+    if "\n" not in text:  # one line (most translations): what the loop below makes of it
+        return _final_backslash(escape_line(text, before), original)
+    text = _BLANK_LINES_RE.sub("\n", text)  # no new paragraphs
+    lines: list[str] = []
     for raw in text.split("\n"):
         lines.append(
             escape_line(raw.lstrip(" \t") if lines else raw, lines[-1] if lines else before)

@@ -226,12 +226,28 @@ def _render(block: _Block, key: str, value: str | list[str], start: int) -> str:
     return f"{name}{sep}[{', '.join(_quote(v) for v in value)}]{eol}"
 
 
+def value(text: str, key: str) -> str | list[str] | None:
+    """``metadata(text).get(key)``, reading only that key's value."""
+    found = _block(text)
+    if found is None:
+        return None
+    _, block, _ = found
+    span = _keys(block).get(key)
+    return None if span is None else _value(block, key, *span)
+
+
 def rewrite(text: str, changes: Changes) -> str:
     """``text`` with its front matter changed as ``changes`` says (unchanged without one)."""
+    if not (changes.values or changes.defaults or changes.url):
+        return text  # nothing to change (a source page without a translation key)
     found = _block(text)
     if found is None:
         return text
     prefix, block, rest = found
+    if not (changes.values or changes.defaults):
+        written = "".join(block.lines)  # every key is written as it is named (quotes aside)
+        if not any(key in written for key in changes.url_keys):
+            return text  # no URL key in the block: none to rewrite
     keys = _keys(block)
     replace: dict[int, tuple[int, str]] = {}
     for key, value in changes.values.items():

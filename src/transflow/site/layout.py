@@ -68,14 +68,20 @@ def language_code(lang: str) -> str:
 
 def destination(pattern: str, slug: str, suffix: str, lang: str, source: str) -> str:
     """The file of ``lang`` for the article ``<slug><suffix>``, relative to the output root."""
-    path = PurePosixPath(slug + suffix)
-    folder = path.parent.as_posix()
+    text = slug + suffix
+    parts = text.split("/")
+    if "" in parts or "." in parts:  # not as pathlib writes it: let pathlib normalise it
+        path = PurePosixPath(text)
+        folder, text, name = path.parent.as_posix(), path.as_posix(), path.name
+        folder = "" if folder == "." else folder
+    else:  # the common case (a relative, normal name) as string work, pathlib's answers
+        folder, name = "/".join(parts[:-1]), parts[-1]
     values = {
         "lang": language_code(lang),
         "source": language_code(source),
-        "path": path.as_posix(),
-        "dir": "" if folder == "." else folder,
-        "stem": path.name[: len(path.name) - len(suffix)] if suffix else path.name,
+        "path": text,
+        "dir": folder,
+        "stem": name[: len(name) - len(suffix)] if suffix else name,
         "ext": suffix,
         "slug": slug,
     }

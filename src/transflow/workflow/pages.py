@@ -41,20 +41,19 @@ def pages(config: Config, article: Article, out: Path, rendered: dict[str, str])
     result: list[Page] = []
     # A layout that places the source-language page on the article itself (articles inside
     # the site's content folder) must never rewrite the article: it is kept, as with "keep".
-    keep = config.site.source_file == "keep" or _same_file(
-        out / layout.destination(config.layout, article.slug, article.path.suffix, source,
-                                 source),
-        article.path,
-    )
+    suffix = article.path.suffix
+    own = out / layout.destination(config.layout, article.slug, suffix, source, source)
+    keep = config.site.source_file == "keep" or _same_file(own, article.path)
     for lang in [source, *config.targets_for(source)]:
         if lang == source and keep:
             result.append(Page(lang, article.path, None, kept=True))
             continue
-        rel = layout.destination(config.layout, article.slug, article.path.suffix, lang, source)
+        dest = own if lang == source else (
+            out / layout.destination(config.layout, article.slug, suffix, lang, source))
         text = article.text if lang == source else rendered.get(lang)
         if text is not None and article.fmt.name == "markdown":
             text = frontmatter.rewrite(text, changes(config, article, lang, text, keep=keep))
-        result.append(Page(lang, out / rel, text))
+        result.append(Page(lang, dest, text))
     return result
 
 
@@ -88,7 +87,7 @@ def changes(
     if new_slug:
         values["slug"] = new_slug
     url = None
-    old_slug = frontmatter.metadata(article.text).get("slug") if site.urls or new_slug else None
+    old_slug = frontmatter.value(article.text, "slug") if site.urls or new_slug else None
     if site.urls or (new_slug and isinstance(old_slug, str)):
         url = frontmatter.url_rule(
             site.urls, layout.language_code(lang),

@@ -9,6 +9,7 @@ languages.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -381,6 +382,11 @@ def check_name(config: Config, path: Path) -> Path:
     every entry and make a catalog gettext cannot read; a symlink to a file outside the
     workspace would be read and published from wherever it points.
     """
+    text, root = str(path), f"{config.root}/"
+    if root[:1] == "/" and text.startswith(root) and "/.." not in text:
+        # The common case (an absolute, normal path inside the workspace, POSIX) as string
+        # work: this runs for every article every command reads.
+        return _checked(config, path, text, text[len(root):], root)
     if not path.is_absolute() or ".." in path.parts:
         path = Path(os.path.abspath(path))
     rel = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) \
@@ -395,6 +401,31 @@ def check_name(config: Config, path: Path) -> Path:
     except (OSError, RuntimeError):
         raise ArticleError("a symlink loop", path=rel, hint="remove the link") from None
     if resolved != path and not resolved.is_relative_to(config.root):
+        raise ArticleError(
+            f"a symlink to {resolved}, outside the workspace",
+            path=rel, hint="copy the article into the articles folder instead of linking it",
+        )
+    return path
+
+
+def _checked(config: Config, path: Path, text: str, rel: str, root: str) -> Path:
+    """:func:`check_name` for ``path`` (``text``), which lies in the workspace (``root``,
+    with its ``/``) as ``rel``: the same checks in the same order, on strings."""
+    if not rel.isprintable() and any(_is_control(c) for c in rel):
+        raise ArticleError(
+            "the file name has a control character, which gettext cannot reference",
+            path=shown(rel), hint="rename the file (letters, digits, '-', '_', '.')",
+        )
+    try:  # what Path.resolve() does: realpath, then a stat that tells a symlink loop
+        resolved = os.path.realpath(text)
+        try:
+            os.stat(resolved)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise
+    except OSError:
+        raise ArticleError("a symlink loop", path=rel, hint="remove the link") from None
+    if resolved != text and not resolved.startswith(root) and resolved != root[:-1]:
         raise ArticleError(
             f"a symlink to {resolved}, outside the workspace",
             path=rel, hint="copy the article into the articles folder instead of linking it",
