@@ -311,11 +311,13 @@ def _sync_parallel(
         last = items[-1][0] if items else None
         progress(finished[0], len(paths), last[1] if isinstance(last, tuple) else "")
 
-    # The article formats are imported once, here, before the workers fork (each worker
-    # would import its own copy: ~50 ms of CPU each for Markdown).
+    # The article formats' parsers are imported once, here, before the workers fork (each
+    # worker would import its own copy: ~50 ms of CPU each for Markdown). A format loads its
+    # parser on the first parse (a build that renders stored parses needs none): an empty
+    # text is parsed to load it.
     for path in {p.suffix.lower(): p for p in paths}.values():
         with contextlib.suppress(TransflowError):
-            format_for(path)
+            format_for(path).parse("")
     chunks = parallel.map_chunks(
         _sync_chunk, paths, workers=workers, args=(config, now, dry_run, parses),
         on_result=adopt,
