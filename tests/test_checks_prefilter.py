@@ -310,3 +310,24 @@ def test_attribute_only_answers_as_its_plain_definition() -> None:
     for comment in comments:
         entry = polib.POEntry(msgid="x", msgstr="y", comment=comment)
         assert is_attribute_only(entry) == reference(comment), comment
+
+
+#: Numbers in one locale's notation or the other, reordered, with and without units.
+LOCALE_NUMBERS = ["A purity of >99.8%. Variant 0.", "Een zuiverheid van >99,8%. Variant 0.",
+                  "Een zuiverheid van >99,8 %. Variant 0.", "Een zuiverheid van >99,8‰.",
+                  "Take 1.000 mg and 2,5 g.", "Neem 1,000 mg en 2.5 g.", "Neem 2,5 g en 1.000 mg.",
+                  "Neem 1.000 g en 2,5 mg.", "Neem 1 000 mg en 2,50 g.", "1,5 1.5 15",
+                  "1.5 1,5 15", "15 1,5 1.5", "3.000.000 of 3,000,000", "3,000,000 of 3.000.000",
+                  "12.345,6 en 12,345.6", "twee en 2,0", "2.0 and two", "0,5 en ,5 en 5,"]
+
+
+def test_locale_notation_pairs_agree() -> None:
+    from transflow.checks.numbers import _may_differ
+
+    # the pre-filter lets a translation in its own notation through (else this tests little)
+    assert not _may_differ(LOCALE_NUMBERS[0], LOCALE_NUMBERS[1], CONTEXTS[0])
+    assert not _may_differ(LOCALE_NUMBERS[0], LOCALE_NUMBERS[2], CONTEXTS[0])  # "10 %" = "10%"
+    assert _may_differ(LOCALE_NUMBERS[4], LOCALE_NUMBERS[7], CONTEXTS[0])  # units swapped
+    for source, translation in itertools.product(LOCALE_NUMBERS, repeat=2):
+        for ctx in [*CONTEXTS[:2], CheckContext("en", "de"), CheckContext("fr", "en_US")]:
+            assert_same(source, translation, ctx)

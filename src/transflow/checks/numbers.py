@@ -191,8 +191,23 @@ def _may_differ(source: str, translation: str, ctx: CheckContext) -> bool:
     already taken), no unit differs, and nothing is left missing or added: the check yields
     nothing. (No digit-only test first: the prose is read for ``length`` anyway, and most
     segments have a number.)
+
+    The same holds when, position by position, the units are equal and each token is equal
+    or has the same values (``99.8`` in English, ``99,8`` in Dutch: a translation in its
+    own locale's notation, the next most common case): that is the exact pass's other test
+    (``cand.values == num.values``), so each number still pairs with its twin.
     """
-    return _tokens(source) != _tokens(translation)
+    src, tgt = _tokens(source), _tokens(translation)
+    if src == tgt:
+        return False
+    if len(src) != len(tgt):
+        return True
+    source_lang, target_lang = ctx.source_lang, ctx.target_lang
+    return any(
+        unit != other_unit or (token != other and _number_values(token, source_lang)
+                               != _number_values(other, target_lang))
+        for (token, unit), (other, other_unit) in zip(src, tgt, strict=True)
+    )
 
 
 @define("numbers", "error", "a number or unit differs (locale formats are accepted)",
