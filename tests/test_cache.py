@@ -299,3 +299,52 @@ def test_articles_are_found_as_rglob_finds_them(tmp_path: Path, links: bool) -> 
                       and p.suffix.lower() in EXTENSIONS and not p.name.startswith("."))
     assert _article_files(tmp_path) == expected
     assert (tmp_path / "a" / "b.md") in expected
+
+
+def _installed(tmp_path: Path, text: bytes) -> tuple[Path, str, tuple[int, int, int] | None]:
+    """A file written as a build writes its pages: staged, then installed by a commit in a
+    later timestamp tick; its digest and its (size, mtime, inode) once written."""
+    import time
+
+    from transflow.atomic import Transaction
+
+    dest = tmp_path / "dist" / "page.md"
+    transaction = Transaction()
+    transaction.write(dest, text)
+    item = transaction.staged(dest)
+    assert item is not None
+    time.sleep(0.03)  # the commit in a later tick than the write (Linux: a few ms)
+    transaction.commit()
+    return dest, item.digest, item.written
+
+
+def test_a_file_just_written_is_recorded_without_reading_it_back(tmp_path: Path) -> None:
+    import hashlib
+
+    dest, digest, written = _installed(tmp_path, b"Hallo wereld\n")
+    cache = ResultCache(tmp_path)
+    assert digest == hashlib.sha256(b"Hallo wereld\n").hexdigest()
+    recorded = cache.record_written(dest, digest, written)
+    assert recorded is not None and recorded[:2] == cache.record(dest)[:2]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("change", ["same size in place", "replaced", "grown"])
+def test_a_file_changed_after_it_was_written_is_read_back(tmp_path: Path, change: str) -> None:
+    """The record always describes what the file holds, whatever happened after the write."""
+    import hashlib
+
+    dest, digest, written = _installed(tmp_path, b"Hallo wereld\n")
+    if change == "same size in place":
+        with dest.open("r+b") as handle:
+            handle.write(b"HALLO")
+    elif change == "replaced":
+        other = tmp_path / "other.md"
+        other.write_bytes(b"Hallo wereld\n")
+        os.replace(other, dest)
+    else:
+        with dest.open("ab") as handle:
+            handle.write(b"meer\n")
+    recorded = ResultCache(tmp_path).record_written(dest, digest, written)
+    assert recorded is not None
+    assert recorded[1] == hashlib.sha256(dest.read_bytes()).hexdigest()
+    assert recorded[0] == ResultCache(tmp_path).record(dest)[0]  # type: ignore[index]

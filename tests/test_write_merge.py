@@ -163,7 +163,7 @@ def test_written_files_keep_their_mode_and_new_ones_are_0644(tmp_path: Path) -> 
     atomic.write_atomic(new, "c")
     assert (old.stat().st_mode & 0o777, old.read_text(encoding="utf-8")) == (0o640, "b")
     assert (new.stat().st_mode & 0o777, new.read_text(encoding="utf-8")) == (0o644, "c")
-    tmp, _ = atomic._stage(tmp_path / "x.txt", b"x")
+    tmp, _, _ = atomic._stage(tmp_path / "x.txt", b"x")
     name = Path(tmp).name
     assert name.startswith(".x.txt.") and name.endswith(atomic.TEMP_SUFFIX), name
     assert Path(tmp).is_absolute()

@@ -61,6 +61,9 @@ class StagedFile:
     merge: bool
     #: sha256 of the staged content (the journal tells a finished exchange by it).
     digest: str = ""
+    #: (size, mtime ns, inode) of the temp file once written: a rename keeps all three, so
+    #: the installed file can be told to be still exactly this (``ResultCache.record``).
+    written: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +74,10 @@ class Staged:
     removals: list[Path]
 
 
-def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str]:
+def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str, tuple[int, int, int]]:
     """Write ``data`` (bytes, or text pieces written one by one as UTF-8, so a large
-    document never exists as one string) to a temp file beside ``path``; return its name
-    and the sha256 of what was written.
+    document never exists as one string) to a temp file beside ``path``; return its name,
+    the sha256 of what was written and the file's (size, mtime, inode) once written.
 
     Any ``OSError`` (disk full, no permission, a file where a folder should be) becomes a
     ``FileSystemError`` naming the path, and no temp file is left behind.
@@ -96,13 +99,15 @@ def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str]:
                 raw = chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
                 digest.update(raw)
                 fh.write(raw)
+            fh.flush()  # the last write's mtime, not a later one at close
+            st = os.fstat(fd)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
             raise os_error(exc, path) from exc
         raise
-    return tmp, digest.hexdigest()
+    return tmp, digest.hexdigest(), (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 _TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -306,7 +311,7 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
 
 def _replace_tmp(tmp: str, path: Path, data: bytes) -> str:
     """Put ``data`` under the temp name ``tmp`` atomically (the journal knows that name)."""
-    new, _ = _stage(path, data)
+    new, _, _ = _stage(path, data)
     try:
         os.replace(new, tmp)
     except OSError as exc:
@@ -325,7 +330,7 @@ def write_atomic(path: Path, text: str | bytes, *, base: bytes | None = None,
     per catalog would make a 2,000-article sync ten times slower.
     """
     data = text.encode("utf-8") if isinstance(text, str) else text
-    tmp, _ = _stage(path, data)
+    tmp, _, _ = _stage(path, data)
     try:
         install(path, tmp, base, merge)
     except BaseException:
@@ -496,9 +501,13 @@ class Transaction:
         if old is not None:
             with contextlib.suppress(OSError):
                 os.unlink(old.tmp)
-        tmp, digest = _stage(path, data)
-        self._staged[path] = StagedFile(tmp, base, merge, digest)
+        tmp, digest, written = _stage(path, data)
+        self._staged[path] = StagedFile(tmp, base, merge, digest, written)
         return digest
+
+    def staged(self, path: Path) -> StagedFile | None:
+        """What is staged for ``path`` (its digest, and what the file is once written)."""
+        return self._staged.get(path)
 
     def detach(self) -> Staged:
         """Hand the staged work over (to another process's transaction); forget it here."""

@@ -156,6 +156,13 @@ def emit_json(document: object) -> None:
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
+def echo_lines(lines: Sequence[str]) -> None:
+    """One line on stdout per item (written paths), in one write: ``click.echo`` flushes
+    each call, and a cold build of 2,000 articles lists 4,000 files."""
+    if lines:
+        click.echo("\n".join(lines))
+
+
 def info(message: str) -> None:
     """A message for people: stderr, so stdout stays data."""
     click.echo(message, err=True)

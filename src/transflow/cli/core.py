@@ -15,6 +15,7 @@ from transflow.cli import main
 from transflow.cli.common import (
     articles_argument,
     check_language,
+    echo_lines,
     emit_json,
     exit_code,
     get_config,
@@ -179,8 +180,7 @@ def render_sync(report: SyncReport) -> None:
         if a.renamed_from:
             info(f"{a.article}: looks renamed from {a.renamed_from}; translations carried "
                  "over (delete the old catalogs when done)")
-    for path in report.written:
-        click.echo(path)
+    echo_lines(report.written)
     for orphan in report.orphans:
         info(f"Warning: {orphan} has no article (deleted or renamed?); its catalogs are kept")
     changed = len(report.written)
@@ -351,8 +351,7 @@ def build_json(report: BuildReport) -> dict[str, object]:
 
 def render_build(report: BuildReport) -> None:
     """Human summary of a build."""
-    for path in report.written:
-        click.echo(path)
+    echo_lines(report.written)
     for a in report.articles:
         if not a.built:
             info(f"skipped {a.article}: " + "; ".join(a.reasons))

@@ -105,6 +105,13 @@ class ArticleBuild:
     #: in the order of ``files``: what the CLI's kept answer checks them against (never
     #: cached; raw digests in a tuple, as 10,000 articles hold them at once).
     digests: tuple[bytes | None, ...] = field(default=(), compare=False, repr=False)
+    #: :meth:`to_cache` as JSON text, made where the article was built (a worker: on every
+    #: core); the parent only adds what its outputs hold (``_remember``).
+    cached: str | None = field(default=None, compare=False, repr=False)
+    #: (size, mtime, inode) of each of ``files`` as this build wrote it (None: not written),
+    #: so the parent records them without reading them back (``ResultCache.record_written``).
+    written: tuple[tuple[int, int, int] | None, ...] = field(default=(), compare=False,
+                                                             repr=False)
 
     def manifest_pieces(self) -> tuple[str, str | None, str | None]:
         """(entry, pair or None, left-out item or None) as the manifest writes them."""
@@ -310,10 +317,10 @@ def build(
     keys: dict[Path, str] = {}
     reused: dict[Path, tuple[ArticleBuild, list[str]]] = {}
     for start in range(0, len(all_files) if cache.enabled else 0, LOOKUP_BATCH):
-        batch = [(path, *input_files(config, path))
-                 for path in all_files[start : start + LOOKUP_BATCH]]
-        rows = cache.stored("build", [rel for _, rel, _ in batch])
-        for path, rel, inputs in batch:
+        batch = all_files[start : start + LOOKUP_BATCH]
+        rows = cache.stored("build", [config.relative(path) for path in batch])
+        for path in batch:
+            rel, inputs = input_files(config, path) if rows else (config.relative(path), [])
             row = rows.get(rel)
             if row is None:
                 cache.misses += 1
@@ -475,12 +482,21 @@ def _remember(
     """Store an article's outcome with the digests of the files it published."""
     if not cache.enabled:
         return
-    outputs = {name: cache.record(config.root / name) for name in result.files.values()}
+    outputs = {
+        name: cache.record(config.root / name) if sha is None else
+        cache.record_written(config.root / name, sha.hex(), stat)
+        for name, sha, stat in zip(result.files.values(),
+                                   result.digests or (None,) * len(result.files),
+                                   result.written or (None,) * len(result.files), strict=True)
+    }
     if any(record is None for record in outputs.values()):
         return
-    value = {"result": result.to_cache(), "outputs": outputs,
-             "allow_incomplete": allow_incomplete}
-    cache.put("build", rel, key, json.dumps(value, ensure_ascii=False))
+    # json.dumps({"result": ..., "outputs": ..., "allow_incomplete": ...}), the result's
+    # part made already
+    made = result.cached or json.dumps(result.to_cache(), ensure_ascii=False)
+    cache.put("build", rel, key, f'{{"result": {made}, "outputs": '
+              f'{json.dumps(outputs, ensure_ascii=False)}, "allow_incomplete": '
+              f'{json.dumps(allow_incomplete)}}}')
 
 
 def _dumps(value: object) -> str:
@@ -620,6 +636,9 @@ def _build_keyed(
         key = make_key(key_base, rel, *digests)
     outcome, staged = _build_one(config, path, out, gates, allow_incomplete, dry_run,
                                  commit=commit, parses=parses)
+    result = outcome[1]
+    if key is not None and not isinstance(result, Problem):
+        result[0].cached = json.dumps(result[0].to_cache(), ensure_ascii=False)
     return outcome, staged, (key, learned)
 
 
@@ -643,13 +662,19 @@ def _build_one(
         result, rendered = _assess(config, article, gates, allow_incomplete)
         written: list[str] = []
         digests: list[bytes | None] = []
+        stats: list[tuple[int, int, int] | None] = []
         for page in pages(config, article, out, rendered):
             dest, text = page.dest, page.text
             if result.built and (text is not None or page.kept):
                 result.files[page.language] = config.relative(dest)
                 digests.append(None)
+                stats.append(None)
                 if text is not None and not dry_run and _changed(dest, text):
-                    digests[-1] = bytes.fromhex(transaction.write(dest, text))
+                    transaction.write(dest, text)
+                    item = transaction.staged(dest)
+                    assert item is not None
+                    digests[-1] = bytes.fromhex(item.digest)
+                    stats[-1] = item.written
                     written.append(config.relative(dest))
             elif not page.kept:
                 result.unpublished.append(config.relative(dest))
@@ -657,7 +682,7 @@ def _build_one(
                     # A previously published version must not outlive the article's readiness.
                     transaction.unlink(dest)
         if any(d is not None for d in digests):
-            result.digests = tuple(digests)
+            result.digests, result.written = tuple(digests), tuple(stats)
         # Its manifest text, made here: in a worker, on every core (the parent writes the
         # manifest and the cache record from it, instead of making it twice, alone).
         result.pieces = _pieces(result.to_json())
