@@ -331,3 +331,34 @@ def test_locale_notation_pairs_agree() -> None:
     for source, translation in itertools.product(LOCALE_NUMBERS, repeat=2):
         for ctx in [*CONTEXTS[:2], CheckContext("en", "de"), CheckContext("fr", "en_US")]:
             assert_same(source, translation, ctx)
+
+
+def test_notation_values_are_every_locales_values() -> None:
+    """A token of digits, ``.`` and ``,`` means the same values in every language Babel
+    knows (so ``_number_values`` answers it without loading locale data)."""
+    from babel import Locale
+    from babel.localedata import locale_identifiers
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    from transflow.checks import numbers as n
+
+    symbols = set()
+    for name in locale_identifiers():
+        locale = Locale.parse(name)
+        symbols.add((get_decimal_symbol(locale), get_group_symbol(locale)))
+    assert len(symbols) > 5 and all(not d.isdigit() for d, _ in symbols)
+    symbols |= {("·", " "), ("٫", "."), ("،", "٬"), ("'", ",")}  # and some Babel lacks
+    parts = ["0", "1", "12", "123", "1234", "1.000", "1,000", "1.5", "1,5", ".", ","]
+    tokens = ["".join(p) for p in itertools.product(parts, repeat=3)]
+    tokens = [t for t in tokens if n._NUMBER.fullmatch(t)]
+    assert len(tokens) > 100
+    for token in tokens:
+        assert not token.strip(n._NOTATION)
+        for decimal, group in symbols:
+            readings = {n._parse_with(token, decimal, group), n._parse_with(token, ".", ","),
+                        n._parse_with(token, ",", ".")}
+            values = {format(v.normalize(), "f") for v in readings if v is not None}
+            assert n._notation_values(token) == frozenset(values or {token}), (token, decimal)
+    for lang in ("en", "nl", "fr", "de_CH", "ar"):
+        for token in ["1.000", "2,5", "1\u202f000,5", "3\u00a0000", "12.345,6"]:
+            assert n._number_values(token, lang) == n._locale_values(token, lang)

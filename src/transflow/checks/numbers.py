@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import get_decimal_symbol, get_group_symbol
-
 from .registry import CheckContext, define
 from .text import _WORD, _base_lang, _prose
 
@@ -80,7 +77,12 @@ _UNIT_AFTER = re.compile(
 
 @lru_cache(maxsize=32)
 def _separators(lang: str) -> tuple[str, str]:
-    """(decimal, group) symbols of a language, from Babel's CLDR data; English as a fallback."""
+    """(decimal, group) symbols of a language, from Babel's CLDR data; English as a fallback
+    (Babel's number module and the locale data load here, for the few tokens that need them:
+    see :func:`_number_values`)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
     try:
         locale = Locale.parse(lang.replace("-", "_"))
     except (UnknownLocaleError, ValueError, TypeError):
@@ -121,7 +123,39 @@ def _number_values(token: str, lang: str) -> frozenset[str]:
 
     A translator may keep the source's notation (``2.5`` in Dutch), so both ``.``/``,``
     conventions are accepted; what must not happen is a different value under both.
+    A token of digits, ``.`` and ``,`` alone (nearly all) is answered without Babel: its
+    locale's reading is always one of the two conventions' (see :func:`_notation_values`),
+    so a build does not load the locale data for it.
     """
+    if not token.strip(_NOTATION):
+        return _notation_values(token)
+    return _locale_values(token, lang)
+
+
+#: The characters of a number token that :func:`_notation_values` reads alone.
+_NOTATION = "0123456789.,"
+
+
+@lru_cache(maxsize=4096)
+def _notation_values(token: str) -> frozenset[str]:
+    """:func:`_locale_values` of a token of digits, ``.`` and ``,`` in any language.
+
+    Why the locale's own reading adds nothing: with a decimal symbol that is in the token
+    (then ``.`` or ``,``), the integer part is split where the other convention splits it
+    (its group symbol, or one the token lacks) or holds a character that is not a digit;
+    with one that is not in the token (a digit never is one), the whole token is split at
+    the group symbol, which either is ``.`` or ``,`` (the convention grouping with it,
+    where the other character cannot be, or no part would be digits) or splits nothing the
+    token has. Either way the reading is None or a convention's. Tested on every decimal
+    and group symbol in Babel's data.
+    """
+    readings = {_parse_with(token, ".", ","), _parse_with(token, ",", ".")}
+    values = {format(v.normalize(), "f") for v in readings if v is not None}
+    return frozenset(values or {token})
+
+
+def _locale_values(token: str, lang: str) -> frozenset[str]:
+    """The values of ``token`` under ``lang``'s own convention and the two common ones."""
     decimal, group = _separators(lang)
     readings = {_parse_with(token, decimal, group), _parse_with(token, ".", ","),
                 _parse_with(token, ",", ".")}

@@ -18,12 +18,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from transflow.checks import CHECKS, CheckContext, Finding, Severity, run_checks
 from transflow.config import Config
 from transflow.errors import Problem, TransflowError
-from transflow.glossary import Glossary, load_glossary
 from transflow.po import catalog, reader
 from transflow.states import NEVER_ACCEPTED, State, accepted_findings, entry_state, view
 from transflow.workflow.cache import EntryMemo, ResultCache, code_key, config_key, make_key
@@ -38,6 +37,9 @@ from transflow.workflow.workspace import (
     problem_of,
     read_article,
 )
+
+if TYPE_CHECKING:  # the glossary module (and csv) loads when a glossary does: a build has none
+    from transflow.glossary import Glossary
 
 JSON_VERSION = 1
 
@@ -164,6 +166,8 @@ def workspace_glossary(config: Config) -> Glossary | None:
     others = config.targets_for(config.source_language)
     if len(others) == 1:
         languages = (config.source_language, others[0])
+    from transflow.glossary import load_glossary
+
     return load_glossary(path, languages=languages)
 
 
