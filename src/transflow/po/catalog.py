@@ -29,7 +29,6 @@ from datetime import datetime
 from pathlib import Path
 
 import polib
-from babel.messages.plurals import get_plural
 
 from transflow import __version__
 from transflow.atomic import Journal as Journal
@@ -134,7 +133,12 @@ def header(language: str | None, project: str, now: datetime) -> dict[str, str]:
 @functools.lru_cache(maxsize=64)
 def plural_forms(language: str) -> str:
     """The ``Plural-Forms`` value for ``language`` from Babel's CLDR data (looked up once per
-    language: every catalog's header asks, a few times per article in a sync)."""
+    language: every catalog's header asks, a few times per article in a sync).
+
+    Babel's message modules load here, when a header is made: reading catalogs (build,
+    check, status) never needs them, and they pull in its dates and time zones."""
+    from babel.messages.plurals import get_plural
+
     plural = get_plural(language)
     return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
 

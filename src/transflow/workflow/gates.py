@@ -82,6 +82,11 @@ class MarkupGate:
     #: Names the gate in build's cache keys (its code is part of every key anyway).
     cache_key: ClassVar[str] = "markup"
 
+    def prepare(self) -> None:
+        """Load what judging needs (build calls it before its workers fork: they share it)."""
+        _markup_judge("markdown")
+        _markup_judge("html")
+
     def __call__(self, article: Article, language: str, cat: Catalog) -> list[str]:
         config = self.config
         judge = _markup_judge(article.fmt.name)
@@ -111,6 +116,10 @@ class QualityGate:
     #: Findings per entry fingerprint, shared with ``transflow check`` through the cache.
     memo: EntryMemo | None = field(default=None, compare=False)
     cache_key: ClassVar[str] = "quality"
+
+    def prepare(self) -> None:
+        """Load the checks (build calls it before its workers fork: they share them)."""
+        import transflow.workflow.check  # noqa: F401
 
     def __call__(self, article: Article, language: str, cat: Catalog) -> list[str]:
         config = self.config
