@@ -136,3 +136,20 @@ def test_function_word_count_equals_the_plain_definition() -> None:
             rng.choice(pieces) for _ in range(rng.randint(0, 30))
         )
         assert language_guess.count_function_words(text) == _reference_count(text), text
+
+
+def test_noise_without_mail_matches_the_noise_branches() -> None:
+    """The fast pattern for a text without "@" removes exactly what ``_NOISE`` does."""
+    import random
+    import re
+
+    plain = re.compile(language_guess._NOISE_BRANCHES)
+    rng = random.Random(11)
+    pieces = ["`", "]", "(", ")", "<", ">", "h", "t", "p", "s", ":", "/", "w", ".", " ", "\n",
+              "a", "é", "_", "1", "http://", "https://", "www.", "](", "`a`", "<b>", "xhttp://",
+              "_www.", "é://", "HTTP://"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        want = plain.sub(" ", text)
+        assert language_guess._NOISE_WITHOUT_MAIL.sub(" ", text) == want, text
+        assert language_guess._NOISE.sub(" ", text) == want, text

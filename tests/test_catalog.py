@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 import polib
@@ -226,3 +226,20 @@ def test_take_entries_only_fills_a_new_catalog() -> None:
     catalog.merge(full, template("Two."))
     with pytest.raises(ValueError):
         catalog.take_entries(full, pot)
+
+
+def test_date_stamp_is_strftime_also_for_equal_instants_in_other_zones() -> None:
+    from datetime import timedelta
+
+    later_zone = NOW.astimezone(timezone_of(2))
+    assert later_zone == NOW
+    for moment in (NOW, later_zone, NOW.replace(tzinfo=None), LATER, NOW):
+        assert catalog.date_stamp(moment) == moment.strftime("%Y-%m-%d %H:%M%z")
+    assert catalog.date_stamp(later_zone) == "2026-11-26 14:00+0200"
+    assert timedelta(hours=2) == later_zone.utcoffset()
+
+
+def timezone_of(hours: int) -> tzinfo:
+    from datetime import timedelta, timezone
+
+    return timezone(timedelta(hours=hours))

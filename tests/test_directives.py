@@ -205,3 +205,18 @@ def test_a_final_backslash_in_a_translation_ends_nothing(
     assert "hardbreak" not in inline
     again = fmt.parse(out)
     assert [s.kind for s in again.segments] == [s.kind for s in doc.segments]
+
+
+def test_markup_hint_prefilter_answers_as_the_pattern() -> None:
+    """``markdown._may_hold_markup`` (substring tests) says what ``_MARKUP_HINT`` says."""
+    import random
+
+    from transflow.formats import markdown
+
+    rng = random.Random(7)
+    pieces = [":", "::", ":::", "{", "{:", "[", "[!", "!", "!!!", "?", "???", "=", "===", "*",
+              "*[", " ", "\t", "\n", "a", "b ", ": ", ":\t", "\n ", "\n\t", "é", "\r"]
+    for _ in range(30000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        expected = markdown._MARKUP_HINT.search(text) is not None
+        assert markdown._may_hold_markup(text) is expected, repr(text)

@@ -62,9 +62,12 @@ _NOISE_BRANCHES = (
 )
 _NOISE = re.compile(_NOISE_BRANCHES + r"|\S+@\S+")  # and e-mail addresses
 #: ``_NOISE`` for a text without "@" (same matches): without the e-mail branch, which tries
-#: a ``\S+`` at every position, each branch starts with one of a few characters, and the
-#: look-ahead lets the engine skip every other position at once (4x faster).
-_NOISE_WITHOUT_MAIL = re.compile(f"(?=[`\\]<hw])(?:{_NOISE_BRANCHES})")
+#: a ``\S+`` at every position, every branch begins with a literal character (the word
+#: boundary before a URL is checked after its first letter), so the engine skips in C to
+#: where one may begin, instead of testing a pattern at every position (5x faster).
+_NOISE_WITHOUT_MAIL = re.compile(
+    r"`[^`]*`|\]\([^)]*\)|<[^>]*>|h(?<!\wh)ttps?://\S+|w(?<!\ww)ww\.\S+"
+)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 

@@ -572,13 +572,23 @@ _MARKUP_HINT = re.compile(r":::|\{:|\[!|^[ \t]*(?:!!!|\?\?\?|===|:[ \t]|\*\[)", 
 
 
 def _may_hold_markup(text: str) -> bool:
-    """``_MARKUP_HINT.search(text)``, after substring tests in C that every match needs
-    (the pattern has no literal start, so the engine tries each of its branches at each
-    position: most paragraphs have none of these)."""
-    if ":" not in text and "[!" not in text and "!!!" not in text and "???" not in text \
-            and "===" not in text and "*[" not in text:
+    """``_MARKUP_HINT.search(text) is not None``, answered with tests in C.
+
+    Why: the pattern has no literal start, so the engine tries each of its branches at each
+    position of a long paragraph. Every match holds one of ``:[!?=``, most paragraphs none
+    (a memchr each); the rest is three substring tests and, per line, the blanks stripped
+    and the line-start markers compared (``[ \t]*`` cannot end before a marker character).
+    """
+    if ":" not in text and "[" not in text and "!" not in text and "?" not in text \
+            and "=" not in text:
         return False
-    return _MARKUP_HINT.search(text) is not None
+    if ":::" in text or "{:" in text or "[!" in text:
+        return True
+    return any(line.lstrip(" \t").startswith(_LINE_MARKUP) for line in text.split("\n"))
+
+
+#: The line-start branches of ``_MARKUP_HINT`` (after optional blanks).
+_LINE_MARKUP = ("!!!", "???", "===", ": ", ":\t", "*[")
 
 
 _TITLE_MODES = {"bracket": "bracket", "quoted": "quoted", "line": "atx"}

@@ -111,7 +111,7 @@ def active_entries(catalog: Catalog) -> Iterator[Entry]:
 
 def header(language: str | None, project: str, now: datetime) -> dict[str, str]:
     """A complete gettext header; Plural-Forms comes from Babel's CLDR data."""
-    stamp = now.strftime("%Y-%m-%d %H:%M%z")
+    stamp = date_stamp(now)
     meta = {
         "Project-Id-Version": project,
         "Report-Msgid-Bugs-To": "",
@@ -128,6 +128,18 @@ def header(language: str | None, project: str, now: datetime) -> dict[str, str]:
         meta["Plural-Forms"] = plural_forms(language)
     meta["X-Generator"] = f"transflow {__version__}"
     return meta
+
+
+def date_stamp(now: datetime) -> str:
+    """``now`` as a header date (``2026-11-26 12:00+0000``): a command stamps every catalog
+    it writes with the same moment, formatted once (``%z`` makes strftime slow)."""
+    return _stamp(now, now.utcoffset())
+
+
+@functools.lru_cache(maxsize=8)
+def _stamp(now: datetime, offset: object) -> str:
+    # Keyed by the offset too: equal instants in other zones are equal datetimes.
+    return now.strftime("%Y-%m-%d %H:%M%z")
 
 
 @functools.lru_cache(maxsize=64)
@@ -466,7 +478,7 @@ def save(
         field = "PO-Revision-Date" if catalog.metadata.get("Language") else "POT-Creation-Date"
         if field in catalog.metadata:
             old_line = f'"{field}: {catalog.metadata[field]}\\n"\n'
-            catalog.metadata[field] = now.strftime("%Y-%m-%d %H:%M%z")
+            catalog.metadata[field] = date_stamp(now)
             new_line = f'"{field}: {catalog.metadata[field]}\\n"\n'
             text = text.replace(old_line, new_line, 1) if old_line in text else render(catalog)
     _write(path, text, previous_bytes, transaction)
