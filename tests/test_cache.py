@@ -348,3 +348,31 @@ def test_a_file_changed_after_it_was_written_is_read_back(tmp_path: Path, change
     assert recorded is not None
     assert recorded[1] == hashlib.sha256(dest.read_bytes()).hexdigest()
     assert recorded[0] == ResultCache(tmp_path).record(dest)[0]  # type: ignore[index]
+
+
+def test_the_entry_memo_file_is_emptied_past_its_bound(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MAX_ENTRIES rows the memo starts over (bounded file), replaced rows counted."""
+    from transflow.workflow import cache as cache_module
+    from transflow.workflow.cache import EntryMemo
+
+    monkeypatch.setattr(cache_module, "MAX_ENTRIES", 5)
+    (tmp_path / CACHE_DIR).mkdir()
+
+    def stored() -> set[str]:
+        with sqlite3.connect(tmp_path / CACHE_DIR / DB_NAME) as db:
+            return {key for (key,) in db.execute("SELECT key FROM entries")}
+
+    memo = EntryMemo(tmp_path)
+    for key in ("a", "b", "c"):
+        memo.store(key, "[]")
+    memo.flush()
+    assert stored() == {"a", "b", "c"}
+    for key in ("a", "b"):  # replaced: no new keys, but the bound counts them
+        memo.store(key, "[1]")
+    memo.flush()
+    assert stored() == {"a", "b", "c"}
+    memo.store("d", "[]")
+    memo.flush()
+    assert stored() == {"d"}  # 5 rowids used + 1 > 5: started over
+    assert EntryMemo(tmp_path).lookup(["d", "a"]) == {"d": "[]"}
