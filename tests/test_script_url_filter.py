@@ -140,3 +140,34 @@ def test_looking_only_at_colons_finds_what_the_whole_page_search_finds() -> None
     for text in texts:
         assert script_urls._search_at_colons(text) == (
             script_urls._ANYWHERE.search(text) is not None), repr(text)
+
+
+def test_text_script_urls_skip_only_texts_without_a_scheme_before_a_colon() -> None:
+    """``text_script_urls`` with its colon pre-filter finds what the full search finds: on
+    the injection texts, the generated spellings, and texts dense in scheme endings,
+    whitespace of every kind, control characters and backslashes before colons."""
+    import html
+    from collections import Counter
+
+    from transflow.checks import script_urls
+
+    def reference(text: str) -> Counter[str]:
+        cleaned = script_urls._CONTROL.sub("", html.unescape(text.replace("\\", "")))
+        return Counter((m.group(1) or m.group(2)).lower()
+                       for m in script_urls._TEXT_SCHEME.finditer(cleaned))
+
+    rng = random.Random(31)
+    pieces = [*SCRIPT_SCHEMES, *(s.upper() for s in SCRIPT_SCHEMES), "javaſcript", "mochA",
+              "DatA", "dat", "t", "a", "T", "A", "x", ":", " ", "\t", "\n", "\x00", "\x1f",
+              "\x7f", "\\", "\u00a0", "\u2003", "\u3000", "\x85", "\u200b", "text/html;",
+              "image/png,", "/", "é", "<", "&", "&colon;", "&#116;", "alert(1)"]
+    texts = [t for v in VARIANTS for t in (v.first, v.second, page_of(v)) if t is not None]
+    texts += generated(800)
+    for _ in range(6000):
+        texts.append("".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))))
+    found = 0
+    for text in texts:
+        expected = reference(text)
+        found += bool(expected)
+        assert script_urls.text_script_urls(text) == expected, repr(text)
+    assert found > 500

@@ -234,8 +234,31 @@ def text_script_urls(text: str) -> Counter[str]:
     ``href={"…"}``), which a site template may still turn into a live link."""
     if ":" not in text and "&" not in text:
         return Counter()
+    if "&" not in text and not _colon_after_scheme_letter(text):
+        return Counter()  # most texts with a colon: no scheme name can end at one
     cleaned = _CONTROL.sub("", html.unescape(text.replace("\\", "")))
     return Counter((m.group(1) or m.group(2)).lower() for m in _TEXT_SCHEME.finditer(cleaned))
+
+
+#: What ``text_script_urls`` drops before matching (control characters, backslashes).
+_DROPPED = frozenset(chr(c) for c in (*range(0x20), 0x7F)) | {"\\"}
+
+
+def _colon_after_scheme_letter(text: str) -> bool:
+    """False when no colon of ``text`` (without entities) follows a scheme's last letter
+    (``t`` of the script schemes, ``a`` of mocha and data: what ``re.I`` matches for them),
+    whitespace (``\\s``) and dropped characters aside: then :data:`_TEXT_SCHEME` cannot
+    match the cleaned text, and the engine is spared a case-insensitive search that tries
+    every position (a colon is rare, and most follow a word that ends otherwise)."""
+    colon = text.find(":")
+    while colon >= 0:
+        before = colon - 1
+        while before >= 0 and (text[before] in _DROPPED or text[before].isspace()):
+            before -= 1
+        if before >= 0 and text[before] in "tTaA":
+            return True
+        colon = text.find(":", colon + 1)
+    return False
 
 
 def added_script_urls(source: str, page: str, fmt: str) -> list[str]:
