@@ -247,6 +247,13 @@ def _continuation_prefix(first_line_prefix: str) -> str:
 
 def _join_lines(norm: str, lines: Sequence[tuple[int, int]]) -> tuple[str, int, int]:
     """The msgid of a paragraph-like block and its [start, end) in normalised offsets."""
+    if len(lines) == 1:  # one line (most paragraphs, headings, cells): nothing to join
+        begin, stop = lines[0]
+        content = norm[begin:stop]
+        text = content.lstrip(" \t")
+        begin += len(content) - len(text)
+        text = text.rstrip(" \t")
+        return (text, begin, begin + len(text)) if text else ("", 0, 0)
     parts: list[str] = []
     start = end = -1
     last = len(lines) - 1
