@@ -140,12 +140,23 @@ def splice(
     out: list[str] = []
     pos = 0
     segments = doc.segments
+    count = len(segments)
     i = 0
-    while i < len(segments):
+    while i < count:
         segment = segments[i]
         i += 1
+        if segment.anchor is None and (i == count or segments[i].anchor is None):
+            # No inner segment (most): _written's answer, told without the calls.
+            translation = translate(segment)
+            if (translation is None or not translation.strip()
+                    or (translation == segment.text and not force)):
+                continue
+            out.append(source[pos : segment.start])
+            out.append(encode(segment, translation))
+            pos = segment.end
+            continue
         inner: list[Segment] = []
-        while i < len(segments) and segments[i].anchor is not None and (
+        while i < count and segments[i].anchor is not None and (
             segments[i].start < segment.end
         ):
             inner.append(segments[i])

@@ -140,7 +140,9 @@ def _final_backslash(text: str, original: str) -> str:
     follows in the same paragraph (a shortcode line, an admonition's ``:::``) it would be a
     hard line break, and before ``]`` it would escape the bracket that ends a title. At the
     end of a paragraph ``\\\\`` reads as the one backslash it was."""
-    if _odd_final_backslashes(text) and not _odd_final_backslashes(original):
+    if text[-1:] == "\\" and _odd_final_backslashes(text) and not _odd_final_backslashes(
+        original
+    ):
         return text + "\\"
     return text
 

@@ -144,8 +144,17 @@ def load(data: object, source: str) -> Document:
     try:
         size = len(source)
         segments: list[Segment] = []
+        append, make = segments.append, Segment  # every article a build reads comes here
         for row in data["segments"]:
-            text, kind, line, start, end = row[:5]
+            if len(row) == 5:
+                text, kind, line, start, end = row
+                anchor = None
+            else:
+                text, kind, line, start, end, a_start, a_end = row
+                if not (type(a_start) is int and type(a_end) is int
+                        and 0 <= a_start <= a_end <= size):
+                    raise StoredError("a malformed anchor")
+                anchor = (a_start, a_end)
             if not (type(kind) is str and type(line) is int and type(start) is int
                     and type(end) is int and 0 <= start <= end <= size):
                 raise StoredError("a malformed segment")
@@ -153,13 +162,7 @@ def load(data: object, source: str) -> Document:
                 text = source[start:end]
             elif type(text) is not str:
                 raise StoredError("a malformed segment text")
-            if len(row) == 5:
-                segments.append(Segment(text, kind, line, start, end))
-                continue
-            a_start, a_end = row[5:]
-            if not (type(a_start) is int and type(a_end) is int and 0 <= a_start <= a_end <= size):
-                raise StoredError("a malformed anchor")
-            segments.append(Segment(text, kind, line, start, end, (a_start, a_end)))
+            append(make(text, kind, line, start, end, anchor))
         metadata = data["metadata"]
         warnings = data["warnings"]
         if not (isinstance(metadata, dict) and all(type(v) is str for v in metadata.values())

@@ -287,34 +287,50 @@ def _occurrences(text: str, into: list[tuple[str, str]]) -> None:
             into.append((occurrence, ""))
 
 
-#: What ``str.splitlines`` (polib's line splitting) ends a line at: never inside a line below.
-_BREAKS = "\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029"
-#: A string's content as ``_VALID_LINE`` accepts it (no bare quote), on one line.
-_S = rf'[^"\\{_BREAKS}]*(?:\\[^{_BREAKS}][^"\\{_BREAKS}]*)*'
+#: What ``str.splitlines`` (polib's line splitting) ends a line at besides ``\n``: a text
+#: holding any of them is left to the general reader (so a line below is a ``\n`` line).
+_ODD_BREAKS = ("\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+#: A string's content as ``_VALID_LINE`` accepts it (no bare quote, whole escapes).
+_CONTENT = r'[^"\\\n]*(?:\\.[^"\\\n]*)*'
+_VALID_CONTENT = re.compile(_CONTENT)
+#: Runs of continuation lines (after their lead: none, ``#~ `` or ``#| ``) checked whole.
+_VALID_RUNS = {lead: re.compile(rf'(?:{re.escape(lead)}"{_CONTENT}"\n)*')
+               for lead in ("", "#~ ", "#| ")}
 #: A comment line's text: not empty, nothing to strip at its end.
-_C = rf"[^{_BREAKS}]*\S\n"
+_C = r"[^\n]*\S\n"
 #: Header comments (``#`` or ``# text`` lines before the first entry) and blank lines.
 _HEAD = re.compile(rf"(?:#(?: {_C}|\n)|\n)*")
 #: One entry as gettext's tools, polib and transflow write it: comments in gettext's order
 #: (translator, extracted, references, flags, previous context and msgid), then msgctxt,
-#: msgid and msgstr, each a string line and its continuation lines, all live or all ``#~``
-#: (obsolete); then any blank lines. Every line of it is one the general reader accepts.
+#: msgid and msgstr, each a quoted line and its quoted continuation lines, all live or all
+#: ``#~`` (obsolete); then any blank lines. What is between a line's quotes is checked
+#: apart (:func:`_string`: most texts hold no quote or backslash, so that is one look).
 _ENTRY = re.compile(
     rf"(?P<tc>(?:# {_C})*)(?P<gc>(?:#\. {_C})*)(?P<oc>(?:#: {_C})*)(?P<fl>(?:#, {_C})*)"
-    rf'(?:#\| msgctxt "(?P<pc>{_S})"\n(?P<pcs>(?:#\| "{_S}"\n)*))?'
-    rf'(?:#\| msgid "(?P<pm>{_S})"\n(?P<pms>(?:#\| "{_S}"\n)*))?'
-    rf"(?P<ob>(?:#~ )?)"
-    rf'(?:msgctxt "(?P<ct>{_S})"\n(?P<cts>(?:(?P=ob)"{_S}"\n)*)(?P=ob))?'
-    rf'msgid "(?P<mi>{_S})"\n(?P<mis>(?:(?P=ob)"{_S}"\n)*)'
-    rf'(?P=ob)msgstr "(?P<ms>{_S})"\n(?P<mss>(?:(?P=ob)"{_S}"\n)*)\n*'
+    r'(?:#\| msgctxt "(?P<pc>[^\n]*)"\n(?P<pcs>(?:#\| "[^\n]*"\n)*))?'
+    r'(?:#\| msgid "(?P<pm>[^\n]*)"\n(?P<pms>(?:#\| "[^\n]*"\n)*))?'
+    r"(?P<ob>(?:#~ )?)"
+    r'(?:msgctxt "(?P<ct>[^\n]*)"\n(?P<cts>(?:(?P=ob)"[^\n]*"\n)*)(?P=ob))?'
+    r'msgid "(?P<mi>[^\n]*)"\n(?P<mis>(?:(?P=ob)"[^\n]*"\n)*)'
+    r'(?P=ob)msgstr "(?P<ms>[^\n]*)"\n(?P<mss>(?:(?P=ob)"[^\n]*"\n)*)\n*'
 )
 
 
+class _Unusual(Exception):
+    """A string :func:`_canonical` does not read (a bare quote): the general reader does."""
+
+
 def _string(first: str, run: str, lead: str) -> str:
-    """A string line's text and its continuation lines' (each ``lead`` + quoted), unescaped
-    (as one: a string line holds whole escapes, so no escape spans two of them)."""
+    """A string line's content and its continuation lines' (each ``lead`` + quoted),
+    checked as ``_VALID_LINE`` checks them and unescaped (as one: a line holds whole
+    escapes, so no escape spans two lines)."""
+    if ('"' in first or "\\" in first) and _VALID_CONTENT.fullmatch(first) is None:
+        raise _Unusual
     if run:
-        first += run[len(lead) + 1 : -2].replace(f'"\n{lead}"', "")
+        more = run[len(lead) + 1 : -2].replace(f'"\n{lead}"', "")
+        if ('"' in more or "\\" in more) and _VALID_RUNS[lead].fullmatch(run) is None:
+            raise _Unusual
+        first += more
     return _ESCAPE.sub(_escaped, first) if "\\" in first else first
 
 
@@ -333,6 +349,16 @@ def _canonical(text: str) -> ReadFile | None:
     line's text is empty). Lines are counted as ``str.splitlines`` counts them: no line of
     a matched entry holds another line break.
     """
+    if any(odd in text for odd in _ODD_BREAKS):
+        return None
+    try:
+        return _read_canonical(text)
+    except _Unusual:
+        return None
+
+
+def _read_canonical(text: str) -> ReadFile | None:
+    """:func:`_canonical` on a text whose lines all end at ``\n``."""
     out = ReadFile()
     head = _HEAD.match(text)
     assert head is not None  # it matches the empty string
@@ -353,15 +379,14 @@ def _canonical(text: str) -> ReadFile | None:
         occurrences: list[tuple[str, str]] = []
         if oc:
             _occurrences(oc[3:-1].replace("\n#: ", " "), occurrences)
-        if ob:
-            msgid, msgstr = _string(mi, mis, ob), _string(ms, mss, ob)
-        else:  # live: the common case, without a call per string
-            if mis:
-                mi += mis[1:-2].replace('"\n"', "")
-            msgid = _ESCAPE.sub(_escaped, mi) if "\\" in mi else mi
-            if mss:
-                ms += mss[1:-2].replace('"\n"', "")
-            msgstr = _ESCAPE.sub(_escaped, ms) if "\\" in ms else ms
+        # A live msgid and msgstr with no quote or backslash inside (most) need no more
+        # than their lines joined; anything else is checked and unescaped by _string.
+        msgid = mi + mis[1:-2].replace('"\n"', "") if mis else mi
+        if ob or '"' in msgid or "\\" in msgid:
+            msgid = _string(mi, mis, ob)
+        msgstr = ms + mss[1:-2].replace('"\n"', "") if mss else ms
+        if ob or '"' in msgstr or "\\" in msgstr:
+            msgstr = _string(ms, mss, ob)
         append(ReadEntry(
             msgid, msgstr, None if ct is None else _string(ct, cts, ob), "", {},
             [c.strip() for c in fl[3:-1].replace("\n#, ", ",").split(",")] if fl else [],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import re
@@ -468,10 +469,7 @@ def read_article(
             parsed = parses.keep(rel, parse_key, doc)
     lang_segments: list[Segment] = []
     if key not in fields:
-        # ``<html lang>`` is the ``lang`` field of an HTML article, whatever the key is.
-        kinds = {f"front matter: {key}", f"front matter: {LANG_FIELD}"} - {
-            f"front matter: {f}" for f in fields
-        }
+        kinds = _lang_kinds(key, fields)
         lang_segments = [s for s in doc.segments if s.kind in kinds]
         if lang_segments:
             doc.segments = [s for s in doc.segments if s.kind not in kinds]
@@ -513,9 +511,23 @@ def read_article(
     )
 
 
+@functools.cache
+def _lang_kinds(key: str, fields: tuple[str, ...]) -> frozenset[str]:
+    """The segment kinds of the language key's value when it is not a translated field
+    (asked per article, the same answer for a workspace)."""
+    # ``<html lang>`` is the ``lang`` field of an HTML article, whatever the key is.
+    return frozenset({f"front matter: {key}", f"front matter: {LANG_FIELD}"}
+                     - {f"front matter: {f}" for f in fields})
+
+
+@functools.cache
+def _key_pattern(key: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[:=]", re.MULTILINE)
+
+
 def _key_line(text: str, key: str) -> int | None:
     """The line of the front matter's language key, for messages."""
-    m = re.search(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*[:=]", text, re.MULTILINE)
+    m = _key_pattern(key).search(text)
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
