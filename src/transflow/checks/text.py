@@ -19,10 +19,10 @@ def _may_have_bare_url(text: str) -> bool:
     """False when :data:`_BARE_URL` cannot match: it needs ``://`` or ``www.`` (``re.I``
     folds ``w`` to ``W`` only, so ``lower`` finds every spelling, and a ``w.`` or ``W.``
     must be there first). Case-insensitive matching is slow for the engine: most prose is
-    answered here instead. The ``:`` is looked for first: a one-character test is many
-    times cheaper than a longer one, and most prose has no colon."""
+    answered here instead. The ``:`` and the ``W`` are looked for first: a one-character
+    test is many times cheaper than a longer one, and most prose has neither."""
     return (":" in text and "://" in text) or (
-        ("w." in text or "W." in text) and "www." in text.lower())
+        ("w." in text or ("W" in text and "W." in text)) and "www." in text.lower())
 
 
 #: Every spelling of ``lto:`` that ``re.I`` lets :data:`_MAILTO` match (``l``, ``t`` and
