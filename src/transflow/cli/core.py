@@ -311,7 +311,7 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
         from transflow.workflow.build import build
 
         report = build(config, list(articles), output=out, allow_incomplete=allow_incomplete,
-                       gates=default_gates(config, use_cache=not dry_run), dry_run=dry_run,
+                       gates=default_gates(config), dry_run=dry_run,
                        progress=progress,
                        workers=os.cpu_count() or 1)
     wrote = bool(report.written or report.removed)

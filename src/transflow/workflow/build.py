@@ -441,7 +441,6 @@ def build(
                     manifest, itertools.chain(report.manifest_chunks(), "\n"))
                 report.written.append(config.relative(manifest))
                 report.manifest_written = (report.written[-1], bytes.fromhex(digest))
-            _flush(gates)
     return report
 
 
@@ -461,14 +460,6 @@ def _preload(files: Sequence[Path], gates: Sequence[Gate]) -> None:
         prepare = getattr(gate, "prepare", None)
         if callable(prepare):
             prepare()
-
-
-def _flush(gates: Sequence[Gate]) -> None:
-    """Let gates that remember results (``QualityGate``'s entry memo) store them."""
-    for gate in gates:
-        flush = getattr(gate, "flush", None)
-        if callable(flush):
-            flush()
 
 
 def _reuse(
@@ -615,7 +606,6 @@ def _build_chunk(
         for path, key in items:
             built.append(_build_keyed(config, path, key, key_base, out, gates,
                                       allow_incomplete, dry_run, commit=False, parses=parses))
-        _flush(gates)
         parses.save()
     except BaseException:
         for _, staged, _ in built:

@@ -26,14 +26,13 @@ worked out once per article; each check's pre-filter spares the work on most ent
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from transflow.config import Config
 from transflow.po.model import Catalog
 from transflow.states import State
 from transflow.workflow.build import Gate
-from transflow.workflow.cache import EntryMemo
 
 # The checks (and markdown-it under them) are imported when a gate first runs: a build
 # answered from the results cache never runs one, and must not pay for loading them.
@@ -110,11 +109,15 @@ class MarkupGate:
 
 @dataclass(frozen=True, slots=True)
 class QualityGate:
-    """Error-level quality checks on the translations that would be published."""
+    """Error-level quality checks on the translations that would be published.
+
+    Nothing is remembered per entry (``check``'s memo): a build runs the gate only for an
+    article whose catalogs changed, and the error-level checks, with their pre-filters, cost
+    less than looking an entry up; storing every entry's findings cost a cold build of
+    2,000 articles ~10% of its CPU, and its workers waited on each other's writes.
+    """
 
     config: Config
-    #: Findings per entry fingerprint, shared with ``transflow check`` through the cache.
-    memo: EntryMemo | None = field(default=None, compare=False)
     cache_key: ClassVar[str] = "quality"
 
     def prepare(self) -> None:
@@ -127,8 +130,8 @@ class QualityGate:
 
         findings, _ = check_catalog(
             article, language, cat, catalog_name="", min_state=config.publish,
-            skip=(MARKUP_CHECK, "glossary"), memo=self.memo,
-            selected=_published(cat, config.publish), errors_only=True,
+            skip=(MARKUP_CHECK, "glossary"), selected=_published(cat, config.publish),
+            errors_only=True,
         )
         errors = [f for f in findings if f.severity == "error" and not f.accepted]
         if not errors:
@@ -139,11 +142,6 @@ class QualityGate:
             f"{len(errors)} check error(s): run 'transflow check' (first: "
             f"{name}:{first.line} [{first.check}])"
         ]
-
-    def flush(self) -> None:
-        """Store the findings learnt in this process (build calls it when done)."""
-        if self.memo is not None:
-            self.memo.flush()
 
 
 #: The last selection made by :func:`_published`: the catalog (held, so its identity is not
@@ -172,11 +170,11 @@ def markup_gate(config: Config) -> Gate:
     return MarkupGate(config)
 
 
-def quality_gate(config: Config, *, use_cache: bool = True) -> Gate:
-    """The quality-check gate for ``config`` (remembering findings in the cache folder)."""
-    return QualityGate(config, EntryMemo(config.root if use_cache else None))
+def quality_gate(config: Config) -> Gate:
+    """The quality-check gate for ``config``."""
+    return QualityGate(config)
 
 
-def default_gates(config: Config, *, use_cache: bool = True) -> list[Gate]:
+def default_gates(config: Config) -> list[Gate]:
     """The gates every build applies: markup injection first, then the quality checks."""
-    return [markup_gate(config), quality_gate(config, use_cache=use_cache)]
+    return [markup_gate(config), quality_gate(config)]

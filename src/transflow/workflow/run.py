@@ -189,7 +189,7 @@ def _check(config: Config, step: Step, paths: list[Path], dry_run: bool) -> None
 def _build(config: Config, step: Step, paths: list[Path], options: RunOptions) -> None:
     report = build(config, paths, output=options.output,
                    allow_incomplete=options.allow_incomplete,
-                   gates=default_gates(config, use_cache=not options.dry_run),
+                   gates=default_gates(config),
                    dry_run=options.dry_run, workers=options.workers)
     step.report = report
     step.summary = {"built": [a.article for a in report.articles if a.built],
