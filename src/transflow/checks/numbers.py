@@ -223,8 +223,8 @@ def _may_differ(source: str, translation: str, ctx: CheckContext) -> bool:
     Why that is safe: with equal (token, unit) sequences the check's exact pass pairs each
     number with its twin at the same position (equal token; every earlier candidate is
     already taken), no unit differs, and nothing is left missing or added: the check yields
-    nothing. (No digit-only test first: the prose is read for ``length`` anyway, and most
-    segments have a number.)
+    nothing. (A text without a digit has no tokens: :func:`_tokens` answers it without
+    reading its prose.)
 
     The same holds when, position by position, the units are equal and each token is equal
     or has the same values (``99.8`` in English, ``99,8`` in Dutch: a translation in its
