@@ -302,13 +302,12 @@ def test_bad_input_gets_one_line_per_problem_and_writes_nothing(
     case.setup(root)
     before = snapshot(root)
     if case.enospc:
-        real = os.fdopen
+        real = os.write
 
-        def full(fd: int, *args: object, **kwargs: object) -> object:
-            os.close(fd)
+        def full(fd: int, data: object) -> int:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        monkeypatch.setattr("transflow.atomic.os.fdopen", full)
+        monkeypatch.setattr("transflow.atomic.os.write", full)
         assert real is not full
     result = run(root, *case.args)
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]

@@ -91,16 +91,21 @@ def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str, tuple[int
     except OSError as exc:
         raise os_error(exc, path.parent) from exc
     try:
-        with os.fdopen(fd, "wb") as fh:
+        # Straight to the descriptor (no buffered file object: a third of the cost of a
+        # small file's staging, and every write is on disk before the stat below).
+        try:
             if os.fstat(fd).st_mode & 0o777 != mode:  # the umask took bits away
                 os.fchmod(fd, mode)
             digest = hashlib.sha256()
             for chunk in [data] if isinstance(data, bytes) else data:
                 raw = chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
                 digest.update(raw)
-                fh.write(raw)
-            fh.flush()  # the last write's mtime, not a later one at close
-            st = os.fstat(fd)
+                view = memoryview(raw)
+                while view:
+                    view = view[os.write(fd, view) :]
+            st = os.fstat(fd)  # the last write's mtime, size and inode
+        finally:
+            os.close(fd)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
