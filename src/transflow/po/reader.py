@@ -245,7 +245,7 @@ def _entries(text: str) -> ReadFile:
                 entry[_COMMENT] += "\n"
             entry[_COMMENT] += token[3:]
         elif symbol == "oc":
-            _occurrences(token[3:], entry[_OCC])
+            entry[_OCC] += _references(token[3:])
         elif symbol == "fl":
             entry[_FLAGS] += [c.strip() for c in token[3:].split(",")]
         elif symbol == "pp":
@@ -275,16 +275,11 @@ def _entries(text: str) -> ReadFile:
     return out
 
 
-def _occurrences(text: str, into: list[tuple[str, str]]) -> None:
-    """The references of one ``#:`` line (what follows the ``#: ``), as polib splits them."""
-    for occurrence in text.split():
-        if ":" in occurrence:
-            where, at = occurrence.rsplit(":", 1)
-            if not at.isdigit():
-                where, at = occurrence, ""
-            into.append((where, at))
-        else:
-            into.append((occurrence, ""))
+def _references(text: str) -> list[tuple[str, str]]:
+    """The references of ``#:`` lines (what follows the ``#: ``), as polib splits them:
+    ``path:line`` when the part after the last colon is a number, else the whole word."""
+    return [(where, at) if colon and at.isdigit() else (word, "")
+            for word in text.split() for where, colon, at in (word.rpartition(":"),)]
 
 
 #: What ``str.splitlines`` (polib's line splitting) ends a line at besides ``\n``: a text
@@ -305,14 +300,17 @@ _HEAD = re.compile(rf"(?:#(?: {_C}|\n)|\n)*")
 #: msgid and msgstr, each a quoted line and its quoted continuation lines, all live or all
 #: ``#~`` (obsolete); then any blank lines. What is between a line's quotes is checked
 #: apart (:func:`_string`: most texts hold no quote or backslash, so that is one look).
-_ENTRY = re.compile(
-    rf"(?P<tc>(?:# {_C})*)(?P<gc>(?:#\. {_C})*)(?P<oc>(?:#: {_C})*)(?P<fl>(?:#, {_C})*)"
-    r'(?:#\| msgctxt "(?P<pc>[^\n]*)"\n(?P<pcs>(?:#\| "[^\n]*"\n)*))?'
-    r'(?:#\| msgid "(?P<pm>[^\n]*)"\n(?P<pms>(?:#\| "[^\n]*"\n)*))?'
+#: Read with ``findall`` (the whole entry first: the entries must cover the text). The
+#: optional lines (previous context and msgid, msgctxt) are captured with their keyword,
+#: as ``findall`` gives ``""`` for a line that is not there.
+_ENTRIES = re.compile(
+    rf"((?P<tc>(?:# {_C})*)(?P<gc>(?:#\. {_C})*)(?P<oc>(?:#: {_C})*)(?P<fl>(?:#, {_C})*)"
+    r'(?:(?P<pc>#\| msgctxt "[^\n]*")\n(?P<pcs>(?:#\| "[^\n]*"\n)*))?'
+    r'(?:(?P<pm>#\| msgid "[^\n]*")\n(?P<pms>(?:#\| "[^\n]*"\n)*))?'
     r"(?P<ob>(?:#~ )?)"
-    r'(?:msgctxt "(?P<ct>[^\n]*)"\n(?P<cts>(?:(?P=ob)"[^\n]*"\n)*)(?P=ob))?'
-    r'msgid "(?P<mi>[^\n]*)"\n(?P<mis>(?:(?P=ob)"[^\n]*"\n)*)'
-    r'(?P=ob)msgstr "(?P<ms>[^\n]*)"\n(?P<mss>(?:(?P=ob)"[^\n]*"\n)*)\n*'
+    r'(?:(?P<ct>msgctxt "[^\n]*")\n(?P<cts>(?:(?P=ob)"[^\n]*"\n)*)(?P=ob))?'
+    r'msgid (?P<mi>"[^\n]*"\n(?:(?P=ob)"[^\n]*"\n)*)'
+    r'(?P=ob)msgstr (?P<ms>"[^\n]*"\n(?:(?P=ob)"[^\n]*"\n)*)\n*)'
 )
 
 
@@ -332,6 +330,12 @@ def _string(first: str, run: str, lead: str) -> str:
             raise _Unusual
         first += more
     return _ESCAPE.sub(_escaped, first) if "\\" in first else first
+
+
+def _lines_string(lines: str, lead: str) -> str:
+    """:func:`_string` of a string line (from its quote) and its continuation lines."""
+    end = lines.index("\n")
+    return _string(lines[1 : end - 1], lines[end + 1 :], lead)
 
 
 def _escaped(m: re.Match[str]) -> str:
@@ -367,36 +371,31 @@ def _read_canonical(text: str) -> ReadFile | None:
             if out.header != "":
                 out.header += "\n"
             out.header += line[2:]
-    pos, size = head.end(), len(text)
-    number = text.count("\n", 0, pos) + 1
+    start = head.end()
+    found = _ENTRIES.findall(text, start)
+    if sum(len(entry[0]) for entry in found) != len(text) - start:
+        return None  # some text between the entries is not an entry of the usual shape
+    number = text.count("\n", 0, start) + 1
     linenum = 0  # the first entry is the one the machine starts with
-    match, count, append = _ENTRY.match, text.count, out.append
-    while pos < size:
-        m = match(text, pos)
-        if m is None:
-            return None
-        (tc, gc, oc, fl, pc, pcs, pm, pms, ob, ct, cts, mi, mis, ms, mss) = m.groups()
-        occurrences: list[tuple[str, str]] = []
-        if oc:
-            _occurrences(oc[3:-1].replace("\n#: ", " "), occurrences)
+    append = out.append
+    for whole, tc, gc, oc, fl, pc, pcs, pm, pms, ob, ct, cts, mi, ms in found:
         # A live msgid and msgstr with no quote or backslash inside (most) need no more
         # than their lines joined; anything else is checked and unescaped by _string.
-        msgid = mi + mis[1:-2].replace('"\n"', "") if mis else mi
+        msgid = mi[1:-2].replace('"\n"', "")
         if ob or '"' in msgid or "\\" in msgid:
-            msgid = _string(mi, mis, ob)
-        msgstr = ms + mss[1:-2].replace('"\n"', "") if mss else ms
+            msgid = _lines_string(mi, ob)
+        msgstr = ms[1:-2].replace('"\n"', "")
         if ob or '"' in msgstr or "\\" in msgstr:
-            msgstr = _string(ms, mss, ob)
+            msgstr = _lines_string(ms, ob)
         append(ReadEntry(
-            msgid, msgstr, None if ct is None else _string(ct, cts, ob), "", {},
+            msgid, msgstr, _string(ct[9:-1], cts, ob) if ct else None, "", {},
             [c.strip() for c in fl[3:-1].replace("\n#, ", ",").split(",")] if fl else [],
-            tc[2:-1].replace("\n# ", "\n"), gc[3:-1].replace("\n#. ", "\n"), occurrences,
-            None if pm is None else _string(pm, pms, "#| "),
-            None if pc is None else _string(pc, pcs, "#| "), None, ob != "", linenum,
+            tc[2:-1].replace("\n# ", "\n"), gc[3:-1].replace("\n#. ", "\n"),
+            _references(oc[3:-1].replace("\n#: ", " ")) if oc else [],
+            _string(pm[10:-1], pms, "#| ") if pm else None,
+            _string(pc[12:-1], pcs, "#| ") if pc else None, None, ob != "", linenum,
         ))
-        end = m.end()
-        linenum = number = number + count("\n", pos, end)
-        pos = end
+        linenum = number = number + whole.count("\n")
     _header(out)
     return out
 
