@@ -362,3 +362,16 @@ def test_notation_values_are_every_locales_values() -> None:
     for lang in ("en", "nl", "fr", "de_CH", "ar"):
         for token in ["1.000", "2,5", "1\u202f000,5", "3\u00a0000", "12.345,6"]:
             assert n._number_values(token, lang) == n._locale_values(token, lang)
+
+
+def test_footnote_marks_of_texts_without_markup_are_their_superscripts(corpus: Path) -> None:
+    """``_footnote_marks`` reads only the superscript runs of a text without ``<``, ``[``
+    and a backtick; the answer is the full reading's for every text."""
+    from transflow.checks.links import _footnote_marks
+    from transflow.checks.text import _CODE_SPAN, _footnote_list
+
+    texts = [*EDGES, *PLAIN_EDGES, "a¹²b³ `⁴` [^5] <sup>6</sup>", "x⁰⁰ y ⁹", "`¹`", "[¹]"]
+    texts += [t for pair in _corpus_pairs(corpus) for t in pair]
+    for text in texts:
+        full = tuple(sorted(_footnote_list(_CODE_SPAN.sub(" ", text) if "`" in text else text)))
+        assert _footnote_marks.__wrapped__(text) == full, text

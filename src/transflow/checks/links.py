@@ -31,9 +31,11 @@ from .text import (
     _counter_diff,
     _footnote_labels,
     _footnote_list,
+    _has_superscript,
     _may_have_bare_url,
     _may_have_mailto,
     _norm_url,
+    _superscript_labels,
     is_plain,
 )
 
@@ -118,7 +120,11 @@ def check_urls(source: str, translation: str, ctx: CheckContext) -> Iterable[str
 @lru_cache(maxsize=4096)
 def _footnote_marks(text: str) -> tuple[str, ...]:
     """The footnote labels ``footnotes`` compares for ``text`` (code spans set aside), sorted:
-    one tuple per text, however many catalogs and languages share it."""
+    one tuple per text, however many catalogs and languages share it. Without ``<``, ``[``
+    and a backtick (no ``<sup>``, no ``[^n]``, no code span) the labels are the superscript
+    runs alone, and most texts have none."""
+    if "<" not in text and "[" not in text and "`" not in text:
+        return tuple(sorted(_superscript_labels(text))) if _has_superscript(text) else ()
     return tuple(sorted(_footnote_list(_CODE_SPAN.sub(" ", text) if "`" in text else text)))
 
 

@@ -124,7 +124,7 @@ def _footnote_list(text: str) -> list[str]:
     labels = ([m.group(1) for m in _FOOTNOTE_REF.finditer(text)]
               if "[" in text and "[^" in text else [])  # one character first: cheaper
     if _has_superscript(text):
-        labels += [run.translate(_SUPER_TO_DIGIT) for run in _SUPERSCRIPT_RUN.findall(text)]
+        labels += _superscript_labels(text)
     if "<" in text:
         for m in _SUP_TAG.finditer(text):
             inner = _HTML_TAG.sub("", m.group(1)).strip().strip("[]")
@@ -134,6 +134,11 @@ def _footnote_list(text: str) -> list[str]:
 
 
 _SUPER_TO_DIGIT = str.maketrans(_SUPERSCRIPTS, "0123456789")
+
+
+def _superscript_labels(text: str) -> list[str]:
+    """The footnote labels of ``text``'s superscript runs (``¹²`` is ``12``), in order."""
+    return [run.translate(_SUPER_TO_DIGIT) for run in _SUPERSCRIPT_RUN.findall(text)]
 
 
 _FOOTNOTE_LABEL = re.compile(r"[0-9]{1,3}|[a-z]|[ivx]{1,4}|\*{1,3}|†|‡")
