@@ -634,17 +634,20 @@ def _build_keyed(
     none (from the inputs' bytes before they are read for the build: a change meanwhile
     gives a key the next build does not find, never a result under a wrong key)."""
     learned: list[tuple[str, FileEntry]] = []
+    read: dict[str, bytes] = {}  # the inputs' bytes, built from as hashed (not read twice)
     if key is None and key_base is not None:
         rel, inputs = input_files(config, path)
         digests: list[str | None] = []
         for name in inputs:
             found = hash_file(name)
-            digests.append(None if found is None else found[0])
-            if found is not None and found[1] is not None:
-                learned.append((name, found[1]))
+            digests.append(None if found is None else found[1])
+            if found is not None:
+                read[name] = found[0]
+                if found[2] is not None:
+                    learned.append((name, found[2]))
         key = make_key(key_base, rel, *digests)
     outcome, staged = _build_one(config, path, out, gates, allow_incomplete, dry_run,
-                                 commit=commit, parses=parses)
+                                 commit=commit, parses=parses, read=read)
     result = outcome[1]
     if key is not None and not isinstance(result, Problem):
         result[0].cached = json.dumps(result[0].to_cache(), ensure_ascii=False)
@@ -661,14 +664,16 @@ def _build_one(
     *,
     commit: bool,
     parses: ParseCache | None = None,
+    read: dict[str, bytes] | None = None,
 ) -> tuple[_Outcome, Staged | None]:
     """Assess one article and write its outputs together (``commit``) or hand them back
     staged (a worker); a problem leaves its outputs untouched."""
     rel = config.relative(path)
     transaction = Transaction(journal=journal_of(config) if commit else None)
     try:
-        article = read_article(config, path, parses=parses)
-        result, rendered = _assess(config, article, gates, allow_incomplete)
+        read = read or {}
+        article = read_article(config, path, read.get(str(path)), parses=parses)
+        result, rendered = _assess(config, article, gates, allow_incomplete, read)
         written: list[str] = []
         digests: list[bytes | None] = []
         stats: list[tuple[int, int, int] | None] = []
@@ -708,7 +713,8 @@ def _build_one(
 
 
 def _assess(
-    config: Config, article: Article, gates: Sequence[Gate], allow_incomplete: bool
+    config: Config, article: Article, gates: Sequence[Gate], allow_incomplete: bool,
+    read: dict[str, bytes],
 ) -> tuple[ArticleBuild, dict[str, str]]:
     from transflow.po import catalog, reader  # only for an article that is built
 
@@ -720,7 +726,10 @@ def _assess(
         lb = LanguageBuild(lang, config.relative(po_path))
         result.languages.append(lb)
         try:
-            cat = reader.read(po_path)  # read-only: the lean reader (polib's answers)
+            # read-only: the lean reader (polib's answers), of the bytes hashed for the key
+            data = read.get(str(po_path))
+            cat = reader.read(po_path) if data is None else \
+                reader.read_text(catalog.decode(data, po_path), path=po_path)
         except CatalogError as exc:
             if po_path.exists():
                 raise

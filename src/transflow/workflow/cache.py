@@ -72,18 +72,30 @@ def _changed_ns(stat_key: str) -> int:
 
 
 def hash_file(path: str, clock_ns: Callable[[], int] = time.time_ns
-              ) -> tuple[str, FileEntry | None] | None:
-    """A file's SHA-256 and the files-table entry that records it (None when it changed
-    while read), found without a cache: a worker process hashes what its parent did not,
-    and the parent learns the entries (:meth:`ResultCache.learn`). None: unreadable."""
+              ) -> tuple[bytes, str, FileEntry | None] | None:
+    """A file's bytes, their SHA-256 and the files-table entry that records them (None when
+    the file changed while read), found without a cache: a worker process hashes what its
+    parent did not (and goes on with the same bytes), and the parent learns the entries
+    (:meth:`ResultCache.learn`). None: unreadable.
+
+    Read with ``os.read``: no buffered file object (its ``isatty`` and ``lseek`` calls).
+    """
     try:
-        st = os.stat(path)
-        with open(path, "rb") as handle:
-            data = handle.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
+    try:
+        st = os.fstat(fd)
+        chunks = [os.read(fd, max(st.st_size, 0) + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 16))
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
     sha = hashlib.sha256(data).hexdigest()
-    return sha, ((_stat_key(st), sha, clock_ns()) if st.st_size == len(data) else None)
+    return data, sha, ((_stat_key(st), sha, clock_ns()) if st.st_size == len(data) else None)
 
 
 def _prepare(db: sqlite3.Connection) -> None:
