@@ -284,3 +284,21 @@ def test_rewrite_changes_every_url_key_and_nothing_without_one(
 def test_one_value_is_what_metadata_holds(text: str) -> None:
     for key in ("slug", "title", "url"):
         assert frontmatter.value(text, key) == frontmatter.metadata(text).get(key)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("---\ntitle: x\nurl: /x/\n---\n", True),
+        ('---\n"permalink": /x/\n---\n', True),
+        ('+++\naliases = ["/x/"]\n+++\n', True),
+        ("---\ntitle: x\n---\n\nA url and a path in the body.\n", False),
+        ("No front matter, url: /x/\n", False),
+        ("---\ntitle: the path\n---\n", True),  # a value may name one: then it is read
+    ],
+)
+def test_has_key_rules_out_only_front_matter_without_the_keys(text: str, expected: bool) -> None:
+    assert frontmatter.has_key(text, frontmatter.URL_KEYS) is expected
+    if not expected:
+        rule = frontmatter.Changes(url=frontmatter.url_rule("/{lang}{url}", "en", None, None))
+        assert frontmatter.rewrite(text, rule) == text

@@ -236,18 +236,26 @@ def value(text: str, key: str) -> str | list[str] | None:
     return None if span is None else _value(block, key, *span)
 
 
+def has_key(text: str, keys: Sequence[str]) -> bool:
+    """False when none of ``keys`` can be a key of the front matter (told by substring:
+    every key is written as it is named, quotes aside); True when one may be."""
+    found = _block(text)
+    if found is None:
+        return False
+    written = "".join(found[1].lines)
+    return any(key in written for key in keys)
+
+
 def rewrite(text: str, changes: Changes) -> str:
     """``text`` with its front matter changed as ``changes`` says (unchanged without one)."""
-    if not (changes.values or changes.defaults or changes.url):
-        return text  # nothing to change (a source page without a translation key)
+    if not (changes.values or changes.defaults) and (
+        changes.url is None or not has_key(text, changes.url_keys)
+    ):
+        return text  # nothing to change, or no URL key to rewrite
     found = _block(text)
     if found is None:
         return text
     prefix, block, rest = found
-    if not (changes.values or changes.defaults):
-        written = "".join(block.lines)  # every key is written as it is named (quotes aside)
-        if not any(key in written for key in changes.url_keys):
-            return text  # no URL key in the block: none to rewrite
     keys = _keys(block)
     replace: dict[int, tuple[int, str]] = {}
     for key, value in changes.values.items():

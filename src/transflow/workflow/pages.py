@@ -87,10 +87,13 @@ def changes(
     if new_slug:
         values["slug"] = new_slug
     url = None
-    old_slug = frontmatter.value(article.text, "slug") if site.urls or new_slug else None
-    if site.urls or (new_slug and isinstance(old_slug, str)):
-        url = frontmatter.url_rule(
-            site.urls, layout.language_code(lang),
-            old_slug if isinstance(old_slug, str) else None, new_slug,
-        )
+    # A URL rule only matters for the URL keys the page has: without one (most pages), the
+    # article's old slug is not even looked up.
+    if (site.urls or new_slug) and frontmatter.has_key(text, site.url_keys):
+        old_slug = frontmatter.value(article.text, "slug")
+        if site.urls or (new_slug and isinstance(old_slug, str)):
+            url = frontmatter.url_rule(
+                site.urls, layout.language_code(lang),
+                old_slug if isinstance(old_slug, str) else None, new_slug,
+            )
     return frontmatter.Changes(values=values, url=url, url_keys=site.url_keys, defaults=defaults)
