@@ -310,9 +310,13 @@ def entry_findings(
     bare = CheckContext(ctx.source_lang, ctx.target_lang, ctx.format)
     if attribute is None:
         attribute = [is_attribute_only(e) for e in entries]
-    keys = _fingerprints(entries, bare, attribute)
-    part_keys = [_errors_key(k) for k in keys]
-    known = memo.lookup([*keys, *part_keys]) if memo is not None else {}
+    if memo is None:  # nothing to look up or store (build's quality gate): no fingerprints
+        keys = part_keys = [""] * len(entries)
+        known: dict[str, str] = {}
+    else:
+        keys = _fingerprints(entries, bare, attribute)
+        part_keys = [_errors_key(k) for k in keys]
+        known = memo.lookup([*keys, *part_keys])
     glossary = bool(ctx.glossary) and "glossary" not in skip
     results: list[list[Finding]] = []
     for entry, attr, key, part_key in zip(entries, attribute, keys, part_keys, strict=True):
