@@ -31,11 +31,16 @@ CORPUS = HERE / "corpus.py"
 PEERS = HERE / "peers.py"
 DEFAULT_PEERS_PYTHON = HERE / ".venv-peers" / "bin" / "python"
 
-Measure = tuple[float, float]  # (seconds, peak MiB)
+Measure = tuple[float, float, float]  # (seconds, peak MiB, CPU seconds)
 
 
 def timed(argv: list[str], cwd: Path) -> Measure:
-    """Run one step; (wall seconds, peak MiB of it and its workers). A failure stops all."""
+    """Run one step; (wall seconds, peak MiB of it and its workers, CPU seconds of it and its
+    workers: user + system). A failure stops all.
+
+    CPU is printed beside wall time because on a machine shared with other work the cores a
+    step gets vary from run to run: its CPU time varies much less, and is what a busy
+    machine has to give it."""
     started = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
@@ -45,7 +50,7 @@ def timed(argv: list[str], cwd: Path) -> Measure:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 3):  # 3: a gate said "not ready", still a finished run
         raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err.decode()[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def run_quiet(argv: list[str], cwd: Path) -> None:
@@ -146,28 +151,33 @@ def has_peer(peers: str, module: str) -> bool:
 
 
 def median(runs: list[dict[str, Measure]]) -> dict[str, Measure]:
-    """Per step: the median time and the largest peak of the repetitions."""
+    """Per step: the median time, the largest peak and the median CPU of the repetitions."""
     return {
-        step: (statistics.median(r[step][0] for r in runs), max(r[step][1] for r in runs))
+        step: (statistics.median(r[step][0] for r in runs), max(r[step][1] for r in runs),
+               statistics.median(r[step][2] for r in runs))
         for step in runs[0]
     }
 
 
 def table(n: int, results: dict[str, dict[str, Measure]]) -> str:
-    """One Markdown table per N: seconds (peak MiB) per tool, and transflow's ratios."""
+    """One Markdown table per N: seconds, CPU seconds and peak MiB per tool, and transflow's
+    ratios of time and of CPU."""
     tools = list(results)
     steps = list(dict.fromkeys(s for r in results.values() for s in r))
-    head = ["step", *tools, *(f"transflow / {t}" for t in tools[1:])]
+    head = ["step", *tools, *(f"transflow / {t}" for t in tools[1:]),
+            *(f"CPU transflow / {t}" for t in tools[1:])]
     lines = [f"N = {n:,}", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for step in steps:
         cells = [step]
         for tool in tools:
             m = results[tool].get(step)
-            cells.append(f"{m[0]:.2f} s ({m[1]:.0f} MiB)" if m else "–")
+            cells.append(f"{m[0]:.2f} s, CPU {m[2]:.2f} s ({m[1]:.0f} MiB)" if m else "–")
         ours = results["transflow"].get(step)
-        for tool in tools[1:]:
-            theirs = results[tool].get(step)
-            cells.append(f"{ours[0] / theirs[0]:.2f}×" if ours and theirs else "–")
+        for index in (0, 2):
+            for tool in tools[1:]:
+                theirs = results[tool].get(step)
+                cells.append(f"{ours[index] / theirs[index]:.2f}×"
+                             if ours and theirs and theirs[index] else "–")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
