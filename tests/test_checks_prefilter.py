@@ -10,6 +10,7 @@ built to sit on the edge of each pre-filter; the findings must be equal, in orde
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -375,3 +376,30 @@ def test_footnote_marks_of_texts_without_markup_are_their_superscripts(corpus: P
     for text in texts:
         full = tuple(sorted(_footnote_list(_CODE_SPAN.sub(" ", text) if "`" in text else text)))
         assert _footnote_marks.__wrapped__(text) == full, text
+
+
+def test_tag_readings_skip_only_patterns_that_cannot_match(corpus: Path) -> None:
+    """``_strip_footnote_sups`` (only with ``</``), ``tags._tags`` (comments only with
+    ``<!--``) and the code spans of ``html-tags`` (only with a backtick) read every text
+    as the patterns applied unconditionally read it."""
+    from transflow.checks import tags
+    from transflow.checks import text as t
+
+    def strip_sups(text: str) -> str:
+        def repl(m: re.Match[str]) -> str:
+            inner = t._HTML_TAG.sub("", m.group(1)).strip().strip("[]")
+            return " " if t._is_footnote_label(inner) else m.group(0)
+
+        return t._SUP_TAG.sub(repl, text)
+
+    tricky = ["<sup>1</sup>", "<SUP>2</SUP> x", "<ſup>3</ſup>", "<sup>4</sup", "a<!-- c -->b",
+              "<b<!--x-->>", "</", "<sup>[5]</sup> `<i>` <b>", "<!-- <b> -->", "<b`x`>"]
+    texts = [*EDGES, *PLAIN_EDGES, *tricky]
+    texts += [x for pair in _corpus_pairs(corpus) for x in pair]
+    for text in texts:
+        assert t._strip_footnote_sups(text) == strip_sups(text), text
+        assert tags._tags(text) == [
+            (m.group(1), m.group(2).lower(), m.group(3))
+            for m in t._HTML_TAG.finditer(t._HTML_COMMENT.sub(" ", text))], text
+        if "`" not in text:
+            assert t._CODE_SPAN.sub(" ", text) == text

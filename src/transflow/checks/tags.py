@@ -20,8 +20,10 @@ from .text import _CODE_SPAN, _HTML_COMMENT, _HTML_TAG, _counter_diff, _strip_fo
 
 
 def _tags(text: str) -> list[tuple[str, str, str]]:
-    """(closing slash, lowercased name, attribute text) of every HTML tag, comments removed."""
-    text = _HTML_COMMENT.sub(" ", text)
+    """(closing slash, lowercased name, attribute text) of every HTML tag, comments removed
+    (looked for only in a text with ``<!--``, which a comment cannot be written without)."""
+    if "<!--" in text:
+        text = _HTML_COMMENT.sub(" ", text)
     return [(m.group(1), m.group(2).lower(), m.group(3)) for m in _HTML_TAG.finditer(text)]
 
 
@@ -91,7 +93,9 @@ def check_html_tags(source: str, translation: str, ctx: CheckContext) -> Iterabl
         return
 
     def names(text: str) -> Counter[str]:
-        text = _strip_footnote_sups(_CODE_SPAN.sub(" ", text) if ctx.format == "markdown" else text)
+        if ctx.format == "markdown" and "`" in text:  # a code span needs a backtick
+            text = _CODE_SPAN.sub(" ", text)
+        text = _strip_footnote_sups(text)
         return Counter(
             f"<{slash}{name}>" for slash, name, _ in _tags(text) if name not in DANGEROUS_TAGS
         )

@@ -149,7 +149,10 @@ def _is_footnote_label(text: str) -> bool:
 
 
 def _strip_footnote_sups(text: str) -> str:
-    """Remove ``<sup>1</sup>``-style footnote markers (other ``<sup>`` content stays)."""
+    """Remove ``<sup>1</sup>``-style footnote markers (other ``<sup>`` content stays). A text
+    without ``</`` has no closing ``</sup>`` for :data:`_SUP_TAG` to match: returned as is."""
+    if "</" not in text:
+        return text
 
     def repl(m: re.Match[str]) -> str:
         inner = _HTML_TAG.sub("", m.group(1)).strip().strip("[]")
