@@ -211,3 +211,39 @@ def test_every_format_goes_through_the_cache_unchanged(tmp_path: Path) -> None:
     warm = outputs(root)
     shutil.rmtree(root / CACHE_DIR)
     assert outputs(root) == warm
+
+
+def test_with_no_cache_file_at_the_start_nothing_is_looked_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first sync asks the cache for nothing (in the parent and in each worker's copy):
+    the parses it stores are its own, one per article, each stored after its reading."""
+    import pickle
+
+    root = make_workspace(tmp_path, {"sleep.md": ARTICLE, "zinc.md": SECOND, **MORE})
+    config = load_config(root)
+    asked: list[int] = []
+    real = parse_cache.ResultCache.stored
+
+    def spy(self: parse_cache.ResultCache, kind: str, slots: list[str]) -> object:
+        asked.append(len(slots))
+        return real(self, kind, slots)
+
+    monkeypatch.setattr(parse_cache.ResultCache, "stored", spy)
+    cache = parse_cache.ParseCache(config, hand_back=True)
+    articles = sorted((root / "articles").rglob("*.md"))
+    cache.plan(articles)
+    copy = pickle.loads(pickle.dumps(cache))
+    assert cache.nothing_stored and copy.nothing_stored
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 2)
+    sync(config, workers=2)
+    sync(config, workers=1)  # unchanged: skipped before any look-up
+    assert asked == [] and len(rows(root)) == 8
+    # Once the file is there, a stale row is looked up (and is a miss: parsed again).
+    cache = parse_cache.ParseCache(config)
+    cache.plan(articles)
+    assert not cache.nothing_stored
+    assert not pickle.loads(pickle.dumps(cache)).nothing_stored
+    (root / "articles/sleep.md").write_text(ARTICLE + "\nMore.\n", encoding="utf-8")
+    sync(config, workers=1)
+    assert asked

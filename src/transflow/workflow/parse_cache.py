@@ -31,7 +31,7 @@ from pathlib import Path
 
 from transflow.config import Config
 from transflow.formats import Document, Format, stored
-from transflow.workflow.cache import ResultCache, code_key, make_key
+from transflow.workflow.cache import CACHE_DIR, DB_NAME, ResultCache, code_key, make_key
 
 KIND = "parse"
 
@@ -69,11 +69,15 @@ class ParseCache:
         self._fetched: set[str] = set()
         self.hits = 0
         self.misses = 0
+        #: No cache file when this command planned its reads: nothing can be found (this
+        #: run stores each article's parse once, after reading it), so nothing is asked.
+        self.nothing_stored = False
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # A worker gets a reader of its own: no connection, no plan, and no writing.
         base = self.base() if self.enabled else ""
-        return (_worker_copy, (self.config, self.enabled, self.hand_back, base))
+        return (_worker_copy,
+                (self.config, self.enabled, self.hand_back, base, self.nothing_stored))
 
     def base(self) -> str:
         """The part of every key that is not the article's: settings, versions, code."""
@@ -97,6 +101,9 @@ class ParseCache:
         self._plan = paths if self.enabled else ()
         self._next = 0
         self._rows, self._fetched = {}, set()
+        if self._writer and self._pending == 0:
+            # Before this run stores anything (a worker's copy keeps what its parent saw).
+            self.nothing_stored = not (self.config.root / CACHE_DIR / DB_NAME).exists()
 
     def _window(self, rel: str) -> list[str]:
         """``rel`` and the articles planned after it (:data:`BATCH` in all); just ``rel`` when
@@ -121,6 +128,9 @@ class ParseCache:
         """The stored parse of article ``rel`` when it was made under ``key`` (from the
         bytes ``source`` was decoded from), else None."""
         if not self.enabled:
+            return None
+        if self.nothing_stored:
+            self.misses += 1
             return None
         if rel not in self._fetched:
             window = self._window(rel)
@@ -171,7 +181,9 @@ class ParseCache:
             self._cache = None
 
 
-def _worker_copy(config: Config, enabled: bool, hand_back: bool, base: str) -> ParseCache:
+def _worker_copy(config: Config, enabled: bool, hand_back: bool, base: str,
+                 nothing_stored: bool) -> ParseCache:
     """A worker's copy of a :class:`ParseCache` (see ``ParseCache.__reduce__``)."""
     cache = ParseCache(config, enabled=enabled, readonly=True, hand_back=hand_back, base=base)
+    cache.nothing_stored = nothing_stored
     return cache

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -114,15 +115,15 @@ class SyncCache:
         outputs = item.get("outputs")
         if not isinstance(outputs, dict):
             return False
-        return all(_stat(Path(p)) == v for p, v in outputs.items())
+        return all(_stat(p) == v for p, v in outputs.items())
 
-    def remember(self, rel: str, path: Path, digest: str, outputs: Sequence[Path]) -> None:
-        """Record the state sync just produced."""
-        st = path.stat()
+    def remember(self, rel: str, path: str, digest: str, outputs: Sequence[str]) -> None:
+        """Record the state sync just produced (``path`` and ``outputs`` as absolute names)."""
+        st = os.stat(path)
         self.data[rel] = {
             "stat": [st.st_size, st.st_mtime_ns],
             "digest": digest,
-            "outputs": {str(p): _stat(p) for p in outputs},
+            "outputs": {p: _stat(p) for p in outputs},
         }
         self.dirty = True
 
@@ -136,9 +137,9 @@ class SyncCache:
             )
 
 
-def _stat(path: Path) -> list[int] | None:
+def _stat(path: str) -> list[int] | None:
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns]
@@ -213,8 +214,8 @@ def sync(
     # An orphan is a template without an article; a broken article still has one.
     report.orphans = [config.relative(template_path(config, s)) for s in orphans]
     if cache is not None:
-        for _, rel, path, digest, outputs, _ in done:
-            cache.remember(rel, path, digest, outputs)
+        for _, rel, name, digest, outputs, _ in done:
+            cache.remember(rel, name, digest, outputs)
         cache.save()
     return report
 
@@ -224,8 +225,9 @@ def _inside(config: Config, path: Path) -> bool:
 
 
 #: (result, article rel, article path, digest, catalog files, the parse a worker handed back
-#: or None): what the caches need.
-_Done = tuple[ArticleSync, str, Path, str, list[Path], "tuple[str, str] | None"]
+#: or None): what the caches need. Names, not ``Path`` objects: a worker's results are
+#: pickled to the parent, and a path is five times dearer to unpickle than its name.
+_Done = tuple[ArticleSync, str, str, str, list[str], "tuple[str, str] | None"]
 
 
 def _sync_one(
@@ -255,7 +257,8 @@ def _sync_one(
     except BaseException:
         transaction.abort()
         raise
-    done = (result, article.rel, article.path, article.digest, outputs, article.parsed)
+    done = (result, article.rel, str(article.path), article.digest, [str(p) for p in outputs],
+            article.parsed)
     if commit:
         transaction.commit()
         return done, None
