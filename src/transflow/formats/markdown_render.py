@@ -81,6 +81,11 @@ class MarkdownFormat:
         """Replace each segment's span with its translation; everything else stays."""
         return render(doc, translate)
 
+    def prepare(self) -> None:
+        """Load what rendering most articles needs beyond this module: the front-matter
+        quoting (and PyYAML under it). A parallel build calls it before its workers fork."""
+        from transflow.formats import frontmatter  # noqa: F401
+
 
 FORMAT = MarkdownFormat()
 #: MDX: Markdown with JSX components, ESM and expressions (see ``formats.markdown.parse``).

@@ -455,7 +455,9 @@ def _preload(files: Sequence[Path], gates: Sequence[Gate]) -> None:
 
     for path in {path.suffix.lower(): path for path in files}.values():
         with contextlib.suppress(TransflowError):  # its worker reports it
-            format_for(path)
+            prepare = getattr(format_for(path), "prepare", None)
+            if callable(prepare):
+                prepare()
     for gate in gates:
         prepare = getattr(gate, "prepare", None)
         if callable(prepare):

@@ -121,7 +121,10 @@ class QualityGate:
     cache_key: ClassVar[str] = "quality"
 
     def prepare(self) -> None:
-        """Load the checks (build calls it before its workers fork: they share them)."""
+        """Load the checks, and markdown-it, with which the link and markup checks read a
+        text's inline markup (build calls it before its workers fork: they share them;
+        importing markdown-it compiles some eighty patterns)."""
+        import transflow.formats.markdown_dialect
         import transflow.workflow.check  # noqa: F401
 
     def __call__(self, article: Article, language: str, cat: Catalog) -> list[str]:
