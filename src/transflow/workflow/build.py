@@ -358,6 +358,7 @@ def build(
                     cache.learn(name, entry)
                 if key is not None and not isinstance(result, Problem):
                     _remember(cache, config, rel, key, result[0], allow_incomplete)
+                    result[0].cached = None  # stored: not held until the build ends
 
         def commits(outcomes: Iterable[tuple[_Outcome, _Keyed]]) -> None:
             now = time.time_ns()
