@@ -121,3 +121,15 @@ def test_sources_libyaml_disagrees_on_stay_with_the_pure_reader() -> None:
         with pytest.raises(ArticleError):
             frontmatter.read(f"---\n{body}---\n", 0, ["title"])
     assert not frontmatter._PURE_ONLY.search("title: Hello!\nsummary: 'a: b'\n")
+
+
+def test_pure_only_prefilter_answers_as_the_pattern() -> None:
+    import random
+
+    rng = random.Random(5)
+    pieces = ["\t", "?", "\ufeff", "#", "!", "|", ">", "-", "+", "1", " ", "\n", "[", "]", "{",
+              "}", ",", "a", ":", "|#", ">-#", " !", "a!"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        expected = frontmatter._PURE_ONLY.search(text) is not None
+        assert frontmatter._pure_only(text) is expected, repr(text)

@@ -193,12 +193,22 @@ _C_LOADER: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
 _PURE_ONLY = re.compile("[\t?\ufeff]|[|>][-+0-9]*#|(?<![^\\s\\[\\]{},])!")
 
 
+def _pure_only(source: str) -> bool:
+    """``_PURE_ONLY.search(source)``, told at once when none of the characters every match
+    holds is there (a tab, ``?``, a BOM, ``#``, ``!``): the pattern's look-behind branch
+    makes the engine try it at every position of the front matter."""
+    if "#" not in source and "!" not in source and "?" not in source and "\t" not in source \
+            and "\ufeff" not in source:
+        return False
+    return _PURE_ONLY.search(source) is not None
+
+
 def _compose(source: str) -> yaml.Node | None:
     """``yaml.compose`` with the safe loader: through libyaml when present and the source has
     none of ``_PURE_ONLY``, with the same tree (positions, tags, styles, a plain style
     being ``""`` there, not None); any problem is reported by the pure-Python reader, so
     errors read the same with or without libyaml."""
-    if _C_LOADER is not None and not _PURE_ONLY.search(source):
+    if _C_LOADER is not None and not _pure_only(source):
         try:
             return yaml.compose(source, Loader=_C_LOADER)
         except yaml.YAMLError:
