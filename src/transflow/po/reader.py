@@ -390,7 +390,8 @@ def _read_canonical(text: str) -> ReadFile | None:
         append(ReadEntry(
             msgid, msgstr, _string(ct[9:-1], cts, ob) if ct else None, "", {},
             [c.strip() for c in fl[3:-1].replace("\n#, ", ",").split(",")] if fl else [],
-            tc[2:-1].replace("\n# ", "\n"), gc[3:-1].replace("\n#. ", "\n"),
+            tc[2:-1].replace("\n# ", "\n") if tc else "",
+            gc[3:-1].replace("\n#. ", "\n") if gc else "",
             _references(oc[3:-1].replace("\n#: ", " ")) if oc else [],
             _string(pm[10:-1], pms, "#| ") if pm else None,
             _string(pc[12:-1], pcs, "#| ") if pc else None, None, ob != "", linenum,

@@ -338,7 +338,7 @@ def slug_of(config: Config, path: Path) -> str:
     return path.relative_to(config.articles).with_suffix("").as_posix()
 
 
-def decode(data: bytes, path: Path) -> str:
+def decode(data: bytes, path: Path | str) -> str:
     """UTF-8 strictly (a BOM is kept as a character so identity stays byte-exact).
 
     A NUL byte means a binary file (an image saved as ``.md``) or UTF-16: not an article.
@@ -449,7 +449,7 @@ def read_article(
             data = path.read_bytes()
         except OSError as exc:
             raise ArticleError(f"cannot read: {exc.strerror}", path=rel) from None
-    text = decode(data, Path(rel))
+    text = decode(data, rel)  # the name as errors show it (made a Path only for one)
     fmt = format_for(path)
     key = config.lang_key
     digest = hashlib.sha256(data).hexdigest()
