@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from transflow.errors import TransflowError, os_error
-from transflow.written import Written
 
 #: The suffix of every temp file transflow writes; ``TEMP_PATTERN`` is its gitignore line.
 TEMP_SUFFIX = ".transflow-tmp"
@@ -64,7 +63,7 @@ class StagedFile:
     digest: str = ""
     #: (size, mtime ns, inode) of the temp file once written: a rename keeps all three, so
     #: the installed file can be told to be still exactly this (``ResultCache.record``).
-    written: Written | None = None
+    written: tuple[int, int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +74,7 @@ class Staged:
     removals: list[Path]
 
 
-def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str, Written]:
+def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str, tuple[int, int, int]]:
     """Write ``data`` (bytes, or text pieces written one by one as UTF-8, so a large
     document never exists as one string) to a temp file beside ``path``; return its name,
     the sha256 of what was written and the file's (size, mtime, inode) once written.

@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from transflow import __version__
 from transflow.workflow import snapshot
-from transflow.written import Written
 
 if TYPE_CHECKING:
     from transflow.config import Config
@@ -146,9 +145,6 @@ class Rerun:
     chunks: list[tuple[int, str]] = field(default_factory=list)
     #: Workspace-relative names (those of the report: no copies) -> raw SHA-256 or None.
     written: dict[str, bytes | None] = field(default_factory=dict)
-    #: The files the command wrote -> what each was once written (``written.py``): one
-    #: still so is trusted without being read again.
-    stats: dict[str, Written] = field(default_factory=dict)
 
 
 class _Collect:
@@ -219,9 +215,7 @@ class Recorder:
         root = str(config.root)  # absolute names made now: the command's report is gone
         written = {os.path.join(root, name): digest for name, digest in
                    (rerun.written.items() if wrote and rerun is not None else ())}
-        stats = {os.path.join(root, name): stat for name, stat in
-                 (rerun.stats.items() if wrote and rerun is not None else ())}
-        blob = take_snapshot(config, self.argv[0], self.started, written, stats)
+        blob = take_snapshot(config, self.argv[0], self.started, written)
         if blob is not None:
             chunks = rerun.chunks if wrote and rerun is not None else self.chunks
             cwd = os.getcwd()
@@ -231,14 +225,13 @@ class Recorder:
 def take_snapshot(
     config: Config, command: str, started_ns: int,
     written: dict[str, bytes | None] | None = None,
-    stats: dict[str, Written] | None = None,
 ) -> bytes | None:
     """The snapshot of everything ``command`` reads in this workspace (None when it cannot
     be trusted: something changed lately, or during the command). ``written``: the files a
     build claims (see :class:`Rerun`), in an output folder apart from the sources."""
     import transflow
 
-    shot = snapshot.Snapshot(started_ns, written, stats=stats)
+    shot = snapshot.Snapshot(started_ns, written)
     if command == "build":
         out = config.output
         apart = not any(out.is_relative_to(f) or f.is_relative_to(out)

@@ -55,7 +55,6 @@ from transflow.workflow.workspace import (
     problem_of,
     read_article,
 )
-from transflow.written import Written
 
 MANIFEST_VERSION = 1
 
@@ -111,7 +110,8 @@ class ArticleBuild:
     cached: str | None = field(default=None, compare=False, repr=False)
     #: (size, mtime, inode) of each of ``files`` as this build wrote it (None: not written),
     #: so the parent records them without reading them back (``ResultCache.record_written``).
-    written: tuple[Written | None, ...] = field(default=(), compare=False, repr=False)
+    written: tuple[tuple[int, int, int] | None, ...] = field(default=(), compare=False,
+                                                             repr=False)
 
     def manifest_pieces(self) -> tuple[str, str | None, str | None]:
         """(entry, pair or None, left-out item or None) as the manifest writes them."""
@@ -211,13 +211,6 @@ class BuildReport:
         if self.manifest_written is not None:
             claimed[self.manifest_written[0]] = self.manifest_written[1]
         return claimed
-
-    def claimed_stats(self) -> dict[str, Written]:
-        """The files this build wrote (workspace-relative) and what each was once written
-        (``atomic.still_as_written``): what the CLI's kept answer trusts them by."""
-        return {name: stat for a in self.articles if a.written
-                for name, stat in zip(a.files.values(), a.written, strict=True)
-                if stat is not None}
 
     @property
     def unfinished(self) -> list[ArticleBuild]:
@@ -686,7 +679,7 @@ def _build_one(
         result, rendered = _assess(config, article, gates, allow_incomplete, read)
         written: list[str] = []
         digests: list[bytes | None] = []
-        stats: list[Written | None] = []
+        stats: list[tuple[int, int, int] | None] = []
         for page in pages(config, article, out, rendered):
             dest, text = page.dest, page.text
             if result.built and (text is not None or page.kept):

@@ -37,8 +37,6 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from transflow.written import Written, still_as_written
-
 if TYPE_CHECKING:  # the answer of an unchanged command is printed without loading pathlib
     from pathlib import Path
 
@@ -107,13 +105,10 @@ class Snapshot:
     def __init__(
         self, started_ns: int, written: dict[str, bytes | None] | None = None, *,
         clock_ns: Callable[[], int] = time.time_ns,
-        stats: dict[str, Written] | None = None,
     ) -> None:
         self.started = started_ns
         self.now = clock_ns()
         self.written = written if written is not None else {}  # consumed, not copied
-        #: What each written file was once written: one still so is not read again.
-        self.stats = stats or {}
         self.usable = True
         self.folders: list[Folder] = []
         self.files: list[File] = []
@@ -141,8 +136,7 @@ class Snapshot:
         if stat.S_ISDIR(st.st_mode):
             return True  # its entries are each checked; recent: its names are kept too
         expected = self.written.get(path)
-        if expected is None or (not still_as_written(st, self.stats.get(path))
-                                and _digest(path) != expected):
+        if expected is None or _digest(path) != expected:
             return False  # not written by the command, or not as it wrote it
         if self.now - changed <= window:
             self.hashed.append((path, _stat(st), expected))
