@@ -180,6 +180,7 @@ class ResultCache:
         self._db: sqlite3.Connection | None = None
         self._opened = False
         self._files: dict[str, tuple[str, str, int]] = {}
+        self._files_loaded = False
         self._new_files: dict[str, tuple[str, str, int]] = {}
         self._new_results: dict[tuple[str, str], tuple[str, str]] = {}
         self._loaded: dict[str, dict[str, tuple[str, str]]] = {}
@@ -202,13 +203,23 @@ class ResultCache:
                 self.folder.mkdir(exist_ok=True)
             db = sqlite3.connect(path, timeout=5.0, isolation_level=None)
             _prepare(db)
-            if self._read_files:
-                self._files = {p: (stat, sha, hashed) for p, stat, sha, hashed in
-                               db.execute("SELECT path, stat, sha, hashed FROM files")}
         except (OSError, sqlite3.Error):
             return None
         self._db = db
         return db
+
+    def _known_files(self) -> dict[str, FileEntry]:
+        """The files table, read whole when a digest is first asked for (not by opening: a
+        cold build's parent asks none, and learning the digests its workers found into it
+        would hold the whole table, grown in between its other allocations, to the end)."""
+        if not self._files_loaded:
+            self._files_loaded = True
+            db = self._open()
+            if db is not None and self._read_files:
+                with contextlib.suppress(sqlite3.Error):
+                    self._files = {p: (stat, sha, hashed) for p, stat, sha, hashed in
+                                   db.execute("SELECT path, stat, sha, hashed FROM files")}
+        return self._files
 
     # -- file digests -----------------------------------------------------------------
 
@@ -223,8 +234,7 @@ class ResultCache:
         except OSError:
             return None
         key = str(path)
-        self._open()
-        known = self._new_files.get(key) or self._files.get(key)
+        known = self._new_files.get(key) or self._known_files().get(key)
         if known is not None:
             stat, sha, hashed = known
             if stat == _stat_key(st) and _trusted(max(st.st_mtime_ns, st.st_ctime_ns), hashed):
@@ -251,7 +261,7 @@ class ResultCache:
 
     def learn(self, path: str, entry: FileEntry) -> None:
         """Take a file's digest found elsewhere (``hash_file`` in a worker process) into the
-        files table, unless the table already holds it, trusted."""
+        files table, unless the table (when it was read) already holds it, trusted."""
         known = self._files.get(path)
         if known is None or known[:2] != entry[:2] or not _trusted(_changed_ns(known[0]),
                                                                    known[2]):
@@ -421,7 +431,8 @@ class ResultCache:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             return
-        self._files.update(self._new_files)
+        if self._files_loaded:
+            self._files.update(self._new_files)
         self._new_files.clear()
         self._new_results.clear()
 
