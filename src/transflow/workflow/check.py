@@ -302,10 +302,11 @@ def entry_findings(
     ``attribute`` says which entries are only attribute values (:func:`is_attribute_only`),
     when the caller knows already. ``errors_only`` leaves the warning-level checks out:
     build's quality gate reports errors only, and the warning-level checks (the language
-    guess above all) are half the work. Error findings found alone are remembered under
-    their own key (:func:`_errors_key`); a later full run (``check``) reuses them and runs
-    only the warning-level checks, merged in check order (each check's findings are
-    contiguous and in order, so a stable sort by check rank gives ``run_checks``' list).
+    guess above all) are half the work. With a ``memo`` (the build's gate keeps none),
+    error findings found alone are remembered under their own key (:func:`_errors_key`); a
+    later full run reuses them and runs only the warning-level checks, merged in check
+    order (each check's findings are contiguous and in order, so a stable sort by check
+    rank gives ``run_checks``' list).
     """
     bare = CheckContext(ctx.source_lang, ctx.target_lang, ctx.format)
     if attribute is None:
