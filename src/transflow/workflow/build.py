@@ -346,9 +346,9 @@ def build(
     with cache:
         outcomes: list[_Outcome] = []
 
-        # What each article published is read back and recorded once it is committed and
-        # has aged past the racy window (a record hashed sooner is not trusted, and the next
-        # build would read it again): in a parallel build, while the workers go on.
+        # What each article published is recorded (``ResultCache.record_written``) once it is
+        # committed and has aged past the racy window (a record taken sooner is not trusted,
+        # and the next build would read it again): in a parallel build, while workers go on.
         committed: collections.deque[tuple[int, _Outcome, _Keyed]] = collections.deque()
 
         def remember(older_than: int | None) -> None:
