@@ -65,6 +65,11 @@ def _trusted(changed: int, hashed: int) -> bool:
     return hashed - changed > window
 
 
+def _changed(st: os.stat_result) -> int:
+    """The later of a file's mtime and ctime: when it last changed."""
+    return max(st.st_mtime_ns, st.st_ctime_ns)
+
+
 def _changed_ns(stat_key: str) -> int:
     """The later of the mtime and ctime a ``_stat_key`` holds."""
     _size, mtime, ctime, _inode = stat_key.split(":")
@@ -237,7 +242,7 @@ class ResultCache:
         known = self._new_files.get(key) or self._known_files().get(key)
         if known is not None:
             stat, sha, hashed = known
-            if stat == _stat_key(st) and _trusted(max(st.st_mtime_ns, st.st_ctime_ns), hashed):
+            if stat == _stat_key(st) and _trusted(_changed(st), hashed):
                 return sha
         try:
             with open(path, "rb") as handle:
@@ -312,8 +317,7 @@ class ResultCache:
         except OSError:
             return None
         stat, sha, hashed = record
-        if (stat == _stat_key(st) and isinstance(hashed, int)
-                and _trusted(max(st.st_mtime_ns, st.st_ctime_ns), hashed)):
+        if stat == _stat_key(st) and isinstance(hashed, int) and _trusted(_changed(st), hashed):
             return list(record)
         fresh = self.record(path)
         return fresh if fresh is not None and fresh[1] == sha else None

@@ -302,49 +302,31 @@ def entry_findings(
     ``attribute`` says which entries are only attribute values (:func:`is_attribute_only`),
     when the caller knows already. ``errors_only`` leaves the warning-level checks out:
     build's quality gate reports errors only, and the warning-level checks (the language
-    guess above all) are half the work. With a ``memo`` (the build's gate keeps none),
-    error findings found alone are remembered under their own key (:func:`_errors_key`); a
-    later full run reuses them and runs only the warning-level checks, merged in check
-    order (each check's findings are contiguous and in order, so a stable sort by check
-    rank gives ``run_checks``' list).
+    guess above all) are half the work. The ``memo`` holds whole findings (``check``'s):
+    an errors-only run takes the errors of a remembered entry and stores nothing.
     """
     bare = CheckContext(ctx.source_lang, ctx.target_lang, ctx.format)
     if attribute is None:
         attribute = [is_attribute_only(e) for e in entries]
     if memo is None:  # nothing to look up or store (build's quality gate): no fingerprints
-        keys = part_keys = [""] * len(entries)
+        keys = [""] * len(entries)
         known: dict[str, str] = {}
     else:
         keys = _fingerprints(entries, bare, attribute)
-        part_keys = [_errors_key(k) for k in keys]
-        known = memo.lookup([*keys, *part_keys])
+        known = memo.lookup(keys)
     glossary = bool(ctx.glossary) and "glossary" not in skip
+    level: Severity | None = "error" if errors_only else None
     results: list[list[Finding]] = []
-    for entry, attr, key, part_key in zip(entries, attribute, keys, part_keys, strict=True):
+    for entry, attr, key in zip(entries, attribute, keys, strict=True):
         raw = known.get(key)
         if raw is not None:
             base = _decoded(raw)
             if errors_only:
                 base = [f for f in base if f.severity == "error"]
         else:
-            part = known.get(part_key)
-            source, translation = entry.msgid, entry.msgstr
-            if errors_only:
-                if part is None:
-                    base = run_checks(source, translation, bare, skip=_SKIPS[attr, "error"])
-                    if memo is not None:
-                        memo.store(part_key, _encoded(base))
-                else:
-                    base = _decoded(part)
-            else:
-                if part is None:
-                    base = run_checks(source, translation, bare, skip=_SKIPS[attr, None])
-                else:
-                    base = _decoded(part) + run_checks(source, translation, bare,
-                                                       skip=_SKIPS[attr, "warning"])
-                    base.sort(key=_rank)
-                if memo is not None:
-                    memo.store(key, _encoded(base))
+            base = run_checks(entry.msgid, entry.msgstr, bare, skip=_SKIPS[attr, level])
+            if memo is not None and not errors_only:
+                memo.store(key, _encoded(base))
         found = [f for f in base if f.check not in skip] if base and skip else base
         if glossary:
             found = found + _GLOSSARY.function(entry.msgid, entry.msgstr, ctx)
@@ -368,11 +350,6 @@ def _fingerprints(
     ]
 
 
-def _errors_key(key: str) -> str:
-    """The key of an entry's error-level findings found alone (see ``entry_findings``)."""
-    return key + "/errors"
-
-
 def _rank(finding: Finding) -> int:
     return _ORDER[finding.check]
 
@@ -389,13 +366,12 @@ def _decoded(raw: str) -> list[Finding]:
 #: value the markup checks (see :func:`is_attribute_only`).
 _TEXT_SKIP = ("glossary",)
 _ATTRIBUTE_SKIP = ("glossary", *MARKUP_CHECKS)
-_ERROR_CHECKS = tuple(c.name for c in CHECKS if c.severity == "error")
 _WARNING_CHECKS = tuple(c.name for c in CHECKS if c.severity == "warning")
-#: The checks ``run_checks`` skips, by (attribute value?, the severity run alone or None).
+#: Checks left out, by (attribute value only, errors only).
 _SKIPS: dict[tuple[bool, Severity | None], tuple[str, ...]] = {
     (attr, only): (*(_ATTRIBUTE_SKIP if attr else _TEXT_SKIP),
-                   *{"error": _WARNING_CHECKS, "warning": _ERROR_CHECKS, None: ()}[only])
-    for attr in (False, True) for only in ("error", "warning", None)
+                   *(_WARNING_CHECKS if only == "error" else ()))
+    for attr in (False, True) for only in ("error", None)
 }
 
 
