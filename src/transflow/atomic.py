@@ -345,7 +345,7 @@ def write_atomic(path: Path, text: str | bytes, *, base: bytes | None = None,
 
 
 # --------------------------------------------------------------------------- the journal
-_SPARE_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+_SPARE_FLAGS = (os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
                 | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
 
 
@@ -410,9 +410,14 @@ class Journal:
         try:
             fd = os.open(self.spare, _SPARE_FLAGS, 0o644)
             try:
-                view = memoryview(text.encode("utf-8"))
+                data = text.encode("utf-8")
+                view = memoryview(data)
                 while view:
                     view = view[os.write(fd, view) :]
+                # Cut to size after writing, never truncated to empty first: ext4 flushes a
+                # file emptied and rewritten when it is closed, and the next truncation then
+                # waits for that write to the disk (milliseconds per commit).
+                os.ftruncate(fd, len(data))
             finally:
                 os.close(fd)
             os.replace(self.spare, self.commits)
