@@ -303,7 +303,8 @@ def entry_findings(
     when the caller knows already. ``errors_only`` leaves the warning-level checks out:
     build's quality gate reports errors only, and the warning-level checks (the language
     guess above all) are half the work. The ``memo`` holds whole findings (``check``'s):
-    an errors-only run takes the errors of a remembered entry and stores nothing.
+    an errors-only run takes the errors of a remembered entry and stores nothing. Without a
+    memo, the entries this process checked last are remembered by their texts (``_RECENT``).
     """
     bare = CheckContext(ctx.source_lang, ctx.target_lang, ctx.format)
     if attribute is None:
@@ -317,15 +318,26 @@ def entry_findings(
     glossary = bool(ctx.glossary) and "glossary" not in skip
     level: Severity | None = "error" if errors_only else None
     results: list[list[Finding]] = []
+    recent = _RECENT.setdefault((bare.source_lang, bare.target_lang, bare.format, level), {})
     for entry, attr, key in zip(entries, attribute, keys, strict=True):
         raw = known.get(key)
         if raw is not None:
             base = _decoded(raw)
             if errors_only:
                 base = [f for f in base if f.severity == "error"]
+        elif memo is None:
+            texts = (attr, entry.msgid, entry.msgstr)
+            seen = recent.get(texts)
+            if seen is None:
+                seen = tuple(run_checks(entry.msgid, entry.msgstr, bare,
+                                        skip=_SKIPS[attr, level]))
+                if len(recent) >= RECENT_MAX:
+                    recent.clear()  # a bound, not a policy: repeats come back at once
+                recent[texts] = seen
+            base = list(seen)
         else:
             base = run_checks(entry.msgid, entry.msgstr, bare, skip=_SKIPS[attr, level])
-            if memo is not None and not errors_only:
+            if not errors_only:
                 memo.store(key, _encoded(base))
         found = [f for f in base if f.check not in skip] if base and skip else base
         if glossary:
@@ -333,6 +345,16 @@ def entry_findings(
             found.sort(key=_rank)  # stable: registry order, as run_checks
         results.append(found)
     return results
+
+
+#: Findings of the entries this process checked without a memo (build's quality gate), by
+#: their context and check level, then their kind and texts: the same segment recurs across
+#: a site's articles (a promo block, a reference list, a call to action), and a dictionary
+#: look-up costs a fraction of running the checks again. Bounded: a process may check many
+#: thousands of entries.
+RECENT_MAX = 2048
+_RECENT: dict[tuple[str, str, str, Severity | None],
+              dict[tuple[bool, str, str], tuple[Finding, ...]]] = {}
 
 
 def _fingerprints(

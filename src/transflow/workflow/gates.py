@@ -111,10 +111,11 @@ class MarkupGate:
 class QualityGate:
     """Error-level quality checks on the translations that would be published.
 
-    Nothing is remembered per entry (``check``'s memo): a build runs the gate only for an
+    Nothing is stored per entry (``check``'s memo): a build runs the gate only for an
     article whose catalogs changed, and the error-level checks, with their pre-filters, cost
     less than looking an entry up; storing every entry's findings cost a cold build of
-    2,000 articles ~10% of its CPU, and its workers waited on each other's writes.
+    2,000 articles ~10% of its CPU, and its workers waited on each other's writes. Within
+    a process, an entry that recurs across articles is checked once (``check._RECENT``).
     """
 
     config: Config
