@@ -255,7 +255,8 @@ def test_regional_lang_in_front_matter_maps_to_the_configured_language(tmp_path:
 
 
 #: Runs a parallel sync in a fresh interpreter, the pool replaced by a call in the process
-#: that notes whether the Markdown extractor is loaded by then (workers fork from there).
+#: that notes whether the Markdown extractor and Babel's Plural-Forms data (every new
+#: catalog's header) are loaded by then (workers fork from there).
 _PARSER_PROBE = """
 import sys
 from pathlib import Path
@@ -265,7 +266,8 @@ from transflow.workflow import parallel, sync
 seen = []
 
 def map_chunks(func, items, *, workers, args=(), on_result=None):
-    seen.append("transflow.formats.markdown" in sys.modules)
+    seen.append(("transflow.formats.markdown" in sys.modules,
+                 "babel.messages.plurals" in sys.modules))
     result = func(list(items), *args)
     if on_result is not None:
         on_result(result)
@@ -274,20 +276,22 @@ def map_chunks(func, items, *, workers, args=(), on_result=None):
 parallel.map_chunks = map_chunks
 parallel.PARALLEL_MIN = 2
 assert "transflow.formats.markdown" not in sys.modules
+assert "babel.messages.plurals" not in sys.modules
 assert not sync.sync(load_config(Path(sys.argv[1])), workers=2).problems
 print(seen)
 """
 
 
 def test_parallel_sync_loads_the_parser_before_the_workers_fork(tmp_path: Path) -> None:
-    """Each worker would otherwise import markdown-it and the extractor on its own."""
+    """Each worker would otherwise import markdown-it and the extractor (and Babel's
+    message modules) on its own."""
     import subprocess
     import sys
 
     make_workspace(tmp_path, {f"a{i}.md": f"# Title {i}\n\nText {i}.\n" for i in range(3)})
     done = subprocess.run([sys.executable, "-c", _PARSER_PROBE, str(tmp_path)],
                           capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[True]"
+    assert done.stdout.strip() == "[(True, True)]"
     assert len(list((tmp_path / "locales/nl").glob("*.po"))) == 3
 
 

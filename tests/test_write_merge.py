@@ -7,6 +7,7 @@ killed half-way is finished by ``Journal.recover``; stray temp files are removed
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polib
@@ -167,3 +168,32 @@ def test_written_files_keep_their_mode_and_new_ones_are_0644(tmp_path: Path) -> 
     name = Path(tmp).name
     assert name.startswith(".x.txt.") and name.endswith(atomic.TEMP_SUFFIX), name
     assert Path(tmp).is_absolute()
+
+
+def test_commits_reuse_one_journal_file_that_appears_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each commit's journal is one spare file renamed in and out (no file made per commit),
+    complete whenever ``journal.json`` is there, and gone from that name after the commit."""
+    cache = tmp_path / ".transflow-cache"
+    journal = atomic.Journal(cache)
+    seen: list[tuple[int, list[str]]] = []
+    install = atomic.install
+
+    def watched(path: Path, tmp: str, base: bytes | None, merge: atomic.Merge | None) -> None:
+        data = json.loads(journal.commits.read_text(encoding="utf-8"))
+        seen.append((journal.commits.stat().st_ino, [f["path"] for f in data["files"]]))
+        install(path, tmp, base, merge)
+
+    monkeypatch.setattr(atomic, "install", watched)
+    for n in range(3):
+        transaction = atomic.Transaction(journal=journal)
+        transaction.write(tmp_path / "out" / f"f{n}.txt", f"new {n}\n")
+        transaction.commit()
+        assert not journal.pending()
+    assert [paths for _, paths in seen] == [[str(tmp_path / "out" / f"f{n}.txt")]
+                                            for n in range(3)]
+    assert len({inode for inode, _ in seen}) == 1
+    assert sorted(p.name for p in cache.iterdir()) == ["journal.idle"]
+    assert [(tmp_path / "out" / f"f{n}.txt").read_text(encoding="utf-8") for n in range(3)] \
+        == [f"new {n}\n" for n in range(3)]

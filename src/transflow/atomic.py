@@ -349,6 +349,10 @@ def write_atomic(path: Path, text: str | bytes, *, base: bytes | None = None,
 
 
 # --------------------------------------------------------------------------- the journal
+_SPARE_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+                | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
 class Journal:
     """What a run is about to rename, and where it may have left temp files.
 
@@ -357,12 +361,20 @@ class Journal:
     renames of a commit in progress (removed when the commit is done). If either is there
     when no command holds the workspace lock, a run was killed: ``recover`` finishes the
     commit and removes temp files of transflow's naming from those folders.
+
+    A commit's journal is written into a spare file (``journal.idle``) and renamed to
+    ``journal.json`` once complete; when the commit is done it is renamed back. Why: a run
+    commits once per chunk of articles, and a file created and deleted each time costs an
+    inode allocation per commit where two renames allocate none (on ext4 without a journal an
+    allocation steps over every inode freed in the last minutes: 0.1-0.3 ms per new file
+    after a large delete); and ``journal.json`` still only ever appears whole.
     """
 
     def __init__(self, folder: Path, folders: Iterable[Path] = ()) -> None:
         self.folder = folder
         self.dirty = folder / "dirty.json"
         self.commits = folder / "journal.json"
+        self.spare = folder / "journal.idle"
         #: Where a writing run may leave temp files whatever ``dirty.json`` says.
         self.folders = [str(f) for f in folders]
 
@@ -399,12 +411,27 @@ class Journal:
         text = json.dumps({"version": 1, "files": entries,
                            "removals": [str(p) for p in removals]})
         self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.commits, text)
+        try:
+            fd = os.open(self.spare, _SPARE_FLAGS, 0o644)
+            try:
+                view = memoryview(text.encode("utf-8"))
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
+            os.replace(self.spare, self.commits)
+        except OSError:  # (a spare that cannot be written or renamed: the plain way)
+            write_atomic(self.commits, text)
 
     def done(self) -> None:
-        """The commit finished."""
-        with contextlib.suppress(FileNotFoundError):
-            self.commits.unlink()
+        """The commit finished: its journal becomes the spare for the next one."""
+        try:
+            os.replace(self.commits, self.spare)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            with contextlib.suppress(FileNotFoundError):
+                self.commits.unlink()
 
     def pending(self) -> bool:
         """True when a run was interrupted (a commit or temp files may be left)."""

@@ -342,6 +342,7 @@ def store_answer(root: Path | str, key: str, snapshot: bytes, output: Output, co
         db = sqlite3.connect(path, timeout=5.0, isolation_level=None)
         try:
             db.execute("PRAGMA synchronous=OFF")  # derived state: no fsync (see cache._prepare)
+            db.execute("PRAGMA journal_mode=TRUNCATE")  # no file made per statement (idem)
             db.execute(_TABLE)
             db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
                        (key, snapshot, marshal.dumps(output), code))
