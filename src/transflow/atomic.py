@@ -74,16 +74,19 @@ class Staged:
     removals: list[Path]
 
 
-def _stage(path: Path, data: bytes | Iterable[str]) -> tuple[str, str, tuple[int, int, int]]:
+def _stage(path: Path, data: bytes | Iterable[str], *, new: bool = False
+           ) -> tuple[str, str, tuple[int, int, int]]:
     """Write ``data`` (bytes, or text pieces written one by one as UTF-8, so a large
     document never exists as one string) to a temp file beside ``path``; return its name,
     the sha256 of what was written and the file's (size, mtime, inode) once written.
 
+    The temp file takes ``path``'s permissions, or the default ones when there is no
+    ``path`` (``new``: the caller just found it missing, so it is not asked again).
     Any ``OSError`` (disk full, no permission, a file where a folder should be) becomes a
     ``FileSystemError`` naming the path, and no temp file is left behind.
     """
     try:
-        mode = path.stat().st_mode & 0o777
+        mode = 0o644 if new else os.stat(path).st_mode & 0o777
     except OSError:
         mode = 0o644
     try:
@@ -123,10 +126,11 @@ def _create_temp(path: Path, mode: int) -> tuple[int, str]:
     """A new ``.<name>.<random>.transflow-tmp`` beside ``path``, created with ``mode``
     (as ``tempfile.mkstemp`` would, but with the final permissions at once: no chmod, one
     metadata change less per file); its folder is made when missing."""
-    folder = os.path.abspath(path.parent)
+    folder, name = os.path.split(os.fspath(path))  # string work: once per file written
+    folder = os.path.abspath(folder)
     made = False
     for _ in range(100):
-        tmp = os.path.join(folder, f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
         try:
             return os.open(tmp, _TEMP_FLAGS, mode), tmp
         except FileExistsError:
@@ -526,19 +530,20 @@ class Transaction:
         self.merge = merge
 
     def write(self, path: Path, text: str | bytes | Iterable[str], *,
-              base: bytes | None = None, merge: bool = False) -> str:
+              base: bytes | None = None, merge: bool = False, new: bool = False) -> str:
         """Stage ``text`` for ``path`` (a later write to the same path wins); the SHA-256
         (hex) of the bytes staged.
 
         ``merge=True`` marks a file people edit too (a catalog): at commit it is merged with
-        any save made since ``base`` (the content ``text`` was made from).
+        any save made since ``base`` (the content ``text`` was made from). ``new=True``:
+        the caller just found ``path`` missing (its permissions are not asked for).
         """
         data = text.encode("utf-8") if isinstance(text, str) else text
         old = self._staged.pop(path, None)
         if old is not None:
             with contextlib.suppress(OSError):
                 os.unlink(old.tmp)
-        tmp, digest, written = _stage(path, data)
+        tmp, digest, written = _stage(path, data, new=new)
         self._staged[path] = StagedFile(tmp, base, merge, digest, written)
         return digest
 

@@ -278,6 +278,9 @@ def _entries(text: str) -> ReadFile:
 def _references(text: str) -> list[tuple[str, str]]:
     """The references of ``#:`` lines (what follows the ``#: ``), as polib splits them:
     ``path:line`` when the part after the last colon is a number, else the whole word."""
+    if " " not in text and text.isprintable():  # one reference (most entries), said at once
+        where, colon, at = text.rpartition(":")
+        return [(where, at) if colon and at.isdigit() else (text, "")] if text else []
     return [(where, at) if colon and at.isdigit() else (word, "")
             for word in text.split() for where, colon, at in (word.rpartition(":"),)]
 
@@ -429,10 +432,11 @@ def _join(value: str | None, piece: str) -> str:
 
 def _header(out: ReadFile) -> None:
     """polib's ``find('')``, ``remove`` and metadata split, for the one header it expects."""
-    headers = [e for e in out if not e.obsolete and e.msgid == ""]
-    if not headers:
+    if not out or out[0].msgid != "" or out[0].obsolete:  # no header first: is there one?
+        if any(e.msgid == "" and not e.obsolete for e in out):
+            raise _Fallback  # a header that is not first: left to polib
         return
-    if len(headers) > 1 or out[0] is not headers[0] or any(e.msgid == "" for e in out[1:]):
+    if any(e.msgid == "" for e in out[1:]):
         raise _Fallback  # polib's choice and list.remove's equality: left to polib
     found = out.pop(0)
     out.metadata_is_fuzzy = found.flags

@@ -688,13 +688,16 @@ def _build_one(
                 result.files[page.language] = config.relative(dest)
                 digests.append(None)
                 stats.append(None)
-                if text is not None and not dry_run and _changed(dest, text):
-                    transaction.write(dest, text)
-                    item = transaction.staged(dest)
-                    assert item is not None
-                    digests[-1] = bytes.fromhex(item.digest)
-                    stats[-1] = item.written
-                    written.append(config.relative(dest))
+                if text is not None and not dry_run:
+                    data = text.encode("utf-8")
+                    held = _holds(dest, data)
+                    if not held:  # written unless it already holds exactly this
+                        transaction.write(dest, data, new=held is None)
+                        item = transaction.staged(dest)
+                        assert item is not None
+                        digests[-1] = bytes.fromhex(item.digest)
+                        stats[-1] = item.written
+                        written.append(result.files[page.language])
             elif not page.kept:
                 result.unpublished.append(config.relative(dest))
                 if not dry_run and dest.exists():
@@ -831,9 +834,29 @@ def _file_digest(path: Path) -> str | None:
     return old.hexdigest()
 
 
-def _changed(path: Path, text: str) -> bool:
-    """False when ``path`` already holds exactly ``text`` (so nothing is rewritten)."""
-    with contextlib.suppress(OSError):
-        if path.read_bytes() == text.encode("utf-8"):
+def _holds(path: Path, data: bytes) -> bool | None:
+    """True when ``path`` already holds exactly ``data`` (so nothing is rewritten), False
+    when it holds something else or cannot be read, None when there is no such file.
+
+    A file of another size is not read (an edited article's pages, rebuilt)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return False
+    try:
+        size = os.fstat(fd).st_size
+        if size != len(data):
             return False
-    return True
+        held = b""
+        while len(held) <= size:  # to the end, or past the size (then it differs)
+            chunk = os.read(fd, size + 1 - len(held))
+            if not chunk:
+                break
+            held += chunk
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return held == data
