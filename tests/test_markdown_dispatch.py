@@ -20,6 +20,7 @@ def _plain() -> MarkdownIt:
     """The extraction parser without the dispatch: markdown-it's own block loop."""
     md = markdown.new_parser(block_only=True)
     del md.block.tokenize  # the instance's dispatching loop; the class's loop remains
+    del md.block.ruler.getRules  # and the dispatching chains of the rules that end blocks
     return md
 
 
@@ -34,6 +35,7 @@ def _tokens(md: MarkdownIt, text: str) -> tuple[list[tuple[Any, ...]], str]:
 def _assert_same(texts: list[str]) -> None:
     plain, dispatched = _plain(), markdown.new_parser(block_only=True)
     assert "tokenize" in vars(dispatched.block)  # the dispatching loop is installed
+    assert "getRules" in vars(dispatched.block.ruler)  # and the dispatching chains
     for text in texts:
         assert _tokens(dispatched, text) == _tokens(plain, text), text
 

@@ -128,3 +128,49 @@ def dispatch_block_rules(md: MarkdownIt) -> None:
                 state.line = line
 
     block.tokenize = MethodType(tokenize, block)  # type: ignore[method-assign]
+    _dispatch_terminators(md)
+
+
+def _dispatch_terminators(md: MarkdownIt) -> None:
+    """Make the chains rules consult (``getRules("paragraph")``: what may end a paragraph,
+    a list, a quote …) try only the rules a line's first character allows, like the loop.
+
+    A rule asks each rule of the chain in turn whether the next line starts a block of its
+    own (``silent``), stopping at the first yes: that question goes to one function that asks
+    the rules the line's first character allows, in the chain's order. Same answers (a rule
+    left out would have said no at its first test), a third of the calls for a list's or a
+    multi-line paragraph's every line.
+    """
+    ruler = md.block.ruler
+    plain = ruler.getRules  # the class's method, bound: markdown-it's own chains
+    cache: dict[str, tuple[list[Rule], list[Rule]]] = {}
+
+    def get_rules(chainName: str = "") -> list[Rule]:
+        rules = plain(chainName)
+        if not chainName or not rules:
+            return rules  # the main chain: the dispatching loop chooses per line itself
+        kept = cache.get(chainName)
+        if kept is None or kept[0] is not rules:  # (re)built after a rule changed
+            names = [r.name for r in ruler.__rules__ if r.enabled and chainName in r.alt]
+            kept = cache[chainName] = (rules, [_terminates(_Chains(names, rules))])
+        return kept[1]
+
+    ruler.getRules = get_rules  # type: ignore[method-assign]
+
+
+def _terminates(table: _Chains) -> Rule:
+    """One rule standing for a whole chain of silent rules (see ``_dispatch_terminators``)."""
+    full, default, by_first = table.rules, table.default, table.by_first
+
+    def terminates(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
+        pos = state.bMarks[line] + state.tShift[line]
+        if state.sCount[line] - state.blkIndent >= 4 or pos >= len(state.src):
+            rules = full
+        else:
+            rules = by_first.get(state.src[pos], default)
+        for rule in rules:  # noqa: SIM110 (a loop: any() would make a generator per line)
+            if rule(state, line, end_line, silent):
+                return True
+        return False
+
+    return terminates

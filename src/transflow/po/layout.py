@@ -191,44 +191,58 @@ def _wrap(
     # only cuts after \n, so rejoin anything that was cut elsewhere.
     if len(portions) > 1 and any(not part.endswith("\n") for part in portions[:-1]):
         portions = _split_after_newlines(value)
-    after_break = len(prefix) + 1
-    width = (page_width if wrap else _NO_WRAP_WIDTH) - 1 - after_break
-    lines: list[str] = []
-    first_line = True
-    for index, portion in enumerate(portions):
-        more = index + 1 < len(portions)
-        escaped = _escape(portion)
-        start = len(prefix) + (len(keyword) + 1 if first_line else 0) + 1 - after_break
-        cuts: list[int] = []
+    width = (page_width if wrap else _NO_WRAP_WIDTH) - 2 - len(prefix)
+    # The first portion starts after the keyword; each one after it on a line of its own.
+    portion = portions[0]
+    escaped = _escape(portion)
+    start = len(keyword) + 1
+    cuts: list[int] = []
+    head = f"{prefix}{keyword} "
+    if escaped:
         prohibited: list[int] | None = None
-        if first_line and escaped:
-            # The keyword gets a line of its own (``msgid ""``) when more portions follow or
-            # the text would be broken after it; only then are the lines cut (from column
-            # 0), so a long text is filled once, not once after the keyword and again.
-            own_line = more or start > width
-            if not own_line and not _fits(escaped, width - start):
-                prohibited = _prohibited(portion, escaped, directives)
-                own_line = _breaks_at_all(escaped, prohibited, width, start)
-            if own_line:
-                lines.append(f'{prefix}{keyword} ""')
-                first_line = False
-                start = 0
-                if not _fits(escaped, width):
-                    if prohibited is None:
-                        prohibited = _prohibited(portion, escaped, directives)
-                    cuts = _line_breaks(escaped, prohibited, width, start)
-        elif not _fits(escaped, width - start):
+        # The keyword gets a line of its own (``msgid ""``) when more portions follow or
+        # the text would be broken after it; only then are the lines cut (from column 0),
+        # so a long text is filled once, not once after the keyword and again.
+        own_line = len(portions) > 1 or start > width
+        if not own_line and not _fits(escaped, width - start):
             prohibited = _prohibited(portion, escaped, directives)
-            cuts = _line_breaks(escaped, prohibited, width, start)
-        head = f"{prefix}{keyword} " if first_line else prefix
-        first_line = False
-        begin = 0
-        for cut in cuts:
-            lines.append(f'{head}"{escaped[begin:cut]}"')
-            head = prefix
-            begin = cut
-        lines.append(f'{head}"{escaped[begin:]}"')
+            own_line = _breaks_at_all(escaped, prohibited, width, start)
+        if own_line:
+            lines = [f'{prefix}{keyword} ""', *_from_column_0(portion, prefix, width, directives)]
+            for portion in portions[1:]:
+                lines += _portion_lines(portion, prefix, width, directives)
+            return lines
+    elif not _fits(escaped, width - start):  # (an empty text always fits)
+        cuts = _line_breaks(escaped, _prohibited(portion, escaped, directives), width, start)
+    lines = []
+    begin = 0
+    for cut in cuts:
+        lines.append(f'{head}"{escaped[begin:cut]}"')
+        head = prefix
+        begin = cut
+    lines.append(f'{head}"{escaped[begin:]}"')
     return lines
+
+
+def _from_column_0(portion: str, prefix: str, width: int, directives: str) -> tuple[str, ...]:
+    """The lines of a portion that starts on a line of its own (after ``msgid ""``, or a
+    portion after the first): they depend on nothing else."""
+    escaped = _escape(portion)
+    if _fits(escaped, width):
+        return (f'{prefix}"{escaped}"',)
+    cuts = _line_breaks(escaped, _prohibited(portion, escaped, directives), width, 0)
+    lines: list[str] = []
+    begin = 0
+    for cut in cuts:
+        lines.append(f'{prefix}"{escaped[begin:cut]}"')
+        begin = cut
+    lines.append(f'{prefix}"{escaped[begin:]}"')
+    return tuple(lines)
+
+
+#: ``_from_column_0`` of the portions after the first, cached: every catalog a command
+#: writes has a header of a dozen such portions (``Language: nl\\n`` …), nearly all the same.
+_portion_lines = lru_cache(maxsize=4096)(_from_column_0)
 
 
 def _split_after_newlines(value: str) -> list[str]:
