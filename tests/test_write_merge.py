@@ -8,6 +8,7 @@ killed half-way is finished by ``Journal.recover``; stray temp files are removed
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 
 import polib
@@ -121,6 +122,25 @@ def test_a_commit_killed_half_way_is_finished_by_recover(tmp_path: Path) -> None
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["f0.txt", "f1.txt",
                                                                      "f2.txt"]
     assert not journal.pending()
+
+
+def test_staged_work_crosses_processes_whole(tmp_path: Path) -> None:
+    """What a worker hands its parent (pickled) is what it staged, and commits as such."""
+    transaction = atomic.Transaction()
+    transaction.write(tmp_path / "out" / "a.txt", "a\n")
+    transaction.write(tmp_path / "out" / "b.po", "b\n", base=b"old", merge=True)
+    transaction.unlink(tmp_path / "gone.txt")
+    (tmp_path / "gone.txt").write_text("x", encoding="utf-8")
+    staged = transaction.detach()
+    back = pickle.loads(pickle.dumps(staged))
+    assert back == staged
+    assert all(type(p) is type(tmp_path) for p in [*back.files, *back.removals])
+    parent = atomic.Transaction()
+    parent.adopt(back)
+    parent.commit()
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "a\n"
+    assert (tmp_path / "out" / "b.po").read_text(encoding="utf-8") == "b\n"
+    assert not (tmp_path / "gone.txt").exists()
 
 
 def test_a_run_killed_before_its_commit_leaves_nothing_behind(tmp_path: Path) -> None:

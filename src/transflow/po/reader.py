@@ -40,7 +40,12 @@ class ReadEntry:
     """One entry as polib's ``POEntry`` holds it (the attributes of ``model.Entry``).
 
     Made once the entry is read whole (from a :func:`_blank` record the parser fills), so
-    this module never writes review state on an entry (that is ``transflow.states``'s)."""
+    this module never writes review state on an entry (that is ``transflow.states``'s).
+    Two attributes few readers ask for are worked out when first asked: ``occurrences``
+    (from the text of its ``#:`` lines) and ``linenum`` (from where the entry starts in the
+    catalog's text): a build reads every entry of every catalog and asks neither, but for
+    an entry it reports (its line).
+    """
 
     msgid: str
     msgstr: str
@@ -50,12 +55,37 @@ class ReadEntry:
     flags: list[str]
     tcomment: str
     comment: str
-    occurrences: list[tuple[str, str]]
+    #: The references, or the text of the ``#:`` lines they are read from when asked.
+    _occurrences: list[tuple[str, str]] | str
     previous_msgid: str | None
     previous_msgctxt: str | None
     previous_msgid_plural: str | None
     obsolete: bool
-    linenum: int | None
+    #: The line, or (catalog text, where the entry starts) to count it from when asked.
+    _linenum: int | tuple[str, int] | None
+
+    @property
+    def occurrences(self) -> list[tuple[str, str]]:
+        found = self._occurrences
+        if isinstance(found, str):
+            found = self._occurrences = _references(found)
+        return found
+
+    @occurrences.setter
+    def occurrences(self, value: list[tuple[str, str]]) -> None:
+        self._occurrences = value
+
+    @property
+    def linenum(self) -> int | None:
+        found = self._linenum
+        if isinstance(found, tuple):
+            text, start = found
+            found = self._linenum = text.count("\n", 0, start) + 1
+        return found
+
+    @linenum.setter
+    def linenum(self, value: int | None) -> None:
+        self._linenum = value
 
 
 #: Positions in the record an entry is read into (ReadEntry's fields, in order).
@@ -378,8 +408,9 @@ def _read_canonical(text: str) -> ReadFile | None:
     found = _ENTRIES.findall(text, start)
     if sum(len(entry[0]) for entry in found) != len(text) - start:
         return None  # some text between the entries is not an entry of the usual shape
-    number = text.count("\n", 0, start) + 1
-    linenum = 0  # the first entry is the one the machine starts with
+    # The first entry is the one the machine starts with (line 0); the others are numbered
+    # by their first line, counted from where they start when asked (ReadEntry.linenum).
+    linenum: int | tuple[str, int] = 0
     append = out.append
     for whole, tc, gc, oc, fl, pc, pcs, pm, pms, ob, ct, cts, mi, ms in found:
         # A live msgid and msgstr with no quote or backslash inside (most) need no more
@@ -395,11 +426,12 @@ def _read_canonical(text: str) -> ReadFile | None:
             [c.strip() for c in fl[3:-1].replace("\n#, ", ",").split(",")] if fl else [],
             tc[2:-1].replace("\n# ", "\n") if tc else "",
             gc[3:-1].replace("\n#. ", "\n") if gc else "",
-            _references(oc[3:-1].replace("\n#: ", " ")) if oc else [],
+            oc[3:-1].replace("\n#: ", " ") if oc else [],
             _string(pm[10:-1], pms, "#| ") if pm else None,
             _string(pc[12:-1], pcs, "#| ") if pc else None, None, ob != "", linenum,
         ))
-        linenum = number = number + whole.count("\n")
+        start += len(whole)
+        linenum = (text, start)
     _header(out)
     return out
 

@@ -58,8 +58,11 @@ from transflow.workflow.workspace import (
 
 MANIFEST_VERSION = 1
 
-#: State by its JSON key (``State.key`` is slow to compute per cached result).
+#: State by its JSON key (``State.key`` is slow to compute per cached result), and back.
 _STATES = {s.key: s for s in State}
+_KEYS = {s: key for key, s in _STATES.items()}
+#: Every state in order (iterating the enum itself costs more, once per article).
+_ALL = tuple(State)
 
 #: A gate gets the article, the target language and its catalog, and returns reasons to
 #: refuse publishing it (empty when fine). The quality checks plug in here.
@@ -76,7 +79,7 @@ class LanguageBuild:
 
     language: str
     catalog: str
-    states: dict[State, int] = field(default_factory=lambda: dict.fromkeys(State, 0))
+    states: dict[State, int] = field(default_factory=lambda: dict.fromkeys(_ALL, 0))
     missing: int = 0
     unfinished_lines: list[int] = field(default_factory=list)
     gate_problems: list[str] = field(default_factory=list)
@@ -143,7 +146,7 @@ class ArticleBuild:
             "languages": {
                 lb.language: {
                     "catalog": lb.catalog,
-                    "states": {s.key: n for s, n in lb.states.items()},
+                    "states": {_KEYS[s]: n for s, n in lb.states.items()},
                     "not_in_catalog": lb.missing,
                     "unfinished_lines": sorted(set(lb.unfinished_lines)),
                 }
@@ -158,7 +161,7 @@ class ArticleBuild:
             "article": self.article, "slug": self.slug, "source_language": self.source_language,
             "finished": self.finished, "built": self.built, "files": self.files,
             "languages": [
-                [lb.language, lb.catalog, {s.key: n for s, n in lb.states.items()}, lb.missing,
+                [lb.language, lb.catalog, {_KEYS[s]: n for s, n in lb.states.items()}, lb.missing,
                  lb.unfinished_lines, lb.gate_problems]
                 for lb in self.languages
             ],
@@ -640,6 +643,7 @@ def _build_keyed(
     gives a key the next build does not find, never a result under a wrong key)."""
     learned: list[tuple[str, FileEntry]] = []
     read: dict[str, bytes] = {}  # the inputs' bytes, built from as hashed (not read twice)
+    sha: str | None = None  # the article's, of those bytes
     if key is None and key_base is not None:
         rel, inputs = input_files(config, path)
         digests: list[str | None] = []
@@ -651,8 +655,9 @@ def _build_keyed(
                 if found[2] is not None:
                     learned.append((name, found[2]))
         key = make_key(key_base, rel, *digests)
+        sha = digests[0]  # inputs[0]: the article
     outcome, staged = _build_one(config, path, out, gates, allow_incomplete, dry_run,
-                                 commit=commit, parses=parses, read=read)
+                                 commit=commit, parses=parses, read=read, sha=sha)
     result = outcome[1]
     if key is not None and not isinstance(result, Problem):
         result[0].cached = json.dumps(result[0].to_cache(), ensure_ascii=False)
@@ -670,14 +675,18 @@ def _build_one(
     commit: bool,
     parses: ParseCache | None = None,
     read: dict[str, bytes] | None = None,
+    sha: str | None = None,
 ) -> tuple[_Outcome, Staged | None]:
     """Assess one article and write its outputs together (``commit``) or hand them back
-    staged (a worker); a problem leaves its outputs untouched."""
+    staged (a worker); a problem leaves its outputs untouched. ``read``: inputs' bytes
+    already read, ``sha``: the SHA-256 of the article's there."""
     rel = config.relative(path)
     transaction = Transaction(journal=journal_of(config) if commit else None)
     try:
         read = read or {}
-        article = read_article(config, path, read.get(str(path)), parses=parses)
+        data = read.get(str(path))
+        article = read_article(config, path, data, parses=parses,
+                               digest=sha if data is not None else None)
         result, rendered = _assess(config, article, gates, allow_incomplete, read)
         written: list[str] = []
         digests: list[bytes | None] = []

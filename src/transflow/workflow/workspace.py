@@ -12,6 +12,7 @@ import contextlib
 import errno
 import functools
 import hashlib
+import operator
 import os
 import re
 import time
@@ -62,6 +63,10 @@ def no_progress(done: int, total: int, label: str) -> None:
 def utc_now() -> datetime:
     """The real clock (tests inject a fixed one)."""
     return datetime.now(UTC)
+
+
+#: A segment's start (the order segments are rendered in).
+_START = operator.attrgetter("start")
 
 
 @dataclass(slots=True)
@@ -116,12 +121,12 @@ class Article:
         if not self.lang_segments:
             return self.fmt.render(self.doc, translate)
         code = language.replace("_", "-")
-        langs = {(s.start, s.end) for s in self.lang_segments}
+        langs = {s.start: s.end for s in self.lang_segments}
 
         def with_lang(segment: Segment) -> str | None:
-            return code if (segment.start, segment.end) in langs else translate(segment)
+            return code if langs.get(segment.start) == segment.end else translate(segment)
 
-        segments = sorted([*self.doc.segments, *self.lang_segments], key=lambda s: s.start)
+        segments = sorted([*self.doc.segments, *self.lang_segments], key=_START)
         doc = Document(self.doc.source, segments, self.doc.metadata, self.doc.extra)
         return self.fmt.render(doc, with_lang)
 
@@ -435,9 +440,11 @@ def _checked(config: Config, path: Path, text: str, rel: str, root: str) -> Path
 
 
 def read_article(
-    config: Config, path: Path, data: bytes | None = None, *, parses: ParseCache | None = None
+    config: Config, path: Path, data: bytes | None = None, *, parses: ParseCache | None = None,
+    digest: str | None = None,
 ) -> Article:
-    """Read, decode and parse one article; errors name the file and line.
+    """Read, decode and parse one article (``data``: its bytes, when the caller read them,
+    and ``digest`` their SHA-256 when it has it); errors name the file and line.
 
     With ``parses``, a parse stored for exactly these bytes and settings is used instead of
     parsing, and a fresh parse is stored (see ``parse_cache``).
@@ -452,7 +459,8 @@ def read_article(
     text = decode(data, rel)  # the name as errors show it (made a Path only for one)
     fmt = format_for(path)
     key = config.lang_key
-    digest = hashlib.sha256(data).hexdigest()
+    if digest is None:
+        digest = hashlib.sha256(data).hexdigest()
     fields = config.front_matter
     parse_key = parses.key(fmt, digest) if parses is not None else ""
     doc = parses.find(rel, parse_key, text) if parses is not None else None
