@@ -5,16 +5,18 @@ transflow's dialect), and each rule is a Python call that mostly looks at the li
 character and gives up. Every rule but three gives up at once unless that character is its
 own marker (``#`` for a heading, ``>`` for a block quote, a digit or ``*-+`` for a list …),
 so :func:`dispatch_block_rules` makes the parser look the character up first and call only
-the rules that can match, in their order: a third of the rule calls, the same tokens.
+the rules that can match, in their order: a third of the rule calls, the same tokens. The
+table rule, tried at every line, gives up at once unless the *next* line starts as a
+delimiter row (``|``, ``-`` or ``:``): it is left out where that line does not. The chains
+rules consult to end a block (``getRules("paragraph")`` …) are dispatched the same way.
 
 Invariants:
 
-* **the same tokens**: a rule is left out only where its own first test returns False
-  (``_MARKERS``); a line indented as code (four columns past the block indent), a rule this
-  table does not know, and the rule chains other rules consult (what may end a paragraph)
-  keep markdown-it's full order. ``tests/test_markdown_dispatch.py`` compares every token
-  (and the recorded line spans) with the plain parser on the CommonMark examples, the
-  corpus and random block starts.
+* **the same tokens**: a rule is left out only where its own first tests return False
+  (``_MARKERS``, ``_TABLE_DELIMITER``); a line indented as code (four columns past the block
+  indent) and a rule this table does not know keep markdown-it's full order.
+  ``tests/test_markdown_dispatch.py`` compares every token (and the recorded line spans)
+  with the plain parser on the CommonMark examples, the corpus and random block starts.
 * **the loop is markdown-it's** (``ParserBlock.tokenize`` of markdown-it-py 4.x, the pinned
   version), with only the choice of rules added; nested blocks (quotes, list items) go
   through it too, since rules call ``state.md.block.tokenize``.
@@ -50,8 +52,15 @@ _MARKERS: dict[str, str] = {
 }
 
 
+#: The first characters (after the indent) of the line after a table's header row: a GFM
+#: table needs its delimiter row there, and its rule gives up at once without one.
+_TABLE_DELIMITER = "|-:"
+
+
 class _Chains:
-    """The rule chain for each first character, made from one ``getRules("")`` list."""
+    """The rule chain for each first character, made from one ``getRules("")`` list (and
+    the same chains without the table rule, for a line whose next line cannot be a table's
+    delimiter row)."""
 
     def __init__(self, names: list[str], rules: list[Rule]) -> None:
         self.rules = rules
@@ -62,6 +71,28 @@ class _Chains:
                  if n not in _MARKERS or ch in _MARKERS[n]]
             for ch in markers
         }
+        plain = [(n, r) for n, r in zip(names, rules, strict=True) if n != "table"]
+        self.default_no_table = [r for n, r in plain if n not in _MARKERS]
+        self.by_first_no_table = {
+            ch: [r for n, r in plain if n not in _MARKERS or ch in _MARKERS[n]]
+            for ch in markers
+        }
+
+    def at(self, state: StateBlock, line: int, end_line: int) -> list[Rule]:
+        """The rules that can start a block at ``line`` (their order kept): all of them
+        for a line indented as code, else those its first character allows, without the
+        table rule when the next line does not start as a delimiter row (the rule's own
+        first tests: it needs a next line before ``end_line``, starting with ``|-:``)."""
+        src = state.src
+        pos = state.bMarks[line] + state.tShift[line]
+        if state.sCount[line] - state.blkIndent >= 4 or pos >= len(src):
+            return self.rules
+        after = line + 1
+        if after < end_line:
+            start = state.bMarks[after] + state.tShift[after]
+            if start < state.eMarks[after] and src[start] in _TABLE_DELIMITER:
+                return self.by_first.get(src[pos], self.default)
+        return self.by_first_no_table.get(src[pos], self.default_no_table)
 
 
 def dispatch_block_rules(md: MarkdownIt) -> None:
@@ -79,8 +110,6 @@ def dispatch_block_rules(md: MarkdownIt) -> None:
     def tokenize(self: ParserBlock, state: StateBlock, startLine: int, endLine: int) -> None:
         """``ParserBlock.tokenize`` with the rules chosen by the line's first character."""
         table = chains()
-        full, default, by_first = table.rules, table.default, table.by_first
-        src = state.src
         line = startLine
         maxNesting = state.md.options.maxNesting
         hasEmptyLines = False
@@ -97,13 +126,8 @@ def dispatch_block_rules(md: MarkdownIt) -> None:
                 state.line = endLine
                 break
 
-            pos = state.bMarks[line] + state.tShift[line]
-            if state.sCount[line] - state.blkIndent >= 4 or pos >= len(src):
-                rules = full
-            else:
-                rules = by_first.get(src[pos], default)
             ok = False
-            for rule in rules:
+            for rule in table.at(state, line, endLine):
                 ok = rule(state, line, endLine, False)
                 if ok:
                     if state.line <= line:
@@ -160,15 +184,10 @@ def _dispatch_terminators(md: MarkdownIt) -> None:
 
 def _terminates(table: _Chains) -> Rule:
     """One rule standing for a whole chain of silent rules (see ``_dispatch_terminators``)."""
-    full, default, by_first = table.rules, table.default, table.by_first
+    at = table.at
 
     def terminates(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
-        pos = state.bMarks[line] + state.tShift[line]
-        if state.sCount[line] - state.blkIndent >= 4 or pos >= len(state.src):
-            rules = full
-        else:
-            rules = by_first.get(state.src[pos], default)
-        for rule in rules:  # noqa: SIM110 (a loop: any() would make a generator per line)
+        for rule in at(state, line, end_line):  # noqa: SIM110 (a loop: no generator per call)
             if rule(state, line, end_line, silent):
                 return True
         return False
