@@ -6,6 +6,7 @@ Outputs are byte-compared with and without the cache (dist/, locales/, ``check -
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -17,7 +18,7 @@ import pytest
 from tests.helpers import ARTICLE, make_workspace, run, snapshot
 from transflow.po import catalog
 from transflow.states import set_translation
-from transflow.workflow.cache import CACHE_DIR, DB_NAME, ResultCache
+from transflow.workflow.cache import CACHE_DIR, DB_NAME, ResultCache, hash_file
 
 SECOND = """\
 ---
@@ -376,3 +377,14 @@ def test_the_entry_memo_file_is_emptied_past_its_bound(tmp_path: Path,
     memo.flush()
     assert stored() == {"d"}  # 5 rowids used + 1 > 5: started over
     assert EntryMemo(tmp_path).lookup(["d", "a"]) == {"d": "[]"}
+
+
+@pytest.mark.parametrize("size", [0, 1, 4096, 65_537, 200_000])
+def test_hash_file_reads_a_file_whole(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "f.bin"
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    path.write_bytes(data)
+    found = hash_file(str(path))
+    assert found is not None
+    assert (found[0], found[1]) == (data, hashlib.sha256(data).hexdigest())
+    assert found[2] is not None and found[2][1] == found[1]

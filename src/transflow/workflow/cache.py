@@ -92,7 +92,8 @@ def hash_file(path: str, clock_ns: Callable[[], int] = time.time_ns
     try:
         st = os.fstat(fd)
         chunks = [os.read(fd, max(st.st_size, 0) + 1)]
-        while chunks[-1]:
+        # Its size whole (asked one more byte): at the end, no read more to tell it
+        while chunks[-1] and (len(chunks) > 1 or len(chunks[0]) != st.st_size):
             chunks.append(os.read(fd, 1 << 16))
     except OSError:
         return None
