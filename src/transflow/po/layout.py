@@ -208,7 +208,8 @@ def _wrap(
             prohibited = _prohibited(portion, escaped, directives)
             own_line = _breaks_at_all(escaped, prohibited, width, start)
         if own_line:
-            lines = [f'{prefix}{keyword} ""', *_from_column_0(portion, prefix, width, directives)]
+            lines = [f'{prefix}{keyword} ""',
+                     *_from_column_0(portion, escaped, prohibited, prefix, width, directives)]
             for portion in portions[1:]:
                 lines += _portion_lines(portion, prefix, width, directives)
             return lines
@@ -224,13 +225,18 @@ def _wrap(
     return lines
 
 
-def _from_column_0(portion: str, prefix: str, width: int, directives: str) -> tuple[str, ...]:
+def _from_column_0(
+    portion: str, escaped: str, prohibited: list[int] | None, prefix: str, width: int,
+    directives: str,
+) -> tuple[str, ...]:
     """The lines of a portion that starts on a line of its own (after ``msgid ""``, or a
-    portion after the first): they depend on nothing else."""
-    escaped = _escape(portion)
+    portion after the first), given it escaped (and where breaks are prohibited, when
+    known): they depend on nothing else."""
     if _fits(escaped, width):
         return (f'{prefix}"{escaped}"',)
-    cuts = _line_breaks(escaped, _prohibited(portion, escaped, directives), width, 0)
+    if prohibited is None:
+        prohibited = _prohibited(portion, escaped, directives)
+    cuts = _line_breaks(escaped, prohibited, width, 0)
     lines: list[str] = []
     begin = 0
     for cut in cuts:
@@ -240,9 +246,11 @@ def _from_column_0(portion: str, prefix: str, width: int, directives: str) -> tu
     return tuple(lines)
 
 
-#: ``_from_column_0`` of the portions after the first, cached: every catalog a command
-#: writes has a header of a dozen such portions (``Language: nl\\n`` …), nearly all the same.
-_portion_lines = lru_cache(maxsize=4096)(_from_column_0)
+@lru_cache(maxsize=4096)
+def _portion_lines(portion: str, prefix: str, width: int, directives: str) -> tuple[str, ...]:
+    """``_from_column_0`` of a portion after the first, cached: every catalog a command
+    writes has a header of a dozen such portions (``Language: nl\\n`` …), nearly all the same."""
+    return _from_column_0(portion, _escape(portion), None, prefix, width, directives)
 
 
 def _split_after_newlines(value: str) -> list[str]:
