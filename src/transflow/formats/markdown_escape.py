@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
-__all__ = ["MDX_TEXT_MODES", "Span", "encode", "escape_line"]
+__all__ = ["MDX_TEXT_MODES", "SOURCE_MODES", "Span", "encode", "escape_line"]
 
 _NEWLINES_RE = re.compile(r"\r\n?")
 _BLANK_LINES_RE = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
@@ -59,7 +59,14 @@ MDX_TEXT_MODES = frozenset(
 )
 
 
+#: Span modes whose encoder reads the span as the source wrote it (``original_span``): the
+#: others are given ``""`` by a caller that spares cutting it out.
+SOURCE_MODES = frozenset({"attr", "html", "html-md"})
+
+
 def encode(text: str, span: Span, newline: str, original: str, original_span: str) -> str:
+    if span.mode == "block" and span.prefix != "|":
+        return _block(text, span, newline, original)  # a paragraph's text (most spans)
     if span.prefix == "|":  # a value inside a table cell's markup: ``|`` would split the row
         written = encode(text, Span(span.mode, "", span.style), newline, original, original_span)
         return re.sub(r"(?<!\\)\|", r"\\|", written)
@@ -113,6 +120,15 @@ def encode(text: str, span: Span, newline: str, original: str, original_span: st
         if closing:
             text = text[: closing.start(1)] + "\\" + text[closing.start(1) :]
         return text
+    return _block(text, span, newline, original)
+
+
+def _block(text: str, span: Span, newline: str, original: str) -> str:
+    """:func:`encode` of text written as a paragraph's lines (``block``, and any mode not
+    named there)."""
+    if "\r" in text:
+        text = _NEWLINES_RE.sub("\n", text)
+    text = text.strip()
     # After a shortcode line of the same paragraph, a first line of ``===`` would underline it.
     before = "x" if span.style == "continues" else None
     if "\n" not in text:  # one line (most translations): what the loop below makes of it

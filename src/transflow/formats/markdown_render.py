@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from transflow.formats.base import Document, Markup, Segment, Translate, splice
-from transflow.formats.markdown_escape import MDX_TEXT_MODES, Span
+from transflow.formats.markdown_escape import MDX_TEXT_MODES, SOURCE_MODES, Span
 from transflow.formats.markdown_escape import encode as encode_span
 
 __all__ = ["EXTRA_KEY", "FORMAT", "MARKUP_KEY", "MDX_FORMAT", "MDX_KEY", "MarkdownFormat",
@@ -33,29 +33,47 @@ def render(doc: Document, translate: Translate, *, force_replace: bool = False) 
     re-prefixing path (conformance checks use it to prove that path is faithful).
     """
     spans = doc.extra.get(EXTRA_KEY)
-    if not isinstance(spans, dict) or any((s.start, s.end) not in spans for s in doc.segments):
-        from transflow.formats.markdown import parse  # a document without its spans
+    if isinstance(spans, dict):
+        try:
+            return _splice(doc, spans, translate, force_replace)
+        except _NoSpan:
+            pass  # a segment without its span (only a translated one is asked for its span)
+    from transflow.formats.markdown import parse  # a document without its spans
 
-        fields = [s.kind.removeprefix("front matter: ") for s in doc.segments]
-        markup = doc.extra.get(MARKUP_KEY)
-        spans = parse(
-            doc.source,
-            front_matter_fields=fields,
-            markup=markup if isinstance(markup, Markup) else None,
-            mdx=doc.extra.get(MDX_KEY) is True,
-        ).extra[EXTRA_KEY]
-        assert isinstance(spans, dict)
-    newline = "\r\n" if "\r\n" in doc.source else "\n"
+    fields = [s.kind.removeprefix("front matter: ") for s in doc.segments]
+    markup = doc.extra.get(MARKUP_KEY)
+    spans = parse(
+        doc.source,
+        front_matter_fields=fields,
+        markup=markup if isinstance(markup, Markup) else None,
+        mdx=doc.extra.get(MDX_KEY) is True,
+    ).extra[EXTRA_KEY]
+    assert isinstance(spans, dict)
+    return _splice(doc, spans, translate, force_replace)
+
+
+class _NoSpan(Exception):
+    """A translated segment has no span in the document's stored spans."""
+
+
+def _splice(doc: Document, spans: dict[tuple[int, int], Span], translate: Translate,
+            force_replace: bool) -> str:
+    """:func:`render` with the spans found (``_NoSpan`` when one is missing)."""
+    source = doc.source
+    newline = "\r\n" if "\r\n" in source else "\n"
     mdx = doc.extra.get(MDX_KEY) is True
 
     def encode(segment: Segment, translation: str) -> str:
-        span: Span = spans[(segment.start, segment.end)]
-        source_span = doc.source[segment.start : segment.end]
+        span: Span | None = spans.get((segment.start, segment.end))
+        if span is None:
+            raise _NoSpan
         if mdx and span.mode in MDX_TEXT_MODES:
             from transflow.formats.markdown_html import escape_mdx_text
 
             translation = escape_mdx_text(translation, segment.text)
-        return encode_span(translation, span, newline, segment.text, source_span)
+        # The span as written is cut out only for the encoders that read it.
+        written = source[segment.start : segment.end] if span.mode in SOURCE_MODES else ""
+        return encode_span(translation, span, newline, segment.text, written)
 
     return splice(doc, translate, encode, force=force_replace)
 
