@@ -247,3 +247,39 @@ def test_with_no_cache_file_at_the_start_nothing_is_looked_up(
     (root / "articles/sleep.md").write_text(ARTICLE + "\nMore.\n", encoding="utf-8")
     sync(config, workers=1)
     assert asked
+
+
+def test_a_worker_keeps_its_reader_from_one_chunk_to_the_next(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker's copy (one per chunk) reads through the connection its previous chunk
+    opened, and still finds a parse stored since; the parent's own cache is closed."""
+    import pickle
+
+    monkeypatch.setattr(parse_cache, "_kept", None)
+    config = load_config(root)
+    paths = sorted((root / "articles").rglob("*.md"))
+    parent = parse_cache.ParseCache(config)
+    opened: list[object] = []
+    real = parse_cache.ResultCache.opened
+
+    def spy(self: parse_cache.ResultCache) -> bool:
+        opened.append(self)
+        return real(self)
+
+    monkeypatch.setattr(parse_cache.ResultCache, "opened", spy)
+    docs = []
+    for chunk in (paths[:3], paths[3:]):
+        copy = pickle.loads(pickle.dumps(parent))
+        copy.plan(chunk)
+        docs += [read_article(config, p, parses=copy).doc for p in chunk]
+        assert copy.hits == len(chunk)
+        copy.save()
+    assert len(opened) == 1  # opened by the first chunk only
+    assert docs == [read_article(config, p).doc for p in paths]
+    slot = "articles/sleep.md"
+    rewrite(root, slot, poison)  # a change made meanwhile (another process) is seen
+    copy = pickle.loads(pickle.dumps(parent))
+    copy.plan(paths[:1])
+    segments = read_article(config, root / slot, parses=copy).doc.segments
+    assert segments[-1].text == "Order POISON now."

@@ -220,6 +220,11 @@ class ResultCache:
         self._db = db
         return db
 
+    def opened(self) -> bool:
+        """Open the database now; True when there is one to read (and write, unless
+        read-only)."""
+        return self._open() is not None
+
     def _known_files(self) -> dict[str, FileEntry]:
         """The files table, read whole when a digest is first asked for (not by opening: a
         cold build's parent asks none, and learning the digests its workers found into it

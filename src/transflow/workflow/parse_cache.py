@@ -26,6 +26,7 @@ Invariants:
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -43,6 +44,11 @@ BATCH = 100
 Record = tuple[str, str]
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+#: A worker process's reader of the cache, kept from one chunk of articles to the next
+#: (opening the database cost more than a chunk's queries): (its process, its workspace,
+#: the open cache). Only a worker's copy keeps one, and only once it opened a database.
+_kept: tuple[int, Path, ResultCache] | None = None
 
 
 class ParseCache:
@@ -72,6 +78,8 @@ class ParseCache:
         #: No cache file when this command planned its reads: nothing can be found (this
         #: run stores each article's parse once, after reading it), so nothing is asked.
         self.nothing_stored = False
+        #: A worker's copy: its reader is kept for the worker's next chunk (``_kept``).
+        self.worker = False
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         # A worker gets a reader of its own: no connection, no plan, and no writing.
@@ -91,8 +99,15 @@ class ParseCache:
 
     def _results(self) -> ResultCache:
         if self._cache is None:
-            self._cache = ResultCache(self.config.root, enabled=self.enabled,
-                                      readonly=not self._writer, files=False)
+            global _kept
+            root = self.config.root
+            if self.worker and _kept is not None and _kept[:2] == (os.getpid(), root):
+                self._cache = _kept[2]  # this worker's, open since an earlier chunk
+            else:
+                self._cache = ResultCache(root, enabled=self.enabled,
+                                          readonly=not self._writer, files=False)
+                if self.worker and self._cache.opened():
+                    _kept = (os.getpid(), root, self._cache)
         return self._cache
 
     def plan(self, paths: Sequence[Path]) -> None:
@@ -174,10 +189,12 @@ class ParseCache:
                 self._pending = 0
 
     def save(self) -> None:
-        """Write what is pending and close (best effort, like the results cache)."""
+        """Write what is pending and close (best effort, like the results cache); a
+        worker's reader stays open for its next chunk."""
         if self._cache is not None:
             self._cache.save()
-            self._cache.close()
+            if _kept is None or _kept[2] is not self._cache:
+                self._cache.close()
             self._cache = None
 
 
@@ -186,4 +203,5 @@ def _worker_copy(config: Config, enabled: bool, hand_back: bool, base: str,
     """A worker's copy of a :class:`ParseCache` (see ``ParseCache.__reduce__``)."""
     cache = ParseCache(config, enabled=enabled, readonly=True, hand_back=hand_back, base=base)
     cache.nothing_stored = nothing_stored
+    cache.worker = True
     return cache
