@@ -7,8 +7,10 @@ own marker (``#`` for a heading, ``>`` for a block quote, a digit or ``*-+`` for
 so :func:`dispatch_block_rules` makes the parser look the character up first and call only
 the rules that can match, in their order: a third of the rule calls, the same tokens. The
 table rule, tried at every line, gives up at once unless the *next* line starts as a
-delimiter row (``|``, ``-`` or ``:``): it is left out where that line does not. The chains
-rules consult to end a block (``getRules("paragraph")`` …) are dispatched the same way.
+delimiter row (``|``, ``-`` or ``:``): it is left out where that line does not; before an
+empty line, ``lheading`` (a setext heading's underline) is replaced by the one thing it does
+there. The chains rules consult to end a block (``getRules("paragraph")`` …) are dispatched
+the same way.
 
 Invariants:
 
@@ -77,6 +79,13 @@ class _Chains:
             ch: [r for n, r in plain if n not in _MARKERS or ch in _MARKERS[n]]
             for ch in markers
         }
+        # Before an empty line (or the end): no table, and no setext underline to find.
+        alone = [(n, _no_underline if n == "lheading" else r) for n, r in plain]
+        self.default_alone = [r for n, r in alone if n not in _MARKERS]
+        self.by_first_alone = {
+            ch: [r for n, r in alone if n not in _MARKERS or ch in _MARKERS[n]]
+            for ch in markers
+        }
 
     def at(self, state: StateBlock, line: int, end_line: int) -> list[Rule]:
         """The rules that can start a block at ``line`` (their order kept): all of them
@@ -90,9 +99,19 @@ class _Chains:
         after = line + 1
         if after < end_line:
             start = state.bMarks[after] + state.tShift[after]
-            if start < state.eMarks[after] and src[start] in _TABLE_DELIMITER:
-                return self.by_first.get(src[pos], self.default)
-        return self.by_first_no_table.get(src[pos], self.default_no_table)
+            if start < state.eMarks[after]:
+                if src[start] in _TABLE_DELIMITER:
+                    return self.by_first.get(src[pos], self.default)
+                return self.by_first_no_table.get(src[pos], self.default_no_table)
+        return self.by_first_alone.get(src[pos], self.default_alone)
+
+
+def _no_underline(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
+    """markdown-it's ``lheading`` at a line followed by an empty line or the end, where it
+    finds no underline: it only leaves ``parentType`` set to "paragraph" (as it does) and
+    says no, without the rule's call, its logging and its look for terminators."""
+    state.parentType = "paragraph"
+    return False
 
 
 def dispatch_block_rules(md: MarkdownIt) -> None:
