@@ -4,14 +4,16 @@ bytes, an unreadable file) is replaced, and a new page gets the default permissi
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import make_workspace, run
+from tests.helpers import ARTICLE, make_workspace, run
+from transflow.config import load_config
 from transflow.po import catalog
 from transflow.states import set_translation
-from transflow.workflow.build import _holds
+from transflow.workflow.build import _holds, build
 
 
 @pytest.mark.parametrize(
@@ -42,7 +44,8 @@ def test_holds_says_false_for_what_cannot_be_read(tmp_path: Path) -> None:
 
 
 def translated(root: Path) -> Path:
-    make_workspace(root)
+    if not (root / "transflow.toml").exists():
+        make_workspace(root)
     assert run(root, "sync").exit_code == 0
     path = root / "locales" / "nl" / "sleep.po"
     cat = catalog.load(path)
@@ -65,3 +68,21 @@ def test_a_page_already_right_is_not_rewritten_and_a_tampered_one_is(tmp_path: P
     assert nl.read_bytes() == right
     after = en.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_each_page_written_is_claimed_with_the_digest_of_its_bytes(tmp_path: Path) -> None:
+    """The source-language page is the article's bytes as read (BOM and CRLF kept), and
+    every page a build wrote is claimed with the SHA-256 of what its file holds."""
+    root = tmp_path
+    article = ("\ufeff" + ARTICLE.replace("\n", "\r\n")).encode("utf-8")
+    make_workspace(root)
+    (root / "articles" / "sleep.md").write_bytes(article)
+    translated(root)
+    config = load_config(root)
+    report = build(config, workers=1)
+    claimed = report.claimed_files("dist/manifest.json")
+    assert (root / "dist" / "en" / "sleep.md").read_bytes() == article
+    pages = {name: sha for name, sha in claimed.items() if name.endswith("sleep.md")}
+    assert sorted(pages) == ["dist/en/sleep.md", "dist/nl/sleep.md"]
+    for name, sha in pages.items():
+        assert sha == hashlib.sha256((root / name).read_bytes()).digest()

@@ -92,14 +92,15 @@ def _staged(files: list[tuple[str, str, bytes | None, bool, str, tuple[int, int,
                   [Path(path) for path in removals])
 
 
-def _stage(path: Path, data: bytes | Iterable[str], *, new: bool = False
-           ) -> tuple[str, str, tuple[int, int, int]]:
+def _stage(path: Path, data: bytes | Iterable[str], *, new: bool = False,
+           digest: str | None = None) -> tuple[str, str, tuple[int, int, int]]:
     """Write ``data`` (bytes, or text pieces written one by one as UTF-8, so a large
     document never exists as one string) to a temp file beside ``path``; return its name,
     the sha256 of what was written and the file's (size, mtime, inode) once written.
 
     The temp file takes ``path``'s permissions, or the default ones when there is no
     ``path`` (``new``: the caller just found it missing, so it is not asked again).
+    ``digest``: the SHA-256 (hex) of ``data`` (bytes) when the caller has it.
     Any ``OSError`` (disk full, no permission, a file where a folder should be) becomes a
     ``FileSystemError`` naming the path, and no temp file is left behind.
     """
@@ -117,10 +118,12 @@ def _stage(path: Path, data: bytes | Iterable[str], *, new: bool = False
         try:
             if os.fstat(fd).st_mode & 0o777 != mode:  # the umask took bits away
                 os.fchmod(fd, mode)
-            digest = hashlib.sha256()
+            known = digest is not None and isinstance(data, bytes)
+            hashed = hashlib.sha256()
             for chunk in [data] if isinstance(data, bytes) else data:
                 raw = chunk if isinstance(chunk, bytes) else chunk.encode("utf-8")
-                digest.update(raw)
+                if not known:
+                    hashed.update(raw)
                 view = memoryview(raw)
                 while view:
                     view = view[os.write(fd, view) :]
@@ -133,7 +136,8 @@ def _stage(path: Path, data: bytes | Iterable[str], *, new: bool = False
         if isinstance(exc, OSError):
             raise os_error(exc, path) from exc
         raise
-    return tmp, digest.hexdigest(), (st.st_size, st.st_mtime_ns, st.st_ino)
+    sha = digest if known and digest is not None else hashed.hexdigest()
+    return tmp, sha, (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 _TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -548,22 +552,24 @@ class Transaction:
         self.merge = merge
 
     def write(self, path: Path, text: str | bytes | Iterable[str], *,
-              base: bytes | None = None, merge: bool = False, new: bool = False) -> str:
+              base: bytes | None = None, merge: bool = False, new: bool = False,
+              digest: str | None = None) -> str:
         """Stage ``text`` for ``path`` (a later write to the same path wins); the SHA-256
         (hex) of the bytes staged.
 
         ``merge=True`` marks a file people edit too (a catalog): at commit it is merged with
         any save made since ``base`` (the content ``text`` was made from). ``new=True``:
-        the caller just found ``path`` missing (its permissions are not asked for).
+        the caller just found ``path`` missing (its permissions are not asked for);
+        ``digest``: the SHA-256 (hex) of ``text`` (bytes) when the caller has it.
         """
         data = text.encode("utf-8") if isinstance(text, str) else text
         old = self._staged.pop(path, None)
         if old is not None:
             with contextlib.suppress(OSError):
                 os.unlink(old.tmp)
-        tmp, digest, written = _stage(path, data, new=new)
-        self._staged[path] = StagedFile(tmp, base, merge, digest, written)
-        return digest
+        tmp, sha, written = _stage(path, data, new=new, digest=digest)
+        self._staged[path] = StagedFile(tmp, base, merge, sha, written)
+        return sha
 
     def staged(self, path: Path) -> StagedFile | None:
         """What is staged for ``path`` (its digest, and what the file is once written)."""

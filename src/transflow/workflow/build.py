@@ -684,9 +684,10 @@ def _build_one(
     transaction = Transaction(journal=journal_of(config) if commit else None)
     try:
         read = read or {}
-        data = read.get(str(path))
-        article = read_article(config, path, data, parses=parses,
-                               digest=sha if data is not None else None)
+        source = read.get(str(path))
+        if source is None:
+            sha = None
+        article = read_article(config, path, source, parses=parses, digest=sha)
         result, rendered = _assess(config, article, gates, allow_incomplete, read)
         written: list[str] = []
         digests: list[bytes | None] = []
@@ -698,10 +699,14 @@ def _build_one(
                 digests.append(None)
                 stats.append(None)
                 if text is not None and not dry_run:
-                    data = text.encode("utf-8")
+                    # The article itself as its page (a source-language page with nothing
+                    # to change): its bytes as read, and their digest, as they are.
+                    itself = text is article.text and source is not None
+                    data = source if itself and source is not None else text.encode("utf-8")
                     held = _holds(dest, data)
                     if not held:  # written unless it already holds exactly this
-                        transaction.write(dest, data, new=held is None)
+                        transaction.write(dest, data, new=held is None,
+                                          digest=sha if itself else None)
                         item = transaction.staged(dest)
                         assert item is not None
                         digests[-1] = bytes.fromhex(item.digest)
