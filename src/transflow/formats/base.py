@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Protocol
 
 
@@ -42,6 +42,35 @@ class Segment:
     #: For an inner segment: the ``[start, end)`` of the markup that holds its value (the
     #: raw ``<abbr title="…">`` tag), which the enclosing segment's msgid carries as written.
     anchor: tuple[int, int] | None = None
+
+
+def _segment_maker() -> Callable[[str, str, int, int, int, tuple[int, int] | None], Segment]:
+    """``Segment(text, kind, line, start, end, anchor)`` made at half the cost: a frozen
+    dataclass's ``__init__`` sets each field through ``object.__setattr__``; this sets its
+    slots directly (every segment a parse makes, or a build loads, is made here)."""
+    new = object.__new__
+    slots = [Segment.__dict__[name].__set__ for name in Segment.__slots__]
+    if (len(slots) != 6 or list(Segment.__slots__) != [f.name for f in fields(Segment)]
+            or hasattr(Segment, "__post_init__")):
+        return Segment  # pragma: no cover - a Segment of another shape: its own __init__
+    set_text, set_kind, set_line, set_start, set_end, set_anchor = slots
+
+    def make(text: str, kind: str, line: int, start: int, end: int,
+             anchor: tuple[int, int] | None = None) -> Segment:
+        segment = new(Segment)
+        set_text(segment, text)
+        set_kind(segment, kind)
+        set_line(segment, line)
+        set_start(segment, start)
+        set_end(segment, end)
+        set_anchor(segment, anchor)
+        return segment
+
+    return make
+
+
+#: ``Segment(...)`` (same arguments, same object) at half the cost: see ``_segment_maker``.
+new_segment = _segment_maker()
 
 
 @dataclass(slots=True)

@@ -58,7 +58,7 @@ from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
 from markdown_it.rules_block import StateBlock
 
 from transflow.formats import directives, frontmatter, markdown_html, markdown_inner, shortcodes
-from transflow.formats.base import Document, Markup, Segment, enclosed
+from transflow.formats.base import Document, Markup, Segment, enclosed, new_segment
 from transflow.formats.markdown_dialect import markdown_parser
 from transflow.formats.markdown_dispatch import dispatch_block_rules
 from transflow.formats.markdown_escape import Span
@@ -78,6 +78,7 @@ _CONTAINERS = {
     "list_item_open": "list item",
     "footnote_reference_open": "footnote",
 }
+_CONTAINER_CLOSES = frozenset(kind[:-5] + "_close" for kind in _CONTAINERS)
 _TASK_RE = re.compile(r"\[[ xX]\][ \t]+")
 # What is set aside before asking "is there anything to translate?"
 _NOISE_RE = re.compile(
@@ -150,6 +151,9 @@ def new_parser(*, block_only: bool = False) -> MarkdownIt:
 
 
 _BLOCK_MD = new_parser(block_only=True)
+#: The spans most segments have (immutable, so one object serves every segment).
+_BLOCK_SPAN = Span("block")
+_ATX_SPAN = Span("atx")
 _DEFAULT_MARKUP = Markup()
 
 
@@ -324,6 +328,7 @@ def parse(
     body = source[base:]
     norm = _NEWLINES_RE.sub("\n", body).replace("\0", "\ufffd")
     offsets = _Offsets(body, base)
+    crlf, body_base = offsets.crlf, offsets.base
     env: dict[str, object] = {}
     tokens = _BLOCK_MD.parse(norm, env)
     line_starts: list[int] | None = None
@@ -339,8 +344,11 @@ def parse(
             return
         if "{{" in text and not _has_words(_TEMPLATE_OUTPUT.sub(" ", text)):
             return  # only template output ({{ content }}): the generator's, not text
-        o_start, o_end = offsets(start), offsets(end)
-        segments.append(Segment(text, kind, fm_lines + line + 1, o_start, o_end))
+        if crlf:
+            o_start, o_end = offsets(start), offsets(end)
+        else:  # (what ``offsets`` does then)
+            o_start, o_end = body_base + start, body_base + end
+        segments.append(new_segment(text, kind, fm_lines + line + 1, o_start, o_end, None))
         spans[(o_start, o_end)] = span
 
     source_lines: list[int] | None = None
@@ -414,45 +422,7 @@ def parse(
         kind = token.type
         if kind not in ("inline", "paragraph_close", "code_block"):
             indented_body = False
-        if kind in _CONTAINERS:
-            containers.append(_CONTAINERS[kind])
-        elif kind.endswith("_close") and kind[:-6] + "_open" in _CONTAINERS:
-            containers.pop()
-        elif kind == "heading_open":
-            block = "atx" if token.markup.startswith("#") else "setext"
-            level = int(token.tag[1:])
-        elif kind == "paragraph_open":
-            block = "paragraph"
-            first_in_item = previous == "list_item_open"
-        elif kind == "code_block" and token.map and indented_body and not containers:
-            indented_body = False
-            first, last = token.map
-            line_start(0)
-            assert line_starts is not None
-            stop = line_starts[last] if last < len(line_starts) else len(norm)
-            inner = _indented(norm, line_start(first), stop, markup=markup, mdx=mdx)
-            for seg, span in inner:
-                o_start, o_end = offsets(seg.start), offsets(seg.end)
-                segments.append(Segment(seg.text, seg.kind, fm_lines + first + seg.line,
-                                        o_start, o_end))
-                spans[(o_start, o_end)] = span
-        elif kind == "html_block" and token.map:
-            first, last = token.map
-            line_start(0)
-            assert line_starts is not None
-            end = line_starts[last] if last < len(line_starts) else len(norm)
-            # The block starts at its content, after a list marker on the same line.
-            opener = token.content.split("\n", 1)[0].strip()
-            begin = norm.find(opener, line_start(first), end) if opener else -1
-            add_pieces(
-                begin if begin >= 0 else line_start(first), end, quoted="block quote" in containers
-            )
-        elif kind == "tr_open":
-            cell = -1
-        elif kind in ("th_open", "td_open"):
-            block = "cell"
-            cell += 1
-        elif kind == "inline":
+        if kind == "inline":
             lines: list[tuple[int, int]] | None = token.meta.get("tf_lines")
             if lines and lines[0][0] < jsx_until:  # inside a tag already read as JSX
                 lines = [span for span in lines if span[0] >= jsx_until] or None
@@ -530,6 +500,44 @@ def parse(
                             add,
                         )
             block = ""
+        elif kind in _CONTAINERS:
+            containers.append(_CONTAINERS[kind])
+        elif kind in _CONTAINER_CLOSES:
+            containers.pop()
+        elif kind == "heading_open":
+            block = "atx" if token.markup.startswith("#") else "setext"
+            level = int(token.tag[1:])
+        elif kind == "paragraph_open":
+            block = "paragraph"
+            first_in_item = previous == "list_item_open"
+        elif kind == "code_block" and token.map and indented_body and not containers:
+            indented_body = False
+            first, last = token.map
+            line_start(0)
+            assert line_starts is not None
+            stop = line_starts[last] if last < len(line_starts) else len(norm)
+            inner = _indented(norm, line_start(first), stop, markup=markup, mdx=mdx)
+            for seg, span in inner:
+                o_start, o_end = offsets(seg.start), offsets(seg.end)
+                segments.append(Segment(seg.text, seg.kind, fm_lines + first + seg.line,
+                                        o_start, o_end))
+                spans[(o_start, o_end)] = span
+        elif kind == "html_block" and token.map:
+            first, last = token.map
+            line_start(0)
+            assert line_starts is not None
+            end = line_starts[last] if last < len(line_starts) else len(norm)
+            # The block starts at its content, after a list marker on the same line.
+            opener = token.content.split("\n", 1)[0].strip()
+            begin = norm.find(opener, line_start(first), end) if opener else -1
+            add_pieces(
+                begin if begin >= 0 else line_start(first), end, quoted="block quote" in containers
+            )
+        elif kind == "tr_open":
+            cell = -1
+        elif kind in ("th_open", "td_open"):
+            block = "cell"
+            cell += 1
         previous = kind
     _references(norm, env, line_start, add)
     _inner(source, segments, spans, markup, mdx)
@@ -663,6 +671,10 @@ def _inner(
     """Inner segments (``markdown_inner``) of every paragraph, heading and table cell, and
     of the text of HTML blocks (whose tags the HTML rules already read)."""
     for segment in list(segments):
+        # (markdown_inner's own first test, asked here: most segments have no markup)
+        at = source[segment.start:segment.end]
+        if "<" not in at and "[" not in at and "{" not in at:
+            continue
         span = spans.get((segment.start, segment.end))
         if span is None or span.mode not in _INNER_MODES:
             continue
@@ -672,7 +684,7 @@ def _inner(
         ):
             line = segment.line + source.count("\n", segment.start, found.start)
             segments.append(
-                Segment(found.text, found.kind, line, found.start, found.end, found.anchor)
+                new_segment(found.text, found.kind, line, found.start, found.end, found.anchor)
             )
             cell = "|" if span.mode == "cell" else ""
             spans[(found.start, found.end)] = Span(found.mode, cell, found.style)
@@ -685,7 +697,7 @@ def _atx(norm: str, span: tuple[int, int], content: str, level: int, line: int, 
     start = norm.find(content, begin, stop) if content else -1
     if start >= 0:
         content = content[: directives.heading_attributes(content)]  # ``{#id}`` is markup
-        add(content, f"heading {level}", line, start, start + len(content), Span("atx"))
+        add(content, f"heading {level}", line, start, start + len(content), _ATX_SPAN)
 
 
 def _paragraphs(
@@ -731,7 +743,9 @@ def _paragraph(
         if task:
             text, start = text[task.end() :], start + task.end()
     prefix = _continuation_prefix(norm[line_begin:start])
-    add(text, kind, line, start, end, Span("block", prefix, "continues" if continues else ""))
+    span = (Span("block", prefix, "continues" if continues else "")
+            if prefix or continues else _BLOCK_SPAN)  # (a frozen Span: shared)
+    add(text, kind, line, start, end, span)
 
 
 def _cell(norm: str, span: tuple[int, int], index: int, line: int, add: _Add) -> None:

@@ -104,7 +104,11 @@ def inner(
     ``tags=False`` for text of an HTML block (the HTML rules read its tags); ``links=False``
     leaves images and link titles alone."""
     text = source[start:end]
-    if not any(c in text for c in "<[{"):
+    if "<" not in text and "[" not in text and "{" not in text:
+        return []
+    # What each reader below looks for first, in the text as written (masking only blanks
+    # characters, so it cannot make one appear): mostly a URL in ``<…>``, with nothing to read.
+    if not ("](" in text or "{{" in text or "{%" in text or ("<" in text and "=" in text)):
         return []
     if "\n" in text:  # continuation lines: their container prefixes (``> ``) are no markup
         text = _PREFIX.sub(lambda m: "\n" + " " * (len(m.group()) - 1), text)

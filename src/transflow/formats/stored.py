@@ -28,11 +28,9 @@ import importlib.util
 import os
 import re
 import sys
-from collections.abc import Callable
-from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from transflow.formats.base import Document, Markup, Segment
+from transflow.formats.base import Document, Markup, Segment, new_segment
 
 if TYPE_CHECKING:
     from transflow.formats.markdown_escape import Span
@@ -135,32 +133,7 @@ def _dump_value(value: object) -> object:
     raise StoredError(f"cannot store a {type(value).__name__}")
 
 
-def _segment_maker() -> Callable[[str, str, int, int, int, tuple[int, int] | None], Segment]:
-    """``Segment(text, kind, line, start, end, anchor)`` made at half the cost: a frozen
-    dataclass's ``__init__`` sets each field through ``object.__setattr__``; this sets its
-    slots directly (a build makes every segment of every article it reads here)."""
-    new = object.__new__
-    slots = [Segment.__dict__[name].__set__ for name in Segment.__slots__]
-    if (len(slots) != 6 or list(Segment.__slots__) != [f.name for f in fields(Segment)]
-            or hasattr(Segment, "__post_init__")):
-        return Segment  # pragma: no cover - a Segment of another shape: its own __init__
-    set_text, set_kind, set_line, set_start, set_end, set_anchor = slots
-
-    def make(text: str, kind: str, line: int, start: int, end: int,
-             anchor: tuple[int, int] | None) -> Segment:
-        segment = new(Segment)
-        set_text(segment, text)
-        set_kind(segment, kind)
-        set_line(segment, line)
-        set_start(segment, start)
-        set_end(segment, end)
-        set_anchor(segment, anchor)
-        return segment
-
-    return make
-
-
-_make_segment = _segment_maker()
+_make_segment = new_segment  # every article a build reads
 
 
 def load(data: object, source: str) -> Document:
