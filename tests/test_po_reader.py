@@ -209,3 +209,18 @@ def test_the_two_readers_agree_on_mutations_of_the_usual_shape() -> None:
             read += 1
             assert found == general(text), repr(text)
     assert read > 1000
+
+
+def test_references_and_lines_worked_out_when_asked_are_polib_s_and_can_be_set() -> None:
+    """An entry read the usual way says its references and line when first asked (as
+    polib does), says them again the same, and takes new ones when set."""
+    text = ('msgid ""\nmsgstr ""\n"Language: nl\\n"\n\n#. paragraph\n#: a.md:3 b.md\n'
+            '#: c:d.md:x\nmsgid "One"\nmsgstr "Een"\n\n\n#: a.md:7\nmsgid "Two"\n'
+            'msgstr ""\n"Twee"\n')
+    expected = [(e.occurrences, e.linenum) for e in catalog.parse(text)]
+    entries = list(reader.read_text(text))
+    assert [(e.occurrences, e.linenum) for e in entries] == expected
+    assert [(e.occurrences, e.linenum) for e in entries] == expected  # asked again
+    first = entries[0]
+    first.occurrences, first.linenum = [("x.md", "1")], 42
+    assert (first.occurrences, first.linenum) == ([("x.md", "1")], 42)

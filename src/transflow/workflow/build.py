@@ -500,9 +500,10 @@ def _remember(
     """Store an article's outcome with the digests of the files it published."""
     if not cache.enabled:
         return
+    root = config.root  # paths as strings, as _reuse reads them: once per article
     outputs = {
-        name: cache.record(config.root / name) if sha is None else
-        cache.record_written(config.root / name, sha.hex(), stat)
+        name: cache.record(os.path.join(root, name)) if sha is None else
+        cache.record_written(os.path.join(root, name), sha.hex(), stat)
         for name, sha, stat in zip(result.files.values(),
                                    result.digests or (None,) * len(result.files),
                                    result.written or (None,) * len(result.files), strict=True)
