@@ -3,15 +3,18 @@ gives exactly the tokens (and recorded line spans) of markdown-it's full rule ch
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
 
-from transflow.formats import markdown
+from transflow.formats import markdown, markdown_dispatch
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -21,6 +24,7 @@ def _plain() -> MarkdownIt:
     md = markdown.new_parser(block_only=True)
     del md.block.tokenize  # the instance's dispatching loop; the class's loop remains
     del md.block.ruler.getRules  # and the dispatching chains of the rules that end blocks
+    del md.block.parse  # and the state that makes tokens without Token.__init__
     return md
 
 
@@ -28,7 +32,7 @@ def _tokens(md: MarkdownIt, text: str) -> tuple[list[tuple[Any, ...]], str]:
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
     shown = [(t.type, t.tag, t.nesting, t.map, t.content, t.markup, t.info, t.level, t.block,
-              t.hidden, sorted(t.meta.items())) for t in tokens]
+              t.hidden, sorted(t.meta.items()), t.attrs, t.children) for t in tokens]
     return shown, repr(sorted(env.items()))
 
 
@@ -36,6 +40,7 @@ def _assert_same(texts: list[str]) -> None:
     plain, dispatched = _plain(), markdown.new_parser(block_only=True)
     assert "tokenize" in vars(dispatched.block)  # the dispatching loop is installed
     assert "getRules" in vars(dispatched.block.ruler)  # and the dispatching chains
+    assert "parse" in vars(dispatched.block)  # and the faster state
     for text in texts:
         assert _tokens(dispatched, text) == _tokens(plain, text), text
 
@@ -82,3 +87,34 @@ def test_the_same_tokens_on_the_corpus(corpus: Path) -> None:
 @pytest.mark.parametrize("text", ["", "\n", "a", "    code\n", "> > - # x\n", "\t- a\n\t\t- b"])
 def test_edge_documents(text: str) -> None:
     _assert_same([text])
+
+
+def test_the_state_marks_lines_as_markdown_it_does() -> None:
+    """``_State``'s own line scan leaves every field as ``StateBlock.__init__`` does: blank
+    and tab-indented lines, a last line without newline (of blanks only: no marks)."""
+    md = markdown.new_parser(block_only=True)
+    rng = random.Random(7)
+    texts = ["", "a", "\n", "a\n", " ", " \t", "\t", "a\n  ", "a\n  \n", "\t \tx\n  \t y",
+             " \t\t  ", "x\n\n\n", *(
+                 "".join(rng.choice(" \t\n\nax#") for _ in range(rng.randint(0, 16)))
+                 for _ in range(20000))]
+    for text in texts:
+        ours = markdown_dispatch._State(text, md, {}, [])
+        theirs = StateBlock(text, md, {}, [])
+        assert vars(ours) == vars(theirs), repr(text)
+
+
+@pytest.mark.parametrize("nesting", [1, 0, -1])
+def test_the_state_pushes_markdown_its_token(nesting: Literal[-1, 0, 1]) -> None:
+    """Every field of ``Token`` is set by ``_State.push`` (one markdown-it adds would fail
+    here), to what ``StateBlock.push`` gives it; the level bookkeeping is the same."""
+    md = markdown.new_parser(block_only=True)
+    ours = markdown_dispatch._State("a\n", md, {}, [])
+    theirs = StateBlock("a\n", md, {}, [])
+    ours.level = theirs.level = 2
+    mine, reference = ours.push("x_open", "p", nesting), theirs.push("x_open", "p", nesting)
+    assert [f.name for f in dataclasses.fields(Token)] == [
+        "type", "tag", "nesting", "attrs", "map", "level", "children", "content", "markup",
+        "info", "meta", "block", "hidden"]
+    assert mine == reference and ours.level == theirs.level and ours.tokens == [mine]
+    assert mine.attrs is not reference.attrs and mine.meta is not reference.meta
