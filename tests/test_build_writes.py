@@ -14,6 +14,7 @@ from transflow.config import load_config
 from transflow.po import catalog
 from transflow.states import set_translation
 from transflow.workflow.build import _holds, build
+from transflow.written import digest, still_as_written
 
 
 @pytest.mark.parametrize(
@@ -72,7 +73,8 @@ def test_a_page_already_right_is_not_rewritten_and_a_tampered_one_is(tmp_path: P
 
 def test_each_page_written_is_claimed_with_the_digest_of_its_bytes(tmp_path: Path) -> None:
     """The source-language page is the article's bytes as read (BOM and CRLF kept), and
-    every page a build wrote is claimed with the SHA-256 of what its file holds."""
+    every page a build wrote is claimed with the SHA-256 of what its file holds (and the
+    state of the file once written, by which it is trusted without being read back)."""
     root = tmp_path
     article = ("\ufeff" + ARTICLE.replace("\n", "\r\n")).encode("utf-8")
     make_workspace(root)
@@ -84,5 +86,7 @@ def test_each_page_written_is_claimed_with_the_digest_of_its_bytes(tmp_path: Pat
     assert (root / "dist" / "en" / "sleep.md").read_bytes() == article
     pages = {name: sha for name, sha in claimed.items() if name.endswith("sleep.md")}
     assert sorted(pages) == ["dist/en/sleep.md", "dist/nl/sleep.md"]
-    for name, sha in pages.items():
-        assert sha == hashlib.sha256((root / name).read_bytes()).digest()
+    for name, proof in pages.items():
+        assert proof is not None
+        assert digest(proof) == hashlib.sha256((root / name).read_bytes()).digest()
+        assert still_as_written((root / name).stat(), proof)  # and its state once written

@@ -19,6 +19,7 @@ from tests.helpers import ARTICLE, make_workspace, run, snapshot
 from transflow.po import catalog
 from transflow.states import set_translation
 from transflow.workflow.cache import CACHE_DIR, DB_NAME, ResultCache, hash_file
+from transflow.written import proof
 
 SECOND = """\
 ---
@@ -325,7 +326,7 @@ def test_a_file_just_written_is_recorded_without_reading_it_back(tmp_path: Path)
     dest, digest, written = _installed(tmp_path, b"Hallo wereld\n")
     cache = ResultCache(tmp_path)
     assert digest == hashlib.sha256(b"Hallo wereld\n").hexdigest()
-    recorded = cache.record_written(dest, digest, written)
+    recorded = cache.record_written(dest, proof(digest, written))
     assert recorded is not None and recorded[:2] == cache.record(dest)[:2]  # type: ignore[index]
 
 
@@ -345,7 +346,7 @@ def test_a_file_changed_after_it_was_written_is_read_back(tmp_path: Path, change
     else:
         with dest.open("ab") as handle:
             handle.write(b"meer\n")
-    recorded = ResultCache(tmp_path).record_written(dest, digest, written)
+    recorded = ResultCache(tmp_path).record_written(dest, proof(digest, written))
     assert recorded is not None
     assert recorded[1] == hashlib.sha256(dest.read_bytes()).hexdigest()
     assert recorded[0] == ResultCache(tmp_path).record(dest)[0]  # type: ignore[index]

@@ -24,6 +24,7 @@ from transflow import atomic
 from transflow.cli import main, replay
 from transflow.workflow import snapshot
 from transflow.workflow.cache import CACHE_DIR, DB_NAME
+from transflow.written import proof
 
 #: The recording clock one second ahead: every file of the freshly made workspace counts as
 #: older than the racy window (a real run needs them 0.1 s old; tests do not sleep).
@@ -242,6 +243,40 @@ def test_written_files_must_hold_what_was_written(tmp_path: Path) -> None:
     assert blob is not None and snapshot.unchanged(blob)  # a.md is re-hashed: still the same
     (out / "new.md").write_text("x", encoding="utf-8")
     assert not snapshot.unchanged(blob)
+
+
+def test_a_page_installed_by_the_command_is_trusted_by_its_proof(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page the command installed is trusted by its stat (``written.Proof``), not read
+    back; one changed after it was installed is read, and refused."""
+    out = tmp_path / "dist"
+    out.mkdir()
+    time.sleep(0.15)
+    started = time.time_ns()
+    page = out / "a.md"
+    transaction = atomic.Transaction()
+    transaction.write(page, b"written")
+    item = transaction.staged(page)
+    assert item is not None
+    time.sleep(0.03)  # the rename in a later tick than the write
+    transaction.commit()
+    written = {str(page): proof(item.digest, item.written)}
+    read: list[str] = []
+    real = snapshot._digest
+    monkeypatch.setattr(snapshot, "_digest", lambda path: read.append(path) or real(path))
+
+    def taken() -> bytes | None:
+        shot = snapshot.Snapshot(started, dict(written))
+        shot.folder(out, written_into=True)
+        return shot.encode()
+
+    blob = taken()
+    assert blob is not None and read == []  # trusted by its stat alone
+    assert snapshot.unchanged(blob)  # and checked by content next time (recent)
+    read.clear()
+    with page.open("r+b") as handle:  # same size, in place, after the install
+        handle.write(b"W")
+    assert taken() is None and read == [str(page)]
 
 
 def test_a_build_that_rebuilt_few_articles_keeps_no_answer(

@@ -143,7 +143,8 @@ class Rerun:
     there, or None for a file it found as it had to be)."""
 
     chunks: list[tuple[int, str]] = field(default_factory=list)
-    #: Workspace-relative names (those of the report: no copies) -> raw SHA-256 or None.
+    #: Workspace-relative names (those of the report: no copies) -> a ``written.Proof``
+    #: (raw SHA-256, and the file's state once written when known) or None.
     written: dict[str, bytes | None] = field(default_factory=dict)
 
 

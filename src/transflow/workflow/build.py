@@ -55,6 +55,8 @@ from transflow.workflow.workspace import (
     problem_of,
     read_article,
 )
+from transflow.written import Proof
+from transflow.written import proof as written_proof
 
 MANIFEST_VERSION = 1
 
@@ -104,17 +106,15 @@ class ArticleBuild:
     pieces: tuple[str, str | None, str | None] | None = field(
         default=None, compare=False, repr=False
     )
-    #: SHA-256 of each of ``files`` this build wrote (None: it was already as it had to be),
-    #: in the order of ``files``: what the CLI's kept answer checks them against (never
-    #: cached; raw digests in a tuple, as 10,000 articles hold them at once).
-    digests: tuple[bytes | None, ...] = field(default=(), compare=False, repr=False)
+    #: What this build wrote to each of ``files`` (None: it was already as it had to be), in
+    #: the order of ``files``: its SHA-256 and the file's state once written (a
+    #: ``written.Proof``), by which the results cache and the CLI's kept answer trust it
+    #: without reading it back (never cached; one bytes object per page, as 10,000 articles
+    #: hold them at once).
+    digests: tuple[Proof | None, ...] = field(default=(), compare=False, repr=False)
     #: :meth:`to_cache` as JSON text, made where the article was built (a worker: on every
     #: core); the parent only adds what its outputs hold (``_remember``).
     cached: str | None = field(default=None, compare=False, repr=False)
-    #: (size, mtime, inode) of each of ``files`` as this build wrote it (None: not written),
-    #: so the parent records them without reading them back (``ResultCache.record_written``).
-    written: tuple[tuple[int, int, int] | None, ...] = field(default=(), compare=False,
-                                                             repr=False)
 
     def manifest_pieces(self) -> tuple[str, str | None, str | None]:
         """(entry, pair or None, left-out item or None) as the manifest writes them."""
@@ -204,8 +204,8 @@ class BuildReport:
 
     def claimed_files(self, manifest: str) -> dict[str, bytes | None]:
         """Every file this build says is published, and its ``manifest`` (workspace-relative),
-        with the SHA-256 of what this build wrote there (None: it was already as it had to
-        be)."""
+        with what this build wrote there (a ``written.Proof``; None: it was already as it
+        had to be)."""
         claimed: dict[str, bytes | None] = {}
         for a in self.articles:
             digests = a.digests or (None,) * len(a.files)
@@ -363,7 +363,7 @@ def build(
                 if key is not None and not isinstance(result, Problem):
                     _remember(cache, config, rel, key, result[0], allow_incomplete)
                     # stored: neither is held until the build ends (10,000 articles' worth)
-                    result[0].cached, result[0].written = None, ()
+                    result[0].cached = None
 
         def commits(outcomes: Iterable[tuple[_Outcome, _Keyed]]) -> None:
             now = time.time_ns()
@@ -502,11 +502,10 @@ def _remember(
         return
     root = config.root  # paths as strings, as _reuse reads them: once per article
     outputs = {
-        name: cache.record(os.path.join(root, name)) if sha is None else
-        cache.record_written(os.path.join(root, name), sha.hex(), stat)
-        for name, sha, stat in zip(result.files.values(),
-                                   result.digests or (None,) * len(result.files),
-                                   result.written or (None,) * len(result.files), strict=True)
+        name: cache.record(os.path.join(root, name)) if proof is None else
+        cache.record_written(os.path.join(root, name), proof)
+        for name, proof in zip(result.files.values(),
+                               result.digests or (None,) * len(result.files), strict=True)
     }
     if any(record is None for record in outputs.values()):
         return
@@ -692,13 +691,11 @@ def _build_one(
         result, rendered = _assess(config, article, gates, allow_incomplete, read)
         written: list[str] = []
         digests: list[bytes | None] = []
-        stats: list[tuple[int, int, int] | None] = []
         for page in pages(config, article, out, rendered):
             dest, text = page.dest, page.text
             if result.built and (text is not None or page.kept):
                 result.files[page.language] = config.relative(dest)
                 digests.append(None)
-                stats.append(None)
                 if text is not None and not dry_run:
                     # The article itself as its page (a source-language page with nothing
                     # to change): its bytes as read, and their digest, as they are.
@@ -710,8 +707,7 @@ def _build_one(
                                           digest=sha if itself else None)
                         item = transaction.staged(dest)
                         assert item is not None
-                        digests[-1] = bytes.fromhex(item.digest)
-                        stats[-1] = item.written
+                        digests[-1] = written_proof(item.digest, item.written)
                         written.append(result.files[page.language])
             elif not page.kept:
                 result.unpublished.append(config.relative(dest))
@@ -719,7 +715,7 @@ def _build_one(
                     # A previously published version must not outlive the article's readiness.
                     transaction.unlink(dest)
         if any(d is not None for d in digests):
-            result.digests, result.written = tuple(digests), tuple(stats)
+            result.digests = tuple(digests)
         # Its manifest text, made here: in a worker, on every core (the parent writes the
         # manifest and the cache record from it, instead of making it twice, alone).
         result.pieces = _pieces(result.to_json())

@@ -33,6 +33,8 @@ from pathlib import Path
 
 import transflow
 from transflow import __version__
+from transflow.written import Proof, still_as_written
+from transflow.written import digest as written_digest
 
 CACHE_DIR = ".transflow-cache"
 DB_NAME = "results.sqlite3"
@@ -298,27 +300,16 @@ class ResultCache:
             return None
         return [_stat_key(st), hashlib.sha256(data).hexdigest(), self._clock_ns()]
 
-    def record_written(self, path: Path | str, sha: str, written: tuple[int, int, int] | None
-                       ) -> list[object] | None:
-        """:meth:`record` of a file this process has just installed, knowing its digest
-        ``sha`` and ``written``, the (size, mtime, inode) its temp file had once written: it
-        is only stat'ed, not read back, when it provably still holds that content.
-
-        Why that is safe: a rename keeps size, mtime and inode, and sets the ctime. Nobody
-        wrote to the temp file (a random hidden name); a write after the rename sets mtime
-        and ctime to its own time. So when size, mtime and inode are still the ones written
-        and the ctime is in a later timestamp tick than that mtime, no write happened
-        (one would have moved the mtime, or, in the same tick as ours, left ctime == mtime).
-        Otherwise the file is read and hashed (:meth:`record`).
-        """
-        if written is not None:
-            try:
-                st = os.stat(path)
-            except OSError:
-                return None
-            if (st.st_size, st.st_mtime_ns, st.st_ino) == written and \
-                    st.st_ctime_ns > st.st_mtime_ns:
-                return [_stat_key(st), sha, self._clock_ns()]
+    def record_written(self, path: Path | str, proof: Proof) -> list[object] | None:
+        """:meth:`record` of a file this process has just installed, knowing what it wrote
+        there (``proof``): it is only stat'ed, not read back, when the stat proves it still
+        holds that content (``written.still_as_written``)."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if still_as_written(st, proof):
+            return [_stat_key(st), written_digest(proof).hex(), self._clock_ns()]
         return self.record(path)
 
     def holds(self, path: Path | str, record: Sequence[object]) -> list[object] | None:

@@ -37,6 +37,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from transflow.written import digest as written_digest
+from transflow.written import still_as_written
+
 if TYPE_CHECKING:  # the answer of an unchanged command is printed without loading pathlib
     from pathlib import Path
 
@@ -94,9 +97,11 @@ class Snapshot:
     Call :meth:`folder` and :meth:`file` for everything the answer depends on. An entry must
     have been older than the racy window when the command started (the command read what the
     snapshot describes), unless the command wrote it: ``written`` maps each file the answer
-    claims (absolute path) to the SHA-256 of what the command wrote there, or to None for a
-    file it left as it was, and only folders taken with ``written_into=True`` may hold such
-    files. A written file must hold exactly that now; a claimed file must be there. An entry
+    claims (absolute path) to what the command wrote there (a ``written.Proof``: its
+    SHA-256, with the file's state once written when known), or to None for a file it left
+    as it was, and only folders taken with ``written_into=True`` may hold such files. A
+    written file must hold exactly that now (told by its stat when the proof has the state,
+    else by reading it); a claimed file must be there. An entry
     changed within the racy window before the snapshot is checked again by content (a file)
     or by its names (a folder) when the snapshot is checked. :attr:`usable` turns False at
     the first entry that cannot be trusted, and :meth:`encode` then gives None.
@@ -135,9 +140,12 @@ class Snapshot:
             return False  # changed during the command (or just before): it may have read less
         if stat.S_ISDIR(st.st_mode):
             return True  # its entries are each checked; recent: its names are kept too
-        expected = self.written.get(path)
-        if expected is None or _digest(path) != expected:
-            return False  # not written by the command, or not as it wrote it
+        proof = self.written.get(path)
+        if proof is None:
+            return False  # not written by the command
+        expected = written_digest(proof)
+        if not still_as_written(st, proof) and _digest(path) != expected:
+            return False  # not as the command wrote it
         if self.now - changed <= window:
             self.hashed.append((path, _stat(st), expected))
         return True
