@@ -167,11 +167,20 @@ def _read_yaml(
             metadata.setdefault(str(key.value), _metadata_value(value))
     spans: list[FieldSpan] = []
     seen: set[int] = set()
+    # ``_yaml_child(root, key)`` for every configured field (some forty by default) in one
+    # pass over the mapping: its first value of each scalar key.
+    top: dict[str, yaml.Node] = {}
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode):
+            top.setdefault(key.value, value)
     for wanted in dict.fromkeys(fields):
-        literal = _yaml_child(root, wanted)
-        nodes = (
-            [(literal, False)] if literal is not None else list(_yaml_find(root, _steps(wanted)))
-        )
+        literal = top.get(wanted)
+        if literal is not None:
+            nodes = [(literal, False)]
+        elif wanted.split(".", 1)[0].removesuffix("[]") in top:
+            nodes = list(_yaml_find(root, _steps(wanted)))
+        else:
+            continue  # (the path's first key is not there: ``_yaml_find`` finds nothing)
         for node, in_flow in nodes:
             if not isinstance(node, yaml.ScalarNode) or id(node) in seen:
                 continue

@@ -52,10 +52,13 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from itertools import accumulate
+from operator import attrgetter
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.normalize import normalize
 
 from transflow.formats import directives, frontmatter, markdown_html, markdown_inner, shortcodes
 from transflow.formats.base import Document, Markup, Segment, enclosed, new_segment
@@ -79,6 +82,11 @@ _CONTAINERS = {
     "footnote_reference_open": "footnote",
 }
 _CONTAINER_CLOSES = frozenset(kind[:-5] + "_close" for kind in _CONTAINERS)
+#: The token types extraction reads (each has its branch in ``parse``).
+_READ_TOKENS = frozenset({
+    "inline", "heading_open", "paragraph_open", "code_block", "html_block", "tr_open",
+    "th_open", "td_open", *_CONTAINERS, *_CONTAINER_CLOSES,
+})
 _TASK_RE = re.compile(r"\[[ xX]\][ \t]+")
 # What is set aside before asking "is there anything to translate?"
 _NOISE_RE = re.compile(
@@ -128,6 +136,14 @@ def _record_reference(rule: Callable[..., bool]) -> Callable[..., bool]:
     return wrapped
 
 
+def _normalize(state: StateCore) -> None:
+    """markdown-it's ``normalize`` core rule (``\r\n`` and ``\r`` to ``\n``, NUL to U+FFFD),
+    skipped when the text has neither: it rewrites every line ending, a pass over the whole
+    article that ``parse`` (which normalises first) always made for nothing."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
+
+
 def new_parser(*, block_only: bool = False) -> MarkdownIt:
     """A markdown-it instance configured as transflow reads Markdown.
 
@@ -142,6 +158,7 @@ def new_parser(*, block_only: bool = False) -> MarkdownIt:
             md.block.ruler.at(name, _record_lines(rules[name]), {"alt": alts[name]})
         md.block.ruler.at("reference", _record_reference(rules["reference"]))
         md.core.ruler.enableOnly(["normalize", "block"])
+        md.core.ruler.at("normalize", _normalize)
         dispatch_block_rules(md)  # the same tokens, a third of the rule calls
         # Block structure as CommonMark defines it: markdown-it's URL filter would make
         # ``[r]: javascript:…`` a paragraph here, while a renderer without that filter
@@ -420,8 +437,11 @@ def parse(
     indented_body = False  # after ``!!! note``: an indented code block is its Markdown body
     for token in tokens:
         kind = token.type
-        if kind not in ("inline", "paragraph_close", "code_block"):
+        if indented_body and kind not in ("inline", "paragraph_close", "code_block"):
             indented_body = False
+        if kind not in _READ_TOKENS:  # (most closing tokens, lists, rules: nothing to do)
+            previous = kind
+            continue
         if kind == "inline":
             lines: list[tuple[int, int]] | None = token.meta.get("tf_lines")
             if lines and lines[0][0] < jsx_until:  # inside a tag already read as JSX
@@ -544,7 +564,7 @@ def parse(
     hidden = [(offsets(a), offsets(b)) for a, b in shortcodes.opaque(norm)]
     if hidden:  # code a shortcode pair protects ({% raw %}, highlight) is never text
         segments = [s for s in segments if not any(a <= s.start < b for a, b in hidden)]
-    segments = enclosed(sorted(segments, key=lambda s: s.start))
+    segments = enclosed(sorted(segments, key=_START))
     extra: dict[str, object] = {
         _EXTRA_KEY: spans, BODY_START: base, _MARKUP_KEY: markup, _MDX_KEY: mdx
     }
@@ -552,6 +572,7 @@ def parse(
 
 
 _Add = Callable[[str, str, int, int, int, Span], None]
+_START = attrgetter("start")
 
 
 def _markdown_blocks(
