@@ -12,6 +12,7 @@ from typing import Any, Literal
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core.normalize import normalize
 from markdown_it.token import Token
 
 from transflow.formats import markdown, markdown_dispatch
@@ -118,3 +119,14 @@ def test_the_state_pushes_markdown_its_token(nesting: Literal[-1, 0, 1]) -> None
         "info", "meta", "block", "hidden"]
     assert mine == reference and ours.level == theirs.level and ours.tokens == [mine]
     assert mine.attrs is not reference.attrs and mine.meta is not reference.meta
+
+
+@pytest.mark.parametrize(
+    "text", ["a\r\nb\r\n\r\n- c\r- d\r", "a\0b\n\n\0\n", "> q\r\n>\0\r\n", "x\n"]
+)
+def test_normalize_is_markdown_its_where_it_changes_anything(text: str) -> None:
+    """The extraction parser's ``normalize`` (skipped when there is no CR and no NUL) gives
+    the tokens of markdown-it's own rule."""
+    theirs = markdown.new_parser(block_only=True)
+    theirs.core.ruler.at("normalize", normalize)
+    assert _tokens(markdown.new_parser(block_only=True), text) == _tokens(theirs, text)

@@ -369,47 +369,57 @@ def _msgstrs(entry: Entry) -> list[str]:
 
 
 def render_entry(entry: Entry, *, page_width: int = PAGE_WIDTH) -> list[str]:
-    """The lines of one polib entry (without the blank separator line); [] if msgcat drops it."""
+    """The lines of one polib entry (without the blank separator line); [] if msgcat drops it.
+
+    (Written for the common entry, the one a sync makes by the thousand: one extracted
+    comment line, one reference, no flags, no previous msgid, a singular msgstr.)
+    """
     obsolete = bool(getattr(entry, "obsolete", False))
-    msgstrs = _msgstrs(entry)
-    if obsolete and not msgstrs[0]:
+    plural = entry.msgid_plural
+    msgstrs = _msgstrs(entry) if plural else None
+    msgstr = msgstrs[0] if msgstrs else (entry.msgstr or "")
+    if obsolete and not msgstr:
         return []  # gettext does not print an untranslated obsolete entry
     lines: list[str] = []
     if entry.tcomment:
         lines += _comment_lines("#", entry.tcomment)
-    if entry.comment:
-        lines += _comment_lines("#.", entry.comment)
+    comment = entry.comment
+    if comment:
+        if "\n" not in comment and not comment.endswith("\\"):
+            lines.append(f"#. {comment}")  # (what _comment_lines gives for one plain line)
+        else:
+            lines += _comment_lines("#.", comment)
     if entry.occurrences:
         lines += _reference_lines(entry.occurrences, page_width)
-    flag_line, wrap, directives = None, True, ""  # no flags: what _flag_line would say
+    wrap, directives = True, ""  # no flags: what _flag_line would say
     if entry.flags:
-        flag_line, wrap = _flag_line(entry.flags, fuzzy_allowed=bool(msgstrs[0]))
+        flag_line, wrap = _flag_line(entry.flags, fuzzy_allowed=bool(msgstr))
         directives = directive_style(entry.flags)
-    if flag_line:
-        lines.append(flag_line)
-    prev_prefix = "#~| " if obsolete else "#| "
-    for keyword, value in (
-        ("msgctxt", entry.previous_msgctxt),
-        ("msgid", entry.previous_msgid),
-        ("msgid_plural", entry.previous_msgid_plural),
-    ):
-        if value is not None:
-            lines += wrap_string(
-                keyword, value, prefix=prev_prefix, wrap=wrap, page_width=page_width,
-                directives=directives,
-            )
+        if flag_line:
+            lines.append(flag_line)
+    if entry.previous_msgctxt is not None or entry.previous_msgid is not None \
+            or entry.previous_msgid_plural is not None:
+        prev_prefix = "#~| " if obsolete else "#| "
+        for keyword, value in (
+            ("msgctxt", entry.previous_msgctxt),
+            ("msgid", entry.previous_msgid),
+            ("msgid_plural", entry.previous_msgid_plural),
+        ):
+            if value is not None:
+                lines += wrap_string(
+                    keyword, value, prefix=prev_prefix, wrap=wrap, page_width=page_width,
+                    directives=directives,
+                )
     prefix = "#~ " if obsolete else ""
-    fields: list[tuple[str, str]] = []
     if entry.msgctxt is not None:
-        fields.append(("msgctxt", entry.msgctxt))
-    fields.append(("msgid", entry.msgid))
-    if entry.msgid_plural:
-        fields.append(("msgid_plural", entry.msgid_plural))
-        fields += [(f"msgstr[{n}]", text) for n, text in enumerate(msgstrs)]
+        lines += _wrap_cached("msgctxt", entry.msgctxt, prefix, wrap, page_width, directives)
+    lines += _wrap_cached("msgid", entry.msgid, prefix, wrap, page_width, directives)
+    if msgstrs:
+        lines += _wrap_cached("msgid_plural", plural, prefix, wrap, page_width, directives)
+        for n, text in enumerate(msgstrs):
+            lines += _wrap_cached(f"msgstr[{n}]", text, prefix, wrap, page_width, directives)
     else:
-        fields.append(("msgstr", msgstrs[0]))
-    for keyword, value in fields:
-        lines += _wrap_cached(keyword, value, prefix, wrap, page_width, directives)
+        lines += _wrap_cached("msgstr", msgstr, prefix, wrap, page_width, directives)
     return lines
 
 

@@ -43,7 +43,9 @@ BATCH = 100
 #: A stored parse: (its key, the JSON text).
 Record = tuple[str, str]
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+#: (No check for circular references: a dumped parse is fresh lists; the same text, sooner.)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                           check_circular=False).encode
 
 #: A worker process's reader of the cache, kept from one chunk of articles to the next
 #: (opening the database cost more than a chunk's queries): (its process, its workspace,
