@@ -7,9 +7,10 @@ own marker (``#`` for a heading, ``>`` for a block quote, a digit or ``*-+`` for
 so :func:`dispatch_block_rules` makes the parser look the character up first and call only
 the rules that can match, in their order: a third of the rule calls, the same tokens. The
 table rule, tried at every line, gives up at once unless the *next* line starts as a
-delimiter row (``|``, ``-`` or ``:``): it is left out where that line does not; before an
-empty line, ``lheading`` (a setext heading's underline) is replaced by the one thing it does
-there. The chains rules consult to end a block (``getRules("paragraph")`` …) are dispatched
+delimiter row (``|``, ``-`` or ``:``): it is left out where that line does not; where no
+line before the next empty one starts with ``-`` or ``=``, ``lheading`` (a setext heading's
+underline) is replaced by the one thing it does there (it would ask every line of the run
+whether a block ends it, as the paragraph rule asks again right after). The chains rules consult to end a block (``getRules("paragraph")`` …) are dispatched
 the same way. The block state (``_State``) finds its line marks a line at a time and makes
 each token without ``Token.__init__``: the same fields, set directly.
 
@@ -90,6 +91,16 @@ class _Chains:
             ch: [r for n, r in alone if n not in _MARKERS or ch in _MARKERS[n]]
             for ch in markers
         }
+        # No line of the run before the next empty one starts with "-" or "=": no setext
+        # underline to find either (with the table rule, or without it).
+        self.underlines = "lheading" in names
+        lone = [(n, _no_underline if n == "lheading" else r)
+                for n, r in zip(names, rules, strict=True)]
+        self.default_no_underline = [r for n, r in lone if n not in _MARKERS]
+        self.by_first_no_underline = {
+            ch: [r for n, r in lone if n not in _MARKERS or ch in _MARKERS[n]]
+            for ch in markers
+        }
 
     def at(self, state: StateBlock, line: int, end_line: int) -> list[Rule]:
         """The rules that can start a block at ``line`` (their order kept): all of them
@@ -104,10 +115,29 @@ class _Chains:
         if after < end_line:
             start = state.bMarks[after] + state.tShift[after]
             if start < state.eMarks[after]:
+                if self.underlines and not _underline_ahead(state, after, end_line):
+                    if src[start] in _TABLE_DELIMITER:
+                        return self.by_first_no_underline.get(src[pos], self.default_no_underline)
+                    return self.by_first_alone.get(src[pos], self.default_alone)
                 if src[start] in _TABLE_DELIMITER:
                     return self.by_first.get(src[pos], self.default)
                 return self.by_first_no_table.get(src[pos], self.default_no_table)
         return self.by_first_alone.get(src[pos], self.default_alone)
+
+
+def _underline_ahead(state: StateBlock, line: int, end_line: int) -> bool:
+    """Whether a line of the run that starts at ``line`` (up to an empty line or
+    ``end_line``, as far as ``lheading`` looks) starts with ``-`` or ``=``: without one, that
+    rule cannot find a setext underline, wherever a terminator would stop it."""
+    src, b_marks, t_shift, e_marks = state.src, state.bMarks, state.tShift, state.eMarks
+    while line < end_line:
+        start = b_marks[line] + t_shift[line]
+        if start >= e_marks[line]:
+            return False
+        if src[start] in "-=":
+            return True
+        line += 1
+    return False
 
 
 def _no_underline(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
