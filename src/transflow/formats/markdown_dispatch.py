@@ -10,9 +10,10 @@ table rule, tried at every line, gives up at once unless the *next* line starts 
 delimiter row (``|``, ``-`` or ``:``): it is left out where that line does not; where no
 line before the next empty one starts with ``-`` or ``=``, ``lheading`` (a setext heading's
 underline) is replaced by the one thing it does there (it would ask every line of the run
-whether a block ends it, as the paragraph rule asks again right after). The chains rules consult to end a block (``getRules("paragraph")`` …) are dispatched
-the same way. The block state (``_State``) finds its line marks a line at a time and makes
-each token without ``Token.__init__``: the same fields, set directly.
+whether a block ends it, as the paragraph rule asks again right after). The chains rules
+consult to end a block (``getRules("paragraph")`` …) are dispatched the same way. The
+block state (``_State``) finds its line marks a line at a time and makes each token
+without ``Token.__init__``: the same fields, set directly.
 
 Invariants:
 
