@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import json
 import os
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from transflow import __version__, language_guess
+from transflow.atomic import Journal
 from transflow.config import Config
 from transflow.errors import Problem, TransflowError
 from transflow.formats import format_for
@@ -199,11 +201,11 @@ def sync(
         outcomes = _sync_parallel(config, todo, now, dry_run, workers, progress, parses)
     else:
         outcomes = []
+        journal = journal_of(config)
         for n, path in enumerate(todo, 1):
             progress(n, len(todo), config.relative(path))
-            outcomes.append(
-                _sync_one(config, path, now, dry_run, orphans, commit=True, parses=parses)[0]
-            )
+            outcomes.append(_sync_one(config, path, now, dry_run, orphans, commit=True,
+                                      parses=parses, journal=journal)[0])
     parses.save()
     for outcome in outcomes:
         if isinstance(outcome, Problem):
@@ -239,15 +241,17 @@ def _sync_one(
     *,
     commit: bool,
     parses: ParseCache | None = None,
+    journal: Journal | None = None,
 ) -> tuple[_Done | Problem, catalog.Staged | None]:
     """Sync one article in its own transaction: all of its files, or (on a problem) none.
 
     ``commit`` makes them visible at once; otherwise (a worker process) the staged files
-    are handed back for the parent to commit.
+    are handed back for the parent to commit. ``journal``: the workspace's (``journal_of``),
+    made once by a caller that syncs many articles.
     """
     # Each catalog is merged with what is on disk right before its rename (a translator's
     # save meanwhile wins); the journal lets the next command finish a killed commit.
-    transaction = catalog.transaction(journal_of(config))
+    transaction = catalog.transaction(journal if journal is not None else journal_of(config))
     try:
         article = read_article(config, path, parses=parses)
         result, outputs = _sync_article(config, article, now, dry_run, orphans, transaction)
@@ -271,9 +275,11 @@ def _sync_chunk(
     """Worker: sync a chunk of articles, staging each one's files for the parent to commit."""
     out: list[tuple[_Done | Problem, catalog.Staged | None]] = []
     parses.plan(paths)
+    journal = journal_of(config)  # (each article's staged files name it; the parent commits)
     try:
         for p in paths:
-            out.append(_sync_one(config, p, now, dry_run, [], commit=False, parses=parses))
+            out.append(_sync_one(config, p, now, dry_run, [], commit=False, parses=parses,
+                                 journal=journal))
         parses.save()
     except BaseException:
         for _, staged in out:
@@ -322,10 +328,12 @@ def _sync_parallel(
         with contextlib.suppress(TransflowError):
             format_for(path).parse("")
     # Likewise each language's Plural-Forms (Babel's message modules: ~5 ms per worker),
-    # which every new catalog's header asks for.
+    # which every new catalog's header asks for, and the catalog writer (``render`` imports
+    # it on first use: ~2 ms per worker).
     for lang in config.languages:
         with contextlib.suppress(Exception):  # (an unknown one fails where it is used)
             catalog.plural_forms(lang)
+    importlib.import_module("transflow.po.layout")
     chunks = parallel.map_chunks(
         _sync_chunk, paths, workers=workers, args=(config, now, dry_run, parses),
         on_result=adopt,
