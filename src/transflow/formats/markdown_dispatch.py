@@ -30,6 +30,8 @@ Invariants:
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import accumulate, repeat
+from operator import add, sub
 from types import MethodType
 from typing import Literal
 
@@ -222,6 +224,7 @@ def dispatch_block_rules(md: MarkdownIt) -> None:
 
 
 _new = object.__new__
+_PLUS_ONE = (1).__add__
 
 
 class _State(StateBlock):
@@ -230,36 +233,32 @@ class _State(StateBlock):
     token of every article is made here, ~90 an article of the benchmark corpus."""
 
     def __init__(self, src: str, md: MarkdownIt, env: EnvType, tokens: list[Token]) -> None:
-        """``StateBlock(src, …)``: its line marks found a line at a time, the blanks that
-        open a line only looked at when there are some (``lstrip`` in C), rather than a
-        function call per line; every other field as markdown-it's own ``__init__`` sets it
-        (it runs, on an empty text)."""
+        """``StateBlock(src, …)``: its line marks computed for all lines at once (split,
+        ``lstrip`` and running sums in C), the columns of an indent counted one character at
+        a time only where it holds a tab, rather than a loop over every line's blanks; every
+        other field as markdown-it's own ``__init__`` sets it (it runs, on an empty text)."""
         super().__init__("", md, env, tokens)
         self.src = src
-        b_marks: list[int] = []
-        e_marks: list[int] = []
-        t_shift: list[int] = []
-        s_count: list[int] = []
-        length = len(src)
-        start = 0
-        for line in src.split("\n"):
-            if start >= length:
-                break  # (after a final "\n": no line)
-            end = start + len(line)
-            indent = len(line) - len(line.lstrip(" \t"))
-            if indent == len(line) and end == length:
-                break  # a last line of blanks only, without "\n", gets no marks
-            offset = indent
-            if indent and "\t" in line[:indent]:
-                offset = 0
-                for character in line[:indent]:
-                    offset += 4 - offset % 4 if character == "\t" else 1
-            b_marks.append(start)
-            e_marks.append(end)
-            t_shift.append(indent)
-            s_count.append(offset)
-            start = end + 1
+        lines = src.split("\n")
+        if src.endswith("\n"):
+            lines.pop()  # (after a final "\n": no line)
+        lengths = list(map(len, lines))
+        t_shift = list(map(sub, lengths, map(len, map(str.lstrip, lines, repeat(" \t")))))
+        b_marks = [0, *accumulate(map(_PLUS_ONE, lengths[:-1]))] if lines else []
+        e_marks = list(map(add, b_marks, lengths))
+        if lines and not src.endswith("\n") and t_shift[-1] == lengths[-1]:
+            # a last line of blanks only, without "\n", gets no marks
+            del lines[-1], b_marks[-1], e_marks[-1], t_shift[-1]
+        s_count = t_shift.copy()
+        if "\t" in src:
+            for index, (line, indent) in enumerate(zip(lines, t_shift, strict=True)):
+                if indent and "\t" in line[:indent]:
+                    offset = 0
+                    for character in line[:indent]:
+                        offset += 4 - offset % 4 if character == "\t" else 1
+                    s_count[index] = offset
         # the fake entry markdown-it adds to simplify bounds checks
+        length = len(src)
         b_marks.append(length)
         e_marks.append(length)
         t_shift.append(0)

@@ -224,6 +224,14 @@ def merge(
             continue
         key = (existing.msgctxt, existing.msgid)
         (obsolete if existing.obsolete else old)[key] = existing
+    if not old and not obsolete:
+        # Nothing to keep, revive or match (a new catalog: every sync's first write of an
+        # article): every entry is new, made from the template, in its order.
+        report.new = len(template)
+        header_entry = [e for e in catalog if e.msgid == "" and not e.obsolete]
+        report.plurals = len(plurals)
+        catalog.file[:] = header_entry + [_entry_from_template(t) for t in template] + plurals
+        return report
     result: list[Entry | None] = []
     unmatched: list[tuple[int, TemplateEntry]] = []
     for tmpl in template:
