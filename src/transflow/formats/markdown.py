@@ -247,7 +247,10 @@ _FIRST_SIGNIFICANT = re.compile(r"[`<\[(]|[^\W_]")
 def _has_words(text: str) -> bool:
     """True when ``text`` holds a letter or digit outside code, HTML, and URLs."""
     # Fast path (most segments): a letter or digit comes before anything that could open
-    # code, HTML or a link, and it does not begin a bare URL.
+    # code, HTML or a link, and it does not begin a bare URL; first of all, the text's first
+    # character (``[^\W_]`` is what ``isalnum`` says of one character).
+    if text[:1].isalnum() and not text.startswith(_URL_STARTS):
+        return True
     first = _FIRST_SIGNIFICANT.search(text)
     if first is None:
         return False
