@@ -130,3 +130,37 @@ def test_normalize_is_markdown_its_where_it_changes_anything(text: str) -> None:
     theirs = markdown.new_parser(block_only=True)
     theirs.core.ruler.at("normalize", normalize)
     assert _tokens(markdown.new_parser(block_only=True), text) == _tokens(theirs, text)
+
+
+class _CountingText(str):
+    """A text that counts the characters read from it one at a time (``text[i]``)."""
+
+    reads = 0
+
+    def __getitem__(self, key: Any) -> str:  # type: ignore[override]
+        _CountingText.reads += 1
+        return str.__getitem__(self, key)
+
+
+@pytest.mark.parametrize("line", ["# Heading {i}", "{i}. item", "[r{i}]: https://e.com/{i}",
+                                  "[^{i}]: note", "> quote {i}", "<div>{i}</div>"])
+def test_the_look_for_an_underline_is_short_in_a_run_of_blocks(line: str) -> None:
+    """Asked at every line of a run of blocks with no empty line between them, the look for
+    a setext underline stops after a bounded number of lines each time: linear in the run,
+    not quadratic (it was, up to the run's end from every block)."""
+    count = 2000
+    text = "".join(line.format(i=i) + "\n" for i in range(count))
+    state = StateBlock(text, markdown.new_parser(block_only=True), {}, [])
+    state.src = _CountingText(state.src)
+    _CountingText.reads = 0
+    answers = [markdown_dispatch._underline_ahead(state, n, state.lineMax)
+               for n in range(1, count)]
+    assert all(answers[:-markdown_dispatch._LOOK_LIMIT])  # too long a run: lheading is tried
+    assert _CountingText.reads <= (markdown_dispatch._LOOK_LIMIT + 1) * count
+
+
+def test_a_run_of_prose_has_no_underline_and_an_underline_is_found() -> None:
+    state = StateBlock("a\nb\nc\n\n", markdown.new_parser(block_only=True), {}, [])
+    assert not markdown_dispatch._underline_ahead(state, 1, state.lineMax)
+    state = StateBlock("a\nb\n---\n", markdown.new_parser(block_only=True), {}, [])
+    assert markdown_dispatch._underline_ahead(state, 1, state.lineMax)

@@ -128,19 +128,29 @@ class _Chains:
         return self.by_first_alone.get(src[pos], self.default_alone)
 
 
+#: How many lines :func:`_underline_ahead` looks at before it answers yes (``lheading`` is
+#: then tried, as markdown-it would). A run of blocks with no empty line between them (a
+#: thousand headings, list items or link definitions) was looked at to its end from every
+#: block: quadratic in the run. Any bound gives the same tokens; this one is longer than the
+#: runs of an article's lists and paragraphs, whose look it keeps whole.
+_LOOK_LIMIT = 32
+
+
 def _underline_ahead(state: StateBlock, line: int, end_line: int) -> bool:
-    """Whether a line of the run that starts at ``line`` (up to an empty line or
-    ``end_line``, as far as ``lheading`` looks) starts with ``-`` or ``=``: without one, that
-    rule cannot find a setext underline, wherever a terminator would stop it."""
+    """Whether ``lheading`` could find a setext underline in the run that starts at ``line``
+    (up to an empty line or ``end_line``, as far as it looks): False only when no line of
+    the run starts with ``-`` or ``=``. Past :data:`_LOOK_LIMIT` lines the answer is yes,
+    without looking further: only the rule's own call is then not spared."""
     src, b_marks, t_shift, e_marks = state.src, state.bMarks, state.tShift, state.eMarks
-    while line < end_line:
+    last = min(end_line, line + _LOOK_LIMIT)
+    while line < last:
         start = b_marks[line] + t_shift[line]
         if start >= e_marks[line]:
             return False
         if src[start] in "-=":
             return True
         line += 1
-    return False
+    return line < end_line  # the run goes on past the limit: maybe
 
 
 def _no_underline(state: StateBlock, line: int, end_line: int, silent: bool) -> bool:
