@@ -5,6 +5,7 @@ Extraction is covered by the golden cases ``tests/golden/markdown/shortcodes-*.m
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import polib
@@ -185,3 +186,50 @@ def test_a_hostile_translation_of_a_nunjucks_argument_keeps_the_arguments(hostil
         after = [[(p.position, p.whole) for p in c.params] for c in shortcodes.scan(out)]
         assert after == before, out  # the quote may change (the other one, as in Liquid)
         assert "./img/" in out and "foto" in out
+
+
+def _split_by_walking(text: str, lines: list[tuple[int, int]]) -> shortcodes.Split | None:
+    """``split_lines`` as it was written first: every shortcode tried at every position and
+    for every line (quadratic in a paragraph of many shortcode lines), the reference."""
+    codes = shortcodes.scan(text, lines[0][0], lines[-1][1])
+    if not codes:
+        return None
+    covered: list[bool] = []
+    for begin, stop in lines:
+        pos, ok = begin, True
+        while pos < stop:
+            if text[pos] in " \t":
+                pos += 1
+                continue
+            inside = next((c for c in codes if c.start <= pos < c.end), None)
+            if inside is None:
+                ok = False
+                break
+            pos = inside.end
+        covered.append(ok)
+    groups: list[tuple[int, list[tuple[int, int]]]] = []
+    for index, (line, ok) in enumerate(zip(lines, covered, strict=True)):
+        if not ok:
+            if groups and groups[-1][0] + len(groups[-1][1]) == index:
+                groups[-1][1].append(line)
+            else:
+                groups.append((index, [line]))
+    standalone = [code for code in codes if all(
+        ok for (b, e), ok in zip(lines, covered, strict=True)
+        if code.start < max(e, b + 1) and b < code.end)]
+    return shortcodes.Split(groups, standalone)
+
+
+def test_split_lines_finds_what_walking_every_shortcode_finds() -> None:
+    rng = random.Random(13)
+    pieces = ["{{< note >}}", "{{< /note >}}", "{{% tip %}}", "{{< figure src=\"a.png\" >}}",
+              "{{< a\nb=1 >}}", "text", "more words", " ", "\t", "{{< x >}} and text", ""]
+    for _ in range(3000):
+        rows = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 3)))
+                for _ in range(rng.randint(1, 8))]
+        text = "\n".join(rows)
+        lines, pos = [], 0
+        for row in rows:
+            lines.append((pos, pos + len(row)))
+            pos += len(row) + 1
+        assert shortcodes.split_lines(text, lines) == _split_by_walking(text, lines), text

@@ -42,6 +42,7 @@ may hold ``>}}``: Hugo reads it to the closing quote, and so does :func:`scan`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -333,6 +334,10 @@ def split_lines(text: str, lines: list[tuple[int, int]]) -> Split | None:
     codes = scan(text, lines[0][0], lines[-1][1])
     if not codes:
         return None
+    # Looked up by bisection (``scan`` gives them in order, without overlaps), not by a
+    # walk through all of them from every position: a paragraph of a thousand shortcode
+    # lines was quadratic.
+    starts = [c.start for c in codes]
     covered: list[bool] = []
     for begin, stop in lines:
         pos, ok = begin, True
@@ -340,11 +345,11 @@ def split_lines(text: str, lines: list[tuple[int, int]]) -> Split | None:
             if text[pos] in " \t":
                 pos += 1
                 continue
-            inside = next((c for c in codes if c.start <= pos < c.end), None)
-            if inside is None:
+            at = bisect_right(starts, pos) - 1
+            if at < 0 or pos >= codes[at].end:
                 ok = False
                 break
-            pos = inside.end
+            pos = codes[at].end
         covered.append(ok)
     groups: list[tuple[int, list[tuple[int, int]]]] = []
     for index, (line, ok) in enumerate(zip(lines, covered, strict=True)):
@@ -354,14 +359,15 @@ def split_lines(text: str, lines: list[tuple[int, int]]) -> Split | None:
             groups[-1][1].append(line)
         else:
             groups.append((index, [line]))
+    # A shortcode stands alone when every line it covers part of is covered: those lines
+    # are a run, the ones that begin before its end and reach past its start (a line of no
+    # width reaches one past its begin); lines are in order, so both bounds are bisections.
+    begins = [b for b, _ in lines]
+    reaches = [max(e, b + 1) for b, e in lines]
     standalone = [
         code
         for code in codes
-        if all(ok for (b, e), ok in zip(lines, covered, strict=True) if _touches(code, b, e))
+        if all(covered[bisect_right(reaches, code.start):bisect_left(begins, code.end)])
     ]
     return Split(groups, standalone)
 
-
-def _touches(code: Shortcode, begin: int, end: int) -> bool:
-    """True when ``code`` covers part of the line ``[begin, end)``."""
-    return code.start < max(end, begin + 1) and begin < code.end
