@@ -16,7 +16,7 @@ import json
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -154,6 +154,14 @@ def show_error(exc: TransflowError) -> None:
 def emit_json(document: object) -> None:
     """Print one JSON document on stdout."""
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+def emit_chunks(chunks: Iterable[str]) -> None:
+    """Print one JSON document on stdout, made piece by piece (as :func:`emit_json` prints
+    it: a large document is never held whole)."""
+    for chunk in chunks:
+        click.echo(chunk, nl=False)
+    click.echo("")
 
 
 def echo_lines(lines: Sequence[str]) -> None:
