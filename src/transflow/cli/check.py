@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -21,7 +22,8 @@ from transflow.cli.common import (
     progress_bar,
     render_problems,
 )
-from transflow.workflow.check import CheckFinding, CheckReport, check
+from transflow.workflow.check import CheckFinding, CheckReport
+from transflow.workflow.check_run import check
 
 
 def _check_list() -> str:
@@ -91,7 +93,7 @@ def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | No
     config = get_config(ctx)
     with progress_bar("Checking", not as_json) as progress:
         report = check(config, list(articles), language=check_language(config, language),
-                       progress=progress)
+                       progress=progress, workers=os.cpu_count() or 1)
     render_problems(report.problems)
     if as_json:
         document = report.to_json()
