@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +26,7 @@ from transflow.cli.common import (
 )
 from transflow.cli.replay import RERUN_META, WROTE_META, Rerun, captured
 from transflow.config import parse_config, starter, validate_language
+from transflow.cpus import usable_cpus
 from transflow.errors import ConfigError
 from transflow.site.layout import PRESETS
 from transflow.states import State
@@ -109,7 +109,7 @@ def init(directory: Path, source_language: str, languages: str, articles_dir: st
 @articles_argument
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes for large syncs (default: one per CPU core).")
+              help="Worker processes for large syncs (default: one per usable CPU).")
 @json_option
 @click.pass_context
 def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, jobs: int | None,
@@ -130,7 +130,7 @@ def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, jobs
         from transflow.workflow.sync import sync
 
         report = sync(config, list(articles), dry_run=dry_run, progress=progress,
-                      workers=jobs or os.cpu_count() or 1)
+                      workers=jobs or usable_cpus())
     render_problems(report.problems)
     if as_json:
         emit_json(sync_json(report))
@@ -211,7 +211,7 @@ def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | N
     from transflow.workflow.status import status
 
     report = status(config, list(articles), language=check_language(config, language),
-                    workers=os.cpu_count() or 1)
+                    workers=usable_cpus())
     below = report.below(*gate) if gate is not None else []
     render_problems(report.problems)
     if as_json:
@@ -313,7 +313,7 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
         report = build(config, list(articles), output=out, allow_incomplete=allow_incomplete,
                        gates=default_gates(config), dry_run=dry_run,
                        progress=progress,
-                       workers=os.cpu_count() or 1)
+                       workers=usable_cpus())
     wrote = bool(report.written or report.removed)
     ctx.meta[WROTE_META] = wrote
 

@@ -6,7 +6,6 @@ every skipped article or catalog once, then one line per step.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -24,6 +23,7 @@ from transflow.cli.common import (
 )
 from transflow.cli.core import render_build, render_sync
 from transflow.cli.translate import KEY_VARIABLE, deepl_engine, render_stop, render_summary
+from transflow.cpus import usable_cpus
 from transflow.mt import Engine
 from transflow.workflow.build import BuildReport
 from transflow.workflow.check import CheckReport
@@ -76,7 +76,7 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
 
     options = RunOptions(engine_name=engine_name, max_chars=max_chars, fit=fit, output=out,
                          allow_incomplete=allow_incomplete, strict=strict, dry_run=dry_run,
-                         workers=os.cpu_count() or 1)
+                         workers=usable_cpus())
     report = run(config, list(articles), options=options, engine_factory=engine,
                  on_step=(lambda step: None) if quiet else render_step)
     report_doc: dict[str, object] | None = None

@@ -27,6 +27,7 @@ from transflow.cli.common import (
     progress_bar,
 )
 from transflow.config import Config
+from transflow.cpus import usable_cpus
 from transflow.errors import TransflowError
 from transflow.workflow.review import default_git_runner, reviewer_name
 
@@ -118,7 +119,7 @@ def serve_cmd(ctx: click.Context, port: int, host: str, open_browser: bool,
         except TransflowError:
             reviewer = None  # the page asks for it once
     token = secrets.token_urlsafe(24)
-    workspace = Workspace(config, workers=os.cpu_count() or 1)
+    workspace = Workspace(config, workers=usable_cpus())
     with progress_bar("Reading articles", True) as progress:
         workspace.rows(progress)
     app = create_app(config, token=token, reviewer=reviewer, allowed_hosts=allowed,
@@ -174,7 +175,7 @@ def write_report_folder(config: Config, out: Path | None, *, quiet: bool) -> Rep
     except ImportError as exc:
         raise _needs_extra(exc) from None
     folder = (out or config.root / "transflow-report").resolve()
-    workspace = Workspace(config, workers=os.cpu_count() or 1)
+    workspace = Workspace(config, workers=usable_cpus())
     with progress_bar("Writing report", not quiet) as progress:
         result = write_report(config, folder, workspace=workspace, progress=progress)
     if not quiet:
