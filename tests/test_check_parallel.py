@@ -11,7 +11,6 @@ changed ones, and for a selection of articles or a language.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +20,7 @@ import polib
 import pytest
 
 from tests.helpers import make_workspace, run
+from transflow.cli import check as cli_check
 from transflow.config import load_config
 from transflow.workflow import check as check_module
 from transflow.workflow import parallel
@@ -83,13 +83,13 @@ def fresh(root: Path) -> Path:
 def pooled(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the runs that went through the worker pool (the real one)."""
     calls: list[int] = []
-    real = parallel.map_chunks
+    real = parallel.each_chunk
 
     def spy(func: Callable[..., Any], items: Any, **kwargs: Any) -> Any:
         calls.append(len(items))
         return real(func, items, **kwargs)
 
-    monkeypatch.setattr(parallel, "map_chunks", spy)
+    monkeypatch.setattr(parallel, "each_chunk", spy)
     return calls
 
 
@@ -194,7 +194,7 @@ def test_the_command_prints_the_same_on_one_core_and_on_two(
     outputs = []
     calls = pooled(monkeypatch)
     for cores in (1, 2):
-        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        monkeypatch.setattr(cli_check, "usable_cpus", lambda cores=cores: cores)
         result = run(fresh(workspace), "check", *args)
         outputs.append((result.exit_code, result.stdout, result.stderr))
     assert calls == [COUNT]  # the second run only

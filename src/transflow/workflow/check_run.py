@@ -155,12 +155,11 @@ def check(
                     order.offer(item[0], item)
                 done[0] += len(chunk)
                 progress(done[0], len(files), config.relative(files[chunk[-1][0]]))
-                chunk.clear()  # taken (or waiting in order): the pool keeps none to the end
 
             _preload(files)
             cold = memo.nothing_stored() if memo.root is not None else None
             memo.flush()
-            parallel.map_chunks(
+            parallel.each_chunk(
                 _check_chunk, todo, workers=workers,
                 args=(config, glossary, memo.root, cold, parses, key_base), on_result=collect,
             )
