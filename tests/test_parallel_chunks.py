@@ -34,3 +34,59 @@ def test_map_chunks_keeps_the_order_of_the_items() -> None:
 
 def _double(chunk: list[int]) -> list[int]:
     return [2 * i for i in chunk]
+
+
+class Boxed:
+    """A result the parent can hold a weak reference to (a list cannot be)."""
+
+    def __init__(self, values: list[int]) -> None:
+        self.values = values
+
+
+def _boxed(chunk: list[int]) -> Boxed:
+    return Boxed([2 * i for i in chunk])
+
+
+def test_each_chunk_hands_results_over_in_order_and_keeps_none() -> None:
+    """What the caller drops is gone: a run's memory follows what the caller keeps, not
+    its number of chunks (map_chunks once kept every result until the run ended)."""
+    import gc
+    import weakref
+
+    items = list(range(300))
+    values: list[int] = []
+    handed: list[weakref.ref[Boxed]] = []
+    alive_before: list[int] = []
+
+    def take(result: Boxed) -> None:
+        gc.collect()
+        alive_before.append(sum(ref() is not None for ref in handed))
+        values.extend(result.values)
+        handed.append(weakref.ref(result))
+
+    parallel.each_chunk(_boxed, items, workers=2, on_result=take)
+    gc.collect()
+    assert values == [2 * i for i in items]  # in the order of the items
+    assert len(handed) == len(parallel.chunk_sizes(300, 2))
+    assert alive_before == [0] * len(handed)  # none of the earlier results still held
+    assert all(ref() is None for ref in handed)
+
+
+def _fail_on_100(chunk: list[int]) -> list[int]:
+    if 100 in chunk:
+        raise ValueError("a hundred")
+    return chunk
+
+
+def test_each_chunk_hands_over_every_finished_chunk_before_raising() -> None:
+    """The caller commits or drops what each finished chunk staged: none is lost."""
+    sizes = parallel.chunk_sizes(300, 2)
+    bad = next(n for n in range(len(sizes)) if sum(sizes[: n + 1]) > 100)
+    assert bad >= 2
+    seen: list[int] = []
+    with pytest.raises(ValueError, match="a hundred"):
+        parallel.each_chunk(_fail_on_100, list(range(300)), workers=2,
+                            on_result=seen.extend)
+    before = sum(sizes[:bad])
+    assert seen[:before] == list(range(before))  # the chunks before it, in order
+    assert 100 not in seen and len(seen) == len(set(seen)) and seen == sorted(seen)

@@ -265,15 +265,12 @@ from transflow.workflow import parallel, sync
 
 seen = []
 
-def map_chunks(func, items, *, workers, args=(), on_result=None):
+def each_chunk(func, items, *, workers, args=(), on_result):
     seen.append(("transflow.formats.markdown" in sys.modules,
                  "babel.messages.plurals" in sys.modules))
-    result = func(list(items), *args)
-    if on_result is not None:
-        on_result(result)
-    return [result]
+    on_result(func(list(items), *args))
 
-parallel.map_chunks = map_chunks
+parallel.each_chunk = each_chunk
 parallel.PARALLEL_MIN = 2
 assert "transflow.formats.markdown" not in sys.modules
 assert "babel.messages.plurals" not in sys.modules

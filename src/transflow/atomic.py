@@ -352,9 +352,11 @@ def _replace_tmp(tmp: str, path: Path, data: bytes) -> str:
     return tmp
 
 
-def write_atomic(path: Path, text: str | bytes, *, base: bytes | None = None,
+def write_atomic(path: Path, text: str | bytes | Iterable[str], *, base: bytes | None = None,
                  merge: Merge | None = None) -> None:
-    """Write ``text`` to ``path`` via a temp file (UTF-8 for ``str``; no partial files).
+    """Write ``text`` to ``path`` via a temp file (UTF-8 for ``str``, or for each of an
+    iterable's pieces in turn, so a large document need not exist as one string; no
+    partial files).
 
     With ``merge``, a save made since ``base`` is folded in first (see ``install``). There
     is no fsync: surviving a power cut is left to the filesystem's journal, since an fsync

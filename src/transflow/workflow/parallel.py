@@ -48,6 +48,72 @@ def chunk_sizes(count: int, workers: int) -> list[int]:
     return sizes
 
 
+#: Chunks handed to the pool ahead of the one the caller is waiting for, per worker: enough
+#: that no worker waits for work while an earlier chunk runs long, few enough that the
+#: results finished out of order (held until their turn) stay a handful of chunks.
+AHEAD = 2
+
+
+def each_chunk(
+    func: Callable[..., R],
+    items: Sequence[T],
+    *,
+    workers: int,
+    args: tuple[Any, ...] = (),
+    on_result: Callable[[R], None],
+) -> None:
+    """``for chunk in chunks(items): on_result(func(chunk, *args))``, ``func`` computed by
+    ``workers`` processes; nothing is kept once ``on_result`` returns.
+
+    Why: a run's memory must not grow with its number of items. Results reach
+    ``on_result`` in the order of the chunks, each as soon as it and those before it are
+    done, and then nothing here refers to them; at most ``workers * AHEAD`` chunks are
+    handed out beyond the one awaited, so a result that finished early waits for its turn
+    among only a few others (a pool given every chunk at once keeps every result until
+    the end, and lets finished ones pile up when the caller is slower than the workers).
+
+    ``func`` must be a module-level function and its arguments picklable. When a chunk
+    fails, no further chunk is started, every chunk that still finishes reaches
+    ``on_result`` (in order, so the caller commits or drops what it staged), and then the
+    first error is raised.
+    """
+    # Imported here: multiprocessing is not needed by a run that turns out small.
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for size in chunk_sizes(len(items), workers):
+        bounds.append((start, start + size))
+        start += size
+    limit = max(1, workers) * AHEAD
+    error: BaseException | None = None
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        waiting: dict[int, Future[R]] = {}  # handed out, not yet given to on_result
+        handed = 0
+        for turn in range(len(bounds)):
+            while error is None and handed < len(bounds) and handed - turn <= limit:
+                begin, end = bounds[handed]
+                waiting[handed] = pool.submit(func, list(items[begin:end]), *args)
+                handed += 1
+            future = waiting.pop(turn, None)
+            if future is None:  # never handed out: a chunk before it failed
+                continue
+            try:
+                result = future.result()
+            except BaseException as exc:  # the rest still reach on_result: none is lost
+                if error is None:
+                    error = exc
+                    for other in waiting.values():
+                        other.cancel()  # (one already running finishes, and is delivered)
+                continue
+            finally:
+                del future  # (the future holds the result)
+            on_result(result)
+            del result
+    if error is not None:
+        raise error
+
+
 def map_chunks(
     func: Callable[..., R],
     items: Sequence[T],
@@ -56,34 +122,18 @@ def map_chunks(
     args: tuple[Any, ...] = (),
     on_result: Callable[[R], None] | None = None,
 ) -> list[R]:
-    """``[func(chunk, *args) for chunk in chunks(items)]`` computed by ``workers`` processes.
+    """``[func(chunk, *args) for chunk in chunks(items)]`` computed by ``workers`` processes
+    (see :func:`each_chunk`; this one keeps every result, for a caller that needs them all).
 
-    ``func`` must be a module-level function and its arguments picklable. Results come back
-    in the order of the chunks; ``on_result`` sees each one as soon as it arrives.
+    Results come back in the order of the chunks; ``on_result`` sees each one as soon as it
+    and those before it arrived.
     """
-    # Imported here: multiprocessing is not needed by a run that turns out small.
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    results: list[R] = []
 
-    chunks: list[list[T]] = []
-    start = 0
-    for size in chunk_sizes(len(items), workers):
-        chunks.append(list(items[start : start + size]))
-        start += size
-    results: list[R | None] = [None] * len(chunks)
-    error: BaseException | None = None
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(func, chunk, *args): i for i, chunk in enumerate(chunks)}
-        for future in as_completed(futures):
-            try:
-                result = future.result()
-            except BaseException as exc:  # keep collecting so no finished result is lost
-                error = error or exc
-                for other in futures:
-                    other.cancel()
-                continue
-            if on_result is not None:
-                on_result(result)
-            results[futures[future]] = result
-    if error is not None:
-        raise error
-    return [r for r in results if r is not None]
+    def keep(result: R) -> None:
+        if on_result is not None:
+            on_result(result)
+        results.append(result)
+
+    each_chunk(func, items, workers=workers, args=args, on_result=keep)
+    return results

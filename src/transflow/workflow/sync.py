@@ -16,7 +16,7 @@ import hashlib
 import importlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -91,12 +91,17 @@ class SyncCache:
     stale or unreadable cache only costs a full sync, never a wrong result: an entry is
     trusted only if the article digest, the configuration key and the size and mtime of
     every catalog file still match.
+
+    Memory: what this run remembers is held as each entry's JSON text (a fifth of the
+    same entry as dicts and lists), and the file is written entry by entry, never as one
+    string: the same bytes ``json.dumps(..., sort_keys=True)`` of the whole would give.
     """
 
     def __init__(self, config: Config) -> None:
         self.path = config.root / ".transflow-cache" / "sync.json"
         self.key = _config_key(config)
-        self.data: dict[str, dict[str, object]] = {}
+        #: An entry as read (a dict), or as remembered by this run (its JSON text).
+        self.data: dict[str, dict[str, object] | str] = {}
         self.dirty = False
         with contextlib.suppress(OSError, ValueError):
             raw = json.loads(self.path.read_text(encoding="utf-8"))
@@ -108,6 +113,10 @@ class SyncCache:
         item = self.data.get(rel)
         if not item:
             return False
+        if isinstance(item, str):
+            item = json.loads(item)
+            if not isinstance(item, dict):
+                return False
         try:
             st = path.stat()
         except OSError:
@@ -122,11 +131,11 @@ class SyncCache:
     def remember(self, rel: str, path: str, digest: str, outputs: Sequence[str]) -> None:
         """Record the state sync just produced (``path`` and ``outputs`` as absolute names)."""
         st = os.stat(path)
-        self.data[rel] = {
-            "stat": [st.st_size, st.st_mtime_ns],
+        self.data[rel] = _ENTRY({
             "digest": digest,
             "outputs": {p: _stat(p) for p in outputs},
-        }
+            "stat": [st.st_size, st.st_mtime_ns],
+        })
         self.dirty = True
 
     def save(self) -> None:
@@ -134,9 +143,27 @@ class SyncCache:
         if not self.dirty:
             return
         with contextlib.suppress(OSError):
-            catalog.write_atomic(
-                self.path, json.dumps({"key": self.key, "articles": self.data}, sort_keys=True)
-            )
+            catalog.write_atomic(self.path, self._pieces())
+
+    def _pieces(self) -> Iterator[str]:
+        """The file's text in pieces of :data:`PIECE` entries (one write each)."""
+        yield '{"articles": {'
+        names = sorted(self.data)
+        for at in range(0, len(names), PIECE):
+            pieces = []
+            for rel in names[at : at + PIECE]:
+                item = self.data[rel]
+                text = item if isinstance(item, str) else _ENTRY(item)
+                pieces.append(f"{_ENTRY(rel)}: {text}")
+            yield (", " if at else "") + ", ".join(pieces)
+        yield f"}}, \"key\": {_ENTRY(self.key)}}}"
+
+
+#: Entries of ``sync.json`` written per piece.
+PIECE = 512
+
+#: A value's JSON text, as ``json.dumps(..., sort_keys=True)`` of the whole file has it.
+_ENTRY = json.JSONEncoder(sort_keys=True).encode
 
 
 def _stat(path: str) -> list[int] | None:
@@ -192,32 +219,35 @@ def sync(
             report.unchanged_articles.append(config.relative(path))
         else:
             todo.append(path)
-    done: list[_Done] = []
     # Each parse is stored for build and check (and a stored one reused: catalogs a
     # translator saved make sync read an unchanged article again).
     parses = ParseCache(config, enabled=use_cache and not dry_run, hand_back=True)
     parses.plan(todo)
+
+    def take(outcome: _Done | Problem) -> None:
+        # Each article's outcome is folded into the report and the caches as it comes,
+        # and then dropped: the run holds per article only what the report lists.
+        if isinstance(outcome, Problem):
+            report.problems.append(outcome)
+            return
+        result, rel, name, digest, outputs, record = outcome
+        parses.put(rel, record)
+        report.articles.append(result)
+        if cache is not None:
+            cache.remember(rel, name, digest, outputs)
+
     if parallel.worth_it(todo, workers) and not orphans:
-        outcomes = _sync_parallel(config, todo, now, dry_run, workers, progress, parses)
+        _sync_parallel(config, todo, now, dry_run, workers, progress, take, parses)
     else:
-        outcomes = []
         journal = journal_of(config)
         for n, path in enumerate(todo, 1):
             progress(n, len(todo), config.relative(path))
-            outcomes.append(_sync_one(config, path, now, dry_run, orphans, commit=True,
-                                      parses=parses, journal=journal)[0])
+            take(_sync_one(config, path, now, dry_run, orphans, commit=True, parses=parses,
+                           journal=journal)[0])
     parses.save()
-    for outcome in outcomes:
-        if isinstance(outcome, Problem):
-            report.problems.append(outcome)
-        else:
-            done.append(outcome)
-    report.articles = [item[0] for item in done]
     # An orphan is a template without an article; a broken article still has one.
     report.orphans = [config.relative(template_path(config, s)) for s in orphans]
     if cache is not None:
-        for _, rel, name, digest, outputs, _ in done:
-            cache.remember(rel, name, digest, outputs)
         cache.save()
     return report
 
@@ -298,24 +328,24 @@ def _sync_parallel(
     dry_run: bool,
     workers: int,
     progress: Progress,
+    take: Callable[[_Done | Problem], None],
     parses: ParseCache,
-) -> list[_Done | Problem]:
-    """Parse and render on every core; the parent commits each article as it arrives (and
-    stores the parses the workers made)."""
+) -> None:
+    """Parse and render on every core; the parent commits each chunk's articles as they
+    arrive, in order, and hands each outcome to ``take`` (nothing is kept here)."""
     finished = [0]
+    journal = journal_of(config)
 
     def adopt(items: list[tuple[_Done | Problem, catalog.Staged | None]]) -> None:
         # One commit (one journal write) for the chunk's articles, each of which went
         # through whole: a file creation per article less, and still all or nothing.
-        transaction = catalog.transaction(journal_of(config))
-        for n, (outcome, staged) in enumerate(items):
+        transaction = catalog.transaction(journal)
+        for _, staged in items:
             if staged is not None:
                 transaction.adopt(staged)
-            if isinstance(outcome, tuple) and outcome[5] is not None:
-                result, rel, path, digest, outputs, record = outcome
-                parses.put(rel, record)
-                items[n] = ((result, rel, path, digest, outputs, None), staged)  # not kept
         transaction.commit()
+        for outcome, _ in items:
+            take(outcome)
         finished[0] += len(items)
         last = items[-1][0] if items else None
         progress(finished[0], len(paths), last[1] if isinstance(last, tuple) else "")
@@ -334,11 +364,10 @@ def _sync_parallel(
         with contextlib.suppress(Exception):  # (an unknown one fails where it is used)
             catalog.plural_forms(lang)
     importlib.import_module("transflow.po.layout")
-    chunks = parallel.map_chunks(
+    parallel.each_chunk(
         _sync_chunk, paths, workers=workers, args=(config, now, dry_run, parses),
         on_result=adopt,
     )
-    return [outcome for items in chunks for outcome, _ in items]
 
 
 def _templates(config: Config) -> list[str]:
