@@ -411,10 +411,9 @@ def build(
                 commits((slot, outcome, keyed) for slot, (outcome, _, keyed) in items)
                 count[0] += len(items)
                 progress(count[0], total, items[-1][1][0][0] if items else "")
-                items.clear()  # in the spool now: not kept until the build ends
 
             _preload([p for _, p in files], gates)
-            parallel.map_chunks(
+            parallel.each_chunk(  # in order, none kept: each goes to the spool
                 _build_chunk, [(slot, path, keys.get(path)) for slot, path in files],
                 workers=workers,
                 args=(config, out, tuple(gates), allow_incomplete, dry_run, parses, key_base),
