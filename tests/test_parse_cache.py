@@ -19,7 +19,7 @@ from transflow.formats import markdown, stored
 from transflow.workflow import parallel, parse_cache
 from transflow.workflow.build import BuildReport, build
 from transflow.workflow.cache import CACHE_DIR, DB_NAME
-from transflow.workflow.check import check
+from transflow.workflow.check_run import check
 from transflow.workflow.sync import sync
 from transflow.workflow.workspace import read_article
 

@@ -21,7 +21,9 @@ from transflow.cli.common import (
     progress_bar,
     render_problems,
 )
-from transflow.workflow.check import CheckFinding, CheckReport, check
+from transflow.cpus import usable_cpus
+from transflow.workflow.check import CheckFinding, CheckReport
+from transflow.workflow.check_run import check
 
 
 def _check_list() -> str:
@@ -91,7 +93,7 @@ def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | No
     config = get_config(ctx)
     with progress_bar("Checking", not as_json) as progress:
         report = check(config, list(articles), language=check_language(config, language),
-                       progress=progress)
+                       progress=progress, workers=usable_cpus())
     render_problems(report.problems)
     if as_json:
         document = report.to_json()

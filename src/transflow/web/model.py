@@ -46,12 +46,12 @@ from transflow.workflow.build import build
 from transflow.workflow.check import (
     MARKUP_CHECKS,
     CheckFinding,
-    check,
     check_catalog,
     context_for,
     is_attribute_only,
     workspace_glossary,
 )
+from transflow.workflow.check_run import check
 from transflow.workflow.gates import default_gates
 from transflow.workflow.status import status
 from transflow.workflow.workspace import (
@@ -247,7 +247,7 @@ class Workspace:
         config = self.config
         chosen = list(paths.values())
         counted = status(config, chosen, workers=self.workers)
-        checked = check(config, chosen, progress=progress)
+        checked = check(config, chosen, progress=progress, workers=self.workers)
         built = build(config, chosen, gates=self.gates, dry_run=True, workers=self.workers)
         rows = {slug: ArticleRow(config.relative(path), slug, format_for(path).name)
                 for slug, path in paths.items()}

@@ -476,15 +476,16 @@ class EntryMemo:
     and what other workers store meanwhile it can only miss (computing an entry twice).
     """
 
-    def __init__(self, root: Path | None) -> None:
+    def __init__(self, root: Path | None, *, cold: bool | None = None) -> None:
         self.root = root
         self.path = root / CACHE_DIR / DB_NAME if root is not None else None
         self._local: dict[str, str] = {}
         self._new: dict[str, str] = {}
         self._db: sqlite3.Connection | None = None
         self._opened = False
-        #: Whether the file held no entry when this process first looked (None: not yet).
-        self._cold: bool | None = None
+        #: Whether the file held no entry when this run first looked (None: not yet). A
+        #: worker is told what its parent found (``cold``): the others' stores do not count.
+        self._cold: bool | None = cold
 
     def __reduce__(self) -> tuple[type[EntryMemo], tuple[Path | None]]:
         return (EntryMemo, (self.root,))  # a worker starts with its own, empty memory
@@ -497,18 +498,23 @@ class EntryMemo:
                     self._db = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
         return self._db
 
-    def lookup(self, keys: Iterable[str]) -> dict[str, str]:
-        """The known values among ``keys``."""
-        wanted = list(dict.fromkeys(keys))
-        found = {k: self._local[k] for k in wanted if k in self._local}
-        rest = [k for k in wanted if k not in found]
-        if rest and self._cold is None:
+    def nothing_stored(self) -> bool:
+        """True when the cache file holds no entry (a cold run: nothing to look up), asked
+        once per run."""
+        if self._cold is None:
             self._cold = True
             first = self._connect()
             if first is not None:
                 with contextlib.suppress(sqlite3.Error):
                     self._cold = first.execute("SELECT 1 FROM entries LIMIT 1").fetchone() is None
-        db = self._connect() if rest and not self._cold else None
+        return self._cold
+
+    def lookup(self, keys: Iterable[str]) -> dict[str, str]:
+        """The known values among ``keys``."""
+        wanted = list(dict.fromkeys(keys))
+        found = {k: self._local[k] for k in wanted if k in self._local}
+        rest = [k for k in wanted if k not in found]
+        db = self._connect() if rest and not self.nothing_stored() else None
         if db is not None:
             with contextlib.suppress(sqlite3.Error):
                 for start in range(0, len(rest), 500):
@@ -527,17 +533,16 @@ class EntryMemo:
         if self.path is not None:
             self._new[key] = value
             if len(self._new) >= MEMO_SIZE // 10:
-                cold = self._cold
-                self.flush()  # in batches: memory does not grow with the workspace
-                self._cold = cold  # still the same run: what it found first still holds
+                self.flush(run_over=False)  # in batches: memory does not grow with the workspace
 
     def _keep(self, key: str, value: str) -> None:
         if len(self._local) >= MEMO_SIZE:
             self._local.clear()
         self._local[key] = value
 
-    def flush(self) -> None:
-        """Write the new values to the cache file (best effort), and close it."""
+    def flush(self, *, run_over: bool = True) -> None:
+        """Write the new values to the cache file (best effort), and close it. ``run_over``
+        False: the run goes on (what it found when it first looked still holds)."""
         if self._new and self.path is not None:
             try:
                 self.path.parent.mkdir(exist_ok=True)
@@ -563,7 +568,8 @@ class EntryMemo:
                 self._db.close()
         self._db = None
         self._opened = False
-        self._cold = None  # a run is over: the next one (a long-lived memo) looks again
+        if run_over:
+            self._cold = None  # the next run (a long-lived memo) looks again
 
 
 #: Items an :class:`EntryMemo` keeps in memory at most.

@@ -9,6 +9,9 @@ but their findings are marked ``draft`` and never gate: a draft is never publish
 Each finding names the catalog file and the line of its entry there (polib's ``linenum``,
 the ``msgid`` line), so editors can jump to it, and the article reference (``file:line``)
 the entry came from. The JSON document is a versioned public contract.
+
+This module judges catalogs; ``check_run`` runs it over a workspace (the results cache, the
+worker processes, the order).
 """
 
 from __future__ import annotations
@@ -17,34 +20,20 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from transflow.checks import CHECKS, CheckContext, Finding, Severity, run_checks
 from transflow.config import Config
-from transflow.errors import Problem, TransflowError
-from transflow.po import catalog, reader
+from transflow.errors import Problem
+from transflow.po import catalog
 from transflow.states import NEVER_ACCEPTED, State, accepted_findings, entry_state, view
-from transflow.workflow.cache import EntryMemo, ResultCache, code_key, config_key, make_key
-from transflow.workflow.parse_cache import ParseCache
-from transflow.workflow.workspace import (
-    Article,
-    Progress,
-    catalog_path,
-    discover_each,
-    input_files,
-    no_progress,
-    problem_of,
-    read_article,
-)
+from transflow.workflow.cache import EntryMemo, code_key, make_key
+from transflow.workflow.workspace import Article
 
 if TYPE_CHECKING:  # the glossary module (and csv) loads when a glossary does: a build has none
     from transflow.glossary import Glossary
 
 JSON_VERSION = 1
-
-#: State by its JSON key (``State.key`` is slow to compute per cached result).
-_STATES = {s.key: s for s in State}
 
 #: Entries at this state or better gate publishing when a check finds an error in them.
 GATING_STATE = State.TRANSLATED
@@ -395,112 +384,3 @@ _SKIPS: dict[tuple[bool, Severity | None], tuple[str, ...]] = {
                    *(_WARNING_CHECKS if only == "error" else ()))
     for attr in (False, True) for only in ("error", None)
 }
-
-
-@dataclass(slots=True)
-class CatalogCheck:
-    """The outcome for one article in one target language (what the results cache keeps)."""
-
-    language: str
-    catalog: str
-    missing: bool = False
-    checked: int = 0
-    findings: list[CheckFinding] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, object]:
-        """The cached form."""
-        return {"language": self.language, "catalog": self.catalog, "missing": self.missing,
-                "checked": self.checked, "findings": [f.to_json() for f in self.findings]}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> CatalogCheck:
-        """Back from :meth:`to_json`."""
-        states = _STATES
-        findings = [
-            CheckFinding(catalog=f["catalog"], line=f["line"], severity=f["severity"],
-                         check=f["check"], message=f["message"], article=f["article"],
-                         reference=f["reference"], language=f["language"],
-                         state=states[f["state"]], accepted_by=f.get("accepted_by"),
-                         accepted_reason=f.get("reason", ""))
-            for f in data["findings"]
-        ]
-        return cls(data["language"], data["catalog"], data["missing"], data["checked"], findings)
-
-
-def check(
-    config: Config,
-    paths: Sequence[Path] | None = None,
-    *,
-    language: str | None = None,
-    glossary: Glossary | None = None,
-    progress: Progress = no_progress,
-    use_cache: bool = True,
-) -> CheckReport:
-    """Check every selected article's catalogs (all articles when ``paths`` is empty).
-
-    ``glossary`` defaults to the workspace glossary; catalogs that do not exist yet are
-    listed in ``missing`` (``sync`` creates them) rather than failing the run. An article
-    whose file, catalogs and glossary are unchanged since an earlier check is answered from
-    the results cache; in a changed catalog only the entries never checked before are. An
-    article or catalog that cannot be read is listed in ``problems`` (never cached); the
-    others are checked.
-    """
-    explicit = glossary is not None
-    if glossary is None:
-        glossary = workspace_glossary(config)
-    report = CheckReport()
-    files, report.problems = discover_each(config, paths)
-    memo = EntryMemo(config.root if use_cache else None)
-    with ResultCache(config.root, enabled=use_cache and not explicit) as cache:
-        words = config.deepl.glossary
-        base = make_key("check", config_key(config), cache.digest(words) if words else None)
-        cache.preload("check")
-        parses = ParseCache(config, enabled=use_cache)
-        parses.plan(files)
-        for done, path in enumerate(files, 1):
-            rel, inputs = input_files(config, path)
-            progress(done, len(files), rel)
-            key = make_key(base, rel, *cache.digests(inputs))
-            hit = cache.get("check", rel, key)
-            if hit is not None:
-                parts = [CatalogCheck.from_json(d) for d in json.loads(hit)]
-            else:
-                try:
-                    parts = _check_article(config, path, glossary, memo, parses)
-                except TransflowError as exc:
-                    report.problems.append(problem_of(config, exc, path))
-                    continue
-                cache.put("check", rel, key, json.dumps([p.to_json() for p in parts]))
-            for part in parts:
-                if language and part.language != language:
-                    continue
-                if part.missing:
-                    report.missing.append(part.catalog)
-                    continue
-                report.catalogs += 1
-                report.entries += part.checked
-                report.findings.extend(part.findings)
-        parses.save()
-    memo.flush()
-    return report
-
-
-def _check_article(
-    config: Config, path: Path, glossary: Glossary | None, memo: EntryMemo,
-    parses: ParseCache | None = None,
-) -> list[CatalogCheck]:
-    """Every target language of one article (parsed once, each catalog loaded once)."""
-    article = read_article(config, path, parses=parses)
-    parts = []
-    for lang in config.targets_for(article.source_language):
-        po_path = catalog_path(config, lang, article.slug)
-        part = CatalogCheck(lang, config.relative(po_path))
-        if not po_path.exists():
-            part.missing = True
-        else:
-            part.findings, part.checked = check_catalog(
-                article, lang, reader.read(po_path), catalog_name=part.catalog,
-                glossary=glossary, memo=memo,
-            )
-        parts.append(part)
-    return parts

@@ -30,7 +30,8 @@ from transflow.config import Config
 from transflow.errors import EngineError, Problem, TransflowError
 from transflow.mt import Engine
 from transflow.workflow.build import BuildReport, build
-from transflow.workflow.check import CheckReport, check
+from transflow.workflow.check import CheckReport
+from transflow.workflow.check_run import check
 from transflow.workflow.gates import default_gates
 from transflow.workflow.sync import SyncReport, sync
 from transflow.workflow.translate import translate
@@ -127,7 +128,7 @@ def run(
     actions: dict[str, Callable[[Step], None]] = {
         "sync": lambda s: _sync(config, s, selected, options),
         "translate": lambda s: _translate(config, s, selected, options, engine_factory),
-        "check": lambda s: _check(config, s, selected, options.dry_run),
+        "check": lambda s: _check(config, s, selected, options),
         "build": lambda s: _build(config, s, selected, options),
     }
     report = RunReport()
@@ -175,8 +176,9 @@ def _translate(config: Config, step: Step, paths: list[Path], options: RunOption
         step.message = str(report.stopped)
 
 
-def _check(config: Config, step: Step, paths: list[Path], dry_run: bool) -> None:
-    report = check(config, paths, use_cache=not dry_run)  # a dry run writes not even the cache
+def _check(config: Config, step: Step, paths: list[Path], options: RunOptions) -> None:
+    # A dry run writes not even the cache.
+    report = check(config, paths, use_cache=not options.dry_run, workers=options.workers)
     step.report = report
     errors = report.errors
     step.summary = {"errors": len(errors), "warnings": report.count("warning")}

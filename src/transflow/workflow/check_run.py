@@ -1,0 +1,358 @@
+"""``check`` over a workspace: which articles to check again, on how many cores, in what order.
+
+``workflow.check`` judges one catalog; this module runs it over the selected articles:
+
+* an article whose file, template, catalogs and glossary are unchanged since an earlier check
+  is answered from the results cache (looked up in batches: memory does not grow with the
+  workspace, and a cold run, with nothing stored, makes no key in the parent at all);
+* the others are checked in worker processes when there are enough of them
+  (``workflow.parallel``, as ``build`` and ``status`` do), each worker making its articles'
+  keys from the bytes it reads (``cache.hash_file``) and remembering entry findings in its
+  own :class:`~transflow.workflow.cache.EntryMemo`;
+* the parent takes each article's outcome in article order, whatever order the chunks come
+  back in, stores it and adds it to the report: findings, their order, the problems and the
+  counts are those of a sequential run, and nothing of an article is held once it is taken.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from transflow.config import Config
+from transflow.errors import Problem, TransflowError
+from transflow.po import catalog, reader
+from transflow.states import State
+from transflow.workflow import parallel
+from transflow.workflow.cache import (
+    EntryMemo,
+    FileEntry,
+    ResultCache,
+    config_key,
+    hash_file,
+    make_key,
+)
+from transflow.workflow.check import (
+    CheckFinding,
+    CheckReport,
+    check_catalog,
+    workspace_glossary,
+)
+from transflow.workflow.parse_cache import ParseCache
+from transflow.workflow.workspace import (
+    Progress,
+    catalog_path,
+    discover_each,
+    input_files,
+    no_progress,
+    problem_of,
+    read_article,
+)
+
+if TYPE_CHECKING:
+    from transflow.glossary import Glossary
+
+#: State by its JSON key (``State.key`` is slow to compute per cached result).
+_STATES = {s.key: s for s in State}
+
+#: Articles whose stored results are fetched per query.
+LOOKUP_BATCH = 500
+
+
+@dataclass(slots=True)
+class CatalogCheck:
+    """The outcome for one article in one target language (what the results cache keeps)."""
+
+    language: str
+    catalog: str
+    missing: bool = False
+    checked: int = 0
+    findings: list[CheckFinding] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        """The cached form."""
+        return {"language": self.language, "catalog": self.catalog, "missing": self.missing,
+                "checked": self.checked, "findings": [f.to_json() for f in self.findings]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CatalogCheck:
+        """Back from :meth:`to_json`."""
+        states = _STATES
+        findings = [
+            CheckFinding(catalog=f["catalog"], line=f["line"], severity=f["severity"],
+                         check=f["check"], message=f["message"], article=f["article"],
+                         reference=f["reference"], language=f["language"],
+                         state=states[f["state"]], accepted_by=f.get("accepted_by"),
+                         accepted_reason=f.get("reason", ""))
+            for f in data["findings"]
+        ]
+        return cls(data["language"], data["catalog"], data["missing"], data["checked"], findings)
+
+
+#: What checking one article hands back: its place in the run, its parts (or the problem
+#: that stopped it), the results-cache key and value to store (None: not stored), and the
+#: input digests found on the way (for the parent's files table).
+_Checked = tuple[int, "list[CatalogCheck] | Problem", "str | None", "str | None",
+                 "list[tuple[str, FileEntry]]"]
+
+
+def check(
+    config: Config,
+    paths: Sequence[Path] | None = None,
+    *,
+    language: str | None = None,
+    glossary: Glossary | None = None,
+    progress: Progress = no_progress,
+    use_cache: bool = True,
+    workers: int = 1,
+) -> CheckReport:
+    """Check every selected article's catalogs (all articles when ``paths`` is empty).
+
+    ``glossary`` defaults to the workspace glossary; catalogs that do not exist yet are
+    listed in ``missing`` (``sync`` creates them) rather than failing the run. An article
+    whose file, catalogs and glossary are unchanged since an earlier check is answered from
+    the results cache; in a changed catalog only the entries never checked before are. An
+    article or catalog that cannot be read is listed in ``problems`` (never cached); the
+    others are checked. ``workers`` > 1 checks the changed articles on that many processes
+    (when there are enough): the report is the same.
+    """
+    explicit = glossary is not None
+    if glossary is None:
+        glossary = workspace_glossary(config)
+    report = CheckReport()
+    files, report.problems = discover_each(config, paths)
+    memo = EntryMemo(config.root if use_cache else None)
+    with ResultCache(config.root, enabled=use_cache and not explicit) as cache:
+        words = config.deepl.glossary
+        base = make_key("check", config_key(config), cache.digest(words) if words else None)
+        # Keys the parent did not make (articles never checked) are made where they are checked.
+        key_base = base if cache.enabled else None
+
+        def take(item: _Checked) -> None:
+            index, outcome, key, value, learned = item
+            for name, entry in learned:
+                cache.learn(name, entry)
+            if isinstance(outcome, Problem):
+                report.problems.append(outcome)
+                return
+            if key is not None and value is not None:
+                cache.put("check", config.relative(files[index]), key, value)
+            _add(report, outcome, language)
+
+        order = _InOrder(take)
+        todo = _look_up(config, cache, base, files, order)
+        done = [len(files) - len(todo)]
+        parses = ParseCache(config, enabled=use_cache)
+        if parallel.worth_it(todo, workers):
+
+            def collect(chunk: list[_Checked]) -> None:
+                for item in chunk:
+                    order.offer(item[0], item)
+                done[0] += len(chunk)
+                progress(done[0], len(files), config.relative(files[chunk[-1][0]]))
+
+            _preload(files)
+            cold = memo.nothing_stored() if memo.root is not None else None
+            memo.flush()
+            parallel.each_chunk(
+                _check_chunk, todo, workers=workers,
+                args=(config, glossary, memo.root, cold, parses, key_base), on_result=collect,
+            )
+        else:
+            parses.plan([path for _, path, _ in todo])
+            for n, path, key in todo:
+                done[0] += 1
+                progress(done[0], len(files), config.relative(path))
+                order.offer(n, _check_keyed(config, n, path, key, key_base, glossary, memo,
+                                            parses))
+        parses.save()
+        order.finish(len(files))
+    memo.flush()
+    return report
+
+
+def _add(report: CheckReport, parts: list[CatalogCheck], language: str | None) -> None:
+    """One article's parts into the report (those of ``language`` only, when given)."""
+    for part in parts:
+        if language and part.language != language:
+            continue
+        if part.missing:
+            report.missing.append(part.catalog)
+            continue
+        report.catalogs += 1
+        report.entries += part.checked
+        report.findings.extend(part.findings)
+
+
+class _InOrder:
+    """Hands items to ``take`` in the order of their numbers, whatever order they come in:
+    an item waits only until those before it have come (chunks of a pool finish out of
+    order; a cached article waits for the changed ones before it)."""
+
+    def __init__(self, take: Callable[[_Checked], None]) -> None:
+        self._take = take
+        self._next = 0
+        self._waiting: dict[int, _Checked] = {}
+
+    def offer(self, number: int, item: _Checked) -> None:
+        """Take ``item`` now if it is next, else when those before it came."""
+        self._waiting[number] = item
+        while self._next in self._waiting:
+            self._take(self._waiting.pop(self._next))
+            self._next += 1
+
+    def finish(self, count: int) -> None:
+        """Every one of ``count`` items must have come (none may be left waiting)."""
+        if self._next != count or self._waiting:
+            raise RuntimeError(f"check: {count - self._next} article(s) never answered")
+
+
+#: An article to check: its place in the run, its file, its key when the parent made it.
+_Todo = tuple[int, Path, "str | None"]
+
+
+def _look_up(
+    config: Config, cache: ResultCache, base: str, files: Sequence[Path], order: _InOrder
+) -> list[_Todo]:
+    """Offer every article the results cache answers to ``order``; the others, to check
+    (the parent makes the keys of those checked before: an article never checked gets its
+    key where it is checked, from the bytes read there)."""
+    if not cache.enabled:
+        return [(n, path, None) for n, path in enumerate(files)]
+    todo: list[_Todo] = []
+    for start in range(0, len(files), LOOKUP_BATCH):
+        batch = files[start : start + LOOKUP_BATCH]
+        rows = cache.stored("check", [config.relative(path) for path in batch])
+        for n, path in enumerate(batch, start):
+            row = rows.get(config.relative(path)) if rows else None
+            if row is None:
+                cache.misses += 1
+                todo.append((n, path, None))
+                continue
+            rel, inputs = input_files(config, path)
+            key = make_key(base, rel, *cache.digests(inputs))
+            if row[0] != key:
+                cache.misses += 1
+                todo.append((n, path, key))
+                continue
+            cache.hits += 1
+            parts = [CatalogCheck.from_json(d) for d in json.loads(row[1])]
+            order.offer(n, (n, parts, None, None, []))
+    return todo
+
+
+def _preload(files: Sequence[Path]) -> None:
+    """Import what checking any article loads (the articles' formats, whose extractors a
+    stored parse needs too, markdown-it, with which the link and markup checks read inline
+    markup, and the language guess of the warning checks) before the workers fork: forked
+    workers share the parent's modules, so each is loaded once instead of once per worker.
+    A format loads its parser on the first parse: an empty text is parsed to load it."""
+    import transflow.formats.markdown_dialect
+    import transflow.language_guess  # noqa: F401
+    from transflow.formats import format_for
+
+    for path in {path.suffix.lower(): path for path in files}.values():
+        with contextlib.suppress(TransflowError):  # its worker reports it
+            format_for(path).parse("")
+
+
+#: A worker process's entry memo, kept from one chunk to the next (what it learnt spares
+#: checking a recurring entry again): (its process, the memo).
+_kept_memo: tuple[int, EntryMemo] | None = None
+
+
+def _worker_memo(root: Path | None, cold: bool | None) -> EntryMemo:
+    """This worker's memo for a run over ``root`` (``cold``: what the parent found)."""
+    global _kept_memo
+    pid = os.getpid()
+    if _kept_memo is None or _kept_memo[0] != pid or _kept_memo[1].root != root:
+        _kept_memo = (pid, EntryMemo(root, cold=cold))
+    return _kept_memo[1]
+
+
+def _check_chunk(
+    items: list[_Todo],
+    config: Config,
+    glossary: Glossary | None,
+    memo_root: Path | None,
+    cold: bool | None,
+    parses: ParseCache,
+    key_base: str | None,
+) -> list[_Checked]:
+    """Worker: check a chunk of articles (each with its key, when the parent made it)."""
+    memo = _worker_memo(memo_root, cold)
+    parses.plan([path for _, path, _ in items])
+    checked = [_check_keyed(config, n, path, key, key_base, glossary, memo, parses)
+               for n, path, key in items]
+    parses.save()
+    memo.flush(run_over=False)  # stored now: the pool ends its workers without a word
+    return checked
+
+
+def _check_keyed(
+    config: Config,
+    number: int,
+    path: Path,
+    key: str | None,
+    key_base: str | None,
+    glossary: Glossary | None,
+    memo: EntryMemo,
+    parses: ParseCache | None,
+) -> _Checked:
+    """``_check_article``, with the article's results-cache key made first when the caller
+    has none (from the inputs' bytes, which the check then reads: a change meanwhile gives a
+    key the next check does not find, never a result under a wrong key)."""
+    learned: list[tuple[str, FileEntry]] = []
+    read: dict[str, bytes] = {}
+    sha: str | None = None  # the article's, of those bytes
+    if key is None and key_base is not None:
+        rel, inputs = input_files(config, path)
+        digests: list[str | None] = []
+        for name in inputs:
+            found = hash_file(name)
+            digests.append(None if found is None else found[1])
+            if found is not None:
+                read[name] = found[0]
+                if found[2] is not None:
+                    learned.append((name, found[2]))
+        key = make_key(key_base, rel, *digests)
+        sha = digests[0]  # inputs[0]: the article
+    try:
+        parts = _check_article(config, path, glossary, memo, parses, read, sha)
+    except TransflowError as exc:
+        return number, problem_of(config, exc, path), None, None, learned
+    value = json.dumps([p.to_json() for p in parts]) if key is not None else None
+    return number, parts, key, value, learned
+
+
+def _check_article(
+    config: Config, path: Path, glossary: Glossary | None, memo: EntryMemo,
+    parses: ParseCache | None = None, read: dict[str, bytes] | None = None,
+    sha: str | None = None,
+) -> list[CatalogCheck]:
+    """Every target language of one article (parsed once, each catalog loaded once).
+    ``read``: inputs' bytes already read, ``sha``: the SHA-256 of the article's there."""
+    read = read or {}
+    source = read.get(str(path))
+    article = read_article(config, path, source, parses=parses,
+                           digest=sha if source is not None else None)
+    parts = []
+    for lang in config.targets_for(article.source_language):
+        po_path = catalog_path(config, lang, article.slug)
+        part = CatalogCheck(lang, config.relative(po_path))
+        data = read.get(str(po_path))
+        if data is None and not po_path.exists():
+            part.missing = True
+        else:
+            cat = reader.read(po_path) if data is None else \
+                reader.read_text(catalog.decode(data, po_path), path=po_path)
+            part.findings, part.checked = check_catalog(
+                article, lang, cat, catalog_name=part.catalog, glossary=glossary, memo=memo,
+            )
+        parts.append(part)
+    return parts
