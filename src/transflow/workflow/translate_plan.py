@@ -20,7 +20,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +29,8 @@ from transflow.config import Config
 from transflow.errors import Problem, TransflowError
 from transflow.language_guess import already_in
 from transflow.mt.placeholders import normalize_format
-from transflow.po import catalog
+from transflow.po import catalog, reader
+from transflow.po.model import Catalog
 from transflow.states import State, engine_origin, entry_state
 from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
@@ -73,16 +74,31 @@ class PlannedBatch:
 
 @dataclass(slots=True)
 class CatalogPlan:
-    """What ``translate`` will do to one article's catalog in one target language."""
+    """What ``translate`` will do to one article's catalog in one target language.
 
-    article: Article
+    Only a catalog with targets keeps its article and its (writable) catalog: one without
+    is listed with its figures (all zero) and nothing else, so planning a workspace of
+    10,000 finished articles does not hold 10,000 parsed articles and catalogs.
+    """
+
+    #: The article, as shown to people (relative to the workspace).
+    rel: str
+    source_language: str
     language: str
     path: Path
     #: The path as shown to people (relative to the workspace).
     name: str
-    catalog: catalog.Catalog
+    #: The article and the catalog the drafts go into (None: no targets, nothing to write).
+    article: Article | None = None
+    catalog: Catalog | None = None
     targets: list[Target] = field(default_factory=list)
     batches: list[PlannedBatch] = field(default_factory=list)
+
+    def opened(self) -> tuple[Article, Catalog]:
+        """The article and the catalog of a catalog with targets."""
+        if self.article is None or self.catalog is None:
+            raise ValueError(f"{self.name}: no targets, so nothing of it was kept")
+        return self.article, self.catalog
 
     def count(self, action: str) -> int:
         """How many targets take ``action``."""
@@ -143,19 +159,21 @@ EarlierDrafts = dict[tuple[str, str, str], mt.Draft]
 
 
 def build_memory(
-    config: Config, articles: Sequence[Article] = ()
+    config: Config, sources: Mapping[str, str] | None = None
 ) -> tuple[mt.TranslationMemory, EarlierDrafts]:
     """Every translated (or reviewed) entry of every catalog of the workspace, and every
     sound engine draft (machine draft from an engine, no problem line).
 
     The drafts are not memory (nobody read them) but they were paid for: an identical text
     elsewhere reuses them instead of being sent again, which is what makes a rerun after an
-    interruption bill only the rest. A catalog's source language is its article's; with two
-    configured languages it is simply the other one, so no article needs parsing.
+    interruption bill only the rest. A catalog's source language is its article's
+    (``sources``: slug -> source language of the articles read); with two configured
+    languages it is simply the other one, so no article needs parsing. Catalogs are only
+    looked at, so the lean reader reads them (the same entries as ``catalog.load``).
     """
     memory = mt.TranslationMemory(config.memory_threshold)
     drafts: EarlierDrafts = {}
-    known = {a.slug: a.source_language for a in articles}
+    known = sources or {}
     for lang in config.languages:
         folder = config.locales / lang
         if not folder.is_dir():
@@ -169,7 +187,7 @@ def build_memory(
                     continue
                 source = others[0]
             try:
-                po = catalog.load(path)
+                po = reader.read(path)
             except TransflowError:
                 continue  # an unreadable catalog is reported by sync/status, not here
             origin = config.relative(path)
@@ -258,21 +276,25 @@ def plan(
 
     Nothing is written. Texts planned for sending in one catalog are "reused" by later
     catalogs of the same language pair, so the figures are those of the real run.
+
+    Catalogs are first looked at with the lean reader; only those with targets are loaded
+    to be written and keep their article, and the translation memory is read only when
+    some catalog has a target: ``translate`` (and ``run``) on a finished workspace reads
+    each article and catalog once and holds none of them.
     """
     result = TranslatePlan()
     files, result.problems = discover_each(config, paths)
-    articles = []
+    sources: dict[str, str] = {}
+    unreadable: list[Problem] = []  # (after the articles' problems, as a reader meets them)
     parses = ParseCache(config, readonly=True)  # sync's parses; a plan writes nothing
     parses.plan(files)
     for file in files:  # an unreadable article is reported; the others are translated
         try:
-            articles.append(read_article(config, file, parses=parses))
+            article = read_article(config, file, parses=parses)
         except TransflowError as exc:
             result.problems.append(problem_of(config, exc, file))
-    parses.save()
-    everything, earlier = build_memory(config, articles)
-    chooser = _Chooser(everything if use_memory else None, earlier, with_engine)
-    for article in articles:
+            continue
+        sources[article.slug] = article.source_language
         for lang in config.targets_for(article.source_language):
             if language is not None and lang != language:
                 continue
@@ -280,22 +302,44 @@ def plan(
             if not path.exists():
                 continue  # not synced yet: sync reports it
             try:
-                po = catalog.load(path)
+                seen = reader.read(path)
             except TransflowError as exc:
-                result.problems.append(problem_of(config, exc, path))
+                unreadable.append(problem_of(config, exc, path))
                 continue
-            item = CatalogPlan(article, lang, path, config.relative(path), po)
-            to_send: list[str] = []
-            for entry in catalog.active_entries(item.catalog):
-                if _is_target(entry, refresh_fuzzy):
-                    target, new_text = chooser.choose(entry, article, lang)
-                    item.targets.append(target)
-                    if new_text:
-                        to_send.append(entry.msgid)
-            if to_send:
-                batches = mt.plan(to_send, fmt=article_format(article),
-                                  context=article_title(article))
-                item.batches = [PlannedBatch([to_send[i] for i in b.indices], b.characters)
-                                for b in batches]
+            item = CatalogPlan(article.rel, article.source_language, lang, path,
+                               config.relative(path))
+            if any(_is_target(e, refresh_fuzzy) for e in catalog.active_entries(seen)):
+                item.article = article
             result.catalogs.append(item)
+    parses.save()
+    result.problems += unreadable
+    if not any(item.article is not None for item in result.catalogs):
+        return result  # nothing to draft: no memory to read
+    everything, earlier = build_memory(config, sources)
+    chooser = _Chooser(everything if use_memory else None, earlier, with_engine)
+    kept: list[CatalogPlan] = []
+    for item in result.catalogs:
+        if item.article is None:
+            kept.append(item)
+            continue
+        article = item.article
+        try:
+            item.catalog = catalog.load(item.path)  # to be written: polib's own objects
+        except TransflowError as exc:
+            result.problems.append(problem_of(config, exc, item.path))
+            continue
+        kept.append(item)
+        to_send: list[str] = []
+        for entry in catalog.active_entries(item.catalog):
+            if _is_target(entry, refresh_fuzzy):
+                target, new_text = chooser.choose(entry, article, item.language)
+                item.targets.append(target)
+                if new_text:
+                    to_send.append(entry.msgid)
+        if to_send:
+            batches = mt.plan(to_send, fmt=article_format(article),
+                              context=article_title(article))
+            item.batches = [PlannedBatch([to_send[i] for i in b.indices], b.characters)
+                            for b in batches]
+    result.catalogs = kept
     return result
