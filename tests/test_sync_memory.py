@@ -9,15 +9,20 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import make_workspace
+from transflow import spool
 from transflow.atomic import Staged
 from transflow.config import load_config
 from transflow.workflow import parallel
-from transflow.workflow.sync import SyncCache, sync
+from transflow.workflow.sync import ArticleSync, SyncCache, sync
+
+
+def _live(kind: type) -> int:
+    gc.collect()
+    return sum(isinstance(o, kind) for o in gc.get_objects())
 
 
 def _live_staged() -> int:
-    gc.collect()
-    return sum(isinstance(o, Staged) for o in gc.get_objects())
+    return _live(Staged)
 
 
 def test_a_parallel_sync_drops_each_chunks_staged_files_once_committed(
@@ -30,6 +35,7 @@ def test_a_parallel_sync_drops_each_chunks_staged_files_once_committed(
     count = 80
     make_workspace(tmp_path, {f"a{i:02}.md": f"# Title {i}\n\nParagraph {i}.\n"
                               for i in range(count)})
+    monkeypatch.setattr(spool, "BATCH", 8)  # the report keeps 8 articles in memory
     alive: list[int] = []
 
     def progress(done: int, total: int, label: str) -> None:
@@ -37,6 +43,9 @@ def test_a_parallel_sync_drops_each_chunks_staged_files_once_committed(
 
     report = sync(load_config(tmp_path), workers=2, progress=progress)
     assert not report.problems and len(report.articles) == count
+    assert _live(ArticleSync) <= 8  # the report's articles are spooled ...
+    assert [a.article for a in report.articles] == [f"articles/a{i:02}.md" for i in range(count)]
+    assert all(a.merges["nl"].new == 2 for a in report.articles)  # ... and read back whole
     sizes = parallel.chunk_sizes(count, 2)
     assert len(alive) == len(sizes)
     # At each chunk's turn only its own staged files and those of chunks that finished

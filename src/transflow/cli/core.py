@@ -17,6 +17,7 @@ from transflow.cli.common import (
     echo_lines,
     emit_chunks,
     emit_json,
+    emit_json_items,
     exit_code,
     get_config,
     info,
@@ -37,7 +38,7 @@ from transflow.states import State
 if TYPE_CHECKING:
     from transflow.workflow.build import BuildReport
     from transflow.workflow.status import StatusReport
-    from transflow.workflow.sync import SyncReport
+    from transflow.workflow.sync import ArticleSync, SyncReport
 
 
 @main.command()
@@ -134,37 +135,39 @@ def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, jobs
                       workers=jobs or usable_cpus())
     render_problems(report.problems)
     if as_json:
-        emit_json(sync_json(report))
+        emit_json_items(sync_json(report), "articles", map(_article_json, report.articles))
     else:
         render_sync(report)
     ctx.exit(exit_code(report.problems))
 
 
 def sync_json(report: SyncReport) -> dict[str, object]:
-    """The versioned JSON document of ``sync``."""
+    """The versioned JSON document of ``sync``, but for its ``articles``: each one is
+    ``_article_json`` of one of ``report.articles`` (written one by one: ``emit_json_items``)."""
     return {
         "version": 1,
         "dry_run": report.dry_run,
         "unchanged": report.unchanged,
         "unchanged_articles": report.unchanged_articles,
-        "articles": [
-            {
-                "article": a.article,
-                "source_language": a.source_language,
-                "segments": a.segments,
-                "written": a.written,
-                "renamed_from": a.renamed_from,
-                "warnings": a.warnings,
-                "merge": {
-                    lang: {"kept": m.kept, "new": m.new, "fuzzy": m.fuzzy,
-                           "obsolete": m.obsolete, "revived": m.revived}
-                    for lang, m in a.merges.items()
-                },
-            }
-            for a in report.articles
-        ],
+        "articles": [],
         "orphans": report.orphans,
         "problems": [p.to_json() for p in report.problems],
+    }
+
+
+def _article_json(a: ArticleSync) -> dict[str, object]:
+    return {
+        "article": a.article,
+        "source_language": a.source_language,
+        "segments": a.segments,
+        "written": a.written,
+        "renamed_from": a.renamed_from,
+        "warnings": a.warnings,
+        "merge": {
+            lang: {"kept": m.kept, "new": m.new, "fuzzy": m.fuzzy,
+                   "obsolete": m.obsolete, "revived": m.revived}
+            for lang, m in a.merges.items()
+        },
     }
 
 
@@ -181,10 +184,10 @@ def render_sync(report: SyncReport) -> None:
         if a.renamed_from:
             info(f"{a.article}: looks renamed from {a.renamed_from}; translations carried "
                  "over (delete the old catalogs when done)")
-    echo_lines(report.written)
+    # (not report.written: a list of every file, where the articles are spooled)
+    changed = echo_lines(p for a in report.articles for p in a.written)
     for orphan in report.orphans:
         info(f"Warning: {orphan} has no article (deleted or renamed?); its catalogs are kept")
-    changed = len(report.written)
     total = len(report.articles) + report.unchanged + len(report.problems)
     skipped = f", {len(report.problems)} skipped (see the errors)" if report.problems else ""
     info(f"sync: {total} article(s), {verb} {changed} file(s){skipped}")

@@ -27,6 +27,7 @@ from transflow.config import Config
 from transflow.errors import Problem, TransflowError
 from transflow.formats import format_for
 from transflow.po import catalog
+from transflow.spool import Spool
 from transflow.workflow import parallel
 from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
@@ -65,7 +66,9 @@ class ArticleSync:
 class SyncReport:
     """The result of one sync run."""
 
-    articles: list[ArticleSync] = field(default_factory=list)
+    #: In the order of the articles; spooled to a temporary file past a few hundred, so a
+    #: sync's memory does not grow with the number of articles it reports on.
+    articles: Spool[ArticleSync] = field(default_factory=Spool)
     #: Articles skipped because nothing changed since the last sync (see ``SyncCache``).
     unchanged_articles: list[str] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
