@@ -156,6 +156,14 @@ def emit_json(document: object) -> None:
     click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 
+def emit_chunks(chunks: Iterable[str]) -> None:
+    """Print one JSON document on stdout, made piece by piece (as :func:`emit_json` prints
+    it: a large document is never held whole)."""
+    for chunk in chunks:
+        click.echo(chunk, nl=False)
+    click.echo("")
+
+
 #: Stands for the items ``emit_json_items`` writes (JSON writes the NULs as ``\\u0000``:
 #: no other value can look the same).
 _ITEMS = "\0items\0"

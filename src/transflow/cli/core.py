@@ -15,6 +15,7 @@ from transflow.cli.common import (
     articles_argument,
     check_language,
     echo_lines,
+    emit_chunks,
     emit_json,
     emit_json_items,
     exit_code,
@@ -323,21 +324,24 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
     def render(report: BuildReport) -> None:
         render_problems(report.problems)
         if as_json:
-            emit_json(build_json(report))
+            emit_chunks(report.json_chunks())
         else:
             render_build(report)
 
     render(report)
-    rebuilt = sum(1 for a in report.articles if a.digests)
-    if wrote and not report.problems and rebuilt * RERUN_SHARE >= len(report.articles):
+    from transflow.workflow.build_spool import REBUILT
+
+    if wrote and not report.problems and report.count(REBUILT) * RERUN_SHARE >= report.count():
         # What the next build prints if nothing changes meanwhile: the same, minus the
         # writes; kept (replay) with what this one wrote, so that one is not run at all.
         rerun = dataclasses.replace(report, written=[], removed=[])
         ctx.meta[RERUN_META] = Rerun(
             captured(lambda: render(rerun)),
             report.claimed_files(config.relative(config.manifest_path)))
+    from transflow.workflow.build_spool import BLOCKED, FINISHED
+
     ctx.exit(exit_code(report.problems, gate_failed=bool(
-        report.blocked or (strict and report.unfinished))))
+        report.count(BLOCKED) or (strict and report.count() > report.count(FINISHED)))))
 
 
 #: A build that wrote the pages of fewer than one article in this many keeps no answer for
@@ -347,24 +351,23 @@ RERUN_SHARE = 20
 
 
 
-def build_json(report: BuildReport) -> dict[str, object]:
-    """The build document: the manifest, plus the articles that could not be read."""
-    return {**report.to_json(), "problems": [p.to_json() for p in report.problems]}
-
-
 def render_build(report: BuildReport) -> None:
-    """Human summary of a build."""
+    """Human summary of a build (from the report's counts: the articles are read back only
+    for those that have a line of their own)."""
+    from transflow.workflow.build_spool import BLOCKED, BUILT
+
     echo_lines(report.written)
-    for a in report.articles:
+    for a in report.unfinished:
         if not a.built:
             info(f"skipped {a.article}: " + "; ".join(a.reasons))
-        elif not a.finished:
+        else:
             info(f"built {a.article} with source-text fallback: " + "; ".join(a.reasons))
     for path in report.removed:
         info(f"removed {path}: its article is gone (deleted, moved or renamed)")
-    built = sum(1 for a in report.articles if a.built)
-    total = len(report.articles) + len(report.problems)
-    refused = f", {len(report.blocked)} refused by checks" if report.blocked else ""
+    built = report.count(BUILT)
+    total = report.count() + len(report.problems)
+    blocked = report.count(BLOCKED)
+    refused = f", {blocked} refused by checks" if blocked else ""
     unreadable = f", {len(report.problems)} with problems" if report.problems else ""
     info(f"build: {built} of {total} article(s) built into {report.output}/"
          f"{refused}{unreadable}")

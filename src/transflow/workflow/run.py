@@ -33,6 +33,7 @@ from transflow.config import Config
 from transflow.errors import EngineError, Problem, TransflowError
 from transflow.mt import Engine
 from transflow.workflow.build import BuildReport, build
+from transflow.workflow.build_spool import BLOCKED, BUILT, FINISHED
 from transflow.workflow.check import CheckReport
 from transflow.workflow.check_run import check
 from transflow.workflow.gates import default_gates
@@ -201,16 +202,16 @@ def _build(config: Config, step: Step, paths: list[Path], options: RunOptions) -
                    gates=default_gates(config),
                    dry_run=options.dry_run, workers=options.workers)
     step.report = report
-    step.summary = {"built": [a.article for a in report.articles if a.built],
-                    "unfinished": [a.article for a in report.unfinished],
-                    "refused": [a.article for a in report.blocked],
-                    "output": report.output}
+    refused = report.names(BLOCKED)
+    unfinished = report.names(without=FINISHED)
+    step.summary = {"built": report.names(BUILT), "unfinished": unfinished,
+                    "refused": refused, "output": report.output}
     _problems(step, report.problems)
     if step.exit_code:
         return
-    if report.blocked:
+    if refused:
         step.exit_code = 3
-        step.message = f"{len(report.blocked)} article(s) refused by the checks"
-    elif options.strict and report.unfinished:
+        step.message = f"{len(refused)} article(s) refused by the checks"
+    elif options.strict and unfinished:
         step.exit_code = 3
-        step.message = f"{len(report.unfinished)} unfinished article(s)"
+        step.message = f"{len(unfinished)} unfinished article(s)"
