@@ -96,10 +96,10 @@ def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | No
                        progress=progress, workers=usable_cpus())
     render_problems(report.problems)
     if as_json:
-        document = report.to_json()
+        document = report.to_json(stream=True)
         if errors_only:
-            document["findings"] = [f.to_json() for f in report.open
-                                    if f.severity == "error"]
+            document["findings"] = (f.to_json() for f in report.findings
+                                    if f.severity == "error" and not f.accepted)
         emit_json(document)
     else:
         render_check(report, errors_only=errors_only)

@@ -152,8 +152,44 @@ def show_error(exc: TransflowError) -> None:
 
 
 def emit_json(document: object) -> None:
-    """Print one JSON document on stdout."""
-    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    """Print one JSON document on stdout.
+
+    A top-level value that is an iterator (not a list) is a list printed item by item, a
+    batch of items per write: the per-article list of 10,000 articles is never held whole,
+    neither as objects nor as one string. The bytes are ``json.dumps(indent=2)``'s.
+    """
+    if not isinstance(document, dict) or not any(
+        isinstance(v, Iterator) for v in document.values()
+    ):
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    parts = ["{"]
+    for n, (key, value) in enumerate(document.items()):
+        parts.append(f"{',' if n else ''}\n  {json.dumps(key, ensure_ascii=False)}: ")
+        if not isinstance(value, Iterator):
+            parts.append(_nested_json(value, "\n  "))
+            continue
+        parts.append("[")
+        empty = True
+        for item in value:
+            parts.append(f"{'' if empty else ','}\n    {_nested_json(item, chr(10) + '    ')}")
+            empty = False
+            if len(parts) >= JSON_BATCH:
+                click.echo("".join(parts), nl=False)
+                parts = []
+        parts.append("]" if empty else "\n  ]")
+    parts.append("\n}" if document else "}")
+    click.echo("".join(parts))
+
+
+#: Items of a streamed JSON list printed per write (see :func:`emit_json`).
+JSON_BATCH = 500
+
+
+def _nested_json(value: object, newline: str) -> str:
+    """``value`` as ``json.dumps(indent=2)`` writes it nested where a line starts with
+    ``newline`` (JSON strings hold no raw newline, so every newline is a line's start)."""
+    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)
 
 
 def echo_lines(lines: Sequence[str]) -> None:

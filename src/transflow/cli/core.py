@@ -216,7 +216,7 @@ def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | N
     below = report.below(*gate) if gate is not None else []
     render_problems(report.problems)
     if as_json:
-        document = report.to_json()
+        document = report.to_json(stream=True)
         if gate is not None:
             document["fail_under"] = {
                 "state": gate[0].key,

@@ -124,12 +124,15 @@ class CheckReport:
         """The findings that gate publishing."""
         return [f for f in self.findings if f.gating]
 
-    def to_json(self) -> dict[str, object]:
-        """The versioned JSON document (public contract)."""
+    def to_json(self, *, stream: bool = False) -> dict[str, object]:
+        """The versioned JSON document (public contract); ``stream``: the findings as
+        iterators (made one by one as they are printed, never all held)."""
+        findings = (f.to_json() for f in self.findings if not f.accepted)
+        accepted = (f.to_json() for f in self.findings if f.accepted)
         return {
             "version": JSON_VERSION,
-            "findings": [f.to_json() for f in self.open],
-            "accepted": [f.to_json() for f in self.accepted],
+            "findings": findings if stream else list(findings),
+            "accepted": accepted if stream else list(accepted),
             "counts": {"error": self.count("error"), "warning": self.count("warning")},
             "drafts": {
                 "error": self.count("error", drafts=True),

@@ -112,14 +112,16 @@ class StatusReport:
         """Items whose share of segments at ``state`` or better is under ``percent``."""
         return [i for i in self.items if i.percent(state) < percent]
 
-    def to_json(self) -> dict[str, object]:
-        """The versioned JSON document (public contract)."""
+    def to_json(self, *, stream: bool = False) -> dict[str, object]:
+        """The versioned JSON document (public contract); ``stream``: the articles as an
+        iterator (made one by one as it is printed, never all held)."""
         totals = self.totals().to_json()
         for key in ("article", "source_language", "language", "catalog", "catalog_missing"):
             totals.pop(key)
+        articles = (i.to_json() for i in self.items)
         return {
             "version": JSON_VERSION,
-            "articles": [i.to_json() for i in self.items],
+            "articles": articles if stream else list(articles),
             "totals": totals,
             "problems": [p.to_json() for p in self.problems],
         }
