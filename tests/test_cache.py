@@ -171,19 +171,20 @@ def test_a_build_answered_from_the_cache_equals_a_computed_one(workspace: Path) 
 
 def test_the_manifest_is_written_as_json_dumps_would(workspace: Path) -> None:
     from transflow.config import load_config
-    from transflow.workflow.build import build
+    from transflow.workflow.build import BuildReport, build
     from transflow.workflow.gates import default_gates
 
     config = load_config(workspace)
     report = build(config, gates=default_gates(config))  # one built, one left out (errors)
-    report.carried.append({"article": "articles/a-gone.md", "built": True, "finished": True,
-                           "files": {"nl": "dist/nl/a-gone.md"}, "reasons": ["é"]})
+    report.carry({"article": "articles/a-gone.md", "built": True, "finished": True,
+                  "files": {"nl": "dist/nl/a-gone.md"}, "reasons": ["é"]})
     expected = json.dumps(report.to_json(), indent=2, ensure_ascii=False)
     assert report.manifest_text() == expected
     assert report.blocked and any(a.built for a in report.articles)
-    report.articles.clear()
-    report.carried.clear()
-    assert report.manifest_text() == json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+    document = {**report.to_json(), "problems": [p.to_json() for p in report.problems]}
+    assert "".join(report.json_chunks()) == json.dumps(document, indent=2, ensure_ascii=False)
+    empty = BuildReport(report.output, report.publish)
+    assert empty.manifest_text() == json.dumps(empty.to_json(), indent=2, ensure_ascii=False)
 
 
 def test_the_previous_manifest_is_read_entry_by_entry(

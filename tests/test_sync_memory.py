@@ -9,15 +9,20 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import make_workspace
+from transflow import spool
 from transflow.atomic import Staged
 from transflow.config import load_config
 from transflow.workflow import parallel
-from transflow.workflow.sync import SyncCache, sync
+from transflow.workflow.sync import ArticleSync, SyncCache, sync
+
+
+def _live(kind: type) -> int:
+    gc.collect()
+    return sum(isinstance(o, kind) for o in gc.get_objects())
 
 
 def _live_staged() -> int:
-    gc.collect()
-    return sum(isinstance(o, Staged) for o in gc.get_objects())
+    return _live(Staged)
 
 
 def test_a_parallel_sync_drops_each_chunks_staged_files_once_committed(
@@ -30,6 +35,7 @@ def test_a_parallel_sync_drops_each_chunks_staged_files_once_committed(
     count = 80
     make_workspace(tmp_path, {f"a{i:02}.md": f"# Title {i}\n\nParagraph {i}.\n"
                               for i in range(count)})
+    monkeypatch.setattr(spool, "BATCH", 8)  # the report keeps 8 articles in memory
     alive: list[int] = []
 
     def progress(done: int, total: int, label: str) -> None:
@@ -37,6 +43,9 @@ def test_a_parallel_sync_drops_each_chunks_staged_files_once_committed(
 
     report = sync(load_config(tmp_path), workers=2, progress=progress)
     assert not report.problems and len(report.articles) == count
+    assert _live(ArticleSync) <= 8  # the report's articles are spooled ...
+    assert [a.article for a in report.articles] == [f"articles/a{i:02}.md" for i in range(count)]
+    assert all(a.merges["nl"].new == 2 for a in report.articles)  # ... and read back whole
     sizes = parallel.chunk_sizes(count, 2)
     assert len(alive) == len(sizes)
     # At each chunk's turn only its own staged files and those of chunks that finished
@@ -50,26 +59,43 @@ def test_a_parallel_sync_drops_each_chunks_staged_files_once_committed(
     assert again.unchanged == count and not again.articles
 
 
-def test_the_sync_cache_is_written_as_one_json_dumps_of_it_would_be(tmp_path: Path) -> None:
-    """Written entry by entry (no string of the whole file), the same bytes."""
-    make_workspace(tmp_path, {f"a{i}.md": f"# T {i}\n\nText {i}.\n" for i in range(3)})
+@pytest.mark.parametrize("names", [["a0", "a1", "a2"], ["a/z", "a-b", "b"]])
+def test_the_sync_cache_is_written_as_one_json_dumps_of_it_would_be(
+    tmp_path: Path, names: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written entry by entry, the remembered entries spooled: the same bytes when a sync
+    gives its articles sorted by name, the same object when not (``a/z.md`` before
+    ``a-b.md``: paths sort part by part)."""
+    monkeypatch.setattr(spool, "BATCH", 2)
+    make_workspace(tmp_path, {f"{n}.md": f"# T {n}\n\nText {n}.\n" for n in names})
     config = load_config(tmp_path)
     sync(config)
     cache = SyncCache(config)
-    assert len(cache.data) == 3  # read back as dicts
+    first = json.loads(cache.path.read_text(encoding="utf-8"))
+    assert len(first["articles"]) == len(names) and first["key"] == cache.key
+    in_order = names == sorted(names)
+    if in_order:
+        assert cache.path.read_text(encoding="utf-8") == json.dumps(first, sort_keys=True)
+    # a later run: one entry remembered again, two new ones (one sorting first), the
+    # others as read
     article = tmp_path / "articles/new.md"
     article.write_text("# New\n", encoding="utf-8")
     out = tmp_path / "locales/nl/new.po"
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("", encoding="utf-8")
-    cache.remember("articles/new.md", str(article), "d" * 64, [str(out), str(article)])
-    cache.remember("articles/\u00e9 \"q\".md", str(article), "e" * 64, [])
-    expected = json.dumps(
-        {"key": cache.key, "articles": {rel: item if isinstance(item, dict) else
-                                        json.loads(item) for rel, item in cache.data.items()}},
-        sort_keys=True)
+    expected = dict(first["articles"])
+    for rel, outputs in ((f"articles/{names[1]}.md", [str(out)]),
+                         ("articles/new.md", [str(out), str(article)]),
+                         ('articles/\u00e9 "q".md', [])):
+        cache.remember(rel, str(article), "d" * 64, outputs)
+        st = article.stat()
+        expected[rel] = {"digest": "d" * 64, "stat": [st.st_size, st.st_mtime_ns],
+                         "outputs": {p: [Path(p).stat().st_size, Path(p).stat().st_mtime_ns]
+                                     for p in outputs}}
     cache.save()
-    assert cache.path.read_text(encoding="utf-8") == expected
+    text = cache.path.read_text(encoding="utf-8")
+    assert json.loads(text) == {"key": cache.key, "articles": expected}
+    if in_order:
+        assert text == json.dumps({"key": cache.key, "articles": expected}, sort_keys=True)
     again = SyncCache(config)
     assert again.fresh("articles/new.md", article)
-    assert len(again.data) == 5
+    assert len(again.data) == len(names) + 2

@@ -16,7 +16,7 @@ import json
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -152,51 +152,66 @@ def show_error(exc: TransflowError) -> None:
 
 
 def emit_json(document: object) -> None:
-    """Print one JSON document on stdout.
+    """Print one JSON document on stdout."""
+    click.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
-    A top-level value that is an iterator (not a list) is a list printed item by item, a
-    batch of items per write: the per-article list of 10,000 articles is never held whole,
-    neither as objects nor as one string. The bytes are ``json.dumps(indent=2)``'s.
-    """
-    if not isinstance(document, dict) or not any(
-        isinstance(v, Iterator) for v in document.values()
-    ):
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+def emit_chunks(chunks: Iterable[str]) -> None:
+    """Print one JSON document on stdout, made piece by piece (as :func:`emit_json` prints
+    it: a large document is never held whole)."""
+    for chunk in chunks:
+        click.echo(chunk, nl=False)
+    click.echo("")
+
+
+#: Stands for the items ``emit_json_items`` writes (JSON writes the NULs as ``\\u0000``:
+#: no other value can look the same).
+_ITEMS = "\0items\0"
+
+
+def emit_json_items(document: dict[str, object], key: str, items: Iterable[object]) -> None:
+    """``emit_json`` of ``document`` with ``items`` as the list at ``key`` (in the place
+    the key has in it): the same text, but no list of the items, nor a string of the
+    whole, is ever made (a sync of 10,000 articles reports on each). Items are written a
+    few hundred at a time."""
+    marker = json.dumps(_ITEMS)
+    text = json.dumps({**document, key: [_ITEMS]}, indent=2, ensure_ascii=False)
+    at = text.index(marker)
+    line_start = text.rindex("\n", 0, at) + 1
+    head, tail, indent = text[:line_start], text[at + len(marker) :], text[line_start:at]
+    pending: list[str] = []
+    before = head  # what comes before the next item
+    for item in items:
+        pending.append(indent + json.dumps(item, indent=2, ensure_ascii=False)
+                       .replace("\n", "\n" + indent))
+        if len(pending) >= 256:
+            click.echo(before + ",\n".join(pending), nl=False)
+            before, pending = ",\n", []
+    if before is head and not pending:
+        emit_json({**document, key: []})  # ``[]``, as json writes an empty list
         return
-    parts = ["{"]
-    for n, (key, value) in enumerate(document.items()):
-        parts.append(f"{',' if n else ''}\n  {json.dumps(key, ensure_ascii=False)}: ")
-        if not isinstance(value, Iterator):
-            parts.append(_nested_json(value, "\n  "))
-            continue
-        parts.append("[")
-        empty = True
-        for item in value:
-            parts.append(f"{'' if empty else ','}\n    {_nested_json(item, chr(10) + '    ')}")
-            empty = False
-            if len(parts) >= JSON_BATCH:
-                click.echo("".join(parts), nl=False)
-                parts = []
-        parts.append("]" if empty else "\n  ]")
-    parts.append("\n}" if document else "}")
-    click.echo("".join(parts))
+    click.echo((before + ",\n".join(pending) if pending else "") + tail)
 
 
-#: Items of a streamed JSON list printed per write (see :func:`emit_json`).
-JSON_BATCH = 500
+#: Lines ``echo_lines`` writes at once.
+ECHO_BATCH = 4096
 
 
-def _nested_json(value: object, newline: str) -> str:
-    """``value`` as ``json.dumps(indent=2)`` writes it nested where a line starts with
-    ``newline`` (JSON strings hold no raw newline, so every newline is a line's start)."""
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)
-
-
-def echo_lines(lines: Sequence[str]) -> None:
-    """One line on stdout per item (written paths), in one write: ``click.echo`` flushes
-    each call, and a cold build of 2,000 articles lists 4,000 files."""
-    if lines:
-        click.echo("\n".join(lines))
+def echo_lines(lines: Iterable[str]) -> int:
+    """One line on stdout per item (written paths), a few thousand per write: ``click.echo``
+    flushes each call, and a cold build of 2,000 articles lists 4,000 files (an iterator is
+    not made into one string: a sync of 10,000 articles lists 20,000). Returns how many."""
+    count = 0
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= ECHO_BATCH:
+            click.echo("\n".join(batch))
+            count += len(batch)
+            batch = []
+    if batch:
+        click.echo("\n".join(batch))
+    return count + len(batch)
 
 
 def info(message: str) -> None:

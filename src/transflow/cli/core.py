@@ -16,7 +16,8 @@ from transflow.cli.common import (
     articles_argument,
     check_language,
     echo_lines,
-    emit_json,
+    emit_chunks,
+    emit_json_items,
     exit_code,
     get_config,
     info,
@@ -37,7 +38,7 @@ from transflow.states import State
 if TYPE_CHECKING:
     from transflow.workflow.build import BuildReport
     from transflow.workflow.status import CatalogStatus, StatusReport
-    from transflow.workflow.sync import SyncReport
+    from transflow.workflow.sync import ArticleSync, SyncReport
 
 
 @main.command()
@@ -134,37 +135,39 @@ def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, jobs
                       workers=jobs or usable_cpus())
     render_problems(report.problems)
     if as_json:
-        emit_json(sync_json(report))
+        emit_json_items(sync_json(report), "articles", map(_article_json, report.articles))
     else:
         render_sync(report)
     ctx.exit(exit_code(report.problems))
 
 
 def sync_json(report: SyncReport) -> dict[str, object]:
-    """The versioned JSON document of ``sync``."""
+    """The versioned JSON document of ``sync``, but for its ``articles``: each one is
+    ``_article_json`` of one of ``report.articles`` (written one by one: ``emit_json_items``)."""
     return {
         "version": 1,
         "dry_run": report.dry_run,
         "unchanged": report.unchanged,
         "unchanged_articles": report.unchanged_articles,
-        "articles": [
-            {
-                "article": a.article,
-                "source_language": a.source_language,
-                "segments": a.segments,
-                "written": a.written,
-                "renamed_from": a.renamed_from,
-                "warnings": a.warnings,
-                "merge": {
-                    lang: {"kept": m.kept, "new": m.new, "fuzzy": m.fuzzy,
-                           "obsolete": m.obsolete, "revived": m.revived}
-                    for lang, m in a.merges.items()
-                },
-            }
-            for a in report.articles
-        ],
+        "articles": [],
         "orphans": report.orphans,
         "problems": [p.to_json() for p in report.problems],
+    }
+
+
+def _article_json(a: ArticleSync) -> dict[str, object]:
+    return {
+        "article": a.article,
+        "source_language": a.source_language,
+        "segments": a.segments,
+        "written": a.written,
+        "renamed_from": a.renamed_from,
+        "warnings": a.warnings,
+        "merge": {
+            lang: {"kept": m.kept, "new": m.new, "fuzzy": m.fuzzy,
+                   "obsolete": m.obsolete, "revived": m.revived}
+            for lang, m in a.merges.items()
+        },
     }
 
 
@@ -181,10 +184,10 @@ def render_sync(report: SyncReport) -> None:
         if a.renamed_from:
             info(f"{a.article}: looks renamed from {a.renamed_from}; translations carried "
                  "over (delete the old catalogs when done)")
-    echo_lines(report.written)
+    # (not report.written: a list of every file, where the articles are spooled)
+    changed = echo_lines(p for a in report.articles for p in a.written)
     for orphan in report.orphans:
         info(f"Warning: {orphan} has no article (deleted or renamed?); its catalogs are kept")
-    changed = len(report.written)
     total = len(report.articles) + report.unchanged + len(report.problems)
     skipped = f", {len(report.problems)} skipped (see the errors)" if report.problems else ""
     info(f"sync: {total} article(s), {verb} {changed} file(s){skipped}")
@@ -216,7 +219,7 @@ def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | N
     below = report.below(*gate) if gate is not None else []
     render_problems(report.problems)
     if as_json:
-        document = report.to_json(stream=True)
+        document = report.to_json(stream=True)  # the articles: printed one by one
         if gate is not None:
             document["fail_under"] = {
                 "state": gate[0].key,
@@ -225,7 +228,7 @@ def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | N
                 "below": [{"catalog": i.catalog, "article": i.article,
                            "percent": round(i.percent(gate[0]), 1)} for i in below],
             }
-        emit_json(document)
+        emit_json_items(document, "articles", (i.to_json() for i in report.items))
     else:
         render_status(report, config.publish)
     if gate is not None and below:
@@ -330,21 +333,24 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
     def render(report: BuildReport) -> None:
         render_problems(report.problems)
         if as_json:
-            emit_json(build_json(report))
+            emit_chunks(report.json_chunks())
         else:
             render_build(report)
 
     render(report)
-    rebuilt = sum(1 for a in report.articles if a.digests)
-    if wrote and not report.problems and rebuilt * RERUN_SHARE >= len(report.articles):
+    from transflow.workflow.build_spool import REBUILT
+
+    if wrote and not report.problems and report.count(REBUILT) * RERUN_SHARE >= report.count():
         # What the next build prints if nothing changes meanwhile: the same, minus the
         # writes; kept (replay) with what this one wrote, so that one is not run at all.
         rerun = dataclasses.replace(report, written=[], removed=[])
         ctx.meta[RERUN_META] = Rerun(
             captured(lambda: render(rerun)),
             report.claimed_files(config.relative(config.manifest_path)))
+    from transflow.workflow.build_spool import BLOCKED, FINISHED
+
     ctx.exit(exit_code(report.problems, gate_failed=bool(
-        report.blocked or (strict and report.unfinished))))
+        report.count(BLOCKED) or (strict and report.count() > report.count(FINISHED)))))
 
 
 #: A build that wrote the pages of fewer than one article in this many keeps no answer for
@@ -354,24 +360,23 @@ RERUN_SHARE = 20
 
 
 
-def build_json(report: BuildReport) -> dict[str, object]:
-    """The build document: the manifest, plus the articles that could not be read."""
-    return {**report.to_json(), "problems": [p.to_json() for p in report.problems]}
-
-
 def render_build(report: BuildReport) -> None:
-    """Human summary of a build."""
+    """Human summary of a build (from the report's counts: the articles are read back only
+    for those that have a line of their own)."""
+    from transflow.workflow.build_spool import BLOCKED, BUILT
+
     echo_lines(report.written)
-    for a in report.articles:
+    for a in report.unfinished:
         if not a.built:
             info(f"skipped {a.article}: " + "; ".join(a.reasons))
-        elif not a.finished:
+        else:
             info(f"built {a.article} with source-text fallback: " + "; ".join(a.reasons))
     for path in report.removed:
         info(f"removed {path}: its article is gone (deleted, moved or renamed)")
-    built = sum(1 for a in report.articles if a.built)
-    total = len(report.articles) + len(report.problems)
-    refused = f", {len(report.blocked)} refused by checks" if report.blocked else ""
+    built = report.count(BUILT)
+    total = report.count() + len(report.problems)
+    blocked = report.count(BLOCKED)
+    refused = f", {blocked} refused by checks" if blocked else ""
     unreadable = f", {len(report.problems)} with problems" if report.problems else ""
     info(f"build: {built} of {total} article(s) built into {report.output}/"
          f"{refused}{unreadable}")

@@ -32,7 +32,8 @@ from transflow.errors import CatalogError, Problem, TransflowError
 from transflow.formats import Segment
 from transflow.po.model import Catalog
 from transflow.states import State, approval_is_stale, entry_state, view
-from transflow.workflow import parallel
+from transflow.workflow import build_spool, parallel
+from transflow.workflow.build_spool import ResultSpool, SpooledArticles
 from transflow.workflow.cache import (
     RACY_NS,
     FileEntry,
@@ -87,9 +88,10 @@ class LanguageBuild:
     gate_problems: list[str] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, weakref_slot=True)
 class ArticleBuild:
-    """The outcome for one article."""
+    """The outcome for one article (weakly referable: a test proves none is held once it
+    went to the build's spool)."""
 
     article: str
     slug: str
@@ -186,83 +188,101 @@ class ArticleBuild:
 
 @dataclass(slots=True)
 class BuildReport:
-    """Every article's outcome, plus the files written."""
+    """Every article's outcome, plus the files written.
+
+    The outcomes are kept on disk (``build_spool``), not in memory: ``articles`` reads them
+    back when iterated, and the manifest is copied from there; the counts and names of the
+    report are answered from a few bytes per article."""
 
     output: str
     publish: State
-    articles: list[ArticleBuild] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     allow_incomplete: bool = False
-    #: Manifest entries of articles this (partial) build did not look at, kept as they were.
-    carried: list[dict[str, Any]] = field(default_factory=list)
     #: Published files removed because their article is gone (deleted, moved or renamed).
     removed: list[str] = field(default_factory=list)
     #: Articles and catalogs that could not be read (reported and skipped).
     problems: list[Problem] = field(default_factory=list)
     #: The manifest (workspace-relative) and the SHA-256 of what this build wrote there.
     manifest_written: tuple[str, bytes] | None = None
+    #: Every article's outcome, by its position in the build (see ``build_spool``).
+    spool: ResultSpool = field(default_factory=lambda: ResultSpool(0), repr=False)
+
+    @property
+    def articles(self) -> Sequence[ArticleBuild]:
+        """Every article's outcome, in build order (each read back when asked for)."""
+        return SpooledArticles(self.spool)
+
+    @property
+    def carried(self) -> int:
+        """How many manifest entries of articles this (partial) build did not look at it
+        keeps as they were."""
+        return sum(1 for f in self.spool.marks if f & build_spool.CARRIED)
+
+    def carry(self, entry: dict[str, Any]) -> None:
+        """Keep an entry of the previous manifest as it was."""
+        self.spool.carry(_pieces(entry), str(entry["article"]))
 
     def claimed_files(self, manifest: str) -> dict[str, bytes | None]:
         """Every file this build says is published, and its ``manifest`` (workspace-relative),
         with what this build wrote there (a ``written.Proof``; None: it was already as it
         had to be)."""
-        claimed: dict[str, bytes | None] = {}
-        for a in self.articles:
-            digests = a.digests or (None,) * len(a.files)
-            claimed.update(zip(a.files.values(), digests, strict=True))
+        claimed: dict[str, bytes | None] = dict(self.spool.claims())
         claimed[manifest] = None
         if self.manifest_written is not None:
             claimed[self.manifest_written[0]] = self.manifest_written[1]
         return claimed
 
+    def count(self, flag: int = 0) -> int:
+        """How many articles have ``flag`` (``build_spool.BUILT`` …; 0: all of them)."""
+        return self.spool.count(flag)
+
+    def names(self, flag: int = 0, *, without: int = 0) -> list[str]:
+        """The articles with every bit of ``flag`` and none of ``without``, in build order."""
+        return [str(self.spool.rels[s]) for s in self.spool.slots(flag, without=without)]
+
     @property
     def unfinished(self) -> list[ArticleBuild]:
         """Articles that are not finished (skipped, or built with fallback)."""
-        return [a for a in self.articles if not a.finished]
+        return [self.spool.article(s) for s in self.spool.slots(0, without=build_spool.FINISHED)]
 
     @property
     def blocked(self) -> list[ArticleBuild]:
         """Articles a gate refused (a gate failure: ``build`` exits 3)."""
-        return [a for a in self.articles if a.blocked]
+        return [self.spool.article(s) for s in self.spool.slots(build_spool.BLOCKED)]
 
     def manifest_text(self) -> str:
         """``json.dumps(self.to_json(), indent=2, ensure_ascii=False)``, byte for byte."""
         return "".join(self.manifest_chunks())
 
-    def manifest_chunks(self) -> Iterator[str]:
-        """:meth:`manifest_text` in pieces, one article at a time, so the document never
+    def manifest_chunks(self, tail: str = "") -> Iterator[str]:
+        """:meth:`manifest_text` in pieces, runs of articles at a time, so the document never
         exists whole, neither as Python objects nor as one string (a 10,000-article
-        manifest would take tens of MB that way)."""
-        items: list[tuple[str, ArticleBuild | dict[str, Any]]] = [
-            *((a.article, a) for a in self.articles),
-            *((str(c["article"]), c) for c in self.carried),
-        ]
-        items.sort(key=lambda item: item[0])
-
-        def entry(item: ArticleBuild | dict[str, Any], index: int) -> str | None:
-            if isinstance(item, ArticleBuild):
-                return item.manifest_piece(index)
-            return _piece(item, index)
-
+        manifest would take tens of MB that way). ``tail``: members added at the end (the
+        ``--json`` document's problems), as ``',\\n  "name": value'``."""
         yield "{\n"
         yield f'  "version": {_dumps(MANIFEST_VERSION)},\n'
         yield f'  "publish": {_dumps(self.publish.key)},\n'
         yield f'  "allow_incomplete": {_dumps(self.allow_incomplete)}'
-        for index, name in ((1, "pairs"), (0, "articles"), (2, "left_out")):
+        for name, runs in self.spool.manifest_lists():
             yield f',\n  "{name}": '
-            first = True
-            for _, item in items:
-                piece = entry(item, index)
-                if piece is None:
-                    continue
-                yield ("[\n" if first else ",\n") + piece
-                first = False
-            yield "[]" if first else "\n  ]"
+            empty = True
+            for text in runs:
+                empty = False
+                yield text
+            yield "[]" if empty else "\n  ]"
+        yield tail
         yield "\n}"
+
+    def json_chunks(self) -> Iterator[str]:
+        """The ``--json`` document of the build (the manifest, plus the articles that could
+        not be read) as ``json.dumps(..., indent=2, ensure_ascii=False)`` writes it."""
+        problems = _indented([p.to_json() for p in self.problems], 1)
+        return self.manifest_chunks(f',\n  "problems": {problems}')
 
     def to_json(self) -> dict[str, object]:
         """The manifest document (public contract, versioned)."""
-        articles = sorted([*(a.to_json() for a in self.articles), *self.carried],
+        carried = [json.loads(piece) for piece in self.spool.carried_entries()]
+        articles = sorted([*(a.to_json() for a in self.articles), *carried],
                           key=lambda item: str(item["article"]))
         return {
             "version": MANIFEST_VERSION,
@@ -318,105 +338,102 @@ def build(
     # whose results record it (see _reuse), so "build" and "build --allow-incomplete" share.
     base = make_key("build", config_key(config), out, *gate_keys)
     keys: dict[Path, str] = {}
-    reused: dict[Path, tuple[ArticleBuild, list[str]]] = {}
+    spool = report.spool = ResultSpool(len(all_files))
+    done = bytearray(len(all_files))  # 1: answered from the cache
     for start in range(0, len(all_files) if cache.enabled else 0, LOOKUP_BATCH):
         batch = all_files[start : start + LOOKUP_BATCH]
         rows = cache.stored("build", [config.relative(path) for path in batch])
-        for path in batch:
+        for slot, path in enumerate(batch, start):
             rel, inputs = input_files(config, path) if rows else (config.relative(path), [])
             row = rows.get(rel)
             if row is None:
                 cache.misses += 1
                 continue  # never built: its key is made where it is built (on every core)
-            keys[path] = key = make_key(base, rel, *cache.digests(inputs))
+            key = make_key(base, rel, *cache.digests(inputs))
             hit = _reuse(cache, config, rel, key, row[1], allow_incomplete) \
                 if row[0] == key else None
             if hit is not None:
                 cache.hits += 1
-                reused[path] = hit
+                spool.put_cached(slot, *hit)
+                done[slot] = 1
             else:
+                keys[path] = key
                 cache.misses += 1
-    files = [p for p in all_files if p not in reused]
+    # (position, article) of those to build
+    files = [(slot, p) for slot, p in enumerate(all_files) if not done[slot]]
+    del done
     # What sync stored spares parsing again (a dry run stores nothing).
     parses = ParseCache(config, enabled=use_cache, readonly=dry_run)
-    parses.plan(files)
+    parses.plan([p for _, p in files])
     # The journal lets the next command finish (or clean up after) a killed build.
     journal = journal_of(config) if not dry_run else None
     if journal is not None and out != config.output:
         journal.begin([out])
     # Keys the parent did not make (never-built articles) are made where they are built.
     key_base = base if cache.enabled and not dry_run else None
+    broken: dict[int, tuple[str, Problem]] = {}  # position -> the article, what stopped it
     with cache:
-        outcomes: list[_Outcome] = []
 
         # What each article published is recorded (``ResultCache.record_written``) once it is
         # committed and has aged past the racy window (a record taken sooner is not trusted,
         # and the next build would read it again): in a parallel build, while workers go on.
-        committed: collections.deque[tuple[int, _Outcome, _Keyed]] = collections.deque()
+        # Its outcome goes to the spool then (not held until the build ends).
+        committed: collections.deque[tuple[int, int, _Outcome, _Keyed]] = collections.deque()
 
         def remember(older_than: int | None) -> None:
             while committed and (older_than is None or committed[0][0] < older_than):
-                _, (rel, result), (key, learned) = committed.popleft()
+                _, slot, (rel, result), (key, learned) = committed.popleft()
                 for name, entry in learned:  # the inputs' digests a worker found
                     cache.learn(name, entry)
-                learned.clear()  # learnt (and written in batches): not held to the end
-                if key is not None and not isinstance(result, Problem):
+                if isinstance(result, Problem):
+                    broken[slot] = (rel, result)
+                    continue
+                if key is not None:
                     _remember(cache, config, rel, key, result[0], allow_incomplete)
-                    # stored: neither is held until the build ends (10,000 articles' worth)
-                    result[0].cached = None
+                spool.put(slot, result[0], result[1])
 
-        def commits(outcomes: Iterable[tuple[_Outcome, _Keyed]]) -> None:
+        def commits(outcomes: Iterable[tuple[int, _Outcome, _Keyed]]) -> None:
             now = time.time_ns()
-            committed.extend((now, outcome, keyed) for outcome, keyed in outcomes)
+            committed.extend((now, slot, outcome, keyed) for slot, outcome, keyed in outcomes)
             remember(now - RACY_NS)
 
         if parallel.worth_it(files, workers):
-            done = [0]
+            count, total = [0], len(files)
 
-            def adopt(items: list[_Built]) -> None:
+            def adopt(items: list[tuple[int, _Built]]) -> None:
                 # One commit (one journal write) for the chunk's articles, each of which
                 # went through whole: its files are visible together, as in sync.
                 transaction = Transaction(journal=journal)
-                for n, (outcome, staged, keyed) in enumerate(items):
+                for _, (_, staged, _) in items:
                     if staged is not None:
                         transaction.adopt(staged)
-                        items[n] = (outcome, None, keyed)  # not kept until the build ends
                 transaction.commit()
-                commits((outcome, keyed) for outcome, _, keyed in items)
-                done[0] += len(items)
-                progress(done[0], len(files), items[-1][0][0] if items else "")
+                commits((slot, outcome, keyed) for slot, (outcome, _, keyed) in items)
+                count[0] += len(items)
+                progress(count[0], total, items[-1][1][0][0] if items else "")
 
-            _preload(files, gates)
-            chunks = parallel.map_chunks(
-                _build_chunk, [(path, keys.get(path)) for path in files], workers=workers,
+            _preload([p for _, p in files], gates)
+            parallel.each_chunk(  # in order, none kept: each goes to the spool
+                _build_chunk, [(slot, path, keys.get(path)) for slot, path in files],
+                workers=workers,
                 args=(config, out, tuple(gates), allow_incomplete, dry_run, parses, key_base),
                 on_result=adopt,
             )
-            outcomes = [outcome for items in chunks for outcome, _, _ in items]
         else:
-            for n, path in enumerate(files, 1):
+            for n, (slot, path) in enumerate(files, 1):
                 progress(n, len(files), config.relative(path))
                 outcome, _, keyed = _build_keyed(
                     config, path, keys.get(path), key_base, out, gates, allow_incomplete,
                     dry_run, commit=True, parses=parses)
-                commits([(outcome, keyed)])
-                outcomes.append(outcome)
+                commits([(slot, outcome, keyed)])
         remember(None)
         parses.save()
-        built: dict[Path, tuple[ArticleBuild, list[str]]] = {}
-        broken: set[str] = set()
-        for path, (rel, result) in zip(files, outcomes, strict=True):
-            if isinstance(result, Problem):
-                report.problems.append(result)
-                broken.add(rel)
-            else:
-                built[path] = result
-        for path in all_files:
-            done_item = reused.get(path) or built.get(path)
-            if done_item is not None:
-                report.articles.append(done_item[0])
-                report.written += done_item[1]
-        seen = {a.article for a in report.articles}
+        files, keys = [], {}
+        report.problems += [broken[slot][1] for slot in sorted(broken)]
+        report.written = spool.written()
+        seen = {rel for rel, f in zip(spool.rels, spool.marks, strict=True)
+                if f & build_spool.PRESENT}
+        gone = {rel for rel, _ in broken.values()}
         # A full build whose manifest already lists exactly these articles as they are: no
         # article is gone, nothing is carried, nothing to write (the common unchanged case,
         # where reading the old manifest entry by entry would cost more than all the rest).
@@ -428,10 +445,10 @@ def build(
         # Removals of gone articles and the manifest are made visible together, last.
         with Transaction(journal=journal) as transaction:
             for old in [] if same else previous_entries(manifest, seen):
-                if paths or old.get("article") in broken:
+                if paths or old.get("article") in gone:
                     # A partial build, or an article that cannot be read now: what was
                     # published from it stays as it was, and so does its manifest entry.
-                    report.carried.append(old)
+                    report.carry(old)
                     continue
                 # A full build: the article is gone, so is what was published from it.
                 for rel in dict(old.get("files") or {}).values():
@@ -472,9 +489,10 @@ def _preload(files: Sequence[Path], gates: Sequence[Gate]) -> None:
 
 def _reuse(
     cache: ResultCache, config: Config, rel: str, key: str, raw: str, allow_incomplete: bool
-) -> tuple[ArticleBuild, list[str]] | None:
-    """The cached outcome ``raw`` of an article, if its outputs are still exactly as it left
-    them (paths as strings: this runs for every article of an unchanged workspace)."""
+) -> tuple[dict[str, Any], str] | None:
+    """The cached outcome ``raw`` of an article, parsed, and as stored now, if its outputs
+    are still exactly as it left them (paths as strings: this runs for every article of an
+    unchanged workspace)."""
     data = json.loads(raw)
     root = config.root
     refreshed = {}
@@ -489,8 +507,9 @@ def _reuse(
         return None
     if refreshed != data["outputs"]:  # re-hashed (too recent before): trusted from now on
         data["outputs"] = refreshed
-        cache.put("build", rel, key, json.dumps(data, ensure_ascii=False))
-    return ArticleBuild.from_cache(data["result"]), []
+        raw = json.dumps(data, ensure_ascii=False)
+        cache.put("build", rel, key, raw)
+    return data, raw
 
 
 def _remember(
@@ -597,7 +616,7 @@ _Built = tuple[_Outcome, "Staged | None", _Keyed]
 
 
 def _build_chunk(
-    items: list[tuple[Path, str | None]],
+    items: list[tuple[int, Path, str | None]],
     config: Config,
     out: Path,
     gates: Sequence[Gate],
@@ -605,18 +624,19 @@ def _build_chunk(
     dry_run: bool,
     parses: ParseCache,
     key_base: str | None,
-) -> list[_Built]:
-    """Worker: build a chunk of articles (each with its key, when the parent made it),
-    staging each one's files for the parent to commit."""
-    built: list[_Built] = []
-    parses.plan([path for path, _ in items])
+) -> list[tuple[int, _Built]]:
+    """Worker: build a chunk of articles (each with its position, and its key when the
+    parent made it), staging each one's files for the parent to commit."""
+    built: list[tuple[int, _Built]] = []
+    parses.plan([path for _, path, _ in items])
     try:
-        for path, key in items:
-            built.append(_build_keyed(config, path, key, key_base, out, gates,
-                                      allow_incomplete, dry_run, commit=False, parses=parses))
+        for slot, path, key in items:
+            built.append((slot, _build_keyed(config, path, key, key_base, out, gates,
+                                             allow_incomplete, dry_run, commit=False,
+                                             parses=parses)))
         parses.save()
     except BaseException:
-        for _, staged, _ in built:
+        for _, (_, staged, _) in built:
             if staged is not None:
                 dropped = Transaction()
                 dropped.adopt(staged)

@@ -125,14 +125,13 @@ class CheckReport:
         return [f for f in self.findings if f.gating]
 
     def to_json(self, *, stream: bool = False) -> dict[str, object]:
-        """The versioned JSON document (public contract); ``stream``: the findings as
-        iterators (made one by one as they are printed, never all held)."""
+        """The versioned JSON document (public contract); ``stream``: the findings as an
+        iterator, made one by one as the CLI prints them (``emit_json_items``)."""
         findings = (f.to_json() for f in self.findings if not f.accepted)
-        accepted = (f.to_json() for f in self.findings if f.accepted)
         return {
             "version": JSON_VERSION,
             "findings": findings if stream else list(findings),
-            "accepted": accepted if stream else list(accepted),
+            "accepted": [f.to_json() for f in self.accepted],
             "counts": {"error": self.count("error"), "warning": self.count("warning")},
             "drafts": {
                 "error": self.count("error", drafts=True),

@@ -12,7 +12,10 @@ Invariants:
   (check errors, an article the build's checks refused, unfinished articles under
   ``strict``), else 0; each problem is listed once (``RunReport.problems``);
 * each step's report is handed to ``on_step`` as soon as the step ends (the CLI renders it
-  there, so a long run shows progress step by step), then kept in the :class:`RunReport`;
+  there, so a long run shows progress step by step), then kept in the :class:`RunReport`
+  unless ``RunOptions.keep_reports`` is off (the CLI's: what it prints at the end is each
+  step's summary, and a build report of 10,000 articles need not live on beside the
+  check report of the same articles);
 * the engine is made only when the translate step starts (``engine_factory``), so a sync
   failure never touches DeepL, and a factory error is that step's failure.
 
@@ -30,6 +33,7 @@ from transflow.config import Config
 from transflow.errors import EngineError, Problem, TransflowError
 from transflow.mt import Engine
 from transflow.workflow.build import BuildReport, build
+from transflow.workflow.build_spool import BLOCKED, BUILT, FINISHED
 from transflow.workflow.check import CheckReport
 from transflow.workflow.check_run import check
 from transflow.workflow.gates import default_gates
@@ -109,6 +113,8 @@ class RunOptions:
     strict: bool = False
     dry_run: bool = False
     workers: int = 1
+    #: Keep each step's report in the :class:`RunReport` after ``on_step`` saw it.
+    keep_reports: bool = True
 
 
 def run(
@@ -142,6 +148,8 @@ def run(
             step.message = str(exc)
             step.error = exc
         on_step(step)
+        if not options.keep_reports:
+            step.report = None
         if step.error is not None and not isinstance(step.error, EngineError):
             report.stopped_at = name  # the whole step failed: so would the ones after it
             break
@@ -194,16 +202,16 @@ def _build(config: Config, step: Step, paths: list[Path], options: RunOptions) -
                    gates=default_gates(config),
                    dry_run=options.dry_run, workers=options.workers)
     step.report = report
-    step.summary = {"built": [a.article for a in report.articles if a.built],
-                    "unfinished": [a.article for a in report.unfinished],
-                    "refused": [a.article for a in report.blocked],
-                    "output": report.output}
+    refused = report.names(BLOCKED)
+    unfinished = report.names(without=FINISHED)
+    step.summary = {"built": report.names(BUILT), "unfinished": unfinished,
+                    "refused": refused, "output": report.output}
     _problems(step, report.problems)
     if step.exit_code:
         return
-    if report.blocked:
+    if refused:
         step.exit_code = 3
-        step.message = f"{len(report.blocked)} article(s) refused by the checks"
-    elif options.strict and report.unfinished:
+        step.message = f"{len(refused)} article(s) refused by the checks"
+    elif options.strict and unfinished:
         step.exit_code = 3
-        step.message = f"{len(report.unfinished)} unfinished article(s)"
+        step.message = f"{len(unfinished)} unfinished article(s)"

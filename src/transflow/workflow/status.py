@@ -114,7 +114,7 @@ class StatusReport:
 
     def to_json(self, *, stream: bool = False) -> dict[str, object]:
         """The versioned JSON document (public contract); ``stream``: the articles as an
-        iterator (made one by one as it is printed, never all held)."""
+        iterator, made one by one as the CLI prints them (``emit_json_items``)."""
         totals = self.totals().to_json()
         for key in ("article", "source_language", "language", "catalog", "catalog_missing"):
             totals.pop(key)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import heapq
 import importlib
+import itertools
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +29,7 @@ from transflow.config import Config
 from transflow.errors import Problem, TransflowError
 from transflow.formats import format_for
 from transflow.po import catalog
+from transflow.spool import Spool
 from transflow.workflow import parallel
 from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
@@ -65,7 +68,9 @@ class ArticleSync:
 class SyncReport:
     """The result of one sync run."""
 
-    articles: list[ArticleSync] = field(default_factory=list)
+    #: In the order of the articles; spooled to a temporary file past a few hundred, so a
+    #: sync's memory does not grow with the number of articles it reports on.
+    articles: Spool[ArticleSync] = field(default_factory=Spool)
     #: Articles skipped because nothing changed since the last sync (see ``SyncCache``).
     unchanged_articles: list[str] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
@@ -92,31 +97,34 @@ class SyncCache:
     trusted only if the article digest, the configuration key and the size and mtime of
     every catalog file still match.
 
-    Memory: what this run remembers is held as each entry's JSON text (a fifth of the
-    same entry as dicts and lists), and the file is written entry by entry, never as one
-    string: the same bytes ``json.dumps(..., sort_keys=True)`` of the whole would give.
+    Memory: what this run remembers is spooled (:class:`~transflow.spool.Spool`) as each
+    entry's JSON text, and the file is written entry by entry, never as one string: the
+    same bytes ``json.dumps(..., sort_keys=True)`` of the whole would give (when this run's
+    articles came sorted by name; else the same object, in another order).
     """
 
     def __init__(self, config: Config) -> None:
         self.path = config.root / ".transflow-cache" / "sync.json"
         self.key = _config_key(config)
-        #: An entry as read (a dict), or as remembered by this run (its JSON text).
-        self.data: dict[str, dict[str, object] | str] = {}
+        #: The entries read, but for those this run remembered again.
+        self.data: dict[str, object] = {}
+        #: (article, its entry's JSON text) remembered by this run, in the order given:
+        #: sorted by name, unless a folder's articles come before a name that sorts first
+        #: (``a/x.md``, ``a-b.md``: the paths' order).
+        self._new: Spool[tuple[str, str]] = Spool()
+        self._in_order = True
         self.dirty = False
-        with contextlib.suppress(OSError, ValueError):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             raw = json.loads(self.path.read_text(encoding="utf-8"))
-            if raw.get("key") == self.key:
-                self.data = raw.get("articles", {})
+            if raw.get("key") == self.key and isinstance(raw.get("articles"), dict):
+                self.data = raw["articles"]
 
     def fresh(self, rel: str, path: Path) -> bool:
-        """True when ``path`` and its catalogs are exactly as the last sync left them."""
+        """True when ``path`` and its catalogs are exactly as the last sync left them
+        (as read: an article remembered by this run is not asked about again)."""
         item = self.data.get(rel)
-        if not item:
+        if not isinstance(item, dict):
             return False
-        if isinstance(item, str):
-            item = json.loads(item)
-            if not isinstance(item, dict):
-                return False
         try:
             st = path.stat()
         except OSError:
@@ -131,12 +139,18 @@ class SyncCache:
     def remember(self, rel: str, path: str, digest: str, outputs: Sequence[str]) -> None:
         """Record the state sync just produced (``path`` and ``outputs`` as absolute names)."""
         st = os.stat(path)
-        self.data[rel] = _ENTRY({
+        self.data.pop(rel, None)
+        if self._new and self._last >= rel:
+            self._in_order = False
+        self._last = rel
+        self._new.append((rel, _ENTRY({
             "digest": digest,
             "outputs": {p: _stat(p) for p in outputs},
             "stat": [st.st_size, st.st_mtime_ns],
-        })
+        })))
         self.dirty = True
+
+    _last = ""
 
     def save(self) -> None:
         """Write the cache (best effort: a read-only checkout just syncs fully next time)."""
@@ -147,15 +161,17 @@ class SyncCache:
 
     def _pieces(self) -> Iterator[str]:
         """The file's text in pieces of :data:`PIECE` entries (one write each)."""
+        old = ((rel, _ENTRY(self.data[rel])) for rel in sorted(self.data))
+        entries: Iterable[tuple[str, str]]
+        if self._in_order:  # sorted as the articles are (as names, not as paths)
+            entries = heapq.merge(old, self._new, key=lambda entry: entry[0])
+        else:  # the same object to a JSON reader, not sorted (that would take them all)
+            entries = itertools.chain(old, self._new)
         yield '{"articles": {'
-        names = sorted(self.data)
-        for at in range(0, len(names), PIECE):
-            pieces = []
-            for rel in names[at : at + PIECE]:
-                item = self.data[rel]
-                text = item if isinstance(item, str) else _ENTRY(item)
-                pieces.append(f"{_ENTRY(rel)}: {text}")
-            yield (", " if at else "") + ", ".join(pieces)
+        before = ""
+        while piece := list(itertools.islice(entries, PIECE)):
+            yield before + ", ".join(f"{_ENTRY(rel)}: {text}" for rel, text in piece)
+            before = ", "
         yield f"}}, \"key\": {_ENTRY(self.key)}}}"
 
 
@@ -208,11 +224,7 @@ def sync(
     files, report.problems = discover_each(config, paths)
     cache = SyncCache(config) if use_cache and not dry_run else None
     now = clock()
-    existing_templates = _templates(config)
-    known_slugs = {slug_of(config, p) for p in files}
-    known_slugs |= {slug_of(config, config.root / p.path) for p in report.problems
-                    if p.path is not None and _inside(config, config.root / p.path)}
-    orphans = [s for s in existing_templates if s not in known_slugs] if not paths else []
+    orphans = _orphans(config, files, report.problems) if not paths else []
     todo: list[Path] = []
     for path in files:
         if cache is not None and cache.fresh(config.relative(path), path):
@@ -250,6 +262,18 @@ def sync(
     if cache is not None:
         cache.save()
     return report
+
+
+def _orphans(config: Config, files: list[Path], problems: list[Problem]) -> list[str]:
+    """The slugs of the templates no article has (the set of the articles' slugs is let go
+    at once: a sync's memory does not grow with its articles)."""
+    existing_templates = _templates(config)
+    if not existing_templates:
+        return []
+    known_slugs = {slug_of(config, p) for p in files}
+    known_slugs |= {slug_of(config, config.root / p.path) for p in problems
+                    if p.path is not None and _inside(config, config.root / p.path)}
+    return [s for s in existing_templates if s not in known_slugs]
 
 
 def _inside(config: Config, path: Path) -> bool:

@@ -59,8 +59,8 @@ from transflow.workflow.translate_plan import (
     TranslatePlan,
     article_format,
     article_title,
-    build_memory,
     plan,
+    read_memory,
 )
 from transflow.workflow.translate_report import JSON_VERSION, CatalogTranslate, TranslateReport
 from transflow.workflow.workspace import (
@@ -87,13 +87,13 @@ __all__ = [
     "TranslateReport",
     "apply_local",
     "batch_context",
-    "build_memory",
     "check_budget",
     "deepl_source",
     "deepl_target",
     "fit_to_budget",
     "make_deepl_engine",
     "plan",
+    "read_memory",
     "send_batches",
     "translate",
 ]
@@ -222,7 +222,7 @@ def fit_to_budget(planned: TranslatePlan, limit: int) -> dict[str, int]:
     deferred: dict[str, int] = {}
     order: dict[str, list[CatalogPlan]] = {}
     for item in planned.catalogs:
-        order.setdefault(item.article.rel, []).append(item)
+        order.setdefault(item.rel, []).append(item)
     for rel, items in order.items():
         need = sum(i.characters for i in items)
         if not cut and spent + need <= limit:
@@ -269,7 +269,11 @@ def apply_local(item: CatalogPlan, row: CatalogTranslate, run: RunState) -> dict
     or from an earlier catalog of this run are applied; returns the entries still waiting
     for the engine, by source text (``SEND`` targets).
     """
-    src, lang = item.article.source_language, item.language
+    if not item.targets:  # nothing was kept of it: nothing to write
+        run.tick(row, 0)
+        return {}
+    article, po = item.opened()
+    src, lang = item.source_language, item.language
     waiting: dict[str, list[catalog.Entry]] = {}
     changed = 0
     for target in item.targets:
@@ -279,7 +283,7 @@ def apply_local(item: CatalogPlan, row: CatalogTranslate, run: RunState) -> dict
             ok = _apply(entry, target.match.translation,
                         f"memory {run.day} {target.match.origin} ({pct}%)",
                         memory_problems(entry.msgid, target.match.translation,
-                                        article_format(item.article)))
+                                        article_format(article)))
             changed += ok
             row.drafted += ok
         elif target.action == COPY:
@@ -291,7 +295,7 @@ def apply_local(item: CatalogPlan, row: CatalogTranslate, run: RunState) -> dict
         else:
             waiting.setdefault(entry.msgid, []).append(entry)
     if changed:
-        catalog.save(item.catalog, item.path, now=run.now)
+        catalog.save(po, item.path, now=run.now)
         row.saved = True
     run.tick(row, len(item.targets) - sum(len(v) for v in waiting.values()))
     return waiting
@@ -329,7 +333,7 @@ def send_batches(
     ends the whole run, after the drafts that did arrive (a quota stop mid-batch keeps the
     finished part) were written and saved, so a rerun sends only the rest.
     """
-    src, lang = item.article.source_language, item.language
+    src, lang = item.source_language, item.language
     for batch in item.batches:
         drafts, stop = _send(config, item, batch, engine)
         row.batches_sent += 1
@@ -353,7 +357,7 @@ def send_batches(
                 if draft.problems:
                     row.problems += applied
         if drafts:
-            catalog.save(item.catalog, item.path, now=run.now)
+            catalog.save(item.opened()[1], item.path, now=run.now)
             row.saved = True
         run.tick(row, sum(len(waiting.get(d.source, [])) for d in drafts))
         report.warnings = _engine_warnings(engine)
@@ -367,7 +371,7 @@ def _send(
     config: Config, item: CatalogPlan, batch: PlannedBatch, engine: mt.Engine
 ) -> tuple[list[mt.Draft], EngineError | None]:
     """One request: the drafts that came back, and the failure that ends the run, if any."""
-    article = item.article
+    article = item.opened()[0]
     try:
         drafts = mt.draft_batch(
             engine, batch.texts, fmt=article_format(article),

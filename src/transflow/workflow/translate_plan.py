@@ -11,7 +11,7 @@ Invariants:
 * planning writes nothing and sends nothing: catalogs are loaded, never saved;
 * only untranslated entries (and, with ``refresh_fuzzy``, needs-work entries) are targets;
 * the order of preference is fixed: an exact memory hit, then a sound engine draft saved by
-  an earlier run (``build_memory``), then a text already planned for sending in this run,
+  an earlier run (``read_memory``), then a text already planned for sending in this run,
   then a copy when nothing needs translating or the text is already in the target
   language, then a close memory hit, else send;
 * a source text is planned for sending at most once per language pair, so the planned
@@ -20,7 +20,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +29,8 @@ from transflow.config import Config
 from transflow.errors import Problem, TransflowError
 from transflow.language_guess import already_in
 from transflow.mt.placeholders import normalize_format
-from transflow.po import catalog
+from transflow.po import catalog, reader
+from transflow.po.model import Catalog
 from transflow.states import State, engine_origin, entry_state
 from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
@@ -73,16 +74,31 @@ class PlannedBatch:
 
 @dataclass(slots=True)
 class CatalogPlan:
-    """What ``translate`` will do to one article's catalog in one target language."""
+    """What ``translate`` will do to one article's catalog in one target language.
 
-    article: Article
+    Only a catalog with targets keeps its article and its (writable) catalog: one without
+    is listed with its figures (all zero) and nothing else, so planning a workspace of
+    10,000 finished articles does not hold 10,000 parsed articles and catalogs.
+    """
+
+    #: The article, as shown to people (relative to the workspace).
+    rel: str
+    source_language: str
     language: str
     path: Path
     #: The path as shown to people (relative to the workspace).
     name: str
-    catalog: catalog.Catalog
+    #: The article and the catalog the drafts go into (None: no targets, nothing to write).
+    article: Article | None = None
+    catalog: Catalog | None = None
     targets: list[Target] = field(default_factory=list)
     batches: list[PlannedBatch] = field(default_factory=list)
+
+    def opened(self) -> tuple[Article, Catalog]:
+        """The article and the catalog of a catalog with targets."""
+        if self.article is None or self.catalog is None:
+            raise ValueError(f"{self.name}: no targets, so nothing of it was kept")
+        return self.article, self.catalog
 
     def count(self, action: str) -> int:
         """How many targets take ``action``."""
@@ -142,49 +158,64 @@ class TranslatePlan:
 EarlierDrafts = dict[tuple[str, str, str], mt.Draft]
 
 
-def build_memory(
-    config: Config, articles: Sequence[Article] = ()
-) -> tuple[mt.TranslationMemory, EarlierDrafts]:
-    """Every translated (or reviewed) entry of every catalog of the workspace, and every
-    sound engine draft (machine draft from an engine, no problem line).
+def read_memory(
+    config: Config,
+    sources: Mapping[str, str],
+    queries: Collection[mt.Query],
+    *,
+    use_memory: bool = True,
+) -> tuple[dict[mt.Query, mt.MemoryMatch | None], EarlierDrafts]:
+    """The memory's answer to each query, and the sound engine drafts (machine drafts from
+    an engine, no problem line) saved for them, from one pass over every catalog.
 
+    The memory is every translated (or reviewed) entry of every catalog of the workspace.
     The drafts are not memory (nobody read them) but they were paid for: an identical text
     elsewhere reuses them instead of being sent again, which is what makes a rerun after an
-    interruption bill only the rest. A catalog's source language is its article's; with two
-    configured languages it is simply the other one, so no article needs parsing.
+    interruption bill only the rest. A catalog's source language is its article's
+    (``sources``: slug -> source language of the articles read); with two configured
+    languages it is simply the other one, so no article needs parsing. Catalogs are only
+    looked at, so the lean reader reads them (the same entries as ``catalog.load``), and
+    nothing of them is kept but the queries' candidates (``mt.lookup_many``): the memory of
+    10,000 articles is a quarter of a million entries, a run's questions a few dozen.
     """
-    memory = mt.TranslationMemory(config.memory_threshold)
+    wanted = set(queries)
     drafts: EarlierDrafts = {}
-    known = {a.slug: a.source_language for a in articles}
-    for lang in config.languages:
-        folder = config.locales / lang
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*.po")):
-            slug = path.relative_to(folder).with_suffix("").as_posix()
-            source = known.get(slug)
-            if source is None:
-                others = [x for x in config.languages if x != lang]
-                if len(others) != 1:
-                    continue
-                source = others[0]
-            try:
-                po = catalog.load(path)
-            except TransflowError:
-                continue  # an unreadable catalog is reported by sync/status, not here
-            origin = config.relative(path)
-            for entry in catalog.active_entries(po):
-                state = entry_state(entry)
-                if state >= State.TRANSLATED:
-                    memory.add(entry.msgid, entry.msgstr, source_lang=source,
-                               target_lang=lang, origin=origin)
-                elif state == State.MACHINE_DRAFT:
-                    engine = engine_origin(entry.tcomment or "")
-                    if engine is not None:
-                        drafts.setdefault((source, lang, entry.msgid),
-                                          mt.Draft(entry.msgid, entry.msgstr, (), 0, engine,
-                                                   sent=False))
-    return memory, drafts
+
+    def units() -> Iterator[mt.Unit]:
+        for lang in config.languages:
+            folder = config.locales / lang
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob("*.po")):
+                slug = path.relative_to(folder).with_suffix("").as_posix()
+                source = sources.get(slug)
+                if source is None:
+                    others = [x for x in config.languages if x != lang]
+                    if len(others) != 1:
+                        continue
+                    source = others[0]
+                try:
+                    po = reader.read(path)
+                except TransflowError:
+                    continue  # an unreadable catalog is reported by sync/status, not here
+                origin = config.relative(path)
+                for entry in catalog.active_entries(po):
+                    state = entry_state(entry)
+                    if state >= State.TRANSLATED:
+                        yield (source, lang, entry.msgid, entry.msgstr, origin)
+                    elif state == State.MACHINE_DRAFT:
+                        key = (source, lang, entry.msgid)
+                        if key in wanted and key not in drafts:
+                            engine = engine_origin(entry.tcomment or "")
+                            if engine is not None:
+                                drafts[key] = mt.Draft(entry.msgid, entry.msgstr, (), 0,
+                                                       engine, sent=False)
+
+    if not use_memory:
+        for _ in units():  # the drafts only
+            pass
+        return {}, drafts
+    return mt.lookup_many(wanted, units(), threshold=config.memory_threshold), drafts
 
 
 # --------------------------------------------------------------------------- planning
@@ -211,7 +242,8 @@ def article_format(article: Article) -> str:
 class _Chooser:
     """The order of preference for one target entry, with what the run has planned so far."""
 
-    memory: mt.TranslationMemory | None
+    #: The memory's answer to each target's text (None: memory not used).
+    memory: Mapping[mt.Query, mt.MemoryMatch | None] | None
     earlier: EarlierDrafts
     with_engine: bool
     #: (source language, target language, text) planned for sending in this run.
@@ -225,7 +257,7 @@ class _Chooser:
         key = (src, lang, text)
         match = None
         if self.memory is not None:
-            match = self.memory.lookup(text, source_lang=src, target_lang=lang)
+            match = self.memory[key]
         if match is not None and match.exact:
             return Target(entry, MEMORY, match), False
         if key in self.earlier:
@@ -258,21 +290,25 @@ def plan(
 
     Nothing is written. Texts planned for sending in one catalog are "reused" by later
     catalogs of the same language pair, so the figures are those of the real run.
+
+    Catalogs are first looked at with the lean reader; only those with targets are loaded
+    to be written and keep their article, and the translation memory is read only when
+    some catalog has a target: ``translate`` (and ``run``) on a finished workspace reads
+    each article and catalog once and holds none of them.
     """
     result = TranslatePlan()
     files, result.problems = discover_each(config, paths)
-    articles = []
+    sources: dict[str, str] = {}
+    unreadable: list[Problem] = []  # (after the articles' problems, as a reader meets them)
     parses = ParseCache(config, readonly=True)  # sync's parses; a plan writes nothing
     parses.plan(files)
     for file in files:  # an unreadable article is reported; the others are translated
         try:
-            articles.append(read_article(config, file, parses=parses))
+            article = read_article(config, file, parses=parses)
         except TransflowError as exc:
             result.problems.append(problem_of(config, exc, file))
-    parses.save()
-    everything, earlier = build_memory(config, articles)
-    chooser = _Chooser(everything if use_memory else None, earlier, with_engine)
-    for article in articles:
+            continue
+        sources[article.slug] = article.source_language
         for lang in config.targets_for(article.source_language):
             if language is not None and lang != language:
                 continue
@@ -280,22 +316,49 @@ def plan(
             if not path.exists():
                 continue  # not synced yet: sync reports it
             try:
-                po = catalog.load(path)
+                seen = reader.read(path)
             except TransflowError as exc:
-                result.problems.append(problem_of(config, exc, path))
+                unreadable.append(problem_of(config, exc, path))
                 continue
-            item = CatalogPlan(article, lang, path, config.relative(path), po)
-            to_send: list[str] = []
-            for entry in catalog.active_entries(item.catalog):
-                if _is_target(entry, refresh_fuzzy):
-                    target, new_text = chooser.choose(entry, article, lang)
-                    item.targets.append(target)
-                    if new_text:
-                        to_send.append(entry.msgid)
-            if to_send:
-                batches = mt.plan(to_send, fmt=article_format(article),
-                                  context=article_title(article))
-                item.batches = [PlannedBatch([to_send[i] for i in b.indices], b.characters)
-                                for b in batches]
+            item = CatalogPlan(article.rel, article.source_language, lang, path,
+                               config.relative(path))
+            if any(_is_target(e, refresh_fuzzy) for e in catalog.active_entries(seen)):
+                item.article = article
             result.catalogs.append(item)
+    parses.save()
+    result.problems += unreadable
+    if not any(item.article is not None for item in result.catalogs):
+        return result  # nothing to draft: no memory to read
+    kept: list[CatalogPlan] = []
+    queries: list[mt.Query] = []
+    for item in result.catalogs:
+        if item.article is not None:
+            try:
+                item.catalog = catalog.load(item.path)  # to be written: polib's own objects
+            except TransflowError as exc:
+                result.problems.append(problem_of(config, exc, item.path))
+                continue
+            queries += ((item.source_language, item.language, entry.msgid)
+                        for entry in catalog.active_entries(item.catalog)
+                        if _is_target(entry, refresh_fuzzy))
+        kept.append(item)
+    result.catalogs = kept
+    answers, earlier = read_memory(config, sources, queries, use_memory=use_memory)
+    chooser = _Chooser(answers if use_memory else None, earlier, with_engine)
+    for item in result.catalogs:
+        if item.article is None or item.catalog is None:
+            continue
+        article = item.article
+        to_send: list[str] = []
+        for entry in catalog.active_entries(item.catalog):
+            if _is_target(entry, refresh_fuzzy):
+                target, new_text = chooser.choose(entry, article, item.language)
+                item.targets.append(target)
+                if new_text:
+                    to_send.append(entry.msgid)
+        if to_send:
+            batches = mt.plan(to_send, fmt=article_format(article),
+                              context=article_title(article))
+            item.batches = [PlannedBatch([to_send[i] for i in b.indices], b.characters)
+                            for b in batches]
     return result

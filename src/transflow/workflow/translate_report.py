@@ -56,7 +56,7 @@ class CatalogTranslate:
     def from_plan(cls, planned: CatalogPlan) -> CatalogTranslate:
         """A row with the planned figures of one catalog and no outcome yet."""
         return cls(
-            planned.article.rel, planned.article.source_language, planned.language,
+            planned.rel, planned.source_language, planned.language,
             planned.name,
             targets=len(planned.targets),
             memory_exact=planned.memory_exact,

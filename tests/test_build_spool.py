@@ -1,0 +1,138 @@
+"""A build keeps its articles' outcomes on disk, not in memory (``workflow/build_spool.py``).
+
+A 10,000-article build held every outcome until the end; these tests catch that coming back
+by behaviour: each outcome is handed to the spool as it arrives and nothing keeps it alive
+afterwards, and the command line reads back only the articles it prints a line for. The
+manifest and the reports stay what they were (``json.dumps`` of the documents).
+"""
+
+from __future__ import annotations
+
+import json
+import weakref
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ARTICLE, make_workspace, run
+from transflow.po import catalog
+from transflow.states import set_translation
+from transflow.workflow import build_spool
+from transflow.workflow.build import ArticleBuild, BuildReport, build
+from transflow.workflow.build_spool import ResultSpool
+
+ARTICLES = 6
+
+
+def _workspace(tmp_path: Path, count: int = ARTICLES) -> Path:
+    files = {f"a{n:02d}.md": ARTICLE.replace("# ", f"# {n} ", 1) for n in range(count)}
+    root = make_workspace(tmp_path, files)
+    assert run(root, "sync").exit_code == 0
+    for n, path in enumerate(sorted((root / "locales" / "nl").glob("*.po"))):
+        cat = catalog.load(path)
+        for i, entry in enumerate(catalog.active_entries(cat)):
+            if n == 1 and i == 0:
+                continue  # one article unfinished: skipped, with a line of its own
+            set_translation(entry, entry.msgid)
+        catalog.save(cat, path)
+    return root
+
+
+@pytest.fixture
+def spooled(monkeypatch: pytest.MonkeyPatch) -> list[weakref.ref[ArticleBuild]]:
+    """Every outcome put into a spool (weakly: the test sees when it is freed)."""
+    refs: list[weakref.ref[ArticleBuild]] = []
+    put = ResultSpool.put
+
+    def spy(self: ResultSpool, slot: int, result: ArticleBuild, written: list[str]) -> None:
+        put(self, slot, result, written)
+        refs.append(weakref.ref(result))
+
+    monkeypatch.setattr(ResultSpool, "put", spy)
+    return refs
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_no_outcome_is_held_once_spooled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spooled: list[weakref.ref[ArticleBuild]],
+    workers: int,
+) -> None:
+    from transflow.config import load_config
+    from transflow.workflow import parallel
+    from transflow.workflow.gates import default_gates
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 2)  # the pool, with a few articles
+    root = _workspace(tmp_path)
+    config = load_config(root)
+    report = build(config, gates=default_gates(config), workers=workers)
+    assert len(spooled) == ARTICLES  # each article's outcome went to the spool ...
+    assert [r for r in spooled if r() is not None] == []  # ... and nothing else keeps it
+    # The report still answers everything from the spool.
+    assert report.count() == ARTICLES and report.count(build_spool.BUILT) == ARTICLES - 1
+    assert [a.article for a in report.unfinished] == ["articles/a01.md"]
+    assert report.written == [*(f"dist/{lang}/a{n:02d}.md" for n in range(ARTICLES) if n != 1
+                                for lang in ("en", "nl")), "dist/manifest.json"]
+    manifest = (root / "dist" / "manifest.json").read_text(encoding="utf-8")
+    assert manifest == json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def test_an_unchanged_build_spools_the_cached_outcomes_without_making_any(
+    tmp_path: Path, spooled: list[weakref.ref[ArticleBuild]]
+) -> None:
+    from transflow.config import load_config
+    from transflow.workflow.gates import default_gates
+
+    root = _workspace(tmp_path)
+    config = load_config(root)
+    first = build(config, gates=default_gates(config))
+    spooled.clear()
+    again = build(config, gates=default_gates(config))
+    assert spooled == []  # the cache's records go to the spool as stored
+    assert again.articles == first.articles and again.written == []
+    assert again.manifest_text() == first.manifest_text()
+
+
+def test_the_command_reads_back_only_the_articles_it_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _workspace(tmp_path)
+    read: list[int] = []
+    article = ResultSpool.article
+
+    def spy(self: ResultSpool, slot: int) -> ArticleBuild:
+        read.append(slot)
+        return article(self, slot)
+
+    monkeypatch.setattr(ResultSpool, "article", spy)
+    result = run(root, "build")
+    assert result.exit_code == 0, result.output
+    assert "skipped articles/a01.md: nl: 1 segment(s) not translated" in result.stderr
+    assert f"build: {ARTICLES - 1} of {ARTICLES} article(s) built into dist/" in result.stderr
+    assert set(read) == {1}  # the one with a line of its own (printed, and kept), no other
+    read.clear()
+    result = run(root, "build", "--json", "--allow-incomplete")
+    document = json.loads(result.stdout)
+    assert [a["article"] for a in document["pairs"]] == [f"articles/a{n:02d}.md"
+                                                        for n in range(ARTICLES)]
+    assert document["problems"] == [] and read == []
+
+
+def test_a_spool_written_out_of_order_gives_the_manifest_in_article_order() -> None:
+    from transflow.states import State
+
+    spool = ResultSpool(4)
+    results = [ArticleBuild(f"articles/{name}.md", name, "en", True, True,
+                            {"nl": f"dist/nl/{name}.md"}) for name in ("b", "a", "d", "c")]
+    for slot in (2, 0, 3, 1):  # as workers finish
+        spool.put(slot, results[slot], [f"dist/nl/{results[slot].slug}.md"])
+    report = BuildReport("dist", State.TRANSLATED, spool=spool)
+    report.carry({"article": "articles/bb.md", "built": False, "finished": False,
+                  "files": {}, "reasons": ["x"]})
+    assert report.written == []  # (filled by build)
+    assert spool.written() == ["dist/nl/b.md", "dist/nl/a.md", "dist/nl/d.md", "dist/nl/c.md"]
+    document = json.loads(report.manifest_text())
+    assert [a["article"] for a in document["articles"]] == [
+        "articles/a.md", "articles/b.md", "articles/bb.md", "articles/c.md", "articles/d.md"]
+    assert report.manifest_text() == json.dumps(report.to_json(), indent=2, ensure_ascii=False)
+    assert report.articles == results
+    spool.close()
