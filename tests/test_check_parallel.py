@@ -1,4 +1,4 @@
-"""``check`` on worker processes reports exactly what a sequential check does.
+"""``check`` (and ``status``) on worker processes report exactly what a sequential run does.
 
 A workspace of 72 articles (over ``parallel.PARALLEL_MIN``, so the real pool runs) with
 errors in published entries, findings in machine drafts, warnings, an accepted finding, a
@@ -21,11 +21,13 @@ import pytest
 
 from tests.helpers import make_workspace, run
 from transflow.cli import check as cli_check
+from transflow.cli import core as cli_core
 from transflow.config import load_config
 from transflow.workflow import check as check_module
 from transflow.workflow import parallel
 from transflow.workflow.cache import CACHE_DIR, DB_NAME
 from transflow.workflow.check_run import check
+from transflow.workflow.status import status
 
 COUNT = 72
 BROKEN = {3, 36}  # catalogs that cannot be read: reported, the others go on
@@ -203,6 +205,43 @@ def test_the_command_prints_the_same_on_one_core_and_on_two(
     assert code == 1  # a catalog could not be read (that wins over the gate's 3)
     assert "Error: locales/nl/a03.po" in stderr
     if "--json" in args:
-        assert json.loads(stdout)["findings"]
+        language = "nl" if "nl" in args else None
+        expected = check(load_config(fresh(workspace)), language=language).to_json()
+        assert json.loads(stdout) == expected and expected["findings"]
     else:
         assert "locales/nl/a05.po" in stdout
+
+
+# ------------------------------------------------------------------------------ status
+def test_parallel_status_equals_the_sequential_one(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """status takes the same path (results looked up in batches, keys made in the workers,
+    outcomes taken in article order): cold, with cached articles between changed ones, and
+    through the CLI's table and streamed JSON."""
+    import shutil
+
+    root = tmp_path / "copy"
+    shutil.copytree(workspace, root)
+    config = load_config(fresh(root))
+    expected = status(config, workers=1, use_cache=False)
+    assert [p.path for p in expected.problems] == [f"locales/nl/a{i:02d}.po"
+                                                   for i in sorted(BROKEN)]
+    calls = pooled(monkeypatch)
+    assert status(config, workers=2).to_json() == expected.to_json()
+    assert calls == [COUNT]
+    for i in range(0, COUNT, 2):  # every other article changes: the rest wait their turn
+        if i not in BROKEN | MISSING:
+            po_path = root / f"locales/nl/a{i:02d}.po"
+            po = polib.pofile(str(po_path))
+            po[0].msgstr = ""
+            po.save()
+    expected = status(config, workers=1, use_cache=False)
+    assert status(config, workers=2, language="nl").to_json() == expected.to_json()
+    outputs = []
+    for cores in (1, 2):
+        monkeypatch.setattr(cli_core, "usable_cpus", lambda cores=cores: cores)
+        fresh(root)
+        outputs.append([run(root, "status", *args).stdout for args in [(), ("--json",)]])
+    assert outputs[0] == outputs[1]
+    assert json.loads(outputs[0][1]) == expected.to_json()

@@ -448,3 +448,35 @@ def test_line_breaks_match_libunistring() -> None:
         func(data, len(data), width, start, 0, bytes(overrides), b"UTF-8", out)
         expected = [i for i, off in enumerate(offsets) if out.raw[off] == 2]  # UC_BREAK_POSSIBLE
         assert _line_breaks(text, prohibited, width, start) == expected, (text, width, start)
+
+
+def test_the_wrapped_fields_kept_stay_within_their_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache of wrapped fields is bounded by what its texts cost, not by their number:
+    16,384 whole msgids once made a worker's memory grow by ~20 MiB over a long sync."""
+    from transflow.po import layout
+
+    monkeypatch.setattr(layout, "WRAP_BUDGET", 20_000)
+    monkeypatch.setattr(layout, "_wrapped", {})
+    monkeypatch.setattr(layout, "_wrapped_cost", 0)
+    texts = [f"Paragraph {n}: " + "word " * (50 + n % 400) for n in range(300)]
+    first = [layout.wrap_string("msgid", t) for t in texts]
+    assert 0 < layout._wrapped_cost <= 20_000
+    assert sum(layout._wrap_cost(v) for _, v, *_ in layout._wrapped) == layout._wrapped_cost
+    # what was let go is wrapped again to the same lines, and a field just wrapped is kept
+    assert [layout.wrap_string("msgid", t) for t in texts] == first
+    assert ("msgid", texts[-1], "", True, layout.PAGE_WIDTH, "") in layout._wrapped
+    # a field that costs more than the whole budget is wrapped, and the cache emptied
+    huge = "long " * 5000
+    assert layout.wrap_string("msgid", huge) == layout._wrap("msgid", huge, "", True,
+                                                             layout.PAGE_WIDTH, "")
+    assert layout._wrapped_cost == 0 and not layout._wrapped
+
+
+def test_only_short_portions_are_kept_for_their_header_lines() -> None:
+    from transflow.po import layout
+
+    before = layout._portion_lines.cache_info().currsize
+    long_line = "x " * layout.PORTION_KEPT
+    layout.wrap_string("msgid", f"first\n{long_line}\nlast {before}\n")
+    after = layout._portion_lines.cache_info().currsize
+    assert after - before <= 1  # ("last …\n"; the long portion is not kept)

@@ -59,26 +59,73 @@ def test_a_parallel_sync_drops_each_chunks_staged_files_once_committed(
     assert again.unchanged == count and not again.articles
 
 
-def test_the_sync_cache_is_written_as_one_json_dumps_of_it_would_be(tmp_path: Path) -> None:
-    """Written entry by entry (no string of the whole file), the same bytes."""
-    make_workspace(tmp_path, {f"a{i}.md": f"# T {i}\n\nText {i}.\n" for i in range(3)})
+@pytest.mark.parametrize("names", [["a0", "a1", "a2"], ["a/z", "a-b", "b"]])
+def test_the_sync_cache_is_written_as_one_json_dumps_of_it_would_be(
+    tmp_path: Path, names: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written entry by entry, the remembered entries spooled: the same bytes when a sync
+    gives its articles sorted by name, the same object when not (``a/z.md`` before
+    ``a-b.md``: paths sort part by part)."""
+    monkeypatch.setattr(spool, "BATCH", 2)
+    make_workspace(tmp_path, {f"{n}.md": f"# T {n}\n\nText {n}.\n" for n in names})
     config = load_config(tmp_path)
     sync(config)
     cache = SyncCache(config)
-    assert len(cache.data) == 3  # read back as dicts
+    first = json.loads(cache.path.read_text(encoding="utf-8"))
+    assert len(first["articles"]) == len(names) and first["key"] == cache.key
+    in_order = names == sorted(names)
+    if in_order:
+        assert cache.path.read_text(encoding="utf-8") == json.dumps(first, sort_keys=True)
+    # a later run: one entry remembered again, two new ones (one sorting first), the
+    # others as read
     article = tmp_path / "articles/new.md"
     article.write_text("# New\n", encoding="utf-8")
     out = tmp_path / "locales/nl/new.po"
-    out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("", encoding="utf-8")
-    cache.remember("articles/new.md", str(article), "d" * 64, [str(out), str(article)])
-    cache.remember("articles/\u00e9 \"q\".md", str(article), "e" * 64, [])
-    expected = json.dumps(
-        {"key": cache.key, "articles": {rel: item if isinstance(item, dict) else
-                                        json.loads(item) for rel, item in cache.data.items()}},
-        sort_keys=True)
+    expected = dict(first["articles"])
+    for rel, outputs in ((f"articles/{names[1]}.md", [str(out)]),
+                         ("articles/new.md", [str(out), str(article)]),
+                         ('articles/\u00e9 "q".md', [])):
+        cache.remember(rel, str(article), "d" * 64, outputs)
+        st = article.stat()
+        expected[rel] = {"digest": "d" * 64, "stat": [st.st_size, st.st_mtime_ns],
+                         "outputs": {p: [Path(p).stat().st_size, Path(p).stat().st_mtime_ns]
+                                     for p in outputs}}
     cache.save()
-    assert cache.path.read_text(encoding="utf-8") == expected
+    text = cache.path.read_text(encoding="utf-8")
+    assert json.loads(text) == {"key": cache.key, "articles": expected}
+    if in_order:
+        assert text == json.dumps({"key": cache.key, "articles": expected}, sort_keys=True)
     again = SyncCache(config)
-    assert again.fresh("articles/new.md", article)
-    assert len(again.data) == 5
+    paths = [tmp_path / rel for rel in expected]
+    fresh = again.fresh_among(paths, config.relative)
+    # names[1] was remembered with new.md's stat, the last one does not exist
+    assert [rel for rel, yes in zip(expected, fresh, strict=True) if yes] == [
+        f"articles/{names[0]}.md", f"articles/{names[2]}.md", "articles/new.md"]
+    # a later unsorted run keeps each article once
+    again.remember("articles/zz.md", str(article), "e" * 64, [])
+    again.remember("articles/new.md", str(article), "f" * 64, [])
+    again.save()
+    text = cache.path.read_text(encoding="utf-8")
+    assert text.count('"articles/new.md"') == 1 and '"f' + "f" * 63 + '"' in text
+    assert len(json.loads(text)["articles"]) == len(expected) + 1
+
+
+@pytest.mark.parametrize("damage", ["cut", "other key", "not json", "spaces", "empty"])
+def test_a_damaged_sync_cache_costs_a_full_sync_and_is_written_again(
+    tmp_path: Path, damage: str
+) -> None:
+    make_workspace(tmp_path, {f"a{i}.md": f"# T {i}\n\nText {i}.\n" for i in range(3)})
+    config = load_config(tmp_path)
+    sync(config)
+    path = SyncCache(config).path
+    text = path.read_text(encoding="utf-8")
+    path.write_text({"cut": text[: len(text) // 2] + text[-30:],
+                     "other key": text.replace(SyncCache(config).key, "0" * 16),
+                     "not json": "{" + text,
+                     "spaces": json.dumps(json.loads(text), indent=1),
+                     "empty": ""}[damage], encoding="utf-8")
+    report = sync(config)
+    assert not report.problems and report.unchanged + len(report.articles) == 3
+    assert not report.written  # the catalogs were right: nothing to write
+    assert sync(config).unchanged == 3

@@ -122,3 +122,16 @@ def test_errors_are_printed_in_one_place() -> None:
         if re.search(r"[\"'](Error|Hint): ", path.read_text(encoding="utf-8"))
     )
     assert printers == ["cli/common.py"]
+
+
+def test_run_can_drop_each_report_once_the_callback_saw_it(tmp_path: Path) -> None:
+    """The CLI prints each step as it ends and only summaries at the end: a long run does
+    not hold the sync, translate and check reports while the build runs."""
+    root = workspace(tmp_path)
+    config = load_config(explicit=root / "transflow.toml")
+    seen: list[tuple[str, bool]] = []
+    report = run(config, options=RunOptions(engine_name="memory", keep_reports=False),
+                 on_step=lambda step: seen.append((step.name, step.report is not None)))
+    assert seen == [("sync", True), ("translate", True), ("check", True), ("build", True)]
+    assert [s.report for s in report.steps] == [None] * 4
+    assert report.steps[3].summary["built"] == [] and report.exit_code == 0

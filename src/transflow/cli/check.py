@@ -12,7 +12,7 @@ from transflow.cli.accept import accept_cmd
 from transflow.cli.common import (
     articles_argument,
     check_language,
-    emit_json,
+    emit_json_items,
     exit_code,
     get_config,
     info,
@@ -96,11 +96,10 @@ def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | No
                        progress=progress, workers=usable_cpus())
     render_problems(report.problems)
     if as_json:
-        document = report.to_json()
-        if errors_only:
-            document["findings"] = [f.to_json() for f in report.open
-                                    if f.severity == "error"]
-        emit_json(document)
+        document = report.to_json(stream=True)
+        findings = (f.to_json() for f in report.findings
+                    if not f.accepted and (f.severity == "error" or not errors_only))
+        emit_json_items(document, "findings", findings)
     else:
         render_check(report, errors_only=errors_only)
     ctx.exit(exit_code(report.problems, gate_failed=bool(report.errors)))

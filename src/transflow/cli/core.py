@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,6 @@ from transflow.cli.common import (
     check_language,
     echo_lines,
     emit_chunks,
-    emit_json,
     emit_json_items,
     exit_code,
     get_config,
@@ -37,7 +37,7 @@ from transflow.states import State
 # the results cache and must not pay for the catalog, Markdown and check modules.
 if TYPE_CHECKING:
     from transflow.workflow.build import BuildReport
-    from transflow.workflow.status import StatusReport
+    from transflow.workflow.status import CatalogStatus, StatusReport
     from transflow.workflow.sync import ArticleSync, SyncReport
 
 
@@ -219,7 +219,7 @@ def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | N
     below = report.below(*gate) if gate is not None else []
     render_problems(report.problems)
     if as_json:
-        document = report.to_json()
+        document = report.to_json(stream=True)  # the articles: printed one by one
         if gate is not None:
             document["fail_under"] = {
                 "state": gate[0].key,
@@ -228,7 +228,7 @@ def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | N
                 "below": [{"catalog": i.catalog, "article": i.article,
                            "percent": round(i.percent(gate[0]), 1)} for i in below],
             }
-        emit_json(document)
+        emit_json_items(document, "articles", (i.to_json() for i in report.items))
     else:
         render_status(report, config.publish)
     if gate is not None and below:
@@ -257,24 +257,33 @@ def render_status(report: StatusReport, publish: State) -> None:
     """A readable table on stdout; "ready" is the share at the publish threshold."""
     order = list(State)
     headers = ["article", "lang", "segs", "words", *[s.label for s in order], "ready"]
-    rows = []
-    for item in report.items:
-        rows.append([
-            item.article, item.language, str(item.segments), str(item.words),
-            *[str(item.states[s]) for s in order], f"{item.percent(publish):.0f}%",
-        ])
+
+    def cells(item: CatalogStatus) -> list[str]:
+        return [item.article, item.language, str(item.segments), str(item.words),
+                *[str(item.states[s]) for s in order], f"{item.percent(publish):.0f}%"]
+
     total = report.totals()
-    rows.append(["total", "", str(total.segments), str(total.words),
-                 *[str(total.states[s]) for s in order], f"{total.percent(publish):.0f}%"])
-    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-    lines = []
-    for n, row in enumerate([headers, *rows]):
-        if n == len(rows):
-            lines.append("  ".join("-" * w for w in widths))
-        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
-        cells += [c.rjust(w) for c, w in zip(row[2:], widths[2:], strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    click.echo("\n".join(lines))  # one write: thousands of rows are printed at once
+    last = cells(total)
+    last[:2] = ["total", ""]
+    # Two passes (the widths, then the lines), printed a thousand rows per write: the rows
+    # of 10,000 articles are never all held at once.
+    widths = [len(h) for h in headers]
+    for row in itertools.chain(map(cells, report.items), [last]):
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+
+    def line(row: list[str]) -> str:
+        text = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
+        text += [c.rjust(w) for c, w in zip(row[2:], widths[2:], strict=True)]
+        return "  ".join(text).rstrip()
+
+    lines = [line(headers)]
+    for item in report.items:
+        lines.append(line(cells(item)))
+        if len(lines) >= 1000:
+            click.echo("\n".join(lines))
+            lines = []
+    lines += ["  ".join("-" * w for w in widths), line(last)]
+    click.echo("\n".join(lines))
     for item in report.items:
         if item.changed_after_review:
             info(f"{item.catalog}: {item.changed_after_review} changed after review")

@@ -33,7 +33,7 @@ from transflow.mt.engine import (
     fake_translate,
     plan_batches,
 )
-from transflow.mt.memory import MemoryMatch, TranslationMemory
+from transflow.mt.memory import MemoryMatch, Query, TranslationMemory, Unit, lookup_many
 from transflow.mt.placeholders import Protected, Restored, billable_characters, protect, restore
 
 __all__ = [
@@ -46,12 +46,15 @@ __all__ = [
     "FakeEngine",
     "MemoryMatch",
     "Protected",
+    "Query",
     "QuotaExceededDuringBatch",
     "Restored",
     "TranslationMemory",
+    "Unit",
     "Usage",
     "draft_batch",
     "fake_translate",
+    "lookup_many",
     "plan",
     "plan_batches",
     "protect",

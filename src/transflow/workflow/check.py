@@ -124,11 +124,13 @@ class CheckReport:
         """The findings that gate publishing."""
         return [f for f in self.findings if f.gating]
 
-    def to_json(self) -> dict[str, object]:
-        """The versioned JSON document (public contract)."""
+    def to_json(self, *, stream: bool = False) -> dict[str, object]:
+        """The versioned JSON document (public contract); ``stream``: the findings as an
+        iterator, made one by one as the CLI prints them (``emit_json_items``)."""
+        findings = (f.to_json() for f in self.findings if not f.accepted)
         return {
             "version": JSON_VERSION,
-            "findings": [f.to_json() for f in self.open],
+            "findings": findings if stream else list(findings),
             "accepted": [f.to_json() for f in self.accepted],
             "counts": {"error": self.count("error"), "warning": self.count("warning")},
             "drafts": {

@@ -3,15 +3,16 @@
 ``workflow.check`` judges one catalog; this module runs it over the selected articles:
 
 * an article whose file, template, catalogs and glossary are unchanged since an earlier check
-  is answered from the results cache (looked up in batches: memory does not grow with the
-  workspace, and a cold run, with nothing stored, makes no key in the parent at all);
+  is answered from the results cache (``per_article.look_up``: in batches, and a cold run
+  makes no key in the parent at all);
 * the others are checked in worker processes when there are enough of them
   (``workflow.parallel``, as ``build`` and ``status`` do), each worker making its articles'
-  keys from the bytes it reads (``cache.hash_file``) and remembering entry findings in its
-  own :class:`~transflow.workflow.cache.EntryMemo`;
-* the parent takes each article's outcome in article order, whatever order the chunks come
-  back in, stores it and adds it to the report: findings, their order, the problems and the
-  counts are those of a sequential run, and nothing of an article is held once it is taken.
+  keys from the bytes it reads and remembering entry findings in its own
+  :class:`~transflow.workflow.cache.EntryMemo`;
+* the parent takes each article's outcome in article order (``per_article.InOrder``),
+  whatever order they come in, stores it and adds it to the report: findings, their order,
+  the problems and the counts are those of a sequential run, and nothing of an article is
+  held once it is taken.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,6 @@ from transflow.workflow.cache import (
     FileEntry,
     ResultCache,
     config_key,
-    hash_file,
     make_key,
 )
 from transflow.workflow.check import (
@@ -44,11 +44,11 @@ from transflow.workflow.check import (
     workspace_glossary,
 )
 from transflow.workflow.parse_cache import ParseCache
+from transflow.workflow.per_article import InOrder, Todo, look_up, names, read_inputs
 from transflow.workflow.workspace import (
     Progress,
     catalog_path,
     discover_each,
-    input_files,
     no_progress,
     problem_of,
     read_article,
@@ -59,9 +59,6 @@ if TYPE_CHECKING:
 
 #: State by its JSON key (``State.key`` is slow to compute per cached result).
 _STATES = {s.key: s for s in State}
-
-#: Articles whose stored results are fetched per query.
-LOOKUP_BATCH = 500
 
 
 @dataclass(slots=True)
@@ -125,7 +122,9 @@ def check(
     if glossary is None:
         glossary = workspace_glossary(config)
     report = CheckReport()
-    files, report.problems = discover_each(config, paths)
+    found, report.problems = discover_each(config, paths)
+    files = names(found)
+    del found
     memo = EntryMemo(config.root if use_cache else None)
     with ResultCache(config.root, enabled=use_cache and not explicit) as cache:
         words = config.deepl.glossary
@@ -141,11 +140,16 @@ def check(
                 report.problems.append(outcome)
                 return
             if key is not None and value is not None:
-                cache.put("check", config.relative(files[index]), key, value)
+                cache.put("check", config.relative(Path(files[index])), key, value)
             _add(report, outcome, language)
 
-        order = _InOrder(take)
-        todo = _look_up(config, cache, base, files, order)
+        order: InOrder[_Checked] = InOrder(take)
+
+        def hit(number: int, value: str) -> None:
+            parts = [CatalogCheck.from_json(d) for d in json.loads(value)]
+            order.offer(number, (number, parts, None, None, []))
+
+        todo = look_up(config, cache, "check", base, files, hit)
         done = [len(files) - len(todo)]
         parses = ParseCache(config, enabled=use_cache)
         if parallel.worth_it(todo, workers):
@@ -154,7 +158,7 @@ def check(
                 for item in chunk:
                     order.offer(item[0], item)
                 done[0] += len(chunk)
-                progress(done[0], len(files), config.relative(files[chunk[-1][0]]))
+                progress(done[0], len(files), config.relative(Path(files[chunk[-1][0]])))
 
             _preload(files)
             cold = memo.nothing_stored() if memo.root is not None else None
@@ -164,12 +168,12 @@ def check(
                 args=(config, glossary, memo.root, cold, parses, key_base), on_result=collect,
             )
         else:
-            parses.plan([path for _, path, _ in todo])
-            for n, path, key in todo:
+            parses.plan([Path(name) for _, name, _ in todo])
+            for n, name, key in todo:
                 done[0] += 1
-                progress(done[0], len(files), config.relative(path))
-                order.offer(n, _check_keyed(config, n, path, key, key_base, glossary, memo,
-                                            parses))
+                progress(done[0], len(files), config.relative(Path(name)))
+                order.offer(n, _check_keyed(config, n, Path(name), key, key_base, glossary,
+                                            memo, parses))
         parses.save()
         order.finish(len(files))
     memo.flush()
@@ -189,64 +193,7 @@ def _add(report: CheckReport, parts: list[CatalogCheck], language: str | None) -
         report.findings.extend(part.findings)
 
 
-class _InOrder:
-    """Hands items to ``take`` in the order of their numbers, whatever order they come in:
-    an item waits only until those before it have come (chunks of a pool finish out of
-    order; a cached article waits for the changed ones before it)."""
-
-    def __init__(self, take: Callable[[_Checked], None]) -> None:
-        self._take = take
-        self._next = 0
-        self._waiting: dict[int, _Checked] = {}
-
-    def offer(self, number: int, item: _Checked) -> None:
-        """Take ``item`` now if it is next, else when those before it came."""
-        self._waiting[number] = item
-        while self._next in self._waiting:
-            self._take(self._waiting.pop(self._next))
-            self._next += 1
-
-    def finish(self, count: int) -> None:
-        """Every one of ``count`` items must have come (none may be left waiting)."""
-        if self._next != count or self._waiting:
-            raise RuntimeError(f"check: {count - self._next} article(s) never answered")
-
-
-#: An article to check: its place in the run, its file, its key when the parent made it.
-_Todo = tuple[int, Path, "str | None"]
-
-
-def _look_up(
-    config: Config, cache: ResultCache, base: str, files: Sequence[Path], order: _InOrder
-) -> list[_Todo]:
-    """Offer every article the results cache answers to ``order``; the others, to check
-    (the parent makes the keys of those checked before: an article never checked gets its
-    key where it is checked, from the bytes read there)."""
-    if not cache.enabled:
-        return [(n, path, None) for n, path in enumerate(files)]
-    todo: list[_Todo] = []
-    for start in range(0, len(files), LOOKUP_BATCH):
-        batch = files[start : start + LOOKUP_BATCH]
-        rows = cache.stored("check", [config.relative(path) for path in batch])
-        for n, path in enumerate(batch, start):
-            row = rows.get(config.relative(path)) if rows else None
-            if row is None:
-                cache.misses += 1
-                todo.append((n, path, None))
-                continue
-            rel, inputs = input_files(config, path)
-            key = make_key(base, rel, *cache.digests(inputs))
-            if row[0] != key:
-                cache.misses += 1
-                todo.append((n, path, key))
-                continue
-            cache.hits += 1
-            parts = [CatalogCheck.from_json(d) for d in json.loads(row[1])]
-            order.offer(n, (n, parts, None, None, []))
-    return todo
-
-
-def _preload(files: Sequence[Path]) -> None:
+def _preload(files: Sequence[str]) -> None:
     """Import what checking any article loads (the articles' formats, whose extractors a
     stored parse needs too, markdown-it, with which the link and markup checks read inline
     markup, and the language guess of the warning checks) before the workers fork: forked
@@ -256,9 +203,9 @@ def _preload(files: Sequence[Path]) -> None:
     import transflow.language_guess  # noqa: F401
     from transflow.formats import format_for
 
-    for path in {path.suffix.lower(): path for path in files}.values():
+    for path in {os.path.splitext(name)[1].lower(): name for name in files}.values():
         with contextlib.suppress(TransflowError):  # its worker reports it
-            format_for(path).parse("")
+            format_for(Path(path)).parse("")
 
 
 #: A worker process's entry memo, kept from one chunk to the next (what it learnt spares
@@ -276,7 +223,7 @@ def _worker_memo(root: Path | None, cold: bool | None) -> EntryMemo:
 
 
 def _check_chunk(
-    items: list[_Todo],
+    items: list[Todo],
     config: Config,
     glossary: Glossary | None,
     memo_root: Path | None,
@@ -286,9 +233,10 @@ def _check_chunk(
 ) -> list[_Checked]:
     """Worker: check a chunk of articles (each with its key, when the parent made it)."""
     memo = _worker_memo(memo_root, cold)
-    parses.plan([path for _, path, _ in items])
+    paths = [Path(name) for _, name, _ in items]
+    parses.plan(paths)
     checked = [_check_keyed(config, n, path, key, key_base, glossary, memo, parses)
-               for n, path, key in items]
+               for (n, _, key), path in zip(items, paths, strict=True)]
     parses.save()
     memo.flush(run_over=False)  # stored now: the pool ends its workers without a word
     return checked
@@ -305,23 +253,8 @@ def _check_keyed(
     parses: ParseCache | None,
 ) -> _Checked:
     """``_check_article``, with the article's results-cache key made first when the caller
-    has none (from the inputs' bytes, which the check then reads: a change meanwhile gives a
-    key the next check does not find, never a result under a wrong key)."""
-    learned: list[tuple[str, FileEntry]] = []
-    read: dict[str, bytes] = {}
-    sha: str | None = None  # the article's, of those bytes
-    if key is None and key_base is not None:
-        rel, inputs = input_files(config, path)
-        digests: list[str | None] = []
-        for name in inputs:
-            found = hash_file(name)
-            digests.append(None if found is None else found[1])
-            if found is not None:
-                read[name] = found[0]
-                if found[2] is not None:
-                    learned.append((name, found[2]))
-        key = make_key(key_base, rel, *digests)
-        sha = digests[0]  # inputs[0]: the article
+    has none (see ``per_article.read_inputs``)."""
+    key, read, sha, learned = read_inputs(config, path, key, key_base)
     try:
         parts = _check_article(config, path, glossary, memo, parses, read, sha)
     except TransflowError as exc:

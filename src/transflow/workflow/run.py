@@ -12,7 +12,10 @@ Invariants:
   (check errors, an article the build's checks refused, unfinished articles under
   ``strict``), else 0; each problem is listed once (``RunReport.problems``);
 * each step's report is handed to ``on_step`` as soon as the step ends (the CLI renders it
-  there, so a long run shows progress step by step), then kept in the :class:`RunReport`;
+  there, so a long run shows progress step by step), then kept in the :class:`RunReport`
+  unless ``RunOptions.keep_reports`` is off (the CLI's: what it prints at the end is each
+  step's summary, and a build report of 10,000 articles need not live on beside the
+  check report of the same articles);
 * the engine is made only when the translate step starts (``engine_factory``), so a sync
   failure never touches DeepL, and a factory error is that step's failure.
 
@@ -110,6 +113,8 @@ class RunOptions:
     strict: bool = False
     dry_run: bool = False
     workers: int = 1
+    #: Keep each step's report in the :class:`RunReport` after ``on_step`` saw it.
+    keep_reports: bool = True
 
 
 def run(
@@ -143,6 +148,8 @@ def run(
             step.message = str(exc)
             step.error = exc
         on_step(step)
+        if not options.keep_reports:
+            step.report = None
         if step.error is not None and not isinstance(step.error, EngineError):
             report.stopped_at = name  # the whole step failed: so would the ones after it
             break

@@ -368,14 +368,46 @@ def store_answer(root: Path | str, key: str, snapshot: bytes, output: Output, co
             db.execute("PRAGMA synchronous=OFF")  # derived state: no fsync (see cache._prepare)
             db.execute("PRAGMA journal_mode=TRUNCATE")  # no file made per statement (idem)
             db.execute(_TABLE)
-            db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)",
-                       (key, snapshot, marshal.dumps(output), code))
-            # The most recently stored answers only (a replaced row gets a new rowid): each
-            # command line run in a folder has its own, and a snapshot takes ~0.5 KB per file.
-            db.execute("DELETE FROM answers WHERE rowid NOT IN"
-                       " (SELECT rowid FROM answers ORDER BY rowid DESC LIMIT ?)", (MAX_ANSWERS,))
+            printed = marshal.dumps(output)
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                # The blobs are written into place piece by piece: bound as values, SQLite
+                # copies each (and builds the row from the copies), ~2.5 times their size
+                # more memory at the end of the command (8 MiB at 10,000 articles).
+                row = db.execute("INSERT OR REPLACE INTO answers VALUES"
+                                 " (?, zeroblob(?), zeroblob(?), ?)",
+                                 (key, len(snapshot), len(printed), code)).lastrowid
+                for column, data in (("snapshot", snapshot), ("output", printed)):
+                    _write_blob(db, column, row, data)
+                # The most recently stored answers only (a replaced row gets a new rowid):
+                # each command line run in a folder has its own, and a snapshot takes
+                # ~0.5 KB per file.
+                db.execute("DELETE FROM answers WHERE rowid NOT IN"
+                           " (SELECT rowid FROM answers ORDER BY rowid DESC LIMIT ?)",
+                           (MAX_ANSWERS,))
+                db.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                raise
         finally:
             db.close()
+
+
+#: Bytes of a stored answer written per call (see :func:`_write_blob`).
+BLOB_PIECE = 1 << 18
+
+
+def _write_blob(db: sqlite3.Connection, column: str, row: int | None, data: bytes) -> None:
+    """Write ``data`` into the (zero-filled, as long) blob of ``column`` in ``row``."""
+    if row is None:
+        raise sqlite3.Error("no row to write the answer into")  # (rolled back: none kept)
+    if not data:
+        return
+    view = memoryview(data)
+    with db.blobopen("answers", column, row) as blob:
+        for start in range(0, len(data), BLOB_PIECE):
+            blob.write(view[start : start + BLOB_PIECE])
 
 
 def forget_answers(root: Path | str, keys: Iterable[str] | None = None) -> None:

@@ -18,12 +18,12 @@ from transflow.errors import Problem, TransflowError
 from transflow.language_guess import already_in
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
-from transflow.workflow.cache import ResultCache, config_key, make_key
+from transflow.workflow.cache import FileEntry, ResultCache, config_key, make_key
+from transflow.workflow.per_article import InOrder, Todo, look_up, names, read_inputs
 from transflow.workflow.workspace import (
     Progress,
     catalog_path,
     discover_each,
-    input_files,
     no_progress,
     problem_of,
     read_article,
@@ -112,14 +112,16 @@ class StatusReport:
         """Items whose share of segments at ``state`` or better is under ``percent``."""
         return [i for i in self.items if i.percent(state) < percent]
 
-    def to_json(self) -> dict[str, object]:
-        """The versioned JSON document (public contract)."""
+    def to_json(self, *, stream: bool = False) -> dict[str, object]:
+        """The versioned JSON document (public contract); ``stream``: the articles as an
+        iterator, made one by one as the CLI prints them (``emit_json_items``)."""
         totals = self.totals().to_json()
         for key in ("article", "source_language", "language", "catalog", "catalog_missing"):
             totals.pop(key)
+        articles = (i.to_json() for i in self.items)
         return {
             "version": JSON_VERSION,
-            "articles": [i.to_json() for i in self.items],
+            "articles": articles if stream else list(articles),
             "totals": totals,
             "problems": [p.to_json() for p in self.problems],
         }
@@ -150,51 +152,54 @@ def status(
     An article whose files (article, template, catalogs) are unchanged since an earlier
     ``status`` is answered from the results cache without reading a catalog. An article or
     catalog that cannot be read is listed in ``report.problems`` (never cached); the other
-    articles are counted as usual.
+    articles are counted as usual. The others are counted in ``workers`` processes when
+    there are enough of them, and taken in article order as they come (nothing of an
+    article is held but its items).
     """
     report = StatusReport()
-    files, report.problems = discover_each(config, paths)
-    found: dict[Path, list[CatalogStatus]] = {}
+    found, report.problems = discover_each(config, paths)
+    files = names(found)
+    del found
     with ResultCache(config.root, enabled=use_cache) as cache:
         base = make_key("status", config_key(config))
-        cache.preload("status")
-        keys: dict[Path, str] = {}
-        for path in files:
-            rel, inputs = input_files(config, path)
-            keys[path] = make_key(base, rel, *cache.digests(inputs))
-            hit = cache.get("status", rel, keys[path])
-            if hit is not None:
-                found[path] = [_item_from_json(d) for d in json.loads(hit)]
-        todo = [p for p in files if p not in found]
-        done = [len(found)]
+        # Keys the parent did not make (articles never counted) are made where they are.
+        key_base = base if cache.enabled else None
+
+        def take(item: _Counted) -> None:
+            number, outcome, key, value, learned = item
+            for name, entry in learned:
+                cache.learn(name, entry)
+            if isinstance(outcome, Problem):
+                report.problems.append(outcome)
+                return
+            if key is not None and value is not None:
+                cache.put("status", config.relative(Path(files[number])), key, value)
+            report.items += [i for i in outcome if not language or i.language == language]
+
+        order: InOrder[_Counted] = InOrder(take)
+
+        def hit(number: int, value: str) -> None:
+            order.offer(number, (number, [_item_from_json(d) for d in json.loads(value)],
+                                 None, None, []))
+
+        todo = look_up(config, cache, "status", base, files, hit)
+        done = [len(files) - len(todo)]
         if parallel.worth_it(todo, workers):
 
-            def collect(chunk: list[list[CatalogStatus] | Problem]) -> None:
+            def collect(chunk: list[_Counted]) -> None:
+                for item in chunk:
+                    order.offer(item[0], item)
                 done[0] += len(chunk)
-                last = chunk[-1] if chunk else []
-                label = last[-1].article if isinstance(last, list) and last else ""
-                progress(done[0], len(files), label)
+                progress(done[0], len(files), config.relative(Path(files[chunk[-1][0]])))
 
-            chunks = parallel.map_chunks(
-                _status_chunk, todo, workers=workers, args=(config,), on_result=collect
-            )
-            computed = [items for chunk in chunks for items in chunk]
+            parallel.each_chunk(_status_chunk, todo, workers=workers,
+                                args=(config, key_base), on_result=collect)
         else:
-            computed = []
-            for path in todo:
+            for number, name, key in todo:
                 done[0] += 1
-                progress(done[0], len(files), config.relative(path))
-                computed.append(_status_one(config, path))
-        for path, items in zip(todo, computed, strict=True):
-            if isinstance(items, Problem):
-                report.problems.append(items)
-                found[path] = []
-                continue
-            found[path] = items
-            value = json.dumps([_item_to_json(i) for i in items], separators=(",", ":"))
-            cache.put("status", config.relative(path), keys[path], value)
-    for path in files:
-        report.items += [i for i in found[path] if not language or i.language == language]
+                progress(done[0], len(files), config.relative(Path(name)))
+                order.offer(number, _status_keyed(config, number, Path(name), key, key_base))
+        order.finish(len(files))
     return report
 
 
@@ -221,19 +226,35 @@ def _item_from_json(data: dict[str, Any]) -> CatalogStatus:
     )
 
 
-def _status_chunk(paths: list[Path], config: Config) -> list[list[CatalogStatus] | Problem]:
+#: What counting one article hands back: its place in the run, its items (or the problem
+#: that stopped it), the results-cache key and value to store (None: not stored), and the
+#: input digests found on the way (for the parent's files table).
+_Counted = tuple[int, "list[CatalogStatus] | Problem", "str | None", "str | None",
+                 "list[tuple[str, FileEntry]]"]
+
+
+def _status_chunk(items: list[Todo], config: Config, key_base: str | None) -> list[_Counted]:
     """Worker: the status items (or the problem) of each article of a chunk."""
-    return [_status_one(config, path) for path in paths]
+    return [_status_keyed(config, number, Path(name), key, key_base)
+            for number, name, key in items]
 
 
-def _status_one(config: Config, path: Path) -> list[CatalogStatus] | Problem:
+def _status_keyed(config: Config, number: int, path: Path, key: str | None,
+                  key_base: str | None) -> _Counted:
+    """``_status_path``, with the article's key made first when the caller has none."""
+    key, read, _, learned = read_inputs(config, path, key, key_base)
     try:
-        return _status_path(config, path, None)
+        items = _status_path(config, path, None, read)
     except TransflowError as exc:
-        return problem_of(config, exc, path)
+        return number, problem_of(config, exc, path), None, None, learned
+    value = None if key is None else \
+        json.dumps([_item_to_json(i) for i in items], separators=(",", ":"))
+    return number, items, key, value, learned
 
 
-def _status_path(config: Config, path: Path, language: str | None) -> list[CatalogStatus]:
+def _status_path(config: Config, path: Path, language: str | None,
+                 read: dict[str, bytes] | None = None) -> list[CatalogStatus]:
+    """Every target language of one article (``read``: catalogs' bytes already read)."""
     rel = config.relative(path)
     slug = slug_of(config, path)
     source, targets = _languages_for(config, path, slug)
@@ -252,9 +273,11 @@ def _status_path(config: Config, path: Path, language: str | None) -> list[Catal
             item.states[State.UNTRANSLATED] = item.segments
             item.words_by_state[State.UNTRANSLATED] = item.words
         else:
-            from transflow.po import reader  # only for a changed article (slow to import)
+            from transflow.po import catalog, reader  # only for a changed article (slow)
 
-            _count(item, reader.read(po_path))
+            data = (read or {}).get(str(po_path))
+            _count(item, reader.read(po_path) if data is None else
+                   reader.read_text(catalog.decode(data, po_path), path=po_path))
         items.append(item)
     return items
 

@@ -12,16 +12,13 @@ be read is reported in ``SyncReport.problems`` and skipped, never blocking the o
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
-import json
-import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from transflow import __version__, language_guess
+from transflow import language_guess
 from transflow.atomic import Journal
 from transflow.config import Config
 from transflow.errors import Problem, TransflowError
@@ -30,6 +27,7 @@ from transflow.po import catalog
 from transflow.spool import Spool
 from transflow.workflow import parallel
 from transflow.workflow.parse_cache import ParseCache
+from transflow.workflow.sync_cache import SyncCache
 from transflow.workflow.workspace import (
     Article,
     Clock,
@@ -87,110 +85,6 @@ class SyncReport:
         return [p for a in self.articles for p in a.written]
 
 
-class SyncCache:
-    """Remembers, per article, the bytes and catalogs sync last saw; safe to delete.
-
-    Stored in ``<root>/.transflow-cache/sync.json`` (derivable state, ignored by git). A
-    stale or unreadable cache only costs a full sync, never a wrong result: an entry is
-    trusted only if the article digest, the configuration key and the size and mtime of
-    every catalog file still match.
-
-    Memory: what this run remembers is held as each entry's JSON text (a fifth of the
-    same entry as dicts and lists), and the file is written entry by entry, never as one
-    string: the same bytes ``json.dumps(..., sort_keys=True)`` of the whole would give.
-    """
-
-    def __init__(self, config: Config) -> None:
-        self.path = config.root / ".transflow-cache" / "sync.json"
-        self.key = _config_key(config)
-        #: An entry as read (a dict), or as remembered by this run (its JSON text).
-        self.data: dict[str, dict[str, object] | str] = {}
-        self.dirty = False
-        with contextlib.suppress(OSError, ValueError):
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            if raw.get("key") == self.key:
-                self.data = raw.get("articles", {})
-
-    def fresh(self, rel: str, path: Path) -> bool:
-        """True when ``path`` and its catalogs are exactly as the last sync left them."""
-        item = self.data.get(rel)
-        if not item:
-            return False
-        if isinstance(item, str):
-            item = json.loads(item)
-            if not isinstance(item, dict):
-                return False
-        try:
-            st = path.stat()
-        except OSError:
-            return False
-        if [st.st_size, st.st_mtime_ns] != item.get("stat"):
-            return False
-        outputs = item.get("outputs")
-        if not isinstance(outputs, dict):
-            return False
-        return all(_stat(p) == v for p, v in outputs.items())
-
-    def remember(self, rel: str, path: str, digest: str, outputs: Sequence[str]) -> None:
-        """Record the state sync just produced (``path`` and ``outputs`` as absolute names)."""
-        st = os.stat(path)
-        self.data[rel] = _ENTRY({
-            "digest": digest,
-            "outputs": {p: _stat(p) for p in outputs},
-            "stat": [st.st_size, st.st_mtime_ns],
-        })
-        self.dirty = True
-
-    def save(self) -> None:
-        """Write the cache (best effort: a read-only checkout just syncs fully next time)."""
-        if not self.dirty:
-            return
-        with contextlib.suppress(OSError):
-            catalog.write_atomic(self.path, self._pieces())
-
-    def _pieces(self) -> Iterator[str]:
-        """The file's text in pieces of :data:`PIECE` entries (one write each)."""
-        yield '{"articles": {'
-        names = sorted(self.data)
-        for at in range(0, len(names), PIECE):
-            pieces = []
-            for rel in names[at : at + PIECE]:
-                item = self.data[rel]
-                text = item if isinstance(item, str) else _ENTRY(item)
-                pieces.append(f"{_ENTRY(rel)}: {text}")
-            yield (", " if at else "") + ", ".join(pieces)
-        yield f"}}, \"key\": {_ENTRY(self.key)}}}"
-
-
-#: Entries of ``sync.json`` written per piece.
-PIECE = 512
-
-#: A value's JSON text, as ``json.dumps(..., sort_keys=True)`` of the whole file has it.
-_ENTRY = json.JSONEncoder(sort_keys=True).encode
-
-
-def _stat(path: str) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
-
-
-def _config_key(config: Config) -> str:
-    parts = [
-        __version__,
-        str(config.locales),
-        config.source_language,
-        ",".join(config.languages),
-        ",".join(config.front_matter),
-        config.references,
-        ",".join(config.props),
-        repr(config.shortcodes),
-    ]
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
-
-
 def sync(
     config: Config,
     paths: Sequence[Path] | None = None,
@@ -211,14 +105,11 @@ def sync(
     files, report.problems = discover_each(config, paths)
     cache = SyncCache(config) if use_cache and not dry_run else None
     now = clock()
-    existing_templates = _templates(config)
-    known_slugs = {slug_of(config, p) for p in files}
-    known_slugs |= {slug_of(config, config.root / p.path) for p in report.problems
-                    if p.path is not None and _inside(config, config.root / p.path)}
-    orphans = [s for s in existing_templates if s not in known_slugs] if not paths else []
+    orphans = _orphans(config, files, report.problems) if not paths else []
     todo: list[Path] = []
-    for path in files:
-        if cache is not None and cache.fresh(config.relative(path), path):
+    fresh = cache.fresh_among(files, config.relative) if cache is not None else None
+    for n, path in enumerate(files):
+        if fresh is not None and fresh[n]:
             report.unchanged_articles.append(config.relative(path))
         else:
             todo.append(path)
@@ -253,6 +144,18 @@ def sync(
     if cache is not None:
         cache.save()
     return report
+
+
+def _orphans(config: Config, files: list[Path], problems: list[Problem]) -> list[str]:
+    """The slugs of the templates no article has (the set of the articles' slugs is let go
+    at once: a sync's memory does not grow with its articles)."""
+    existing_templates = _templates(config)
+    if not existing_templates:
+        return []
+    known_slugs = {slug_of(config, p) for p in files}
+    known_slugs |= {slug_of(config, config.root / p.path) for p in problems
+                    if p.path is not None and _inside(config, config.root / p.path)}
+    return [s for s in existing_templates if s not in known_slugs]
 
 
 def _inside(config: Config, path: Path) -> bool:

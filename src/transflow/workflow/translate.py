@@ -59,8 +59,8 @@ from transflow.workflow.translate_plan import (
     TranslatePlan,
     article_format,
     article_title,
-    build_memory,
     plan,
+    read_memory,
 )
 from transflow.workflow.translate_report import JSON_VERSION, CatalogTranslate, TranslateReport
 from transflow.workflow.workspace import (
@@ -87,13 +87,13 @@ __all__ = [
     "TranslateReport",
     "apply_local",
     "batch_context",
-    "build_memory",
     "check_budget",
     "deepl_source",
     "deepl_target",
     "fit_to_budget",
     "make_deepl_engine",
     "plan",
+    "read_memory",
     "send_batches",
     "translate",
 ]

@@ -11,7 +11,7 @@ Invariants:
 * planning writes nothing and sends nothing: catalogs are loaded, never saved;
 * only untranslated entries (and, with ``refresh_fuzzy``, needs-work entries) are targets;
 * the order of preference is fixed: an exact memory hit, then a sound engine draft saved by
-  an earlier run (``build_memory``), then a text already planned for sending in this run,
+  an earlier run (``read_memory``), then a text already planned for sending in this run,
   then a copy when nothing needs translating or the text is already in the target
   language, then a close memory hit, else send;
 * a source text is planned for sending at most once per language pair, so the planned
@@ -20,7 +20,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,51 +158,64 @@ class TranslatePlan:
 EarlierDrafts = dict[tuple[str, str, str], mt.Draft]
 
 
-def build_memory(
-    config: Config, sources: Mapping[str, str] | None = None
-) -> tuple[mt.TranslationMemory, EarlierDrafts]:
-    """Every translated (or reviewed) entry of every catalog of the workspace, and every
-    sound engine draft (machine draft from an engine, no problem line).
+def read_memory(
+    config: Config,
+    sources: Mapping[str, str],
+    queries: Collection[mt.Query],
+    *,
+    use_memory: bool = True,
+) -> tuple[dict[mt.Query, mt.MemoryMatch | None], EarlierDrafts]:
+    """The memory's answer to each query, and the sound engine drafts (machine drafts from
+    an engine, no problem line) saved for them, from one pass over every catalog.
 
+    The memory is every translated (or reviewed) entry of every catalog of the workspace.
     The drafts are not memory (nobody read them) but they were paid for: an identical text
     elsewhere reuses them instead of being sent again, which is what makes a rerun after an
     interruption bill only the rest. A catalog's source language is its article's
     (``sources``: slug -> source language of the articles read); with two configured
     languages it is simply the other one, so no article needs parsing. Catalogs are only
-    looked at, so the lean reader reads them (the same entries as ``catalog.load``).
+    looked at, so the lean reader reads them (the same entries as ``catalog.load``), and
+    nothing of them is kept but the queries' candidates (``mt.lookup_many``): the memory of
+    10,000 articles is a quarter of a million entries, a run's questions a few dozen.
     """
-    memory = mt.TranslationMemory(config.memory_threshold)
+    wanted = set(queries)
     drafts: EarlierDrafts = {}
-    known = sources or {}
-    for lang in config.languages:
-        folder = config.locales / lang
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*.po")):
-            slug = path.relative_to(folder).with_suffix("").as_posix()
-            source = known.get(slug)
-            if source is None:
-                others = [x for x in config.languages if x != lang]
-                if len(others) != 1:
-                    continue
-                source = others[0]
-            try:
-                po = reader.read(path)
-            except TransflowError:
-                continue  # an unreadable catalog is reported by sync/status, not here
-            origin = config.relative(path)
-            for entry in catalog.active_entries(po):
-                state = entry_state(entry)
-                if state >= State.TRANSLATED:
-                    memory.add(entry.msgid, entry.msgstr, source_lang=source,
-                               target_lang=lang, origin=origin)
-                elif state == State.MACHINE_DRAFT:
-                    engine = engine_origin(entry.tcomment or "")
-                    if engine is not None:
-                        drafts.setdefault((source, lang, entry.msgid),
-                                          mt.Draft(entry.msgid, entry.msgstr, (), 0, engine,
-                                                   sent=False))
-    return memory, drafts
+
+    def units() -> Iterator[mt.Unit]:
+        for lang in config.languages:
+            folder = config.locales / lang
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob("*.po")):
+                slug = path.relative_to(folder).with_suffix("").as_posix()
+                source = sources.get(slug)
+                if source is None:
+                    others = [x for x in config.languages if x != lang]
+                    if len(others) != 1:
+                        continue
+                    source = others[0]
+                try:
+                    po = reader.read(path)
+                except TransflowError:
+                    continue  # an unreadable catalog is reported by sync/status, not here
+                origin = config.relative(path)
+                for entry in catalog.active_entries(po):
+                    state = entry_state(entry)
+                    if state >= State.TRANSLATED:
+                        yield (source, lang, entry.msgid, entry.msgstr, origin)
+                    elif state == State.MACHINE_DRAFT:
+                        key = (source, lang, entry.msgid)
+                        if key in wanted and key not in drafts:
+                            engine = engine_origin(entry.tcomment or "")
+                            if engine is not None:
+                                drafts[key] = mt.Draft(entry.msgid, entry.msgstr, (), 0,
+                                                       engine, sent=False)
+
+    if not use_memory:
+        for _ in units():  # the drafts only
+            pass
+        return {}, drafts
+    return mt.lookup_many(wanted, units(), threshold=config.memory_threshold), drafts
 
 
 # --------------------------------------------------------------------------- planning
@@ -229,7 +242,8 @@ def article_format(article: Article) -> str:
 class _Chooser:
     """The order of preference for one target entry, with what the run has planned so far."""
 
-    memory: mt.TranslationMemory | None
+    #: The memory's answer to each target's text (None: memory not used).
+    memory: Mapping[mt.Query, mt.MemoryMatch | None] | None
     earlier: EarlierDrafts
     with_engine: bool
     #: (source language, target language, text) planned for sending in this run.
@@ -243,7 +257,7 @@ class _Chooser:
         key = (src, lang, text)
         match = None
         if self.memory is not None:
-            match = self.memory.lookup(text, source_lang=src, target_lang=lang)
+            match = self.memory[key]
         if match is not None and match.exact:
             return Target(entry, MEMORY, match), False
         if key in self.earlier:
@@ -315,20 +329,26 @@ def plan(
     result.problems += unreadable
     if not any(item.article is not None for item in result.catalogs):
         return result  # nothing to draft: no memory to read
-    everything, earlier = build_memory(config, sources)
-    chooser = _Chooser(everything if use_memory else None, earlier, with_engine)
     kept: list[CatalogPlan] = []
+    queries: list[mt.Query] = []
     for item in result.catalogs:
-        if item.article is None:
-            kept.append(item)
+        if item.article is not None:
+            try:
+                item.catalog = catalog.load(item.path)  # to be written: polib's own objects
+            except TransflowError as exc:
+                result.problems.append(problem_of(config, exc, item.path))
+                continue
+            queries += ((item.source_language, item.language, entry.msgid)
+                        for entry in catalog.active_entries(item.catalog)
+                        if _is_target(entry, refresh_fuzzy))
+        kept.append(item)
+    result.catalogs = kept
+    answers, earlier = read_memory(config, sources, queries, use_memory=use_memory)
+    chooser = _Chooser(answers if use_memory else None, earlier, with_engine)
+    for item in result.catalogs:
+        if item.article is None or item.catalog is None:
             continue
         article = item.article
-        try:
-            item.catalog = catalog.load(item.path)  # to be written: polib's own objects
-        except TransflowError as exc:
-            result.problems.append(problem_of(config, exc, item.path))
-            continue
-        kept.append(item)
         to_send: list[str] = []
         for entry in catalog.active_entries(item.catalog):
             if _is_target(entry, refresh_fuzzy):
@@ -341,5 +361,4 @@ def plan(
                               context=article_title(article))
             item.batches = [PlannedBatch([to_send[i] for i in b.indices], b.characters)
                             for b in batches]
-    result.catalogs = kept
     return result
