@@ -425,9 +425,9 @@ def build(
                 on_result=adopt,
             )
         else:
-            paths = [Path(name) for _, name in files]
-            parses.plan(paths)
-            for n, ((slot, _), path) in enumerate(zip(files, paths, strict=True), 1):
+            planned = [Path(name) for _, name in files]
+            parses.plan(planned)
+            for n, ((slot, _), path) in enumerate(zip(files, planned, strict=True), 1):
                 progress(n, len(files), config.relative(path))
                 outcome, _, keyed = _build_keyed(
                     config, path, keys.get(slot), key_base, out, gates, allow_incomplete,
