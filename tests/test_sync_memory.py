@@ -97,5 +97,35 @@ def test_the_sync_cache_is_written_as_one_json_dumps_of_it_would_be(
     if in_order:
         assert text == json.dumps({"key": cache.key, "articles": expected}, sort_keys=True)
     again = SyncCache(config)
-    assert again.fresh("articles/new.md", article)
-    assert len(again.data) == len(names) + 2
+    paths = [tmp_path / rel for rel in expected]
+    fresh = again.fresh_among(paths, config.relative)
+    # names[1] was remembered with new.md's stat, the last one does not exist
+    assert [rel for rel, yes in zip(expected, fresh, strict=True) if yes] == [
+        f"articles/{names[0]}.md", f"articles/{names[2]}.md", "articles/new.md"]
+    # a later unsorted run keeps each article once
+    again.remember("articles/zz.md", str(article), "e" * 64, [])
+    again.remember("articles/new.md", str(article), "f" * 64, [])
+    again.save()
+    text = cache.path.read_text(encoding="utf-8")
+    assert text.count('"articles/new.md"') == 1 and '"f' + "f" * 63 + '"' in text
+    assert len(json.loads(text)["articles"]) == len(expected) + 1
+
+
+@pytest.mark.parametrize("damage", ["cut", "other key", "not json", "spaces", "empty"])
+def test_a_damaged_sync_cache_costs_a_full_sync_and_is_written_again(
+    tmp_path: Path, damage: str
+) -> None:
+    make_workspace(tmp_path, {f"a{i}.md": f"# T {i}\n\nText {i}.\n" for i in range(3)})
+    config = load_config(tmp_path)
+    sync(config)
+    path = SyncCache(config).path
+    text = path.read_text(encoding="utf-8")
+    path.write_text({"cut": text[: len(text) // 2] + text[-30:],
+                     "other key": text.replace(SyncCache(config).key, "0" * 16),
+                     "not json": "{" + text,
+                     "spaces": json.dumps(json.loads(text), indent=1),
+                     "empty": ""}[damage], encoding="utf-8")
+    report = sync(config)
+    assert not report.problems and report.unchanged + len(report.articles) == 3
+    assert not report.written  # the catalogs were right: nothing to write
+    assert sync(config).unchanged == 3

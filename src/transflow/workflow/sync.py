@@ -12,18 +12,13 @@ be read is reported in ``SyncReport.problems`` and skipped, never blocking the o
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import heapq
 import importlib
-import itertools
-import json
-import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from transflow import __version__, language_guess
+from transflow import language_guess
 from transflow.atomic import Journal
 from transflow.config import Config
 from transflow.errors import Problem, TransflowError
@@ -32,6 +27,7 @@ from transflow.po import catalog
 from transflow.spool import Spool
 from transflow.workflow import parallel
 from transflow.workflow.parse_cache import ParseCache
+from transflow.workflow.sync_cache import SyncCache
 from transflow.workflow.workspace import (
     Article,
     Clock,
@@ -89,121 +85,6 @@ class SyncReport:
         return [p for a in self.articles for p in a.written]
 
 
-class SyncCache:
-    """Remembers, per article, the bytes and catalogs sync last saw; safe to delete.
-
-    Stored in ``<root>/.transflow-cache/sync.json`` (derivable state, ignored by git). A
-    stale or unreadable cache only costs a full sync, never a wrong result: an entry is
-    trusted only if the article digest, the configuration key and the size and mtime of
-    every catalog file still match.
-
-    Memory: what this run remembers is spooled (:class:`~transflow.spool.Spool`) as each
-    entry's JSON text, and the file is written entry by entry, never as one string: the
-    same bytes ``json.dumps(..., sort_keys=True)`` of the whole would give (when this run's
-    articles came sorted by name; else the same object, in another order).
-    """
-
-    def __init__(self, config: Config) -> None:
-        self.path = config.root / ".transflow-cache" / "sync.json"
-        self.key = _config_key(config)
-        #: The entries read, but for those this run remembered again.
-        self.data: dict[str, object] = {}
-        #: (article, its entry's JSON text) remembered by this run, in the order given:
-        #: sorted by name, unless a folder's articles come before a name that sorts first
-        #: (``a/x.md``, ``a-b.md``: the paths' order).
-        self._new: Spool[tuple[str, str]] = Spool()
-        self._in_order = True
-        self.dirty = False
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            if raw.get("key") == self.key and isinstance(raw.get("articles"), dict):
-                self.data = raw["articles"]
-
-    def fresh(self, rel: str, path: Path) -> bool:
-        """True when ``path`` and its catalogs are exactly as the last sync left them
-        (as read: an article remembered by this run is not asked about again)."""
-        item = self.data.get(rel)
-        if not isinstance(item, dict):
-            return False
-        try:
-            st = path.stat()
-        except OSError:
-            return False
-        if [st.st_size, st.st_mtime_ns] != item.get("stat"):
-            return False
-        outputs = item.get("outputs")
-        if not isinstance(outputs, dict):
-            return False
-        return all(_stat(p) == v for p, v in outputs.items())
-
-    def remember(self, rel: str, path: str, digest: str, outputs: Sequence[str]) -> None:
-        """Record the state sync just produced (``path`` and ``outputs`` as absolute names)."""
-        st = os.stat(path)
-        self.data.pop(rel, None)
-        if self._new and self._last >= rel:
-            self._in_order = False
-        self._last = rel
-        self._new.append((rel, _ENTRY({
-            "digest": digest,
-            "outputs": {p: _stat(p) for p in outputs},
-            "stat": [st.st_size, st.st_mtime_ns],
-        })))
-        self.dirty = True
-
-    _last = ""
-
-    def save(self) -> None:
-        """Write the cache (best effort: a read-only checkout just syncs fully next time)."""
-        if not self.dirty:
-            return
-        with contextlib.suppress(OSError):
-            catalog.write_atomic(self.path, self._pieces())
-
-    def _pieces(self) -> Iterator[str]:
-        """The file's text in pieces of :data:`PIECE` entries (one write each)."""
-        old = ((rel, _ENTRY(self.data[rel])) for rel in sorted(self.data))
-        entries: Iterable[tuple[str, str]]
-        if self._in_order:  # sorted as the articles are (as names, not as paths)
-            entries = heapq.merge(old, self._new, key=lambda entry: entry[0])
-        else:  # the same object to a JSON reader, not sorted (that would take them all)
-            entries = itertools.chain(old, self._new)
-        yield '{"articles": {'
-        before = ""
-        while piece := list(itertools.islice(entries, PIECE)):
-            yield before + ", ".join(f"{_ENTRY(rel)}: {text}" for rel, text in piece)
-            before = ", "
-        yield f"}}, \"key\": {_ENTRY(self.key)}}}"
-
-
-#: Entries of ``sync.json`` written per piece.
-PIECE = 512
-
-#: A value's JSON text, as ``json.dumps(..., sort_keys=True)`` of the whole file has it.
-_ENTRY = json.JSONEncoder(sort_keys=True).encode
-
-
-def _stat(path: str) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns]
-
-
-def _config_key(config: Config) -> str:
-    parts = [
-        __version__,
-        str(config.locales),
-        config.source_language,
-        ",".join(config.languages),
-        ",".join(config.front_matter),
-        config.references,
-        ",".join(config.props),
-        repr(config.shortcodes),
-    ]
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
-
-
 def sync(
     config: Config,
     paths: Sequence[Path] | None = None,
@@ -226,8 +107,9 @@ def sync(
     now = clock()
     orphans = _orphans(config, files, report.problems) if not paths else []
     todo: list[Path] = []
-    for path in files:
-        if cache is not None and cache.fresh(config.relative(path), path):
+    fresh = cache.fresh_among(files, config.relative) if cache is not None else None
+    for n, path in enumerate(files):
+        if fresh is not None and fresh[n]:
             report.unchanged_articles.append(config.relative(path))
         else:
             todo.append(path)
