@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from transflow.workflow import parallel
@@ -90,3 +92,26 @@ def test_each_chunk_hands_over_every_finished_chunk_before_raising() -> None:
     before = sum(sizes[:bad])
     assert seen[:before] == list(range(before))  # the chunks before it, in order
     assert 100 not in seen and len(seen) == len(set(seen)) and seen == sorted(seen)
+
+
+def _noted(chunk: list[int], folder: str) -> list[int]:
+    Path(folder, f"{chunk[0]}").touch()  # (each chunk computed leaves a file)
+    return chunk
+
+
+def test_each_chunk_starts_nothing_more_once_the_caller_fails(tmp_path: Path) -> None:
+    """A caller that cannot take a result (say, its commit failed) stops the run: the
+    chunks not handed out yet are never computed (an executor given every chunk at once
+    computed them all before the error came through)."""
+    taken: list[list[int]] = []
+
+    def take(result: list[int]) -> None:
+        taken.append(result)
+        raise OSError("disk full")
+
+    items = list(range(2000))
+    with pytest.raises(OSError, match="disk full"):
+        parallel.each_chunk(_noted, items, workers=2, args=(str(tmp_path),), on_result=take)
+    assert len(taken) == 1
+    computed = len(list(tmp_path.iterdir()))
+    assert computed <= 1 + 2 * parallel.AHEAD + 1 < len(parallel.chunk_sizes(2000, 2))

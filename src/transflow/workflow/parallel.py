@@ -108,7 +108,12 @@ def each_chunk(
                 continue
             finally:
                 del future  # (the future holds the result)
-            on_result(result)
+            try:
+                on_result(result)
+            except BaseException:  # the caller's own failure: start nothing more
+                for other in waiting.values():
+                    other.cancel()
+                raise
             del result
     if error is not None:
         raise error
