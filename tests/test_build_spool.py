@@ -9,6 +9,7 @@ manifest and the reports stay what they were (``json.dumps`` of the documents).
 from __future__ import annotations
 
 import json
+import os
 import weakref
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from transflow.states import set_translation
 from transflow.workflow import build_spool
 from transflow.workflow.build import ArticleBuild, BuildReport, build
 from transflow.workflow.build_spool import ResultSpool
+from transflow.written import still_as_written
 
 ARTICLES = 6
 
@@ -74,6 +76,12 @@ def test_no_outcome_is_held_once_spooled(
                                 for lang in ("en", "nl")), "dist/manifest.json"]
     manifest = (root / "dist" / "manifest.json").read_text(encoding="utf-8")
     assert manifest == json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+    # Every claim, the manifest's too, is trusted from a stat (the kept answer's snapshot
+    # never reads a page or the manifest back), named as the CLI names them (absolute).
+    claimed = report.claimed_files("dist/manifest.json", str(root))
+    assert len(claimed) == 2 * (ARTICLES - 1) + 1
+    for name, proof in claimed.items():
+        assert proof is not None and still_as_written(os.stat(name), proof), name
 
 
 def test_an_unchanged_build_spools_the_cached_outcomes_without_making_any(

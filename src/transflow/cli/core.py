@@ -346,7 +346,7 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
         rerun = dataclasses.replace(report, written=[], removed=[])
         ctx.meta[RERUN_META] = Rerun(
             captured(lambda: render(rerun)),
-            report.claimed_files(config.relative(config.manifest_path)))
+            report.claimed_files(config.relative(config.manifest_path), str(config.root)))
     from transflow.workflow.build_spool import BLOCKED, FINISHED
 
     ctx.exit(exit_code(report.problems, gate_failed=bool(

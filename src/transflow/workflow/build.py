@@ -222,14 +222,19 @@ class BuildReport:
         """Keep an entry of the previous manifest as it was."""
         self.spool.carry(_pieces(entry), str(entry["article"]))
 
-    def claimed_files(self, manifest: str) -> dict[str, bytes | None]:
+    def claimed_files(self, manifest: str, root: str | None = None) -> dict[str, bytes | None]:
         """Every file this build says is published, and its ``manifest`` (workspace-relative),
         with what this build wrote there (a ``written.Proof``; None: it was already as it
-        had to be)."""
-        claimed: dict[str, bytes | None] = dict(self.spool.claims())
-        claimed[manifest] = None
+        had to be). With ``root``, the names are absolute (under it): made once, as the
+        only copy."""
+
+        def named(name: str) -> str:
+            return name if root is None else os.path.join(root, name)
+
+        claimed: dict[str, bytes | None] = {named(n): p for n, p in self.spool.claims()}
+        claimed[named(manifest)] = None
         if self.manifest_written is not None:
-            claimed[self.manifest_written[0]] = self.manifest_written[1]
+            claimed[named(self.manifest_written[0])] = self.manifest_written[1]
         return claimed
 
     def count(self, flag: int = 0) -> int:
@@ -337,7 +342,7 @@ def build(
     # --allow-incomplete is not part of the key: it only matters to unfinished articles,
     # whose results record it (see _reuse), so "build" and "build --allow-incomplete" share.
     base = make_key("build", config_key(config), out, *gate_keys)
-    keys: dict[Path, str] = {}
+    keys: dict[int, str] = {}  # position -> results-cache key made here
     spool = report.spool = ResultSpool(len(all_files))
     done = bytearray(len(all_files))  # 1: answered from the cache
     for start in range(0, len(all_files) if cache.enabled else 0, LOOKUP_BATCH):
@@ -357,14 +362,14 @@ def build(
                 spool.put_cached(slot, *hit)
                 done[slot] = 1
             else:
-                keys[path] = key
+                keys[slot] = key
                 cache.misses += 1
-    # (position, article) of those to build
-    files = [(slot, p) for slot, p in enumerate(all_files) if not done[slot]]
-    del done
+    # (position, article) of those to build, as strings from here on: a Path holds its
+    # parts as strings of their own (~0.3 KB an article, for the whole build).
+    files = [(slot, str(p)) for slot, p in enumerate(all_files) if not done[slot]]
+    del done, all_files
     # What sync stored spares parsing again (a dry run stores nothing).
     parses = ParseCache(config, enabled=use_cache, readonly=dry_run)
-    parses.plan([p for _, p in files])
     # The journal lets the next command finish (or clean up after) a killed build.
     journal = journal_of(config) if not dry_run else None
     if journal is not None and out != config.output:
@@ -412,18 +417,20 @@ def build(
                 count[0] += len(items)
                 progress(count[0], total, items[-1][1][0][0] if items else "")
 
-            _preload([p for _, p in files], gates)
+            _preload([name for _, name in files], gates)
             parallel.each_chunk(  # in order, none kept: each goes to the spool
-                _build_chunk, [(slot, path, keys.get(path)) for slot, path in files],
+                _build_chunk, [(slot, name, keys.get(slot)) for slot, name in files],
                 workers=workers,
                 args=(config, out, tuple(gates), allow_incomplete, dry_run, parses, key_base),
                 on_result=adopt,
             )
         else:
-            for n, (slot, path) in enumerate(files, 1):
+            planned = [Path(name) for _, name in files]
+            parses.plan(planned)
+            for n, ((slot, _), path) in enumerate(zip(files, planned, strict=True), 1):
                 progress(n, len(files), config.relative(path))
                 outcome, _, keyed = _build_keyed(
-                    config, path, keys.get(path), key_base, out, gates, allow_incomplete,
+                    config, path, keys.get(slot), key_base, out, gates, allow_incomplete,
                     dry_run, commit=True, parses=parses)
                 commits([(slot, outcome, keyed)])
         remember(None)
@@ -463,11 +470,16 @@ def build(
                 digest = transaction.write(
                     manifest, itertools.chain(report.manifest_chunks(), "\n"))
                 report.written.append(config.relative(manifest))
-                report.manifest_written = (report.written[-1], bytes.fromhex(digest))
+                staged = transaction.staged(manifest)
+                assert staged is not None
+                # With the file's state once written: the kept answer's snapshot trusts it
+                # from a stat, instead of reading the whole manifest back.
+                report.manifest_written = (report.written[-1],
+                                           written_proof(staged.digest, staged.written))
     return report
 
 
-def _preload(files: Sequence[Path], gates: Sequence[Gate]) -> None:
+def _preload(files: Sequence[str], gates: Sequence[Gate]) -> None:
     """Import what building any article loads (the lean catalog reader, the articles'
     formats, what the gates run) before the workers fork: forked workers share the parent's
     modules, so each is loaded once instead of once per worker (CPU a busy machine does not
@@ -476,9 +488,9 @@ def _preload(files: Sequence[Path], gates: Sequence[Gate]) -> None:
     from transflow.formats import format_for
     from transflow.po import reader  # noqa: F401
 
-    for path in {path.suffix.lower(): path for path in files}.values():
+    for name in {os.path.splitext(name)[1].lower(): name for name in files}.values():
         with contextlib.suppress(TransflowError):  # its worker reports it
-            prepare = getattr(format_for(path), "prepare", None)
+            prepare = getattr(format_for(Path(name)), "prepare", None)
             if callable(prepare):
                 prepare()
     for gate in gates:
@@ -616,7 +628,7 @@ _Built = tuple[_Outcome, "Staged | None", _Keyed]
 
 
 def _build_chunk(
-    items: list[tuple[int, Path, str | None]],
+    items: list[tuple[int, str, str | None]],
     config: Config,
     out: Path,
     gates: Sequence[Gate],
@@ -628,9 +640,10 @@ def _build_chunk(
     """Worker: build a chunk of articles (each with its position, and its key when the
     parent made it), staging each one's files for the parent to commit."""
     built: list[tuple[int, _Built]] = []
-    parses.plan([path for _, path, _ in items])
+    paths = [Path(name) for _, name, _ in items]
+    parses.plan(paths)
     try:
-        for slot, path, key in items:
+        for (slot, _, key), path in zip(items, paths, strict=True):
             built.append((slot, _build_keyed(config, path, key, key_base, out, gates,
                                              allow_incomplete, dry_run, commit=False,
                                              parses=parses)))
