@@ -455,21 +455,32 @@ def test_the_wrapped_fields_kept_stay_within_their_budget(monkeypatch: pytest.Mo
     16,384 whole msgids once made a worker's memory grow by ~20 MiB over a long sync."""
     from transflow.po import layout
 
-    monkeypatch.setattr(layout, "WRAP_BUDGET", 20_000)
+    monkeypatch.setattr(layout, "WRAP_BUDGET", 40_000)
     monkeypatch.setattr(layout, "_wrapped", {})
+    monkeypatch.setattr(layout, "_wrapped_old", {})
     monkeypatch.setattr(layout, "_wrapped_cost", 0)
+
+    def cost(cache: dict[tuple[Any, ...], tuple[str, ...]]) -> int:
+        return sum(layout._wrap_cost(key[1]) for key in cache)
+
     texts = [f"Paragraph {n}: " + "word " * (50 + n % 400) for n in range(300)]
-    first = [layout.wrap_string("msgid", t) for t in texts]
-    assert 0 < layout._wrapped_cost <= 20_000
-    assert sum(layout._wrap_cost(v) for _, v, *_ in layout._wrapped) == layout._wrapped_cost
-    # what was let go is wrapped again to the same lines, and a field just wrapped is kept
+    first = []
+    for text in texts:
+        first.append(layout.wrap_string("msgid", text))
+        layout.wrap_string("msgstr", "")  # in use all along
+        assert cost(layout._wrapped) == layout._wrapped_cost <= 20_000
+        assert cost(layout._wrapped_old) <= 20_000
+    # what was let go is wrapped again to the same lines; what is in use stays
+    assert ("msgid", texts[0], "", True, layout.PAGE_WIDTH, "") not in layout._wrapped_old
+    assert ("msgstr", "", "", True, layout.PAGE_WIDTH, "") in layout._wrapped
     assert [layout.wrap_string("msgid", t) for t in texts] == first
     assert ("msgid", texts[-1], "", True, layout.PAGE_WIDTH, "") in layout._wrapped
-    # a field that costs more than the whole budget is wrapped, and the cache emptied
-    huge = "long " * 5000
+    # a field that costs more than half the budget is wrapped, and not kept
+    huge = "long " * 4000
+    young, old = dict(layout._wrapped), dict(layout._wrapped_old)
     assert layout.wrap_string("msgid", huge) == layout._wrap("msgid", huge, "", True,
                                                              layout.PAGE_WIDTH, "")
-    assert layout._wrapped_cost == 0 and not layout._wrapped
+    assert (layout._wrapped, layout._wrapped_old) == (young, old)
 
 
 def test_only_short_portions_are_kept_for_their_header_lines() -> None:
@@ -480,3 +491,18 @@ def test_only_short_portions_are_kept_for_their_header_lines() -> None:
     layout.wrap_string("msgid", f"first\n{long_line}\nlast {before}\n")
     after = layout._portion_lines.cache_info().currsize
     assert after - before <= 1  # ("last …\n"; the long portion is not kept)
+
+
+@pytest.mark.parametrize("page_width", [1, 8, 9, 10, 11, 79, 2**31 - 1])
+@pytest.mark.parametrize("wrap", [True, False])
+def test_an_empty_msgstr_is_written_as_wrapping_it_would(page_width: int, wrap: bool) -> None:
+    """``render_entry`` writes an empty msgstr without the cache: the same line. (An
+    obsolete entry with an empty msgstr is not written at all.)"""
+    from transflow.po import layout
+
+    entry = polib.POEntry(msgid="Hello", msgstr="")
+    if not wrap:
+        entry.flags.append("no-wrap")
+    lines = layout.render_entry(entry, page_width=page_width)
+    expected = layout._wrap("msgstr", "", "", wrap, page_width, "")
+    assert lines[-len(expected):] == expected

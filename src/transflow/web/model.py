@@ -30,7 +30,7 @@ from transflow.config import Config
 from transflow.errors import TransflowError
 from transflow.formats import Segment, format_for
 from transflow.glossary import Glossary
-from transflow.po import catalog
+from transflow.po import catalog, reader
 from transflow.states import (
     NEVER_ACCEPTED,
     State,
@@ -53,6 +53,7 @@ from transflow.workflow.check import (
 )
 from transflow.workflow.check_run import check
 from transflow.workflow.gates import default_gates
+from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.status import status
 from transflow.workflow.workspace import (
     Progress,
@@ -290,16 +291,22 @@ class Workspace:
         return rows
 
     # -- one article -----------------------------------------------------------------------
-    def page(self, slug: str, path: Path, lang: str) -> ArticlePage:
-        """The article page for one target language (always computed fresh)."""
+    def page(self, slug: str, path: Path, lang: str, *,
+             parses: ParseCache | None = None) -> ArticlePage:
+        """The article page for one target language (always computed fresh).
+
+        ``parses``: the stored parses (``transflow report`` reads every article once, in
+        order); a page the server shows parses its article, as each request may come from
+        another thread. The catalog is only looked at: the lean reader reads it.
+        """
         config = self.config
-        article = read_article(config, path)
+        article = read_article(config, path, parses=parses)
         if lang not in config.targets_for(article.source_language):
             raise TransflowError(f"{lang} is not a target language of {article.rel}")
         row = self.row(slug, path)
         po_path = catalog_path(config, lang, slug)
         name = config.relative(po_path)
-        cat = catalog.load(po_path) if po_path.exists() else None
+        cat = reader.read(po_path) if po_path.exists() else None
         entries = {e.msgid: e for e in catalog.active_entries(cat)} if cat is not None else {}
         by_line: dict[int, list[CheckFinding]] = {}
         if cat is not None:

@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from transflow.web.model import BUCKETS, LABELS, ArticleRow, Workspace
+from transflow.workflow.parse_cache import ParseCache
 
 #: Passed to templates that show the state names.
 HERE = {"buckets": BUCKETS, "labels": LABELS}
@@ -98,9 +99,9 @@ def index_context(ws: Workspace, links: Links, render_row: Callable[[ArticleRow]
 
 
 def page_context(ws: Workspace, links: Links, slug: str, path: Path,
-                 language: str) -> dict[str, Any]:
+                 language: str, *, parses: ParseCache | None = None) -> dict[str, Any]:
     """What ``article.html`` shows for one target language."""
-    page = ws.page(slug, path, language)
+    page = ws.page(slug, path, language, parses=parses)
     return {
         "page": page,
         "row": page.row,

@@ -24,6 +24,7 @@ from transflow.errors import TransflowError
 from transflow.web.model import Workspace
 from transflow.web.pages import HERE as HERE_STATES
 from transflow.web.pages import Links, index_context, page_context
+from transflow.workflow.parse_cache import ParseCache
 
 HERE = Path(__file__).parent
 ASSETS = ("app.css", "app.js")
@@ -89,6 +90,8 @@ def write_report(config: Config, out: Path, *, workspace: Workspace | None = Non
                           env.get_template("index.html").render(**context, **shared))
         result.pages += 1
         rows = context["rows"]
+        parses = ParseCache(config, readonly=True)  # the parses sync stored; none written
+        parses.plan([paths[row.slug] for row in rows if row.slug in paths])
         for done, row in enumerate(rows, 1):
             if progress is not None:
                 progress(done, len(rows), row.article)
@@ -100,7 +103,7 @@ def write_report(config: Config, out: Path, *, workspace: Workspace | None = Non
                 depth = 2 + row.slug.count("/")
                 try:
                     page = page_context(ws, StaticLinks(depth), row.slug, paths[row.slug],
-                                        lang.language)
+                                        lang.language, parses=parses)
                 except TransflowError as exc:
                     result.problems.append(str(exc))
                     continue
