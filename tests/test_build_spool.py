@@ -180,3 +180,24 @@ def test_an_unchanged_build_reads_the_digests_of_its_inputs_a_batch_at_a_time(
     assert len(asked) == ARTICLES // 2  # one look-up per batch of two articles ...
     assert all(0 < rows <= 2 * per_article for rows in asked)  # ... of their inputs only
     assert again.articles == first.articles and again.written == []
+
+
+def test_printed_output_moves_to_a_file_past_its_limit_and_reads_back_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a command printed is kept for its answer without holding it (an 8 MB
+    ``build --json`` at 10,000 articles): past ``SPILL`` bytes it goes to a file."""
+    from transflow.workflow import snapshot
+
+    monkeypatch.setattr(snapshot, "SPILL", 64)
+    monkeypatch.setattr(snapshot, "BLOB_PIECE", 50)  # read back in several blocks
+    chunks = [(n % 2, f"line {n} é\n" * (n % 5)) for n in range(40)]
+    printed = snapshot.Printed()
+    for chunk in chunks:
+        printed.append(chunk)
+    assert printed._file is not None and len(printed._buffer) == 0
+    stored = b"".join(printed.pieces())
+    assert len(stored) == printed.size
+    assert snapshot.read_printed(stored) == chunks
+    with pytest.raises((ValueError, EOFError, TypeError)):
+        snapshot.read_printed(stored[:-3])

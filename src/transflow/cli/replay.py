@@ -114,7 +114,7 @@ def replay(
 class _Tee:
     """A text stream that writes through and keeps what was written (in order, per stream)."""
 
-    def __init__(self, stream: TextIO, index: int, chunks: list[tuple[int, str]]) -> None:
+    def __init__(self, stream: TextIO, index: int, chunks: snapshot.Printed) -> None:
         self.passthrough = stream
         self._index = index
         self._chunks = chunks
@@ -142,7 +142,7 @@ class Rerun:
     and every file that answer claims (absolute path -> SHA-256 of what the command wrote
     there, or None for a file it found as it had to be)."""
 
-    chunks: list[tuple[int, str]] = field(default_factory=list)
+    chunks: snapshot.Printed = field(default_factory=snapshot.Printed)
     #: Absolute names -> a ``written.Proof`` (raw SHA-256, and the file's state once
     #: written when known) or None. Made absolute by the command, once (a cold build of
     #: 10,000 articles claims 20,000 files: no second, relative copy).
@@ -155,7 +155,7 @@ class _Collect:
     encoding = "utf-8"
     errors = "strict"
 
-    def __init__(self, index: int, chunks: list[tuple[int, str]]) -> None:
+    def __init__(self, index: int, chunks: snapshot.Printed) -> None:
         self._index = index
         self._chunks = chunks
 
@@ -172,9 +172,9 @@ class _Collect:
         return False
 
 
-def captured(render: Callable[[], None]) -> list[tuple[int, str]]:
+def captured(render: Callable[[], None]) -> snapshot.Printed:
     """What ``render`` prints (stdout 0, stderr 1, in order), printed nowhere."""
-    chunks: list[tuple[int, str]] = []
+    chunks = snapshot.Printed()
     saved = (sys.stdout, sys.stderr)
     sys.stdout = _Collect(0, chunks)
     sys.stderr = _Collect(1, chunks)
@@ -191,7 +191,7 @@ class Recorder:
     def __init__(self, argv: Sequence[str], started_ns: int) -> None:
         self.argv = tuple(argv)
         self.started = started_ns
-        self.chunks: list[tuple[int, str]] = []
+        self.chunks = snapshot.Printed()
         self._saved = (sys.stdout, sys.stderr)
         sys.stdout = _Tee(sys.stdout, 0, self.chunks)
         sys.stderr = _Tee(sys.stderr, 1, self.chunks)

@@ -35,8 +35,8 @@ import sqlite3
 import stat
 import struct
 import time
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, TYPE_CHECKING
 
 from transflow.written import digest as written_digest
 from transflow.written import still_as_written
@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # the answer of an unchanged command is printed without loadi
     from pathlib import Path
 
 #: Bumped whenever the encoding below changes (old snapshots are then never matched).
-VERSION = 5
+VERSION = 6
 
 CACHE_DIR = ".transflow-cache"
 DB_NAME = "results.sqlite3"
@@ -331,6 +331,69 @@ _TABLE = ("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, snapshot BL
 #: Output chunks as printed: (0 for stdout or 1 for stderr, text).
 Output = list[tuple[int, str]]
 
+#: Bytes of printed output a :class:`Printed` keeps in memory before it moves them to a
+#: temporary file.
+SPILL = 1 << 20
+
+
+class Printed:
+    """What a command printed, as it is stored: each ``(stream, text)`` chunk marshalled in
+    turn, in memory up to :data:`SPILL` bytes and then in a temporary file.
+
+    Why: a command's answer is kept as it prints it, and ``build --json`` of 10,000
+    articles prints an 8 MB document; held as chunks, then marshalled whole to be stored,
+    it took three times that at the end of the command."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._file: IO[bytes] | None = None
+        self.size = 0
+
+    def append(self, chunk: tuple[int, str]) -> None:
+        """One more chunk (stream 0 stdout or 1 stderr, text)."""
+        data = marshal.dumps(chunk)
+        self.size += len(data)
+        if self._file is not None:
+            self._file.write(data)
+            return
+        self._buffer += data
+        if len(self._buffer) > SPILL:
+            import tempfile
+            import weakref
+
+            self._file = tempfile.TemporaryFile(prefix="transflow-")  # noqa: SIM115
+            weakref.finalize(self, self._file.close)
+            self._file.write(self._buffer)
+            self._buffer = bytearray()
+
+    def pieces(self) -> Iterator[bytes]:
+        """The chunks as stored, a block at a time."""
+        file = self._file
+        if file is None:
+            if self._buffer:
+                yield bytes(self._buffer)
+            return
+        file.flush()
+        file.seek(0)
+        while block := file.read(BLOB_PIECE):
+            yield block
+
+
+def read_printed(data: bytes) -> Output:
+    """The chunks of a stored :class:`Printed` (ValueError, EOFError or TypeError when it
+    is not one)."""
+    import io
+
+    stream = io.BytesIO(data)
+    chunks: Output = []
+    while stream.tell() < len(data):
+        index, text = marshal.load(stream)
+        if index not in (0, 1) or not isinstance(text, str):
+            raise TypeError("not an output chunk")
+        chunks.append((index, text))
+    return chunks
+
+
 
 def answer_key(*parts: object) -> str:
     """The key of a command's answer (its arguments, folder, interpreter, version)."""
@@ -356,13 +419,15 @@ def load_answer(root: Path | str, key: str) -> tuple[Output, int] | None:
     if row is None or not unchanged(row[0]):
         return None
     try:
-        output = marshal.loads(row[1])
+        output = read_printed(row[1])
     except (ValueError, EOFError, TypeError):
         return None
     return output, int(row[2])
 
 
-def store_answer(root: Path | str, key: str, snapshot: bytes, output: Output, code: int) -> None:
+def store_answer(
+    root: Path | str, key: str, snapshot: bytes, output: Printed | Output, code: int
+) -> None:
     """Keep an answer (best effort: a missing or read-only cache keeps nothing)."""
     path = os.path.join(root, CACHE_DIR, DB_NAME)
     if not os.path.isfile(path):
@@ -373,7 +438,10 @@ def store_answer(root: Path | str, key: str, snapshot: bytes, output: Output, co
             db.execute("PRAGMA synchronous=OFF")  # derived state: no fsync (see cache._prepare)
             db.execute("PRAGMA journal_mode=TRUNCATE")  # no file made per statement (idem)
             db.execute(_TABLE)
-            printed = marshal.dumps(output)
+            if not isinstance(output, Printed):
+                chunks, output = output, Printed()
+                for chunk in chunks:
+                    output.append(chunk)
             db.execute("BEGIN IMMEDIATE")
             try:
                 # The blobs are written into place piece by piece: bound as values, SQLite
@@ -381,9 +449,9 @@ def store_answer(root: Path | str, key: str, snapshot: bytes, output: Output, co
                 # more memory at the end of the command (8 MiB at 10,000 articles).
                 row = db.execute("INSERT OR REPLACE INTO answers VALUES"
                                  " (?, zeroblob(?), zeroblob(?), ?)",
-                                 (key, len(snapshot), len(printed), code)).lastrowid
-                for column, data in (("snapshot", snapshot), ("output", printed)):
-                    _write_blob(db, column, row, data)
+                                 (key, len(snapshot), output.size, code)).lastrowid
+                _write_blob(db, "snapshot", row, [snapshot])
+                _write_blob(db, "output", row, output.pieces())
                 # The most recently stored answers only (a replaced row gets a new rowid):
                 # each command line run in a folder has its own, and a snapshot takes
                 # ~0.5 KB per file.
@@ -403,16 +471,26 @@ def store_answer(root: Path | str, key: str, snapshot: bytes, output: Output, co
 BLOB_PIECE = 1 << 18
 
 
-def _write_blob(db: sqlite3.Connection, column: str, row: int | None, data: bytes) -> None:
-    """Write ``data`` into the (zero-filled, as long) blob of ``column`` in ``row``."""
+def _write_blob(
+    db: sqlite3.Connection, column: str, row: int | None, parts: Iterable[bytes]
+) -> None:
+    """Write ``parts``, one after the other, into the (zero-filled, as long) blob of
+    ``column`` in ``row``."""
     if row is None:
         raise sqlite3.Error("no row to write the answer into")  # (rolled back: none kept)
-    if not data:
-        return
-    view = memoryview(data)
-    with db.blobopen("answers", column, row) as blob:
-        for start in range(0, len(data), BLOB_PIECE):
-            blob.write(view[start : start + BLOB_PIECE])
+    blob = None
+    try:
+        for data in parts:
+            if not data:
+                continue
+            if blob is None:
+                blob = db.blobopen("answers", column, row)
+            view = memoryview(data)
+            for start in range(0, len(data), BLOB_PIECE):
+                blob.write(view[start : start + BLOB_PIECE])
+    finally:
+        if blob is not None:
+            blob.close()
 
 
 def forget_answers(root: Path | str, keys: Iterable[str] | None = None) -> None:
