@@ -144,3 +144,39 @@ def test_a_spool_written_out_of_order_gives_the_manifest_in_article_order() -> N
     assert report.manifest_text() == json.dumps(report.to_json(), indent=2, ensure_ascii=False)
     assert report.articles == results
     spool.close()
+
+
+def test_an_unchanged_build_reads_the_digests_of_its_inputs_a_batch_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files table is not read whole (it grows with the workspace): each batch of
+    articles looks up its own inputs, and the answer is the same."""
+    from transflow.config import load_config
+    from transflow.workflow import build as build_module
+    from transflow.workflow.cache import ResultCache
+    from transflow.workflow.gates import default_gates
+
+    root = _workspace(tmp_path)
+    config = load_config(root)
+    first = build(config, gates=default_gates(config))
+    monkeypatch.setattr(build_module, "LOOKUP_BATCH", 2)
+    asked: list[int] = []
+    look_up = ResultCache.look_up_files
+
+    def spy(self: ResultCache, paths: list[str]) -> None:
+        look_up(self, paths)
+        asked.append(len(self._files))
+
+    monkeypatch.setattr(ResultCache, "look_up_files", spy)
+    known = ResultCache._known_files
+
+    def whole(self: ResultCache) -> dict[str, object]:
+        assert self._files_loaded, "the whole files table was read"
+        return known(self)  # type: ignore[return-value]
+
+    monkeypatch.setattr(ResultCache, "_known_files", whole)
+    again = build(config, gates=default_gates(config))
+    per_article = len(config.languages) + 2  # the article, its template, its catalogs
+    assert len(asked) == ARTICLES // 2  # one look-up per batch of two articles ...
+    assert all(0 < rows <= 2 * per_article for rows in asked)  # ... of their inputs only
+    assert again.articles == first.articles and again.written == []

@@ -348,8 +348,13 @@ def build(
     for start in range(0, len(all_files) if cache.enabled else 0, LOOKUP_BATCH):
         batch = all_files[start : start + LOOKUP_BATCH]
         rows = cache.stored("build", [config.relative(path) for path in batch])
-        for slot, path in enumerate(batch, start):
-            rel, inputs = input_files(config, path) if rows else (config.relative(path), [])
+        if not rows:  # none built before: each key is made where it is built
+            cache.misses += len(batch)
+            continue
+        named = [input_files(config, path) for path in batch]
+        # The digests of this batch's inputs only, not the whole table's.
+        cache.look_up_files([name for _, inputs in named for name in inputs])
+        for slot, (rel, inputs) in enumerate(named, start):
             row = rows.get(rel)
             if row is None:
                 cache.misses += 1

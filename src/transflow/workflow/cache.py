@@ -240,6 +240,24 @@ class ResultCache:
                                    db.execute("SELECT path, stat, sha, hashed FROM files")}
         return self._files
 
+    def look_up_files(self, paths: Sequence[str]) -> None:
+        """Read the files table's rows of ``paths`` only, in place of those read before: the
+        digests asked for next are of these (a caller going through the workspace a batch
+        of articles at a time). The whole table, read at once, is ~0.3 KB per file for
+        the whole run: ~14 MB for the 40,000 inputs of 10,000 articles."""
+        self._files_loaded = True
+        self._files = {}
+        db = self._open()
+        if db is None or not self._read_files:
+            return
+        with contextlib.suppress(sqlite3.Error):
+            for start in range(0, len(paths), 500):
+                chunk = paths[start : start + 500]
+                sql = ("SELECT path, stat, sha, hashed FROM files WHERE path IN"
+                       f" ({','.join('?' * len(chunk))})")
+                self._files.update((p, (stat, sha, hashed))
+                                   for p, stat, sha, hashed in db.execute(sql, chunk))
+
     # -- file digests -----------------------------------------------------------------
 
     def digest(self, path: Path | str) -> str | None:
