@@ -11,15 +11,16 @@ time, in order. Items must be picklable; reading back only ever sees what this p
 from __future__ import annotations
 
 import pickle
-import tempfile
 import weakref
 from collections.abc import Iterator
 from typing import IO, Generic, TypeVar
 
 T = TypeVar("T")
 
-#: Items held in memory before they are written out (and read back per iteration step).
-BATCH = 256
+#: Items held in memory before they are written out (and read back per iteration step):
+#: a few hundred KiB of results, and a run of fewer articles never makes a file (nor
+#: imports ``tempfile``, whose ``shutil`` loads the compression modules: ~2 ms).
+BATCH = 1024
 
 
 class Spool(Generic[T]):
@@ -38,6 +39,8 @@ class Spool(Generic[T]):
         self._count += 1
         if len(self._tail) >= self._batch:
             if self._file is None:
+                import tempfile
+
                 # Closed (and so deleted) when the spool goes: it lives as long as the
                 # report that holds it.
                 self._file = tempfile.TemporaryFile(prefix="transflow-")  # noqa: SIM115

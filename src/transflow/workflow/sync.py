@@ -64,7 +64,7 @@ class ArticleSync:
 class SyncReport:
     """The result of one sync run."""
 
-    #: In the order of the articles; spooled to a temporary file past a few hundred, so a
+    #: In the order of the articles; spooled to a temporary file past a thousand, so a
     #: sync's memory does not grow with the number of articles it reports on.
     articles: Spool[ArticleSync] = field(default_factory=Spool)
     #: Articles skipped because nothing changed since the last sync (see ``SyncCache``).
