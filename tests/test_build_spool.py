@@ -201,3 +201,35 @@ def test_printed_output_moves_to_a_file_past_its_limit_and_reads_back_the_same(
     assert snapshot.read_printed(stored) == chunks
     with pytest.raises((ValueError, EOFError, TypeError)):
         snapshot.read_printed(stored[:-3])
+
+
+def test_a_partial_build_carries_each_previous_entry_as_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partial build carries the other articles' manifest entries straight into the spool,
+    as they are decoded (none held as a list of 9,999 entries); a manifest cut short is
+    no manifest (what was carried from it is dropped)."""
+    from transflow.workflow import manifest_read
+
+    root = _workspace(tmp_path)
+    assert run(root, "build").exit_code == 0
+    manifest = root / "dist" / "manifest.json"
+    whole = manifest.read_text(encoding="utf-8")
+    carried: list[int] = []
+    carry = BuildReport.carry
+
+    def spy(self: BuildReport, entry: dict[str, object]) -> None:
+        carry(self, entry)
+        carried.append(self.carried)  # already in the spool when the next one comes
+
+    monkeypatch.setattr(BuildReport, "carry", spy)
+    monkeypatch.setattr(manifest_read, "previous_entries", lambda *a: pytest.fail("a list"))
+    assert run(root, "build", "articles/a03.md").exit_code == 0
+    assert carried == list(range(1, ARTICLES))
+    assert manifest.read_text(encoding="utf-8") == whole  # the same document
+    manifest.write_text(whole[: len(whole) * 2 // 3], encoding="utf-8")  # cut short
+    monkeypatch.undo()
+    (root / "articles" / "a03.md").write_text(ARTICLE.replace("# ", "# changed ", 1))
+    assert run(root, "build", "articles/a03.md").exit_code == 0
+    document = json.loads(manifest.read_text(encoding="utf-8"))
+    assert [a["article"] for a in document["articles"]] == ["articles/a03.md"]

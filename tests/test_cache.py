@@ -12,6 +12,7 @@ import os
 import shutil
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -269,13 +270,13 @@ def test_an_unchanged_manifest_is_not_read_again_but_a_gone_article_is_seen(
 
     assert run(workspace, "build", "--allow-incomplete").exit_code == 3
     read = []
-    real = build_module.previous_entries
+    real = build_module.each_previous_entry
 
-    def spy(path: Path, seen: set[str]) -> list[dict[str, object]]:
+    def spy(path: Path, seen: set[str], take: Any, undo: Any) -> None:
         read.append(path)
-        return real(path, seen)
+        real(path, seen, take, undo)
 
-    monkeypatch.setattr(build_module, "previous_entries", spy)
+    monkeypatch.setattr(build_module, "each_previous_entry", spy)
     assert run(workspace, "build", "--allow-incomplete").exit_code == 3
     assert read == []  # the manifest already lists exactly these articles
     (workspace / "articles" / "sleep.md").unlink()

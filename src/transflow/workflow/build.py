@@ -42,7 +42,7 @@ from transflow.workflow.cache import (
     hash_file,
     make_key,
 )
-from transflow.workflow.manifest_read import previous_entries
+from transflow.workflow.manifest_read import each_previous_entry
 from transflow.workflow.pages import pages
 from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
@@ -455,20 +455,31 @@ def build(
         digest = _manifest_digest(report) if on_disk is not None else None
         same = not paths and not broken and on_disk is not None and digest == on_disk
         # Removals of gone articles and the manifest are made visible together, last.
+        # The previous manifest's entries of articles not seen now, one at a time (a
+        # partial build carries every other article's).
+        removed: list[list[str]] = []  # the files of each gone article
+
+        def take(old: dict[str, Any]) -> None:
+            if paths or old.get("article") in gone:
+                # A partial build, or an article that cannot be read now: what was
+                # published from it stays as it was, and so does its manifest entry.
+                report.carry(old)
+            else:  # a full build: the article is gone, so is what was published from it
+                removed.append([str(rel) for rel in dict(old.get("files") or {}).values()])
+
+        def undo() -> None:
+            report.spool.uncarry()
+            removed.clear()
+
+        if not same:
+            each_previous_entry(manifest, seen, take, undo)
         with Transaction(journal=journal) as transaction:
-            for old in [] if same else previous_entries(manifest, seen):
-                if paths or old.get("article") in gone:
-                    # A partial build, or an article that cannot be read now: what was
-                    # published from it stays as it was, and so does its manifest entry.
-                    report.carry(old)
-                    continue
-                # A full build: the article is gone, so is what was published from it.
-                for rel in dict(old.get("files") or {}).values():
-                    dest = (config.root / str(rel)).resolve()
-                    if dest.is_relative_to(out) and dest.is_file():
-                        report.removed.append(config.relative(dest))
-                        if not dry_run:
-                            transaction.unlink(dest)
+            for rel in itertools.chain.from_iterable(removed):
+                dest = (config.root / rel).resolve()
+                if dest.is_relative_to(out) and dest.is_file():
+                    report.removed.append(config.relative(dest))
+                    if not dry_run:
+                        transaction.unlink(dest)
             if report.carried:  # entries kept from the old manifest: another document
                 digest = _manifest_digest(report)
             if not same and not dry_run and (digest is None or digest != on_disk):
