@@ -39,12 +39,12 @@ from transflow.workflow.cache import (
     FileEntry,
     ResultCache,
     config_key,
-    hash_file,
     make_key,
 )
 from transflow.workflow.manifest_read import each_previous_entry
 from transflow.workflow.pages import pages
 from transflow.workflow.parse_cache import ParseCache
+from transflow.workflow.per_article import read_inputs
 from transflow.workflow.workspace import (
     Article,
     Progress,
@@ -690,21 +690,8 @@ def _build_keyed(
     """``_build_one``, with the article's results-cache key made first when the caller has
     none (from the inputs' bytes before they are read for the build: a change meanwhile
     gives a key the next build does not find, never a result under a wrong key)."""
-    learned: list[tuple[str, FileEntry]] = []
-    read: dict[str, bytes] = {}  # the inputs' bytes, built from as hashed (not read twice)
-    sha: str | None = None  # the article's, of those bytes
-    if key is None and key_base is not None:
-        rel, inputs = input_files(config, path)
-        digests: list[str | None] = []
-        for name in inputs:
-            found = hash_file(name)
-            digests.append(None if found is None else found[1])
-            if found is not None:
-                read[name] = found[0]
-                if found[2] is not None:
-                    learned.append((name, found[2]))
-        key = make_key(key_base, rel, *digests)
-        sha = digests[0]  # inputs[0]: the article
+    # The inputs' bytes are built from as hashed (not read twice); sha: the article's.
+    key, read, sha, learned = read_inputs(config, path, key, key_base)
     outcome, staged = _build_one(config, path, out, gates, allow_incomplete, dry_run,
                                  commit=commit, parses=parses, read=read, sha=sha)
     result = outcome[1]

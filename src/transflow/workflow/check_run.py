@@ -44,7 +44,7 @@ from transflow.workflow.check import (
     workspace_glossary,
 )
 from transflow.workflow.parse_cache import ParseCache
-from transflow.workflow.per_article import InOrder, Todo, look_up, names, read_inputs
+from transflow.workflow.per_article import InOrder, Todo, look_up, names, read_inputs, taker
 from transflow.workflow.workspace import (
     Progress,
     catalog_path,
@@ -132,18 +132,11 @@ def check(
         # Keys the parent did not make (articles never checked) are made where they are checked.
         key_base = base if cache.enabled else None
 
-        def take(item: _Checked) -> None:
-            index, outcome, key, value, learned = item
-            for name, entry in learned:
-                cache.learn(name, entry)
-            if isinstance(outcome, Problem):
-                report.problems.append(outcome)
-                return
-            if key is not None and value is not None:
-                cache.put("check", config.relative(Path(files[index])), key, value)
+        def add(outcome: list[CatalogCheck]) -> None:
             _add(report, outcome, language)
 
-        order: InOrder[_Checked] = InOrder(take)
+        order: InOrder[_Checked] = InOrder(
+            taker(config, cache, "check", files, report.problems, add))
 
         def hit(number: int, value: str) -> None:
             parts = [CatalogCheck.from_json(d) for d in json.loads(value)]

@@ -7,6 +7,7 @@ it, possibly in worker processes, and take the outcomes in article order with fl
   a cold run makes no key in the parent and never loads the digests of every file;
 * :class:`InOrder` hands the outcomes over in article order, whatever order they come in
   (a cached article waits for the computed ones before it), and keeps none once taken;
+* :func:`taker` is what both do with an article's outcome when its turn comes;
 * articles are named by strings (:func:`names`): a ``Path`` costs ~450 bytes (its parts are
   strings of their own), and a run holds every article's name to its end.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from transflow.config import Config
+from transflow.errors import Problem
 from transflow.workflow.cache import FileEntry, ResultCache, hash_file, make_key
 from transflow.workflow.workspace import input_files
 
@@ -110,3 +112,28 @@ def read_inputs(config: Config, path: Path, key: str | None, key_base: str | Non
             if found[2] is not None:
                 learned.append((name, found[2]))
     return make_key(key_base, rel, *digests), read, digests[0], learned  # inputs[0]: article
+
+
+#: (article number, its outcome or the problem that stopped it, its key and the value to
+#: store under it (None: nothing to store), the file digests learned while reading it).
+Outcome = tuple[int, "T | Problem", "str | None", "str | None", "list[tuple[str, FileEntry]]"]
+
+
+def taker(config: Config, cache: ResultCache, kind: str, files: Sequence[str],
+          problems: list[Problem], add: Callable[[T], None]) -> Callable[[Outcome[T]], None]:
+    """The ``take`` of an :class:`InOrder` for ``kind`` (check, status): the digests learned
+    go to the cache, a problem to ``problems``, a computed result is stored under its key,
+    and the outcome goes to ``add`` (the report)."""
+
+    def take(item: Outcome[T]) -> None:
+        number, outcome, key, value, learned = item
+        for name, entry in learned:
+            cache.learn(name, entry)
+        if isinstance(outcome, Problem):
+            problems.append(outcome)
+            return
+        if key is not None and value is not None:
+            cache.put(kind, config.relative(Path(files[number])), key, value)
+        add(outcome)
+
+    return take

@@ -20,7 +20,7 @@ from transflow.spool import Spool
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
 from transflow.workflow.cache import FileEntry, ResultCache, config_key, make_key
-from transflow.workflow.per_article import InOrder, Todo, look_up, names, read_inputs
+from transflow.workflow.per_article import InOrder, Todo, look_up, names, read_inputs, taker
 from transflow.workflow.workspace import (
     Progress,
     catalog_path,
@@ -168,20 +168,13 @@ def status(
         # Keys the parent did not make (articles never counted) are made where they are.
         key_base = base if cache.enabled else None
 
-        def take(item: _Counted) -> None:
-            number, outcome, key, value, learned = item
-            for name, entry in learned:
-                cache.learn(name, entry)
-            if isinstance(outcome, Problem):
-                report.problems.append(outcome)
-                return
-            if key is not None and value is not None:
-                cache.put("status", config.relative(Path(files[number])), key, value)
+        def add(outcome: list[CatalogStatus]) -> None:
             for i in outcome:
                 if not language or i.language == language:
                     report.items.append(i)
 
-        order: InOrder[_Counted] = InOrder(take)
+        order: InOrder[_Counted] = InOrder(
+            taker(config, cache, "status", files, report.problems, add))
 
         def hit(number: int, value: str) -> None:
             order.offer(number, (number, [_item_from_json(d) for d in json.loads(value)],
