@@ -44,7 +44,15 @@ from transflow.workflow.check import (
     workspace_glossary,
 )
 from transflow.workflow.parse_cache import ParseCache
-from transflow.workflow.per_article import InOrder, Todo, look_up, names, read_inputs, taker
+from transflow.workflow.per_article import (
+    InOrder,
+    Todo,
+    collector,
+    look_up,
+    names,
+    read_inputs,
+    taker,
+)
 from transflow.workflow.workspace import (
     Progress,
     catalog_path,
@@ -146,19 +154,13 @@ def check(
         done = [len(files) - len(todo)]
         parses = ParseCache(config, enabled=use_cache)
         if parallel.worth_it(todo, workers):
-
-            def collect(chunk: list[_Checked]) -> None:
-                for item in chunk:
-                    order.offer(item[0], item)
-                done[0] += len(chunk)
-                progress(done[0], len(files), config.relative(Path(files[chunk[-1][0]])))
-
             _preload(files)
             cold = memo.nothing_stored() if memo.root is not None else None
             memo.flush()
             parallel.each_chunk(
                 _check_chunk, todo, workers=workers,
-                args=(config, glossary, memo.root, cold, parses, key_base), on_result=collect,
+                args=(config, glossary, memo.root, cold, parses, key_base),
+                on_result=collector(config, order, files, done, progress),
             )
         else:
             parses.plan([Path(name) for _, name, _ in todo])

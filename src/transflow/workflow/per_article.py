@@ -7,6 +7,7 @@ it, possibly in worker processes, and take the outcomes in article order with fl
   a cold run makes no key in the parent and never loads the digests of every file;
 * :class:`InOrder` hands the outcomes over in article order, whatever order they come in
   (a cached article waits for the computed ones before it), and keeps none once taken;
+* :func:`collector` offers a worker's chunk of outcomes and says the progress once per chunk;
 * :func:`taker` is what both do with an article's outcome when its turn comes;
 * articles are named by strings (:func:`names`): a ``Path`` costs ~450 bytes (its parts are
   strings of their own), and a run holds every article's name to its end.
@@ -137,3 +138,18 @@ def taker(config: Config, cache: ResultCache, kind: str, files: Sequence[str],
         add(outcome)
 
     return take
+
+
+def collector(config: Config, order: InOrder[Outcome[T]], files: Sequence[str],
+              done: list[int], progress: Callable[[int, int, str], None],
+              ) -> Callable[[list[Outcome[T]]], None]:
+    """The ``on_result`` of ``parallel.each_chunk``: each outcome of a chunk is offered in
+    order, and the progress is said once per chunk (``done[0]``: articles answered)."""
+
+    def collect(chunk: list[Outcome[T]]) -> None:
+        for item in chunk:
+            order.offer(item[0], item)
+        done[0] += len(chunk)
+        progress(done[0], len(files), config.relative(Path(files[chunk[-1][0]])))
+
+    return collect

@@ -20,7 +20,15 @@ from transflow.spool import Spool
 from transflow.states import State, approval_is_stale, entry_state, view
 from transflow.workflow import parallel
 from transflow.workflow.cache import FileEntry, ResultCache, config_key, make_key
-from transflow.workflow.per_article import InOrder, Todo, look_up, names, read_inputs, taker
+from transflow.workflow.per_article import (
+    InOrder,
+    Todo,
+    collector,
+    look_up,
+    names,
+    read_inputs,
+    taker,
+)
 from transflow.workflow.workspace import (
     Progress,
     catalog_path,
@@ -183,15 +191,8 @@ def status(
         todo = look_up(config, cache, "status", base, files, hit)
         done = [len(files) - len(todo)]
         if parallel.worth_it(todo, workers):
-
-            def collect(chunk: list[_Counted]) -> None:
-                for item in chunk:
-                    order.offer(item[0], item)
-                done[0] += len(chunk)
-                progress(done[0], len(files), config.relative(Path(files[chunk[-1][0]])))
-
-            parallel.each_chunk(_status_chunk, todo, workers=workers,
-                                args=(config, key_base), on_result=collect)
+            parallel.each_chunk(_status_chunk, todo, workers=workers, args=(config, key_base),
+                                on_result=collector(config, order, files, done, progress))
         else:
             for number, name, key in todo:
                 done[0] += 1
