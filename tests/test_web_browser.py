@@ -30,7 +30,10 @@ from transflow.web.model import entry_key
 webdriver = pytest.importorskip("selenium.webdriver")
 pytest.importorskip("flask")
 
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
@@ -110,6 +113,31 @@ def _wait_page(driver: Any) -> None:
         "return document.readyState === 'complete' && document.body.classList.contains('js')"))
 
 
+def _navigate(driver: Any, action: Any) -> None:
+    """Do ``action`` (a click or key that submits a form or follows a link) and wait for the
+    page it leads to: until the old document is gone, then until the new one is ready.
+    Waiting only for something the new page shows is not enough: an element looked up while
+    the old page is still there goes stale as soon as the new one replaces it."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(driver, 20).until(lambda _d: _gone(old))
+    _wait_page(driver)
+
+
+def _gone(element: Any) -> bool:
+    """True once ``element``'s document was replaced. Chromium reports that either as a
+    stale element or, at some moments of the swap, as an inspector error naming the node."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc.msg):
+            return True
+        raise
+    return False
+
+
 def _artifacts(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("TRANSFLOW_ARTIFACTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
@@ -130,31 +158,27 @@ def test_review_in_the_browser_writes_what_the_cli_writes(
     seed_row = browser.find_element(By.CSS_SELECTOR, f'tr[data-article$="{SEED}.md"]')
     assert seed_row.get_attribute("data-needs-work") == "1"
     assert "left out" in seed_row.text
-    seed_row.find_element(By.LINK_TEXT, SEED).click()
-    wait.until(lambda d: d.current_url.endswith(f"/a/nl/{SEED}"))
-    _wait_page(browser)
+    _navigate(browser, seed_row.find_element(By.LINK_TEXT, SEED).click)
+    assert browser.current_url.endswith(f"/a/nl/{SEED}")
 
     # The reviewer's name is asked once, then remembered.
     assert browser.find_element(By.ID, "ask-reviewer").is_displayed()
     name = browser.find_element(By.ID, "reviewer-name")
     name.send_keys(REVIEWER)
-    name.submit()
-    wait.until(lambda d: not d.find_elements(By.ID, "ask-reviewer"))
-    _wait_page(browser)
+    _navigate(browser, name.submit)
+    assert not browser.find_elements(By.ID, "ask-reviewer")
     assert browser.find_element(By.ID, "reviewer-name").get_attribute("value") == REVIEWER
 
     # Approve one segment with the button, another with the keyboard (j/k + a).
-    _click(browser, _segment(browser, entries[APPROVED[0]]).find_element(By.CSS_SELECTOR,
-                                                                         "button.approve"))
-    wait.until(lambda d: _segment(d, entries[APPROVED[0]]).get_attribute("data-state")
-               == "reviewed")
-    _wait_page(browser)
+    approve = _segment(browser, entries[APPROVED[0]]).find_element(By.CSS_SELECTOR,
+                                                                   "button.approve")
+    _navigate(browser, lambda: _click(browser, approve))
+    assert _segment(browser, entries[APPROVED[0]]).get_attribute("data-state") == "reviewed"
     _click(browser, _segment(browser, entries[APPROVED[1]]).find_element(By.CSS_SELECTOR,
                                                                          ".meta"))
-    browser.find_element(By.TAG_NAME, "body").send_keys("j", "k", "a")
-    wait.until(lambda d: _segment(d, entries[APPROVED[1]]).get_attribute("data-state")
-               == "reviewed")
-    _wait_page(browser)
+    _navigate(browser, lambda: browser.find_element(By.TAG_NAME, "body").send_keys("j", "k",
+                                                                                   "a"))
+    assert _segment(browser, entries[APPROVED[1]]).get_attribute("data-state") == "reviewed"
 
     # Edit one: the textarea holds the current translation, checks refresh as you type.
     seg = _segment(browser, entries[EDITED])
@@ -169,10 +193,9 @@ def test_review_in_the_browser_writes_what_the_cli_writes(
     area.send_keys(new_text)
     wait.until(lambda d: "no findings" in seg.find_element(By.CSS_SELECTOR,
                                                              ".live-findings").text)
-    area.send_keys(Keys.CONTROL, Keys.ENTER)
-    wait.until(lambda d: _segment(d, entries[EDITED]).get_attribute("data-state")
-               == "translated" and "Verder onderzoek" in _segment(d, entries[EDITED]).text)
-    _wait_page(browser)
+    _navigate(browser, lambda: area.send_keys(Keys.CONTROL, Keys.ENTER))
+    assert _segment(browser, entries[EDITED]).get_attribute("data-state") == "translated"
+    assert "Verder onderzoek" in _segment(browser, entries[EDITED]).text
     assert not _segment(browser, entries[EDITED]).find_elements(By.CSS_SELECTOR,
                                                                  "ul.findings li")
 
@@ -180,10 +203,10 @@ def test_review_in_the_browser_writes_what_the_cli_writes(
     finding = _segment(browser, entries[ACCEPTED]).find_element(
         By.CSS_SELECTOR, 'ul.findings li[data-check="numbers"]')
     assert "2021" in finding.text
-    _click(browser, finding.find_element(By.CSS_SELECTOR, "form.accept button"))
-    wait.until(lambda d: "accepted by Jane Doe" in _segment(d, entries[ACCEPTED]).find_element(
-        By.CSS_SELECTOR, 'ul.findings li[data-check="numbers"]').text)
-    _wait_page(browser)
+    accept = finding.find_element(By.CSS_SELECTOR, "form.accept button")
+    _navigate(browser, lambda: _click(browser, accept))
+    assert "accepted by Jane Doe" in _segment(browser, entries[ACCEPTED]).find_element(
+        By.CSS_SELECTOR, 'ul.findings li[data-check="numbers"]').text
 
     # Filter by state: hide reviewed segments; exactly the others stay visible.
     segments = browser.find_elements(By.CSS_SELECTOR, "article.seg")
