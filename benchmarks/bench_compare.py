@@ -11,11 +11,18 @@ in directory mode (``md2po``/``po2md``/``pocount``). Never part of the test suit
 
     python benchmarks/bench_compare.py -n 500 2000
     python benchmarks/bench_compare.py -n 10000 --only transflow     # memory at 10,000
+    python benchmarks/bench_compare.py -n 500 2000 --busy 1          # one core kept busy
+
+``--busy K`` keeps K processes spinning on the CPU while every step runs: a machine shared
+with other work, where a single-process peer keeps a whole core and transflow's workers share
+theirs with the other work (so the CPU column, not the wall one, is what a busier machine
+tends to).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -24,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -190,10 +198,12 @@ def main() -> None:
     parser.add_argument("--only", choices=["transflow", "mdpo", "translate-toolkit"],
                         nargs="+", default=None)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--busy", type=int, default=0, metavar="K",
+                        help="keep K processes spinning on the CPU meanwhile")
     args = parser.parse_args()
     want = set(args.only or ["transflow", "mdpo", "translate-toolkit"])
     peers = args.peers_python
-    runners = {"transflow": transflow_steps}
+    runners: dict[str, Callable[[Path], dict[str, Measure]]] = {"transflow": transflow_steps}
     if "mdpo" in want and has_peer(peers, "mdpo"):
         runners["mdpo"] = lambda base: mdpo_steps(base, peers)
     if "translate-toolkit" in want and has_peer(peers, "translate.storage.markdown"):
@@ -206,22 +216,42 @@ def main() -> None:
     if "transflow" in runners:
         byte_compile_transflow()
     report = {}
-    for n in args.articles:
-        base = Path(tempfile.mkdtemp(prefix="transflow-compare-"))
-        try:
-            run_quiet([sys.executable, str(CORPUS), "articles", str(base / "articles"), str(n)],
-                      base)
-            results = {}
-            for tool, steps in runners.items():
-                results[tool] = median([steps(base) for _ in range(args.repeat)])
-            report[n] = results
-            if not args.json:
-                print(table(n, results) if "transflow" in results else results, flush=True)
-                print(flush=True)
-        finally:
-            shutil.rmtree(base, ignore_errors=True)
+    with busy(args.busy):
+        for n in args.articles:
+            report[n] = compare(n, runners, args)
     if args.json:
         print(json.dumps({str(n): r for n, r in report.items()}, indent=2))
+
+
+@contextlib.contextmanager
+def busy(count: int) -> Iterator[None]:
+    """``count`` processes spinning on the CPU until the block ends (other work on the machine)."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                for _ in range(count)]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+
+
+def compare(n: int, runners: dict[str, Callable[[Path], dict[str, Measure]]],
+            args: argparse.Namespace) -> dict[str, dict[str, Measure]]:
+    """Every tool's steps on one fresh corpus of ``n`` articles, medians of ``args.repeat``."""
+    base = Path(tempfile.mkdtemp(prefix="transflow-compare-"))
+    try:
+        run_quiet([sys.executable, str(CORPUS), "articles", str(base / "articles"), str(n)],
+                  base)
+        results = {}
+        for tool, steps in runners.items():
+            results[tool] = median([steps(base) for _ in range(args.repeat)])
+        if not args.json:
+            print(table(n, results) if "transflow" in results else results, flush=True)
+            print(flush=True)
+        return results
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 if __name__ == "__main__":
