@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -164,13 +165,24 @@ class _Wanted:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.tokens = _tokens(text)
+        #: Its distinct words, lowercased and interned (queries share their words), made
+        #: when the first unit within its length window comes: a run whose memory is empty
+        #: (a site's first translation) never makes them. A tuple, not a frozenset: a
+        #: tenth of the size, and ``frozenset.intersection`` takes it as it is.
+        self.tokens: tuple[str, ...] | None = None
         self.length = len(text)
         self.exact: tuple[str, str, str] | None = None
         #: (shared, -length difference, -position, source, translation, origin): the
         #: negated ranking key, so the heap's smallest item is the worst candidate kept.
         self.heap: list[tuple[int, int, int, str, str, str]] = []
-        self.sources: set[str] = set()
+        #: The sources in ``heap`` (None until the first candidate).
+        self.sources: set[str] | None = None
+
+    def words(self) -> tuple[str, ...]:
+        """``tokens``, made on first use."""
+        if self.tokens is None:
+            self.tokens = tuple(sys.intern(word) for word in _tokens(self.text))
+        return self.tokens
 
 
 class _Pair:
@@ -249,8 +261,9 @@ def lookup_many(
                 continue
             if tokens is None:
                 tokens = _tokens(source)
-            if wanted.tokens:
-                shared = len(tokens & wanted.tokens)
+            words = wanted.tokens if wanted.tokens is not None else wanted.words()
+            if words:
+                shared = len(tokens.intersection(words))
                 if not shared:
                     continue
             else:  # very short text: every unit is a candidate, by length only
@@ -259,13 +272,16 @@ def lookup_many(
             item = (shared, -abs(n - wanted.length), -position, source, translation, origin)
             if len(heap) >= max_candidates and item[:3] <= heap[0][:3]:
                 continue  # no better than the worst candidate kept
-            if source in wanted.sources:
+            sources = wanted.sources
+            if sources is None:
+                sources = wanted.sources = set()
+            elif source in sources:
                 continue  # the same source came earlier and ranks first: not a unit
             if len(heap) >= max_candidates:
-                wanted.sources.discard(heappushpop(heap, item)[3])
+                sources.discard(heappushpop(heap, item)[3])
             else:
                 heappush(heap, item)
-            wanted.sources.add(source)
+            sources.add(source)
     answers: dict[Query, MemoryMatch | None] = {}
     matcher = difflib.SequenceMatcher(autojunk=False)
     for query, wanted in asked.items():
