@@ -36,12 +36,13 @@ def test_a_finished_catalog_is_listed_without_its_article_or_catalog(tmp_path: P
     planned = translate_plan.plan(config, with_engine=False)
     finished, open_ = planned.catalogs
     assert (finished.name, open_.name) == ("locales/nl/a.po", "locales/nl/b.po")
-    assert finished.targets == [] and finished.article is None and finished.catalog is None
+    assert finished.targets == [] and not finished.has_targets and finished.catalog is None
     assert (finished.rel, finished.source_language) == ("articles/a.md", "en")
     with pytest.raises(ValueError, match="no targets"):
         finished.opened()
-    article, catalog = open_.opened()
-    assert article.rel == "articles/b.md" and open_.targets
+    catalog = open_.opened()
+    assert open_.rel == "articles/b.md" and open_.has_targets and open_.targets
+    assert open_.fmt == "markdown"
     assert all(t.entry in catalog for t in open_.targets)  # the entries that will be written
     # b's memory hits come from a: the memory was read because b had targets
     assert any(t.action == translate_plan.MEMORY for t in open_.targets)

@@ -48,6 +48,7 @@ from transflow.mt.placeholders import structure
 from transflow.po import catalog
 from transflow.states import mark_draft, mark_no_draft
 from transflow.workflow.translate_plan import (
+    CONTEXT_CHARS,
     COPY,
     MEMORY,
     REUSE,
@@ -57,14 +58,12 @@ from transflow.workflow.translate_plan import (
     PlannedBatch,
     Target,
     TranslatePlan,
-    article_format,
-    article_title,
+    batch_context,
     plan,
     read_memory,
 )
 from transflow.workflow.translate_report import JSON_VERSION, CatalogTranslate, TranslateReport
 from transflow.workflow.workspace import (
-    Article,
     Clock,
     Progress,
     no_progress,
@@ -97,11 +96,6 @@ __all__ = [
     "send_batches",
     "translate",
 ]
-
-#: Context sent with a batch (free): the title and the paragraphs around it, capped so the
-#: request stays well under DeepL's 128 KiB (``mt.plan`` budgets 120 KiB with the title).
-CONTEXT_CHARS = 1500
-
 
 # --------------------------------------------------------------------------- engine setup
 def deepl_target(config: Config, language: str) -> str:
@@ -137,21 +131,6 @@ def make_deepl_engine(
         english_variant=deepl_target(config, "en"),
         **{"timeout": config.deepl.timeout, **options},  # type: ignore[arg-type]
     )
-
-
-# --------------------------------------------------------------------------- batch context
-def batch_context(article: Article, texts: Sequence[str]) -> str:
-    """The article title and the paragraphs just before and after the batch (not billed)."""
-    segments = [s.text for s in article.doc.segments]
-    wanted = set(texts)
-    positions = [i for i, s in enumerate(segments) if s in wanted]
-    parts = [article_title(article)]
-    if positions:
-        first, last = positions[0], positions[-1]
-        before = segments[first - 1] if first > 0 else ""
-        after = segments[last + 1] if last + 1 < len(segments) else ""
-        parts += [p for p in (before, after) if p and p != parts[0]]
-    return "\n\n".join(parts)[:CONTEXT_CHARS]
 
 
 # --------------------------------------------------------------------------- applying drafts
@@ -272,7 +251,7 @@ def apply_local(item: CatalogPlan, row: CatalogTranslate, run: RunState) -> dict
     if not item.targets:  # nothing was kept of it: nothing to write
         run.tick(row, 0)
         return {}
-    article, po = item.opened()
+    po = item.opened()
     src, lang = item.source_language, item.language
     waiting: dict[str, list[catalog.Entry]] = {}
     changed = 0
@@ -282,8 +261,7 @@ def apply_local(item: CatalogPlan, row: CatalogTranslate, run: RunState) -> dict
             pct = round(target.match.score * 100)
             ok = _apply(entry, target.match.translation,
                         f"memory {run.day} {target.match.origin} ({pct}%)",
-                        memory_problems(entry.msgid, target.match.translation,
-                                        article_format(article)))
+                        memory_problems(entry.msgid, target.match.translation, item.fmt))
             changed += ok
             row.drafted += ok
         elif target.action == COPY:
@@ -357,7 +335,7 @@ def send_batches(
                 if draft.problems:
                     row.problems += applied
         if drafts:
-            catalog.save(item.opened()[1], item.path, now=run.now)
+            catalog.save(item.opened(), item.path, now=run.now)
             row.saved = True
         run.tick(row, sum(len(waiting.get(d.source, [])) for d in drafts))
         report.warnings = _engine_warnings(engine)
@@ -371,13 +349,12 @@ def _send(
     config: Config, item: CatalogPlan, batch: PlannedBatch, engine: mt.Engine
 ) -> tuple[list[mt.Draft], EngineError | None]:
     """One request: the drafts that came back, and the failure that ends the run, if any."""
-    article = item.opened()[0]
     try:
         drafts = mt.draft_batch(
-            engine, batch.texts, fmt=article_format(article),
-            source_lang=deepl_source(article.source_language),
+            engine, batch.texts, fmt=item.fmt,
+            source_lang=deepl_source(item.source_language),
             target_lang=deepl_target(config, item.language),
-            context=batch_context(article, batch.texts),
+            context=batch.context,
         )
     except mt.QuotaExceededDuringBatch as exc:
         return list(exc.drafts), exc

@@ -70,15 +70,19 @@ class PlannedBatch:
 
     texts: list[str]
     characters: int
+    #: Sent along, not billed: the article's title and the paragraphs around the texts.
+    context: str = ""
 
 
 @dataclass(slots=True)
 class CatalogPlan:
     """What ``translate`` will do to one article's catalog in one target language.
 
-    Only a catalog with targets keeps its article and its (writable) catalog: one without
-    is listed with its figures (all zero) and nothing else, so planning a workspace of
-    10,000 finished articles does not hold 10,000 parsed articles and catalogs.
+    Only a catalog with targets keeps its (writable) catalog, and of its article only what
+    the drafts need (its format; each batch's context, made here): one without is listed
+    with its figures (all zero) and nothing else, so planning a workspace of 10,000
+    finished articles does not hold 10,000 parsed articles and catalogs, nor planning a
+    site's first translation 10,000 parsed articles.
     """
 
     #: The article, as shown to people (relative to the workspace).
@@ -88,17 +92,20 @@ class CatalogPlan:
     path: Path
     #: The path as shown to people (relative to the workspace).
     name: str
-    #: The article and the catalog the drafts go into (None: no targets, nothing to write).
-    article: Article | None = None
+    #: True when it has targets (then ``catalog`` is loaded, to be written).
+    has_targets: bool = False
+    #: The article's format, as ``mt`` names it (``article_format``).
+    fmt: str = ""
+    #: The catalog the drafts go into (None: no targets, nothing to write).
     catalog: Catalog | None = None
     targets: list[Target] = field(default_factory=list)
     batches: list[PlannedBatch] = field(default_factory=list)
 
-    def opened(self) -> tuple[Article, Catalog]:
-        """The article and the catalog of a catalog with targets."""
-        if self.article is None or self.catalog is None:
+    def opened(self) -> Catalog:
+        """The catalog of a catalog with targets."""
+        if self.catalog is None:
             raise ValueError(f"{self.name}: no targets, so nothing of it was kept")
-        return self.article, self.catalog
+        return self.catalog
 
     def count(self, action: str) -> int:
         """How many targets take ``action``."""
@@ -238,6 +245,29 @@ def article_format(article: Article) -> str:
     return normalize_format(article.fmt.name)
 
 
+#: Context sent with a batch (free): the title and the paragraphs around it, capped so the
+#: request stays well under DeepL's 128 KiB (``mt.plan`` budgets 120 KiB with the title).
+CONTEXT_CHARS = 1500
+
+
+def batch_context(article: Article, texts: Sequence[str]) -> str:
+    """The article title and the paragraphs just before and after the batch (not billed)."""
+    return context_of(article_title(article), [s.text for s in article.doc.segments], texts)
+
+
+def context_of(title: str, segments: Sequence[str], texts: Sequence[str]) -> str:
+    """``batch_context`` from an article's title and segment texts."""
+    wanted = set(texts)
+    positions = [i for i, s in enumerate(segments) if s in wanted]
+    parts = [title]
+    if positions:
+        first, last = positions[0], positions[-1]
+        before = segments[first - 1] if first > 0 else ""
+        after = segments[last + 1] if last + 1 < len(segments) else ""
+        parts += [p for p in (before, after) if p and p != parts[0]]
+    return "\n\n".join(parts)[:CONTEXT_CHARS]
+
+
 @dataclass(slots=True)
 class _Chooser:
     """The order of preference for one target entry, with what the run has planned so far."""
@@ -251,9 +281,10 @@ class _Chooser:
     #: (format, text) → whether the text needs translating at all (cached: it is parsed).
     protected: dict[tuple[str, str], bool] = field(default_factory=dict)
 
-    def choose(self, entry: catalog.Entry, article: Article, lang: str) -> tuple[Target, bool]:
-        """The entry's target, and True when its text is planned for sending first here."""
-        text, src, fmt = entry.msgid, article.source_language, article_format(article)
+    def choose(self, entry: catalog.Entry, src: str, fmt: str, lang: str) -> tuple[Target, bool]:
+        """The entry's target (of an article in ``src`` and format ``fmt``), and True when
+        its text is planned for sending first here."""
+        text = entry.msgid
         key = (src, lang, text)
         match = None
         if self.memory is not None:
@@ -299,6 +330,9 @@ def plan(
     result = TranslatePlan()
     files, result.problems = discover_each(config, paths)
     sources: dict[str, str] = {}
+    #: What the drafts of a catalog with targets need of its article: its title and
+    #: segment texts (for the batches' context), by article; a parsed article is not kept.
+    lean: dict[str, tuple[str, tuple[str, ...]]] = {}
     unreadable: list[Problem] = []  # (after the articles' problems, as a reader meets them)
     parses = ParseCache(config, readonly=True)  # sync's parses; a plan writes nothing
     parses.plan(files)
@@ -323,16 +357,19 @@ def plan(
             item = CatalogPlan(article.rel, article.source_language, lang, path,
                                config.relative(path))
             if any(_is_target(e, refresh_fuzzy) for e in catalog.active_entries(seen)):
-                item.article = article
+                item.has_targets, item.fmt = True, article_format(article)
+                if article.rel not in lean:
+                    lean[article.rel] = (article_title(article),
+                                         tuple(s.text for s in article.doc.segments))
             result.catalogs.append(item)
     parses.save()
     result.problems += unreadable
-    if not any(item.article is not None for item in result.catalogs):
+    if not any(item.has_targets for item in result.catalogs):
         return result  # nothing to draft: no memory to read
     kept: list[CatalogPlan] = []
     queries: list[mt.Query] = []
     for item in result.catalogs:
-        if item.article is not None:
+        if item.has_targets:
             try:
                 item.catalog = catalog.load(item.path)  # to be written: polib's own objects
             except TransflowError as exc:
@@ -346,19 +383,22 @@ def plan(
     answers, earlier = read_memory(config, sources, queries, use_memory=use_memory)
     chooser = _Chooser(answers if use_memory else None, earlier, with_engine)
     for item in result.catalogs:
-        if item.article is None or item.catalog is None:
+        if item.catalog is None:
             continue
-        article = item.article
         to_send: list[str] = []
         for entry in catalog.active_entries(item.catalog):
             if _is_target(entry, refresh_fuzzy):
-                target, new_text = chooser.choose(entry, article, item.language)
+                target, new_text = chooser.choose(entry, item.source_language, item.fmt,
+                                                  item.language)
                 item.targets.append(target)
                 if new_text:
                     to_send.append(entry.msgid)
         if to_send:
-            batches = mt.plan(to_send, fmt=article_format(article),
-                              context=article_title(article))
-            item.batches = [PlannedBatch([to_send[i] for i in b.indices], b.characters)
-                            for b in batches]
+            title, segments = lean[item.rel]
+            batches = mt.plan(to_send, fmt=item.fmt, context=title)
+            item.batches = []
+            for b in batches:
+                texts = [to_send[i] for i in b.indices]
+                item.batches.append(PlannedBatch(texts, b.characters,
+                                                 context_of(title, segments, texts)))
     return result
