@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -115,3 +121,59 @@ def test_each_chunk_starts_nothing_more_once_the_caller_fails(tmp_path: Path) ->
     assert len(taken) == 1
     computed = len(list(tmp_path.iterdir()))
     assert computed <= 1 + 2 * parallel.AHEAD + 1 < len(parallel.chunk_sizes(2000, 2))
+
+
+_KILLED_RUN = """
+import os, sys, time
+from transflow.workflow import parallel
+
+def work(chunk, folder):
+    open(os.path.join(folder, str(os.getpid())), "w").close()
+    time.sleep(120)  # blocked, as a worker waiting to hand over a result
+    return chunk
+
+if __name__ == "__main__":
+    parallel.each_chunk(work, list(range(8)), workers=2, args=(sys.argv[1],),
+                        on_result=lambda result: None)
+"""
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie left for a reaper counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_end_when_the_command_is_killed(tmp_path: Path) -> None:
+    """A ``kill`` reaches the command alone (Ctrl+C reaches its workers too): its workers must
+    not stay behind, blocked for ever with their memory."""
+    script = tmp_path / "run.py"
+    script.write_text(_KILLED_RUN, encoding="utf-8")
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    command = subprocess.Popen([sys.executable, str(script), str(pids)], env=env)
+    try:
+        for _ in range(600):  # until both workers run (a minute at most)
+            if len(list(pids.iterdir())) == 2:
+                break
+            time.sleep(0.1)
+        workers = [int(p.name) for p in pids.iterdir()]
+        assert len(workers) == 2 and all(_running(pid) for pid in workers)
+        command.send_signal(signal.SIGTERM)
+        command.wait(timeout=60)
+        for _ in range(600):
+            if not any(_running(pid) for pid in workers):
+                break
+            time.sleep(0.1)
+        assert [pid for pid in workers if _running(pid)] == []
+    finally:
+        command.kill()
+        for path in pids.iterdir():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(path.name), signal.SIGKILL)

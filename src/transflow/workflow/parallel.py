@@ -4,11 +4,14 @@ Parsing Markdown and rendering catalogs is pure-Python CPU work, so large runs (
 articles) use a process pool. Workers never make files visible: they stage them and hand the
 staged names back, and the parent commits each article's files together, as a sequential run
 does. A failing chunk does not leak the staged files of the others: every finished result
-still reaches ``on_result`` before the first error is raised.
+still reaches ``on_result`` before the first error is raised. Workers end with the command
+that started them, however it ends (``_die_with_parent``).
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -78,6 +81,7 @@ def each_chunk(
     first error is raised.
     """
     # Imported here: multiprocessing is not needed by a run that turns out small.
+    import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
     bounds: list[tuple[int, int]] = []
@@ -87,7 +91,11 @@ def each_chunk(
         start += size
     limit = max(1, workers) * AHEAD
     error: BaseException | None = None
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    context = multiprocessing.get_context()
+    forked = context.get_start_method() == "fork"  # (the command itself is the parent)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             initializer=_die_with_parent,
+                             initargs=(os.getpid() if forked else None,)) as pool:
         waiting: dict[int, Future[R]] = {}  # handed out, not yet given to on_result
         handed = 0
         for turn in range(len(bounds)):
@@ -117,6 +125,32 @@ def each_chunk(
             del result
     if error is not None:
         raise error
+
+
+_PR_SET_PDEATHSIG = 1
+_SIGKILL = 9
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Run first in each worker: have the kernel end it when the command that started it
+    ends (Linux's ``PR_SET_PDEATHSIG``; elsewhere nothing is done). ``parent``: the
+    command's process id when it forked the worker itself (None: a fork server did).
+
+    Why: Ctrl+C reaches the whole process group, but a ``kill`` of the command alone (a CI
+    timeout, a supervisor, a user) does not: its workers stayed behind for ever, blocked
+    writing a result nobody reads, each holding its memory. Killed, a worker leaves at most
+    temp files, which the next command removes (``atomic.Journal``).
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, _SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)  # the command ended before the line above: no signal will come
 
 
 def map_chunks(
