@@ -9,7 +9,7 @@ and is put in place by ``install``:
   their editor meanwhile), the caller's ``Merge`` folds their save into ours and it tries
   again. The rename itself is an atomic *exchange* (``renameat2(RENAME_EXCHANGE)`` on Linux),
   so a save that lands between the check and the rename is swapped out, not unlinked; it is
-  swapped back at once (one stat tells it) and merged in the next round: no save is ever
+  swapped back at once and merged in the next round: no save is ever
   overwritten unseen, nor out of sight for more than microseconds. Where the exchange is not
   available it falls back to check-then-replace (a window of microseconds).
 * **all or nothing**: ``Transaction`` stages many files while a command works and installs
@@ -176,31 +176,6 @@ def read_bytes(path: Path) -> bytes | None:
         raise os_error(exc, path) from exc
 
 
-#: What tells one file from another without reading it: (inode, size, mtime ns). An editor
-#: saves by renaming a new file over the old one (a new inode) or by rewriting it (a new
-#: mtime, most often a new size).
-Identity = tuple[int, int, int]
-
-
-def _identity(st: os.stat_result) -> Identity:
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def _read_seen(path: Path) -> tuple[bytes | None, Identity | None]:
-    """A file's bytes and the identity of the file they were read from (None when missing)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        return None, None
-    except OSError as exc:
-        raise os_error(exc, path) from exc
-    try:
-        with os.fdopen(fd, "rb") as f:
-            seen = _identity(os.fstat(f.fileno()))
-            return f.read(), seen
-    except OSError as exc:
-        raise os_error(exc, path) from exc
-
 
 # --------------------------------------------------------------------------- atomic exchange
 _RENAME_EXCHANGE = 2
@@ -279,13 +254,13 @@ def _rename_new(tmp: str, path: Path) -> bool | None:
     raise os_error(OSError(err, os.strerror(err), str(path)), path)
 
 
-def _put(tmp: str, path: Path, expected: bytes | None, seen: Identity | None = None,
+def _put(tmp: str, path: Path, expected: bytes | None,
          ours: bytes | None = None) -> bytes | bool | None:
     """Install ``tmp`` (holding ``ours``) at ``path``; return True if done, False when a save
     landed meanwhile and is still in place (``tmp`` holds ours: merge and try again), or what
     was displaced (``tmp`` is gone: ours is installed, theirs must be merged into it).
 
-    ``expected`` is what ``path`` held when last read, ``seen`` the identity of that file.
+    ``expected`` is what ``path`` held when last read.
     A new file is created with a rename that refuses to replace (``link`` where there is
     none): it fails if someone created the file meanwhile; an existing one is exchanged, so
     whatever was there at the instant of the rename is still readable under ``tmp``'s name.
@@ -320,14 +295,13 @@ def _put(tmp: str, path: Path, expected: bytes | None, seen: Identity | None = N
         except OSError as exc:
             raise os_error(exc, path) from exc
         return True
-    # ``tmp`` now holds what ``path`` held an instant ago. If that is not the file we read (a
+    # ``tmp`` now holds what ``path`` held an instant ago. If that is not what we read (a
     # save landed since), it goes back at once: until then ``path`` shows ours without their
-    # save, and an editor reading it meanwhile would save that back over its own edit. The
-    # identity check (one stat) comes first so that this window stays a few microseconds.
-    if seen is None or _identity(os.stat(tmp)) != seen:
-        return _swap_back(tmp, path, ours)
+    # save, and an editor reading it meanwhile would save that back over its own edit. (By
+    # content, not by inode and mtime: some file systems do not keep those stable, and one
+    # read keeps the window to microseconds.)
     displaced = Path(tmp).read_bytes()
-    if displaced != expected:  # rewritten in place, in the same size and clock tick
+    if displaced != expected:
         return _swap_back(tmp, path, ours)
     os.unlink(tmp)
     return True
@@ -362,7 +336,7 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
     # (which swaps it out of ``tmp``): a new file that nobody else created is not read.
     ours: bytes | None = None
     for _ in range(MAX_ROUNDS):
-        current, seen = _read_seen(path) if merge is not None else (None, None)
+        current = read_bytes(path) if merge is not None else None
         if merge is not None and current != expected:
             if current is not None:
                 ours = merge(current, expected, Path(tmp).read_bytes() if ours is None else ours)
@@ -376,7 +350,7 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
             return
         if ours is None and expected is not None:
             ours = Path(tmp).read_bytes()
-        result = _put(tmp, path, expected, seen, ours)
+        result = _put(tmp, path, expected, ours)
         if result is True:
             return
         displaced = result if isinstance(result, bytes) else None
