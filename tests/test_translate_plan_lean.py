@@ -40,10 +40,15 @@ def test_a_finished_catalog_is_listed_without_its_article_or_catalog(tmp_path: P
     assert (finished.rel, finished.source_language) == ("articles/a.md", "en")
     with pytest.raises(ValueError, match="no targets"):
         finished.opened()
-    catalog = open_.opened()
     assert open_.rel == "articles/b.md" and open_.has_targets and open_.targets
     assert open_.fmt == "markdown"
-    assert all(t.entry in catalog for t in open_.targets)  # the entries that will be written
+    # No catalog is held by a plan: the run loads each when it writes it, and finds the
+    # targets' entries in it.
+    assert open_.catalog is None and all(t.entry is None for t in open_.targets)
+    catalog = open_.opened()
+    assert all(t.entry is not None and t.entry in catalog for t in open_.targets)
+    open_.close()
+    assert open_.catalog is None and all(t.entry is None for t in open_.targets)
     # b's memory hits come from a: the memory was read because b had targets
     assert any(t.action == translate_plan.MEMORY for t in open_.targets)
 
@@ -58,3 +63,35 @@ def test_nothing_to_draft_reads_no_memory(tmp_path: Path, monkeypatch: pytest.Mo
     report = translate(config, engine_name="memory")
     assert [(c.catalog, c.targets, c.drafted) for c in report.catalogs] == [
         ("locales/nl/a.po", 0, 0), ("locales/nl/b.po", 0, 0)]
+
+
+def test_an_entry_a_person_translates_after_planning_keeps_their_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run loads each catalog when it writes it: a save made after planning is read,
+    and the entry the person translated is left as they made it; the others get drafts."""
+    from transflow import mt
+    from transflow.workflow import translate as translate_module
+
+    config = load_config(explicit=_workspace(tmp_path, ()) / "transflow.toml")
+    path = tmp_path / "locales" / "nl" / "a.po"
+    real_plan = translate_module.plan
+    theirs: list[str] = []
+
+    def plan_then_a_person_saves(*args: object, **kwargs: object) -> object:
+        planned = real_plan(*args, **kwargs)  # type: ignore[arg-type]
+        po = polib.pofile(str(path))
+        entry = next(e for e in po if e.msgid and not e.msgstr)
+        entry.msgstr = "Door een mens vertaald."
+        theirs.append(entry.msgid)
+        po.save()
+        return planned
+
+    monkeypatch.setattr(translate_module, "plan", plan_then_a_person_saves)
+    engine = mt.FakeEngine()
+    translate(config, engine=engine, clock=lambda: NOW)
+    after = {e.msgid: e for e in polib.pofile(str(path)) if e.msgid}
+    assert after[theirs[0]].msgstr == "Door een mens vertaald."
+    assert "fuzzy" not in after[theirs[0]].flags
+    assert all(e.msgstr for e in after.values())  # every other entry got its draft
+    assert sum("fuzzy" in e.flags for e in after.values()) == len(after) - 1

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from transflow import mt
 from transflow.config import Config
-from transflow.errors import EngineError, QuotaExceededError
+from transflow.errors import EngineError, QuotaExceededError, TransflowError
 from transflow.mt.deepl_engine import DeepLEngine, read_glossary
 from transflow.mt.placeholders import structure
 from transflow.po import catalog
@@ -67,6 +67,7 @@ from transflow.workflow.workspace import (
     Clock,
     Progress,
     no_progress,
+    problem_of,
     utc_now,
 )
 
@@ -257,6 +258,8 @@ def apply_local(item: CatalogPlan, row: CatalogTranslate, run: RunState) -> dict
     changed = 0
     for target in item.targets:
         entry = target.entry
+        if entry is None:
+            continue  # edited since it was planned: the person's work stays
         if target.action == MEMORY and target.match is not None:
             pct = round(target.match.score * 100)
             ok = _apply(entry, target.match.translation,
@@ -269,7 +272,7 @@ def apply_local(item: CatalogPlan, row: CatalogTranslate, run: RunState) -> dict
             changed += ok
             row.drafted += ok
         elif target.action == REUSE:
-            changed += _reuse(target, row, run, (src, lang))
+            changed += _reuse(target, entry, row, run, (src, lang))
         else:
             waiting.setdefault(entry.msgid, []).append(entry)
     if changed:
@@ -279,9 +282,9 @@ def apply_local(item: CatalogPlan, row: CatalogTranslate, run: RunState) -> dict
     return waiting
 
 
-def _reuse(target: Target, row: CatalogTranslate, run: RunState, pair: tuple[str, str]) -> int:
+def _reuse(target: Target, entry: catalog.Entry, row: CatalogTranslate, run: RunState,
+           pair: tuple[str, str]) -> int:
     """Apply an engine draft paid for earlier; 1 when there was one to apply (not billed)."""
-    entry = target.entry
     draft = target.draft
     origin = draft.engine if draft is not None else ""
     if draft is None:
@@ -416,10 +419,19 @@ def translate(
             return report
         run = RunState(clock(), progress, planned.targets)
         for item, row in zip(planned.catalogs, report.catalogs, strict=True):
-            waiting = apply_local(item, row, run)
-            if engine is None:
-                continue
-            stop = send_batches(config, item, row, waiting, engine, run, report)
+            try:
+                if item.targets:
+                    try:
+                        item.opened()
+                    except TransflowError as exc:  # unreadable since it was planned:
+                        report.problems.append(problem_of(config, exc, item.path))
+                        continue                   # the others go on
+                waiting = apply_local(item, row, run)
+                if engine is None:
+                    continue
+                stop = send_batches(config, item, row, waiting, engine, run, report)
+            finally:
+                item.close()  # written: a run holds one catalog at a time
             if stop is not None:
                 report.stopped = stop
                 return report

@@ -31,7 +31,7 @@ from transflow.language_guess import already_in
 from transflow.mt.placeholders import normalize_format
 from transflow.po import catalog, reader
 from transflow.po.model import Catalog
-from transflow.states import State, engine_origin, entry_state
+from transflow.states import State, edited_fields, engine_origin, entry_state
 from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
     Article,
@@ -52,9 +52,14 @@ SEND = "send"  # sent to the engine
 
 @dataclass(slots=True)
 class Target:
-    """One target entry of a catalog and where its draft will come from."""
+    """One target entry of a catalog and where its draft will come from.
 
-    entry: catalog.Entry
+    A plan holds no catalog (a site's first translation has thousands to write): a target
+    names its entry, and ``CatalogPlan.opened`` finds the entry when the run writes it.
+    """
+
+    msgctxt: str | None
+    msgid: str
     #: ``MEMORY``, ``REUSE``, ``COPY`` or ``SEND``.
     action: str
     #: The memory hit (``MEMORY``).
@@ -62,6 +67,12 @@ class Target:
     #: A sound engine draft saved by an earlier run (``REUSE``); None when the text is
     #: drafted earlier in this run instead.
     draft: mt.Draft | None = None
+    #: The entry's edited fields when planned (``states.edited_fields``).
+    planned: tuple[object, ...] = ()
+    #: The catalog's entry the draft goes into, while the run writes the catalog; None
+    #: otherwise, and when the entry changed since it was planned (a person saved
+    #: meanwhile: their work stays as they made it).
+    entry: catalog.Entry | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,20 +103,39 @@ class CatalogPlan:
     path: Path
     #: The path as shown to people (relative to the workspace).
     name: str
-    #: True when it has targets (then ``catalog`` is loaded, to be written).
+    #: True when it has targets (``opened`` then loads the catalog, to be written).
     has_targets: bool = False
     #: The article's format, as ``mt`` names it (``article_format``).
     fmt: str = ""
-    #: The catalog the drafts go into (None: no targets, nothing to write).
+    #: The catalog the drafts go into, while the run writes it (None otherwise).
     catalog: Catalog | None = None
     targets: list[Target] = field(default_factory=list)
     batches: list[PlannedBatch] = field(default_factory=list)
 
     def opened(self) -> Catalog:
-        """The catalog of a catalog with targets."""
-        if self.catalog is None:
+        """The catalog, loaded to be written, with each target's ``entry`` found in it.
+
+        Loaded when the run comes to it, not when planning: a run holds one catalog at a
+        time. A target whose entry is gone or was edited since it was planned (a save
+        meanwhile) gets no entry, so the person's work stays as they made it.
+        """
+        if not self.has_targets:
             raise ValueError(f"{self.name}: no targets, so nothing of it was kept")
+        if self.catalog is None:
+            loaded = catalog.load(self.path)
+            found = {(e.msgctxt, e.msgid): e for e in catalog.active_entries(loaded)}
+            for target in self.targets:
+                entry = found.get((target.msgctxt, target.msgid))
+                target.entry = (entry if entry is not None
+                                and edited_fields(entry) == target.planned else None)
+            self.catalog = loaded
         return self.catalog
+
+    def close(self) -> None:
+        """Forget the catalog once written."""
+        self.catalog = None
+        for target in self.targets:
+            target.entry = None
 
     def count(self, action: str) -> int:
         """How many targets take ``action``."""
@@ -268,6 +298,11 @@ def context_of(title: str, segments: Sequence[str], texts: Sequence[str]) -> str
     return "\n\n".join(parts)[:CONTEXT_CHARS]
 
 
+#: A target entry as planned: (msgctxt, msgid, its edited fields), not the entry itself
+#: (a lean reader's entry keeps its catalog's whole text alive).
+_Planned = tuple[str | None, str, tuple[object, ...]]
+
+
 @dataclass(slots=True)
 class _Chooser:
     """The order of preference for one target entry, with what the run has planned so far."""
@@ -281,31 +316,31 @@ class _Chooser:
     #: (format, text) → whether the text needs translating at all (cached: it is parsed).
     protected: dict[tuple[str, str], bool] = field(default_factory=dict)
 
-    def choose(self, entry: catalog.Entry, src: str, fmt: str, lang: str) -> tuple[Target, bool]:
+    def choose(self, entry: _Planned, src: str, fmt: str, lang: str) -> tuple[Target, bool]:
         """The entry's target (of an article in ``src`` and format ``fmt``), and True when
         its text is planned for sending first here."""
-        text = entry.msgid
+        msgctxt, text, fields = entry
         key = (src, lang, text)
         match = None
         if self.memory is not None:
             match = self.memory[key]
         if match is not None and match.exact:
-            return Target(entry, MEMORY, match), False
+            return Target(msgctxt, text, MEMORY, match, planned=fields), False
         if key in self.earlier:
-            return Target(entry, REUSE, draft=self.earlier[key]), False
+            return Target(msgctxt, text, REUSE, draft=self.earlier[key], planned=fields), False
         if key in self.planned and self.with_engine:
-            return Target(entry, REUSE), False
+            return Target(msgctxt, text, REUSE, planned=fields), False
         needs = self.protected.get((fmt, text))
         if needs is None:
             needs = self.protected[(fmt, text)] = mt.protect(text, fmt).needs_translation
         if not needs or already_in(text, lang, src):
-            return Target(entry, COPY), False
+            return Target(msgctxt, text, COPY, planned=fields), False
         if match is not None:
-            return Target(entry, MEMORY, match), False
+            return Target(msgctxt, text, MEMORY, match, planned=fields), False
         if key in self.planned:
-            return Target(entry, SEND), False
+            return Target(msgctxt, text, SEND, planned=fields), False
         self.planned.add(key)
-        return Target(entry, SEND), True
+        return Target(msgctxt, text, SEND, planned=fields), True
 
 
 def plan(
@@ -333,6 +368,10 @@ def plan(
     #: What the drafts of a catalog with targets need of its article: its title and
     #: segment texts (for the batches' context), by article; a parsed article is not kept.
     lean: dict[str, tuple[str, tuple[str, ...]]] = {}
+    #: The target entries of each catalog with targets, in catalog order.
+    wanted: list[tuple[CatalogPlan, list[_Planned]]] = []
+    #: One copy of each distinct edited-fields tuple (most targets are simply empty).
+    alike: dict[tuple[object, ...], tuple[object, ...]] = {}
     unreadable: list[Problem] = []  # (after the articles' problems, as a reader meets them)
     parses = ParseCache(config, readonly=True)  # sync's parses; a plan writes nothing
     parses.plan(files)
@@ -356,7 +395,10 @@ def plan(
                 continue
             item = CatalogPlan(article.rel, article.source_language, lang, path,
                                config.relative(path))
-            if any(_is_target(e, refresh_fuzzy) for e in catalog.active_entries(seen)):
+            entries = [(e.msgctxt, e.msgid, alike.setdefault(f := edited_fields(e), f))
+                       for e in catalog.active_entries(seen) if _is_target(e, refresh_fuzzy)]
+            if entries:
+                wanted.append((item, entries))
                 item.has_targets, item.fmt = True, article_format(article)
                 if article.rel not in lean:
                     lean[article.rel] = (article_title(article),
@@ -364,35 +406,21 @@ def plan(
             result.catalogs.append(item)
     parses.save()
     result.problems += unreadable
-    if not any(item.has_targets for item in result.catalogs):
+    if not wanted:
         return result  # nothing to draft: no memory to read
-    kept: list[CatalogPlan] = []
-    queries: list[mt.Query] = []
-    for item in result.catalogs:
-        if item.has_targets:
-            try:
-                item.catalog = catalog.load(item.path)  # to be written: polib's own objects
-            except TransflowError as exc:
-                result.problems.append(problem_of(config, exc, item.path))
-                continue
-            queries += ((item.source_language, item.language, entry.msgid)
-                        for entry in catalog.active_entries(item.catalog)
-                        if _is_target(entry, refresh_fuzzy))
-        kept.append(item)
-    result.catalogs = kept
+    queries = [(item.source_language, item.language, msgid)
+               for item, entries in wanted for _, msgid, _ in entries]
     answers, earlier = read_memory(config, sources, queries, use_memory=use_memory)
+    del queries
     chooser = _Chooser(answers if use_memory else None, earlier, with_engine)
-    for item in result.catalogs:
-        if item.catalog is None:
-            continue
+    for item, entries in wanted:
         to_send: list[str] = []
-        for entry in catalog.active_entries(item.catalog):
-            if _is_target(entry, refresh_fuzzy):
-                target, new_text = chooser.choose(entry, item.source_language, item.fmt,
-                                                  item.language)
-                item.targets.append(target)
-                if new_text:
-                    to_send.append(entry.msgid)
+        for planned in entries:
+            target, new_text = chooser.choose(planned, item.source_language, item.fmt,
+                                              item.language)
+            item.targets.append(target)
+            if new_text:
+                to_send.append(target.msgid)
         if to_send:
             title, segments = lean[item.rel]
             batches = mt.plan(to_send, fmt=item.fmt, context=title)
