@@ -9,9 +9,9 @@ and is put in place by ``install``:
   their editor meanwhile), the caller's ``Merge`` folds their save into ours and it tries
   again. The rename itself is an atomic *exchange* (``renameat2(RENAME_EXCHANGE)`` on Linux),
   so a save that lands between the check and the rename is swapped out, not unlinked; it is
-  swapped back at once and merged in the next round: no save is ever
-  overwritten unseen, nor out of sight for more than microseconds. Where the exchange is not
-  available it falls back to check-then-replace (a window of microseconds).
+  swapped back at once and merged in the next round: no save is ever overwritten unseen,
+  nor out of sight for more than microseconds. Where the exchange is not available it falls
+  back to check-then-replace (a window of microseconds).
 * **all or nothing**: ``Transaction`` stages many files while a command works and installs
   them together at the end; before the first rename it writes a ``Journal`` of what it is
   about to rename, so a kill in the middle is finished by the next command
@@ -174,7 +174,6 @@ def read_bytes(path: Path) -> bytes | None:
         return None
     except OSError as exc:
         raise os_error(exc, path) from exc
-
 
 
 # --------------------------------------------------------------------------- atomic exchange

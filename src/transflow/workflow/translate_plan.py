@@ -89,11 +89,12 @@ class PlannedBatch:
 class CatalogPlan:
     """What ``translate`` will do to one article's catalog in one target language.
 
-    Only a catalog with targets keeps its (writable) catalog, and of its article only what
-    the drafts need (its format; each batch's context, made here): one without is listed
-    with its figures (all zero) and nothing else, so planning a workspace of 10,000
-    finished articles does not hold 10,000 parsed articles and catalogs, nor planning a
-    site's first translation 10,000 parsed articles.
+    A plan holds no catalog and no parsed article: a catalog with targets keeps them by
+    name (``Target``), its article's format and each batch's context (made here), and the
+    run loads the catalog when it writes it (``opened``) and forgets it after (``close``).
+    One without targets is listed with its figures (all zero) and nothing else. So neither
+    planning 10,000 finished articles nor a site's first translation holds 10,000 parsed
+    articles and catalogs.
     """
 
     #: The article, as shown to people (relative to the workspace).
@@ -357,10 +358,12 @@ def plan(
     Nothing is written. Texts planned for sending in one catalog are "reused" by later
     catalogs of the same language pair, so the figures are those of the real run.
 
-    Catalogs are first looked at with the lean reader; only those with targets are loaded
-    to be written and keep their article, and the translation memory is read only when
-    some catalog has a target: ``translate`` (and ``run``) on a finished workspace reads
-    each article and catalog once and holds none of them.
+    Catalogs are read with the lean reader and neither they nor their articles are kept:
+    a target names its entry, a catalog with targets keeps its article's format and each
+    batch its context, and the run loads each catalog when it writes it
+    (``CatalogPlan.opened``). The translation memory is read only when some catalog has a
+    target: ``translate`` (and ``run``) on a finished workspace reads each article and
+    catalog once and holds none of them.
     """
     result = TranslatePlan()
     files, result.problems = discover_each(config, paths)
