@@ -95,3 +95,27 @@ def test_an_entry_a_person_translates_after_planning_keeps_their_text(
     assert "fuzzy" not in after[theirs[0]].flags
     assert all(e.msgstr for e in after.values())  # every other entry got its draft
     assert sum("fuzzy" in e.flags for e in after.values()) == len(after) - 1
+
+
+def test_a_catalog_gone_after_planning_is_reported_and_the_others_are_drafted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The texts it was to send first are still sent: the other catalog reuses them."""
+    from transflow import mt
+    from transflow.workflow import translate as translate_module
+
+    config = load_config(explicit=_workspace(tmp_path, ()) / "transflow.toml")
+    gone = tmp_path / "locales" / "nl" / "a.po"
+    real_plan = translate_module.plan
+
+    def plan_then_the_catalog_goes(*args: object, **kwargs: object) -> object:
+        planned = real_plan(*args, **kwargs)  # type: ignore[arg-type]
+        gone.unlink()
+        return planned
+
+    monkeypatch.setattr(translate_module, "plan", plan_then_the_catalog_goes)
+    report = translate(config, engine=mt.FakeEngine(), clock=lambda: NOW)
+    assert [p.path for p in report.problems] == ["locales/nl/a.po"]
+    assert not gone.exists()
+    other = polib.pofile(str(tmp_path / "locales" / "nl" / "b.po"))
+    assert all(e.msgstr and "fuzzy" in e.flags for e in other if e.msgid)

@@ -337,7 +337,7 @@ def send_batches(
                 row.drafted += applied
                 if draft.problems:
                     row.problems += applied
-        if drafts:
+        if drafts and waiting:
             catalog.save(item.opened(), item.path, now=run.now)
             row.saved = True
         run.tick(row, sum(len(waiting.get(d.source, [])) for d in drafts))
@@ -420,13 +420,9 @@ def translate(
         run = RunState(clock(), progress, planned.targets)
         for item, row in zip(planned.catalogs, report.catalogs, strict=True):
             try:
-                if item.targets:
-                    try:
-                        item.opened()
-                    except TransflowError as exc:  # unreadable since it was planned:
-                        report.problems.append(problem_of(config, exc, item.path))
-                        continue                   # the others go on
-                waiting = apply_local(item, row, run)
+                # A catalog unreadable since it was planned is reported and the others go
+                # on; its texts are still sent, for the catalogs that reuse them.
+                waiting = apply_local(item, row, run) if _opens(config, item, report) else {}
                 if engine is None:
                     continue
                 stop = send_batches(config, item, row, waiting, engine, run, report)
@@ -439,6 +435,19 @@ def translate(
     finally:
         report.http_requests, report.retries = (
             a - b for a, b in zip(_sent(engine), sent_before, strict=True))
+
+
+def _opens(config: Config, item: CatalogPlan, report: TranslateReport) -> bool:
+    """Load the catalog to be written (when it has targets); False, with the problem
+    reported, when it can no longer be read (removed or broken since it was planned)."""
+    if not item.targets:
+        return True
+    try:
+        item.opened()
+    except TransflowError as exc:
+        report.problems.append(problem_of(config, exc, item.path))
+        return False
+    return True
 
 
 def _sent(engine: mt.Engine | None) -> tuple[int, int]:
