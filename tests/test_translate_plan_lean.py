@@ -119,3 +119,32 @@ def test_a_catalog_gone_after_planning_is_reported_and_the_others_are_drafted(
     assert not gone.exists()
     other = polib.pofile(str(tmp_path / "locales" / "nl" / "b.po"))
     assert all(e.msgstr and "fuzzy" in e.flags for e in other if e.msgid)
+
+
+def test_the_run_keeps_an_engine_draft_only_while_a_later_catalog_reuses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site's first translation sends most texts once: their drafts are written and
+    dropped; only those a later catalog reuses are kept, until their last reuse."""
+    from transflow import mt
+    from transflow.workflow import translate as translate_module
+
+    config = load_config(explicit=_workspace(tmp_path, ()) / "transflow.toml")
+    planned = translate_plan.plan(config)
+    assert planned.reuses and all(n > 0 for n in planned.reuses.values())
+    runs: list[translate_module.RunState] = []
+    real = translate_module.RunState
+
+    def kept_run(*args: object, **kwargs: object) -> translate_module.RunState:
+        run = real(*args, **kwargs)  # type: ignore[arg-type]
+        runs.append(run)
+        return run
+
+    monkeypatch.setattr(translate_module, "RunState", kept_run)
+    report = translate(config, engine=mt.FakeEngine(), clock=lambda: NOW)
+    assert report.total("reused_done") == sum(planned.reuses.values())
+    [run] = runs
+    assert run.drafted == {} and run.reuses == {}
+    for slug in ("a", "b"):
+        po = polib.pofile(str(tmp_path / "locales" / "nl" / f"{slug}.po"))
+        assert all(e.msgstr and "fuzzy" in e.flags for e in po if e.msgid)

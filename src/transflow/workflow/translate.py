@@ -224,8 +224,10 @@ class RunState:
     now: datetime
     progress: Progress
     total: int
-    #: (source language, target language, source text) → the engine's draft in this run.
+    #: (source language, target language, source text) → the engine's draft in this run,
+    #: while later catalogs still reuse it (``reuses``: how many targets yet).
     drafted: dict[tuple[str, str, str], mt.Draft] = field(default_factory=dict)
+    reuses: dict[tuple[str, str, str], int] = field(default_factory=dict)
     done: int = 0
     chars: int = 0
     requests: int = 0
@@ -288,8 +290,15 @@ def _reuse(target: Target, entry: catalog.Entry, row: CatalogTranslate, run: Run
     draft = target.draft
     origin = draft.engine if draft is not None else ""
     if draft is None:
-        draft = run.drafted.get((*pair, entry.msgid))
+        key = (*pair, entry.msgid)
+        draft = run.drafted.get(key)
         origin = f"{draft.engine} {run.day}" if draft is not None else ""
+        left = run.reuses.get(key, 0) - 1
+        if left > 0:
+            run.reuses[key] = left
+        else:  # its last reuse: the draft is not kept any longer
+            run.reuses.pop(key, None)
+            run.drafted.pop(key, None)
     if draft is None:
         return 0
     ok = _apply(entry, draft.text, origin, draft.problems)
@@ -320,7 +329,8 @@ def send_batches(
         row.batches_sent += 1
         run.requests += 1
         for draft in drafts:
-            run.drafted[(src, lang, draft.source)] = draft
+            if (src, lang, draft.source) in run.reuses:  # a later catalog reuses it
+                run.drafted[(src, lang, draft.source)] = draft
             row.billed += draft.billed_characters
             run.chars += draft.billed_characters
             applied = 0
@@ -417,7 +427,7 @@ def translate(
     try:
         if dry_run:
             return report
-        run = RunState(clock(), progress, planned.targets)
+        run = RunState(clock(), progress, planned.targets, reuses=dict(planned.reuses))
         for item, row in zip(planned.catalogs, report.catalogs, strict=True):
             try:
                 # A catalog unreadable since it was planned is reported and the others go

@@ -180,6 +180,10 @@ class TranslatePlan:
     catalogs: list[CatalogPlan] = field(default_factory=list)
     #: Articles and catalogs that could not be read (reported and skipped).
     problems: list[Problem] = field(default_factory=list)
+    #: (source language, target language, text) → how many targets of later catalogs
+    #: reuse the draft this run gets for it (``REUSE`` without a saved draft), so that the
+    #: run keeps a draft only while a catalog still needs it.
+    reuses: dict[tuple[str, str, str], int] = field(default_factory=dict)
 
     @property
     def characters(self) -> int:
@@ -422,6 +426,9 @@ def plan(
             target, new_text = chooser.choose(planned, item.source_language, item.fmt,
                                               item.language)
             item.targets.append(target)
+            if target.action == REUSE and target.draft is None:
+                key = (item.source_language, item.language, target.msgid)
+                result.reuses[key] = result.reuses.get(key, 0) + 1
             if new_text:
                 to_send.append(target.msgid)
         if to_send:
