@@ -338,20 +338,19 @@ def test_a_memory_match_with_other_markup_gets_a_problem_line() -> None:
 def test_each_batch_is_sent_with_its_articles_title_and_neighbouring_paragraphs(
     tmp_path: Path,
 ) -> None:
-    """The context is made when planning (the parsed article is not kept for the run): the
-    same text a batch gets from the article it belongs to, and what the engine receives."""
+    """The context is made when the batch is sent, from the article read again (a plan keeps
+    no article): what the engine receives is each batch's title and neighbouring paragraphs."""
     from transflow.workflow.translate_plan import batch_context, plan
     from transflow.workflow.workspace import read_article
 
     config = sample_workspace(tmp_path)
-    planned = plan(config)
     contexts = []
-    for item in planned.catalogs:
+    for item in plan(config).catalogs:
+        article = read_article(config, config.root / item.rel)
         for batch in item.batches:
-            article = read_article(config, config.root / item.rel)
-            assert batch.context == batch_context(article, batch.texts)
-            assert batch.context and len(batch.context) <= 1500
-            contexts.append(batch.context)
+            context = batch_context(article, batch.texts)
+            assert context and len(context) <= 1500
+            contexts.append(context)
     assert contexts
     engine = mt.FakeEngine()
     translate(config, engine=engine, clock=clock)

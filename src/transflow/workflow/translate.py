@@ -68,6 +68,7 @@ from transflow.workflow.workspace import (
     Progress,
     no_progress,
     problem_of,
+    read_article,
     utc_now,
 )
 
@@ -324,8 +325,9 @@ def send_batches(
     finished part) were written and saved, so a rerun sends only the rest.
     """
     src, lang = item.source_language, item.language
-    for batch in item.batches:
-        drafts, stop = _send(config, item, batch, engine)
+    contexts = _contexts(config, item)
+    for batch, context in zip(item.batches, contexts, strict=True):
+        drafts, stop = _send(config, item, batch, context, engine)
         row.batches_sent += 1
         run.requests += 1
         for draft in drafts:
@@ -358,8 +360,21 @@ def send_batches(
     return None
 
 
+def _contexts(config: Config, item: CatalogPlan) -> list[str]:
+    """The context of each of the catalog's batches (``batch_context``), from its article
+    read again (a plan keeps no article); none when it cannot be read any more (the context
+    helps the engine, it is not needed)."""
+    if not item.batches:
+        return []
+    try:
+        article = read_article(config, config.root / item.rel)
+    except TransflowError:
+        return [""] * len(item.batches)
+    return [batch_context(article, batch.texts) for batch in item.batches]
+
+
 def _send(
-    config: Config, item: CatalogPlan, batch: PlannedBatch, engine: mt.Engine
+    config: Config, item: CatalogPlan, batch: PlannedBatch, context: str, engine: mt.Engine
 ) -> tuple[list[mt.Draft], EngineError | None]:
     """One request: the drafts that came back, and the failure that ends the run, if any."""
     try:
@@ -367,7 +382,7 @@ def _send(
             engine, batch.texts, fmt=item.fmt,
             source_lang=deepl_source(item.source_language),
             target_lang=deepl_target(config, item.language),
-            context=batch.context,
+            context=context or None,
         )
     except mt.QuotaExceededDuringBatch as exc:
         return list(exc.drafts), exc

@@ -77,12 +77,14 @@ class Target:
 
 @dataclass(frozen=True, slots=True)
 class PlannedBatch:
-    """Texts sent to the engine in one request, and their billable characters."""
+    """Texts sent to the engine in one request, and their billable characters.
+
+    Their context (``batch_context``) is made when the request is sent, from the article:
+    a plan of thousands of articles does not hold their paragraphs for it.
+    """
 
     texts: list[str]
     characters: int
-    #: Sent along, not billed: the article's title and the paragraphs around the texts.
-    context: str = ""
 
 
 @dataclass(slots=True)
@@ -90,8 +92,9 @@ class CatalogPlan:
     """What ``translate`` will do to one article's catalog in one target language.
 
     A plan holds no catalog and no parsed article: a catalog with targets keeps them by
-    name (``Target``), its article's format and each batch's context (made here), and the
-    run loads the catalog when it writes it (``opened``) and forgets it after (``close``).
+    name (``Target``) and its article's format; the run loads the catalog when it writes it
+    (``opened``) and forgets it after (``close``), and reads the article again for the
+    batches' context when it sends them.
     One without targets is listed with its figures (all zero) and nothing else. So neither
     planning 10,000 finished articles nor a site's first translation holds 10,000 parsed
     articles and catalogs.
@@ -287,11 +290,8 @@ CONTEXT_CHARS = 1500
 
 def batch_context(article: Article, texts: Sequence[str]) -> str:
     """The article title and the paragraphs just before and after the batch (not billed)."""
-    return context_of(article_title(article), [s.text for s in article.doc.segments], texts)
-
-
-def context_of(title: str, segments: Sequence[str], texts: Sequence[str]) -> str:
-    """``batch_context`` from an article's title and segment texts."""
+    segments = [s.text for s in article.doc.segments]
+    title = article_title(article)
     wanted = set(texts)
     positions = [i for i, s in enumerate(segments) if s in wanted]
     parts = [title]
@@ -363,18 +363,17 @@ def plan(
     catalogs of the same language pair, so the figures are those of the real run.
 
     Catalogs are read with the lean reader and neither they nor their articles are kept:
-    a target names its entry, a catalog with targets keeps its article's format and each
-    batch its context, and the run loads each catalog when it writes it
-    (``CatalogPlan.opened``). The translation memory is read only when some catalog has a
-    target: ``translate`` (and ``run``) on a finished workspace reads each article and
-    catalog once and holds none of them.
+    a target names its entry, a catalog with targets keeps its article's format, and the
+    run loads each catalog when it writes it (``CatalogPlan.opened``). The translation
+    memory is read only when some catalog has a target: ``translate`` (and ``run``) on a
+    finished workspace reads each article and catalog once and holds none of them.
     """
     result = TranslatePlan()
     files, result.problems = discover_each(config, paths)
     sources: dict[str, str] = {}
-    #: What the drafts of a catalog with targets need of its article: its title and
-    #: segment texts (for the batches' context), by article; a parsed article is not kept.
-    lean: dict[str, tuple[str, tuple[str, ...]]] = {}
+    #: The title of each article with targets (batching counts it in a request's bytes);
+    #: nothing else of a parsed article is kept.
+    titles: dict[str, str] = {}
     #: The target entries of each catalog with targets, in catalog order.
     wanted: list[tuple[CatalogPlan, list[_Planned]]] = []
     #: One copy of each distinct edited-fields tuple (most targets are simply empty).
@@ -407,9 +406,7 @@ def plan(
             if entries:
                 wanted.append((item, entries))
                 item.has_targets, item.fmt = True, article_format(article)
-                if article.rel not in lean:
-                    lean[article.rel] = (article_title(article),
-                                         tuple(s.text for s in article.doc.segments))
+                titles[article.rel] = article_title(article)
             result.catalogs.append(item)
     parses.save()
     result.problems += unreadable
@@ -432,11 +429,7 @@ def plan(
             if new_text:
                 to_send.append(target.msgid)
         if to_send:
-            title, segments = lean[item.rel]
-            batches = mt.plan(to_send, fmt=item.fmt, context=title)
-            item.batches = []
-            for b in batches:
-                texts = [to_send[i] for i in b.indices]
-                item.batches.append(PlannedBatch(texts, b.characters,
-                                                 context_of(title, segments, texts)))
+            batches = mt.plan(to_send, fmt=item.fmt, context=titles[item.rel])
+            item.batches = [PlannedBatch([to_send[i] for i in b.indices], b.characters)
+                            for b in batches]
     return result
