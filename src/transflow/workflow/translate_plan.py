@@ -107,14 +107,17 @@ class CatalogPlan:
     path: Path
     #: The path as shown to people (relative to the workspace).
     name: str
-    #: True when it has targets (``opened`` then loads the catalog, to be written).
-    has_targets: bool = False
     #: The article's format, as ``mt`` names it (``article_format``).
     fmt: str = ""
     #: The catalog the drafts go into, while the run writes it (None otherwise).
     catalog: Catalog | None = None
     targets: list[Target] = field(default_factory=list)
     batches: list[PlannedBatch] = field(default_factory=list)
+
+    @property
+    def has_targets(self) -> bool:
+        """True when it has targets (``opened`` then loads the catalog, to be written)."""
+        return bool(self.targets)
 
     def opened(self) -> Catalog:
         """The catalog, loaded to be written, with each target's ``entry`` found in it.
@@ -405,7 +408,7 @@ def plan(
                        for e in catalog.active_entries(seen) if _is_target(e, refresh_fuzzy)]
             if entries:
                 wanted.append((item, entries))
-                item.has_targets, item.fmt = True, article_format(article)
+                item.fmt = article_format(article)
                 titles[article.rel] = article_title(article)
             result.catalogs.append(item)
     parses.save()
