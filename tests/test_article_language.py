@@ -153,3 +153,18 @@ def test_noise_without_mail_matches_the_noise_branches() -> None:
         want = plain.sub(" ", text)
         assert language_guess._NOISE_WITHOUT_MAIL.sub(" ", text) == want, text
         assert language_guess._NOISE.sub(" ", text) == want, text
+
+
+def test_noise_with_mail_matches_the_noise_pattern() -> None:
+    """The scan for a text with an "@" removes exactly what ``_NOISE`` does: addresses
+    next to, inside and around the other branches' matches, runs with several "@", an "@"
+    at a run's start or end, and any whitespace."""
+    import random
+
+    rng = random.Random(12)
+    pieces = ["@", "@", "a@b", "x@", "@y", "`", "]", "(", ")", "<", ">", "h", "w", ".", ":",
+              "/", " ", "\n", "\t", "\u00a0", "\u2003", "a", "é", "http://", "www.", "](",
+              "`a@b`", "<a@b>", "](a@b)", "mailto:a@b.nl"]
+    for _ in range(30000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 24)))
+        assert language_guess._without_noise(text) == language_guess._NOISE.sub(" ", text), text
