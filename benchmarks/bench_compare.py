@@ -12,6 +12,7 @@ in directory mode (``md2po``/``po2md``/``pocount``). Never part of the test suit
     python benchmarks/bench_compare.py -n 500 2000
     python benchmarks/bench_compare.py -n 10000 --only transflow     # memory at 10,000
     python benchmarks/bench_compare.py -n 500 2000 --busy 1          # one core kept busy
+    python benchmarks/bench_compare.py -n 500 --article other.md     # another article's variants
 
 ``--busy K`` keeps K processes spinning on the CPU while every step runs: a machine shared
 with other work, where a single-process peer keeps a whole core and transflow's workers share
@@ -200,7 +201,12 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--busy", type=int, default=0, metavar="K",
                         help="keep K processes spinning on the CPU meanwhile")
+    parser.add_argument("--article", type=Path, default=None, metavar="PATH",
+                        help="make the variants of this Markdown article, not the sample's "
+                             "(entries without the sample's translation keep their text)")
     args = parser.parse_args()
+    if args.article is not None:  # (read by every corpus.py this run starts)
+        os.environ["TRANSFLOW_BENCH_ARTICLE"] = str(args.article.resolve())
     want = set(args.only or ["transflow", "mdpo", "translate-toolkit"])
     peers = args.peers_python
     runners: dict[str, Callable[[Path], dict[str, Measure]]] = {"transflow": transflow_steps}

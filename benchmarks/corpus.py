@@ -13,13 +13,18 @@ catalog lacks keep their source text (a valid translation for every error-level 
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "sample_articles" / "magnesium-l-threonate.md"
+#: The article the variants are made of: the sample, or another one named by
+#: ``TRANSFLOW_BENCH_ARTICLE`` (``bench_compare.py --article``), so the ratios can be
+#: measured on articles of another shape (many links, HTML blocks, code) than the sample's.
+SAMPLE = Path(os.environ.get("TRANSFLOW_BENCH_ARTICLE")
+              or REPO / "sample_articles" / "magnesium-l-threonate.md")
 SAMPLE_NL = REPO / "locales" / "nl" / "magnesium-l-threonate.po"
 TITLE = "Magnesium L-threonate:"
 CONFIG = (
