@@ -215,10 +215,14 @@ def _without_noise_and_mail(text: str) -> str:
     pieces: list[str] = []
     pos, size = 0, len(text)
     mail = _mail_at(text, 0)
+    other = _NOISE_WITHOUT_MAIL.search(text)
     while pos < size:
-        if mail is not None and mail[0] < pos:  # overtaken by a match of another branch
+        # Each is looked for again only once the text before ``pos`` was taken by the
+        # other (a match found further on is still the first from ``pos``).
+        if mail is not None and mail[0] < pos:
             mail = _mail_at(text, pos)
-        other = _NOISE_WITHOUT_MAIL.search(text, pos)
+        if other is not None and other.start() < pos:
+            other = _NOISE_WITHOUT_MAIL.search(text, pos)
         if mail is not None and (other is None or mail[0] < other.start()):
             start, end = mail
             mail = _mail_at(text, end)
