@@ -244,8 +244,11 @@ def test_fast_scan_spellings_match_as_the_plain_spellings(corpus: Path) -> None:
                                    r"(?:\s?(%|‰|°[cCfF]|[A-Za-zµμ]+)(?![A-Za-z0-9]))?"),
         t._SUPERSCRIPT_RUN: re.compile(f"[{t._SUPERSCRIPTS}]+"),
         t._CODE_SPAN: re.compile(r"(`+)(.+?)\1", re.S),
+        t._BARE_URL: re.compile(r"""(?:https?|ftp)://[^\s<>"'`\]\[)(]+|www\.[^\s<>"'`\]\[)(]+""",
+                                re.I),
     }
-    texts = [*EDGES, "12,5 1.000.000,25 3\u00a0000 7 %x ¹²³a⁴ `` `a` b ``c``` ```d``", "0"]
+    texts = [*EDGES, "12,5 1.000.000,25 3\u00a0000 7 %x ¹²³a⁴ `` `a` b ``c``` ```d``", "0",
+             "HTTPS://A.b xhttp://c httpſ://d FTP://e wWw.f ftp:/g www,h Www.(i) hhttp://j"]
     texts += [t for pair in _corpus_pairs(corpus) for t in pair]
     for text in texts:
         for fast, reference in plain.items():
@@ -403,3 +406,48 @@ def test_tag_readings_skip_only_patterns_that_cannot_match(corpus: Path) -> None
             for m in t._HTML_TAG.finditer(t._HTML_COMMENT.sub(" ", text))], text
         if "`" not in text:
             assert t._CODE_SPAN.sub(" ", text) == text
+
+
+def test_case_insensitive_word_prefilter_misses_no_match() -> None:
+    """``may_contain_ignoring_case`` says False only where the case-insensitive patterns it
+    guards find nothing: on texts with each guarded word in mixed case, with the characters
+    ``re.IGNORECASE`` matches with ASCII letters (İ ı ſ), entities and backslashes."""
+    import html
+    import random
+    from collections import Counter
+
+    from transflow.checks import links, script_urls
+    from transflow.checks.text import _HTML_ATTR_URL
+
+    rng = random.Random(21)
+    pieces = ["java", "script", "vbſcript", "JAVASCRIPT", "Mocha", "data", "DATA", "dat", "a",
+              ":", " : ", "text/html,", "/", "=", '"x:y"', "href", "HREF", "ſrc", "ſRC", "src",
+              "actıon", "formaction", "poster", "İ", "ı", "ſ", "&#106;", "\\", "\x01", " ",
+              "www.x", "https://a", "é", "`c`"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        cleaned = script_urls._CONTROL.sub("", html.unescape(text.replace("\\", "")))
+        want = Counter((m.group(1) or m.group(2)).lower()
+                       for m in script_urls._TEXT_SCHEME.finditer(cleaned))
+        assert script_urls.text_script_urls(text) == want, text
+        if _HTML_ATTR_URL.search(text):
+            assert links.may_contain_ignoring_case(text, links.HTML_ATTR_URL_NAMES), text
+
+
+def test_bare_url_spelling_matches_the_case_insensitive_pattern() -> None:
+    """The fast spelling of ``_BARE_URL`` finds what the case-insensitive one does on random
+    texts of scheme pieces in every case (the long s included) and what ends a URL."""
+    import random
+    import re
+
+    from transflow.checks.text import _BARE_URL
+
+    reference = re.compile(r"""(?:https?|ftp)://[^\s<>"'`\]\[)(]+|www\.[^\s<>"'`\]\[)(]+""",
+                           re.I)
+    rng = random.Random(8)
+    pieces = ["http", "HTTP", "hTtPs", "httpſ", "ftp", "FtP", "www", "WwW", ".", "://", ":/",
+              "/", "x", " ", "ſ", "<", "(", "w", "h", "f", "s", "é", "\n", "`"]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 15)))
+        assert [m.span() for m in _BARE_URL.finditer(text)] == [
+            m.span() for m in reference.finditer(text)], text

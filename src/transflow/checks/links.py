@@ -27,6 +27,7 @@ from .text import (
     _CODE_SPAN,
     _HTML_ATTR_URL,
     _MAILTO,
+    HTML_ATTR_URL_NAMES,
     _base_lang,
     _counter_diff,
     _footnote_labels,
@@ -37,6 +38,7 @@ from .text import (
     _norm_url,
     _superscript_labels,
     is_plain,
+    may_contain_ignoring_case,
 )
 
 _ABSOLUTE = re.compile(r"(?:https?|ftp|mailto):|www\.", re.I)
@@ -55,7 +57,8 @@ def _absolute_urls(text: str, fmt: str) -> frozenset[str]:
     if _may_have_mailto(without_code):
         for m in _MAILTO.finditer(without_code):
             urls.add(_norm_url(m.group(0)))
-    if "=" not in without_code:
+    if "=" not in without_code or not may_contain_ignoring_case(without_code,
+                                                                HTML_ATTR_URL_NAMES):
         return frozenset(urls)
     for m in _HTML_ATTR_URL.finditer(without_code):
         value = next(g for g in m.groups() if g is not None)

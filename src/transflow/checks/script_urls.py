@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 from .safety import URL_ATTRIBUTES
+from .text import may_contain_ignoring_case
 
 __all__ = [
     "SCRIPT_SCHEMES",
@@ -237,7 +238,13 @@ def text_script_urls(text: str) -> Counter[str]:
     if "&" not in text and not _colon_after_scheme_letter(text):
         return Counter()  # most texts with a colon: no scheme name can end at one
     cleaned = _CONTROL.sub("", html.unescape(text.replace("\\", "")))
+    if not may_contain_ignoring_case(cleaned, _TEXT_SCHEME_WORDS):
+        return Counter()  # (the pattern, case-insensitive, would try every position)
     return Counter((m.group(1) or m.group(2)).lower() for m in _TEXT_SCHEME.finditer(cleaned))
+
+
+#: What :data:`_TEXT_SCHEME` cannot match without (case aside): part of each scheme's name.
+_TEXT_SCHEME_WORDS = ("script", "mocha", "data")
 
 
 #: What ``text_script_urls`` drops before matching (control characters, backslashes).
