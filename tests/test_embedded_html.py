@@ -180,3 +180,24 @@ def test_markdown_lines_after_a_markdown_1_tag_keep_their_blocks(hostile: str) -
         out = FORMAT.render(doc, lambda s, v=victim: hostile if s is v else None)
         assert blocks(out) == blocks(MARKDOWN_LINES), (victim.text, out)
         assert blocks(_inside(out)) == blocks(_inside(MARKDOWN_LINES)), (victim.text, out)
+
+
+def test_html_block_segments_have_their_own_lines_article_after_article() -> None:
+    """Each HTML block's segments carry the line they are on, however many blocks an article
+    has and whichever article was read before (the line table is kept per article text)."""
+    def article(shift: int, blocks: int) -> str:
+        parts = ["intro\n" * shift]
+        parts += [f"<div>\n<p>Block {n} text</p>\n</div>\n\nPara {n}.\n\n" for n in range(blocks)]
+        return "".join(parts)
+
+    def lines(text: str) -> dict[str, int]:
+        found = {s.text: s.line for s in FORMAT.parse(text).segments if s.text.startswith("Block")}
+        want = {line.strip()[3:-4]: n for n, line in enumerate(text.split("\n"), 1)
+                if line.startswith("<p>Block")}
+        assert found == want
+        return found
+
+    first, second = article(0, 12), article(7, 3)
+    assert lines(first)["Block 11 text"] == 2 + 6 * 11
+    assert lines(second)["Block 2 text"] == 9 + 6 * 2
+    assert lines(first) == lines(article(0, 12))
