@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from itertools import accumulate
 from typing import Protocol
 
 
@@ -276,3 +277,11 @@ class Format(Protocol):
     def render(self, doc: Document, translate: Translate) -> str:
         """Return the source with each segment replaced by ``translate(segment)``."""
         ...
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of ``text`` starts (after each ``\\n``), found in C."""
+    return [0, *accumulate(map(_PLUS_ONE, map(len, text.split("\n")[:-1])))]
+
+
+_PLUS_ONE = (1).__add__

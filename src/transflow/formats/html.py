@@ -55,10 +55,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 
 from transflow.formats import frontmatter
-from transflow.formats.base import Document, Markup, Segment, Translate, splice
+from transflow.formats.base import Document, Markup, Segment, Translate, line_starts, splice
 from transflow.formats.html_tree import (
     KINDS,
     META_CONTENT_NAMES,
@@ -101,15 +100,11 @@ _TAG_NAME = re.compile(r"<[a-zA-Z][^\t\n\r\f />\x00]*(?:[\s/]*)")
 # Extraction
 
 
-@lru_cache(maxsize=4)
-def _line_starts(source: str) -> list[int]:
-    """Where each line of ``source`` starts, made once per source (cached by the text).
-
-    Why: a Markdown article's every HTML block is extracted with the whole article as its
-    source (offsets stay the article's), and making this table for each block read the
-    whole article again per block: on articles with many HTML blocks, a fifth of ``sync``.
-    """
-    return list(accumulate((len(line) + 1 for line in source.split("\n")[:-1]), initial=0))
+#: ``line_starts`` of the last few sources, made once per source (cached by the text). Why: a
+#: Markdown article's every HTML block is extracted with the whole article as its source
+#: (offsets stay the article's), and making the table for each block read the whole article
+#: again per block: on articles with many HTML blocks, a fifth of ``sync``.
+_line_starts = lru_cache(maxsize=4)(line_starts)
 
 
 class _Extractor:

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from transflow.formats.base import line_starts
+
 __all__ = [
     "BLOCK", "CLOSES_P", "IMPLIED", "KINDS", "META_CONTENT_NAMES", "OPAQUE", "SCOPE",
     "TRANSLATABLE_ATTRIBUTES", "UNTRANSLATED_INLINE", "VOID", "Node", "Token", "attr",
@@ -105,7 +107,7 @@ class _Tokenizer(HTMLParser):
 
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
-        self._lines = [0] + [m.end() for m in re.finditer("\n", source)]
+        self._lines = line_starts(source)
         self.tokens: list[Token] = []
 
     def _at(self) -> int:

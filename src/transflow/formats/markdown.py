@@ -51,7 +51,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from itertools import accumulate
 from operator import attrgetter
 
 from markdown_it import MarkdownIt
@@ -61,7 +60,14 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.normalize import normalize
 
 from transflow.formats import directives, frontmatter, markdown_html, markdown_inner, shortcodes
-from transflow.formats.base import Document, Markup, Segment, enclosed, new_segment
+from transflow.formats.base import (
+    Document,
+    Markup,
+    Segment,
+    enclosed,
+    line_starts,
+    new_segment,
+)
 from transflow.formats.markdown_dialect import markdown_parser
 from transflow.formats.markdown_dispatch import dispatch_block_rules
 from transflow.formats.markdown_escape import Span
@@ -197,12 +203,6 @@ class _Offsets:
         return self.base + self.orig_starts[k] + (pos - self.norm_starts[k])
 
 
-def _line_starts(text: str) -> list[int]:
-    """The offset where each line of ``text`` starts (after each ``\\n``), found in C."""
-    return [0, *accumulate(map(_PLUS_ONE, map(len, text.split("\n")[:-1])))]
-
-
-_PLUS_ONE = (1).__add__
 _FOLD = re.compile(r"\s*\n\s*")
 _JSX_LINE = re.compile(r"[ \t]*</?[A-Z][\w.]*(?:\s[^<>]*)?/?>[ \t]*")
 
@@ -351,13 +351,13 @@ def parse(
     crlf, body_base = offsets.crlf, offsets.base
     env: dict[str, object] = {}
     tokens = _BLOCK_MD.parse(norm, env)
-    line_starts: list[int] | None = None
+    norm_starts: list[int] | None = None
 
     def line_start(line: int) -> int:
-        nonlocal line_starts
-        if line_starts is None:
-            line_starts = _line_starts(norm)
-        return line_starts[line]
+        nonlocal norm_starts
+        if norm_starts is None:
+            norm_starts = line_starts(norm)
+        return norm_starts[line]
 
     def add(text: str, kind: str, line: int, start: int, end: int, span: Span) -> None:
         if not text or not _has_words(text):
@@ -384,7 +384,7 @@ def parse(
         """Segments of embedded HTML (normalised offsets in, source offsets out)."""
         nonlocal source_lines
         if source_lines is None:
-            source_lines = _line_starts(source)
+            source_lines = line_starts(source)
         for piece in markdown_html.region(
             source,
             offsets(start),
@@ -537,8 +537,8 @@ def parse(
             indented_body = False
             first, last = token.map
             line_start(0)
-            assert line_starts is not None
-            stop = line_starts[last] if last < len(line_starts) else len(norm)
+            assert norm_starts is not None
+            stop = norm_starts[last] if last < len(norm_starts) else len(norm)
             inner = _indented(norm, line_start(first), stop, markup=markup, mdx=mdx)
             for seg, span in inner:
                 o_start, o_end = offsets(seg.start), offsets(seg.end)
@@ -548,8 +548,8 @@ def parse(
         elif kind == "html_block" and token.map:
             first, last = token.map
             line_start(0)
-            assert line_starts is not None
-            end = line_starts[last] if last < len(line_starts) else len(norm)
+            assert norm_starts is not None
+            end = norm_starts[last] if last < len(norm_starts) else len(norm)
             # The block starts at its content, after a list marker on the same line.
             opener = token.content.split("\n", 1)[0].strip()
             begin = norm.find(opener, line_start(first), end) if opener else -1
