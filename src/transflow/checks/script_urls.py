@@ -226,6 +226,8 @@ _TEXT_SCHEME = re.compile(
     r"|(?<![a-z0-9+.-])(data)\s*:\s*[a-z]+/[a-z0-9.+-]+\s*[;,]",
     re.I,
 )
+#: What :data:`_TEXT_SCHEME` cannot match without (case aside): part of each scheme's name.
+_TEXT_SCHEME_WORDS = ("script", "mocha", "data")
 
 
 def text_script_urls(text: str) -> Counter[str]:
@@ -241,10 +243,6 @@ def text_script_urls(text: str) -> Counter[str]:
     if not may_contain_ignoring_case(cleaned, _TEXT_SCHEME_WORDS):
         return Counter()  # (the pattern, case-insensitive, would try every position)
     return Counter((m.group(1) or m.group(2)).lower() for m in _TEXT_SCHEME.finditer(cleaned))
-
-
-#: What :data:`_TEXT_SCHEME` cannot match without (case aside): part of each scheme's name.
-_TEXT_SCHEME_WORDS = ("script", "mocha", "data")
 
 
 #: What ``text_script_urls`` drops before matching (control characters, backslashes).

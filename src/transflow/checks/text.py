@@ -67,10 +67,6 @@ def may_contain_ignoring_case(text: str, words: tuple[str, ...]) -> bool:
     return any(word in low for word in words)
 
 
-#: What ``_HTML_ATTR_URL`` cannot match without (case aside): its attribute names.
-HTML_ATTR_URL_NAMES = ("href", "src", "action", "poster", "data")
-
-
 def _has_superscript(text: str) -> bool:
     """True when ``text`` has a superscript digit (one of :data:`_SUPERSCRIPTS`): ten
     one-character substring tests are cheaper than the engine trying
@@ -120,6 +116,8 @@ _HTML_ATTR_URL = re.compile(
     r"""\b(?:href|src|action|formaction|poster|data)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
     re.I,
 )
+#: What ``_HTML_ATTR_URL`` cannot match without (case aside): its attribute names.
+HTML_ATTR_URL_NAMES = ("href", "src", "action", "poster", "data")
 #: A tag as CommonMark sees one: attributes must be separated from the name by whitespace,
 #: so ``<config_file>`` is text, not a tag.
 _HTML_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s(?:[^>"']|"[^"]*"|'[^']*')*)?)/?>""")
