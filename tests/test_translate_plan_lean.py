@@ -148,3 +148,109 @@ def test_the_run_keeps_an_engine_draft_only_while_a_later_catalog_reuses_it(
     for slug in ("a", "b"):
         po = polib.pofile(str(tmp_path / "locales" / "nl" / f"{slug}.po"))
         assert all(e.msgstr and "fuzzy" in e.flags for e in po if e.msgid)
+
+
+# --------------------------------------------------------------------------- windows
+def _mixed(tmp_path: Path) -> Path:
+    """Five articles whose targets take every way a draft can come: ``a`` translated (the
+    memory), ``b`` close to it, ``c`` and ``d`` sharing new texts (sent once, reused), ``e``
+    with a saved engine draft of one of c's texts, and a text with nothing to translate."""
+    new = ("---\ntitle: Iron for runners\nlang: en\n---\n\n# Iron for runners\n\n"
+           "Runners lose iron through sweat and impact, which a blood test shows.\n\n"
+           "Take it with vitamin C, never with coffee.\n")
+    articles = {
+        "a.md": ARTICLE,
+        "b.md": ARTICLE.replace("Order one of our products now.",
+                                "Order one of our products today."),
+        "c.md": new + "\n2026\n",
+        "d.md": new + "\nA paragraph of d alone.\n",
+        "e.md": new,
+    }
+    make_workspace(tmp_path, articles)
+    sync(load_config(explicit=tmp_path / "transflow.toml"), clock=lambda: NOW)
+    po = polib.pofile(str(tmp_path / "locales" / "nl" / "a.po"))
+    for entry in po:
+        entry.msgstr = "NL " + entry.msgid
+    po.save()
+    po = polib.pofile(str(tmp_path / "locales" / "nl" / "e.po"))
+    saved = next(e for e in po if e.msgid.startswith("Take it"))
+    saved.msgstr, saved.flags = "Neem het met vitamine C, nooit met koffie.", ["fuzzy"]
+    saved.tcomment = "transflow: draft deepl 2026-11-20"
+    po.save()
+    return tmp_path
+
+
+def _figures(planned: translate_plan.TranslatePlan) -> object:
+    """Everything a plan decided, in order, comparable with ``==``."""
+    return ([(c.name, c.fmt, [(t.msgctxt, t.msgid, t.action, t.match, t.draft, t.planned)
+                              for t in c.targets],
+              [(b.texts, b.characters) for b in c.batches]) for c in planned.catalogs],
+            planned.reuses, planned.characters, planned.targets)
+
+
+def test_a_plan_decided_window_by_window_is_the_plan_of_everything_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site's first translation is decided a window of texts at a time, its catalogs
+    spooled to disk: the smallest windows, a memory read again for each and a spool that
+    writes every catalog out decide exactly what one window of everything does."""
+    config = load_config(explicit=_mixed(tmp_path) / "transflow.toml")
+    reads: list[int] = []
+    real_read = translate_plan.MemoryReader._read
+
+    def counted(self: translate_plan.MemoryReader) -> object:
+        reads.append(1)
+        return real_read(self)
+
+    monkeypatch.setattr(translate_plan.MemoryReader, "_read", counted)
+    whole = translate_plan.plan(config)
+    assert len(reads) == 1
+    actions = {t.action for c in whole.catalogs for t in c.targets}
+    assert actions == {translate_plan.MEMORY, translate_plan.REUSE, translate_plan.COPY,
+                       translate_plan.SEND}
+    assert any(t.draft is not None for c in whole.catalogs for t in c.targets)  # e's draft
+    assert whole.reuses  # c's new texts, reused by d and e
+    monkeypatch.setattr(translate_plan, "WINDOW", 1)
+    monkeypatch.setattr(translate_plan, "KEEP_CHARS", 0)
+    monkeypatch.setattr(translate_plan, "SPOOL_BATCH", 1)
+    reads.clear()
+    windowed = translate_plan.plan(config)
+    assert len(reads) == 4  # a window per catalog with targets (a has none), each reading
+    assert _figures(windowed) == _figures(whole)
+
+
+def test_a_small_memory_is_read_once_for_every_window(tmp_path: Path) -> None:
+    config = load_config(explicit=_mixed(tmp_path) / "transflow.toml")
+    memory = translate_plan.MemoryReader(config, {})
+    query = ("en", "nl", "Magnesium and sleep")
+    first = memory.ask([query])
+    (tmp_path / "locales" / "nl" / "a.po").unlink()  # kept: not read again
+    assert memory.ask([query]) == first
+    assert first[0][query] is not None and first[0][query].exact
+    assert translate_plan.MemoryReader(config, {}).ask([query])[0][query] is None
+
+
+def test_a_translate_run_over_spooled_windows_writes_what_one_window_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end, with an article left for later by --fit: the catalogs written and the
+    report are the same whether the plan was kept in memory or spooled window by window."""
+    from transflow import mt
+
+    results = []
+    for small in (False, True):
+        root = tmp_path / ("small" if small else "whole")
+        root.mkdir()
+        config = load_config(explicit=_mixed(root) / "transflow.toml")
+        if small:
+            monkeypatch.setattr(translate_plan, "WINDOW", 1)
+            monkeypatch.setattr(translate_plan, "KEEP_CHARS", 0)
+            monkeypatch.setattr(translate_plan, "SPOOL_BATCH", 1)
+        planned = translate_plan.plan(config).characters
+        report = translate(config, engine=mt.FakeEngine(), clock=lambda: NOW,
+                           max_chars=planned - 1, fit=True)
+        assert report.deferred and report.total("billed") < planned
+        catalogs = {p.name: p.read_text(encoding="utf-8")
+                    for p in sorted((root / "locales" / "nl").glob("*.po"))}
+        results.append((report.to_json(), catalogs))
+    assert results[0] == results[1]

@@ -35,7 +35,7 @@ first engine failure (the stop policy while sending). The figures go to a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -97,6 +97,7 @@ __all__ = [
     "read_memory",
     "send_batches",
     "translate",
+    "without_deferred",
 ]
 
 # --------------------------------------------------------------------------- engine setup
@@ -193,28 +194,37 @@ def budget(max_chars: int | None, usage: mt.Usage | None) -> int | None:
 def fit_to_budget(planned: TranslatePlan, limit: int) -> dict[str, int]:
     """Keep whole articles, in plan order, while their characters fit in ``limit``.
 
-    From the first article that does not fit on, nothing is sent (its batches are dropped:
-    its entries stay untranslated, its memory hits and copies are still applied, since they
-    cost nothing). Returns the articles left for later with the characters each needs.
+    From the first article that does not fit on, nothing is sent (its batches are dropped,
+    by ``without_deferred``: its entries stay untranslated, its memory hits and copies are
+    still applied, since they cost nothing). Returns the articles left for later with the
+    characters each needs, and takes them out of ``planned.characters``.
     Whole articles, never half of one: a translator gets finished drafts to review.
     """
     spent = 0
     cut = False
     deferred: dict[str, int] = {}
-    order: dict[str, list[CatalogPlan]] = {}
+    needs: dict[str, int] = {}
     for item in planned.catalogs:
-        order.setdefault(item.rel, []).append(item)
-    for rel, items in order.items():
-        need = sum(i.characters for i in items)
+        needs[item.rel] = needs.get(item.rel, 0) + item.characters
+    for rel, need in needs.items():
         if not cut and spent + need <= limit:
             spent += need
             continue
         cut = True
         if need:
             deferred[rel] = need
-            for item in items:
-                item.batches = []
+    planned.characters -= sum(deferred.values())
     return deferred
+
+
+def without_deferred(items: Iterable[CatalogPlan], deferred: Mapping[str, int]
+                     ) -> Iterator[CatalogPlan]:
+    """The plan's catalogs, those of the articles ``fit_to_budget`` left for later without
+    their batches (a plan's catalogs are spooled: each is read back as it was decided)."""
+    for item in items:
+        if item.rel in deferred:
+            item.batches = []
+        yield item
 
 
 @dataclass(slots=True)
@@ -424,7 +434,7 @@ def translate(
         usage = engine.usage()
     limit = budget(max_chars, usage) if engine is not None else None
     deferred = fit_to_budget(planned, limit) if fit and limit is not None else {}
-    report = TranslateReport.from_plan(planned)
+    report = TranslateReport.from_plan(planned, without_deferred(planned.catalogs, deferred))
     report.dry_run = dry_run
     report.engine = engine.name if engine is not None else None
     report.engine_name = engine_name
@@ -443,7 +453,8 @@ def translate(
         if dry_run:
             return report
         run = RunState(clock(), progress, planned.targets, reuses=dict(planned.reuses))
-        for item, row in zip(planned.catalogs, report.catalogs, strict=True):
+        for item, row in zip(without_deferred(planned.catalogs, deferred), report.catalogs,
+                             strict=True):
             try:
                 # A catalog unreadable since it was planned is reported and the others go
                 # on; its texts are still sent, for the catalogs that reuse them.

@@ -15,11 +15,16 @@ Invariants:
   then a copy when nothing needs translating or the text is already in the target
   language, then a close memory hit, else send;
 * a source text is planned for sending at most once per language pair, so the planned
-  characters and requests are those the real run will bill and send.
+  characters and requests are those the real run will bill and send;
+* memory flat in the number of targets: the catalogs' targets are decided a window of
+  :data:`WINDOW` texts at a time and the decided catalogs are spooled (``spool.Spool``), so
+  a site's first translation (260,000 targets at 10,000 articles) holds one window, not
+  every text it will send. The decisions are those of one plan of everything at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +36,7 @@ from transflow.language_guess import already_in
 from transflow.mt.placeholders import normalize_format
 from transflow.po import catalog, reader
 from transflow.po.model import Catalog
+from transflow.spool import Spool
 from transflow.states import State, edited_fields, engine_origin, entry_state
 from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import (
@@ -179,26 +185,37 @@ class CatalogPlan:
         return len(self.batches)
 
 
+#: Catalogs a plan's spools hold in memory (a catalog with targets holds their texts: ~13 KB
+#: each for the sample article, so a spool's default of 1,024 would be 13 MB, twice).
+SPOOL_BATCH = 128
+
+
 @dataclass(slots=True)
 class TranslatePlan:
-    """Every catalog ``translate`` will touch, in order, with its targets and batches."""
+    """Every catalog ``translate`` will touch, in order, with its targets and batches.
 
-    catalogs: list[CatalogPlan] = field(default_factory=list)
+    ``catalogs`` is a spool: iterated in order any number of times, never indexed, and the
+    items it gives back are copies once it grew past a few hundred (change none of them
+    expecting the plan to change: ``translate.fit_to_budget`` names what it leaves out).
+    """
+
+    catalogs: Spool[CatalogPlan] = field(default_factory=lambda: Spool(SPOOL_BATCH))
     #: Articles and catalogs that could not be read (reported and skipped).
     problems: list[Problem] = field(default_factory=list)
     #: (source language, target language, text) → how many targets of later catalogs
     #: reuse the draft this run gets for it (``REUSE`` without a saved draft), so that the
     #: run keeps a draft only while a catalog still needs it.
     reuses: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    #: Billable characters planned for the engine (unique texts, after memory).
+    characters: int = 0
+    #: Target entries, in all catalogs.
+    targets: int = 0
 
-    @property
-    def characters(self) -> int:
-        """Billable characters planned for the engine (unique texts, after memory)."""
-        return sum(c.characters for c in self.catalogs)
-
-    @property
-    def targets(self) -> int:
-        return sum(len(c.targets) for c in self.catalogs)
+    def add(self, item: CatalogPlan) -> None:
+        """Append a decided catalog (it is not changed afterwards) and count its figures."""
+        self.catalogs.append(item)
+        self.characters += item.characters
+        self.targets += len(item.targets)
 
 
 # --------------------------------------------------------------------------- memory
@@ -206,15 +223,18 @@ class TranslatePlan:
 EarlierDrafts = dict[tuple[str, str, str], mt.Draft]
 
 
-def read_memory(
-    config: Config,
-    sources: Mapping[str, str],
-    queries: Collection[mt.Query],
-    *,
-    use_memory: bool = True,
-) -> tuple[dict[mt.Query, mt.MemoryMatch | None], EarlierDrafts]:
-    """The memory's answer to each query, and the sound engine drafts (machine drafts from
-    an engine, no problem line) saved for them, from one pass over every catalog.
+#: One translated entry (``mt.Unit``), or one machine draft: (source language, target
+#: language, msgid, msgstr, translator comment) with the comment in place of the origin.
+_Read = tuple[bool, str, str, str, str, str]
+
+#: The memory is kept after its first reading when its texts come to no more characters
+#: than this (a few MB): every later window of a plan asks it again without reading 10,000
+#: catalogs again. A larger memory is read again for each window.
+KEEP_CHARS = 2_000_000
+
+
+class MemoryReader:
+    """The translation memory and the saved engine drafts, asked about some texts at a time.
 
     The memory is every translated (or reviewed) entry of every catalog of the workspace.
     The drafts are not memory (nobody read them) but they were paid for: an identical text
@@ -223,20 +243,26 @@ def read_memory(
     (``sources``: slug -> source language of the articles read); with two configured
     languages it is simply the other one, so no article needs parsing. Catalogs are only
     looked at, so the lean reader reads them (the same entries as ``catalog.load``), and
-    nothing of them is kept but the queries' candidates (``mt.lookup_many``): the memory of
-    10,000 articles is a quarter of a million entries, a run's questions a few dozen.
+    nothing of them is kept but the questions' candidates (``mt.lookup_many``), unless the
+    whole memory is small (``KEEP_CHARS``): then what was read is kept for the next
+    question. Either way each answer is the one a single reading gives.
     """
-    wanted = set(queries)
-    drafts: EarlierDrafts = {}
 
-    def units() -> Iterator[mt.Unit]:
+    def __init__(self, config: Config, sources: Mapping[str, str]) -> None:
+        self._config = config
+        self._sources = sources
+        #: What the first reading found, when it was small; None before it, or when not.
+        self._kept: list[_Read] | None = None
+
+    def _read(self) -> Iterator[_Read]:
+        config = self._config
         for lang in config.languages:
             folder = config.locales / lang
             if not folder.is_dir():
                 continue
             for path in sorted(folder.rglob("*.po")):
                 slug = path.relative_to(folder).with_suffix("").as_posix()
-                source = sources.get(slug)
+                source = self._sources.get(slug)
                 if source is None:
                     others = [x for x in config.languages if x != lang]
                     if len(others) != 1:
@@ -250,20 +276,64 @@ def read_memory(
                 for entry in catalog.active_entries(po):
                     state = entry_state(entry)
                     if state >= State.TRANSLATED:
-                        yield (source, lang, entry.msgid, entry.msgstr, origin)
+                        yield (True, source, lang, entry.msgid, entry.msgstr, origin)
                     elif state == State.MACHINE_DRAFT:
-                        key = (source, lang, entry.msgid)
-                        if key in wanted and key not in drafts:
-                            engine = engine_origin(entry.tcomment or "")
-                            if engine is not None:
-                                drafts[key] = mt.Draft(entry.msgid, entry.msgstr, (), 0,
-                                                       engine, sent=False)
+                        yield (False, source, lang, entry.msgid, entry.msgstr,
+                               entry.tcomment or "")
 
-    if not use_memory:
-        for _ in units():  # the drafts only
-            pass
-        return {}, drafts
-    return mt.lookup_many(wanted, units(), threshold=config.memory_threshold), drafts
+    def _records(self) -> Iterator[_Read]:
+        if self._kept is not None:
+            yield from self._kept
+            return
+        kept: list[_Read] | None = []
+        size = 0
+        for record in self._read():
+            if kept is not None:
+                size += len(record[3]) + len(record[4])
+                if size <= KEEP_CHARS:
+                    kept.append(record)
+                else:
+                    kept = None  # too large to keep: read again when asked again
+            yield record
+        self._kept = kept
+
+    def ask(
+        self, queries: Collection[mt.Query], *, use_memory: bool = True
+    ) -> tuple[dict[mt.Query, mt.MemoryMatch | None], EarlierDrafts]:
+        """The memory's answer to each query, and the sound engine drafts (machine drafts
+        from an engine, no problem line) saved for them (the first one of each text)."""
+        wanted = set(queries)
+        drafts: EarlierDrafts = {}
+
+        def units() -> Iterator[mt.Unit]:
+            for unit, source, lang, msgid, msgstr, extra in self._records():
+                if unit:
+                    yield (source, lang, msgid, msgstr, extra)
+                    continue
+                key = (source, lang, msgid)
+                if key in wanted and key not in drafts:
+                    engine = engine_origin(extra)
+                    if engine is not None:
+                        drafts[key] = mt.Draft(msgid, msgstr, (), 0, engine, sent=False)
+
+        if not use_memory:
+            for _ in units():  # the drafts only
+                pass
+            return {}, drafts
+        return (mt.lookup_many(wanted, units(), threshold=self._config.memory_threshold),
+                drafts)
+
+
+def read_memory(
+    config: Config,
+    sources: Mapping[str, str],
+    queries: Collection[mt.Query],
+    *,
+    use_memory: bool = True,
+) -> tuple[dict[mt.Query, mt.MemoryMatch | None], EarlierDrafts]:
+    """The memory's answer to each query, and the sound engine drafts saved for them, from
+    one pass over every catalog (``MemoryReader``)."""
+    return MemoryReader(config, sources).ask(queries, use_memory=use_memory)
 
 
 # --------------------------------------------------------------------------- planning
@@ -315,14 +385,23 @@ _Planned = tuple[str | None, str, tuple[object, ...]]
 class _Chooser:
     """The order of preference for one target entry, with what the run has planned so far."""
 
-    #: The memory's answer to each target's text (None: memory not used).
+    #: The memory's answer to each target's text of the window (None: memory not used).
     memory: Mapping[mt.Query, mt.MemoryMatch | None] | None
+    #: The saved drafts of the window's texts.
     earlier: EarlierDrafts
     with_engine: bool
-    #: (source language, target language, text) planned for sending in this run.
-    planned: set[tuple[str, str, str]] = field(default_factory=set)
-    #: (format, text) → whether the text needs translating at all (cached: it is parsed).
+    #: (source language, target language, text) planned for sending in this run, by
+    #: digest (``_sent_key``): a first translation sends 130,000 texts at 10,000 articles.
+    planned: set[bytes] = field(default_factory=set)
+    #: (format, text) → whether the text needs translating at all (cached: it is parsed),
+    #: for the window's texts.
     protected: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+    def window(self, memory: Mapping[mt.Query, mt.MemoryMatch | None] | None,
+               earlier: EarlierDrafts) -> None:
+        """Take the next window's answers (what was planned for sending stays)."""
+        self.memory, self.earlier = memory, earlier
+        self.protected.clear()
 
     def choose(self, entry: _Planned, src: str, fmt: str, lang: str) -> tuple[Target, bool]:
         """The entry's target (of an article in ``src`` and format ``fmt``), and True when
@@ -336,7 +415,8 @@ class _Chooser:
             return Target(msgctxt, text, MEMORY, match, planned=fields), False
         if key in self.earlier:
             return Target(msgctxt, text, REUSE, draft=self.earlier[key], planned=fields), False
-        if key in self.planned and self.with_engine:
+        sent = _sent_key(src, lang, text)
+        if sent in self.planned and self.with_engine:
             return Target(msgctxt, text, REUSE, planned=fields), False
         needs = self.protected.get((fmt, text))
         if needs is None:
@@ -345,10 +425,24 @@ class _Chooser:
             return Target(msgctxt, text, COPY, planned=fields), False
         if match is not None:
             return Target(msgctxt, text, MEMORY, match, planned=fields), False
-        if key in self.planned:
+        if sent in self.planned:
             return Target(msgctxt, text, SEND, planned=fields), False
-        self.planned.add(key)
+        self.planned.add(sent)
         return Target(msgctxt, text, SEND, planned=fields), True
+
+
+def _sent_key(src: str, lang: str, text: str) -> bytes:
+    """A digest of (source language, target language, text): 16 bytes in place of a text."""
+    return hashlib.blake2b("\0".join((src, lang, text)).encode("utf-8", "surrogatepass"),
+                           digest_size=16).digest()
+
+
+#: Distinct target texts decided together: the memory is asked about one window's texts at
+#: a time, so a plan holds a window's texts (a few MB), however many it sends.
+WINDOW = 5_000
+
+#: A catalog as read for planning: the catalog, its target entries, its article's title.
+_Read_catalog = tuple[CatalogPlan, list[_Planned], str]
 
 
 def plan(
@@ -367,21 +461,20 @@ def plan(
 
     Catalogs are read with the lean reader and neither they nor their articles are kept:
     a target names its entry, a catalog with targets keeps its article's format, and the
-    run loads each catalog when it writes it (``CatalogPlan.opened``). The translation
+    run loads each catalog when it writes it (``CatalogPlan.opened``). The catalogs read
+    wait in a spool (their targets' texts on disk), and are decided a window at a time
+    (``WINDOW``), in order, the memory asked about each window's texts. The translation
     memory is read only when some catalog has a target: ``translate`` (and ``run``) on a
     finished workspace reads each article and catalog once and holds none of them.
     """
     result = TranslatePlan()
     files, result.problems = discover_each(config, paths)
     sources: dict[str, str] = {}
-    #: The title of each article with targets (batching counts it in a request's bytes);
-    #: nothing else of a parsed article is kept.
-    titles: dict[str, str] = {}
-    #: The target entries of each catalog with targets, in catalog order.
-    wanted: list[tuple[CatalogPlan, list[_Planned]]] = []
+    read: Spool[_Read_catalog] = Spool(SPOOL_BATCH)
     #: One copy of each distinct edited-fields tuple (most targets are simply empty).
     alike: dict[tuple[object, ...], tuple[object, ...]] = {}
     unreadable: list[Problem] = []  # (after the articles' problems, as a reader meets them)
+    any_targets = False
     parses = ParseCache(config, readonly=True)  # sync's parses; a plan writes nothing
     parses.plan(files)
     for file in files:  # an unreadable article is reported; the others are translated
@@ -406,21 +499,43 @@ def plan(
                                config.relative(path))
             entries = [(e.msgctxt, e.msgid, alike.setdefault(f := edited_fields(e), f))
                        for e in catalog.active_entries(seen) if _is_target(e, refresh_fuzzy)]
+            title = ""
             if entries:
-                wanted.append((item, entries))
+                any_targets = True
                 item.fmt = article_format(article)
-                titles[article.rel] = article_title(article)
-            result.catalogs.append(item)
+                title = article_title(article)  # (batching counts it in a request's bytes)
+            read.append((item, entries, title))
     parses.save()
     result.problems += unreadable
-    if not wanted:
-        return result  # nothing to draft: no memory to read
+    if not any_targets:  # nothing to draft: no memory to read
+        for item, _, _ in read:
+            result.add(item)
+        return result
+    memory = MemoryReader(config, sources)
+    chooser = _Chooser(None, {}, with_engine)
+    window: list[_Read_catalog] = []
+    texts: set[str] = set()
+    for record in read:
+        window.append(record)
+        texts.update(msgid for _, msgid, _ in record[1])
+        if len(texts) >= WINDOW:
+            _decide(result, chooser, memory, window, use_memory)
+            window, texts = [], set()
+    _decide(result, chooser, memory, window, use_memory)
+    return result
+
+
+def _decide(result: TranslatePlan, chooser: _Chooser, memory: MemoryReader,
+            window: list[_Read_catalog], use_memory: bool) -> None:
+    """Choose the targets of a window of catalogs, batch what they send, add them to the
+    plan in order."""
     queries = [(item.source_language, item.language, msgid)
-               for item, entries in wanted for _, msgid, _ in entries]
-    answers, earlier = read_memory(config, sources, queries, use_memory=use_memory)
+               for item, entries, _ in window for _, msgid, _ in entries]
+    if queries:
+        answers, earlier = memory.ask(queries, use_memory=use_memory)
+        chooser.window(answers if use_memory else None, earlier)
     del queries
-    chooser = _Chooser(answers if use_memory else None, earlier, with_engine)
-    for item, entries in wanted:
+    for item, entries, title in window:
         to_send: list[str] = []
         for planned in entries:
             target, new_text = chooser.choose(planned, item.source_language, item.fmt,
@@ -432,7 +547,7 @@ def plan(
             if new_text:
                 to_send.append(target.msgid)
         if to_send:
-            batches = mt.plan(to_send, fmt=item.fmt, context=titles[item.rel])
+            batches = mt.plan(to_send, fmt=item.fmt, context=title)
             item.batches = [PlannedBatch([to_send[i] for i in b.indices], b.characters)
                             for b in batches]
-    return result
+        result.add(item)

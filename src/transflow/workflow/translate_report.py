@@ -8,6 +8,7 @@ document of ``translate --json`` (and the ``translate`` step of ``run --json``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -127,9 +128,12 @@ class TranslateReport:
     deferred: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def from_plan(cls, planned: TranslatePlan) -> TranslateReport:
-        """One row per planned catalog, in plan order, with the planned figures."""
-        return cls([CatalogTranslate.from_plan(c) for c in planned.catalogs],
+    def from_plan(cls, planned: TranslatePlan,
+                  catalogs: Iterable[CatalogPlan] | None = None) -> TranslateReport:
+        """One row per planned catalog, in plan order, with the planned figures (of
+        ``catalogs`` when given: the plan's, as the run will do them)."""
+        items = planned.catalogs if catalogs is None else catalogs
+        return cls([CatalogTranslate.from_plan(c) for c in items],
                    problems=list(planned.problems))
 
     def total(self, name: str) -> int:
