@@ -279,16 +279,21 @@ def test_a_page_installed_by_the_command_is_trusted_by_its_proof(
     assert taken() is None and read == [str(page)]
 
 
-def test_a_build_that_rebuilt_few_articles_keeps_no_answer(
-    workspace: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_build_after_one_edited_article_keeps_the_answer_of_the_next(
+    workspace: Path
 ) -> None:
-    from transflow.cli import core
-
-    monkeypatch.setattr(core, "RERUN_SHARE", 0)  # as if every build rebuilt too few
-    assert record(workspace, "build")[1]  # wrote the pages
-    assert replayed(workspace, "build") is None  # no snapshot taken: that stays cheap
-    ran = record(workspace, "build")  # wrote nothing: kept
-    assert replayed(workspace, "build") == ran
+    """One article edited, synced and built: the build after it is answered from the
+    snapshot, not by looking up every article in the results cache again."""
+    first = record(workspace, "build")
+    assert first[1]  # wrote the pages
+    article = next((workspace / "articles").glob("*.md"))
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more paragraph.\n",
+                       encoding="utf-8")
+    record(workspace, "sync")
+    edited = record(workspace, "build")
+    assert edited[1]  # wrote the manifest (the article is now unfinished)
+    again = replayed(workspace, "build")
+    assert again is not None and again == record(workspace, "build")
 
 
 def test_a_source_changed_just_before_the_command_is_trusted(tmp_path: Path) -> None:

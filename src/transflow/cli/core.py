@@ -338,11 +338,12 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
             render_build(report)
 
     render(report)
-    from transflow.workflow.build_spool import REBUILT
-
-    if wrote and not report.problems and report.count(REBUILT) * RERUN_SHARE >= report.count():
+    if wrote and not report.problems:
         # What the next build prints if nothing changes meanwhile: the same, minus the
         # writes; kept (replay) with what this one wrote, so that one is not run at all.
+        # Also after one edited article: the snapshot costs that build ~10% (0.04 s at
+        # 2,000 articles) and spares the next one answering every article from the
+        # results cache (0.34 s).
         rerun = dataclasses.replace(report, written=[], removed=[])
         ctx.meta[RERUN_META] = Rerun(
             captured(lambda: render(rerun)),
@@ -351,12 +352,6 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
 
     ctx.exit(exit_code(report.problems, gate_failed=bool(
         report.count(BLOCKED) or (strict and report.count() > report.count(FINISHED)))))
-
-
-#: A build that wrote the pages of fewer than one article in this many keeps no answer for
-#: its next run: the snapshot of the workspace would cost more than that run answering every
-#: article from the results cache (one edited article must stay cheap to build).
-RERUN_SHARE = 20
 
 
 
