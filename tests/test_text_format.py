@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import corpus_path
 from transflow.formats import format_for
 from transflow.formats.text import FORMAT, parse, render
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "text"
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
 
 
 def kinds_and_texts(source: str) -> list[tuple[str, str]]:
@@ -98,8 +98,9 @@ def test_golden(case: Path) -> None:
 
 
 def test_seed_article() -> None:
-    path = SEED / "magnesium-l-threonate.txt"
-    if not path.is_file():
+    found = corpus_path()  # the seed lies beside the corpus, wherever that was found
+    path = found.parent / "seed" / "magnesium-l-threonate.txt" if found else None
+    if path is None or not path.is_file():
         pytest.skip("seed article not present")
     source = path.read_bytes().decode("utf-8")
     doc = parse(source)
