@@ -59,7 +59,7 @@ def test_nothing_to_draft_reads_no_memory(tmp_path: Path, monkeypatch: pytest.Mo
     def no_memory(*args: object, **kwargs: object) -> None:
         raise AssertionError("the memory was read with nothing to draft")
 
-    monkeypatch.setattr(translate_plan, "read_memory", no_memory)
+    monkeypatch.setattr(translate_plan.MemoryReader, "_read", no_memory)
     report = translate(config, engine_name="memory")
     assert [(c.catalog, c.targets, c.drafted) for c in report.catalogs] == [
         ("locales/nl/a.po", 0, 0), ("locales/nl/b.po", 0, 0)]

@@ -55,12 +55,12 @@ from transflow.workflow.translate_plan import (
     SEND,
     CatalogPlan,
     EarlierDrafts,
+    MemoryReader,
     PlannedBatch,
     Target,
     TranslatePlan,
     batch_context,
     plan,
-    read_memory,
 )
 from transflow.workflow.translate_report import JSON_VERSION, CatalogTranslate, TranslateReport
 from transflow.workflow.workspace import (
@@ -82,6 +82,7 @@ __all__ = [
     "CatalogPlan",
     "CatalogTranslate",
     "EarlierDrafts",
+    "MemoryReader",
     "PlannedBatch",
     "Target",
     "TranslatePlan",
@@ -94,7 +95,6 @@ __all__ = [
     "fit_to_budget",
     "make_deepl_engine",
     "plan",
-    "read_memory",
     "send_batches",
     "translate",
     "without_deferred",

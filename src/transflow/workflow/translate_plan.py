@@ -11,7 +11,7 @@ Invariants:
 * planning writes nothing and sends nothing: catalogs are loaded, never saved;
 * only untranslated entries (and, with ``refresh_fuzzy``, needs-work entries) are targets;
 * the order of preference is fixed: an exact memory hit, then a sound engine draft saved by
-  an earlier run (``read_memory``), then a text already planned for sending in this run,
+  an earlier run (``MemoryReader``), then a text already planned for sending in this run,
   then a copy when nothing needs translating or the text is already in the target
   language, then a close memory hit, else send;
 * a source text is planned for sending at most once per language pair, so the planned
@@ -225,7 +225,7 @@ EarlierDrafts = dict[tuple[str, str, str], mt.Draft]
 
 #: One translated entry (``mt.Unit``), or one machine draft: (source language, target
 #: language, msgid, msgstr, translator comment) with the comment in place of the origin.
-_Read = tuple[bool, str, str, str, str, str]
+_MemoryRecord = tuple[bool, str, str, str, str, str]
 
 #: The memory is kept after its first reading when its texts come to no more characters
 #: than this (a few MB): every later window of a plan asks it again without reading 10,000
@@ -252,9 +252,9 @@ class MemoryReader:
         self._config = config
         self._sources = sources
         #: What the first reading found, when it was small; None before it, or when not.
-        self._kept: list[_Read] | None = None
+        self._kept: list[_MemoryRecord] | None = None
 
-    def _read(self) -> Iterator[_Read]:
+    def _read(self) -> Iterator[_MemoryRecord]:
         config = self._config
         for lang in config.languages:
             folder = config.locales / lang
@@ -281,11 +281,11 @@ class MemoryReader:
                         yield (False, source, lang, entry.msgid, entry.msgstr,
                                entry.tcomment or "")
 
-    def _records(self) -> Iterator[_Read]:
+    def _records(self) -> Iterator[_MemoryRecord]:
         if self._kept is not None:
             yield from self._kept
             return
-        kept: list[_Read] | None = []
+        kept: list[_MemoryRecord] | None = []
         size = 0
         for record in self._read():
             if kept is not None:
@@ -322,18 +322,6 @@ class MemoryReader:
             return {}, drafts
         return (mt.lookup_many(wanted, units(), threshold=self._config.memory_threshold),
                 drafts)
-
-
-def read_memory(
-    config: Config,
-    sources: Mapping[str, str],
-    queries: Collection[mt.Query],
-    *,
-    use_memory: bool = True,
-) -> tuple[dict[mt.Query, mt.MemoryMatch | None], EarlierDrafts]:
-    """The memory's answer to each query, and the sound engine drafts saved for them, from
-    one pass over every catalog (``MemoryReader``)."""
-    return MemoryReader(config, sources).ask(queries, use_memory=use_memory)
 
 
 # --------------------------------------------------------------------------- planning
@@ -442,7 +430,7 @@ def _sent_key(src: str, lang: str, text: str) -> bytes:
 WINDOW = 5_000
 
 #: A catalog as read for planning: the catalog, its target entries, its article's title.
-_Read_catalog = tuple[CatalogPlan, list[_Planned], str]
+_ReadCatalog = tuple[CatalogPlan, list[_Planned], str]
 
 
 def plan(
@@ -470,7 +458,7 @@ def plan(
     result = TranslatePlan()
     files, result.problems = discover_each(config, paths)
     sources: dict[str, str] = {}
-    read: Spool[_Read_catalog] = Spool(SPOOL_BATCH)
+    read: Spool[_ReadCatalog] = Spool(SPOOL_BATCH)
     #: One copy of each distinct edited-fields tuple (most targets are simply empty).
     alike: dict[tuple[object, ...], tuple[object, ...]] = {}
     unreadable: list[Problem] = []  # (after the articles' problems, as a reader meets them)
@@ -513,7 +501,7 @@ def plan(
         return result
     memory = MemoryReader(config, sources)
     chooser = _Chooser(None, {}, with_engine)
-    window: list[_Read_catalog] = []
+    window: list[_ReadCatalog] = []
     texts: set[str] = set()
     for record in read:
         window.append(record)
@@ -526,7 +514,7 @@ def plan(
 
 
 def _decide(result: TranslatePlan, chooser: _Chooser, memory: MemoryReader,
-            window: list[_Read_catalog], use_memory: bool) -> None:
+            window: list[_ReadCatalog], use_memory: bool) -> None:
     """Choose the targets of a window of catalogs, batch what they send, add them to the
     plan in order."""
     queries = [(item.source_language, item.language, msgid)
