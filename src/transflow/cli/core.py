@@ -354,7 +354,6 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
         report.count(BLOCKED) or (strict and report.count() > report.count(FINISHED)))))
 
 
-
 def render_build(report: BuildReport) -> None:
     """Human summary of a build (from the report's counts: the articles are read back only
     for those that have a line of their own)."""
