@@ -196,7 +196,7 @@ def test_the_command_prints_the_same_on_one_core_and_on_two(
     outputs = []
     calls = pooled(monkeypatch)
     for cores in (1, 2):
-        monkeypatch.setattr(cli_check, "usable_cpus", lambda cores=cores: cores)
+        monkeypatch.setattr(cli_check, "worker_count", lambda cores=cores: cores)
         result = run(fresh(workspace), "check", *args)
         outputs.append((result.exit_code, result.stdout, result.stderr))
     assert calls == [COUNT]  # the second run only
@@ -240,7 +240,7 @@ def test_parallel_status_equals_the_sequential_one(
     assert status(config, workers=2, language="nl").to_json() == expected.to_json()
     outputs = []
     for cores in (1, 2):
-        monkeypatch.setattr(cli_core, "usable_cpus", lambda cores=cores: cores)
+        monkeypatch.setattr(cli_core, "worker_count", lambda cores=cores: cores)
         fresh(root)
         outputs.append([run(root, "status", *args).stdout for args in [(), ("--json",)]])
     assert outputs[0] == outputs[1]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from transflow.cpus import cgroup_quota, usable_cpus
+from transflow.cpus import cgroup_quota, others_running, pool_size, usable_cpus, worker_count
 
 
 def _tree(tmp_path: Path, proc: str, files: dict[str, str]) -> tuple[Path, Path]:
@@ -79,3 +79,62 @@ def test_usable_cpus_follows_the_affinity_mask(tmp_path: Path) -> None:
         assert usable_cpus(root=root, proc_cgroup=proc_cgroup) == 1
     finally:
         os.sched_setaffinity(0, before)
+
+
+# ------------------------------------------------------------------ other work running
+@pytest.mark.parametrize(
+    ("usable", "machine", "others", "workers"),
+    [
+        (2, 2, 0, 2),  # an idle machine: one worker per CPU
+        (2, 2, 1, 3),  # another busy task: one worker more
+        (2, 2, 5, 3),  # however many there are: one more, not a race for the machine
+        (8, 8, 1, 9),
+        (1, 1, 3, 1),  # one CPU: no pool to grow (a second process would only switch)
+        (2, 64, 7, 2),  # a slice of a larger host: its running tasks are on other CPUs
+    ],
+)
+def test_pool_size(usable: int, machine: int, others: int, workers: int) -> None:
+    assert pool_size(usable, machine, others) == workers
+
+
+def _stat(tmp_path: Path, running: int) -> Path:
+    """A /proc/stat with ``running`` tasks running."""
+    path = tmp_path / "stat"
+    path.write_text(f"cpu  1 2 3 4\nprocs_running {running}\nprocs_blocked 0\n",
+                    encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("running", "others"), [(1, 0), (2, 1), (4, 3)])
+def test_others_running_leaves_this_process_out(tmp_path: Path, running: int,
+                                                others: int) -> None:
+    assert others_running(_stat(tmp_path, running)) == others
+
+
+def test_others_running_takes_the_least_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A task seen running in one reading only (a shell starting, a short helper) is not
+    other work: the least of the readings counts."""
+    readings = iter([3, 1, 2])
+    monkeypatch.setattr("transflow.cpus._procs_running", lambda path: next(readings))
+    assert others_running(tmp_path / "unused") == 0
+
+
+@pytest.mark.parametrize("text", ["", "procs_running lots\n", "procs_running\n"])
+def test_others_running_is_0_when_unknown(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "stat"
+    path.write_text(text, encoding="utf-8")
+    assert others_running(path) == 0
+    assert others_running(tmp_path / "missing") == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no affinity mask here")
+def test_worker_count_reads_the_machine(tmp_path: Path) -> None:
+    root, proc_cgroup = _tree(tmp_path, "0::/\n", {})
+    usable = usable_cpus(root=root, proc_cgroup=proc_cgroup)
+    whole = usable >= (os.cpu_count() or usable)
+    busy = worker_count(root=root, proc_cgroup=proc_cgroup, proc_stat=_stat(tmp_path, 2))
+    assert busy == (usable + 1 if usable > 1 and whole else usable)
+    idle = worker_count(root=root, proc_cgroup=proc_cgroup, proc_stat=_stat(tmp_path, 1))
+    assert idle == usable

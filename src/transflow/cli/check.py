@@ -21,7 +21,7 @@ from transflow.cli.common import (
     progress_bar,
     render_problems,
 )
-from transflow.cpus import usable_cpus
+from transflow.cpus import worker_count
 from transflow.workflow.check import CheckFinding, CheckReport
 from transflow.workflow.check_run import check
 
@@ -93,7 +93,7 @@ def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | No
     config = get_config(ctx)
     with progress_bar("Checking", not as_json) as progress:
         report = check(config, list(articles), language=check_language(config, language),
-                       progress=progress, workers=usable_cpus())
+                       progress=progress, workers=worker_count())
     render_problems(report.problems)
     if as_json:
         document = report.to_json(stream=True)

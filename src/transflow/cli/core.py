@@ -28,7 +28,7 @@ from transflow.cli.common import (
 )
 from transflow.cli.replay import RERUN_META, WROTE_META, Rerun, captured
 from transflow.config import parse_config, starter, validate_language
-from transflow.cpus import usable_cpus
+from transflow.cpus import worker_count
 from transflow.errors import ConfigError
 from transflow.site.layout import PRESETS
 from transflow.states import State
@@ -111,7 +111,8 @@ def init(directory: Path, source_language: str, languages: str, articles_dir: st
 @articles_argument
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes for large syncs (default: one per usable CPU).")
+              help="Worker processes for large syncs (default: one per usable CPU, "
+                   "and one more while other work is running).")
 @json_option
 @click.pass_context
 def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, jobs: int | None,
@@ -132,7 +133,7 @@ def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, jobs
         from transflow.workflow.sync import sync
 
         report = sync(config, list(articles), dry_run=dry_run, progress=progress,
-                      workers=jobs or usable_cpus())
+                      workers=jobs or worker_count())
     render_problems(report.problems)
     if as_json:
         emit_json_items(sync_json(report), "articles", map(_article_json, report.articles))
@@ -215,7 +216,7 @@ def status_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | N
     from transflow.workflow.status import status
 
     report = status(config, list(articles), language=check_language(config, language),
-                    workers=usable_cpus())
+                    workers=worker_count())
     below = report.below(*gate) if gate is not None else []
     render_problems(report.problems)
     if as_json:
@@ -326,7 +327,7 @@ def build_cmd(ctx: click.Context, articles: tuple[Path, ...], out: Path | None,
         report = build(config, list(articles), output=out, allow_incomplete=allow_incomplete,
                        gates=default_gates(config), dry_run=dry_run,
                        progress=progress,
-                       workers=usable_cpus())
+                       workers=worker_count())
     wrote = bool(report.written or report.removed)
     ctx.meta[WROTE_META] = wrote
 

@@ -23,7 +23,7 @@ from transflow.cli.common import (
 )
 from transflow.cli.core import render_build, render_sync
 from transflow.cli.translate import KEY_VARIABLE, deepl_engine, render_stop, render_summary
-from transflow.cpus import usable_cpus
+from transflow.cpus import worker_count
 from transflow.mt import Engine
 from transflow.workflow.build import BuildReport
 from transflow.workflow.check import CheckReport
@@ -76,7 +76,7 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
 
     options = RunOptions(engine_name=engine_name, max_chars=max_chars, fit=fit, output=out,
                          allow_incomplete=allow_incomplete, strict=strict, dry_run=dry_run,
-                         workers=usable_cpus(), keep_reports=False)
+                         workers=worker_count(), keep_reports=False)
     report = run(config, list(articles), options=options, engine_factory=engine,
                  on_step=(lambda step: None) if quiet else render_step)
     report_doc: dict[str, object] | None = None
