@@ -111,14 +111,24 @@ def test_others_running_leaves_this_process_out(tmp_path: Path, running: int,
     assert others_running(_stat(tmp_path, running)) == others
 
 
+@pytest.mark.parametrize(("readings", "others", "taken"),
+                         [([3, 1, 2], 0, 2), ([3, 2, 3], 1, 3), ([1, 4, 4], 0, 1)])
 def test_others_running_takes_the_least_reading(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, readings: list[int], others: int,
+    taken: int,
 ) -> None:
     """A task seen running in one reading only (a shell starting, a short helper) is not
-    other work: the least of the readings counts."""
-    readings = iter([3, 1, 2])
-    monkeypatch.setattr("transflow.cpus._procs_running", lambda path: next(readings))
-    assert others_running(tmp_path / "unused") == 0
+    other work: the least of the readings counts, and a reading of this process alone ends
+    the sampling (an idle machine waits for nothing)."""
+    asked: list[int] = []
+
+    def reading(path: Path) -> int:
+        asked.append(readings[len(asked)])
+        return asked[-1]
+
+    monkeypatch.setattr("transflow.cpus._procs_running", reading)
+    assert others_running(tmp_path / "unused") == others
+    assert len(asked) == taken
 
 
 @pytest.mark.parametrize("text", ["", "procs_running lots\n", "procs_running\n"])

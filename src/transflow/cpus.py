@@ -65,16 +65,22 @@ SAMPLES = 3
 
 
 def others_running(proc_stat: Path = PROC_STAT, *, samples: int = SAMPLES) -> int:
-    """How many tasks besides this one are running or ready to run (0 when unknown)."""
-    least: int | None = None
+    """How many tasks besides this one are running or ready to run (0 when unknown).
+
+    A reading that shows this process alone ends it: the least cannot be lower, so an idle
+    machine costs one read and no wait (every command that may start a pool asks this).
+    """
+    least = 1
     for turn in range(samples):
         if turn:
             time.sleep(0.001)
         count = _procs_running(proc_stat)
         if count is None:
             return 0
-        least = count if least is None else min(least, count)
-    return max(0, (least or 0) - 1)  # (this process is one of them)
+        least = count if turn == 0 else min(least, count)
+        if least <= 1:
+            break
+    return max(0, least - 1)  # (this process is one of them)
 
 
 def _procs_running(proc_stat: Path) -> int | None:
