@@ -4,9 +4,11 @@ The corpus is ``corpus.py``'s: N numbered variants of the sample article, every 
 translated, ``publish = "translated"``. Every step is a whole process (interpreter start
 included), timed by wall clock; peak memory is the process's max RSS, its workers included
 (``wait4``). Each cold sequence runs ``--repeat`` times on a fresh copy and the median is
-printed, and so is each warm step. transflow's modules are byte-compiled first, as an
-installed package's are (``byte_compile_transflow``). Peers run when their interpreter has them (see
-``make bench``): mdpo through its Python API once per file (``peers.py``), translate-toolkit
+printed, and so is each warm step; no folder is deleted until the end (``aside``: on a
+filesystem that searches past recently freed inodes, a delete would tax the next tool's file
+creation). transflow's modules are byte-compiled first, as an installed package's are
+(``byte_compile_transflow``). Peers run when their interpreter has them (see ``make
+bench``): mdpo through its Python API once per file (``peers.py``), translate-toolkit
 in directory mode (``md2po``/``po2md``/``pocount``). Never part of the test suite::
 
     python benchmarks/bench_compare.py -n 500 2000
@@ -41,6 +43,8 @@ PEERS = HERE / "peers.py"
 DEFAULT_PEERS_PYTHON = HERE / ".venv-peers" / "bin" / "python"
 
 Measure = tuple[float, float, float]  # (seconds, peak MiB, CPU seconds)
+#: One tool's sequence: (the comparison's folder, with the articles; a new folder to run in).
+Runner = Callable[[Path, Path], dict[str, Measure]]
 
 
 def timed(argv: list[str], cwd: Path) -> Measure:
@@ -62,6 +66,20 @@ def timed(argv: list[str], cwd: Path) -> Measure:
     return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
+def aside(folder: Path) -> None:
+    """Move ``folder`` out of the way (into the run's ``aside`` folder), not delete it.
+
+    Why: on ext4 without a journal, a new file's inode is looked for past every inode freed
+    in the last minute or more (``recently_deleted`` in ``ialloc.c``); measured here, a file
+    created right after a few thousand were deleted cost 0.5-0.8 ms of kernel CPU, and
+    0.05 ms a minute later. Deleting a workspace between timed steps made the next tool's
+    timings depend on what the one before it deleted, so nothing is deleted until the
+    comparison ends (``compare``), and a step that needs a folder gone finds it moved."""
+    trash = folder.parent / "aside"
+    trash.mkdir(exist_ok=True)
+    folder.rename(trash / f"{folder.name}-{len(list(trash.iterdir()))}")
+
+
 def run_quiet(argv: list[str], cwd: Path) -> None:
     """An untimed preparation step."""
     subprocess.run(argv, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
@@ -73,11 +91,10 @@ def edit_one(folder: Path, paragraph: str) -> None:
     first.write_text(first.read_text(encoding="utf-8") + f"\n{paragraph}\n", encoding="utf-8")
 
 
-def transflow_steps(base: Path) -> dict[str, Measure]:
-    """The transflow sequence on a fresh copy of the articles."""
+def transflow_steps(base: Path, root: Path) -> dict[str, Measure]:
+    """The transflow sequence on a fresh copy of the articles, in ``root`` (a new folder)."""
     tf = [str(Path(sys.executable).parent / "transflow")]
     py = sys.executable
-    root = base / "transflow"
     root.mkdir()
     (root / "transflow.toml").write_text(
         'articles = "articles"\nlocales = "locales"\noutput = "dist"\nsource_language = "en"\n'
@@ -100,16 +117,14 @@ def transflow_steps(base: Path) -> dict[str, Measure]:
     run_quiet([*tf, "sync"], root)
     out["build one edited"] = timed([*tf, "build"], root)
     out["build unchanged again"] = timed([*tf, "build"], root)  # the next one: kept answer
-    shutil.rmtree(root / ".transflow-cache")
-    shutil.rmtree(root / "dist")
+    aside(root / ".transflow-cache")
+    aside(root / "dist")
     out["build no cache"] = timed([*tf, "build", "--allow-incomplete"], root)
-    shutil.rmtree(root)
     return out
 
 
-def mdpo_steps(base: Path, peers: str) -> dict[str, Measure]:
+def mdpo_steps(base: Path, root: Path, peers: str) -> dict[str, Measure]:
     """mdpo: md2po per file (cold, then unchanged), then po2md per file."""
-    root = base / "mdpo"
     root.mkdir()
     shutil.copytree(base / "articles", root / "articles")
     out: dict[str, Measure] = {}
@@ -120,13 +135,11 @@ def mdpo_steps(base: Path, peers: str) -> dict[str, Measure]:
     out["sync one edited"] = timed(extract, root)
     run_quiet([peers, str(CORPUS), "fill-po", "po"], root)
     out["build cold"] = timed([peers, str(PEERS), "mdpo-build", "articles", "po", "out"], root)
-    shutil.rmtree(root)
     return out
 
 
-def toolkit_steps(base: Path, peers: str) -> dict[str, Measure]:
+def toolkit_steps(base: Path, root: Path, peers: str) -> dict[str, Measure]:
     """translate-toolkit in directory mode: md2po, po2md (template = the articles), pocount."""
-    root = base / "toolkit"
     root.mkdir()
     shutil.copytree(base / "articles", root / "articles")
     out: dict[str, Measure] = {}
@@ -136,7 +149,6 @@ def toolkit_steps(base: Path, peers: str) -> dict[str, Measure]:
     out["build cold"] = timed([peers, "-m", "translate.convert.po2md", "-i", "po", "-t",
                                "articles", "-o", "out"], root)
     out["status"] = timed([peers, "-m", "translate.tools.pocount", "po"], root)
-    shutil.rmtree(root)
     return out
 
 
@@ -209,11 +221,11 @@ def main() -> None:
         os.environ["TRANSFLOW_BENCH_ARTICLE"] = str(args.article.resolve())
     want = set(args.only or ["transflow", "mdpo", "translate-toolkit"])
     peers = args.peers_python
-    runners: dict[str, Callable[[Path], dict[str, Measure]]] = {"transflow": transflow_steps}
+    runners: dict[str, Runner] = {"transflow": transflow_steps}
     if "mdpo" in want and has_peer(peers, "mdpo"):
-        runners["mdpo"] = lambda base: mdpo_steps(base, peers)
+        runners["mdpo"] = lambda base, root: mdpo_steps(base, root, peers)
     if "translate-toolkit" in want and has_peer(peers, "translate.storage.markdown"):
-        runners["translate-toolkit"] = lambda base: toolkit_steps(base, peers)
+        runners["translate-toolkit"] = lambda base, root: toolkit_steps(base, root, peers)
     if "transflow" not in want:
         runners.pop("transflow")
     missing = want - set(runners)
@@ -242,16 +254,19 @@ def busy(count: int) -> Iterator[None]:
             spinner.wait()
 
 
-def compare(n: int, runners: dict[str, Callable[[Path], dict[str, Measure]]],
+def compare(n: int, runners: dict[str, Runner],
             args: argparse.Namespace) -> dict[str, dict[str, Measure]]:
-    """Every tool's steps on one fresh corpus of ``n`` articles, medians of ``args.repeat``."""
+    """Every tool's steps on one fresh corpus of ``n`` articles, medians of ``args.repeat``.
+
+    Each run has a folder of its own, and all are deleted only at the end (see ``aside``)."""
     base = Path(tempfile.mkdtemp(prefix="transflow-compare-"))
     try:
         run_quiet([sys.executable, str(CORPUS), "articles", str(base / "articles"), str(n)],
                   base)
         results = {}
         for tool, steps in runners.items():
-            results[tool] = median([steps(base) for _ in range(args.repeat)])
+            results[tool] = median([steps(base, base / f"{tool}-{i}")
+                                    for i in range(args.repeat)])
         if not args.json:
             print(table(n, results) if "transflow" in results else results, flush=True)
             print(flush=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import run
-from tests.web_helpers import SEED, review_workspace
+from tests.web_helpers import SEED, SEED_PO, review_workspace
 
 pytest.importorskip("jinja2")
 
@@ -78,3 +78,61 @@ def test_run_writes_the_report_even_when_a_step_fails(tmp_path: Path) -> None:
     assert result.exit_code == 3 and doc["steps"][2]["exit_code"] == 3
     assert doc["report"]["pages"] == 6
     assert (root / "review" / "index.html").is_file()
+
+
+def _pages(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every article page of a report: its bytes and inode (a page written again gets a new
+    inode: files are replaced, never rewritten in place)."""
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_ino)
+            for p in sorted((folder / "a").rglob("*.html"))}
+
+
+def test_report_renders_only_the_pages_whose_inputs_changed(tmp_path: Path) -> None:
+    root = review_workspace(tmp_path)
+    first = json.loads(run(root, "report", "--out", "out", "--json").stdout)
+    assert first["pages"] == 6 and first["unchanged"] == 0
+    before = _pages(root / "out")
+    again = json.loads(run(root, "report", "--out", "out", "--json").stdout)
+    assert again["pages"] == 6 and again["unchanged"] == 5  # every article page; not the index
+    assert _pages(root / "out") == before  # same bytes, same files: nothing written again
+
+    # A translator's save in one catalog: that article's page only.
+    po = root / SEED_PO
+    po.write_text(po.read_text(encoding="utf-8").replace("Aangepast.", "Aangepast!"),
+                  encoding="utf-8")
+    third = json.loads(run(root, "report", "--out", "out", "--json").stdout)
+    assert third["unchanged"] == 4
+    after = _pages(root / "out")
+    changed = {name for name in after if after[name] != before[name]}
+    assert changed == {f"a/nl/{SEED}.html"}
+    assert "Aangepast!" in after[f"a/nl/{SEED}.html"][0].decode()
+
+    # A page edited or removed by hand is written again; the cache never answers for it.
+    page = root / "out" / "a" / "nl" / f"{SEED}.html"
+    page.write_text("edited", encoding="utf-8")
+    (root / "out" / "a" / "en" / "betaine-lichaamsvet.html").unlink()
+    fourth = json.loads(run(root, "report", "--out", "out", "--json").stdout)
+    assert fourth["unchanged"] == 3
+    assert {n: b for n, (b, _) in _pages(root / "out").items()} == \
+        {n: b for n, (b, _) in after.items()}
+
+
+def test_report_is_the_same_with_or_without_the_cache_and_workers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from transflow.config import load_config
+    from transflow.web.report import write_report
+    from transflow.workflow import parallel
+
+    root = review_workspace(tmp_path)
+    config = load_config(root)
+    plain = write_report(config, root / "plain", workers=1, use_cache=False)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)  # six pages: on two worker processes
+    pooled = write_report(config, root / "pooled", workers=2)
+    assert (plain.pages, plain.articles, plain.problems) == (6, 5, [])
+    assert (pooled.pages, pooled.articles, pooled.problems, pooled.unchanged) == (6, 5, [], 0)
+    files = sorted(p.relative_to(root / "plain") for p in (root / "plain").rglob("*")
+                   if p.is_file())
+    assert files == sorted(p.relative_to(root / "pooled") for p in (root / "pooled").rglob("*")
+                           if p.is_file())
+    for name in files:
+        assert (root / "plain" / name).read_bytes() == (root / "pooled" / name).read_bytes()

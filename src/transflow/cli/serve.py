@@ -27,7 +27,7 @@ from transflow.cli.common import (
     progress_bar,
 )
 from transflow.config import Config
-from transflow.cpus import usable_cpus
+from transflow.cpus import usable_cpus, worker_count
 from transflow.errors import TransflowError
 from transflow.workflow.review import default_git_runner, reviewer_name
 
@@ -162,7 +162,8 @@ def report_cmd(ctx: click.Context, out: Path | None, as_json: bool) -> None:
     result = write_report_folder(config, out, quiet=as_json)
     if as_json:
         emit_json({"version": 1, "out": config.relative(result.out), "pages": result.pages,
-                   "articles": result.articles, "problems": result.problems})
+                   "unchanged": result.unchanged, "articles": result.articles,
+                   "problems": result.problems})
     if result.problems:
         ctx.exit(1)
 
@@ -175,12 +176,15 @@ def write_report_folder(config: Config, out: Path | None, *, quiet: bool) -> Rep
     except ImportError as exc:
         raise _needs_extra(exc) from None
     folder = (out or config.root / "transflow-report").resolve()
-    workspace = Workspace(config, workers=usable_cpus())
+    workers = worker_count()
+    workspace = Workspace(config, workers=workers)
     with progress_bar("Writing report", not quiet) as progress:
-        result = write_report(config, folder, workspace=workspace, progress=progress)
+        result = write_report(config, folder, workspace=workspace, progress=progress,
+                              workers=workers)
     if not quiet:
         for problem in result.problems:
             echo_error(problem)
+        kept = f" ({result.unchanged} unchanged)" if result.unchanged else ""
         info(f"report: {result.pages} page(s) for {result.articles} article(s) in "
-             f"{config.relative(folder)}/index.html")
+             f"{config.relative(folder)}/index.html{kept}")
     return result

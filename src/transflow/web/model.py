@@ -292,18 +292,21 @@ class Workspace:
 
     # -- one article -----------------------------------------------------------------------
     def page(self, slug: str, path: Path, lang: str, *,
-             parses: ParseCache | None = None) -> ArticlePage:
+             parses: ParseCache | None = None, row: ArticleRow | None = None) -> ArticlePage:
         """The article page for one target language (always computed fresh).
 
         ``parses``: the stored parses (``transflow report`` reads every article once, in
         order); a page the server shows parses its article, as each request may come from
-        another thread. The catalog is only looked at: the lean reader reads it.
+        another thread. The catalog is only looked at: the lean reader reads it. ``row``:
+        the article's index row when the caller computed it (a report's worker process,
+        which has no rows of its own); else this workspace's, computed when stale.
         """
         config = self.config
         article = read_article(config, path, parses=parses)
         if lang not in config.targets_for(article.source_language):
             raise TransflowError(f"{lang} is not a target language of {article.rel}")
-        row = self.row(slug, path)
+        if row is None:
+            row = self.row(slug, path)
         po_path = catalog_path(config, lang, slug)
         name = config.relative(po_path)
         cat = reader.read(po_path) if po_path.exists() else None

@@ -99,9 +99,11 @@ def index_context(ws: Workspace, links: Links, render_row: Callable[[ArticleRow]
 
 
 def page_context(ws: Workspace, links: Links, slug: str, path: Path,
-                 language: str, *, parses: ParseCache | None = None) -> dict[str, Any]:
-    """What ``article.html`` shows for one target language."""
-    page = ws.page(slug, path, language, parses=parses)
+                 language: str, *, parses: ParseCache | None = None,
+                 row: ArticleRow | None = None) -> dict[str, Any]:
+    """What ``article.html`` shows for one target language (``row``: the article's index
+    row, when the caller has it; see ``Workspace.page``)."""
+    page = ws.page(slug, path, language, parses=parses, row=row)
     return {
         "page": page,
         "row": page.row,
