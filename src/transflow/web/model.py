@@ -217,9 +217,13 @@ class Workspace:
         return _stamp([path, template_path(self.config, slug), *paths])
 
     # -- the index -------------------------------------------------------------------------
-    def rows(self, progress: Progress = no_progress) -> list[ArticleRow]:
-        """Every article's row, recomputed only where a file changed since the last call."""
+    def rows(self, progress: Progress = no_progress, *, keep: bool = True) -> list[ArticleRow]:
+        """Every article's row, recomputed only where a file changed since the last call
+        (``keep=False``: a one-off caller; nothing is kept for a next call)."""
         found = self.articles()
+        if not keep:
+            fresh = self._compute_rows(found, progress)
+            return [fresh[slug] for slug in sorted(found)]
         with self._lock:
             stamps = {slug: self._stamp(slug, path) for slug, path in found.items()}
             stale = {slug: found[slug] for slug in found

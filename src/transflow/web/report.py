@@ -141,7 +141,7 @@ def write_report(config: Config, out: Path, *, workspace: Workspace | None = Non
             top = StaticLinks(0)
             row_template = env.get_template("row.html")
             context = index_context(ws, top, lambda row: row_template.render(
-                row=row, links=top, here=HERE_STATES))
+                row=row, links=top, here=HERE_STATES), once=True)
             transaction.write(out / "index.html",  # streamed: one row per article
                               env.get_template("index.html").generate(**context, **shared))
             result.pages += 1
