@@ -136,3 +136,18 @@ def test_report_is_the_same_with_or_without_the_cache_and_workers(
                            if p.is_file())
     for name in files:
         assert (root / "plain" / name).read_bytes() == (root / "pooled" / name).read_bytes()
+
+
+def test_report_removes_the_pages_of_articles_the_workspace_no_longer_has(
+        tmp_path: Path) -> None:
+    root = review_workspace(tmp_path)
+    run(root, "report", "--out", "out")
+    gone = root / "out" / "a" / "en" / "betaine-lichaamsvet.html"
+    assert gone.is_file()
+    (root / "sample_articles" / "betaine-lichaamsvet.md").unlink()
+    doc = json.loads(run(root, "report", "--out", "out", "--json").stdout)
+    assert doc["removed"] == 1 and doc["articles"] == 4 and doc["problems"] == []
+    assert not gone.exists()
+    assert (root / "out" / "a" / "nl" / f"{SEED}.html").is_file()
+    index = _parse(root / "out" / "index.html")
+    assert all(link != "a/en/betaine-lichaamsvet.html" for link in index.links)

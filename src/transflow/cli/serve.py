@@ -162,7 +162,8 @@ def report_cmd(ctx: click.Context, out: Path | None, as_json: bool) -> None:
     result = write_report_folder(config, out, quiet=as_json)
     if as_json:
         emit_json({"version": 1, "out": config.relative(result.out), "pages": result.pages,
-                   "unchanged": result.unchanged, "articles": result.articles,
+                   "unchanged": result.unchanged, "removed": result.removed,
+                   "articles": result.articles,
                    "problems": result.problems})
     if result.problems:
         ctx.exit(1)
@@ -184,7 +185,9 @@ def write_report_folder(config: Config, out: Path | None, *, quiet: bool) -> Rep
     if not quiet:
         for problem in result.problems:
             echo_error(problem)
-        kept = f" ({result.unchanged} unchanged)" if result.unchanged else ""
+        notes = [f"{result.unchanged} unchanged"] if result.unchanged else []
+        notes += [f"{result.removed} removed"] if result.removed else []
+        kept = f" ({', '.join(notes)})" if notes else ""
         info(f"report: {result.pages} page(s) for {result.articles} article(s) in "
              f"{config.relative(folder)}/index.html{kept}")
     return result

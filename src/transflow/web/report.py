@@ -94,6 +94,10 @@ class ReportResult:
     problems: list[str] = field(default_factory=list)
     #: Pages found as they would be written again (not rendered, not written).
     unchanged: int = 0
+    #: Pages of articles the workspace no longer has, removed.
+    removed: int = 0
+    #: Every article page of this report (written, unchanged or failed), under ``out``.
+    expected: set[str] = field(default_factory=set, repr=False)
 
 
 @lru_cache(maxsize=1)
@@ -170,8 +174,21 @@ def write_report(config: Config, out: Path, *, workspace: Workspace | None = Non
             for name in ASSETS:
                 transaction.write(out / "static" / name,
                                   (HERE / "static" / name).read_text(encoding="utf-8"))
+            for stale in _stale_pages(out, result.expected):
+                transaction.unlink(stale)
+                result.removed += 1
         _remember(cache, out, written, committed=time.time_ns())
     return result
+
+
+def _stale_pages(out: Path, expected: set[str]) -> list[Path]:
+    """The article pages under ``out/a`` this report does not have (an article deleted or
+    renamed, a language dropped): a report shows the workspace as it is now."""
+    folder = out / "a"
+    if not folder.is_dir():
+        return []
+    return [page for page in sorted(folder.rglob("*.html"))
+            if page.is_file() and page.relative_to(out).as_posix() not in expected]
 
 
 def _plan(config: Config, cache: ResultCache, out: Path, rows: Sequence[ArticleRow],
@@ -184,12 +201,15 @@ def _plan(config: Config, cache: ResultCache, out: Path, rows: Sequence[ArticleR
     for row in rows:
         if row.error:
             result.problems.append(row.error)
+            # The article is there but cannot be read now: its last pages stay.
+            result.expected.update(page_path(row.slug, lang) for lang in config.languages)
             continue
         result.articles += 1
         article = str(paths[row.slug])
         for target in row.languages:
             wanted.append((page_path(row.slug, target.language), row.slug, article,
                            target.language, 2 + row.slug.count("/"), row))
+            result.expected.add(wanted[-1][0])
     jobs: list[Job] = []
     for start in range(0, len(wanted), LOOKUP_BATCH):
         batch = wanted[start : start + LOOKUP_BATCH]
