@@ -62,11 +62,15 @@ def outputs(root: Path) -> dict[str, object]:
     }
 
 
+#: The entry of ``zinc.md`` the workspace translates wrongly (a dose the checks refuse).
+WRONG = "Zinc is needed by 300 enzymes.² A typical dose is 15 mg."
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     root = make_workspace(tmp_path, {"sleep.md": ARTICLE, "zinc.md": SECOND})
     assert run(root, "sync").exit_code == 0
-    translate_all(root, wrong="Zinc is needed by 300 enzymes.² A typical dose is 15 mg.")
+    translate_all(root, wrong=WRONG)
     return root
 
 
@@ -391,3 +395,48 @@ def test_hash_file_reads_a_file_whole(tmp_path: Path, size: int) -> None:
     assert found is not None
     assert (found[0], found[1]) == (data, hashlib.sha256(data).hexdigest())
     assert found[2] is not None and found[2][1] == found[1]
+
+
+@pytest.mark.parametrize("how", ["moved", "copied"])
+def test_a_workspace_moved_or_copied_keeps_its_results_and_sees_its_edits(
+        workspace: Path, how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys name the workspace's folders relative to its root: a CI runner's other folder,
+    or a copy, answers from the cache (files re-hashed where their stat changed), and an
+    edit made there is still seen."""
+    from transflow.workflow import build as build_module
+
+    first = outputs(workspace)
+    elsewhere = workspace.with_name(f"{workspace.name}-elsewhere")
+    if how == "moved":
+        workspace.rename(elsewhere)
+    else:
+        shutil.copytree(workspace, elsewhere, symlinks=True)
+    built: list[Path] = []
+    real = build_module._build_one
+
+    def counting(config: Any, path: Path, *args: Any, **kwargs: Any) -> Any:
+        built.append(path)
+        return real(config, path, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "_build_one", counting)
+    assert outputs(elsewhere) == first
+    assert built == []  # every article answered from the cache
+    article = elsewhere / "articles" / "sleep.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "Order one of our products now.", "Order one of our products today."), encoding="utf-8")
+    assert run(elsewhere, "sync").exit_code == 0
+    translate_all(elsewhere, wrong=WRONG)  # zinc.po as it was
+    after = outputs(elsewhere)
+    assert [p.name for p in built] == ["sleep.md"]
+    assert "today" in (elsewhere / "dist" / "nl" / "sleep.md").read_text(encoding="utf-8")
+    shutil.rmtree(elsewhere / CACHE_DIR)
+    assert after == outputs(elsewhere)
+
+
+def test_config_keys_name_paths_inside_the_root_relative_to_it() -> None:
+    from transflow.workflow.cache import in_root
+
+    text = "Config(root=PosixPath('/w'), articles=PosixPath('/w/articles'), x=PosixPath('/w2/a'))"
+    assert in_root(text, Path("/w")) == \
+        "Config(root=PosixPath('<root>'), articles=PosixPath('<root>/articles'), " \
+        "x=PosixPath('/w2/a'))"

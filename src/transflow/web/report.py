@@ -38,7 +38,14 @@ from transflow.web.model import ArticleRow, Workspace
 from transflow.web.pages import HERE as HERE_STATES
 from transflow.web.pages import Links, index_context, page_context
 from transflow.workflow import parallel
-from transflow.workflow.cache import RACY_NS, ResultCache, code_key, config_key, make_key
+from transflow.workflow.cache import (
+    RACY_NS,
+    ResultCache,
+    code_key,
+    config_key,
+    make_key,
+    place_key,
+)
 from transflow.workflow.parse_cache import ParseCache
 from transflow.workflow.workspace import input_files
 from transflow.written import Proof, proof
@@ -195,7 +202,8 @@ def _plan(config: Config, cache: ResultCache, out: Path, rows: Sequence[ArticleR
           paths: dict[str, Path], result: ReportResult) -> list[Job]:
     """The pages to render; the others (key and file unchanged) are counted as kept."""
     glossary = config.deepl.glossary
-    base = make_key(KIND, code_key(), config_key(config), assets_key(), str(out),
+    base = make_key(KIND, code_key(), config_key(config), assets_key(),
+                    place_key(out, config.root),
                     cache.digest(glossary) if glossary is not None else None)
     wanted: list[tuple[str, str, str, str, int, ArticleRow]] = []
     for row in rows:

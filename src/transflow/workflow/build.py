@@ -40,6 +40,7 @@ from transflow.workflow.cache import (
     ResultCache,
     config_key,
     make_key,
+    place_key,
 )
 from transflow.workflow.manifest_read import each_previous_entry
 from transflow.workflow.pages import pages
@@ -341,7 +342,7 @@ def build(
     )
     # --allow-incomplete is not part of the key: it only matters to unfinished articles,
     # whose results record it (see _reuse), so "build" and "build --allow-incomplete" share.
-    base = make_key("build", config_key(config), out, *gate_keys)
+    base = make_key("build", config_key(config), place_key(out, config.root), *gate_keys)
     keys: dict[int, str] = {}  # position -> results-cache key made here
     spool = report.spool = ResultSpool(len(all_files))
     done = bytearray(len(all_files))  # 1: answered from the cache

@@ -479,8 +479,30 @@ class ResultCache:
 
 
 def config_key(config: object) -> str:
-    """Every setting of the workspace, as part of a key (any change invalidates)."""
-    return make_key(code_key(), repr(config))
+    """Every setting of the workspace, as part of a key (any change invalidates).
+
+    Paths inside the workspace are written relative to its root (``in_root``): a workspace
+    moved or copied elsewhere with its cache (a CI runner's other folder, a ``cp -r``) keeps
+    its results, which name the workspace's files relative to the root as well. The results
+    cache is inside the root, so two workspaces never share one."""
+    root = getattr(config, "root", None)
+    return make_key(code_key(), in_root(repr(config), root) if root is not None else repr(config))
+
+
+def in_root(text: str, root: object) -> str:
+    """``text`` (a ``repr``) with each quoted path at or under ``root`` made relative to it:
+    ``'/w/articles'`` -> ``'<root>/articles'``; a path elsewhere (``'/w2/x'``) is kept."""
+    folder = str(root)
+    for quote in ("'", '"'):
+        text = text.replace(f"{quote}{folder}/", f"{quote}<root>/")
+        text = text.replace(f"{quote}{folder}{quote}", f"{quote}<root>{quote}")
+    return text
+
+
+def place_key(path: Path, root: Path) -> str:
+    """A folder as part of a key: relative to ``root`` when inside it (see ``config_key``)."""
+    return f"<root>/{path.relative_to(root).as_posix()}" if path.is_relative_to(root) \
+        else str(path)
 
 
 class EntryMemo:
