@@ -89,7 +89,8 @@ def test_the_sync_cache_is_written_as_one_json_dumps_of_it_would_be(
         cache.remember(rel, str(article), "d" * 64, outputs)
         st = article.stat()
         expected[rel] = {"digest": "d" * 64, "stat": [st.st_size, st.st_mtime_ns],
-                         "outputs": {p: [Path(p).stat().st_size, Path(p).stat().st_mtime_ns]
+                         "outputs": {Path(p).relative_to(tmp_path).as_posix():
+                                     [Path(p).stat().st_size, Path(p).stat().st_mtime_ns]
                                      for p in outputs}}
     cache.save()
     text = cache.path.read_text(encoding="utf-8")
@@ -129,3 +130,22 @@ def test_a_damaged_sync_cache_costs_a_full_sync_and_is_written_again(
     assert not report.problems and report.unchanged + len(report.articles) == 3
     assert not report.written  # the catalogs were right: nothing to write
     assert sync(config).unchanged == 3
+
+
+def test_a_workspace_moved_or_copied_with_its_cache_skips_what_is_unchanged(
+        tmp_path: Path) -> None:
+    """The file names catalogs relative to the root: a moved workspace (a CI runner's other
+    folder) syncs nothing again, and an article edited there is synced."""
+    root = tmp_path / "here"
+    root.mkdir()
+    make_workspace(root, {f"a{i}.md": f"# T {i}\n\nText {i}.\n" for i in range(3)})
+    sync(load_config(root))
+    text = SyncCache(load_config(root)).path.read_text(encoding="utf-8")
+    assert str(root) not in text
+    moved = tmp_path / "there"
+    root.rename(moved)
+    config = load_config(moved)
+    assert sync(config).unchanged == 3
+    (moved / "articles" / "a1.md").write_text("# T 1\n\nText one.\n", encoding="utf-8")
+    report = sync(config)
+    assert report.unchanged == 2 and [a.article for a in report.articles] == ["articles/a1.md"]

@@ -7,9 +7,11 @@ Invariants:
   made still match; a missing, unreadable, foreign or corrupt file only costs a full sync;
 * **the same file as ever**: ``json.dumps({"articles": {article: entry}, "key": key},
   sort_keys=True)``, each entry ``{"digest": sha256, "outputs": {catalog: [size, mtime]},
-  "stat": [size, mtime]}`` (names absolute). When a run remembers its articles in another
-  order than sorted by name (``a/x.md`` before ``a-b.md``: paths sort part by part), the
-  entries are the same, in another order;
+  "stat": [size, mtime]}`` (catalogs named relative to the workspace root, or absolute
+  outside it, and the key with the locales folder the same way: a workspace moved or copied
+  with its cache, to a CI runner's other folder, still skips what is unchanged). When a run
+  remembers its articles in another order than sorted by name (``a/x.md`` before
+  ``a-b.md``: paths sort part by part), the entries are the same, in another order;
 * **flat memory**: the file is never held as objects. Reading streams its entries one at a
   time and keeps only each asked article's answer; what a run remembers is spooled
   (:class:`~transflow.spool.Spool`) as each entry's text; writing merges the entries read
@@ -31,6 +33,7 @@ from transflow import __version__
 from transflow.atomic import write_atomic
 from transflow.config import Config
 from transflow.spool import Spool
+from transflow.workflow.cache import place_key
 
 #: Entries written per piece of the file.
 PIECE = 512
@@ -47,6 +50,8 @@ class SyncCache:
     def __init__(self, config: Config) -> None:
         self.path = config.root / ".transflow-cache" / "sync.json"
         self.key = _config_key(config)
+        #: The root with its separator: what a catalog's name loses in the file.
+        self._root = os.path.join(str(config.root), "")
         #: (article, its entry's JSON text) remembered by this run, in the order given.
         self._new: Spool[tuple[str, str]] = Spool()
         self._in_order = True  # ``_new`` sorted by name (each article once)
@@ -60,8 +65,8 @@ class SyncCache:
         wanted = {relative(path): n for n, path in enumerate(paths)}
         for rel, item, _, _, _ in self._entries():
             n = wanted.get(rel)
-            if n is not None:
-                flags[n] = _fresh(item, paths[n])  # (a name given twice: the last wins)
+            if n is not None:  # (a name given twice: the last wins)
+                flags[n] = _fresh(item, paths[n], self._root)
         return flags
 
     def remember(self, rel: str, path: str, digest: str, outputs: Sequence[str]) -> None:
@@ -70,9 +75,10 @@ class SyncCache:
         if self._new and self._last >= rel:
             self._in_order = False
         self._last = rel
+        root = self._root
         self._new.append((rel, _ENTRY({
             "digest": digest,
-            "outputs": {p: _stat(p) for p in outputs},
+            "outputs": {p[len(root):] if p.startswith(root) else p: _stat(p) for p in outputs},
             "stat": [st.st_size, st.st_mtime_ns],
         })))
         self.dirty = True
@@ -133,7 +139,7 @@ class SyncCache:
                 yield rel, text[start:end]
 
 
-def _fresh(item: object, path: Path) -> bool:
+def _fresh(item: object, path: Path, root: str) -> bool:
     if not isinstance(item, dict):
         return False
     try:
@@ -145,7 +151,8 @@ def _fresh(item: object, path: Path) -> bool:
     outputs = item.get("outputs")
     if not isinstance(outputs, dict):
         return False
-    return all(_stat(p) == v for p, v in outputs.items())
+    # (``join`` keeps an absolute name as it is: a catalog outside the root)
+    return all(_stat(os.path.join(root, p)) == v for p, v in outputs.items())
 
 
 def _stat(path: str) -> list[int] | None:
@@ -159,7 +166,8 @@ def _stat(path: str) -> list[int] | None:
 def _config_key(config: Config) -> str:
     parts = [
         __version__,
-        str(config.locales),
+        "names relative to the root",  # (a file of absolute names, from before, is not read)
+        place_key(config.locales, config.root),
         config.source_language,
         ",".join(config.languages),
         ",".join(config.front_matter),
