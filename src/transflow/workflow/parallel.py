@@ -84,6 +84,11 @@ def each_chunk(
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    if sys.platform.startswith("linux"):
+        # Before the workers fork: each one's ``_die_with_parent`` needs it, and imported
+        # there it cost every worker ~2 ms of CPU (and the parent imports it to commit).
+        import ctypes  # noqa: F401
+
     bounds: list[tuple[int, int]] = []
     start = 0
     for size in chunk_sizes(len(items), workers):
