@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -151,3 +152,37 @@ def test_report_removes_the_pages_of_articles_the_workspace_no_longer_has(
     assert (root / "out" / "a" / "nl" / f"{SEED}.html").is_file()
     index = _parse(root / "out" / "index.html")
     assert all(link != "a/en/betaine-lichaamsvet.html" for link in index.links)
+
+
+def test_what_build_would_do_is_kept_for_a_workspace_nobody_built(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index shows what a build would do with each article: taken from the results
+    cache when the article's inputs are unchanged (no dry-run build at every start), and
+    computed again for the one whose catalog changed."""
+    from transflow.config import load_config
+    from transflow.web.model import Workspace
+    from transflow.workflow import build as build_module
+
+    root = review_workspace(tmp_path)
+    config = load_config(root)
+    first = [(r.article, r.built, r.reasons) for r in Workspace(config).rows()]
+    assert not (root / "dist").exists()  # nobody built: every answer is a dry run's
+    dry: list[list[str]] = []
+    real = build_module.build
+
+    def counting(config: object, paths: list[Path], **kwargs: object) -> object:
+        dry.append(sorted(p.name for p in paths))
+        return real(config, paths, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "build", counting)
+    assert [(r.article, r.built, r.reasons) for r in Workspace(config).rows()] == first
+    assert dry == []
+    po = root / SEED_PO
+    po.write_text(po.read_text(encoding="utf-8").replace("Aangepast.", "Aangepast!"),
+                  encoding="utf-8")
+    again = [(r.article, r.built, r.reasons) for r in Workspace(config).rows()]
+    assert dry == [[f"{SEED}.md"]]
+    assert again == first  # (that edit changes neither state nor publishing)
+    monkeypatch.setattr(build_module, "build", real)
+    shutil.rmtree(root / ".transflow-cache")
+    assert [(r.article, r.built, r.reasons) for r in Workspace(config).rows()] == again

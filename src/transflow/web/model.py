@@ -42,7 +42,7 @@ from transflow.states import (
 )
 from transflow.web.render import article_html, block_tag, segment_html
 from transflow.worddiff import word_chunks
-from transflow.workflow.build import build
+from transflow.workflow.build import plans
 from transflow.workflow.check import (
     MARKUP_CHECKS,
     CheckFinding,
@@ -253,7 +253,7 @@ class Workspace:
         chosen = list(paths.values())
         counted = status(config, chosen, workers=self.workers)
         checked = check(config, chosen, progress=progress, workers=self.workers)
-        built = build(config, chosen, gates=self.gates, dry_run=True, workers=self.workers)
+        planned, build_problems = plans(config, chosen, gates=self.gates, workers=self.workers)
         rows = {slug: ArticleRow(config.relative(path), slug, format_for(path).name)
                 for slug, path in paths.items()}
         by_article = {row.article: row for row in rows.values()}
@@ -282,12 +282,12 @@ class Workspace:
                 target.errors += 1
             else:
                 target.warnings += 1
-        for result in built.articles:
-            row = by_article.get(result.article)
+        for name, (publishable, reasons) in planned.items():
+            row = by_article.get(name)
             if row is not None:
-                row.built, row.reasons = result.built, list(result.reasons)
+                row.built, row.reasons = publishable, list(reasons)
         catalogs = {lrow.catalog: article for (article, _), lrow in languages.items()}
-        for problem in [*counted.problems, *checked.problems, *built.problems]:
+        for problem in [*counted.problems, *checked.problems, *build_problems]:
             where = problem.path or ""
             row = by_article.get(catalogs.get(where, where))
             if row is not None and row.error is None:

@@ -496,6 +496,51 @@ def build(
     return report
 
 
+#: Results-cache kind of what a build would do with an article: published or not, and why.
+PLAN_KIND = "build-plan"
+
+
+def plans(
+    config: Config, paths: Sequence[Path], *, gates: Sequence[Gate] = (), workers: int = 1,
+    use_cache: bool = True,
+) -> tuple[dict[str, tuple[bool, list[str]]], list[Problem]]:
+    """What ``build`` would do with each article (by its name: published or not, and the
+    reasons), and the problems of those that cannot be read.
+
+    Why: the review index (``serve``, ``report``) shows this of every article. It depends on
+    the article's inputs only, not on what is in the output folder, so it is kept in the
+    results cache under their key (:data:`PLAN_KIND`): a workspace nobody built (an
+    editor's checkout) no longer runs a whole dry-run build at every start. A plan is stored
+    only when the inputs' digests after the dry run are the ones its key was made from.
+    """
+    found: dict[str, tuple[bool, list[str]]] = {}
+    gate_keys = [getattr(gate, "cache_key", None) for gate in gates]
+    with ResultCache(config.root, enabled=use_cache and all(gate_keys)) as cache:
+        base = make_key(PLAN_KIND, config_key(config), *gate_keys)
+        named = dict(input_files(config, path) for path in paths)
+        keys: dict[str, str] = {}
+        if cache.enabled:
+            cache.look_up_files([name for names in named.values() for name in names])
+            keys = {rel: make_key(base, rel, *cache.digests(names))
+                    for rel, names in named.items()}
+            for rel, value in cache.get_many(PLAN_KIND, keys).items():
+                built, reasons = json.loads(value)
+                found[rel] = (bool(built), [str(r) for r in reasons])
+        todo = [path for path, rel in zip(paths, named, strict=True) if rel not in found]
+        if not todo:
+            return found, []
+        report = build(config, todo, gates=gates, dry_run=True, workers=workers,
+                       use_cache=use_cache)
+        for result in report.articles:
+            found[result.article] = (result.built, list(result.reasons))
+            key = keys.get(result.article)
+            if key is not None and key == make_key(base, result.article,
+                                                   *cache.digests(named[result.article])):
+                cache.put(PLAN_KIND, result.article, key,
+                          json.dumps([result.built, result.reasons], ensure_ascii=False))
+        return found, list(report.problems)
+
+
 def _preload(files: Sequence[str], gates: Sequence[Gate]) -> None:
     """Import what building any article loads (the lean catalog reader, the articles'
     formats, what the gates run) before the workers fork: forked workers share the parent's
