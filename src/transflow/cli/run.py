@@ -85,7 +85,8 @@ def run_cmd(ctx: click.Context, articles: tuple[Path, ...], engine_name: str,
 
         written = write_report_folder(config, report_dir, quiet=quiet)
         report_doc = {"out": config.relative(written.out), "pages": written.pages,
-                      "unchanged": written.unchanged, "problems": written.problems}
+                      "unchanged": written.unchanged, "removed": written.removed,
+                      "problems": written.problems}
     render_problems(report.problems)
     if as_json:
         emit_json({**report.to_json(),
