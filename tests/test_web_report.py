@@ -137,6 +137,17 @@ def test_report_is_the_same_with_or_without_the_cache_and_workers(
                            if p.is_file())
     for name in files:
         assert (root / "plain" / name).read_bytes() == (root / "pooled" / name).read_bytes()
+    # After a translator's save: the pooled report from the cache (one page rendered again,
+    # the others kept) is still what a report without the cache writes.
+    po = root / SEED_PO
+    po.write_text(po.read_text(encoding="utf-8").replace("Aangepast.", "Aangepast!"),
+                  encoding="utf-8")
+    again = write_report(config, root / "pooled", workers=2)
+    assert (again.pages, again.unchanged) == (6, 4)
+    fresh = write_report(config, root / "fresh", workers=1, use_cache=False)
+    assert fresh.unchanged == 0
+    for name in files:
+        assert (root / "fresh" / name).read_bytes() == (root / "pooled" / name).read_bytes()
 
 
 def test_report_removes_the_pages_of_articles_the_workspace_no_longer_has(

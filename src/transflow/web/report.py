@@ -41,7 +41,6 @@ from transflow.workflow import parallel
 from transflow.workflow.cache import (
     RACY_NS,
     ResultCache,
-    code_key,
     config_key,
     make_key,
     place_key,
@@ -103,8 +102,6 @@ class ReportResult:
     unchanged: int = 0
     #: Pages of articles the workspace no longer has, removed.
     removed: int = 0
-    #: Every article page of this report (written, unchanged or failed), under ``out``.
-    expected: set[str] = field(default_factory=set, repr=False)
 
 
 @lru_cache(maxsize=1)
@@ -158,7 +155,7 @@ def write_report(config: Config, out: Path, *, workspace: Workspace | None = Non
             result.pages += 1
             rows: list[ArticleRow] = context["rows"]
             del context  # the index's HTML (8 MB at 10,000 articles) is written: not kept
-            jobs = _plan(config, cache, out, rows, paths, result)
+            jobs, expected = _plan(config, cache, out, rows, paths, result)
             parses = ParseCache(config, readonly=True)  # the parses sync stored; none written
 
             handled = [0]  # pages rendered, or found impossible to make
@@ -181,7 +178,7 @@ def write_report(config: Config, out: Path, *, workspace: Workspace | None = Non
             for name in ASSETS:
                 transaction.write(out / "static" / name,
                                   (HERE / "static" / name).read_text(encoding="utf-8"))
-            for stale in _stale_pages(out, result.expected):
+            for stale in _stale_pages(out, expected):
                 transaction.unlink(stale)
                 result.removed += 1
         _remember(cache, out, written, committed=time.time_ns())
@@ -199,25 +196,27 @@ def _stale_pages(out: Path, expected: set[str]) -> list[Path]:
 
 
 def _plan(config: Config, cache: ResultCache, out: Path, rows: Sequence[ArticleRow],
-          paths: dict[str, Path], result: ReportResult) -> list[Job]:
-    """The pages to render; the others (key and file unchanged) are counted as kept."""
+          paths: dict[str, Path], result: ReportResult) -> tuple[list[Job], set[str]]:
+    """The pages to render (the others, key and file unchanged, are counted as kept), and
+    every article page this report has, rendered, kept or failed (what may stay in ``out``)."""
     glossary = config.deepl.glossary
-    base = make_key(KIND, code_key(), config_key(config), assets_key(),
+    base = make_key(KIND, config_key(config), assets_key(),
                     place_key(out, config.root),
                     cache.digest(glossary) if glossary is not None else None)
     wanted: list[tuple[str, str, str, str, int, ArticleRow]] = []
+    expected: set[str] = set()
     for row in rows:
         if row.error:
             result.problems.append(row.error)
             # The article is there but cannot be read now: its last pages stay.
-            result.expected.update(page_path(row.slug, lang) for lang in config.languages)
+            expected.update(page_path(row.slug, lang) for lang in config.languages)
             continue
         result.articles += 1
         article = str(paths[row.slug])
         for target in row.languages:
             wanted.append((page_path(row.slug, target.language), row.slug, article,
                            target.language, 2 + row.slug.count("/"), row))
-            result.expected.add(wanted[-1][0])
+            expected.add(wanted[-1][0])
     jobs: list[Job] = []
     for start in range(0, len(wanted), LOOKUP_BATCH):
         batch = wanted[start : start + LOOKUP_BATCH]
@@ -238,7 +237,7 @@ def _plan(config: Config, cache: ResultCache, out: Path, rows: Sequence[ArticleR
                     result.unchanged += 1
                     continue
             jobs.append((slot, slug, path, lang, depth, row, key))
-    return jobs
+    return jobs, expected
 
 
 def _render(ws: Workspace, jobs: Sequence[Job], out: Path, shared: dict[str, Any],
