@@ -29,7 +29,7 @@ import errno
 import hashlib
 import json
 import os
-import secrets
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,7 +153,9 @@ def _create_temp(path: Path, mode: int) -> tuple[int, str]:
     folder = os.path.abspath(folder)
     made = False
     for _ in range(100):
-        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+        # (Python's own generator, reseeded in each forked worker: a name that is taken
+        # only costs another draw, so it need not be a secret; ``secrets`` asks the kernel.)
+        tmp = os.path.join(folder, f".{name}.{random.getrandbits(32):08x}{TEMP_SUFFIX}")
         try:
             return os.open(tmp, _TEMP_FLAGS, mode), tmp
         except FileExistsError:
@@ -334,8 +336,11 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
     # Our text is read back from ``tmp`` only when a merge needs it, or before an exchange
     # (which swaps it out of ``tmp``): a new file that nobody else created is not read.
     ours: bytes | None = None
-    for _ in range(MAX_ROUNDS):
-        current = read_bytes(path) if merge is not None else None
+    for attempt in range(MAX_ROUNDS):
+        # A file that was missing is not read first: the rename that creates it refuses to
+        # replace one made meanwhile, which is then read and merged in the next round.
+        current = (read_bytes(path) if merge is not None and (expected is not None or attempt)
+                   else expected)
         if merge is not None and current != expected:
             if current is not None:
                 ours = merge(current, expected, Path(tmp).read_bytes() if ours is None else ours)

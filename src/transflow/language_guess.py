@@ -19,6 +19,7 @@ neither; code spans, URLs, HTML tags and e-mail addresses are removed before cou
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -111,7 +112,19 @@ class _StandIn(dict[str, str]):
 
 _STAND_IN = _StandIn()
 _LETTER = re.compile(r"[^\W\d_]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _stand_ins(error: UnicodeError) -> tuple[str, int]:
+    """The codec error handler ``transflow-stand-in``: each character the ASCII encoder
+    cannot take becomes its stand-in (see ``_StandIn``). Why a codec handler: the encoder
+    copies the ASCII runs in C and calls this once per run of other characters, where a
+    substitution would scan the text and call back once per character."""
+    assert isinstance(error, UnicodeEncodeError)
+    text = error.object[error.start : error.end]
+    return "".join([_STAND_IN[char] for char in text]), error.end
+
+
+codecs.register_error("transflow-stand-in", _stand_ins)
 
 
 #: ASCII bytes -> the lowercase letter, the apostrophe kept, anything else a space: after it,
@@ -126,16 +139,16 @@ _LANGUAGES_OF_BYTES: dict[bytes, tuple[str, ...]] = {
 }
 
 
-def _ascii_word_counts(text: str) -> Counter[bytes]:
-    """How often each function word is a word of ``[A-Za-z]+(?:'[A-Za-z]+)?`` in ASCII
-    ``text`` (lowercased, as bytes; other words may be counted or not).
+def _ascii_word_counts(ascii: bytes) -> Counter[bytes]:
+    """How often each function word is a word of ``[A-Za-z]+(?:'[A-Za-z]+)?`` in the ASCII
+    text ``ascii`` (lowercased, as bytes; other words may be counted or not).
 
     Why: ``findall`` makes a match and a string per word in the engine's loop; a byte table
     and ``split`` find the same words in C (a run of letters without an apostrophe is one
     word, exactly), only function words are counted, and only the few runs with an
     apostrophe (``don't``, ``dogs'``, ``'tis``) are read again, through the pattern.
     """
-    data = text.encode("ascii").translate(_LETTERS_ONLY)
+    data = ascii.translate(_LETTERS_ONLY)
     counts = Counter(filter(_LANGUAGES_OF_BYTES.__contains__, data.split()))
     at = data.find(b"'")
     while at >= 0:
@@ -160,10 +173,10 @@ def _word_counts(text: str) -> Counter[bytes] | Counter[str]:
     counted, and (on the ASCII paths) already lowercased: on ASCII text a letter is
     ``[A-Za-z]``, found without Unicode look-ups."""
     if text.isascii():
-        return _ascii_word_counts(text)
+        return _ascii_word_counts(text.encode("ascii"))
     if 8 * (len(text.encode("utf-8", "surrogatepass")) - len(text)) > len(text):
         return Counter(_WORD.findall(text))  # mostly another script: one stand-in per character
-    return _ascii_word_counts(_NON_ASCII.sub(lambda m: _STAND_IN[m.group()], text))
+    return _ascii_word_counts(text.encode("ascii", "transflow-stand-in"))
 
 
 def _without_noise(text: str) -> str:

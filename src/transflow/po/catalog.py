@@ -437,6 +437,7 @@ def save(
     now: datetime | None = None,
     transaction: Transaction | None = None,
     like: Catalog | None = None,
+    missing: bool = False,
 ) -> bool:
     """Write atomically; return False (and touch nothing) when the content is unchanged.
 
@@ -446,8 +447,10 @@ def save(
     ``transaction`` the rename (and that last merge) happens when it commits. Date fields
     are refreshed only when something else changed, so a command run twice in a row writes
     nothing the second time. ``like`` (see :func:`render`) only serves a new file.
+    ``missing``: the caller just found ``path`` missing, so it is not read again (a file
+    created since is found, and merged, when the new one is put in place).
     """
-    previous_bytes = read_bytes(path)
+    previous_bytes = None if missing else read_bytes(path)
     if previous_bytes is None:
         if converted_from(catalog) is not None:
             catalog.metadata["Content-Type"] = "text/plain; charset=UTF-8"
@@ -497,7 +500,7 @@ def save(
 def _write(path: Path, text: str, base: bytes | None, transaction: Transaction | None) -> None:
     data = encode(text, path)
     if transaction is not None:
-        transaction.write(path, data, base=base, merge=True)
+        transaction.write(path, data, base=base, merge=True, new=base is None)
     else:
         write_atomic(path, data, base=base, merge=merge_saved)
 

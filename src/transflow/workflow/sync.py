@@ -317,7 +317,7 @@ def _sync_article(
     is_new = not pot_path.exists()
     pot = catalog.load(pot_path) if not is_new else catalog.new_catalog(None, project, now)
     catalog.merge(pot, template, template_only=True)
-    _write(config, pot, pot_path, now, dry_run, result, transaction)
+    _write(config, pot, pot_path, now, dry_run, result, transaction, missing=is_new)
     outputs.append(pot_path)
 
     seed_slug = _renamed_from(config, template, orphans) if is_new else None
@@ -340,7 +340,8 @@ def _sync_article(
             # its text is the template's under its own header (rendered once).
             po = catalog.new_catalog(lang, project, now)
             result.merges[lang] = catalog.take_entries(po, pot)
-            _write(config, po, po_path, now, dry_run, result, transaction, like=pot)
+            _write(config, po, po_path, now, dry_run, result, transaction, like=pot,
+                   missing=True)
             outputs.append(po_path)
             continue
         if po_path.exists():
@@ -385,12 +386,13 @@ def _write(
     result: ArticleSync,
     transaction: catalog.Transaction,
     like: catalog.Catalog | None = None,
+    missing: bool = False,
 ) -> None:
     if dry_run:
         if not path.exists() or catalog.render(cat) != path.read_text(encoding="utf-8"):
             result.written.append(config.relative(path))
         return
-    if catalog.save(cat, path, now=now, transaction=transaction, like=like):
+    if catalog.save(cat, path, now=now, transaction=transaction, like=like, missing=missing):
         result.written.append(config.relative(path))
 
 

@@ -15,6 +15,7 @@ import hashlib
 import operator
 import os
 import re
+import stat
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -422,6 +423,9 @@ def _checked(config: Config, path: Path, text: str, rel: str, root: str) -> Path
             "the file name has a control character, which gettext cannot reference",
             path=shown(rel), hint="rename the file (letters, digits, '-', '_', '.')",
         )
+    resolved = _resolved_below(root, rel)
+    if resolved is not None:
+        return path  # no symlink below the (real) workspace folder: the path is its own
     try:  # what Path.resolve() does: realpath, then a stat that tells a symlink loop
         resolved = os.path.realpath(text)
         try:
@@ -437,6 +441,37 @@ def _checked(config: Config, path: Path, text: str, rel: str, root: str) -> Path
             path=rel, hint="copy the article into the articles folder instead of linking it",
         )
     return path
+
+
+@functools.lru_cache(maxsize=64)
+def _is_real(folder: str) -> bool:
+    """Whether ``folder`` (absolute) is its own real path (no symlink on the way)."""
+    return os.path.realpath(folder) == folder
+
+
+def _resolved_below(root: str, rel: str) -> str | None:
+    """``root + rel`` when ``root`` (with its ``/``) is a real path and no part of ``rel`` is
+    a symlink (then it is its own real path, and there is no loop); None when that cannot be
+    told this way (a symlink, a missing part, an error): ask ``os.path.realpath``.
+
+    Why: ``realpath`` looks at every part of the path from ``/`` (six ``lstat`` calls and
+    their string work for ``/home/me/site/articles/a.md``), for every article every command
+    reads; the workspace folder was resolved when the configuration was loaded, so only
+    the parts below it are looked at (two for ``articles/a.md``).
+    """
+    if not _is_real(root[:-1] or "/"):
+        return None
+    at = root[:-1]
+    for part in rel.split("/"):
+        if part in ("", ".", ".."):
+            return None
+        at = f"{at}/{part}"
+        try:
+            if stat.S_ISLNK(os.lstat(at).st_mode):
+                return None
+        except OSError:
+            return None
+    return at
 
 
 def read_article(
