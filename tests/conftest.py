@@ -22,6 +22,22 @@ def corpus_path() -> Path | None:
     return None
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop at once when a compiled module (see ``setup.py``) is older than its source: Python
+    would import the extension, so the tests would run code that is not the source's."""
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    stale = []
+    for source in sorted((REPO / "src" / "transflow").rglob("*.py")):
+        for suffix in EXTENSION_SUFFIXES:
+            built = source.with_name(source.stem + suffix)
+            if built.exists() and built.stat().st_mtime < source.stat().st_mtime:
+                stale.append(source.relative_to(REPO).as_posix())
+    if stale:
+        pytest.exit(f"compiled before their last edit: {', '.join(stale)}; run 'make test' "
+                    "(it compiles them again) or 'make clean'", returncode=2)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A test that asks for the corpus or the gettext tools carries that marker by itself,
     so ``make test-fast`` (``-m "not corpus and not gettext"``) leaves every such test out."""

@@ -12,7 +12,9 @@ __all__ = ["main"]
 
 
 @click.group(cls=TransflowGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="transflow")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, _param, value: _version(ctx) if value else None,
+              help="Show the version (and whether its hot modules run compiled) and exit.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="Use this transflow.toml / pyproject.toml instead of searching upwards.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -34,6 +36,13 @@ def main(ctx: click.Context, config_path: str | None, debug: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     ctx.obj["config_path"] = config_path
+
+
+def _version(ctx: click.Context) -> None:
+    from transflow._modules import describe
+
+    click.echo(f"transflow, version {__version__} ({describe()})")
+    ctx.exit()
 
 
 # Commands are registered lazily: see ``common.LAZY_COMMANDS``.

@@ -45,7 +45,8 @@ class Entry(Protocol):
     previous_msgid: str | None
     previous_msgctxt: str | None
     previous_msgid_plural: str | None
-    obsolete: bool
+    #: polib's reader sets 0 or 1 here, its constructor a bool: read it as a truth value.
+    obsolete: int
     #: Line of the entry in the file it was read from (None for a new entry).
     linenum: int | None
 

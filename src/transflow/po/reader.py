@@ -60,7 +60,7 @@ class ReadEntry:
     previous_msgid: str | None
     previous_msgctxt: str | None
     previous_msgid_plural: str | None
-    obsolete: bool
+    obsolete: int  # (a bool here; polib's own parser sets 0 or 1: see ``model.Entry``)
     #: The line, or (catalog text, where the entry starts) to count it from when asked.
     _linenum: int | tuple[str, int] | None
 

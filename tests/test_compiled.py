@@ -1,0 +1,181 @@
+"""The modules ``setup.py`` compiles with mypyc give what their Python sources give.
+
+The ``.py`` modules are the reference. Where this checkout's modules are compiled, the same
+questions are asked of each compiled function and of its source (loaded under another name),
+and the pipeline (``sync``, ``status``, ``check``, ``build``) runs both ways, as separate
+processes (``TRANSFLOW_PURE_PYTHON=1`` for the sources), on the sample workspace and the
+corpus articles: every file and report is byte for byte the same. Where nothing is compiled
+(no C compiler), those tests skip; the switch itself is tested either way.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.machinery
+import importlib.util
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import polib
+import pytest
+
+from tests.conftest import corpus_path
+from tests.helpers import REPO_ROOT
+from transflow import _modules
+
+
+def _compiled() -> list[str]:
+    return _modules.compiled()
+
+
+needs_compiled = pytest.mark.skipif(
+    not _compiled(), reason="transflow is not compiled here (no C compiler, or pure Python)")
+
+
+def _source_copy(name: str) -> ModuleType:
+    """Module ``name`` loaded from its ``.py`` under another name (whatever it imports is
+    the installed module, compiled or not)."""
+    path = REPO_ROOT / "src" / (name.replace(".", "/") + ".py")
+    spec = importlib.util.spec_from_file_location(f"_source_of_{name.replace('.', '_')}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # (dataclasses look their module up there)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_setup_compiles_the_modules_the_package_lists() -> None:
+    tree = ast.parse((REPO_ROOT / "setup.py").read_text(encoding="utf-8"))
+    listed = next(node.value for node in tree.body if isinstance(node, ast.Assign)
+                  and any(getattr(t, "id", "") == "COMPILED" for t in node.targets))
+    paths = ast.literal_eval(listed)
+    assert tuple(p.removeprefix("src/").removesuffix(".py").replace("/", ".")
+                 for p in paths) == _modules.COMPILED
+    for path in paths:
+        assert (REPO_ROOT / path).is_file(), path
+
+
+def _transflow(root: Path, *args: str, pure: bool) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "TRANSFLOW_PURE_PYTHON"}
+    if pure:
+        env["TRANSFLOW_PURE_PYTHON"] = "1"
+    return subprocess.run([sys.executable, "-m", "transflow", *args], cwd=root, env=env,
+                          capture_output=True, text=True, check=False)
+
+
+def test_the_switch_runs_every_module_from_its_source(tmp_path: Path) -> None:
+    out = _transflow(tmp_path, "--version", pure=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "transflow, version 0.1.0 (pure Python, as TRANSFLOW_PURE_PYTHON asks)\n"
+    code = "import transflow._modules as m; print(m.compiled())"
+    env = {**os.environ, "TRANSFLOW_PURE_PYTHON": "1"}
+    found = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                           text=True, check=True)
+    assert found.stdout == "[]\n"
+
+
+def test_the_version_says_how_the_hot_modules_run(tmp_path: Path) -> None:
+    out = _transflow(tmp_path, "--version", pure=False)
+    # (What is installed, whichever way this process runs: ``make test`` runs it both ways.)
+    done = sum(any((REPO_ROOT / "src" / (name.replace(".", "/") + suffix)).exists()
+                   for suffix in importlib.machinery.EXTENSION_SUFFIXES)
+               for name in _modules.COMPILED)
+    expected = (f"{done} of {len(_modules.COMPILED)} hot modules compiled with mypyc" if done
+                else "pure Python")
+    assert out.stdout == f"transflow, version 0.1.0 ({expected})\n"
+
+
+@needs_compiled
+def test_line_breaks_are_the_sources_on_random_texts() -> None:
+    from transflow.po import linebreak
+
+    source = _source_copy("transflow.po.linebreak")
+    rng = random.Random(21)
+    pool = [*"abcXYZ0129 -/\\\"'()[]{}<>.,;:!?%$#@&*+=_|~^`", "«", "—", "’", "é", "ß",
+            "\u00ad", "\u200b", "\u2028", "中", "文", "한", "🙂", "\u0301", "\u05d0", "\u0e01"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 120)))
+        prohibited = {i for i in range(len(text)) if rng.random() < 0.05}
+        width, start = rng.choice(((76, 7), (76, 0), (rng.randint(1, 40), rng.randint(0, 45))))
+        args = (text, prohibited, width, start)
+        assert linebreak.line_breaks(*args) == source.line_breaks(*args), args
+        assert linebreak.breaks_at_all(*args) == source.breaks_at_all(*args), args
+
+
+@needs_compiled
+def test_function_words_are_the_sources_on_random_texts() -> None:
+    from transflow import language_guess
+
+    source = _source_copy("transflow.language_guess")
+    rng = random.Random(22)
+    words = ["the", "de", "and", "en", "het", "don't", "it’s", "Café", "naïve", "`code`",
+             "<b>", "https://x.nl/a", "a@b.nl", "]( x )", "über", "ΚΑΙ", "中文", "\n", " ", ","]
+    for _ in range(2000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 60)))
+        assert language_guess.count_function_words(text) == \
+            source.count_function_words(text), text
+
+
+def _po_files(corpus: Path | None) -> list[Path]:
+    found = sorted((REPO_ROOT / "locales").rglob("*.po*"))
+    if corpus is not None:
+        found += sorted((corpus / "po").glob("*.po"))
+    return found
+
+
+@needs_compiled
+def test_catalogs_are_laid_out_as_the_source_lays_them_out() -> None:
+    from transflow.po import layout
+
+    source = _source_copy("transflow.po.layout")
+    for path in _po_files(corpus_path()):
+        po = polib.pofile(str(path))
+        for width in (79, 40):
+            assert layout.render_po(po, page_width=width) == \
+                source.render_po(po, page_width=width), path
+
+
+def _workspace(root: Path, corpus: Path | None) -> Path:
+    """The sample workspace, with the corpus articles (English) beside its own."""
+    shutil.copytree(REPO_ROOT / "sample_articles", root / "sample_articles")
+    shutil.copytree(REPO_ROOT / "locales", root / "locales")
+    if corpus is not None:
+        for path in sorted((corpus / "articles" / "en").glob("*.md")):
+            shutil.copy(path, root / "sample_articles" / path.name)
+    (root / "transflow.toml").write_text(
+        'articles = "sample_articles"\nsource_language = "en"\nlanguages = ["nl", "en"]\n'
+        'publish = "reviewed"\n', encoding="utf-8")
+    return root
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".transflow-cache" not in p.parts}
+
+
+@needs_compiled
+def test_the_pipeline_writes_the_same_files_compiled_and_pure(tmp_path: Path) -> None:
+    corpus = corpus_path()
+    runs: dict[bool, tuple[dict[str, bytes], list[Any]]] = {}
+    for pure in (False, True):
+        root = _workspace(tmp_path / ("pure" if pure else "compiled"), corpus)
+        outputs = []
+        for args in (("sync", "--json"), ("status", "--json"), ("check", "--json"),
+                     ("build", "--allow-incomplete", "--json")):
+            out = _transflow(root, *args, pure=pure)
+            assert out.returncode in (0, 3), (args, out.stderr)
+            outputs.append((args, out.returncode, json.loads(out.stdout), out.stderr))
+        runs[pure] = (_files(root), outputs)
+    compiled_files, compiled_outputs = runs[False]
+    pure_files, pure_outputs = runs[True]
+    assert compiled_outputs == pure_outputs
+    assert compiled_files.keys() == pure_files.keys()
+    for name, data in compiled_files.items():
+        assert data == pure_files[name], name
