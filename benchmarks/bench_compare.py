@@ -233,6 +233,11 @@ def main() -> None:
         print(f"not installed (see 'make bench'): {', '.join(sorted(missing))}", file=sys.stderr)
     if "transflow" in runners:
         byte_compile_transflow()
+        # Which way its hot modules run (compiled with mypyc, or pure Python): part of the
+        # figures, so printed with them.
+        version = subprocess.run([sys.executable, "-m", "transflow", "--version"],
+                                 capture_output=True, text=True, check=False)
+        print(version.stdout.strip(), file=sys.stderr)
     report = {}
     with busy(args.busy):
         for n in args.articles:
