@@ -13,7 +13,8 @@ The pure-Python modules stay the reference and the fallback:
   import the ``.py`` modules even where compiled ones are installed (see
   ``transflow._modules``);
 * without a C compiler, Python's headers or mypyc, or when mypy finds a type error, the build
-  says why in one warning and installs the pure-Python package: never a failed install.
+  says why in one warning (in pip's log: ``pip install -v``) and installs the pure-Python
+  package: never a failed install.
 """
 
 from __future__ import annotations

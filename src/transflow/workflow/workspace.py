@@ -423,9 +423,8 @@ def _checked(config: Config, path: Path, text: str, rel: str, root: str) -> Path
             "the file name has a control character, which gettext cannot reference",
             path=shown(rel), hint="rename the file (letters, digits, '-', '_', '.')",
         )
-    resolved = _resolved_below(root, rel)
-    if resolved is not None:
-        return path  # no symlink below the (real) workspace folder: the path is its own
+    if _no_link_below(root, rel):
+        return path  # the path is its own real path: no loop, nothing outside
     try:  # what Path.resolve() does: realpath, then a stat that tells a symlink loop
         resolved = os.path.realpath(text)
         try:
@@ -445,14 +444,15 @@ def _checked(config: Config, path: Path, text: str, rel: str, root: str) -> Path
 
 @functools.lru_cache(maxsize=64)
 def _is_real(folder: str) -> bool:
-    """Whether ``folder`` (absolute) is its own real path (no symlink on the way)."""
+    """Whether ``folder`` (absolute) is its own real path (no symlink on the way); asked once
+    per process, as a workspace folder does not move under a running command."""
     return os.path.realpath(folder) == folder
 
 
-def _resolved_below(root: str, rel: str) -> str | None:
-    """``root + rel`` when ``root`` (with its ``/``) is a real path and no part of ``rel`` is
-    a symlink (then it is its own real path, and there is no loop); None when that cannot be
-    told this way (a symlink, a missing part, an error): ask ``os.path.realpath``.
+def _no_link_below(root: str, rel: str) -> bool:
+    """True when ``root`` (with its ``/``) is a real path and every part of ``rel`` exists and
+    is not a symlink: then ``root + rel`` is its own real path. False when that cannot be
+    told this way (a symlink, a missing part, ``.``, an error): ask ``os.path.realpath``.
 
     Why: ``realpath`` looks at every part of the path from ``/`` (six ``lstat`` calls and
     their string work for ``/home/me/site/articles/a.md``), for every article every command
@@ -460,18 +460,18 @@ def _resolved_below(root: str, rel: str) -> str | None:
     the parts below it are looked at (two for ``articles/a.md``).
     """
     if not _is_real(root[:-1] or "/"):
-        return None
+        return False
     at = root[:-1]
     for part in rel.split("/"):
         if part in ("", ".", ".."):
-            return None
+            return False
         at = f"{at}/{part}"
         try:
             if stat.S_ISLNK(os.lstat(at).st_mode):
-                return None
+                return False
         except OSError:
-            return None
-    return at
+            return False
+    return True
 
 
 def read_article(
