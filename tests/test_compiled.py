@@ -179,3 +179,53 @@ def test_the_pipeline_writes_the_same_files_compiled_and_pure(tmp_path: Path) ->
     assert compiled_files.keys() == pure_files.keys()
     for name, data in compiled_files.items():
         assert data == pure_files[name], name
+
+
+#: Run in a process of its own (compiled, or pure with TRANSFLOW_PURE_PYTHON=1): for every
+#: catalog and Markdown file of the corpus (sys.argv[1]), a digest of what the compiled
+#: modules make of it (the catalog rendered; the segments, front matter, warnings and
+#: function-word counts), or of the error they raise.
+_DIGESTS = """
+import hashlib, json, sys
+from pathlib import Path
+from transflow.po import catalog
+from transflow.formats.markdown import parse
+from transflow.language_guess import count_function_words
+found = {}
+for path in sorted(Path(sys.argv[1]).rglob("*")):
+    if path.suffix in (".po", ".pot"):
+        make = lambda: catalog.render(catalog.load(path))
+    elif path.suffix in (".md", ".markdown", ".mdx"):
+        def make():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            doc = parse(text, mdx=path.suffix == ".mdx")
+            return repr(([(s.text, s.kind, s.line, s.start, s.end) for s in doc.segments],
+                         doc.metadata, doc.warnings, count_function_words(text)))
+    else:
+        continue
+    try:
+        made = make()
+    except Exception as exc:
+        made = f"{type(exc).__name__}: {exc}"
+    found[str(path)] = hashlib.sha256(made.encode("utf-8", "surrogatepass")).hexdigest()
+print(json.dumps(found))
+"""
+
+
+@needs_compiled
+def test_every_corpus_catalog_and_article_reads_the_same_compiled_and_pure(
+        corpus: Path) -> None:
+    """The corpus's catalogs (many writers) and Markdown files (the peers' test suites, the
+    CommonMark spec's): what the compiled modules make of each, errors included, is what
+    their sources make of it."""
+    answers = []
+    for pure in (False, True):
+        env = {k: v for k, v in os.environ.items() if k != "TRANSFLOW_PURE_PYTHON"}
+        if pure:
+            env["TRANSFLOW_PURE_PYTHON"] = "1"
+        done = subprocess.run([sys.executable, "-c", _DIGESTS, str(corpus)], env=env,
+                              capture_output=True, text=True, check=True)
+        answers.append(json.loads(done.stdout))
+    compiled, source = answers
+    assert len(compiled) > 100
+    assert compiled == source
