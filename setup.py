@@ -2,10 +2,10 @@
 
 The project's metadata is in ``pyproject.toml``; this file only adds the compiled modules.
 ``COMPILED`` are plain, typed Python modules (the ``.po`` line breaking and layout, the
-language check, the Markdown segmenter, the catalog writer, two checks) that every cold
-``sync``, ``build`` and ``check`` runs for every entry. mypyc turns each into a C extension
-next to its source: the same code, run without the interpreter loop (a cold ``sync`` takes
-about 10% fewer instructions per article, see ``README.md``, "Speed").
+language check, the Markdown segmenter and renderer, the catalog writer, the checks) that
+every cold ``sync``, ``build`` and ``check`` runs for every entry. mypyc turns each into a C
+extension next to its source: the same code, run without the interpreter loop (a cold
+``sync`` takes about 10% fewer instructions per article: ``README.md``, "Compiled modules").
 
 The pure-Python modules stay the reference and the fallback:
 
@@ -40,6 +40,14 @@ COMPILED = [
     "src/transflow/formats/frontmatter.py",
     "src/transflow/checks/numbers.py",
     "src/transflow/checks/text.py",
+    "src/transflow/formats/markdown_render.py",
+    "src/transflow/formats/markdown_escape.py",
+    "src/transflow/formats/stored.py",
+    "src/transflow/formats/shortcodes.py",
+    "src/transflow/formats/directives.py",
+    "src/transflow/checks/links.py",
+    "src/transflow/checks/tags.py",
+    "src/transflow/checks/suite.py",
 ]
 
 #: mypy's settings for the compile: the project's own strict ones are for development (and

@@ -30,6 +30,14 @@ COMPILED = (
     "transflow.formats.frontmatter",
     "transflow.checks.numbers",
     "transflow.checks.text",
+    "transflow.formats.markdown_render",
+    "transflow.formats.markdown_escape",
+    "transflow.formats.stored",
+    "transflow.formats.shortcodes",
+    "transflow.formats.directives",
+    "transflow.checks.links",
+    "transflow.checks.tags",
+    "transflow.checks.suite",
 )
 
 
