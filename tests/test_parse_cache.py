@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from tests.helpers import ARTICLE, REPO_ROOT, make_workspace, snapshot
 from tests.test_cache import SECOND, outputs, translate_all
@@ -57,10 +58,22 @@ def poison(value: str) -> str:
 
 
 def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make parsing an article fail. markdown-it's block parser is what every Markdown parse
+    runs (a link check reads a sentence with ``parseInline``, not it): patched there, not on
+    ``formats.markdown.parse``, which compiled callers (see setup.py) call directly."""
     def refuse(*args: object, **kwargs: object) -> object:
         raise AssertionError("parsed although sync stored the parse")
 
-    monkeypatch.setattr(markdown, "parse", refuse)
+    monkeypatch.setattr(MarkdownIt, "parse", refuse)
+
+
+def test_the_guard_against_parsing_fires(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``no_parsing`` is no empty promise: a build that must parse trips it."""
+    no_parsing(monkeypatch)
+    with pytest.raises(AssertionError, match="parsed although"):
+        build(load_config(root), use_cache=False)
+    with pytest.raises(AssertionError, match="parsed although"):
+        markdown.parse("# A title\n\nA paragraph.\n")
 
 
 def poisoned(report: BuildReport) -> bool:
