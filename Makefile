@@ -14,17 +14,18 @@ $(BIN)/python:
 # The modules setup.py compiles with mypyc (where gcc and Python's headers are): the editable
 # install builds a C extension beside each, which Python imports instead of the .py. So an edit
 # to one of them reinstalls (compiles again): a stale extension would hide the edit.
-COMPILED := $(shell sed -n 's/^    "\(src\/transflow\/.*\.py\)",$$/\1/p' setup.py)
+COMPILED := $(shell sed -n 's/^    "\(transflow\..*\)",$$/\1/p' src/transflow/_modules.py \
+	| sed 's|\.|/|g; s|^|src/|; s|$$|.py|')
 
 # pip byte-compiles a package it installs, but not an editable install: compile src/ here,
 # or where PYTHONDONTWRITEBYTECODE is set every command compiles each module again (~40 ms a
 # start). A module edited later is simply compiled from source (Python checks the mtime).
-$(STAMP): pyproject.toml setup.py $(COMPILED) | $(BIN)/python
+$(STAMP): pyproject.toml setup.py src/transflow/_modules.py $(COMPILED) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	$(BIN)/python -m compileall -q src >/dev/null
 	touch $@
 
-$(TEST_STAMP): pyproject.toml setup.py $(COMPILED) | $(BIN)/python
+$(TEST_STAMP): pyproject.toml setup.py src/transflow/_modules.py $(COMPILED) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(BIN)/python -m compileall -q src >/dev/null
 	touch $@ $(STAMP)

@@ -21,34 +21,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import runpy
 import sys
 from typing import Any
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-#: The modules compiled, in the order mypyc is given them (``transflow._modules`` lists the
-#: same ones, to tell at run time which are compiled).
-COMPILED = [
-    "src/transflow/po/linebreak.py",
-    "src/transflow/po/layout.py",
-    "src/transflow/po/model.py",
-    "src/transflow/po/catalog.py",
-    "src/transflow/language_guess.py",
-    "src/transflow/formats/markdown.py",
-    "src/transflow/formats/markdown_inner.py",
-    "src/transflow/formats/frontmatter.py",
-    "src/transflow/checks/numbers.py",
-    "src/transflow/checks/text.py",
-    "src/transflow/formats/markdown_render.py",
-    "src/transflow/formats/markdown_escape.py",
-    "src/transflow/formats/stored.py",
-    "src/transflow/formats/shortcodes.py",
-    "src/transflow/formats/directives.py",
-    "src/transflow/checks/links.py",
-    "src/transflow/checks/tags.py",
-    "src/transflow/checks/suite.py",
-]
+#: The modules compiled, as source paths: ``transflow._modules.COMPILED``, the one list (the
+#: package reads it at run time to tell which modules are compiled; the Makefile to know
+#: which edits call for a new compile). Read from its file: the package is not installed yet.
+COMPILED = [f"src/{name.replace('.', '/')}.py"
+            for name in runpy.run_path("src/transflow/_modules.py")["COMPILED"]]
 
 #: mypy's settings for the compile: the project's own strict ones are for development (and
 #: need every dependency's types installed); the build only needs the types to compile, with

@@ -18,7 +18,8 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-#: The modules ``setup.py`` compiles (its ``COMPILED``, as module names).
+#: The modules ``setup.py`` compiles, in the order mypyc is given them (the Makefile reads
+#: this list too: keep one name per line).
 COMPILED = (
     "transflow.po.linebreak",
     "transflow.po.layout",
