@@ -45,7 +45,8 @@ test: $(TEST_STAMP)
 PURE_TESTS := tests/test_po_layout.py tests/test_po_linebreak.py tests/test_article_language.py \
 	tests/test_markdown.py tests/test_markdown_render.py tests/test_front_matter.py \
 	tests/test_checks.py tests/test_catalog.py tests/test_pipeline.py tests/test_compiled.py \
-	tests/test_shortcodes.py tests/test_directives.py tests/test_stored_parse.py
+	tests/test_shortcodes.py tests/test_directives.py tests/test_stored_parse.py \
+	tests/test_front_matter_libyaml.py
 
 # The edit-test loop: no corpus, no GNU gettext (both run in `make test` and CI).
 test-fast: $(TEST_STAMP)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from transflow.errors import ArticleError
-from transflow.formats import frontmatter
+from transflow.formats import frontmatter, frontmatter_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 FIELDS = [
@@ -38,7 +38,7 @@ PIECES = [*":-'\"|>#&*!?[]{},% \t\n@`\\é—’😀\r\x85\ufeff\u2028\x7f",
 
 
 def _needs_libyaml() -> Any:
-    loader = frontmatter._C_LOADER
+    loader = frontmatter_yaml._C_LOADER
     if loader is None:
         pytest.skip("PyYAML is built without libyaml here")
     return loader
@@ -58,7 +58,7 @@ def _sources(corpus_root: Path | None) -> list[str]:
 
 
 def _read(text: str, fields: list[str], loader: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(frontmatter, "_C_LOADER", loader)
+    monkeypatch.setattr(frontmatter_yaml, "_C_LOADER", loader)
     try:
         fm = frontmatter.read(text, 0, fields)
     except ArticleError as exc:
@@ -93,7 +93,7 @@ def _compare(bodies: list[str], rng: random.Random, monkeypatch: pytest.MonkeyPa
         fields = rng.sample(FIELDS, rng.randint(1, 6))
         pure = _read(text, fields, None, monkeypatch)
         assert _read(text, fields, loader, monkeypatch) == pure, (body, fields)
-        fast += not frontmatter._PURE_ONLY.search(body)
+        fast += not frontmatter_yaml._PURE_ONLY.search(body)
     return fast
 
 
@@ -117,10 +117,10 @@ def test_sources_libyaml_disagrees_on_stay_with_the_pure_reader() -> None:
     """Each known disagreement is kept away from libyaml (the pure reader refuses these)."""
     for body in ("title: a\tb\n", "tags: [a?b]\n", "x: 1\n\ufeff\n", "note: >#\n  x\n",
                  "author: !ion:!str 12\n"):
-        assert frontmatter._PURE_ONLY.search(body), body
+        assert frontmatter_yaml._PURE_ONLY.search(body), body
         with pytest.raises(ArticleError):
             frontmatter.read(f"---\n{body}---\n", 0, ["title"])
-    assert not frontmatter._PURE_ONLY.search("title: Hello!\nsummary: 'a: b'\n")
+    assert not frontmatter_yaml._PURE_ONLY.search("title: Hello!\nsummary: 'a: b'\n")
 
 
 def test_pure_only_prefilter_answers_as_the_pattern() -> None:
@@ -131,5 +131,5 @@ def test_pure_only_prefilter_answers_as_the_pattern() -> None:
               "}", ",", "a", ":", "|#", ">-#", " !", "a!"]
     for _ in range(20000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
-        expected = frontmatter._PURE_ONLY.search(text) is not None
-        assert frontmatter._pure_only(text) is expected, repr(text)
+        expected = frontmatter_yaml._PURE_ONLY.search(text) is not None
+        assert frontmatter_yaml._pure_only(text) is expected, repr(text)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,6 +93,34 @@ def test_sync_stores_every_parse_and_build_and_check_parse_nothing(
     report = build(config)
     assert not report.problems and len(report.articles) == 8
     assert not check(config, use_cache=True).problems
+
+
+#: Runs a command as ``transflow`` does, then says which of two modules it imported.
+_IMPORTED = """
+import runpy, sys
+sys.argv = ["transflow", *sys.argv[1:]]
+try:
+    runpy.run_module("transflow", run_name="__main__")
+except SystemExit:
+    pass
+print("yaml" in sys.modules, "transflow.formats.markdown" in sys.modules)
+"""
+
+
+def test_a_build_from_stored_parses_loads_neither_parser_nor_pyyaml(root: Path) -> None:
+    """A build answered from stored parses does not import the Markdown parser module or
+    PyYAML (a tenth of its start-up), while a command that parses does: the probe works."""
+    assert "---" in ARTICLE.split("\n", 1)[0]  # the articles have YAML front matter
+
+    def imported(*argv: str) -> str:
+        done = subprocess.run([sys.executable, "-c", _IMPORTED, *argv], cwd=root,
+                              capture_output=True, text=True, check=True)
+        return done.stdout.strip().splitlines()[-1]
+
+    assert imported("build") == "False False"
+    assert imported("check") == "False False"
+    shutil.rmtree(root / CACHE_DIR)
+    assert imported("sync") == "True True"
 
 
 def test_a_stored_parse_is_what_build_uses_unless_the_cache_is_off(root: Path) -> None:

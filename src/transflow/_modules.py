@@ -29,6 +29,7 @@ COMPILED = (
     "transflow.formats.markdown",
     "transflow.formats.markdown_inner",
     "transflow.formats.frontmatter",
+    "transflow.formats.frontmatter_yaml",
     "transflow.checks.numbers",
     "transflow.checks.text",
     "transflow.formats.markdown_render",

@@ -59,6 +59,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.normalize import normalize
 
+import transflow.formats.frontmatter_yaml  # noqa: F401 (parsing loads PyYAML)
 from transflow.formats import directives, frontmatter, markdown_html, markdown_inner, shortcodes
 from transflow.formats.base import (
     Document,
