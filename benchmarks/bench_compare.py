@@ -263,15 +263,19 @@ def compare(n: int, runners: dict[str, Runner],
             args: argparse.Namespace) -> dict[str, dict[str, Measure]]:
     """Every tool's steps on one fresh corpus of ``n`` articles, medians of ``args.repeat``.
 
+    The tools take turns (transflow, mdpo, transflow, mdpo …), so a shared machine that
+    slows down or speeds up during the comparison weighs on each tool alike: run one after
+    the other, a drift of the host's speed over a minute moved the ratios by more than 0.1.
     Each run has a folder of its own, and all are deleted only at the end (see ``aside``)."""
     base = Path(tempfile.mkdtemp(prefix="transflow-compare-"))
     try:
         run_quiet([sys.executable, str(CORPUS), "articles", str(base / "articles"), str(n)],
                   base)
-        results = {}
-        for tool, steps in runners.items():
-            results[tool] = median([steps(base, base / f"{tool}-{i}")
-                                    for i in range(args.repeat)])
+        runs: dict[str, list[dict[str, Measure]]] = {tool: [] for tool in runners}
+        for i in range(args.repeat):
+            for tool, steps in runners.items():
+                runs[tool].append(steps(base, base / f"{tool}-{i}"))
+        results = {tool: median(measured) for tool, measured in runs.items()}
         if not args.json:
             print(table(n, results) if "transflow" in results else results, flush=True)
             print(flush=True)
