@@ -30,13 +30,9 @@ from tests.conftest import corpus_path
 from tests.helpers import REPO_ROOT
 from transflow import _modules
 
-
-def _compiled() -> list[str]:
-    return _modules.compiled()
-
-
 needs_compiled = pytest.mark.skipif(
-    not _compiled(), reason="transflow is not compiled here (no C compiler, or pure Python)")
+    not _modules.compiled(),
+    reason="transflow is not compiled here (no C compiler, or pure Python)")
 
 
 def _source_copy(name: str) -> ModuleType:

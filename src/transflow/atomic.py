@@ -332,6 +332,12 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
 
     With ``merge`` None (derived files such as build outputs) the new content simply wins.
     """
+    if merge is None:
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise os_error(exc, path) from exc
+        return
     expected = base
     # Our text is read back from ``tmp`` only when a merge needs it, or before an exchange
     # (which swaps it out of ``tmp``): a new file that nobody else created is not read.
@@ -339,19 +345,12 @@ def install(path: Path, tmp: str, base: bytes | None, merge: Merge | None) -> No
     for attempt in range(MAX_ROUNDS):
         # A file that was missing is not read first: the rename that creates it refuses to
         # replace one made meanwhile, which is then read and merged in the next round.
-        current = (read_bytes(path) if merge is not None and (expected is not None or attempt)
-                   else expected)
-        if merge is not None and current != expected:
+        current = read_bytes(path) if expected is not None or attempt else None
+        if current != expected:
             if current is not None:
                 ours = merge(current, expected, Path(tmp).read_bytes() if ours is None else ours)
                 tmp = _replace_tmp(tmp, path, ours)
             expected = current
-        if merge is None:
-            try:
-                os.replace(tmp, path)
-            except OSError as exc:
-                raise os_error(exc, path) from exc
-            return
         if ours is None and expected is not None:
             ours = Path(tmp).read_bytes()
         result = _put(tmp, path, expected, ours)
