@@ -80,6 +80,33 @@ def aside(folder: Path) -> None:
     folder.rename(trash / f"{folder.name}-{len(list(trash.iterdir()))}")
 
 
+#: New files made by :func:`creation_cost`'s probe.
+PROBE_FILES = 200
+
+
+def creation_cost(folder: Path) -> float:
+    """Microseconds of wall time one new file costs in ``folder`` now (``PROBE_FILES`` small
+    files made and written; the probe folder is then moved aside, not deleted).
+
+    Why it is printed with the figures: a cold ``sync`` or ``build`` makes a new file per
+    catalog or page (transflow writes a ``.po`` and a ``.pot`` per article, and both pages
+    of a pair; mdpo one file per article), and what a new file costs is the filesystem's
+    state, not the tool's. Measured on this machine's ext4: ~25 µs on a quiet filesystem,
+    300-800 µs for minutes after a few thousand files were deleted near the folder (the
+    kernel skips inodes freed in the last minutes when it allocates one, and looks at each),
+    which added ~0.4 s to a cold ``sync`` of 500 articles. A figure over ~100 µs means the
+    ratios weigh the filesystem's recent history too: compare again later, or elsewhere
+    (``TMPDIR``)."""
+    probe = folder / "creation-probe"
+    probe.mkdir()
+    started = time.perf_counter()
+    for i in range(PROBE_FILES):
+        (probe / f"f{i}").write_bytes(b"x" * 2048)
+    cost = (time.perf_counter() - started) / PROBE_FILES * 1e6
+    aside(probe)
+    return cost
+
+
 def run_quiet(argv: list[str], cwd: Path) -> None:
     """An untimed preparation step."""
     subprocess.run(argv, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
@@ -260,7 +287,7 @@ def busy(count: int) -> Iterator[None]:
 
 
 def compare(n: int, runners: dict[str, Runner],
-            args: argparse.Namespace) -> dict[str, dict[str, Measure]]:
+            args: argparse.Namespace) -> dict[str, dict[str, Measure] | dict[str, float]]:
     """Every tool's steps on one fresh corpus of ``n`` articles, medians of ``args.repeat``.
 
     The tools take turns (transflow, mdpo, transflow, mdpo …), so a shared machine that
@@ -271,15 +298,19 @@ def compare(n: int, runners: dict[str, Runner],
     try:
         run_quiet([sys.executable, str(CORPUS), "articles", str(base / "articles"), str(n)],
                   base)
+        before = creation_cost(base)
         runs: dict[str, list[dict[str, Measure]]] = {tool: [] for tool in runners}
         for i in range(args.repeat):
             for tool, steps in runners.items():
                 runs[tool].append(steps(base, base / f"{tool}-{i}"))
         results = {tool: median(measured) for tool, measured in runs.items()}
+        created = (before, creation_cost(base))
         if not args.json:
             print(table(n, results) if "transflow" in results else results, flush=True)
+            print(f"a new file in {base.parent}: {created[0]:.0f} µs before the runs, "
+                  f"{created[1]:.0f} µs after (see creation_cost)", flush=True)
             print(flush=True)
-        return results
+        return {**results, "file creation µs": {"before": created[0], "after": created[1]}}
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
