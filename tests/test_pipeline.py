@@ -254,44 +254,6 @@ def test_regional_lang_in_front_matter_maps_to_the_configured_language(tmp_path:
     assert (tmp_path / "locales/en/a.po").exists()
 
 
-#: Runs a parallel sync in a fresh interpreter, the pool replaced by a call in the process
-#: that notes whether the Markdown extractor and Babel's Plural-Forms data (every new
-#: catalog's header) are loaded by then (workers fork from there).
-_PARSER_PROBE = """
-import sys
-from pathlib import Path
-from transflow.config import load_config
-from transflow.workflow import parallel, sync
-
-seen = []
-
-def each_chunk(func, items, *, workers, args=(), on_result):
-    seen.append(("transflow.formats.markdown" in sys.modules,
-                 "babel.messages.plurals" in sys.modules))
-    on_result(func(list(items), *args))
-
-parallel.each_chunk = each_chunk
-parallel.PARALLEL_MIN = 2
-assert "transflow.formats.markdown" not in sys.modules
-assert "babel.messages.plurals" not in sys.modules
-assert not sync.sync(load_config(Path(sys.argv[1])), workers=2).problems
-print(seen)
-"""
-
-
-def test_parallel_sync_loads_the_parser_before_the_workers_fork(tmp_path: Path) -> None:
-    """Each worker would otherwise import markdown-it and the extractor (and Babel's
-    message modules) on its own."""
-    import subprocess
-    import sys
-
-    make_workspace(tmp_path, {f"a{i}.md": f"# Title {i}\n\nText {i}.\n" for i in range(3)})
-    done = subprocess.run([sys.executable, "-c", _PARSER_PROBE, str(tmp_path)],
-                          capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "[(True, True)]"
-    assert len(list((tmp_path / "locales/nl").glob("*.po"))) == 3
-
-
 def test_parallel_sync_matches_sequential_and_aborts_cleanly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
