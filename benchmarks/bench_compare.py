@@ -14,12 +14,15 @@ in directory mode (``md2po``/``po2md``/``pocount``). Never part of the test suit
     python benchmarks/bench_compare.py -n 500 2000
     python benchmarks/bench_compare.py -n 10000 --only transflow     # memory at 10,000
     python benchmarks/bench_compare.py -n 500 2000 --busy 1          # one core kept busy
+    python benchmarks/bench_compare.py -n 500 --busy 1 --busy-elsewhere  # ... by another session
     python benchmarks/bench_compare.py -n 500 --article other.md     # another article's variants
 
 ``--busy K`` keeps K processes spinning on the CPU while every step runs: a machine shared
 with other work, where a single-process peer keeps a whole core and transflow's workers share
 theirs with the other work (so the CPU column, not the wall one, is what a busier machine
-tends to).
+tends to). With ``--busy-elsewhere`` the spinners run in a session of their own: where the
+kernel groups sessions, each tool then gets its group's share of the CPUs, one CPU here,
+however many processes it runs (and transflow runs fewer: see ``transflow.cpus.pool_size``).
 """
 
 from __future__ import annotations
@@ -240,6 +243,9 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--busy", type=int, default=0, metavar="K",
                         help="keep K processes spinning on the CPU meanwhile")
+    parser.add_argument("--busy-elsewhere", action="store_true",
+                        help="start them in a session of their own (another scheduling "
+                             "group, as another user's or job's work is)")
     parser.add_argument("--article", type=Path, default=None, metavar="PATH",
                         help="make the variants of this Markdown article, not the sample's "
                              "(entries without the sample's translation keep their text)")
@@ -266,7 +272,7 @@ def main() -> None:
                                  capture_output=True, text=True, check=False)
         print(version.stdout.strip(), file=sys.stderr)
     report = {}
-    with busy(args.busy):
+    with busy(args.busy, elsewhere=args.busy_elsewhere):
         for n in args.articles:
             report[n] = compare(n, runners, args)
     if args.json:
@@ -274,9 +280,15 @@ def main() -> None:
 
 
 @contextlib.contextmanager
-def busy(count: int) -> Iterator[None]:
-    """``count`` processes spinning on the CPU until the block ends (other work on the machine)."""
-    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+def busy(count: int, *, elsewhere: bool = False) -> Iterator[None]:
+    """``count`` processes spinning on the CPU until the block ends (other work on the machine).
+
+    ``elsewhere``: in a session of their own. Where the kernel groups sessions
+    (``autogroup``), the scheduler then shares the CPUs between the spinners' group and the
+    tools' group first, as it does with another user's or job's work; started from here
+    they are tasks of the tools' own group, shared with task by task."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"],
+                                 start_new_session=elsewhere)
                 for _ in range(count)]
     try:
         yield

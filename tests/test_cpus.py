@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from transflow.cpus import cgroup_quota, others_running, pool_size, usable_cpus, worker_count
+from transflow.cpus import (
+    cgroup_quota,
+    others_running,
+    pool_size,
+    running_alongside,
+    usable_cpus,
+    worker_count,
+)
 
 
 def _tree(tmp_path: Path, proc: str, files: dict[str, str]) -> tuple[Path, Path]:
@@ -83,18 +93,87 @@ def test_usable_cpus_follows_the_affinity_mask(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ other work running
 @pytest.mark.parametrize(
-    ("usable", "machine", "others", "workers"),
+    ("usable", "machine", "others", "alongside", "workers"),
     [
-        (2, 2, 0, 2),  # an idle machine: one worker per CPU
-        (2, 2, 1, 4),  # another busy task: two workers more
-        (2, 2, 5, 4),  # however many there are: two more, not a race for the machine
-        (8, 8, 1, 10),
-        (1, 1, 3, 1),  # one CPU: no pool to grow (a second process would only switch)
-        (2, 64, 7, 2),  # a slice of a larger host: its running tasks are on other CPUs
+        (2, 2, 0, 0, 2),  # an idle machine: one worker per CPU
+        (2, 2, 1, 1, 4),  # another busy task of this group: two workers more
+        (2, 2, 5, 5, 4),  # however many there are: two more, not a race for the machine
+        (8, 8, 1, 1, 10),
+        (2, 2, 1, None, 4),  # not known whose: as if this group's (as before there was a way)
+        (2, 2, 1, 0, 1),  # another group's busy task takes one CPU: one worker, no pool
+        (2, 2, 6, 0, 1),
+        (8, 8, 1, 0, 7),  # ... and no more than one
+        (8, 8, 3, 0, 5),
+        (8, 8, 9, 0, 4),  # other groups together: at most half the machine
+        (8, 8, 9, 2, 10),  # some of this group's among them: two more
+        (1, 1, 3, 3, 1),  # one CPU: no pool to grow (a second process would only switch)
+        (2, 64, 7, 7, 2),  # a slice of a larger host: its running tasks are on other CPUs
     ],
 )
-def test_pool_size(usable: int, machine: int, others: int, workers: int) -> None:
-    assert pool_size(usable, machine, others) == workers
+def test_pool_size(usable: int, machine: int, others: int, alongside: int | None,
+                   workers: int) -> None:
+    assert pool_size(usable, machine, others, alongside) == workers
+
+
+def _process(proc: Path, pid: int, *, state: str = "S", cgroup: str = "0::/\n",
+             autogroup: str = "/autogroup-1 nice 0\n", threads: list[str] | None = None,
+             name: str = "python3") -> None:
+    """A process as ``/proc/<pid>`` shows it: its ``stat`` (state, thread count), ``cgroup``,
+    ``autogroup`` and, for a multi-threaded one, each thread's ``task/<tid>/stat``."""
+    folder = proc / str(pid)
+    folder.mkdir(parents=True)
+    count = len(threads) if threads else 1
+    rest = " ".join(["1"] * 16)  # ppid … nice: fields 4 to 19
+    (folder / "stat").write_text(f"{pid} ({name}) {state} {rest} {count} 0 0\n",
+                                 encoding="utf-8")
+    (folder / "cgroup").write_text(cgroup, encoding="utf-8")
+    (folder / "autogroup").write_text(autogroup, encoding="utf-8")
+    for n, thread_state in enumerate(threads or []):
+        task = folder / "task" / str(pid + n)
+        task.mkdir(parents=True)
+        (task / "stat").write_text(f"{pid + n} ({name}) {thread_state} {rest} {count} 0 0\n",
+                                   encoding="utf-8")
+
+
+def _proc(tmp_path: Path, *, autogroup: bool = True, mine: str = "0::/\n") -> Path:
+    """A /proc holding this process (sleeping, in cgroup ``mine``, session group 1)."""
+    proc = tmp_path / "proc"
+    (proc / "sys/kernel").mkdir(parents=True)
+    (proc / "sys/kernel/sched_autogroup_enabled").write_text("1\n" if autogroup else "0\n",
+                                                           encoding="utf-8")
+    _process(proc, os.getpid(), state="R", cgroup=mine)  # (running: itself is left out)
+    return proc
+
+
+def test_running_alongside_counts_this_groups_running_tasks(tmp_path: Path) -> None:
+    proc = _proc(tmp_path)
+    me = os.getpid()
+    _process(proc, me + 1, state="R")  # same session group: counted
+    _process(proc, me + 2, state="R", autogroup="/autogroup-7 nice 0\n")  # another session
+    _process(proc, me + 3, state="S")  # same group, asleep
+    _process(proc, me + 4, state="D")  # waiting for the disk: not running either
+    _process(proc, me + 5, state="S", threads=["S", "R", "R"])  # two threads running
+    _process(proc, me + 6, state="R", name="a) R (b")  # a name with parentheses in it
+    assert running_alongside(proc) == 4
+
+
+def test_other_cgroups_are_other_groups_whatever_their_session(tmp_path: Path) -> None:
+    """A task of another cgroup (a container, a CI job) is never this group's; within a
+    cgroup other than the root one, sessions are not groups (autogroup regroups only the
+    root cgroup's tasks); with autogroup off, no session is."""
+    proc = _proc(tmp_path, mine="1:cpu,cpuacct:/job\n0::/x\n")
+    me = os.getpid()
+    _process(proc, me + 1, state="R", cgroup="1:cpu,cpuacct:/other\n0::/x\n")
+    _process(proc, me + 2, state="R", cgroup="1:cpu,cpuacct:/job\n0::/y\n",
+             autogroup="/autogroup-9 nice 0\n")
+    assert running_alongside(proc) == 1  # the second: same CPU cgroup, another session
+    quiet = _proc(tmp_path / "off", autogroup=False)
+    _process(quiet, me + 1, state="R", autogroup="/autogroup-9 nice 0\n")
+    assert running_alongside(quiet) == 1
+
+
+def test_running_alongside_is_none_without_a_readable_proc(tmp_path: Path) -> None:
+    assert running_alongside(tmp_path / "missing") is None
 
 
 def _stat(tmp_path: Path, running: int) -> Path:
@@ -143,8 +222,35 @@ def test_others_running_is_0_when_unknown(tmp_path: Path, text: str) -> None:
 def test_worker_count_reads_the_machine(tmp_path: Path) -> None:
     root, proc_cgroup = _tree(tmp_path, "0::/\n", {})
     usable = usable_cpus(root=root, proc_cgroup=proc_cgroup)
-    whole = usable >= (os.cpu_count() or usable)
-    busy = worker_count(root=root, proc_cgroup=proc_cgroup, proc_stat=_stat(tmp_path, 2))
-    assert busy == (usable + 2 if usable > 1 and whole else usable)
-    idle = worker_count(root=root, proc_cgroup=proc_cgroup, proc_stat=_stat(tmp_path, 1))
+    whole = usable > 1 and usable >= (os.cpu_count() or usable)
+    proc = _proc(tmp_path)
+    _process(proc, os.getpid() + 1, state="R", autogroup="/autogroup-7 nice 0\n")
+
+    def count() -> int:
+        return worker_count(root=root, proc_cgroup=proc_cgroup, proc_stat=_stat(tmp_path, 2),
+                            proc=proc)
+
+    assert count() == (max(1, usable - 1) if whole else usable)  # another session's task
+    _process(proc, os.getpid() + 2, state="R")  # and one of this session's
+    assert count() == (usable + 2 if whole else usable)
+    idle = worker_count(root=root, proc_cgroup=proc_cgroup, proc_stat=_stat(tmp_path, 1),
+                        proc=proc)
     assert idle == usable
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc here")
+def test_running_alongside_sees_a_busy_child_on_the_real_proc() -> None:
+    """On the machine itself: a busy process started from here (same cgroup, same session)
+    is this group's running task."""
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        stat = Path(f"/proc/{busy.pid}/stat")
+        deadline = time.monotonic() + 10
+        while stat.read_bytes().rsplit(b")", 1)[1].split()[0] != b"R":
+            assert time.monotonic() < deadline, "the busy child never ran"
+            time.sleep(0.01)
+        found = running_alongside()
+        assert found is not None and found >= 1
+    finally:
+        busy.kill()
+        busy.wait()

@@ -111,8 +111,9 @@ def init(directory: Path, source_language: str, languages: str, articles_dir: st
 @articles_argument
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes for large syncs (default: one per usable CPU, "
-                   "two more while other work is running).")
+              help="Worker processes for large syncs (default: one per usable CPU; "
+                   "two more while other work of this session runs, fewer while only "
+                   "other sessions' work runs).")
 @json_option
 @click.pass_context
 def sync_cmd(ctx: click.Context, articles: tuple[Path, ...], dry_run: bool, jobs: int | None,
