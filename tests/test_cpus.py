@@ -99,7 +99,7 @@ def test_usable_cpus_follows_the_affinity_mask(tmp_path: Path) -> None:
         (2, 2, 1, 1, 4),  # another busy task of this group: two workers more
         (2, 2, 5, 5, 4),  # however many there are: two more, not a race for the machine
         (8, 8, 1, 1, 10),
-        (2, 2, 1, None, 4),  # not known whose: as if this group's (as before there was a way)
+        (2, 2, 1, None, 4),  # whose, not known (no /proc to read): taken as this group's
         (2, 2, 1, 0, 1),  # another group's busy task takes one CPU: one worker, no pool
         (2, 2, 6, 0, 1),
         (8, 8, 1, 0, 7),  # ... and no more than one

@@ -64,7 +64,7 @@ print(json.dumps([len(taken), sorted(late)]))
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample articles (Markdown with YAML front matter and HTML blocks, an HTML page),
-    synced, every entry translated (as its source text: the checks pass), synced again."""
+    synced, then every entry translated (as its source text: the checks pass)."""
     articles = {p.name: p.read_text(encoding="utf-8")
                 for p in (REPO_ROOT / "sample_articles").iterdir()}
     root = make_workspace(tmp_path_factory.mktemp("preload"), articles)
