@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from transflow.cpus import (
+    INITIAL_CGROUP_NAMESPACE,
     cgroup_quota,
     others_running,
     pool_size,
@@ -135,13 +136,18 @@ def _process(proc: Path, pid: int, *, state: str = "S", cgroup: str = "0::/\n",
                                    encoding="utf-8")
 
 
-def _proc(tmp_path: Path, *, autogroup: bool = True, mine: str = "0::/\n") -> Path:
-    """A /proc holding this process (sleeping, in cgroup ``mine``, session group 1)."""
+def _proc(tmp_path: Path, *, autogroup: bool = True, mine: str = "0::/\n",
+          namespace: str | None = INITIAL_CGROUP_NAMESPACE) -> Path:
+    """A /proc holding this process (running: itself is left out), in cgroup ``mine``,
+    session group 1, and cgroup namespace ``namespace`` (None: a kernel without them)."""
     proc = tmp_path / "proc"
     (proc / "sys/kernel").mkdir(parents=True)
     (proc / "sys/kernel/sched_autogroup_enabled").write_text("1\n" if autogroup else "0\n",
                                                            encoding="utf-8")
-    _process(proc, os.getpid(), state="R", cgroup=mine)  # (running: itself is left out)
+    _process(proc, os.getpid(), state="R", cgroup=mine)
+    if namespace is not None:
+        (proc / str(os.getpid()) / "ns").mkdir()
+        (proc / str(os.getpid()) / "ns" / "cgroup").symlink_to(namespace)
     return proc
 
 
@@ -170,6 +176,19 @@ def test_other_cgroups_are_other_groups_whatever_their_session(tmp_path: Path) -
     quiet = _proc(tmp_path / "off", autogroup=False)
     _process(quiet, me + 1, state="R", autogroup="/autogroup-9 nice 0\n")
     assert running_alongside(quiet) == 1
+
+
+@pytest.mark.parametrize(("namespace", "alongside"), [
+    (INITIAL_CGROUP_NAMESPACE, 0),  # the host's: "/" is the root cgroup, sessions are groups
+    (None, 0),  # a kernel without cgroup namespaces: the host's too
+    ("cgroup:[4026532512]", 1),  # a container's: "/" is its cgroup, sessions are not groups
+])
+def test_sessions_are_groups_only_in_the_real_root_cgroup(
+    tmp_path: Path, namespace: str | None, alongside: int
+) -> None:
+    proc = _proc(tmp_path, namespace=namespace)
+    _process(proc, os.getpid() + 1, state="R", autogroup="/autogroup-7 nice 0\n")
+    assert running_alongside(proc) == alongside
 
 
 def test_running_alongside_is_none_without_a_readable_proc(tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ def running_alongside(proc: Path = PROC) -> int | None:
     other tasks are running (:func:`worker_count`).
     """
     me = os.getpid()
-    sessions = _autogroup_on(proc)
+    sessions = _sessions_grouped(proc, str(me))
     mine = _group(proc, str(me), sessions)
     if mine is None:
         return None
@@ -200,13 +200,25 @@ def _group(proc: Path, pid: str, sessions: bool) -> tuple[str, str] | None:
     return path, session
 
 
-def _autogroup_on(proc: Path) -> bool:
-    """True when the kernel gives each session a scheduling group of its own."""
+#: What ``/proc/<pid>/ns/cgroup`` names in the host's own cgroup namespace (the kernel's
+#: ``PROC_CGROUP_INIT_INO``): there the cgroup path ``/`` is the root cgroup itself.
+INITIAL_CGROUP_NAMESPACE = "cgroup:[4026531835]"
+
+
+def _sessions_grouped(proc: Path, pid: str) -> bool:
+    """True when the kernel gives each session of the root cgroup a scheduling group of its
+    own (``autogroup`` on) and process ``pid`` sees the real root cgroup as ``/``: in a
+    container's own cgroup namespace, ``/`` is the container's cgroup, whose sessions are
+    not grouped. (A kernel without cgroup namespaces has no ``ns/cgroup``: the host's.)"""
     try:
-        return (proc / "sys/kernel/sched_autogroup_enabled").read_text(
+        on = (proc / "sys/kernel/sched_autogroup_enabled").read_text(
             encoding="utf-8").strip() == "1"
     except OSError:
         return False
+    try:
+        return on and os.readlink(proc / pid / "ns" / "cgroup") == INITIAL_CGROUP_NAMESPACE
+    except OSError:
+        return on
 
 
 def usable_cpus(*, root: Path = CGROUP_ROOT, proc_cgroup: Path = PROC_CGROUP) -> int:
