@@ -124,8 +124,8 @@ def running_alongside(proc: Path = PROC) -> int | None:
 
     The group is the task group the scheduler shares the CPUs between (:func:`_group`).
     Tasks this process cannot see (another container's) are in another cgroup: never its
-    group's. One pass over ``proc``: a few hundred small reads at most, made only while
-    other tasks are running (:func:`worker_count`).
+    group's. One pass over ``proc``: a small read per process (a few more for one that is
+    running), made only while other tasks are running (:func:`worker_count`).
     """
     me = os.getpid()
     sessions = _sessions_grouped(proc, str(me))

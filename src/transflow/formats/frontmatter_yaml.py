@@ -169,6 +169,9 @@ def _yaml_span(
     return FieldSpan(key, value, start, end, 0, style)
 
 
+#: ``|``, ``>``, ``|-``, ``>+``… with an optional comment: the block headers we can re-write.
+_BLOCK_HEADER = re.compile(r"[|>][+-]?[ \t]*(?:#.*)?")
+
+
 def _block_header_ok(header: str) -> bool:
-    """``|``, ``>``, ``|-``, ``>+``… with an optional comment: the forms we can re-write."""
-    return re.fullmatch(r"[|>][+-]?[ \t]*(?:#.*)?", header) is not None
+    return _BLOCK_HEADER.fullmatch(header) is not None

@@ -101,7 +101,8 @@ class MarkdownFormat:
 
     def prepare(self) -> None:
         """Load what rendering most articles needs beyond this module: the front-matter
-        quoting (and PyYAML under it). A parallel build calls it before its workers fork."""
+        quoting (not PyYAML: rendering reads no YAML). A parallel build calls it before its
+        workers fork."""
         from transflow.formats import frontmatter  # noqa: F401
 
 
