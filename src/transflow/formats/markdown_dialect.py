@@ -26,6 +26,8 @@ from markdown_it.common import normalize_url
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from transflow.formats.markdown_inline_dispatch import dispatch_inline_rules
+
 __all__ = ["markdown_parser"]
 
 
@@ -36,6 +38,7 @@ def markdown_parser() -> MarkdownIt:
     dollarmath_plugin(md, allow_digits=False, double_inline=True)
     md.normalizeLink = _normalize_link  # type: ignore[method-assign]
     md.normalizeLinkText = _normalize_link_text  # type: ignore[method-assign]
+    dispatch_inline_rules(md)  # the same tokens, without the calls that cannot match
     return md
 
 
