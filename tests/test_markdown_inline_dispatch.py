@@ -4,14 +4,16 @@ markdown-it's full rule chain."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it import helpers as markdown_it_helpers
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from transflow.formats import markdown_inline_dispatch
@@ -26,6 +28,7 @@ def _plain() -> MarkdownIt:
     md = markdown_parser()
     del md.inline.tokenize  # the instance's dispatching loop; the class's loop remains
     del md.inline.skipToken  # and its dispatching validation (link labels)
+    del md.inline.parse  # and the state that makes tokens without Token.__init__
     md.helpers = markdown_it_helpers  # and markdown-it's own link destination reader
     return md
 
@@ -39,6 +42,7 @@ def _shown(tokens: list[Token]) -> list[Any]:
 def _assert_same(texts: list[str], *, blocks: bool = False) -> None:
     plain, dispatched = _plain(), markdown_parser()
     assert "tokenize" in vars(dispatched.inline)  # the dispatching loop is installed
+    assert "parse" in vars(dispatched.inline)  # and the faster state
     for text in texts:
         if blocks:
             ours, theirs = dispatched.parse(text, {}), plain.parse(text, {})
@@ -138,3 +142,27 @@ def test_every_rule_of_the_dialect_is_in_the_table() -> None:
     assert set(names[1:]) <= set(markdown_inline_dispatch._MARKERS)
     table = markdown_inline_dispatch._Chains(names, md.inline.ruler.getRules(""))
     assert table.by_first is not None
+
+
+@pytest.mark.parametrize("nesting", [1, 0, -1])
+def test_the_state_pushes_markdown_its_token(nesting: Literal[-1, 0, 1]) -> None:
+    """Every field of ``Token`` is set by ``_State.push`` and ``pushPending`` (one
+    markdown-it adds would fail here), to what ``StateInline``'s give it; the level,
+    pending and delimiter bookkeeping is the same."""
+    assert [f.name for f in dataclasses.fields(Token)] == [
+        "type", "tag", "nesting", "attrs", "map", "level", "children", "content", "markup",
+        "info", "meta", "block", "hidden"]
+    md = markdown_parser()
+    ours = markdown_inline_dispatch._State("a *b*", md, {}, [])
+    theirs = StateInline("a *b*", md, {}, [])
+    for state in (ours, theirs):
+        state.push("em_open", "em", 1)  # so that a closing tag has delimiters to restore
+        state.append_pending("text before")
+    mine, reference = ours.push("x", "p", nesting), theirs.push("x", "p", nesting)
+    assert mine == reference and mine.attrs is not reference.attrs
+    assert ours.tokens == theirs.tokens and ours.tokens_meta == theirs.tokens_meta
+    assert (ours.level, ours.pendingLevel, ours.delimiters, ours._prev_delimiters) == (
+        theirs.level, theirs.pendingLevel, theirs.delimiters, theirs._prev_delimiters)
+    ours.append_pending("after")
+    theirs.append_pending("after")
+    assert ours.pushPending() == theirs.pushPending() and ours.pending == theirs.pending == ""
