@@ -92,6 +92,34 @@ def test_the_version_says_how_the_hot_modules_run(tmp_path: Path) -> None:
     assert out.stdout == f"transflow, version 0.1.0 ({expected})\n"
 
 
+def _can_compile() -> bool:
+    """Whether this machine has what ``setup.py``'s compile needs besides mypy (a pinned build
+    requirement): a C compiler and Python's headers."""
+    import sysconfig
+
+    compiler = os.environ.get("CC", "cc").split()[0]
+    headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
+    return (shutil.which(compiler) is not None or shutil.which("gcc") is not None) and (
+        headers.is_file())
+
+
+@pytest.mark.skipif(bool(os.environ.get("TRANSFLOW_PURE_PYTHON")),
+                    reason="pure Python asked for (TRANSFLOW_PURE_PYTHON)")
+def test_a_machine_that_can_compile_runs_compiled() -> None:
+    """The install falls back to pure Python, quietly, when the compile fails (a type error
+    mypy finds only in the build's isolated environment, where the libraries are not
+    installed, did so once): the tests all pass, and every command runs slower. Where a
+    compiler and Python's headers are present, that fallback is a failure here."""
+    if not _can_compile():
+        pytest.skip("no C compiler or no Python headers: pure Python is expected")
+    done = [name for name in _modules.COMPILED
+            if any((REPO_ROOT / "src" / (name.replace(".", "/") + suffix)).exists()
+                   for suffix in importlib.machinery.EXTENSION_SUFFIXES)]
+    assert done == list(_modules.COMPILED), (
+        "installed as pure Python though this machine can compile: "
+        "'pip install -v -e .' shows setup.py's warning with the reason")
+
+
 @needs_compiled
 def test_line_breaks_are_the_sources_on_random_texts() -> None:
     from transflow.po import linebreak

@@ -226,8 +226,11 @@ class _State(StateInline):
     def pushPending(self) -> Token:
         """``StateInline.pushPending``: the pending text as a text token."""
         token = _token("text", "", 0)
-        token.content = self.pending
-        token.level = self.pendingLevel
+        # (Where mypy cannot see markdown-it, as in the build's isolated environment where
+        # mypyc compiles the modules that import this one, the base is Any and the two
+        # fields are only known from this class's own assignments.)
+        token.content = self.pending  # type: ignore[has-type,unused-ignore]
+        token.level = self.pendingLevel  # type: ignore[has-type,unused-ignore]
         self.tokens.append(token)
         self.pending = ""
         return token
