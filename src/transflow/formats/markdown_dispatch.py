@@ -33,15 +33,16 @@ from collections.abc import Callable
 from itertools import accumulate, repeat
 from operator import add, sub
 from types import MethodType
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from markdown_it import MarkdownIt
 from markdown_it.parser_block import ParserBlock
+from markdown_it.ruler import Ruler
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
-__all__ = ["dispatch_block_rules"]
+__all__ = ["dispatch_block_rules", "main_chain_table"]
 
 Rule = Callable[[StateBlock, int, int, bool], bool]
 
@@ -161,17 +162,32 @@ def _no_underline(state: StateBlock, line: int, end_line: int, silent: bool) -> 
     return False
 
 
+T = TypeVar("T")
+
+
+def main_chain_table(
+    ruler: Ruler[Any], make: Callable[[list[str], list[Any]], T]
+) -> Callable[[], T]:
+    """A function giving ``make(names, rules)`` of ``ruler``'s main chain (its enabled
+    rules' names, and ``getRules("")``), made again whenever markdown-it rebuilds that chain
+    (a rule added, enabled, disabled or replaced after the parser was made). Shared by the
+    block and inline dispatch (``markdown_inline_dispatch``)."""
+    cache: list[tuple[list[Any], T]] = []
+
+    def table() -> T:
+        rules = ruler.getRules("")
+        if not cache or cache[0][0] is not rules:
+            names = [r.name for r in ruler.__rules__ if r.enabled]
+            cache[:] = [(rules, make(names, rules))]
+        return cache[0][1]
+
+    return table
+
+
 def dispatch_block_rules(md: MarkdownIt) -> None:
     """Make ``md``'s block parser call, at each line, only the rules that can start there."""
     block = md.block
-    cache: list[_Chains] = []
-
-    def chains() -> _Chains:
-        rules = block.ruler.getRules("")
-        if not cache or cache[0].rules is not rules:  # (re)built after a rule changed
-            names = [r.name for r in block.ruler.__rules__ if r.enabled]
-            cache[:] = [_Chains(names, rules)]
-        return cache[0]
+    chains = main_chain_table(block.ruler, _Chains)
 
     def tokenize(self: ParserBlock, state: StateBlock, startLine: int, endLine: int) -> None:
         """``ParserBlock.tokenize`` with the rules chosen by the line's first character."""

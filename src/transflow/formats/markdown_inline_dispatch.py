@@ -51,6 +51,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
+from transflow.formats.markdown_dispatch import main_chain_table
+
 __all__ = ["dispatch_inline_rules", "link_destination"]
 
 Rule = Callable[[StateInline, bool], bool]
@@ -95,14 +97,7 @@ def dispatch_inline_rules(md: MarkdownIt) -> None:
     """Make ``md``'s inline parser call, at each position, only the rules that can start
     there, and read link destinations with :func:`link_destination`."""
     inline = md.inline
-    cache: list[_Chains] = []
-
-    def chains() -> _Chains:
-        rules = inline.ruler.getRules("")
-        if not cache or cache[0].rules is not rules:  # (re)built after a rule changed
-            names = [r.name for r in inline.ruler.__rules__ if r.enabled]
-            cache[:] = [_Chains(names, rules)]
-        return cache[0]
+    chains = main_chain_table(inline.ruler, _Chains)
 
     def tokenize(self: ParserInline, state: StateInline) -> None:
         """``ParserInline.tokenize`` with the rules chosen by the position's character."""
