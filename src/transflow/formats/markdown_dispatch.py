@@ -42,7 +42,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
-__all__ = ["dispatch_block_rules", "main_chain_table"]
+__all__ = ["dispatch_block_rules", "main_chain_table", "new_token"]
 
 Rule = Callable[[StateBlock, int, int, bool], bool]
 
@@ -296,26 +296,36 @@ class _State(StateBlock):
     def push(self, ttype: str, tag: str, nesting: Literal[-1, 0, 1]) -> Token:
         """``StateBlock.push``: the same token (every field as ``Token(ttype, tag,
         nesting)`` sets it, then ``block`` and ``level``), the same level bookkeeping."""
-        token = _new(Token)
-        token.type = ttype
-        token.tag = tag
-        token.nesting = nesting
-        token.attrs = {}
-        token.map = None
+        token = new_token(ttype, tag, nesting, True)
         if nesting < 0:
             self.level -= 1  # closing tag
         token.level = self.level
         if nesting > 0:
             self.level += 1  # opening tag
-        token.children = None
-        token.content = ""
-        token.markup = ""
-        token.info = ""
-        token.meta = {}
-        token.block = True
-        token.hidden = False
         self.tokens.append(token)
         return token
+
+
+def new_token(ttype: str, tag: str, nesting: Literal[-1, 0, 1], block: bool) -> Token:
+    """``Token(ttype, tag, nesting)`` with ``block`` set: every field as the dataclass's
+    ``__init__`` (keyword defaults, two default factories, ``__post_init__``) sets it, set
+    directly. The block and the inline states (``markdown_inline_dispatch``) make every
+    token of a parse here."""
+    token = _new(Token)
+    token.type = ttype
+    token.tag = tag
+    token.nesting = nesting
+    token.attrs = {}
+    token.map = None
+    token.level = 0
+    token.children = None
+    token.content = ""
+    token.markup = ""
+    token.info = ""
+    token.meta = {}
+    token.block = block
+    token.hidden = False
+    return token
 
 
 def _dispatch_terminators(md: MarkdownIt) -> None:

@@ -51,7 +51,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
-from transflow.formats.markdown_dispatch import main_chain_table
+from transflow.formats.markdown_dispatch import main_chain_table, new_token
 
 __all__ = ["dispatch_inline_rules", "link_destination"]
 
@@ -191,36 +191,13 @@ def dispatch_inline_rules(md: MarkdownIt) -> None:
     )
 
 
-_new = object.__new__
-
-
-def _token(ttype: str, tag: str, nesting: Literal[-1, 0, 1]) -> Token:
-    """``Token(ttype, tag, nesting)``: every field as its ``__init__`` (keyword defaults,
-    two default factories, ``__post_init__``) sets it, set directly."""
-    token = _new(Token)
-    token.type = ttype
-    token.tag = tag
-    token.nesting = nesting
-    token.attrs = {}
-    token.map = None
-    token.level = 0
-    token.children = None
-    token.content = ""
-    token.markup = ""
-    token.info = ""
-    token.meta = {}
-    token.block = False
-    token.hidden = False
-    return token
-
-
 class _State(StateInline):
     """markdown-it's inline state, whose ``push`` and ``pushPending`` make the same tokens
     without a dataclass's ``__init__``: a text of a link-heavy article makes some twenty."""
 
     def pushPending(self) -> Token:
         """``StateInline.pushPending``: the pending text as a text token."""
-        token = _token("text", "", 0)
+        token = new_token("text", "", 0, False)
         # (Where mypy cannot see markdown-it, as in the build's isolated environment where
         # mypyc compiles the modules that import this one, the base is Any and the two
         # fields are only known from this class's own assignments.)
@@ -234,7 +211,7 @@ class _State(StateInline):
         """``StateInline.push``: the same token, the same level and delimiter bookkeeping."""
         if self.pending:
             self.pushPending()
-        token = _token(ttype, tag, nesting)
+        token = new_token(ttype, tag, nesting, False)
         token_meta = None
         if nesting < 0:  # closing tag
             self.level -= 1
