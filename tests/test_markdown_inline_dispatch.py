@@ -166,3 +166,23 @@ def test_the_state_pushes_markdown_its_token(nesting: Literal[-1, 0, 1]) -> None
     ours.append_pending("after")
     theirs.append_pending("after")
     assert ours.pushPending() == theirs.pushPending() and ours.pending == theirs.pending == ""
+
+
+def test_the_checks_parser_reads_the_same_inline_markup(corpus: Path) -> None:
+    """The checks' parser leaves out ``text_join`` (text tokens only): the links, targets,
+    images, code spans and emphasis it reads are those of the whole dialect's parser."""
+    from transflow.checks import links
+
+    texts = [example["markdown"] for name in ("spec.json", "gfm-spec.json")
+             for example in json.loads((corpus / "commonmark" / name).read_text("utf-8"))]
+    texts += _random_texts(random.Random(11), 5000)
+    links._inline.cache_clear()
+    ours = [links._inline(text) for text in texts]
+    links._inline.cache_clear()
+    full = markdown_parser()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(links, "_md", lambda: full)
+        theirs = [links._inline(text) for text in texts]
+    links._inline.cache_clear()
+    assert "text_join" not in links._md().core.ruler.get_active_rules()
+    assert ours == theirs

@@ -158,10 +158,14 @@ def check_footnotes(source: str, translation: str, ctx: CheckContext) -> Iterabl
 @lru_cache(maxsize=1)
 def _md() -> MarkdownIt:
     """The dialect's parser, made (and markdown-it imported) by the first text with inline
-    markup: a build whose texts have none never loads it."""
+    markup: a build whose texts have none never loads it. Without ``text_join``, which
+    only merges text tokens (escaped characters into the text around them): the checks
+    read no text token, and it was a walk over every token of every text checked."""
     from transflow.formats.markdown_dialect import markdown_parser
 
-    return markdown_parser()
+    md = markdown_parser()
+    md.core.ruler.disable("text_join")
+    return md
 
 
 @dataclass(slots=True)

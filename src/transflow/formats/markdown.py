@@ -56,8 +56,6 @@ from operator import attrgetter
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
 from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_core.normalize import normalize
 
 import transflow.formats.frontmatter_yaml  # noqa: F401 (parsing loads PyYAML)
 from transflow.formats import directives, frontmatter, markdown_html, markdown_inner, shortcodes
@@ -143,14 +141,6 @@ def _record_reference(rule: Callable[..., bool]) -> Callable[..., bool]:
     return wrapped
 
 
-def _normalize(state: StateCore) -> None:
-    """markdown-it's ``normalize`` core rule (``\r\n`` and ``\r`` to ``\n``, NUL to U+FFFD),
-    skipped when the text has neither: it rewrites every line ending, a pass over the whole
-    article that ``parse`` (which normalises first) always made for nothing."""
-    if "\r" in state.src or "\0" in state.src:
-        normalize(state)
-
-
 def new_parser(*, block_only: bool = False) -> MarkdownIt:
     """A markdown-it instance configured as transflow reads Markdown.
 
@@ -165,7 +155,6 @@ def new_parser(*, block_only: bool = False) -> MarkdownIt:
             md.block.ruler.at(name, _record_lines(rules[name]), {"alt": alts[name]})
         md.block.ruler.at("reference", _record_reference(rules["reference"]))
         md.core.ruler.enableOnly(["normalize", "block"])
-        md.core.ruler.at("normalize", _normalize)
         dispatch_block_rules(md)  # the same tokens, a third of the rule calls
         # Block structure as CommonMark defines it: markdown-it's URL filter would make
         # ``[r]: javascript:…`` a paragraph here, while a renderer without that filter
