@@ -81,6 +81,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_align.py
 	$(BIN)/python benchmarks/bench_formats.py
 	$(BIN)/python benchmarks/bench_linebreak.py
+	$(BIN)/python benchmarks/bench_inline.py
 	$(BIN)/python benchmarks/bench_instructions.py
 	$(BIN)/python benchmarks/bench_compare.py -n 500 2000
 
