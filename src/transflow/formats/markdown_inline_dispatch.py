@@ -18,7 +18,8 @@ state (``_State``) that makes each token without ``Token.__init__``, as the bloc
 does (``markdown_dispatch``). Measured on the texts of a link-heavy article's catalogs
 (``ropensci__2021-02-03-targets.md`` of the corpus, 1,847 texts, one process, medians of
 9): 93 µs a text with markdown-it's own loops, 69 µs with the dispatch and the link
-destinations, 66 µs with the state too; on the sample article's, 11.5, 8.6 and 8.3 µs.
+destinations, 66 µs with the state too; on the sample article's, 11.5, 8.6 and 8.3 µs
+(``benchmarks/bench_inline.py`` compares the parsers as they are now).
 
 Invariants:
 
