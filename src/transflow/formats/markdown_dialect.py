@@ -4,7 +4,10 @@ The format (what is a segment), the machine-translation placeholders (what DeepL
 touch) and the checks (what a translation must keep) must agree on what is code, math, a
 footnote or a link; three differently configured parsers once disagreed (``$E = mc^2$`` was
 math to the format and plain words to DeepL). So each of them builds on ``markdown_parser``
-and only instruments it (records positions), never re-configures it.
+and only instruments it (records positions) or leaves out a phase that cannot change what
+is recognised (the block phase alone; ``text_join``, which merges text tokens), never
+re-configures its rules. Each instance tries at each position only the inline rules the
+character there allows (``markdown_inline_dispatch``: the same tokens, sooner).
 
 The dialect: CommonMark with raw HTML, GFM tables and strikethrough, footnotes (``[^1]``,
 ``^[inline]``) and dollar math (``$x$``, ``$$x$$`` inline or as a block; no digit right inside
