@@ -14,6 +14,7 @@ when the command has to run.
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,11 @@ def run() -> None:
         sys.exit(code)
     from transflow.cli.group import main
 
+    # What is loaded by now (click, the configuration, the workspace code) lives as long as
+    # the process, and the workers a pool forks share it: the collector's full passes need
+    # not look at it again. Measured on a cold single-process sync of 500 articles
+    # (perf samples): its share of the time went from 4.2-4.9% to 2.2-2.9%.
+    gc.freeze()
     main(obj={"started": started})
 
 
