@@ -97,7 +97,7 @@ def _can_compile() -> bool:
     requirement): a C compiler and Python's headers."""
     import sysconfig
 
-    compiler = os.environ.get("CC", "cc").split()[0]
+    compiler = (os.environ.get("CC", "").split() or ["cc"])[0]
     headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
     return (shutil.which(compiler) is not None or shutil.which("gcc") is not None) and (
         headers.is_file())

@@ -185,11 +185,9 @@ def dispatch_inline_rules(md: MarkdownIt) -> None:
     inline.tokenize = MethodType(tokenize, inline)  # type: ignore[method-assign]
     inline.skipToken = MethodType(skipToken, inline)  # type: ignore[method-assign]
     inline.parse = MethodType(parse, inline)  # type: ignore[method-assign]
+    helpers = {name: getattr(_helpers, name) for name in _helpers.__all__}  # all of them
     md.helpers = SimpleNamespace(  # type: ignore[assignment]
-        parseLinkDestination=link_destination,
-        parseLinkLabel=_helpers.parseLinkLabel,
-        parseLinkTitle=_helpers.parseLinkTitle,
-    )
+        **{**helpers, "parseLinkDestination": link_destination})
 
 
 class _State(StateInline):
