@@ -408,18 +408,21 @@ def build(
             committed.extend((now, slot, outcome, keyed) for slot, outcome, keyed in outcomes)
             remember(now - RACY_NS)
 
+        def commit(items: list[tuple[int, _Built]]) -> None:
+            # One commit (one journal write) for a batch of articles, each of which went
+            # through whole: its files are visible together, as in sync.
+            transaction = Transaction(journal=journal)
+            for _, (_, staged, _) in items:
+                if staged is not None:
+                    transaction.adopt(staged)
+            transaction.commit()
+            commits((slot, outcome, keyed) for slot, (outcome, _, keyed) in items)
+
         if parallel.worth_it(files, workers):
             count, total = [0], len(files)
 
             def adopt(items: list[tuple[int, _Built]]) -> None:
-                # One commit (one journal write) for the chunk's articles, each of which
-                # went through whole: its files are visible together, as in sync.
-                transaction = Transaction(journal=journal)
-                for _, (_, staged, _) in items:
-                    if staged is not None:
-                        transaction.adopt(staged)
-                transaction.commit()
-                commits((slot, outcome, keyed) for slot, (outcome, _, keyed) in items)
+                commit(items)
                 count[0] += len(items)
                 progress(count[0], total, items[-1][1][0][0] if items else "")
 
@@ -430,15 +433,23 @@ def build(
                 args=(config, out, tuple(gates), allow_incomplete, dry_run, parses, key_base),
                 on_result=adopt,
             )
-        else:
+        else:  # in this process, committing a batch of articles at a time (as sync does)
             planned = [Path(name) for _, name in files]
             parses.plan(planned)
-            for n, ((slot, _), path) in enumerate(zip(files, planned, strict=True), 1):
-                progress(n, len(files), config.relative(path))
-                outcome, _, keyed = _build_keyed(
-                    config, path, keys.get(slot), key_base, out, gates, allow_incomplete,
-                    dry_run, commit=True, parses=parses)
-                commits([(slot, outcome, keyed)])
+            pending: list[tuple[int, _Built]] = []
+            try:
+                for n, ((slot, _), path) in enumerate(zip(files, planned, strict=True), 1):
+                    progress(n, len(files), config.relative(path))
+                    pending.append((slot, _build_keyed(
+                        config, path, keys.get(slot), key_base, out, gates, allow_incomplete,
+                        dry_run, parses=parses)))
+                    if len(pending) >= parallel.COMMIT_BATCH:
+                        full, pending = pending, []
+                        commit(full)
+            except BaseException:
+                _drop([built for _, built in pending])
+                raise
+            commit(pending)
         remember(None)
         parses.save()
         files, keys = [], {}
@@ -707,17 +718,21 @@ def _build_chunk(
     try:
         for (slot, _, key), path in zip(items, paths, strict=True):
             built.append((slot, _build_keyed(config, path, key, key_base, out, gates,
-                                             allow_incomplete, dry_run, commit=False,
-                                             parses=parses)))
+                                             allow_incomplete, dry_run, parses=parses)))
         parses.save()
     except BaseException:
-        for _, (_, staged, _) in built:
-            if staged is not None:
-                dropped = Transaction()
-                dropped.adopt(staged)
-                dropped.abort()
+        _drop([item for _, item in built])
         raise
     return built
+
+
+def _drop(built: Iterable[_Built]) -> None:
+    """Remove the temp files of built articles that will not be committed."""
+    for _, staged, _ in built:
+        if staged is not None:
+            dropped = Transaction()
+            dropped.adopt(staged)
+            dropped.abort()
 
 
 def _build_keyed(
@@ -730,7 +745,6 @@ def _build_keyed(
     allow_incomplete: bool,
     dry_run: bool,
     *,
-    commit: bool,
     parses: ParseCache | None,
 ) -> _Built:
     """``_build_one``, with the article's results-cache key made first when the caller has
@@ -739,7 +753,7 @@ def _build_keyed(
     # The inputs' bytes are built from as hashed (not read twice); sha: the article's.
     key, read, sha, learned = read_inputs(config, path, key, key_base)
     outcome, staged = _build_one(config, path, out, gates, allow_incomplete, dry_run,
-                                 commit=commit, parses=parses, read=read, sha=sha)
+                                 parses=parses, read=read, sha=sha)
     result = outcome[1]
     if key is not None and not isinstance(result, Problem):
         result[0].cached = json.dumps(result[0].to_cache(), ensure_ascii=False)
@@ -754,16 +768,15 @@ def _build_one(
     allow_incomplete: bool,
     dry_run: bool,
     *,
-    commit: bool,
     parses: ParseCache | None = None,
     read: dict[str, bytes] | None = None,
     sha: str | None = None,
 ) -> tuple[_Outcome, Staged | None]:
-    """Assess one article and write its outputs together (``commit``) or hand them back
-    staged (a worker); a problem leaves its outputs untouched. ``read``: inputs' bytes
-    already read, ``sha``: the SHA-256 of the article's there."""
+    """Assess one article and stage its outputs, handed back for the caller to commit
+    with others (see ``parallel.COMMIT_BATCH``); a problem stages nothing. ``read``:
+    inputs' bytes already read, ``sha``: the SHA-256 of the article's there."""
     rel = config.relative(path)
-    transaction = Transaction(journal=journal_of(config) if commit else None)
+    transaction = Transaction()
     try:
         read = read or {}
         source = read.get(str(path))
@@ -807,9 +820,6 @@ def _build_one(
     except BaseException:
         transaction.abort()
         raise
-    if commit:
-        transaction.commit()
-        return (rel, (result, written)), None
     return (rel, (result, written)), transaction.detach()
 
 

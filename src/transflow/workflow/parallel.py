@@ -51,6 +51,14 @@ def chunk_sizes(count: int, workers: int) -> list[int]:
     return sizes
 
 
+#: Articles a single-process sync or build stages before committing them together, as a
+#: pool's chunk is: a commit per article cost a journal write and its renames each time.
+#: Each article still goes through whole or not at all (a problem stages nothing of it); a
+#: kill loses at most this many articles' work, which the next run redoes (their temp files
+#: are removed then).
+COMMIT_BATCH = 32
+
+
 #: Chunks handed to the pool ahead of the one the caller is waiting for, per worker: enough
 #: that no worker waits for work while an earlier chunk runs long, few enough that the
 #: results finished out of order (held until their turn) stay a handful of chunks.
