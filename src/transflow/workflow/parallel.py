@@ -3,9 +3,10 @@
 Parsing Markdown and rendering catalogs is pure-Python CPU work, so large runs (thousands of
 articles) use a process pool. Workers never make files visible: they stage them and hand the
 staged names back, and the parent commits a chunk's articles together (each article whole
-or not at all), as a single-process run commits a batch (``COMMIT_BATCH``). A failing chunk does not leak the staged files of the others: every finished result
-still reaches ``on_result`` before the first error is raised. Workers end with the command
-that started them, however it ends (``_die_with_parent``).
+or not at all), as a single-process run commits a batch (``COMMIT_BATCH``). A failing chunk
+does not leak the staged files of the others: every finished result still reaches
+``on_result`` before the first error is raised. Workers end with the command that started
+them, however it ends (``_die_with_parent``).
 """
 
 from __future__ import annotations
