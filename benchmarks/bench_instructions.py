@@ -12,6 +12,11 @@ and one of the interpreter loop differ), so peers are not compared this way: see
 
     python benchmarks/bench_instructions.py            # N = 100
     python benchmarks/bench_instructions.py -n 200
+    python benchmarks/bench_instructions.py --shares   # and where a compiled run spends them
+
+``--shares`` also prints, for the compiled run of N + 1 articles, the share of each step's
+instructions spent inside each of :data:`SHARES` (compiled functions, callees included:
+callgrind's ``--toggle-collect``), or inside the functions named with ``--function``.
 """
 
 from __future__ import annotations
@@ -30,11 +35,25 @@ CORPUS = HERE / "corpus.py"
 _COLLECTED = re.compile(rb"Collected : (\d+)")
 
 
-def instructions(argv: list[str], cwd: Path, env: dict[str, str]) -> int:
+#: Compiled functions whose share ``--shares`` prints (mypyc's C names: ``CPyDef_`` then
+#: the module's last part and the function, ``___`` between them).
+SHARES = (
+    "CPyDef_markdown_render___MarkdownFormat___parse",  # the whole Markdown parse
+    "CPyDef_catalog___save",  # a catalog rendered and staged
+    "CPyDef_layout____wrap",  # a field's lines (UAX #14 line breaking)
+    "CPyDef_language_guess___article_mismatch",  # the article's language checked
+    "CPyDef_suite___run_checks",  # the quality checks of an entry
+)
+
+
+def instructions(argv: list[str], cwd: Path, env: dict[str, str],
+                 inside: str | None = None) -> int:
     """Instructions ``argv`` executes in its own process (children not counted), on one CPU
-    (so a command that picks its own number of workers does the work itself)."""
+    (so a command that picks its own number of workers does the work itself); with
+    ``inside``, only those executed inside that function (its callees included)."""
+    toggle = [f"--toggle-collect={inside}"] if inside else []
     done = subprocess.run(["taskset", "-c", "0", "valgrind", "--tool=callgrind",
-                           "--callgrind-out-file=/dev/null", *argv],
+                           "--callgrind-out-file=/dev/null", *toggle, *argv],
                           cwd=cwd, env=env, capture_output=True, check=False)
     found = _COLLECTED.search(done.stderr)
     if done.returncode not in (0, 3) or found is None:
@@ -51,8 +70,9 @@ def workspace(folder: Path, n: int) -> Path:
     return folder
 
 
-def measure(base: Path, step: str, pure: bool) -> int:
-    """Instructions of one cold ``step`` on a fresh copy of ``base``."""
+def measure(base: Path, step: str, pure: bool, inside: str | None = None) -> int:
+    """Instructions of one cold ``step`` on a fresh copy of ``base`` (``inside``: see
+    :func:`instructions`)."""
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     env.pop("TRANSFLOW_PURE_PYTHON", None)
     if pure:
@@ -66,7 +86,7 @@ def measure(base: Path, step: str, pure: bool) -> int:
         shutil.copytree(base, run, dirs_exist_ok=True)
         argv = [sys.executable, "-m", "transflow", step]
     try:
-        return instructions(argv, run, env)
+        return instructions(argv, run, env, inside)
     finally:
         shutil.rmtree(run, ignore_errors=True)
 
@@ -74,6 +94,10 @@ def measure(base: Path, step: str, pure: bool) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=100, help="articles beyond the first")
+    parser.add_argument("--shares", action="store_true",
+                        help="also the share of each step spent inside SHARES' functions")
+    parser.add_argument("--function", action="append", default=[], metavar="C_NAME",
+                        help="with --shares: this compiled function instead (repeatable)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None or shutil.which("taskset") is None:
         print("valgrind (or taskset) is not installed: nothing measured", file=sys.stderr)
@@ -91,6 +115,14 @@ def main() -> None:
                 per = (large - small) / args.n
                 print(f"| {step} | {'pure Python' if pure else 'as installed'} | "
                       f"{(small - per) / 1e6:.0f} | {per / 1e6:.2f} |")
+        if args.shares:
+            print(f"\n{args.n + 1} articles, as installed: instructions inside each function"
+                  "\n| step | function | M instructions | share |\n|---|---|---|---|")
+            for step in ("sync", "build"):
+                whole = measure(many, step, False)
+                for name in args.function or SHARES:
+                    part = measure(many, step, False, name)
+                    print(f"| {step} | {name} | {part / 1e6:.0f} | {100 * part / whole:.1f}% |")
 
 
 if __name__ == "__main__":
