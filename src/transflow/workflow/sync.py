@@ -230,8 +230,8 @@ def _sync_chunk(
 def _committer(journal: Journal, take: Callable[[_Done | Problem], None]
                ) -> Callable[[_Staged], None]:
     """What commits a batch of articles (each staged whole by ``_sync_one``): one
-    transaction, so one journal write for all of them (a file creation and two renames per
-    article less), then each outcome to ``take``, in order."""
+    transaction, so one journal write and its two renames for all of them, then each
+    outcome to ``take``, in order."""
 
     def adopt(items: _Staged) -> None:
         transaction = catalog.transaction(journal)
@@ -265,8 +265,8 @@ def _sync_batched(
 ) -> None:
     """Sync in this process, committing ``parallel.COMMIT_BATCH`` articles at a time, as
     a parallel sync commits a chunk. Why: a commit per article cost a journal write and its
-    two renames each time, ~5% of a single-process sync (where a machine busy with other
-    work puts a pool, too)."""
+    two renames each time, 15% of a cold single-process sync's system calls (a machine busy
+    with other work gives a pool one worker, so this path too)."""
     journal = journal_of(config)
     adopt = _committer(journal, take)
     batch: _Staged = []
