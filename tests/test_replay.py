@@ -201,6 +201,47 @@ def test_a_snapshot_sees_every_kind_of_change(tmp_path: Path) -> None:
     assert recent.encode() is None
 
 
+def test_a_file_saved_through_a_rename_is_found_at_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save through a temp file changes its folder: the check stops there, before the
+    files of the other folders are looked at (an edit in place is still found, file by
+    file)."""
+    many, saved = tmp_path / "articles", tmp_path / "locales"
+    many.mkdir()
+    saved.mkdir()
+    for i in range(50):
+        (many / f"a{i}.md").write_text(f"article {i}", encoding="utf-8")
+    (saved / "a0.po").write_text("catalog", encoding="utf-8")
+    shot = snapshot.Snapshot(time.time_ns() + AHEAD)
+    shot.folder(many)
+    shot.folder(saved)
+    blob = shot.encode()
+    assert blob is not None and snapshot.unchanged(blob)
+    calls = [0]
+    real = os.stat
+
+    def counted(*args: object, **kwargs: object) -> os.stat_result:
+        calls[0] += 1
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    temp = saved / ".a0.po.tmp"
+    temp.write_text("catalog, translated", encoding="utf-8")
+    os.replace(temp, saved / "a0.po")
+    monkeypatch.setattr(os, "stat", counted)
+    assert not snapshot.unchanged(blob)
+    assert calls[0] <= 2  # the folders' own stat, not the articles'
+    monkeypatch.setattr(os, "stat", real)
+    again = snapshot.Snapshot(time.time_ns() + AHEAD)  # a new one, for an edit in place
+    again.folder(many)
+    again.folder(saved)
+    blob = again.encode()
+    assert blob is not None and snapshot.unchanged(blob)
+    with open(many / "a49.md", "a", encoding="utf-8") as edited:  # in place: same folder
+        edited.write(" and more")
+    assert not snapshot.unchanged(blob)
+
+
 def test_the_journal_names_are_the_atomic_modules() -> None:
     journal = atomic.Journal(Path("/x"))
     assert (journal.dirty.name, journal.commits.name) == snapshot.JOURNAL_FILES

@@ -267,7 +267,15 @@ class Snapshot:
 
 
 def unchanged(blob: bytes) -> bool:
-    """True when every folder and file of the snapshot is exactly as it was taken."""
+    """True when every folder and file of the snapshot is exactly as it was taken.
+
+    The cheap checks come first, so a change is found after a handful of ``stat`` calls
+    when it can be: each folder's own ``stat`` (a file created, renamed or deleted in it
+    changes it: every save through a temp file does, transflow's own included), then the
+    single files, and only then each file of each folder (an edit in place changes the
+    file alone). After one article was edited and synced, a 2,000-article ``build``
+    looked at about 6,000 files before it found the change; now at the folders.
+    """
     try:
         version, folders, files, hashed = marshal.loads(blob)
     except (ValueError, EOFError, TypeError):
@@ -277,10 +285,20 @@ def unchanged(blob: bytes) -> bool:
     stat_of = os.stat
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
     try:
-        for packed in folders:
-            path, st, joined, stats, recent, left_out = marshal.loads(packed)
+        listed: list[Folder] = [marshal.loads(packed) for packed in folders]
+        for path, st, *_ in listed:
             if _stat(stat_of(path)) != st:
                 return False
+        for path, st in files:
+            try:
+                now = _stat(stat_of(path))
+            except FileNotFoundError:
+                if st is not None:
+                    return False
+                continue
+            if now != st:
+                return False
+        for path, _, joined, stats, recent, left_out in listed:
             fd = os.open(path, flags)
             try:
                 if recent is not None and recent != "\0".join(
@@ -296,15 +314,6 @@ def unchanged(blob: bytes) -> bool:
                         return False
             finally:
                 os.close(fd)
-        for path, st in files:
-            try:
-                now = _stat(stat_of(path))
-            except FileNotFoundError:
-                if st is not None:
-                    return False
-                continue
-            if now != st:
-                return False
     except (OSError, ValueError, TypeError, EOFError):
         return False
     return all(_digest(path) == sha for path, _, sha in hashed)
