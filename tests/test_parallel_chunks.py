@@ -177,3 +177,32 @@ def test_workers_end_when_the_command_is_killed(tmp_path: Path) -> None:
         for path in pids.iterdir():
             with contextlib.suppress(ProcessLookupError):
                 os.kill(int(path.name), signal.SIGKILL)
+
+
+@pytest.mark.parametrize(("count", "batches"), [(0, [[]]), (3, [[0, 1, 2]]),
+                                                (4, [[0, 1, 2, 3], []]),
+                                                (9, [[0, 1, 2, 3], [4, 5, 6, 7], [8]])])
+def test_each_batch_hands_over_the_results_in_batches_in_order(
+    monkeypatch: pytest.MonkeyPatch, count: int, batches: list[list[int]]
+) -> None:
+    monkeypatch.setattr(parallel, "COMMIT_BATCH", 4)
+    seen: list[list[int]] = []
+    parallel.each_batch(range(count), lambda i: i, on_batch=seen.append,
+                        drop=lambda rest: pytest.fail(f"dropped {rest}"))
+    assert seen == batches
+
+
+def test_each_batch_drops_only_what_was_not_handed_over(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "COMMIT_BATCH", 4)
+    seen: list[list[int]] = []
+    dropped: list[list[int]] = []
+
+    def work(i: int) -> int:
+        if i == 6:
+            raise KeyboardInterrupt
+        return i
+
+    with pytest.raises(KeyboardInterrupt):
+        parallel.each_batch(range(9), work, on_batch=seen.append, drop=dropped.append)
+    assert seen == [[0, 1, 2, 3]]
+    assert dropped == [[4, 5]]

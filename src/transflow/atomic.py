@@ -672,3 +672,13 @@ class Transaction:
             self.commit()
         else:
             self.abort()
+
+
+def discard(staged: Iterable[Staged | None]) -> None:
+    """Remove the temp files of work staged and detached (``Transaction.detach``) that will
+    not be committed (None: nothing was staged)."""
+    for item in staged:
+        if item is not None:
+            dropped = Transaction()
+            dropped.adopt(item)
+            dropped.abort()

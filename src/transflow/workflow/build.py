@@ -26,7 +26,7 @@ from json.encoder import encode_basestring  # the C one (ensure_ascii=False)
 from pathlib import Path
 from typing import Any
 
-from transflow.atomic import Staged, Transaction
+from transflow.atomic import Staged, Transaction, discard
 from transflow.config import Config
 from transflow.errors import CatalogError, Problem, TransflowError
 from transflow.formats import Segment
@@ -436,20 +436,15 @@ def build(
         else:  # in this process, committing a batch of articles at a time (as sync does)
             planned = [Path(name) for _, name in files]
             parses.plan(planned)
-            pending: list[tuple[int, _Built]] = []
-            try:
-                for n, ((slot, _), path) in enumerate(zip(files, planned, strict=True), 1):
-                    progress(n, len(files), config.relative(path))
-                    pending.append((slot, _build_keyed(
-                        config, path, keys.get(slot), key_base, out, gates, allow_incomplete,
-                        dry_run, parses=parses)))
-                    if len(pending) >= parallel.COMMIT_BATCH:
-                        full, pending = pending, []
-                        commit(full)
-            except BaseException:
-                _drop([built for _, built in pending])
-                raise
-            commit(pending)
+
+            def one(item: tuple[int, tuple[tuple[int, str], Path]]) -> tuple[int, _Built]:
+                n, ((slot, _), path) = item
+                progress(n, len(files), config.relative(path))
+                return slot, _build_keyed(config, path, keys.get(slot), key_base, out, gates,
+                                          allow_incomplete, dry_run, parses=parses)
+
+            parallel.each_batch(enumerate(zip(files, planned, strict=True), 1), one,
+                                on_batch=commit, drop=_drop)
         remember(None)
         parses.save()
         files, keys = [], {}
@@ -721,18 +716,14 @@ def _build_chunk(
                                              allow_incomplete, dry_run, parses=parses)))
         parses.save()
     except BaseException:
-        _drop([item for _, item in built])
+        _drop(built)
         raise
     return built
 
 
-def _drop(built: Iterable[_Built]) -> None:
+def _drop(built: list[tuple[int, _Built]]) -> None:
     """Remove the temp files of built articles that will not be committed."""
-    for _, staged, _ in built:
-        if staged is not None:
-            dropped = Transaction()
-            dropped.adopt(staged)
-            dropped.abort()
+    discard(staged for _, (_, staged, _) in built)
 
 
 def _build_keyed(
