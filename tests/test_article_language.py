@@ -105,6 +105,26 @@ def test_the_detector_on_the_corpus_no_false_warning_every_mislabel_warned(corpu
     assert missed == []
 
 
+def test_an_article_is_judged_on_its_opening_only_when_that_agrees() -> None:
+    """A long article: an opening clearly in the declared language ends the check; any other
+    opening is judged with the whole text, and a warning counts the whole text."""
+    opening = [DUTCH] * 8  # over ARTICLE_OPENING characters
+    assert sum(map(len, opening)) > language_guess.ARTICLE_OPENING
+    # Clearly Dutch at first: the English that follows is not read (read whole, the
+    # article is over three quarters English).
+    mixed = [*opening, *[ENGLISH] * 40]
+    assert language_guess.article_mismatch(mixed, "nl") is None
+    whole = language_guess.guess("\n".join(mixed), min_hits=10, min_share=0.75)
+    assert whole is not None and whole.language == "en"
+    # An English opening alone would warn, but the whole article reads as Dutch.
+    assert language_guess.article_mismatch([*[ENGLISH] * 8, *[DUTCH] * 40], "nl") is None
+    # Mislabelled: the warning's figures are the whole article's.
+    texts = [*[ENGLISH] * 8, *[ENGLISH] * 20]
+    found = language_guess.article_mismatch(texts, "nl")
+    counts = language_guess.count_function_words("\n".join(texts))
+    assert found == language_guess.Guess("en", counts["en"], counts["en"] + counts["nl"])
+
+
 def test_function_words_are_counted_each_time_in_any_case() -> None:
     """Repeats count every time; case and the typographic apostrophe fold; markup is noise."""
     text = "The the THE it’s It's `the the` <a title='de'> De het HET Over zonder"
