@@ -8,7 +8,8 @@ Principles (the Markdown and HTML formats rely on them):
   horizontal rule. An opener with no closing line is not front matter either (CommonMark
   reads it as text): the article is read as Markdown from its first line, with a warning.
 * YAML is read by PyYAML's ``compose`` (positions and quoting style of every scalar; in
-  ``frontmatter_yaml``, imported on the first YAML block read), TOML by ``tomllib`` (values)
+  ``frontmatter_yaml``, imported on the first YAML block read), except a block of
+  ``key: value`` lines, which ``frontmatter_flat`` reads alike; TOML by ``tomllib`` (values)
   and ``toml_spans`` (positions, checked against ``tomllib``'s values).
   Front matter either refuses is an ``ArticleError`` with the article line of the problem.
 * ``metadata`` holds every top-level scalar value as a string (as written for plain values).
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -112,12 +113,30 @@ def read(text: str, start: int, fields: Sequence[str]) -> FrontMatter | None:
     if opener == "+++":
         metadata, spans = _read_toml(text, body_begin, body_end, fields)
     else:
-        # PyYAML loads with the first YAML front matter read: a command that only renders
-        # (``build`` from stored parses) never imports it.
-        from transflow.formats.frontmatter_yaml import read_yaml
+        # ``key: value`` lines are read without PyYAML (the same answer); PyYAML loads with
+        # the first other YAML front matter read, and a command that only renders (``build``
+        # from stored parses) never imports either.
+        from transflow.formats.frontmatter_flat import read_flat
 
-        metadata, spans = read_yaml(text, body_begin, body_end, fields)
+        flat = read_flat(text, body_begin, body_end, fields)
+        if flat is None:
+            flat = _yaml_reader()(text, body_begin, body_end, fields)
+        metadata, spans = flat
     return FrontMatter(metadata, spans, close[2], count, "toml" if opener == "+++" else "yaml")
+
+
+def _yaml_reader() -> Callable[[str, int, int, Sequence[str]],
+                               tuple[dict[str, str], list[FieldSpan]]]:
+    """``frontmatter_yaml.read_yaml``, importing PyYAML the first time; a PyYAML that is not
+    installed is this article's error, named, not a traceback."""
+    try:
+        from transflow.formats.frontmatter_yaml import read_yaml
+    except ModuleNotFoundError as exc:
+        raise ArticleError(
+            f"cannot read this YAML front matter: the Python package {exc.name!r} is missing",
+            hint="reinstall transflow with its dependencies (pip install transflow)",
+        ) from exc
+    return read_yaml
 
 
 _TOML_ERR_LINE_RE = re.compile(r"at line (\d+)")

@@ -56,7 +56,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import transflow.formats.frontmatter_yaml  # noqa: F401 (parsing loads PyYAML)
 from transflow.formats import frontmatter
 from transflow.formats.base import Document, Markup, Segment, Translate, line_starts, splice
 from transflow.formats.html_tree import (
