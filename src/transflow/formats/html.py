@@ -56,6 +56,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import transflow.formats.frontmatter_flat  # noqa: F401 (parsing reads front matter)
 from transflow.formats import frontmatter
 from transflow.formats.base import Document, Markup, Segment, Translate, line_starts, splice
 from transflow.formats.html_tree import (

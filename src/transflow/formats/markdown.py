@@ -57,6 +57,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import MD_TRIM_CHARS as _MD_TRIM
 from markdown_it.rules_block import StateBlock
 
+import transflow.formats.frontmatter_flat  # noqa: F401 (parsing reads front matter)
 from transflow.formats import directives, frontmatter, markdown_html, markdown_inner, shortcodes
 from transflow.formats.base import (
     Document,
