@@ -124,3 +124,24 @@ def test_the_samples_front_matter_never_imports_pyyaml() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_front_matter_pyyaml_must_read_without_pyyaml_is_one_named_error() -> None:
+    """Where PyYAML is missing, flat front matter still reads, and other front matter is
+    the article's error naming the package (no traceback)."""
+    code = (
+        "import sys; sys.modules['yaml'] = None\n"
+        "from transflow.errors import ArticleError\n"
+        "from transflow.formats import frontmatter\n"
+        "print(frontmatter.read('---\\ntitle: a\\n---\\n', 0, ['title']).metadata)\n"
+        "try:\n"
+        "    frontmatter.read('---\\ntags:\\n- a\\n---\\n', 0, ['title'])\n"
+        "except ArticleError as exc:\n"
+        "    print(exc)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.splitlines() == [
+        "{'title': 'a'}",
+        "cannot read this YAML front matter: the Python package 'yaml' is missing",
+    ]

@@ -300,7 +300,7 @@ def article_mismatch(texts: Iterable[str], declared: str) -> Guess | None:
 
     An article whose opening (its first segments, :data:`ARTICLE_OPENING` characters) is
     clearly in ``declared`` is not read further: ``sync`` asks this of every article, and
-    counting a long one whole was a tenth of its time. Anything else (an opening that is
+    counting every article whole was 8% of its instructions. Anything else (an opening that is
     unclear or in another language) is decided on the whole text, so a warning always
     stands on the whole article, and the only article left unwarned is one whose clear
     opening in its own language is followed by three times as much in another.

@@ -2,8 +2,8 @@
 
 Most articles open with a few lines such as ``title: "…"``, ``lang: nl``, ``date:
 2026-01-12``. Reading them does not need a YAML parser, and importing PyYAML (its scanner
-compiles large patterns) was the largest single import of a cold ``sync``, a tenth of its
-start-up, on top of composing each article's node tree.
+compiles large patterns) was the largest single import of a cold ``sync`` (108 M of the
+748 M instructions of its start-up), on top of composing each article's node tree.
 
 Invariants:
 
