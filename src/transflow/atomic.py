@@ -627,6 +627,13 @@ class Transaction:
                     os.unlink(old.tmp)
             self._staged[path] = item
 
+    def adopt_all(self, staged: Iterable[Staged | None]) -> None:
+        """:meth:`adopt` each of several articles' staged work (None: nothing was staged,
+        a problem article's): a batch committed or dropped together."""
+        for item in staged:
+            if item is not None:
+                self.adopt(item)
+
     def unlink(self, path: Path) -> None:
         """Remove ``path`` at commit time."""
         self._removals.append(path)
@@ -677,8 +684,6 @@ class Transaction:
 def discard(staged: Iterable[Staged | None]) -> None:
     """Remove the temp files of work staged and detached (``Transaction.detach``) that will
     not be committed (None: nothing was staged)."""
-    for item in staged:
-        if item is not None:
-            dropped = Transaction()
-            dropped.adopt(item)
-            dropped.abort()
+    dropped = Transaction()
+    dropped.adopt_all(staged)
+    dropped.abort()

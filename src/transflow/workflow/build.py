@@ -412,9 +412,7 @@ def build(
             # One commit (one journal write) for a batch of articles, each of which went
             # through whole: its files are visible together, as in sync.
             transaction = Transaction(journal=journal)
-            for _, (_, staged, _) in items:
-                if staged is not None:
-                    transaction.adopt(staged)
+            transaction.adopt_all(staged for _, (_, staged, _) in items)
             transaction.commit()
             commits((slot, outcome, keyed) for slot, (outcome, _, keyed) in items)
 

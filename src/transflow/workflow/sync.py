@@ -235,9 +235,7 @@ def _committer(journal: Journal, take: Callable[[_Done | Problem], None]
 
     def adopt(items: _Staged) -> None:
         transaction = catalog.transaction(journal)
-        for _, staged in items:
-            if staged is not None:
-                transaction.adopt(staged)
+        transaction.adopt_all(staged for _, staged in items)
         transaction.commit()
         for outcome, _ in items:
             take(outcome)
