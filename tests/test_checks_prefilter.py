@@ -218,6 +218,28 @@ def test_superscript_runs_are_replaced_as_the_pattern_replaces_them() -> None:
                 replacement, text), text
 
 
+def test_searched_scans_find_what_the_patterns_find(corpus: Path) -> None:
+    """The superscript runs and the first digit, found with substring searches, are what
+    ``_SUPERSCRIPT_RUN.findall`` and ``_NUMBER_UNIT``'s first match find: on the edge
+    cases, every superscript and digit mixed with text, and the corpus's pairs."""
+    from transflow.checks import numbers as n
+    from transflow.checks import text as t
+
+    texts = [*EDGES, "", "¹", "¹¹¹", "a¹²³⁴⁵⁶⁷⁸⁹⁰b", "⁰⁰x⁹", "x ¹ ² ³", "¹¹¹¹¹x¹¹", "é²",
+             "²x¹", "⁹⁸⁷", "no digit", "9", "a 9 b 0 c 5", "x1", "é 2019 ⁴", "٣ 3"]
+    texts += ["".join(chunk) for chunk in itertools.product(["a", "¹", "²", "⁴", "3", " "],
+                                                             repeat=4)]
+    texts += [t for pair in _corpus_pairs(corpus) for t in pair]
+    for text in texts:
+        assert t._superscript_labels(text) == [
+            run.translate(t._SUPER_TO_DIGIT) for run in t._SUPERSCRIPT_RUN.findall(text)], text
+        first = n._NUMBER_UNIT.search(text)
+        assert n._first_digit(text) == (first.start() if first else -1), text
+        assert n._tokens.__wrapped__(text) == tuple(
+            (token, n._UNIT_ALIASES.get(unit.lower()) if unit else None)
+            for token, unit in n._NUMBER_UNIT.findall(t._prose(text))), text
+
+
 def test_fingerprints_in_a_batch_are_the_entry_fingerprints() -> None:
     from transflow.workflow.check import _fingerprints, entry_fingerprint
 

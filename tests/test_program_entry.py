@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 _PROBE = """
 import gc, sys
 import transflow.cli.group as group
@@ -38,3 +40,63 @@ def test_a_library_user_keeps_the_collector_as_it_was(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, check=True)
     assert out.stdout.split() == ["0", "0", "0"]
+
+
+#: A program that ends through ``leave`` after printing (buffered: stdout is a pipe), with an
+#: ``atexit`` function, and a module-level object whose ``__del__`` only a teardown calls.
+_LEAVE = """
+import atexit, sys, threading, time
+from transflow.cli import leave
+class Dropped:
+    def __del__(self):
+        print("torn down", flush=True)
+kept = Dropped()
+print("printed")
+atexit.register(lambda: print("atexit ran"))
+{before}
+leave({code})
+"""
+
+_LATE_THREAD = ("threading.Thread(target=lambda: (time.sleep(0.2), print('thread done', "
+                "flush=True))).start()")
+
+
+@pytest.mark.parametrize(("code", "before", "status", "lines", "err"), [
+    # the common end: atexit functions run, stdout flushed, no teardown
+    ("0", "", 0, ["printed", "atexit ran"], ""),
+    ("None", "", 0, ["printed", "atexit ran"], ""),
+    ("3", "", 3, ["printed", "atexit ran"], ""),
+    # Python's own exit where it does more: a message to print, a thread to wait for
+    ("'no such thing'", "", 1, ["printed", "atexit ran", "torn down"], "no such thing"),
+    ("0", _LATE_THREAD, 0, ["printed", "thread done", "atexit ran", "torn down"], ""),
+])
+def test_the_program_ends_as_sys_exit_would(
+    tmp_path: Path, code: str, before: str, status: int, lines: list[str], err: str
+) -> None:
+    """``leave`` ends with ``sys.exit``'s status, output and ``atexit`` functions, and skips
+    the interpreter's teardown (no module-level object is finalised) unless Python's own
+    exit has more to do."""
+    program = _LEAVE.format(code=code, before=before)
+    out = subprocess.run([sys.executable, "-c", program], cwd=tmp_path, capture_output=True,
+                         text=True, check=False)
+    assert out.returncode == status
+    assert out.stdout.splitlines() == lines
+    assert out.stderr.strip() == err
+
+
+@pytest.mark.parametrize(("argv", "status", "stdout", "stderr"), [
+    (["--version"], 0, "transflow, version", ""),
+    (["no-such-command"], 2, "", "Error: No such command 'no-such-command'."),
+    (["status"], 1, "", "Error: no transflow.toml"),
+])
+def test_the_program_keeps_its_exit_codes_and_output(
+    tmp_path: Path, argv: list[str], status: int, stdout: str, stderr: str
+) -> None:
+    """The ``transflow`` program through ``run`` and ``leave``: its status and its output,
+    whole (stdout is a pipe here, so block-buffered until the end)."""
+    out = subprocess.run([sys.executable, "-m", "transflow", *argv], cwd=tmp_path,
+                         capture_output=True, text=True, check=False)
+    assert out.returncode == status
+    assert out.stdout.startswith(stdout)
+    assert stderr in out.stderr
+    assert "Traceback" not in out.stderr

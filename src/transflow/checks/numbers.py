@@ -191,9 +191,31 @@ def _tokens(text: str) -> tuple[tuple[str, str | None], ...]:
     """
     if not _has_digit(text):
         return ()
-    found = _NUMBER_UNIT.findall(_prose(text))
+    prose = _prose(text)
+    start = _first_digit(prose)
+    if start < 0:
+        return ()
+    found = _NUMBER_UNIT.findall(prose, start)
     return tuple([(token, _UNIT_ALIASES.get(unit.lower()) if unit else None)
                   for token, unit in found]) if found else ()
+
+
+def _first_digit(text: str) -> int:
+    """Where ``text``'s first ASCII digit is (-1: none), where :data:`_NUMBER_UNIT` can
+    first match (it starts with a digit and looks at nothing before it).
+
+    Why: the engine's scan to the first digit tests every character against the digit
+    class, a tenth of a microsecond per line of prose; ten substring searches (each a fast
+    scan, bounded by the nearest digit found so far) find it for less. Most numbers stand
+    late in a sentence ("… in 2019."), if at all.
+    """
+    end = len(text)
+    first = -1
+    for digit in "0123456789":
+        at = text.find(digit, 0, end)
+        if at >= 0:
+            first = end = at
+    return first
 
 
 def _has_digit(text: str) -> bool:

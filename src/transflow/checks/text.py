@@ -170,8 +170,28 @@ _SUPER_TO_DIGIT = str.maketrans(_SUPERSCRIPTS, "0123456789")
 
 
 def _superscript_labels(text: str) -> list[str]:
-    """The footnote labels of ``text``'s superscript runs (``¹²`` is ``12``), in order."""
-    return [run.translate(_SUPER_TO_DIGIT) for run in _SUPERSCRIPT_RUN.findall(text)]
+    """The footnote labels of ``text``'s superscript runs (``¹²`` is ``12``), in order:
+    ``_SUPERSCRIPT_RUN.findall``'s runs, found by substring searches for each superscript
+    digit (a fast scan each; most texts hold one or two markers), not by the engine's
+    test of every character against the class."""
+    found: list[int] = []
+    for digit in _SUPERSCRIPTS:
+        at = text.find(digit)
+        while at >= 0:
+            found.append(at)
+            at = text.find(digit, at + 1)
+    if not found:
+        return []
+    found.sort()
+    labels: list[str] = []
+    start = end = found[0]
+    for at in found[1:]:
+        if at != end + 1:
+            labels.append(text[start : end + 1].translate(_SUPER_TO_DIGIT))
+            start = at
+        end = at
+    labels.append(text[start : end + 1].translate(_SUPER_TO_DIGIT))
+    return labels
 
 
 _FOOTNOTE_LABEL = re.compile(r"[0-9]{1,3}|[a-z]|[ivx]{1,4}|\*{1,3}|†|‡")
