@@ -141,3 +141,38 @@ def test_a_language_code_is_checked_every_time_it_is_asked() -> None:
     for _ in range(2):
         with pytest.raises(ConfigError, match="unknown language 'xx-QQ'"):
             validate_language("xx-QQ")
+
+
+def test_a_bare_language_code_is_answered_as_babel_answers_it() -> None:
+    """The codes answered from Babel's locale-data files without importing Babel (``nl``,
+    ``en``: a bare language with its own file) get Babel's own answer, for every two- and
+    three-letter code Babel knows and for codes it does not (which it still judges)."""
+    from babel import Locale, UnknownLocaleError
+    from babel.localedata import locale_identifiers
+
+    from transflow.config import _locale_data, _locale_name
+
+    def babel(text: str) -> str | None:
+        try:
+            return str(Locale.parse(text))
+        except (UnknownLocaleError, ValueError, TypeError):
+            return None
+
+    assert _locale_data() is not None
+    bare = sorted(i for i in locale_identifiers() if "_" not in i)
+    assert {"nl", "en", "de", "fr", "haw"} <= set(bare)
+    for code in [*bare, "qq", "xyz", "NL", "En", "e", "nl_BE", "pt_BR", "zh_TW", "sr_Latn"]:
+        assert _locale_name.__wrapped__(code) == babel(code), code
+
+
+def test_loading_a_workspace_with_bare_codes_does_not_import_babel(tmp_path: Path) -> None:
+    """What the answer from the files saves: every command loads the configuration."""
+    import subprocess
+    import sys
+
+    write(tmp_path / "transflow.toml", 'languages = ["nl", "en"]\nsource_language = "nl"\n')
+    probe = ("import sys; from transflow.config import load_config; load_config(); "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'babel'))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "[]"
