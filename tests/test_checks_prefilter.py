@@ -233,6 +233,11 @@ def test_searched_scans_find_what_the_patterns_find(corpus: Path) -> None:
     for text in texts:
         assert t._superscript_labels(text) == [
             run.translate(t._SUPER_TO_DIGIT) for run in t._SUPERSCRIPT_RUN.findall(text)], text
+        assert t._find_superscript_runs(text) == tuple(
+            m.span() for m in t._SUPERSCRIPT_RUN.finditer(text)), text
+        for replacement in ("", " "):
+            assert t._replace_superscript_runs(text, replacement) == t._SUPERSCRIPT_RUN.sub(
+                replacement, text), text
         first = n._NUMBER_UNIT.search(text)
         assert n._first_digit(text) == (first.start() if first else -1), text
         assert n._tokens.__wrapped__(text) == tuple(

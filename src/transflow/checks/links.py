@@ -32,7 +32,6 @@ from .text import (
     _counter_diff,
     _footnote_labels,
     _footnote_list,
-    _has_superscript,
     _may_have_bare_url,
     _may_have_mailto,
     _norm_url,
@@ -127,7 +126,7 @@ def _footnote_marks(text: str) -> tuple[str, ...]:
     and a backtick (no ``<sup>``, no ``[^n]``, no code span) the labels are the superscript
     runs alone, and most texts have none."""
     if "<" not in text and "[" not in text and "`" not in text:
-        return tuple(sorted(_superscript_labels(text))) if _has_superscript(text) else ()
+        return tuple(sorted(_superscript_labels(text)))  # () without superscripts (most)
     return tuple(sorted(_footnote_list(_CODE_SPAN.sub(" ", text) if "`" in text else text)))
 
 

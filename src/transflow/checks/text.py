@@ -67,14 +67,38 @@ def may_contain_ignoring_case(text: str, words: tuple[str, ...]) -> bool:
     return any(word in low for word in words)
 
 
-def _has_superscript(text: str) -> bool:
-    """True when ``text`` has a superscript digit (one of :data:`_SUPERSCRIPTS`): ten
-    one-character substring tests are cheaper than the engine trying
-    :data:`_SUPERSCRIPT_RUN` at every position of a long text (and written out, not
-    looped over: the loop cost more than the tests)."""
-    return not text.isascii() and (
-        "¹" in text or "²" in text or "³" in text or "⁴" in text or "⁵" in text
-        or "⁶" in text or "⁷" in text or "⁸" in text or "⁹" in text or "⁰" in text)
+def _find_superscript_runs(text: str) -> tuple[tuple[int, int], ...]:
+    """Where ``text``'s runs of superscript digits are, as ``(start, end)`` in order: the
+    spans ``_SUPERSCRIPT_RUN.finditer`` gives, found by substring searches for each
+    superscript digit and occurrence (a fast scan each: most texts hold none, or one or two
+    footnote markers), not by the engine testing every character against the class. An
+    ASCII text has none (answered without a scan)."""
+    if text.isascii():
+        return ()
+    found: list[int] = []
+    for digit in _SUPERSCRIPTS:
+        at = text.find(digit)
+        while at >= 0:
+            found.append(at)
+            at = text.find(digit, at + 1)
+    if not found:
+        return ()
+    found.sort()
+    runs: list[tuple[int, int]] = []
+    start = end = found[0]
+    for at in found[1:]:
+        if at != end + 1:
+            runs.append((start, end + 1))
+            start = at
+        end = at
+    runs.append((start, end + 1))
+    return tuple(runs)
+
+
+#: :func:`_find_superscript_runs` kept per text: a text's prose (:func:`_prose`) and its
+#: footnote marks (``links._footnote_marks``) both need its runs. (A text made on the way,
+#: such as the prose of a marked-up text, is searched without being kept.)
+_superscript_runs = lru_cache(maxsize=4096)(_find_superscript_runs)
 
 
 #: Characters that no link, image, code span, emphasis, tag, comment, entity, footnote
@@ -96,18 +120,24 @@ def is_plain(text: str) -> bool:
                 or "~" in text or "&" in text or ":" in text or _may_have_bare_url(text))
 
 
-def _replace_superscript_runs(text: str, replacement: str) -> str:
-    """``_SUPERSCRIPT_RUN.sub(replacement, text)``, with plain string replacements: every
-    superscript digit present becomes ``¹``, each run of them is shortened to one ``¹``
-    (pairs are joined until none is left), and that one becomes ``replacement``."""
-    if not _has_superscript(text):
+def _replace_superscript_runs(
+    text: str, replacement: str, runs: tuple[tuple[int, int], ...] | None = None
+) -> str:
+    """``_SUPERSCRIPT_RUN.sub(replacement, text)``: each run of superscript digits (``runs``
+    when the caller has them, :func:`_find_superscript_runs` otherwise) becomes
+    ``replacement``."""
+    if runs is None:
+        runs = _find_superscript_runs(text)
+    if not runs:
         return text
-    for digit in _SUPERSCRIPTS:
-        if digit != "¹" and digit in text:
-            text = text.replace(digit, "¹")
-    while "¹¹" in text:
-        text = text.replace("¹¹", "¹")
-    return text.replace("¹", replacement)
+    parts: list[str] = []
+    pos = 0
+    for start, end in runs:
+        parts.append(text[pos:start])
+        parts.append(replacement)
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 _MAILTO = re.compile(r"mailto:[^\s<>\"')\]]+", re.I)
@@ -129,8 +159,8 @@ _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _CODE_SPAN = re.compile(r"(``*)(.+?)\1", re.S)
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-#: ``[…][…]*`` rather than ``[…]+``: a pattern that starts with one character class gets the
-#: engine's fast scan to its next candidate (see ``numbers._NUMBER``), three times faster.
+#: A run of superscript digits: what :func:`_find_superscript_runs` finds with substring
+#: searches instead (this pattern is the definition its tests compare with).
 _SUPERSCRIPT_RUN = re.compile(f"[{_SUPERSCRIPTS}][{_SUPERSCRIPTS}]*")
 _SUP_TAG = re.compile(r"<sup\b[^>]*>(.*?)</sup>", re.I | re.S)
 _TRAILING_URL_PUNCT = ".,;:!?*_"
@@ -156,8 +186,7 @@ def _footnote_list(text: str) -> list[str]:
     a non-ASCII superscript, ``<``): most prose has none of them."""
     labels = ([m.group(1) for m in _FOOTNOTE_REF.finditer(text)]
               if "[" in text and "[^" in text else [])  # one character first: cheaper
-    if _has_superscript(text):
-        labels += _superscript_labels(text)
+    labels += _superscript_labels(text)  # (none in most texts: its runs are kept per text)
     if "<" in text:
         for m in _SUP_TAG.finditer(text):
             inner = _HTML_TAG.sub("", m.group(1)).strip().strip("[]")
@@ -171,27 +200,9 @@ _SUPER_TO_DIGIT = str.maketrans(_SUPERSCRIPTS, "0123456789")
 
 def _superscript_labels(text: str) -> list[str]:
     """The footnote labels of ``text``'s superscript runs (``¹²`` is ``12``), in order:
-    ``_SUPERSCRIPT_RUN.findall``'s runs, found by substring searches for each superscript
-    digit (a fast scan each; most texts hold one or two markers), not by the engine's
-    test of every character against the class."""
-    found: list[int] = []
-    for digit in _SUPERSCRIPTS:
-        at = text.find(digit)
-        while at >= 0:
-            found.append(at)
-            at = text.find(digit, at + 1)
-    if not found:
-        return []
-    found.sort()
-    labels: list[str] = []
-    start = end = found[0]
-    for at in found[1:]:
-        if at != end + 1:
-            labels.append(text[start : end + 1].translate(_SUPER_TO_DIGIT))
-            start = at
-        end = at
-    labels.append(text[start : end + 1].translate(_SUPER_TO_DIGIT))
-    return labels
+    ``_SUPERSCRIPT_RUN.findall``'s runs, translated to digits."""
+    return [text[start:end].translate(_SUPER_TO_DIGIT)
+            for start, end in _superscript_runs(text)]
 
 
 _FOOTNOTE_LABEL = re.compile(r"[0-9]{1,3}|[a-z]|[ivx]{1,4}|\*{1,3}|†|‡")
@@ -220,8 +231,8 @@ def _prose(text: str) -> str:
 
     Several checks read the prose of the same text, so it is computed once per text.
     """
-    if is_plain(text):
-        return _replace_superscript_runs(text, " ")  # no pattern below can match
+    if is_plain(text):  # no pattern below can match; the runs are kept for the footnotes
+        return _replace_superscript_runs(text, " ", _superscript_runs(text))
     # Each pattern is skipped when the text lacks a character it cannot match without
     # (most prose has no markup at all); what a replacement inserts (" ", "]") never
     # supplies one of those characters to a later pattern.
