@@ -9,11 +9,9 @@ language codes are checked with Babel (a typo gets a suggestion), the publish th
 
 from __future__ import annotations
 
-import difflib
 import functools
 import importlib.util
 import os
-import textwrap
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -218,7 +216,9 @@ def _language(code: object, ctx: Context | None = None) -> str:
         raise Invalid("a language code such as \"nl\" or \"en-GB\"")
     text = code.strip().replace("-", "_")
     name = _locale_name(text)
-    if name is None:
+    if name is None:  # (an error: its suggestion's modules are loaded only now)
+        import difflib
+
         from babel.localedata import locale_identifiers
 
         known = sorted(locale_identifiers())
@@ -442,6 +442,8 @@ def starter(source: str, languages: Sequence[str], *, articles: str = "articles"
 
     def pad(value: str, width: int) -> str:
         return " " * max(1, width - len(value))
+
+    import textwrap  # (only init writes a starter file)
 
     fields = textwrap.fill(", ".join(f'"{f}"' for f in DEFAULT_FRONT_MATTER), 90,
                            initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False,

@@ -13,7 +13,6 @@ table); a path must stay inside the workspace once resolved (``..`` and symlinks
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -87,6 +86,8 @@ class Text(Type):
         if not isinstance(value, str) or not value.strip():
             raise Invalid(self.expected)
         if self.choices and value not in self.choices:
+            import difflib  # (an error's suggestion: loaded only then)
+
             close = difflib.get_close_matches(value, self.choices, n=1)
             raise Invalid(self.expected, f"did you mean '{close[0]}'?" if close else None)
         if self.pattern is not None and not self.pattern.fullmatch(value):
@@ -255,6 +256,8 @@ class Table:
         known = {k.name: k for k in self.keys}
         for name in raw:
             if name not in known:
+                import difflib  # (an error's suggestion: loaded only then)
+
                 close = difflib.get_close_matches(name, self.names, n=1)
                 hint = (f"did you mean '{close[0]}'?" if close
                         else f"known keys: {', '.join(self.names)}")

@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from transflow.errors import ArticleError
-from transflow.formats import toml_spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +233,8 @@ def _read_toml(
             metadata[key] = "true" if value else "false"
         elif isinstance(value, str | int | float) or hasattr(value, "isoformat"):
             metadata[key] = str(value)
+    from transflow.formats import toml_spans  # (TOML front matter only: most is YAML)
+
     patterns = [(wanted, _toml_pattern(wanted, data)) for wanted in dict.fromkeys(fields)]
     spans: list[FieldSpan] = []
     for found_string in toml_spans.strings(source):
