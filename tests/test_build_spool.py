@@ -176,7 +176,7 @@ def test_an_unchanged_build_reads_the_digests_of_its_inputs_a_batch_at_a_time(
 
     monkeypatch.setattr(ResultCache, "_known_files", whole)
     again = build(config, gates=default_gates(config))
-    per_article = len(config.languages) + 2  # the article, its template, its catalogs
+    per_article = len(config.languages) + 1  # the article and its catalogs (no template)
     assert len(asked) == ARTICLES // 2  # one look-up per batch of two articles ...
     assert all(0 < rows <= 2 * per_article for rows in asked)  # ... of their inputs only
     assert again.articles == first.articles and again.written == []

@@ -115,6 +115,47 @@ def test_a_changed_article_is_rebuilt_and_others_are_reused(workspace: Path) -> 
     assert after == outputs(workspace)
 
 
+def test_a_template_is_not_an_input_of_a_build(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build never reads an article's template, so an edit to one rebuilds nothing (and a
+    cold build does not read or hash the templates); every output stays what it was."""
+    from transflow.config import load_config
+    from transflow.workflow import build as build_module
+    from transflow.workflow.gates import default_gates
+
+    first = outputs(workspace)
+    pot = workspace / "locales" / "templates" / "sleep.pot"
+    text = pot.read_text(encoding="utf-8")
+    assert "POT-Creation-Date: " in text
+    pot.write_text(text.replace("POT-Creation-Date: ", "POT-Creation-Date: 1999"),
+                   encoding="utf-8")
+    read: list[str] = []
+    real_hash = build_module.read_inputs.__globals__["hash_file"]
+    monkeypatch.setitem(build_module.read_inputs.__globals__, "hash_file",
+                        lambda name: read.append(name) or real_hash(name))
+
+    def rebuilt(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an article was built again")
+
+    monkeypatch.setattr(build_module, "_build_keyed", rebuilt)
+    config = load_config(workspace)
+    report = build_module.build(config, gates=default_gates(config), allow_incomplete=True)
+    assert len(report.articles) == 2 and report.written == []
+    monkeypatch.undo()
+    shutil.rmtree(workspace / CACHE_DIR)  # cold: each article's inputs are read and hashed
+    monkeypatch.setitem(build_module.read_inputs.__globals__, "hash_file",
+                        lambda name: read.append(name) or real_hash(name))
+    build_module.build(config, gates=default_gates(config), allow_incomplete=True)
+    monkeypatch.undo()
+    assert read and not [name for name in read if name.endswith(".pot")]
+    assert any(name.endswith("sleep.po") for name in read)
+    after = outputs(workspace)
+    assert after["files"] == {**first["files"], "locales/templates/sleep.pot":  # type: ignore[dict-item]
+                              snapshot(workspace)["locales/templates/sleep.pot"]}
+    assert after["build"] == first["build"]
+
+
 def test_a_deleted_output_is_written_again(workspace: Path) -> None:
     outputs(workspace)
     published = workspace / "dist" / "nl" / "sleep.md"

@@ -352,7 +352,7 @@ def build(
         if not rows:  # none built before: each key is made where it is built
             cache.misses += len(batch)
             continue
-        named = [input_files(config, path) for path in batch]
+        named = [input_files(config, path, template=False) for path in batch]
         # The digests of this batch's inputs only, not the whole table's.
         cache.look_up_files([name for _, inputs in named for name in inputs])
         for slot, (rel, inputs) in enumerate(named, start):
@@ -521,7 +521,7 @@ def plans(
     gate_keys = [getattr(gate, "cache_key", None) for gate in gates]
     with ResultCache(config.root, enabled=use_cache and all(gate_keys)) as cache:
         base = make_key(PLAN_KIND, config_key(config), *gate_keys)
-        named = dict(input_files(config, path) for path in paths)
+        named = dict(input_files(config, path, template=False) for path in paths)
         keys: dict[str, str] = {}
         if cache.enabled:
             cache.look_up_files([name for names in named.values() for name in names])
@@ -740,7 +740,7 @@ def _build_keyed(
     none (from the inputs' bytes before they are read for the build: a change meanwhile
     gives a key the next build does not find, never a result under a wrong key)."""
     # The inputs' bytes are built from as hashed (not read twice); sha: the article's.
-    key, read, sha, learned = read_inputs(config, path, key, key_base)
+    key, read, sha, learned = read_inputs(config, path, key, key_base, template=False)
     outcome, staged = _build_one(config, path, out, gates, allow_incomplete, dry_run,
                                  parses=parses, read=read, sha=sha)
     result = outcome[1]

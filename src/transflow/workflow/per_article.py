@@ -95,15 +95,17 @@ def look_up(
 Inputs = tuple["str | None", dict[str, bytes], "str | None", list[tuple[str, FileEntry]]]
 
 
-def read_inputs(config: Config, path: Path, key: str | None, key_base: str | None) -> Inputs:
+def read_inputs(config: Config, path: Path, key: str | None, key_base: str | None, *,
+                template: bool = True) -> Inputs:
     """The article's key, made from its inputs' bytes when the caller has none (and keys are
     made: ``key_base``), with those bytes, for the computation to use: a change meanwhile
-    gives a key the next run does not find, never a result under a wrong key."""
+    gives a key the next run does not find, never a result under a wrong key. ``template``:
+    whether the article's template is one of its inputs (see ``input_files``)."""
     read: dict[str, bytes] = {}
     learned: list[tuple[str, FileEntry]] = []
     if key is not None or key_base is None:
         return key, read, None, learned
-    rel, inputs = input_files(config, path)
+    rel, inputs = input_files(config, path, template=template)
     digests: list[str | None] = []
     for name in inputs:
         found = hash_file(name)

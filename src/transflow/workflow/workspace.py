@@ -574,9 +574,11 @@ def _key_line(text: str, key: str) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
-def input_files(config: Config, path: Path) -> tuple[str, list[str]]:
+def input_files(config: Config, path: Path, *, template: bool = True) -> tuple[str, list[str]]:
     """An article's workspace-relative name, and its file, template and one catalog per
     configured language as strings: what the results cache keys an article's results on.
+    Without ``template``: a build's inputs (it never reads the template, so an edit to it
+    must not rebuild anything, and a cold build need not read and hash it).
 
     String work, because on a workspace where nothing changed this runs for every article
     and pathlib would cost more than the ``stat`` calls it feeds. Same names as
@@ -586,11 +588,11 @@ def input_files(config: Config, path: Path) -> tuple[str, list[str]]:
     root = f"{config.root}{os.sep}"
     slug = slug_of(config, path)
     if os.sep != "/" or not text.startswith(root):
-        files = [text, str(template_path(config, slug))]
+        files = [text, str(template_path(config, slug))] if template else [text]
         files += [str(catalog_path(config, lang, slug)) for lang in config.languages]
         return config.relative(path), files
     locales = str(config.locales)
-    files = [text, f"{locales}/templates/{slug}.pot"]
+    files = [text, f"{locales}/templates/{slug}.pot"] if template else [text]
     files += [f"{locales}/{lang}/{slug}.po" for lang in config.languages]
     return text[len(root):], files
 
