@@ -54,19 +54,30 @@ def spooled(monkeypatch: pytest.MonkeyPatch) -> list[weakref.ref[ArticleBuild]]:
     return refs
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+#: What a spool holds in memory before it moves to files (as shipped).
+HELD = build_spool.SPILL_AT
+
+
+@pytest.mark.parametrize(("workers", "spill_at"), [
+    (1, HELD), (2, HELD),  # held in memory (a small build)
+    (1, 0), (2, 0),  # in files from the first byte
+    (1, 700), (2, 700),  # moved to files midway
+])
 def test_no_outcome_is_held_once_spooled(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spooled: list[weakref.ref[ArticleBuild]],
-    workers: int,
+    workers: int, spill_at: int,
 ) -> None:
     from transflow.config import load_config
     from transflow.workflow import parallel
     from transflow.workflow.gates import default_gates
 
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 2)  # the pool, with a few articles
+    monkeypatch.setattr(build_spool, "SPILL_AT", spill_at)
     root = _workspace(tmp_path)
     config = load_config(root)
     report = build(config, gates=default_gates(config), workers=workers)
+    # A small build's outcomes stay in memory; past the limit they are in files.
+    assert bool(report.spool._files) == (spill_at < HELD)
     assert len(spooled) == ARTICLES  # each article's outcome went to the spool ...
     assert [r for r in spooled if r() is not None] == []  # ... and nothing else keeps it
     # The report still answers everything from the spool.
@@ -125,9 +136,13 @@ def test_the_command_reads_back_only_the_articles_it_prints(
     assert document["problems"] == [] and read == []
 
 
-def test_a_spool_written_out_of_order_gives_the_manifest_in_article_order() -> None:
+@pytest.mark.parametrize("spill_at", [HELD, 0, 300])
+def test_a_spool_written_out_of_order_gives_the_manifest_in_article_order(
+    monkeypatch: pytest.MonkeyPatch, spill_at: int
+) -> None:
     from transflow.states import State
 
+    monkeypatch.setattr(build_spool, "SPILL_AT", spill_at)
     spool = ResultSpool(4)
     results = [ArticleBuild(f"articles/{name}.md", name, "en", True, True,
                             {"nl": f"dist/nl/{name}.md"}) for name in ("b", "a", "d", "c")]

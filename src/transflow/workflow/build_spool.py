@@ -21,13 +21,17 @@ previous manifest the build carries over). What a slot keeps, each in its own fi
   digests of what it wrote;
 * the files it wrote, one per line (``BuildReport.written``);
 * the files it publishes with what was written there (``BuildReport.claimed_files``).
+
+The first :data:`SPILL_AT` bytes are held in memory: a build of a few hundred articles
+(about 3 KB each) creates no file at all, nor imports ``tempfile`` (with ``shutil`` and the
+compression modules it loads, 3 ms of a command's start); past that the spool moves to its
+files and stays there, so a large build holds no more than that.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 import weakref
 from array import array
 from collections.abc import Iterator, Sequence
@@ -53,14 +57,19 @@ _SPOOL_OF_PIECE = (ENTRY, PAIR, LEFT_OUT)
 
 #: Largest run read at once (a run of consecutive pieces is read in one system call).
 READ_MAX = 1 << 20
+#: Bytes the six spools hold in memory together before they move to temporary files.
+SPILL_AT = 2 << 20
 
 
 class ResultSpool:
     """The results of one build, by slot (see the module docstring)."""
 
     def __init__(self, size: int) -> None:
-        self._files: list[BinaryIO] = []  # opened at the first write
+        self._files: list[BinaryIO] = []  # opened once SPILL_AT bytes were written
         self._closer = weakref.finalize(self, _close, self._files)
+        #: What each spool holds until it moves to its file (then emptied and unused).
+        self._held: list[bytearray] = [bytearray() for _ in range(6)]
+        self._held_size = 0
         self._ends = [0] * 6
         self._dirty = False
         self.rels: list[str] = [""] * size
@@ -75,15 +84,30 @@ class ResultSpool:
     def _append(self, spool: int, slot: int, data: bytes) -> None:
         if not data:
             return
-        if not self._files:
-            self._files.extend(
-                tempfile.TemporaryFile(prefix="transflow-build-")  # noqa: SIM115 (_close)
-                for _ in range(6)
-            )
-        self._files[spool].write(data)
+        if self._files:
+            self._files[spool].write(data)
+            self._dirty = True
+        else:
+            self._held[spool] += data
+            self._held_size += len(data)
+            if self._held_size > SPILL_AT:
+                self._spill()
         self._offsets[spool][slot] = self._ends[spool]
         self._lengths[spool][slot] = len(data)
         self._ends[spool] += len(data)
+
+    def _spill(self) -> None:
+        """Move what the spools hold in memory to their temporary files (for good)."""
+        import tempfile
+
+        self._files.extend(
+            tempfile.TemporaryFile(prefix="transflow-build-")  # noqa: SIM115 (_close)
+            for _ in range(6)
+        )
+        for handle, held in zip(self._files, self._held, strict=True):
+            handle.write(held)
+        self._held = [bytearray() for _ in range(6)]
+        self._held_size = 0
         self._dirty = True
 
     def put(self, slot: int, result: ArticleBuild, written: Sequence[str]) -> None:
@@ -169,6 +193,8 @@ class ResultSpool:
     # -- reading --------------------------------------------------------------------------
 
     def _read(self, spool: int, offset: int, length: int) -> bytes:
+        if not self._files:
+            return bytes(self._held[spool][offset : offset + length])
         if self._dirty:
             for handle in self._files:
                 handle.flush()
