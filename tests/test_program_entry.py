@@ -100,3 +100,14 @@ def test_the_program_keeps_its_exit_codes_and_output(
     assert out.stdout.startswith(stdout)
     assert stderr in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_debug_adds_the_traceback_before_the_error_line(tmp_path: Path) -> None:
+    """``--debug`` prints the traceback (its module is loaded only then), then the same
+    one-line error and exit code as without it."""
+    out = subprocess.run([sys.executable, "-m", "transflow", "--debug", "status"],
+                         cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert out.returncode == 1
+    assert out.stderr.startswith("Traceback (most recent call last):")
+    last = out.stderr.splitlines()[-2:]
+    assert last[0].startswith("Error: no transflow.toml") and last[1].startswith("Hint: ")

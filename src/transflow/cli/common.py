@@ -10,12 +10,10 @@ only with ``--debug``.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import importlib
 import json
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,6 +104,8 @@ def _traceback(ctx: click.Context) -> None:
     """With ``--debug``, the traceback on stderr; the error line, the JSON document and the
     exit code follow as without it (``--debug`` never suppresses ``--json``)."""
     if ctx.obj and ctx.obj.get("debug"):
+        import traceback  # (--debug only)
+
         click.echo(traceback.format_exc().rstrip(), err=True)
 
 
@@ -314,6 +314,8 @@ def check_language(config: Config, language: str | None) -> str | None:
     base = code.split("_")[0]
     if base in config.languages:
         return base
+    import difflib  # (an error's suggestion: loaded only then)
+
     close = difflib.get_close_matches(code, config.languages, n=1, cutoff=0.0)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     raise click.BadParameter(
