@@ -111,3 +111,39 @@ def test_debug_adds_the_traceback_before_the_error_line(tmp_path: Path) -> None:
     assert out.stderr.startswith("Traceback (most recent call last):")
     last = out.stderr.splitlines()[-2:]
     assert last[0].startswith("Error: no transflow.toml") and last[1].startswith("Hint: ")
+
+
+def test_build_raises_the_collectors_threshold_while_it_runs_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``build`` runs with the collector's first threshold at ``BUILD_COLLECTOR_THRESHOLD``
+    (fewer passes over the article it works on) and puts it back after, also when the build
+    fails: a process that runs commands in turn (the tests, the web preview) keeps its own."""
+    import gc
+
+    from tests.helpers import ARTICLE, make_workspace, run
+    from transflow.cli import core
+    from transflow.workflow import build as build_module
+
+    root = make_workspace(tmp_path, {"sleep.md": ARTICLE})
+    assert run(root, "sync").exit_code == 0
+    seen: list[tuple[int, int, int]] = []
+    real = build_module.build
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(gc.get_threshold())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "build", spy)
+    before = gc.get_threshold()
+    assert before[0] != core.BUILD_COLLECTOR_THRESHOLD
+    assert run(root, "build", "--allow-incomplete").exit_code == 0
+    assert seen == [(core.BUILD_COLLECTOR_THRESHOLD, *before[1:])]
+    assert gc.get_threshold() == before
+
+    def fails(*args: object, **kwargs: object) -> object:
+        raise OSError(28, "No space left on device", str(root / "dist"))
+
+    monkeypatch.setattr(build_module, "build", fails)
+    assert run(root, "build").exit_code == 1
+    assert gc.get_threshold() == before
