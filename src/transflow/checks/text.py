@@ -96,8 +96,8 @@ def _find_superscript_runs(text: str) -> tuple[tuple[int, int], ...]:
 
 
 #: :func:`_find_superscript_runs` kept per text: a text's prose (:func:`_prose`) and its
-#: footnote marks (``links._footnote_marks``) both need its runs. (A text made on the way,
-#: such as the prose of a marked-up text, is searched without being kept.)
+#: footnote marks (``links._footnote_marks``) both need its runs. (The prose made from a
+#: marked-up text is searched for its runs without being kept.)
 _superscript_runs = lru_cache(maxsize=4096)(_find_superscript_runs)
 
 

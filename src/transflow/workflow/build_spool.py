@@ -69,7 +69,6 @@ class ResultSpool:
         self._closer = weakref.finalize(self, _close, self._files)
         #: What each spool holds until it moves to its file (then emptied and unused).
         self._held: list[bytearray] = [bytearray() for _ in range(6)]
-        self._held_size = 0
         self._ends = [0] * 6
         self._dirty = False
         self.rels: list[str] = [""] * size
@@ -89,12 +88,11 @@ class ResultSpool:
             self._dirty = True
         else:
             self._held[spool] += data
-            self._held_size += len(data)
-            if self._held_size > SPILL_AT:
-                self._spill()
         self._offsets[spool][slot] = self._ends[spool]
         self._lengths[spool][slot] = len(data)
         self._ends[spool] += len(data)
+        if not self._files and sum(self._ends) > SPILL_AT:  # (all held: the ends are sizes)
+            self._spill()
 
     def _spill(self) -> None:
         """Move what the spools hold in memory to their temporary files (for good)."""
@@ -107,7 +105,6 @@ class ResultSpool:
         for handle, held in zip(self._files, self._held, strict=True):
             handle.write(held)
         self._held = [bytearray() for _ in range(6)]
-        self._held_size = 0
         self._dirty = True
 
     def put(self, slot: int, result: ArticleBuild, written: Sequence[str]) -> None:
@@ -194,7 +191,7 @@ class ResultSpool:
 
     def _read(self, spool: int, offset: int, length: int) -> bytes:
         if not self._files:
-            return bytes(self._held[spool][offset : offset + length])
+            return bytes(memoryview(self._held[spool])[offset : offset + length])
         if self._dirty:
             for handle in self._files:
                 handle.flush()
