@@ -4,7 +4,7 @@ parsing; a row from other bytes, other settings, another version or a corrupt on
 
 from __future__ import annotations
 
-import json
+import marshal
 import shutil
 import sqlite3
 import subprocess
@@ -37,13 +37,13 @@ def root(tmp_path: Path) -> Path:
     return root
 
 
-def rows(root: Path) -> dict[str, tuple[str, str]]:
+def rows(root: Path) -> dict[str, tuple[str, bytes]]:
     with sqlite3.connect(root / CACHE_DIR / DB_NAME) as db:
         return {slot: (key, value) for slot, key, value in
                 db.execute("SELECT slot, key, value FROM results WHERE kind = 'parse'")}
 
 
-def rewrite(root: Path, slot: str, change: Callable[[str], str]) -> None:
+def rewrite(root: Path, slot: str, change: Callable[[bytes], bytes | str]) -> None:
     """Change the stored parse of ``slot`` behind the cache's back (its key kept)."""
     with sqlite3.connect(root / CACHE_DIR / DB_NAME) as db:
         (value,) = db.execute("SELECT value FROM results WHERE kind = 'parse' AND slot = ?",
@@ -52,11 +52,16 @@ def rewrite(root: Path, slot: str, change: Callable[[str], str]) -> None:
                    (change(value), slot))
 
 
-def poison(value: str) -> str:
+def poison(value: bytes) -> bytes:
     """A well-formed record whose segment text differs: only a reader of the row shows it."""
-    data = json.loads(value)
+    data = marshal.loads(value)
     data["segments"][-1][0] = "Order POISON now."  # the article's last paragraph
-    return json.dumps(data)
+    return marshal.dumps(data)
+
+
+def changed(value: bytes, **fields: object) -> bytes:
+    """The record with ``fields`` replaced."""
+    return marshal.dumps({**marshal.loads(value), **fields})
 
 
 def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -139,15 +144,21 @@ def test_a_stored_parse_is_what_build_uses_unless_the_cache_is_off(root: Path) -
 
 
 @pytest.mark.parametrize("change", [
-    lambda v: "not json {",
-    lambda v: json.dumps({**json.loads(v), "v": 0}),  # an older version
-    lambda v: json.dumps({**json.loads(v), "segments": [["x", "y", "1", 0, 1]]}),
-    lambda v: json.dumps({**json.loads(v), "extra": {"k": ["pickle", "cos\nsystem"]}}),
-    lambda v: json.dumps([1] * 5),
-    lambda v: "[" * 100_000,  # deeper than json can go
+    lambda v: b"not marshal {",
+    lambda v: v[: len(v) // 2],  # cut short
+    lambda v: '{"v": 1, "segments": []}',  # text, as an older cache stored a parse
+    lambda v: changed(v, v=0),  # an older version
+    lambda v: changed(v, segments=[["x", "y", "1", 0, 1]]),
+    lambda v: changed(v, segments=(("x", "y", 1, 0, 1.5),)),
+    lambda v: changed(v, extra={"k": ["pickle", "cos\nsystem"]}),
+    lambda v: changed(v, extra={1: None}),
+    lambda v: changed(v, metadata={("title",): "x"}),
+    lambda v: marshal.dumps([1] * 5),
+    lambda v: marshal.dumps(compile("import os", "<cache>", "exec")),  # code is not run
+    lambda v: b"[\x01\x00\x00\x00" * 100_000 + b"N",  # deeper than marshal goes
 ])
 def test_a_corrupt_row_is_a_miss_never_an_error(
-    root: Path, change: Callable[[str], str]
+    root: Path, change: Callable[[bytes], bytes | str]
 ) -> None:
     config = load_config(root)
     expected = outputs(root)

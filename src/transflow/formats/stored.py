@@ -1,12 +1,15 @@
-"""A parsed ``Document`` as plain JSON-safe data, and back: so a parse can be kept and reused.
+"""A parsed ``Document`` as plain data (lists, dicts, strings, ints), and back: so a parse can
+be kept and reused.
 
 ``sync`` parses every article anyway; ``build`` and ``check`` need the same parse again. A
-stored parse (``.transflow-cache/``) spares them markdown-it. What is stored here must be
-safe to load whatever wrote it (the cache folder may be restored by CI from another branch):
-only JSON types go in, and :func:`load` builds nothing but ``Segment``, ``Span``, ``Markup``
-and plain containers from it, checking every type, so it never runs code and a wrong,
-corrupt or older-version record raises :class:`StoredError` (its callers treat that as a
-miss and parse).
+stored parse (``.transflow-cache/``, written with ``marshal`` by ``workflow.parse_cache``)
+spares them markdown-it. What is stored here must be safe to load whatever wrote it (the
+cache folder may be restored by CI from another branch): only those plain types go in, and
+:func:`load` builds nothing but ``Segment``, ``Span``, ``Markup`` and plain containers from
+them, checking every type (dict keys included), so it never runs code and a wrong, corrupt
+or older-version record raises :class:`StoredError` (its callers treat that as a miss and
+parse). (A cache someone else wrote can still say what an article's segments are, under
+the right key: a cache from an untrusted branch is as trusted as its articles would be.)
 
 Invariant (tested for every format over the corpus): ``load(dump(doc), doc.source) == doc``,
 and rendering the loaded document gives the same bytes as rendering the parsed one.
@@ -93,8 +96,9 @@ class StoredError(ValueError):
 
 
 def dump(doc: Document) -> dict[str, Any]:
-    """``doc`` without its source, as JSON-safe data (``load`` with the same source gives it
-    back). Raises ``StoredError`` for an ``extra`` value of a type it does not carry."""
+    """``doc`` without its source, as lists, dicts, strings, ints, bools and None (``load``
+    with the same source gives it back). Raises ``StoredError`` for an ``extra`` value of a
+    type it does not carry."""
     segments: list[list[object]] = []
     source = doc.source
     for s in doc.segments:
@@ -168,11 +172,12 @@ def load(data: object, source: str) -> Document:
             append(make(text, kind, line, start, end, anchor))
         metadata = data["metadata"]
         warnings = data["warnings"]
-        if not (isinstance(metadata, dict) and all(type(v) is str for v in metadata.values())
+        if not (isinstance(metadata, dict)
+                and all(type(k) is str and type(v) is str for k, v in metadata.items())
                 and isinstance(warnings, list) and all(type(w) is str for w in warnings)):
             raise StoredError("malformed metadata or warnings")
         stored_extra = data["extra"]
-        if not isinstance(stored_extra, dict):
+        if not (isinstance(stored_extra, dict) and all(type(k) is str for k in stored_extra)):
             raise StoredError("malformed extra")
         extra = {key: _load_value(value, size) for key, value in stored_extra.items()}
     except (KeyError, TypeError, ValueError) as exc:  # ValueError: unpacking a wrong row

@@ -362,7 +362,7 @@ def build(
                 continue  # never built: its key is made where it is built (on every core)
             key = make_key(base, rel, *cache.digests(inputs))
             hit = _reuse(cache, config, rel, key, row[1], allow_incomplete) \
-                if row[0] == key else None
+                if row[0] == key and isinstance(row[1], str) else None
             if hit is not None:
                 cache.hits += 1
                 spool.put_cached(slot, *hit)

@@ -196,8 +196,8 @@ class ResultCache:
         self._files: dict[str, tuple[str, str, int]] = {}
         self._files_loaded = False
         self._new_files: dict[str, tuple[str, str, int]] = {}
-        self._new_results: dict[tuple[str, str], tuple[str, str]] = {}
-        self._loaded: dict[str, dict[str, tuple[str, str]]] = {}
+        self._new_results: dict[tuple[str, str], tuple[str, str | bytes]] = {}
+        self._loaded: dict[str, dict[str, tuple[str, str | bytes]]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -365,10 +365,10 @@ class ResultCache:
         """The value stored for ``slot`` when it was computed under exactly ``key``."""
         pending = self._new_results.get((kind, slot))
         if pending is not None:
-            return pending[1] if pending[0] == key else None
+            return pending[1] if pending[0] == key and isinstance(pending[1], str) else None
         loaded = self._loaded.get(kind)
         if loaded is not None:
-            row: tuple[str, str] | None = loaded.get(slot)
+            row: tuple[str, str | bytes] | None = loaded.get(slot)
         else:
             db = self._open()
             if db is None:
@@ -379,11 +379,11 @@ class ResultCache:
                 ).fetchone()
             except sqlite3.Error:
                 return None
-        if row is None or row[0] != key:
+        if row is None or row[0] != key or not isinstance(row[1], str):
             self.misses += 1
             return None
         self.hits += 1
-        return str(row[1])
+        return row[1]
 
     def get_many(self, kind: str, wanted: dict[str, str]) -> dict[str, str]:
         """:meth:`get` for many slots (slot -> key) in one query: the values found."""
@@ -399,18 +399,18 @@ class ResultCache:
         rows = self.stored(kind, ask) if ask else {}
         for slot in ask:
             row = rows.get(slot)
-            if row is None or row[0] != wanted[slot]:
+            if row is None or row[0] != wanted[slot] or not isinstance(row[1], str):
                 self.misses += 1
             else:
                 self.hits += 1
-                found[slot] = str(row[1])
+                found[slot] = row[1]
         return found
 
-    def stored(self, kind: str, slots: Sequence[str]) -> dict[str, tuple[str, str]]:
+    def stored(self, kind: str, slots: Sequence[str]) -> dict[str, tuple[str, str | bytes]]:
         """The ``(key, value)`` stored for each of ``slots`` that has a row, whatever key it
         was computed under (for callers that learn the key only later, from the bytes they
         read): one query per 500 slots; not counted as hits or misses."""
-        rows: dict[str, tuple[str, str]] = {}
+        rows: dict[str, tuple[str, str | bytes]] = {}
         db = self._open()
         if db is None:
             return rows
@@ -425,7 +425,7 @@ class ResultCache:
             return {}
         return rows
 
-    def put(self, kind: str, slot: str, key: str, value: str) -> None:
+    def put(self, kind: str, slot: str, key: str, value: str | bytes) -> None:
         """Store ``value`` for ``slot`` (replacing what the slot held), written by :meth:`save`."""
         if self.enabled and not self.readonly:
             self._new_results[(kind, slot)] = (key, value)

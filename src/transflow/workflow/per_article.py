@@ -81,12 +81,13 @@ def look_up(
                 continue
             rel, inputs = input_files(config, Path(path))
             key = make_key(base, rel, *cache.digests(inputs))
-            if row[0] != key:
+            value = row[1]
+            if row[0] != key or not isinstance(value, str):
                 cache.misses += 1
                 todo.append((n, path, key))
                 continue
             cache.hits += 1
-            hit(n, row[1])
+            hit(n, value)
     return todo
 
 

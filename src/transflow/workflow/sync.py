@@ -167,7 +167,7 @@ def _inside(config: Config, path: Path) -> bool:
 #: (result, article rel, article path, digest, catalog files, the parse a worker handed back
 #: or None): what the caches need. Names, not ``Path`` objects: a worker's results are
 #: pickled to the parent, and a path is five times dearer to unpickle than its name.
-_Done = tuple[ArticleSync, str, str, str, list[str], "tuple[str, str] | None"]
+_Done = tuple[ArticleSync, str, str, str, list[str], "tuple[str, bytes] | None"]
 #: Articles' outcomes, each with its files as staged (None: a problem, nothing staged).
 _Staged = list[tuple[_Done | Problem, "catalog.Staged | None"]]
 

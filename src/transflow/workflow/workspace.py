@@ -90,7 +90,7 @@ class Article:
     _lines: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
     #: The parse, stored, when this read parsed the article in a worker whose parse cache
     #: hands parses back (``parse_cache.ParseCache.keep``): for the parent to store.
-    parsed: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    parsed: tuple[str, bytes] | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
