@@ -183,8 +183,13 @@ def _workspace(root: Path, corpus: Path | None) -> Path:
     return root
 
 
+#: A catalog header's dates: the minute each run wrote it (the two runs may straddle one).
+_STAMP = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"\n]*\\n"$', re.M)
+
+
 def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+    return {p.relative_to(root).as_posix(): _STAMP.sub(rb'"\1: (when)\\n"', p.read_bytes())
+            for p in sorted(root.rglob("*"))
             if p.is_file() and ".transflow-cache" not in p.parts}
 
 

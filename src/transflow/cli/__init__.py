@@ -34,6 +34,11 @@ def run() -> None:
     code = replay(sys.argv[1:])
     if code is not None:
         leave(code)
+    # The methods of the dataclasses about to be made (the commands', the workflow's), from
+    # compiled code kept between runs rather than compiled again (see dataclass_code).
+    from transflow import dataclass_code
+
+    dataclass_code.install()
     from transflow.cli.group import main
 
     # What is loaded by now (click, the configuration, the workspace code) lives as long as
