@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import itertools
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -258,6 +257,8 @@ def parse_fail_under(value: str) -> tuple[State, float]:
 
 def render_status(report: StatusReport, publish: State) -> None:
     """A readable table on stdout; "ready" is the share at the publish threshold."""
+    from transflow.workflow.status import new_total
+
     order = list(State)
     headers = ["article", "lang", "segs", "words", *[s.label for s in order], "ready"]
 
@@ -265,14 +266,17 @@ def render_status(report: StatusReport, publish: State) -> None:
         return [item.article, item.language, str(item.segments), str(item.words),
                 *[str(item.states[s]) for s in order], f"{item.percent(publish):.0f}%"]
 
-    total = report.totals()
+    # Two passes over the items (spooled: each pass reads them back), printed a thousand
+    # rows per write: the rows of 10,000 articles are never all held at once. The first
+    # finds the widths and the totals, the second writes the rows and collects the notes.
+    total = new_total()
+    widths = [len(h) for h in headers]
+    for item in report.items:
+        total.add(item)
+        widths = [max(w, len(c)) for w, c in zip(widths, cells(item), strict=True)]
     last = cells(total)
     last[:2] = ["total", ""]
-    # Two passes (the widths, then the lines), printed a thousand rows per write: the rows
-    # of 10,000 articles are never all held at once.
-    widths = [len(h) for h in headers]
-    for row in itertools.chain(map(cells, report.items), [last]):
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    widths = [max(w, len(c)) for w, c in zip(widths, last, strict=True)]
 
     def line(row: list[str]) -> str:
         text = [row[0].ljust(widths[0]), row[1].ljust(widths[1])]
@@ -280,21 +284,23 @@ def render_status(report: StatusReport, publish: State) -> None:
         return "  ".join(text).rstrip()
 
     lines = [line(headers)]
+    notes: list[str] = []
     for item in report.items:
         lines.append(line(cells(item)))
         if len(lines) >= 1000:
             click.echo("\n".join(lines))
             lines = []
+        if item.changed_after_review:
+            notes.append(f"{item.catalog}: {item.changed_after_review} changed after review")
+        if item.already_in_target:
+            notes.append(f"{item.catalog}: {item.already_in_target} segment(s) already in "
+                         f"{item.language} (drafted as copies, not sent to DeepL)")
+        if item.missing:
+            notes.append(f"{item.catalog}: missing (run 'transflow sync')")
     lines += ["  ".join("-" * w for w in widths), line(last)]
     click.echo("\n".join(lines))
-    for item in report.items:
-        if item.changed_after_review:
-            info(f"{item.catalog}: {item.changed_after_review} changed after review")
-        if item.already_in_target:
-            info(f"{item.catalog}: {item.already_in_target} segment(s) already in "
-                 f"{item.language} (drafted as copies, not sent to DeepL)")
-        if item.missing:
-            info(f"{item.catalog}: missing (run 'transflow sync')")
+    for note in notes:  # after the table, as before
+        info(note)
     info(f"ready = share of segments {publish.label} or better (publish = \"{publish.key}\")")
 
 

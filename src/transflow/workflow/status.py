@@ -70,6 +70,18 @@ class CatalogStatus:
     already_in_target: int = 0
     missing: bool = False
 
+    def add(self, item: CatalogStatus) -> None:
+        """Count ``item``'s segments, words and states into these (a total's)."""
+        self.segments += item.segments
+        self.words += item.words
+        self.changed_after_review += item.changed_after_review
+        self.already_in_target += item.already_in_target
+        states, words = self.states, self.words_by_state
+        for s, n in item.states.items():
+            states[s] += n
+        for s, n in item.words_by_state.items():
+            words[s] += n
+
     def at_least(self, state: State) -> int:
         """Segments whose state is ``state`` or better."""
         return sum(n for s, n in self.states.items() if s >= state)
@@ -97,6 +109,11 @@ class CatalogStatus:
         }
 
 
+def new_total() -> CatalogStatus:
+    """An empty total (article and language fields are ``*``), for :meth:`CatalogStatus.add`."""
+    return CatalogStatus("*", "*", "*", "*")
+
+
 @dataclass(slots=True)
 class StatusReport:
     """Status of every selected article and target language."""
@@ -109,15 +126,9 @@ class StatusReport:
 
     def totals(self) -> CatalogStatus:
         """All items summed (article and language fields are ``*``)."""
-        total = CatalogStatus("*", "*", "*", "*")
+        total = new_total()
         for item in self.items:
-            total.segments += item.segments
-            total.words += item.words
-            total.changed_after_review += item.changed_after_review
-            total.already_in_target += item.already_in_target
-            for s in State:
-                total.states[s] += item.states[s]
-                total.words_by_state[s] += item.words_by_state[s]
+            total.add(item)
         return total
 
     def below(self, state: State, percent: float) -> list[CatalogStatus]:
