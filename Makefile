@@ -20,7 +20,7 @@ COMPILED := $(shell sed -n 's/^    "\(transflow\..*\)",$$/\1/p' src/transflow/_m
 # pip byte-compiles a package it installs, but not an editable install: compile src/ here,
 # or where PYTHONDONTWRITEBYTECODE is set every command compiles each module again (~40 ms a
 # start). A module edited later is simply compiled from source (Python checks the mtime).
-# The same for the methods @dataclass writes (transflow/dataclass_code.py): a fifth of a
+# The same for the methods @dataclass writes (transflow/dataclass_code.py): a sixth of a
 # command's start when compiled each time; a class edited later is compiled when made.
 $(STAMP): pyproject.toml setup.py src/transflow/_modules.py $(COMPILED) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .

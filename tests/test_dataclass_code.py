@@ -153,6 +153,7 @@ def test_a_text_whose_code_is_not_code_is_compiled(tmp_path: Path) -> None:
     found = probe(table)
     assert found["compiled"] == len(kept)
     assert found["methods"] == probe(None)["methods"]
+    assert probe(table)["compiled"] == 0  # written again with the code compiled
 
 
 def test_no_table_is_written_where_python_writes_no_bytecode(tmp_path: Path) -> None:
