@@ -366,3 +366,98 @@ def test_only_the_latest_answers_are_kept(
     assert replayed(workspace, "status") is None  # the oldest was dropped
     assert replayed(workspace, "status", "--json") is not None
     assert replayed(workspace, "check") is not None
+
+
+def packed(st: os.stat_result) -> bytes:
+    return snapshot.STATS.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def test_seen_stats_are_remembered_only_while_started(tmp_path: Path) -> None:
+    from transflow.workflow import seen_stats
+
+    path = tmp_path / "a.txt"
+    path.write_text("a", encoding="utf-8")
+    seen_stats.stat(path)
+    assert seen_stats.stop() == {}  # not started: nothing kept
+    seen_stats.start()
+    st = seen_stats.stat(path)
+    seen_stats.stat(tmp_path)  # a folder: the snapshot stats it itself
+    assert seen_stats.stop() == {str(path): packed(st)}
+    assert seen_stats.stop() == {}  # stopped: forgotten, and no longer kept
+    seen_stats.stat(path)
+    assert seen_stats.stop() == {}
+
+
+def test_a_snapshot_takes_the_stats_the_command_took(tmp_path: Path) -> None:
+    """A file's stat the command took is recorded as it is (not stat'ed again); taken before
+    a change, it makes a snapshot that never matches, so the command runs; a file the
+    command wrote is always stat'ed again."""
+    folder = tmp_path / "locales"
+    folder.mkdir()
+    for name in ("a.po", "b.po"):
+        (folder / name).write_text(name, encoding="utf-8")
+    a, b = str(folder / "a.po"), str(folder / "b.po")
+
+    def taken(seen: dict[str, bytes], written: dict[str, bytes | None] | None = None
+              ) -> bytes:
+        # As if the files were 3 s old (a command's stats are used for files that changed
+        # over 2 s before it started; a newer one is stat'ed again)
+        shot = snapshot.Snapshot(time.time_ns() + 3 * AHEAD, written, seen=seen)
+        shot.folder(folder, written_into=written is not None)
+        blob = shot.encode()
+        assert blob is not None
+        return blob
+
+    assert snapshot.unchanged(taken({a: packed(os.stat(a)), b: packed(os.stat(b))}))
+    # a.po stat'ed by the command, then changed before the snapshot: the stat it read with
+    # is recorded, and the next run sees the change.
+    seen = {a: packed(os.stat(a))}
+    (folder / "a.po").write_text("changed", encoding="utf-8")
+    blob = taken(seen)
+    assert seen == {}  # consumed
+    assert not snapshot.unchanged(blob)
+    assert snapshot.unchanged(taken({}))
+    # A stat the command took of a file it then wrote is not used: the file is stat'ed now.
+    stale = packed(os.stat(b))
+    digest = hashlib.sha256(b"b.po").digest()
+    assert snapshot.unchanged(taken({b: stale}, {b: digest}))
+    os.utime(b, ns=(0, 0))  # a stat the file no longer has
+    assert not snapshot.unchanged(taken({b: stale}))  # not written: as the command saw it
+    fresh = taken({b: stale}, {b: digest})
+    assert snapshot.unchanged(fresh)
+
+
+def test_a_file_changed_after_the_command_read_it_is_seen_by_the_next_run(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot closing a command uses the stats the command took (``seen_stats``): a
+    catalog saved by a translator while ``check`` runs, after it was read, is not hidden by
+    the kept answer."""
+    catalog = next(p for p in (workspace / "locales" / "nl").glob("*.po")
+                   if "50 mg" in p.read_text(encoding="utf-8"))
+    record(workspace, "check")
+    original = snapshot.Snapshot.__init__
+    hits: list[bool] = []
+
+    def saved_before_the_snapshot(self: snapshot.Snapshot, *args: object,
+                                  **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        hits.append(str(catalog) in self.seen)
+        text = catalog.read_text(encoding="utf-8")
+        # the wrong translation corrected (msgstr only: it follows its msgid)
+        catalog.write_text(text.replace('A typical dose is 50 mg."', 'A typical dose is 15 mg."'),
+                           encoding="utf-8")
+
+    os.utime(catalog)  # check runs (reading every catalog) instead of answering again
+    # The command's stats are used for files older than the coarse racy window before it
+    # started: 50 ms here, so the test need not wait 2 s.
+    monkeypatch.setattr(snapshot, "RACY_COARSE_NS", 50_000_000)
+    time.sleep(0.15)
+    monkeypatch.setattr(snapshot.Snapshot, "__init__", saved_before_the_snapshot)
+    first = record(workspace, "check", started=time.time_ns())
+    monkeypatch.setattr(snapshot.Snapshot, "__init__", original)
+    assert hits == [True]  # the command's own stat of the catalog was lent to the snapshot
+    assert replayed(workspace, "check") is None
+    again = record(workspace, "check")
+    assert first[0] == 3 and "50 mg" in first[1]
+    assert again[0] == 0 and "50 mg" not in again[1]  # the correction is seen

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from transflow import __version__
-from transflow.workflow import snapshot
+from transflow.workflow import seen_stats, snapshot
 
 if TYPE_CHECKING:
     from transflow.config import Config
@@ -192,13 +192,20 @@ class Recorder:
         self.argv = tuple(argv)
         self.started = started_ns
         self.chunks = snapshot.Printed()
+        #: The stats the command took (``seen_stats``), for the snapshot (once stopped).
+        self.seen: dict[str, bytes] = {}
         self._saved = (sys.stdout, sys.stderr)
         sys.stdout = _Tee(sys.stdout, 0, self.chunks)
         sys.stderr = _Tee(sys.stderr, 1, self.chunks)
+        seen_stats.start()
 
     def stop(self) -> None:
-        """Stop recording (the streams are the original ones again)."""
+        """Stop recording (the streams are the original ones again, stats are no longer
+        remembered)."""
         sys.stdout, sys.stderr = self._saved
+        seen = seen_stats.stop()
+        if seen:
+            self.seen = seen
 
     def keep(
         self, config: Config | None, code: int, *, wrote: bool = False,
@@ -215,8 +222,10 @@ class Recorder:
         if snapshot.journal_pending(config.root):
             return
         written = rerun.written if wrote and rerun is not None else {}
-        blob = take_snapshot(config, self.argv[0], self.started, written)
+        seen, self.seen = self.seen, {}
+        blob = take_snapshot(config, self.argv[0], self.started, written, seen)
         written.clear()  # consumed (the snapshot took the claims it found out of it)
+        seen.clear()
         if blob is not None:
             chunks = rerun.chunks if wrote and rerun is not None else self.chunks
             cwd = os.getcwd()
@@ -226,13 +235,16 @@ class Recorder:
 def take_snapshot(
     config: Config, command: str, started_ns: int,
     written: dict[str, bytes | None] | None = None,
+    seen: dict[str, bytes] | None = None,
 ) -> bytes | None:
     """The snapshot of everything ``command`` reads in this workspace (None when it cannot
     be trusted: something changed lately, or during the command). ``written``: the files a
-    build claims (see :class:`Rerun`), in an output folder apart from the sources."""
+    build claims (see :class:`Rerun`), in an output folder apart from the sources;
+    ``seen``: the stats the command took of files (``seen_stats``), used in place of
+    stat'ing them again."""
     import transflow
 
-    shot = snapshot.Snapshot(started_ns, written)
+    shot = snapshot.Snapshot(started_ns, written, seen=seen)
     if command == "build":
         out = config.output
         apart = not any(out.is_relative_to(f) or f.is_relative_to(out)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import transflow
 from transflow import __version__
+from transflow.workflow import seen_stats
 from transflow.written import Proof, still_as_written
 from transflow.written import digest as written_digest
 
@@ -267,7 +268,7 @@ class ResultCache:
         last change; otherwise the file is read again.
         """
         try:
-            st = os.stat(path)
+            st = seen_stats.stat(path)  # lent to the closing snapshot, if one is taken
         except OSError:
             return None
         key = str(path)
@@ -334,7 +335,7 @@ class ResultCache:
         """The file's up-to-date record when it still holds the content ``record`` describes
         (re-hashed when its stat changed or was too recent to trust), else None."""
         try:
-            st = os.stat(path)
+            st = seen_stats.stat(path)
         except OSError:
             return None
         stat, sha, hashed = record
