@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import shutil
 import sqlite3
@@ -172,6 +173,36 @@ def test_a_corrupt_cache_is_ignored(workspace: Path) -> None:
     assert outputs(workspace) == first
 
 
+BAD_BUILD_ROWS = {
+    "json text": lambda row: json.dumps({"result": {}, "outputs": {}}),  # as stored before
+    "cut short": lambda row: row[: len(row) // 2],
+    "another layout": lambda row: marshal.dumps((2, *marshal.loads(row)[1:])),
+    "a field of the wrong type": lambda row: marshal.dumps(
+        (*marshal.loads(row)[:6], ["not", "a", "dict"], *marshal.loads(row)[7:])),
+    "code": lambda row: marshal.dumps(compile("1", "<row>", "eval")),
+}
+
+
+@pytest.mark.parametrize("bad", BAD_BUILD_ROWS, ids=list(BAD_BUILD_ROWS))
+def test_a_build_row_that_is_not_one_is_a_miss(workspace: Path, bad: str) -> None:
+    first = outputs(workspace)
+    with sqlite3.connect(workspace / CACHE_DIR / DB_NAME) as db:
+        rows = db.execute("SELECT slot, value FROM results WHERE kind = 'build'").fetchall()
+        assert len(rows) == 2 and all(isinstance(v, bytes) for _, v in rows)
+        for slot, value in rows:
+            db.execute("UPDATE results SET value = ? WHERE kind = 'build' AND slot = ?",
+                       (BAD_BUILD_ROWS[bad](value), slot))
+    assert outputs(workspace) == first  # built again, same pages, same reports
+    with sqlite3.connect(workspace / CACHE_DIR / DB_NAME) as db:
+        again = dict(db.execute("SELECT slot, value FROM results WHERE kind = 'build'"))
+
+    def content(value: bytes) -> tuple[object, ...]:  # the outputs' SHA-256, not when hashed
+        row = marshal.loads(value)
+        return (*row[:6], {name: record[1] for name, record in row[6].items()}, *row[7:])
+
+    assert {k: content(v) for k, v in again.items()} == {k: content(v) for k, v in rows}
+
+
 def test_a_recently_changed_file_is_hashed_again(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text("one", encoding="utf-8")
@@ -200,17 +231,27 @@ def test_dry_run_writes_no_cache(tmp_path: Path) -> None:
     assert not (root / CACHE_DIR / DB_NAME).exists()
 
 
-def test_a_build_answered_from_the_cache_equals_a_computed_one(workspace: Path) -> None:
+def test_a_build_answered_from_the_cache_equals_a_computed_one(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from transflow.config import load_config
+    from transflow.workflow import build as build_module
     from transflow.workflow.build import build
     from transflow.workflow.gates import default_gates
 
     config = load_config(workspace)
     computed = build(config, gates=default_gates(config), allow_incomplete=True)
+
+    def made_again(entry: object) -> None:
+        raise AssertionError("the manifest text of a cached article was made again")
+
+    monkeypatch.setattr(build_module, "_pieces", made_again)
     cached = build(config, gates=default_gates(config), allow_incomplete=True)
+    text = cached.manifest_text()  # from the cache's pieces
+    monkeypatch.undo()
     assert cached.articles == computed.articles  # every field, not only the manifest's
-    assert all(a.pieces is not None for a in cached.articles)  # manifest text from the cache
-    assert cached.manifest_text() == json.dumps(cached.to_json(), indent=2, ensure_ascii=False)
+    assert text == computed.manifest_text()
+    assert text == json.dumps(cached.to_json(), indent=2, ensure_ascii=False)
     assert [a.blocked for a in cached.articles] == [False, True]
     assert cached.written == []
 

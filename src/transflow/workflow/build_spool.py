@@ -16,9 +16,8 @@ previous manifest the build carries over). What a slot keeps, each in its own fi
 * the three manifest pieces (entry, pair, left-out item), each written as ``",\\n" + piece``
   so that a run of them is the manifest's text as it stands (the first of a list starts
   with ``"[\\n"`` instead);
-* the record: the article's ``ArticleBuild.to_cache`` JSON (or, for an article answered
-  from the results cache, the cache's stored value, which holds it as ``"result"``) and the
-  digests of what it wrote;
+* the record: the article's ``ArticleBuild.to_cache`` JSON (for an article answered from
+  the results cache, as the cache's row holds it) and the digests of what it wrote;
 * the files it wrote, one per line (``BuildReport.written``);
 * the files it publishes with what was written there (``BuildReport.claimed_files``).
 
@@ -35,7 +34,7 @@ import os
 import weakref
 from array import array
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any, BinaryIO, overload
+from typing import TYPE_CHECKING, BinaryIO, overload
 
 if TYPE_CHECKING:
     from transflow.workflow.build import ArticleBuild
@@ -46,7 +45,7 @@ BUILT = 2
 FINISHED = 4
 BLOCKED = 8
 REBUILT = 16  # it wrote one of its pages (it has digests)
-CACHED = 32  # its record is a results-cache value (``{"result": ...}``)
+CACHED = 32  # answered from the results cache
 CARRIED = 64  # an entry of the previous manifest, kept as it was
 
 #: The files of a spool, by what they hold.
@@ -139,34 +138,21 @@ class ResultSpool:
             ).encode("utf-8"))
         self.marks[slot] = flags
 
-    def put_cached(self, slot: int, data: dict[str, Any], raw: str) -> None:
-        """An article answered from the results cache: ``data`` is its stored value parsed,
-        ``raw`` that value as stored (kept as the record: no JSON made again)."""
+    def put_cached(self, slot: int, flags: int, article: str, files: Sequence[str],
+                   pieces: Sequence[str | None], record: str) -> None:
+        """An article answered from the results cache, as its row holds it (see
+        ``build._row``): its :data:`BUILT`, :data:`FINISHED` and :data:`BLOCKED` flags, its
+        name, the files it publishes, its manifest pieces and its record (kept as stored:
+        no JSON parsed or made again)."""
         self._present = None
-        result = data["result"]
-        flags = PRESENT | CACHED
-        if result["built"]:
-            flags |= BUILT
-        if result["finished"]:
-            flags |= FINISHED
-        if any(row[5] for row in result["languages"]):  # gate problems
-            flags |= BLOCKED
-        self.rels[slot] = result["article"]
-        pieces = result.get("pieces") or ()
-        if len(pieces) != 3:
-            from transflow.workflow.build import ArticleBuild
-
-            self.put(slot, ArticleBuild.from_cache(result), [])
-            return
+        self.rels[slot] = article
         for index, piece in enumerate(pieces):
             if piece is not None:
                 self._append(_SPOOL_OF_PIECE[index], slot, (",\n" + piece).encode("utf-8"))
-        self._append(RECORD, slot, f"{raw}\n".encode())
-        files = result["files"]
+        self._append(RECORD, slot, f"{record}\n".encode())
         if files:
-            self._append(CLAIMS, slot, "".join(
-                f"{name}\t\n" for name in files.values()).encode("utf-8"))
-        self.marks[slot] = flags
+            self._append(CLAIMS, slot, "".join(f"{name}\t\n" for name in files).encode("utf-8"))
+        self.marks[slot] = (flags & (BUILT | FINISHED | BLOCKED)) | PRESENT | CACHED
 
     def carry(self, pieces: Sequence[str | None], rel: str) -> None:
         """An entry of the previous manifest kept as it was (a slot of its own)."""
@@ -238,10 +224,7 @@ class ResultSpool:
 
         text = self._read(RECORD, self._offsets[RECORD][slot], self._lengths[RECORD][slot])
         record, _, digests = text.decode("utf-8").rpartition("\n")
-        data = json.loads(record)
-        if self.marks[slot] & CACHED:
-            data = data["result"]
-        result = ArticleBuild.from_cache(data)
+        result = ArticleBuild.from_cache(json.loads(record))
         if digests:
             result.digests = tuple(bytes.fromhex(d) if d else None
                                    for d in digests.split(","))
