@@ -16,13 +16,14 @@ worker processes, the order).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from transflow.checks import CHECKS, CheckContext, Finding, Severity, run_checks
+from transflow.checks.registry import Check, CheckContext, Finding, Severity
 from transflow.config import Config
 from transflow.errors import Problem
 from transflow.po import catalog
@@ -265,9 +266,34 @@ def check_catalog(
     return findings, checked
 
 
-_ORDER = {c.name: i for i, c in enumerate(CHECKS)}
-_GLOSSARY = next(c for c in CHECKS if c.name == "glossary")
 _NONE = "[]"  # the remembered form of "no findings" (most entries)
+
+
+def run_checks(source: str, translation: str, ctx: CheckContext, *,
+               skip: Sequence[str] = ()) -> list[Finding]:
+    """``checks.run_checks``: the checks (and markdown-it under them) are loaded when an
+    entry is first checked, not with this module (a build's gates that find every entry
+    in their memo load none of them)."""
+    from transflow.checks.suite import run_checks as run
+
+    return run(source, translation, ctx, skip=skip)
+
+
+@functools.cache
+def _tables() -> tuple[dict[str, int], Check, dict[tuple[bool, Severity | None],
+                                                   tuple[str, ...]]]:
+    """Each check's rank (registry order), the glossary check, and the checks left out
+    by (attribute value only, errors only): made from ``CHECKS`` when first needed."""
+    from transflow.checks.suite import CHECKS
+
+    warning_checks = tuple(c.name for c in CHECKS if c.severity == "warning")
+    skips: dict[tuple[bool, Severity | None], tuple[str, ...]] = {
+        (attr, only): (*(_ATTRIBUTE_SKIP if attr else _TEXT_SKIP),
+                       *(warning_checks if only == "error" else ()))
+        for attr in (False, True) for only in ("error", None)
+    }
+    glossary = next(c for c in CHECKS if c.name == "glossary")
+    return {c.name: i for i, c in enumerate(CHECKS)}, glossary, skips
 
 
 def entry_fingerprint(entry: catalog.Entry, ctx: CheckContext, attribute_only: bool) -> str:
@@ -293,49 +319,59 @@ def entry_findings(
     ``attribute`` says which entries are only attribute values (:func:`is_attribute_only`),
     when the caller knows already. ``errors_only`` leaves the warning-level checks out:
     build's quality gate reports errors only, and the warning-level checks (the language
-    guess above all) are half the work. The ``memo`` holds whole findings (``check``'s):
-    an errors-only run takes the errors of a remembered entry and stores nothing. Without a
-    memo, the entries this process checked last are remembered by their texts (``_RECENT``).
+    guess above all) are half the work. The ``memo`` holds whole findings (``check``'s)
+    and, under keys of their own (:data:`ERRORS_KIND`), the error-level findings of an
+    errors-only run: such a run takes either, and stores the latter. Without a memo, the
+    entries this process checked last are remembered by their texts (``_RECENT``).
     """
     bare = CheckContext(ctx.source_lang, ctx.target_lang, ctx.format)
     if attribute is None:
         attribute = [is_attribute_only(e) for e in entries]
     if memo is None:  # nothing to look up or store (build's quality gate): no fingerprints
         keys = [""] * len(entries)
+        errors_keys = keys
         known: dict[str, str] = {}
     else:
         keys = _fingerprints(entries, bare, attribute)
-        known = memo.lookup(keys)
+        errors_keys = _fingerprints(entries, bare, attribute, kind=ERRORS_KIND) \
+            if errors_only else keys
+        known = memo.lookup([*keys, *errors_keys] if errors_only else keys)
     glossary = bool(ctx.glossary) and "glossary" not in skip
     level: Severity | None = "error" if errors_only else None
     results: list[list[Finding]] = []
     recent = _RECENT.setdefault((bare.source_lang, bare.target_lang, bare.format, level), {})
-    for entry, attr, key in zip(entries, attribute, keys, strict=True):
+    for entry, attr, key, errors_key in zip(entries, attribute, keys, errors_keys,
+                                            strict=True):
         raw = known.get(key)
         if raw is not None:
             base = _decoded(raw)
             if errors_only:
                 base = [f for f in base if f.severity == "error"]
+        elif errors_only and (raw := known.get(errors_key)) is not None:
+            base = _decoded(raw)
         elif memo is None:
             texts = (attr, entry.msgid, entry.msgstr)
             seen = recent.get(texts)
             if seen is None:
                 seen = tuple(run_checks(entry.msgid, entry.msgstr, bare,
-                                        skip=_SKIPS[attr, level]))
+                                        skip=_tables()[2][attr, level]))
                 if len(recent) >= RECENT_MAX:
                     recent.clear()  # a bound, not a policy: repeats come back at once
                 recent[texts] = seen
             base = list(seen)
         else:
-            base = run_checks(entry.msgid, entry.msgstr, bare, skip=_SKIPS[attr, level])
-            if not errors_only:
-                memo.store(key, _encoded(base))
+            base = run_checks(entry.msgid, entry.msgstr, bare, skip=_tables()[2][attr, level])
+            memo.store(errors_key, _encoded(base))
         found = [f for f in base if f.check not in skip] if base and skip else base
         if glossary:
-            found = found + _GLOSSARY.function(entry.msgid, entry.msgstr, ctx)
+            found = found + _tables()[1].function(entry.msgid, entry.msgstr, ctx)
             found.sort(key=_rank)  # stable: registry order, as run_checks
         results.append(found)
     return results
+
+
+#: The kind of an errors-only entry's key (``check``'s whole findings are under "entry").
+ERRORS_KIND = "entry-errors"
 
 
 #: Findings of the entries this process checked without a memo (build's quality gate), by
@@ -349,12 +385,14 @@ _RECENT: dict[tuple[str, str, str, Severity | None],
 
 
 def _fingerprints(
-    entries: Sequence[catalog.Entry], ctx: CheckContext, attribute: Sequence[bool]
+    entries: Sequence[catalog.Entry], ctx: CheckContext, attribute: Sequence[bool],
+    *, kind: str = "entry",
 ) -> list[str]:
-    """:func:`entry_fingerprint` of each entry, the text of the key built as ``make_key``
-    builds it (parts as ``str``, ``None`` as ``"\\x00"``, joined by ``"\\x1f"``) with the
-    context's parts joined once, not once per entry."""
-    head = f"entry\x1f{code_key()}\x1f{ctx.source_lang}\x1f{ctx.target_lang}\x1f{ctx.format}\x1f"
+    """:func:`entry_fingerprint` of each entry (``kind`` in place of "entry": another kind
+    of value about the same entry), the text of the key built as ``make_key`` builds it
+    (parts as ``str``, ``None`` as ``"\\x00"``, joined by ``"\\x1f"``) with the context's
+    parts joined once, not once per entry."""
+    head = f"{kind}\x1f{code_key()}\x1f{ctx.source_lang}\x1f{ctx.target_lang}\x1f{ctx.format}\x1f"
     sha256 = hashlib.sha256
     return [
         sha256(f"{head}{a}\x1f{chr(0) if e.msgctxt is None else e.msgctxt}\x1f{e.msgid}\x1f"
@@ -364,7 +402,7 @@ def _fingerprints(
 
 
 def _rank(finding: Finding) -> int:
-    return _ORDER[finding.check]
+    return _tables()[0][finding.check]
 
 
 def _encoded(findings: list[Finding]) -> str:
@@ -379,10 +417,3 @@ def _decoded(raw: str) -> list[Finding]:
 #: value the markup checks (see :func:`is_attribute_only`).
 _TEXT_SKIP = ("glossary",)
 _ATTRIBUTE_SKIP = ("glossary", *MARKUP_CHECKS)
-_WARNING_CHECKS = tuple(c.name for c in CHECKS if c.severity == "warning")
-#: Checks left out, by (attribute value only, errors only).
-_SKIPS: dict[tuple[bool, Severity | None], tuple[str, ...]] = {
-    (attr, only): (*(_ATTRIBUTE_SKIP if attr else _TEXT_SKIP),
-                   *(_WARNING_CHECKS if only == "error" else ()))
-    for attr in (False, True) for only in ("error", None)
-}

@@ -193,7 +193,10 @@ def _preload(files: Sequence[str]) -> None:
     stored parse needs too, markdown-it, with which the link and markup checks read inline
     markup, and the language guess of the warning checks) before the workers fork: forked
     workers share the parent's modules, so each is loaded once instead of once per worker.
-    A format loads its parser on the first parse: an empty text is parsed to load it."""
+    A format loads its parser on the first parse: an empty text is parsed to load it. The
+    checks themselves load when first run (see ``transflow.checks``): here, for the same
+    reason."""
+    import transflow.checks.suite
     import transflow.formats.markdown_dialect
     import transflow.language_guess  # noqa: F401
     from transflow.formats import format_for

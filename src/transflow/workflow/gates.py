@@ -21,10 +21,21 @@ anyway):
 
 Both gates read the same entries of a catalog (the published ones, their states and kinds),
 worked out once per article; each check's pre-filter spares the work on most entries.
+
+Remembering: after one article of many was edited, a build runs the gates on that article
+alone, and most of its entries were judged before (by ``check``, or by the build after an
+earlier edit). So ``build``, when it works on a few articles in its own process, asks each
+gate for ``gate.remembering(memo)``: the same gate with the results cache's entry memo
+(shared with ``check``), which looks each entry up there first and stores what it works
+out. Found there, no entry is judged again, and the checks, with markdown-it under them,
+are not even loaded (a tenth of such a build). A large build's workers get no memo (see
+:class:`QualityGate`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
@@ -39,6 +50,7 @@ from transflow.workflow.build import Gate
 from transflow.workflow.workspace import Article, catalog_path
 
 if TYPE_CHECKING:
+    from transflow.workflow.cache import EntryMemo
     from transflow.workflow.check import Selected
 
 #: The check the markup gate owns; the quality gate skips it so nothing is counted twice.
@@ -78,6 +90,8 @@ class MarkupGate:
     """
 
     config: Config
+    #: What each entry was found to add, by fingerprint (see :func:`remembering`).
+    memo: EntryMemo | None = dataclasses.field(default=None, compare=False)
     #: Names the gate in build's cache keys (its code is part of every key anyway).
     cache_key: ClassVar[str] = "markup"
 
@@ -86,14 +100,36 @@ class MarkupGate:
         _markup_judge("markdown")
         _markup_judge("html")
 
+    def remembering(self, memo: EntryMemo) -> MarkupGate:
+        """This gate, looking each entry up in ``memo`` first (see the module docstring)."""
+        return dataclasses.replace(self, memo=memo)
+
     def __call__(self, article: Article, language: str, cat: Catalog) -> list[str]:
         config = self.config
-        judge = _markup_judge(article.fmt.name)
+        entries = [entry for entry, _, attribute_only in _published(cat, config.publish)
+                   if not attribute_only]  # an attribute is written escaped: "<tag>" is text
+        memo = self.memo
+        keys: list[str] = []
+        known: dict[str, str] = {}
+        if memo is not None and entries:
+            from transflow.checks.registry import CheckContext
+            from transflow.workflow.check import _fingerprints
+
+            ctx = CheckContext(article.source_language, language, article.fmt.name)
+            keys = _fingerprints(entries, ctx, [False] * len(entries), kind=MARKUP_KIND)
+            known = memo.lookup(keys)
+        judge: Callable[[str, str], list[str]] | None = None
         found: list[tuple[int, list[str]]] = []
-        for entry, _, attribute_only in _published(cat, config.publish):
-            if attribute_only:
-                continue  # written escaped: a "<tag>" in an alt text is text
-            problems = judge(entry.msgid, entry.msgstr)
+        for index, entry in enumerate(entries):
+            raw = known.get(keys[index]) if keys else None
+            if raw is not None:
+                problems: list[str] = json.loads(raw) if raw != "[]" else []
+            else:
+                if judge is None:  # the checks are loaded when an entry is judged
+                    judge = _markup_judge(article.fmt.name)
+                problems = judge(entry.msgid, entry.msgstr)
+                if memo is not None:
+                    memo.store(keys[index], json.dumps(problems, ensure_ascii=False))
             if problems:
                 found.append((int(getattr(entry, "linenum", 0) or 0), problems))
         if not found:
@@ -111,22 +147,29 @@ class MarkupGate:
 class QualityGate:
     """Error-level quality checks on the translations that would be published.
 
-    Nothing is stored per entry (``check``'s memo): a build runs the gate only for an
-    article whose catalogs changed, and the error-level checks, with their pre-filters, cost
-    less than looking an entry up; storing every entry's findings cost a cold build of
-    2,000 articles ~10% of its CPU, and its workers waited on each other's writes. Within
-    a process, an entry that recurs across articles is checked once (``check._RECENT``).
+    A gate made by :func:`remembering` looks each entry up in ``check``'s memo first (and
+    stores what it finds); one without a memo (a large build's, in its workers) stores
+    nothing per entry: the error-level checks, with their pre-filters, cost less than
+    looking an entry up, storing every entry's findings cost a cold build of 2,000
+    articles ~10% of its CPU, and its workers waited on each other's writes. Within a
+    process, an entry that recurs across articles is checked once (``check._RECENT``).
     """
 
     config: Config
+    memo: EntryMemo | None = dataclasses.field(default=None, compare=False)
     cache_key: ClassVar[str] = "quality"
 
     def prepare(self) -> None:
         """Load the checks, and markdown-it, with which the link and markup checks read a
         text's inline markup (build calls it before its workers fork: they share them;
         importing markdown-it compiles some eighty patterns)."""
+        import transflow.checks.suite
         import transflow.formats.markdown_dialect
         import transflow.workflow.check  # noqa: F401
+
+    def remembering(self, memo: EntryMemo) -> QualityGate:
+        """This gate, looking each entry up in ``memo`` first (see the module docstring)."""
+        return dataclasses.replace(self, memo=memo)
 
     def __call__(self, article: Article, language: str, cat: Catalog) -> list[str]:
         config = self.config
@@ -135,7 +178,7 @@ class QualityGate:
         findings, _ = check_catalog(
             article, language, cat, catalog_name="", min_state=config.publish,
             skip=(MARKUP_CHECK, "glossary"), selected=_published(cat, config.publish),
-            errors_only=True,
+            errors_only=True, memo=self.memo,
         )
         errors = [f for f in findings if f.severity == "error" and not f.accepted]
         if not errors:
@@ -167,6 +210,10 @@ def _published(cat: Catalog, publish: State) -> list[Selected]:
     selected = selected_entries(cat, publish)
     _last = (cat, publish, selected)
     return selected
+
+
+#: The kind of the markup gate's keys in the entry memo (see ``check._fingerprints``).
+MARKUP_KIND = "markup-gate"
 
 
 def markup_gate(config: Config) -> Gate:
