@@ -267,22 +267,47 @@ class ResultCache:
         Trusted from size, mtime, ctime and inode when the file was hashed well after its
         last change; otherwise the file is read again.
         """
-        try:
-            st = seen_stats.stat(path)  # lent to the closing snapshot, if one is taken
-        except OSError:
-            return None
-        key = str(path)
-        known = self._new_files.get(key) or self._known_files().get(key)
-        if known is not None:
-            stat, sha, hashed = known
-            if stat == _stat_key(st) and _trusted(_changed(st), hashed):
-                return sha
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return None
-        return self.remember(path, data, st)
+        return self.digests((path,))[0]
+
+    def digests(self, paths: Iterable[Path | str]) -> list[str | None]:
+        """:meth:`digest` of each path, in order.
+
+        One loop with its look-ups bound once, the test of :func:`_trusted` and the text of
+        :func:`_stat_key` written out: it runs for every input of every article of an
+        unchanged workspace (8,000 files of 2,000 articles for ``check``), where the
+        calls were a third of the time of asking.
+        """
+        known_files = self._known_files()
+        new_files = self._new_files
+        stat = os.stat
+        seen = seen_stats.remembering()  # lent to the closing snapshot, if one is taken
+        pack = seen_stats.pack
+        digests: list[str | None] = []
+        for path in paths:
+            try:
+                st = stat(path)
+            except OSError:
+                digests.append(None)
+                continue
+            key = path if type(path) is str else str(path)
+            if seen is not None and st.st_mode & 0o170000 == 0o100000:  # a regular file
+                seen[key] = pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            known = new_files.get(key) or known_files.get(key)
+            if known is not None:
+                mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+                changed = mtime if mtime > ctime else ctime
+                if known[0] == f"{st.st_size}:{mtime}:{ctime}:{st.st_ino}" and known[2] - \
+                        changed > (RACY_COARSE_NS if changed % 1_000_000_000 == 0 else RACY_NS):
+                    digests.append(known[1])  # as _stat_key and _trusted tell
+                    continue
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                digests.append(None)
+                continue
+            digests.append(self.remember(path, data, st))
+        return digests
 
     def remember(self, path: Path | str, data: bytes, st: os.stat_result | None = None) -> str:
         """Record the digest of bytes just read from ``path`` (saves reading them twice)."""
@@ -343,10 +368,6 @@ class ResultCache:
             return list(record)
         fresh = self.record(path)
         return fresh if fresh is not None and fresh[1] == sha else None
-
-    def digests(self, paths: Iterable[Path | str]) -> list[str | None]:
-        """:meth:`digest` of each path, in order."""
-        return [self.digest(p) for p in paths]
 
     # -- results per slot -------------------------------------------------------------
 

@@ -72,14 +72,15 @@ def look_up(
     todo: list[Todo] = []
     for start in range(0, len(files), LOOKUP_BATCH):
         batch = files[start : start + LOOKUP_BATCH]
-        rows = cache.stored(kind, [config.relative(Path(path)) for path in batch])
-        for n, path in enumerate(batch, start):
-            row = rows.get(config.relative(Path(path))) if rows else None
+        # (name, inputs): the name as config.relative gives it, one Path per article
+        named = [input_files(config, Path(path)) for path in batch]
+        rows = cache.stored(kind, [rel for rel, _ in named])
+        for n, (path, (rel, inputs)) in enumerate(zip(batch, named, strict=True), start):
+            row = rows.get(rel) if rows else None
             if row is None:
                 cache.misses += 1
                 todo.append((n, path, None))
                 continue
-            rel, inputs = input_files(config, Path(path))
             key = make_key(base, rel, *cache.digests(inputs))
             value = row[1]
             if row[0] != key or not isinstance(value, str):
