@@ -139,3 +139,33 @@ def test_the_checks_are_loaded_when_first_asked_for(tmp_path: Path) -> None:
         import transflow.checks
 
         transflow.checks.no_such_check  # noqa: B018
+
+
+_LOADED = """
+import atexit, runpy, sys
+sys.argv = ["transflow", *sys.argv[1:]]
+atexit.register(lambda: print("transflow.checks.suite" in sys.modules,
+                              "markdown_it" in sys.modules))
+runpy.run_module("transflow", run_name="__main__")
+"""
+
+
+def test_an_edit_whose_entries_are_remembered_loads_no_check(workspace: Path) -> None:
+    """The program, after an article was edited (its new paragraph untranslated): ``check``
+    and ``build`` find every translated entry in the memo and load neither the checks nor
+    markdown-it; a changed translation loads them (the probe works)."""
+
+    def loaded(*argv: str) -> str:
+        done = subprocess.run([sys.executable, "-c", _LOADED, *argv], cwd=workspace,
+                              capture_output=True, text=True, check=False)
+        return done.stdout.strip().splitlines()[-1]
+
+    assert loaded("check").startswith("True")  # the first check judges every entry
+    edit(workspace, "sleep.md", "A paragraph added to the article.")
+    assert loaded("check") == "False False"
+    edit(workspace, "sleep.md", "Another paragraph added to the article.")
+    assert loaded("build", "--allow-incomplete") == "False False"
+    po = workspace / "locales" / "nl" / "zinc.po"
+    po.write_text(po.read_text(encoding="utf-8").replace(
+        'A typical dose is 50 mg."', 'A typical dose is 15 mg."'), encoding="utf-8")
+    assert loaded("build").startswith("True")

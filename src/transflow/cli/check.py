@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from transflow.checks import CHECKS
 from transflow.cli import main
-from transflow.cli.accept import accept_cmd
 from transflow.cli.common import (
     articles_argument,
     check_language,
@@ -27,8 +25,19 @@ from transflow.workflow.check_run import check
 
 
 def _check_list() -> str:
+    from transflow.checks import CHECKS
+
     width = max(len(c.name) for c in CHECKS)
     return "\n".join(f"  {c.name.ljust(width)}  {c.severity:<7}  {c.description}" for c in CHECKS)
+
+
+class _CheckCommand(click.Command):
+    """``check``, whose help ends with the list of checks, made when the help is shown: a
+    run whose entries are all remembered loads no check (see ``transflow.checks``)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.epilog = "\b\nChecks:\n" + _check_list()
+        super().format_epilog(ctx, formatter)
 
 
 def format_finding(finding: CheckFinding) -> str:
@@ -39,7 +48,7 @@ def format_finding(finding: CheckFinding) -> str:
             f"{finding.message}{where}")
 
 
-@main.command("check", epilog="\b\nChecks:\n" + _check_list())
+@main.command("check", cls=_CheckCommand)
 @articles_argument
 @lang_option
 @click.option("--errors-only", is_flag=True, help="Leave warnings out of the output.")
@@ -87,6 +96,8 @@ def check_cmd(ctx: click.Context, articles: tuple[Path, ...], language: str | No
       transflow check --accept articles/x.md:12 html-tags
     """
     if accept_ref is not None:
+        from transflow.cli.accept import accept_cmd  # (its git and glossary code: only here)
+
         accept_cmd(ctx, accept_ref, reason=reason, reviewer=reviewer, language=language,
                    as_json=as_json)
         return
