@@ -106,8 +106,8 @@ class ArticleBuild:
     reasons: list[str] = field(default_factory=list)
     #: Pages this build does not publish (they must not exist; not part of the manifest).
     unpublished: list[str] = field(default_factory=list)
-    #: This article's manifest text (entry, pair, left-out item) when it came from the
-    #: results cache: an unchanged build writes its manifest without encoding JSON again.
+    #: This article's manifest text (entry, pair, left-out item), once made (where it was
+    #: built, for the results cache's row and the spool; None: made when asked for).
     pieces: tuple[str, str | None, str | None] | None = field(
         default=None, compare=False, repr=False
     )
