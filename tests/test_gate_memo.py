@@ -90,6 +90,7 @@ def test_a_changed_translation_is_judged(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The memo is keyed by the entry's texts: a corrected translation is judged anew."""
+    run(workspace, "build", "--allow-incomplete")  # a first build (zinc.md refused)
     run(workspace, "check")
     po = workspace / "locales" / "nl" / "zinc.po"
     po.write_text(po.read_text(encoding="utf-8").replace(
@@ -107,14 +108,19 @@ def test_a_changed_translation_is_judged(
     assert built.exit_code == 0 and (workspace / "dist" / "nl" / "zinc.md").is_file()
 
 
-def test_a_large_build_stores_nothing_per_entry(
+def test_a_first_or_large_build_stores_nothing_per_entry(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(build_module, "GATE_MEMO_MAX", 1)  # two articles: "large"
+    """Only a build of a few articles of a workspace built before (an edit) has gates with
+    the memo: a first build would find nothing there and store every entry."""
+    run(workspace, "build", "--allow-incomplete")
+    assert memo_kinds(workspace) == 0  # a first build
+    monkeypatch.setattr(build_module, "GATE_MEMO_MAX", 0)  # one article: "large"
+    edit(workspace, "zinc.md", "A first added paragraph.")
     run(workspace, "build", "--allow-incomplete")
     assert memo_kinds(workspace) == 0
     monkeypatch.setattr(build_module, "GATE_MEMO_MAX", 100)
-    shutil.rmtree(workspace / CACHE_DIR)
+    edit(workspace, "zinc.md", "A second added paragraph.")
     run(workspace, "build", "--allow-incomplete")
     assert memo_kinds(workspace) > 0
 
@@ -160,6 +166,7 @@ def test_an_edit_whose_entries_are_remembered_loads_no_check(workspace: Path) ->
                               capture_output=True, text=True, check=False)
         return done.stdout.strip().splitlines()[-1]
 
+    run(workspace, "build", "--allow-incomplete")  # a first build: its gates judge all
     assert loaded("check").startswith("True")  # the first check judges every entry
     edit(workspace, "sleep.md", "A paragraph added to the article.")
     assert loaded("check") == "False False"
@@ -169,3 +176,28 @@ def test_an_edit_whose_entries_are_remembered_loads_no_check(workspace: Path) ->
     po.write_text(po.read_text(encoding="utf-8").replace(
         'A typical dose is 50 mg."', 'A typical dose is 15 mg."'), encoding="utf-8")
     assert loaded("build").startswith("True")
+
+
+def test_injected_markup_found_by_check_refuses_the_edited_article(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The markup gate takes check's unsafe-markup findings for an entry it has not judged
+    (the same judge): an injected script URL still refuses the article, reported as a build
+    that judges it reports it."""
+    from transflow.po import catalog
+    from transflow.states import set_translation
+
+    path = workspace / "locales" / "nl" / "sleep.po"
+    cat = catalog.load(path)
+    entry = next(iter(catalog.active_entries(cat)))
+    set_translation(entry, entry.msgid + " [klik](javascript:alert(1))")
+    catalog.save(cat, path)
+    run(workspace, "build", "--allow-incomplete")
+    run(workspace, "check")  # stores every entry's findings, the injection's among them
+    edit(workspace, "sleep.md", "A paragraph added to the article.")
+    refuse_judging(monkeypatch)
+    remembered = results(workspace)
+    monkeypatch.undo()
+    assert "unsafe markup" in str(remembered[1]) and "javascript" in str(remembered[1])
+    shutil.rmtree(workspace / CACHE_DIR)
+    assert results(workspace) == remembered

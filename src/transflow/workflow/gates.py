@@ -110,20 +110,30 @@ class MarkupGate:
                    if not attribute_only]  # an attribute is written escaped: "<tag>" is text
         memo = self.memo
         keys: list[str] = []
+        checked: list[str] = []
         known: dict[str, str] = {}
         if memo is not None and entries:
             from transflow.checks.registry import CheckContext
             from transflow.workflow.check import _fingerprints
 
             ctx = CheckContext(article.source_language, language, article.fmt.name)
-            keys = _fingerprints(entries, ctx, [False] * len(entries), kind=MARKUP_KIND)
-            known = memo.lookup(keys)
+            attribute = [False] * len(entries)
+            keys = _fingerprints(entries, ctx, attribute, kind=MARKUP_KIND)
+            if article.fmt.name != "html":
+                # What check found: its unsafe-markup findings are this gate's problems
+                # (the same judge, tags.disallowed_markup; an HTML page has its own).
+                checked = _fingerprints(entries, ctx, attribute)
+            known = memo.lookup([*keys, *checked])
         judge: Callable[[str, str], list[str]] | None = None
         found: list[tuple[int, list[str]]] = []
         for index, entry in enumerate(entries):
             raw = known.get(keys[index]) if keys else None
+            whole = known.get(checked[index]) if checked and raw is None else None
             if raw is not None:
                 problems: list[str] = json.loads(raw) if raw != "[]" else []
+            elif whole is not None:
+                problems = [m for c, _, m in json.loads(whole) if c == MARKUP_CHECK] \
+                    if whole != "[]" else []
             else:
                 if judge is None:  # the checks are loaded when an entry is judged
                     judge = _markup_judge(article.fmt.name)
