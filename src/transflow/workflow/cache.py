@@ -364,8 +364,12 @@ class ResultCache:
         except OSError:
             return None
         stat, sha, hashed = record
-        if stat == _stat_key(st) and isinstance(hashed, int) and _trusted(_changed(st), hashed):
-            return list(record)
+        if isinstance(hashed, int):  # (as _stat_key, _changed and _trusted tell: per page)
+            mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
+            changed = mtime if mtime > ctime else ctime
+            if stat == f"{st.st_size}:{mtime}:{ctime}:{st.st_ino}" and hashed - changed > (
+                    RACY_COARSE_NS if changed % 1_000_000_000 == 0 else RACY_NS):
+                return record if isinstance(record, list) else list(record)
         fresh = self.record(path)
         return fresh if fresh is not None and fresh[1] == sha else None
 
