@@ -522,3 +522,26 @@ def test_config_keys_name_paths_inside_the_root_relative_to_it() -> None:
     assert in_root(text, Path("/w")) == \
         "Config(root=PosixPath('<root>'), articles=PosixPath('<root>/articles'), " \
         "x=PosixPath('/w2/a'))"
+
+
+def test_as_recorded_is_the_stat_key_and_the_trust_test() -> None:
+    """``_as_recorded`` writes out ``_stat_key`` and ``_trusted`` in one call: the same
+    answer for a matching or another stat, and hashed before, just after, or well after
+    the last change (fine and whole-second timestamps, mtime or ctime the later)."""
+    from types import SimpleNamespace
+
+    from transflow.workflow.cache import RACY_NS, _as_recorded, _stat_key, _trusted
+
+    def stat(mtime: int, ctime: int) -> Any:
+        return SimpleNamespace(st_size=7, st_mtime_ns=mtime, st_ctime_ns=ctime, st_ino=42)
+
+    second = 1_000_000_000
+    stats = [stat(5 * second + 123, 5 * second + 456), stat(9 * second, 3 * second),
+             stat(3 * second, 9 * second), stat(9 * second + 1, 4 * second)]
+    for st in stats:
+        changed = max(st.st_mtime_ns, st.st_ctime_ns)
+        for key in (_stat_key(st), *(_stat_key(o) for o in stats if o is not st), "x"):
+            for hashed in (changed - 1, changed, changed + RACY_NS, changed + RACY_NS + 1,
+                           changed + 2 * second, changed + 2 * second + 1):
+                assert _as_recorded(st, key, hashed) == (
+                    key == _stat_key(st) and _trusted(changed, hashed))

@@ -246,14 +246,14 @@ def test_searched_scans_find_what_the_patterns_find(corpus: Path) -> None:
 
 
 def test_fingerprints_in_a_batch_are_the_entry_fingerprints() -> None:
-    from transflow.workflow.check import _fingerprints, entry_fingerprint
+    from transflow.workflow.check import entry_fingerprint, fingerprints
 
     entries = [polib.POEntry(msgid="Take 2 g.", msgstr="Neem 2 g."),
                polib.POEntry(msgid="Take 2 g.", msgstr="Neem 2 g.", msgctxt="dose"),
                polib.POEntry(msgid="Täke\udcff", msgstr="", msgctxt="")]
     for ctx in CONTEXTS[:4]:
         for attribute in ([False, True, False], [True, False, True]):
-            assert _fingerprints(entries, ctx, attribute) == [
+            assert fingerprints(entries, ctx, attribute) == [
                 entry_fingerprint(e, ctx, a) for e, a in zip(entries, attribute, strict=True)]
 
 

@@ -366,7 +366,8 @@ def build(
                 if row[0] == key and isinstance(row[1], bytes) else None
             if hit is not None:
                 cache.hits += 1
-                spool.put_cached(slot, hit[1], hit[2], hit[3], hit[4], hit[8])
+                _, flags, article, claimed, pieces, _, _, _, record = hit
+                spool.put_cached(slot, flags, article, claimed, pieces, record)
                 done[slot] = 1
             else:
                 keys[slot] = key

@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from transflow.checks.registry import Check, CheckContext, Finding, Severity
 from transflow.config import Config
@@ -279,21 +279,26 @@ def run_checks(source: str, translation: str, ctx: CheckContext, *,
     return run(source, translation, ctx, skip=skip)
 
 
+class _Tables(NamedTuple):
+    rank: dict[str, int]  #: each check's place in the registry
+    glossary: Check
+    #: The checks left out, by (attribute value only, errors only).
+    skips: dict[tuple[bool, Severity | None], tuple[str, ...]]
+
+
 @functools.cache
-def _tables() -> tuple[dict[str, int], Check, dict[tuple[bool, Severity | None],
-                                                   tuple[str, ...]]]:
-    """Each check's rank (registry order), the glossary check, and the checks left out
-    by (attribute value only, errors only): made from ``CHECKS`` when first needed."""
+def _tables() -> _Tables:
+    """What entry_findings reads of ``CHECKS``, made when an entry is first checked."""
     from transflow.checks.suite import CHECKS
 
     warning_checks = tuple(c.name for c in CHECKS if c.severity == "warning")
-    skips: dict[tuple[bool, Severity | None], tuple[str, ...]] = {
-        (attr, only): (*(_ATTRIBUTE_SKIP if attr else _TEXT_SKIP),
-                       *(warning_checks if only == "error" else ()))
-        for attr in (False, True) for only in ("error", None)
-    }
-    glossary = next(c for c in CHECKS if c.name == "glossary")
-    return {c.name: i for i, c in enumerate(CHECKS)}, glossary, skips
+    return _Tables(
+        {c.name: i for i, c in enumerate(CHECKS)},
+        next(c for c in CHECKS if c.name == "glossary"),
+        {(attr, only): (*(_ATTRIBUTE_SKIP if attr else _TEXT_SKIP),
+                        *(warning_checks if only == "error" else ()))
+         for attr in (False, True) for only in ("error", None)},
+    )
 
 
 def entry_fingerprint(entry: catalog.Entry, ctx: CheckContext, attribute_only: bool) -> str:
@@ -332,8 +337,8 @@ def entry_findings(
         errors_keys = keys
         known: dict[str, str] = {}
     else:
-        keys = _fingerprints(entries, bare, attribute)
-        errors_keys = _fingerprints(entries, bare, attribute, kind=ERRORS_KIND) \
+        keys = fingerprints(entries, bare, attribute)
+        errors_keys = fingerprints(entries, bare, attribute, kind=ERRORS_KIND) \
             if errors_only else keys
         known = memo.lookup([*keys, *errors_keys] if errors_only else keys)
     glossary = bool(ctx.glossary) and "glossary" not in skip
@@ -354,17 +359,17 @@ def entry_findings(
             seen = recent.get(texts)
             if seen is None:
                 seen = tuple(run_checks(entry.msgid, entry.msgstr, bare,
-                                        skip=_tables()[2][attr, level]))
+                                        skip=_tables().skips[attr, level]))
                 if len(recent) >= RECENT_MAX:
                     recent.clear()  # a bound, not a policy: repeats come back at once
                 recent[texts] = seen
             base = list(seen)
         else:
-            base = run_checks(entry.msgid, entry.msgstr, bare, skip=_tables()[2][attr, level])
+            base = run_checks(entry.msgid, entry.msgstr, bare, skip=_tables().skips[attr, level])
             memo.store(errors_key, _encoded(base))
         found = [f for f in base if f.check not in skip] if base and skip else base
         if glossary:
-            found = found + _tables()[1].function(entry.msgid, entry.msgstr, ctx)
+            found = found + _tables().glossary.function(entry.msgid, entry.msgstr, ctx)
             found.sort(key=_rank)  # stable: registry order, as run_checks
         results.append(found)
     return results
@@ -384,7 +389,7 @@ _RECENT: dict[tuple[str, str, str, Severity | None],
               dict[tuple[bool, str, str], tuple[Finding, ...]]] = {}
 
 
-def _fingerprints(
+def fingerprints(
     entries: Sequence[catalog.Entry], ctx: CheckContext, attribute: Sequence[bool],
     *, kind: str = "entry",
 ) -> list[str]:
@@ -402,7 +407,7 @@ def _fingerprints(
 
 
 def _rank(finding: Finding) -> int:
-    return _tables()[0][finding.check]
+    return _tables().rank[finding.check]
 
 
 def _encoded(findings: list[Finding]) -> str:

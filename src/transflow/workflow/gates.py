@@ -90,7 +90,7 @@ class MarkupGate:
     """
 
     config: Config
-    #: What each entry was found to add, by fingerprint (see :func:`remembering`).
+    #: What each entry was found to add, by fingerprint (see the module docstring).
     memo: EntryMemo | None = dataclasses.field(default=None, compare=False)
     #: Names the gate in build's cache keys (its code is part of every key anyway).
     cache_key: ClassVar[str] = "markup"
@@ -114,15 +114,15 @@ class MarkupGate:
         known: dict[str, str] = {}
         if memo is not None and entries:
             from transflow.checks.registry import CheckContext
-            from transflow.workflow.check import _fingerprints
+            from transflow.workflow.check import fingerprints
 
             ctx = CheckContext(article.source_language, language, article.fmt.name)
             attribute = [False] * len(entries)
-            keys = _fingerprints(entries, ctx, attribute, kind=MARKUP_KIND)
+            keys = fingerprints(entries, ctx, attribute, kind=MARKUP_KIND)
             if article.fmt.name != "html":
                 # What check found: its unsafe-markup findings are this gate's problems
                 # (the same judge, tags.disallowed_markup; an HTML page has its own).
-                checked = _fingerprints(entries, ctx, attribute)
+                checked = fingerprints(entries, ctx, attribute)
             known = memo.lookup([*keys, *checked])
         judge: Callable[[str, str], list[str]] | None = None
         found: list[tuple[int, list[str]]] = []
@@ -157,12 +157,13 @@ class MarkupGate:
 class QualityGate:
     """Error-level quality checks on the translations that would be published.
 
-    A gate made by :func:`remembering` looks each entry up in ``check``'s memo first (and
-    stores what it finds); one without a memo (a large build's, in its workers) stores
-    nothing per entry: the error-level checks, with their pre-filters, cost less than
-    looking an entry up, storing every entry's findings cost a cold build of 2,000
-    articles ~10% of its CPU, and its workers waited on each other's writes. Within a
-    process, an entry that recurs across articles is checked once (``check._RECENT``).
+    A gate made by ``remembering`` looks each entry up in ``check``'s memo first (and
+    stores what it finds, see the module docstring); one without a memo (a large build's,
+    in its workers) stores nothing per entry: the error-level checks, with their
+    pre-filters, cost less than looking an entry up, storing every entry's findings cost a
+    cold build of 2,000 articles ~10% of its CPU, and its workers waited on each other's
+    writes. Within a process, an entry that recurs across articles is checked once
+    (``check._RECENT``).
     """
 
     config: Config
@@ -222,7 +223,7 @@ def _published(cat: Catalog, publish: State) -> list[Selected]:
     return selected
 
 
-#: The kind of the markup gate's keys in the entry memo (see ``check._fingerprints``).
+#: The kind of the markup gate's keys in the entry memo (see ``check.fingerprints``).
 MARKUP_KIND = "markup-gate"
 
 

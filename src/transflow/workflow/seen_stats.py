@@ -32,8 +32,8 @@ from transflow.workflow.snapshot import STATS
 #: not the ``stat_result``: a build of 10,000 articles stats 40,000 files (~0.6 KB each as
 #: objects, ~0.2 KB here with the name).
 _seen: dict[str, bytes] | None = None
-#: How a stat is packed (for a caller that keeps stats itself, see :func:`remembering`).
-pack = STATS.pack
+_pack = STATS.pack
+_TYPE, _REGULAR = stat_module.S_IFMT(0o170000), stat_module.S_IFREG
 
 
 def start() -> None:
@@ -49,17 +49,11 @@ def stop() -> dict[str, bytes]:
     return seen if seen is not None else {}
 
 
-def remembering() -> dict[str, bytes] | None:
-    """The table stats are remembered in (None: not remembering), for a loop that stats
-    many files and keeps each regular file's as :func:`stat` would (``pack`` of its size,
-    mtime, ctime and inode, under its name)."""
-    return _seen
-
-
 def stat(path: str | os.PathLike[str]) -> os.stat_result:
     """``os.stat(path)``; a regular file's is remembered under ``os.fspath(path)`` while
     :func:`start` is on (a folder, a device, … never: the snapshot stats those itself)."""
     st = os.stat(path)
-    if _seen is not None and stat_module.S_ISREG(st.st_mode):
-        _seen[os.fspath(path)] = pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    if _seen is not None and st.st_mode & _TYPE == _REGULAR:  # (S_ISREG, without a call)
+        _seen[path if type(path) is str else os.fspath(path)] = _pack(
+            st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     return st
